@@ -1,0 +1,56 @@
+package openapi
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Filename is the name of the embedded document inside this package's folder.
+const Filename = "circleci-v2.yaml"
+
+//go:embed circleci-v2.yaml
+var document []byte
+
+// YAML returns a copy of the embedded document's source text.
+func YAML() []byte {
+	return append([]byte(nil), document...)
+}
+
+// Load parses the embedded document and validates it; see [Parse].
+func Load(ctx context.Context) (*openapi3.T, error) {
+	return Parse(ctx, document)
+}
+
+// Parse parses an OpenAPI document and validates it with kin-openapi, with example
+// validation and schema-format validation turned on. External references are refused: the
+// document must be self-contained.
+func Parse(ctx context.Context, data []byte) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: parse: %w", err)
+	}
+	if err := Validate(ctx, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// Validate checks a loaded document with the options circleci-go holds its document to:
+// examples must match their schemas and every schema format must be known.
+func Validate(ctx context.Context, doc *openapi3.T) error {
+	err := doc.Validate(ctx,
+		openapi3.EnableExamplesValidation(),
+		openapi3.EnableSchemaFormatValidation(),
+		openapi3.EnableSchemaDefaultsValidation(),
+		openapi3.EnableSchemaPatternValidation(),
+	)
+	if err != nil {
+		return fmt.Errorf("openapi: invalid document: %w", err)
+	}
+	return nil
+}
