@@ -121,28 +121,28 @@ type ClientInterface interface {
 	// Deletes a context and every environment variable stored in it; answers with a confirmation message.
 	//
 	// Corresponds with DELETE /context/{context_id} (the `DeleteContext` operationId).
-	DeleteContext(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteContext(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetContext Get a context by ID
 	//
 	// Returns a context's ID, name and creation time.
 	//
 	// Corresponds with GET /context/{context_id} (the `GetContext` operationId).
-	GetContext(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetContext(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListEnvironmentVariablesFromContext List a context's environment variables
 	//
 	// Returns the names and timestamps of a context's environment variables; values are never returned. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /context/{context_id}/environment-variable (the `ListEnvironmentVariablesFromContext` operationId).
-	ListEnvironmentVariablesFromContext(ctx context.Context, contextID openapi_types.UUID, params *ListEnvironmentVariablesFromContextParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListEnvironmentVariablesFromContext(ctx context.Context, contextID ContextIDParam, params *ListEnvironmentVariablesFromContextParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteEnvironmentVariableFromContext Delete a context environment variable
 	//
 	// Removes the named variable from the context and answers with a confirmation message.
 	//
 	// Corresponds with DELETE /context/{context_id}/environment-variable/{env_var_name} (the `DeleteEnvironmentVariableFromContext` operationId).
-	DeleteEnvironmentVariableFromContext(ctx context.Context, contextID openapi_types.UUID, envVarName string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteEnvironmentVariableFromContext(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddEnvironmentVariableToContextWithBody Set a context environment variable
 	//
@@ -151,7 +151,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /context/{context_id}/environment-variable/{env_var_name} (the `AddEnvironmentVariableToContext` operationId).
-	AddEnvironmentVariableToContextWithBody(ctx context.Context, contextID openapi_types.UUID, envVarName string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddEnvironmentVariableToContextWithBody(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddEnvironmentVariableToContext Set a context environment variable
 	//
@@ -160,14 +160,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /context/{context_id}/environment-variable/{env_var_name} (the `AddEnvironmentVariableToContext` operationId).
-	AddEnvironmentVariableToContext(ctx context.Context, contextID openapi_types.UUID, envVarName string, body AddEnvironmentVariableToContextJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AddEnvironmentVariableToContext(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, body AddEnvironmentVariableToContextJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetContextRestrictions List a context's restrictions
 	//
 	// Returns the project, expression and group restrictions that limit where the context may be used.
 	//
 	// Corresponds with GET /context/{context_id}/restrictions (the `GetContextRestrictions` operationId).
-	GetContextRestrictions(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetContextRestrictions(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateContextRestrictionWithBody Add a context restriction
 	//
@@ -176,7 +176,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /context/{context_id}/restrictions (the `CreateContextRestriction` operationId).
-	CreateContextRestrictionWithBody(ctx context.Context, contextID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateContextRestrictionWithBody(ctx context.Context, contextID ContextIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateContextRestriction Add a context restriction
 	//
@@ -185,14 +185,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /context/{context_id}/restrictions (the `CreateContextRestriction` operationId).
-	CreateContextRestriction(ctx context.Context, contextID openapi_types.UUID, body CreateContextRestrictionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateContextRestriction(ctx context.Context, contextID ContextIDParam, body CreateContextRestrictionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteContextRestriction Remove a context restriction
 	//
 	// Removes one restriction (of project, expression or group type) from a context and answers with a confirmation message.
 	//
 	// Corresponds with DELETE /context/{context_id}/restrictions/{restriction_id} (the `DeleteContextRestriction` operationId).
-	DeleteContextRestriction(ctx context.Context, contextID openapi_types.UUID, restrictionID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteContextRestriction(ctx context.Context, contextID ContextIDParam, restrictionID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListComponents List deploy components
 	//
@@ -206,14 +206,14 @@ type ClientInterface interface {
 	// Returns one deployable component by ID.
 	//
 	// Corresponds with GET /deploy/components/{component_id} (the `GetComponent` operationId).
-	GetComponent(ctx context.Context, componentID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetComponent(ctx context.Context, componentID ComponentIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListComponentVersions List a component's versions
 	//
 	// Returns the versions of a component that were deployed, optionally limited to one environment, including which are live.
 	//
 	// Corresponds with GET /deploy/components/{component_id}/versions (the `ListComponentVersions` operationId).
-	ListComponentVersions(ctx context.Context, componentID string, params *ListComponentVersionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListComponentVersions(ctx context.Context, componentID ComponentIDParam, params *ListComponentVersionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListEnvironments List deploy environments
 	//
@@ -234,14 +234,14 @@ type ClientInterface interface {
 	// Returns project-wide metrics and trends, plus per-workflow and per-branch breakdowns, as used by the Insights dashboard page. Data covers at most the last 90 days and trend comparisons are limited to the last 30 days; credit figures are approximate, not billing data.
 	//
 	// Corresponds with GET /insights/pages/{project-slug}/summary (the `GetProjectWorkflowsPageData` operationId).
-	GetProjectWorkflowsPageData(ctx context.Context, projectSlug string, params *GetProjectWorkflowsPageDataParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetProjectWorkflowsPageData(ctx context.Context, projectSlug ProjectSlugParam, params *GetProjectWorkflowsPageDataParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetJobTimeseries Get job time-series metrics for a workflow
 	//
 	// Returns metrics for every job in a workflow bucketed by hour or by day. Hourly buckets are kept for 48 hours and daily buckets for 90 days. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /insights/time-series/{project-slug}/workflows/{workflow-name}/jobs (the `GetJobTimeseries` operationId).
-	GetJobTimeseries(ctx context.Context, projectSlug string, workflowName string, params *GetJobTimeseriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetJobTimeseries(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetJobTimeseriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOrgSummaryData Get organization metrics and per-project summaries
 	//
@@ -255,49 +255,49 @@ type ClientInterface interface {
 	// Returns the branches of a project that have Insights data, optionally narrowed to one workflow. At most 5,000 branch names are returned.
 	//
 	// Corresponds with GET /insights/{project-slug}/branches (the `GetAllInsightsBranches` operationId).
-	GetAllInsightsBranches(ctx context.Context, projectSlug string, params *GetAllInsightsBranchesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetAllInsightsBranches(ctx context.Context, projectSlug ProjectSlugParam, params *GetAllInsightsBranchesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFlakyTests List flaky tests for a project
 	//
 	// Returns tests that both passed and failed on the same commit, across all branches, with how often each one flaked and the total time lost. The live API encodes the fields in snake_case.
 	//
 	// Corresponds with GET /insights/{project-slug}/flaky-tests (the `GetFlakyTests` operationId).
-	GetFlakyTests(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetFlakyTests(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProjectWorkflowMetrics Summarize metrics per workflow of a project
 	//
 	// Returns one row of aggregated metrics per workflow over at most the last 90 days; figures are recomputed daily, so the most recent 24 hours may be missing. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /insights/{project-slug}/workflows (the `GetProjectWorkflowMetrics` operationId).
-	GetProjectWorkflowMetrics(ctx context.Context, projectSlug string, params *GetProjectWorkflowMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetProjectWorkflowMetrics(ctx context.Context, projectSlug ProjectSlugParam, params *GetProjectWorkflowMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProjectWorkflowRuns List recent runs of a workflow
 	//
 	// Returns individual runs of the named workflow from the last 90 days with status, duration and credits, filterable by branch and date range. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /insights/{project-slug}/workflows/{workflow-name} (the `GetProjectWorkflowRuns` operationId).
-	GetProjectWorkflowRuns(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowRunsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetProjectWorkflowRuns(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowRunsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProjectWorkflowJobMetrics Get summary metrics for a workflow's jobs
 	//
 	// Returns aggregated metrics per job of the named workflow over at most the last 90 days; figures are recomputed daily. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/jobs (the `GetProjectWorkflowJobMetrics` operationId).
-	GetProjectWorkflowJobMetrics(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowJobMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetProjectWorkflowJobMetrics(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowJobMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetWorkflowSummary Get one workflow's metrics and trends
 	//
 	// Returns the metrics of a single workflow and how they changed compared with the previous period, for one branch or for all branches.
 	//
 	// Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/summary (the `GetWorkflowSummary` operationId).
-	GetWorkflowSummary(ctx context.Context, projectSlug string, workflowName string, params *GetWorkflowSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetWorkflowSummary(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetWorkflowSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProjectWorkflowTestMetrics Get test metrics for a workflow
 	//
 	// Returns test statistics such as the most failed and slowest tests, computed from the ten most recent runs of the workflow.
 	//
 	// Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/test-metrics (the `GetProjectWorkflowTestMetrics` operationId).
-	GetProjectWorkflowTestMetrics(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowTestMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetProjectWorkflowTestMetrics(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowTestMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CancelJobByJobID Cancel a job by its ID
 	//
@@ -325,14 +325,14 @@ type ClientInterface interface {
 	// Removes the listed organization-level custom claims (audience and/or ttl) and returns the remaining claims. Errors are returned as {"error": ...}.
 	//
 	// Corresponds with DELETE /org/{orgID}/oidc-custom-claims (the `DeleteOrgClaims` operationId).
-	DeleteOrgClaims(ctx context.Context, orgID openapi_types.UUID, params *DeleteOrgClaimsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteOrgClaims(ctx context.Context, orgID OIDCOrgIDParam, params *DeleteOrgClaimsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOrgClaims Get organization OIDC custom claims
 	//
 	// Returns the custom audience and token lifetime configured for OIDC tokens issued in the organization. Errors are returned as {"error": ...}.
 	//
 	// Corresponds with GET /org/{orgID}/oidc-custom-claims (the `GetOrgClaims` operationId).
-	GetOrgClaims(ctx context.Context, orgID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetOrgClaims(ctx context.Context, orgID OIDCOrgIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchOrgClaimsWithBody Set organization OIDC custom claims
 	//
@@ -341,7 +341,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /org/{orgID}/oidc-custom-claims (the `PatchOrgClaims` operationId).
-	PatchOrgClaimsWithBody(ctx context.Context, orgID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchOrgClaimsWithBody(ctx context.Context, orgID OIDCOrgIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchOrgClaims Set organization OIDC custom claims
 	//
@@ -350,21 +350,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /org/{orgID}/oidc-custom-claims (the `PatchOrgClaims` operationId).
-	PatchOrgClaims(ctx context.Context, orgID openapi_types.UUID, body PatchOrgClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchOrgClaims(ctx context.Context, orgID OIDCOrgIDParam, body PatchOrgClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteProjectClaims Delete project OIDC custom claims
 	//
 	// Removes the listed project-level custom claims (audience and/or ttl) and returns the remaining claims. Errors are returned as {"error": ...}.
 	//
 	// Corresponds with DELETE /org/{orgID}/project/{projectID}/oidc-custom-claims (the `DeleteProjectClaims` operationId).
-	DeleteProjectClaims(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, params *DeleteProjectClaimsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteProjectClaims(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, params *DeleteProjectClaimsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProjectClaims Get project OIDC custom claims
 	//
 	// Returns the custom audience and token lifetime configured for OIDC tokens issued to the project's jobs. Errors are returned as {"error": ...}.
 	//
 	// Corresponds with GET /org/{orgID}/project/{projectID}/oidc-custom-claims (the `GetProjectClaims` operationId).
-	GetProjectClaims(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetProjectClaims(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchProjectClaimsWithBody Set project OIDC custom claims
 	//
@@ -373,7 +373,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (the `PatchProjectClaims` operationId).
-	PatchProjectClaimsWithBody(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchProjectClaimsWithBody(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchProjectClaims Set project OIDC custom claims
 	//
@@ -382,7 +382,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (the `PatchProjectClaims` operationId).
-	PatchProjectClaims(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, body PatchProjectClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchProjectClaims(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, body PatchProjectClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateOrganizationWithBody Create an organization
 	//
@@ -407,14 +407,14 @@ type ClientInterface interface {
 	// Deletes an organization together with all of its projects and build data. The deletion runs asynchronously and the request is answered with 202 Accepted.
 	//
 	// Corresponds with DELETE /organization/{org-slug-or-id} (the `DeleteOrganization` operationId).
-	DeleteOrganization(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteOrganization(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOrganization Get an organization
 	//
 	// Returns an organization looked up by its slug or its UUID.
 	//
 	// Corresponds with GET /organization/{org-slug-or-id} (the `GetOrganization` operationId).
-	GetOrganization(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetOrganization(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateProjectWithBody Create a project
 	//
@@ -423,7 +423,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /organization/{org-slug-or-id}/project (the `CreateProject` operationId).
-	CreateProjectWithBody(ctx context.Context, orgSlugOrID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateProjectWithBody(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateProject Create a project
 	//
@@ -432,14 +432,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /organization/{org-slug-or-id}/project (the `CreateProject` operationId).
-	CreateProject(ctx context.Context, orgSlugOrID string, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateProject(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListURLOrbAllowListEntries List the URL orb allow-list
 	//
 	// Returns every entry on the organization's URL orb allow-list.
 	//
 	// Corresponds with GET /organization/{org-slug-or-id}/url-orb-allow-list (the `ListURLOrbAllowListEntries` operationId).
-	ListURLOrbAllowListEntries(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListURLOrbAllowListEntries(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateURLOrbAllowListEntryWithBody Add a URL orb allow-list entry
 	//
@@ -448,7 +448,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /organization/{org-slug-or-id}/url-orb-allow-list (the `CreateURLOrbAllowListEntry` operationId).
-	CreateURLOrbAllowListEntryWithBody(ctx context.Context, orgSlugOrID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateURLOrbAllowListEntryWithBody(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateURLOrbAllowListEntry Add a URL orb allow-list entry
 	//
@@ -457,21 +457,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /organization/{org-slug-or-id}/url-orb-allow-list (the `CreateURLOrbAllowListEntry` operationId).
-	CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID string, body CreateURLOrbAllowListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, body CreateURLOrbAllowListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RemoveURLOrbAllowListEntry Remove a URL orb allow-list entry
 	//
 	// Deletes one entry from the organization's URL orb allow-list and returns the removed entry's ID with a message.
 	//
 	// Corresponds with DELETE /organization/{org-slug-or-id}/url-orb-allow-list/{allow-list-entry-id} (the `RemoveURLOrbAllowListEntry` operationId).
-	RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID string, allowListEntryID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, allowListEntryID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOrganizationGroups List an organization's groups
 	//
 	// Returns the groups of a standalone organization. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /organizations/{org_id}/groups (the `GetOrganizationGroups` operationId).
-	GetOrganizationGroups(ctx context.Context, orgID string, params *GetOrganizationGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetOrganizationGroups(ctx context.Context, orgID OrgIDPathParam, params *GetOrganizationGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateOrganizationGroupWithBody Create a group
 	//
@@ -480,7 +480,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /organizations/{org_id}/groups (the `CreateOrganizationGroup` operationId).
-	CreateOrganizationGroupWithBody(ctx context.Context, orgID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateOrganizationGroupWithBody(ctx context.Context, orgID OrgIDPathParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateOrganizationGroup Create a group
 	//
@@ -489,21 +489,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /organizations/{org_id}/groups (the `CreateOrganizationGroup` operationId).
-	CreateOrganizationGroup(ctx context.Context, orgID string, body CreateOrganizationGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateOrganizationGroup(ctx context.Context, orgID OrgIDPathParam, body CreateOrganizationGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteGroup Delete a group
 	//
 	// Deletes a group of a standalone organization, removing its members and the role grants made through it.
 	//
 	// Corresponds with DELETE /organizations/{org_id}/groups/{group_id} (the `DeleteGroup` operationId).
-	DeleteGroup(ctx context.Context, orgID string, groupID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteGroup(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetGroup Get a group
 	//
 	// Returns a group of a standalone organization by UUID.
 	//
 	// Corresponds with GET /organizations/{org_id}/groups/{group_id} (the `GetGroup` operationId).
-	GetGroup(ctx context.Context, orgID string, groupID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetGroup(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateUsageExportWithBody Request a usage export
 	//
@@ -512,7 +512,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /organizations/{org_id}/usage_export_job (the `CreateUsageExport` operationId).
-	CreateUsageExportWithBody(ctx context.Context, orgID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateUsageExportWithBody(ctx context.Context, orgID OrgIDPathParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateUsageExport Request a usage export
 	//
@@ -521,14 +521,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /organizations/{org_id}/usage_export_job (the `CreateUsageExport` operationId).
-	CreateUsageExport(ctx context.Context, orgID string, body CreateUsageExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateUsageExport(ctx context.Context, orgID OrgIDPathParam, body CreateUsageExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUsageExport Get the status of a usage export
 	//
 	// Returns the state of a usage export job and, once completed, pre-signed URLs for downloading the results.
 	//
 	// Corresponds with GET /organizations/{org_id}/usage_export_job/{usage_export_job_id} (the `GetUsageExport` operationId).
-	GetUsageExport(ctx context.Context, orgID string, usageExportJobID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetUsageExport(ctx context.Context, orgID OrgIDPathParam, usageExportJobID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOtelExporters List OTLP exporters
 	//
@@ -567,7 +567,7 @@ type ClientInterface interface {
 	// Returns the audit log of policy decisions made for the owner, filterable by status, time range, branch, project and build number. Page with offset; errors are returned as {"error": ...}.
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/decision (the `GetDecisionLogs` operationId).
-	GetDecisionLogs(ctx context.Context, ownerID string, policyContext string, params *GetDecisionLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetDecisionLogs(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *GetDecisionLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MakeDecisionWithBody Evaluate config against policies
 	//
@@ -576,7 +576,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /owner/{ownerID}/context/{context}/decision (the `MakeDecision` operationId).
-	MakeDecisionWithBody(ctx context.Context, ownerID string, policyContext string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MakeDecisionWithBody(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MakeDecision Evaluate config against policies
 	//
@@ -585,14 +585,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /owner/{ownerID}/context/{context}/decision (the `MakeDecision` operationId).
-	MakeDecision(ctx context.Context, ownerID string, policyContext string, body MakeDecisionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MakeDecision(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, body MakeDecisionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDecisionSettings Get policy decision settings
 	//
 	// Returns whether policy evaluation is enabled for the owner and context. Errors are returned as {"error": ...}.
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/decision/settings (the `GetDecisionSettings` operationId).
-	GetDecisionSettings(ctx context.Context, ownerID string, policyContext string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetDecisionSettings(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetDecisionSettingsWithBody Update policy decision settings
 	//
@@ -601,7 +601,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /owner/{ownerID}/context/{context}/decision/settings (the `SetDecisionSettings` operationId).
-	SetDecisionSettingsWithBody(ctx context.Context, ownerID string, policyContext string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SetDecisionSettingsWithBody(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetDecisionSettings Update policy decision settings
 	//
@@ -610,28 +610,28 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /owner/{ownerID}/context/{context}/decision/settings (the `SetDecisionSettings` operationId).
-	SetDecisionSettings(ctx context.Context, ownerID string, policyContext string, body SetDecisionSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SetDecisionSettings(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, body SetDecisionSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDecisionLog Get a policy decision log
 	//
 	// Returns a single decision audit entry by its ID. Errors are returned as {"error": ...}.
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/decision/{decisionID} (the `GetDecisionLog` operationId).
-	GetDecisionLog(ctx context.Context, ownerID string, policyContext string, decisionID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetDecisionLog(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDecisionLogPolicyBundle Get the policy bundle used by a decision
 	//
 	// Returns the policies, as they were at the time, that produced the given decision. Errors are returned as {"error": ...}.
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/decision/{decisionID}/policy-bundle (the `GetDecisionLogPolicyBundle` operationId).
-	GetDecisionLogPolicyBundle(ctx context.Context, ownerID string, policyContext string, decisionID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetDecisionLogPolicyBundle(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPolicyBundle Get the current policy bundle
 	//
 	// Returns every policy document currently stored for the owner and context. Errors are returned as {"error": ...}.
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/policy-bundle (the `GetPolicyBundle` operationId).
-	GetPolicyBundle(ctx context.Context, ownerID string, policyContext string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetPolicyBundle(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePolicyBundleWithBody Replace the policy bundle
 	//
@@ -640,7 +640,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /owner/{ownerID}/context/{context}/policy-bundle (the `CreatePolicyBundle` operationId).
-	CreatePolicyBundleWithBody(ctx context.Context, ownerID string, policyContext string, params *CreatePolicyBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePolicyBundleWithBody(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *CreatePolicyBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePolicyBundle Replace the policy bundle
 	//
@@ -649,14 +649,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /owner/{ownerID}/context/{context}/policy-bundle (the `CreatePolicyBundle` operationId).
-	CreatePolicyBundle(ctx context.Context, ownerID string, policyContext string, params *CreatePolicyBundleParams, body CreatePolicyBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePolicyBundle(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *CreatePolicyBundleParams, body CreatePolicyBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPolicyDocument Get a policy document
 	//
 	// Returns one named policy from the current bundle. Errors are returned as {"error": ...}.
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/policy-bundle/{policyName} (the `GetPolicyDocument` operationId).
-	GetPolicyDocument(ctx context.Context, ownerID string, policyContext string, policyName string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetPolicyDocument(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, policyName string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPipelines List pipelines in an organization
 	//
@@ -688,49 +688,49 @@ type ClientInterface interface {
 	// Returns a pipeline, including its state, trigger, VCS details and any errors, looked up by UUID.
 	//
 	// Corresponds with GET /pipeline/{pipeline-id} (the `GetPipelineByID` operationId).
-	GetPipelineByID(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetPipelineByID(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPipelineConfigByID Get the config used by a pipeline
 	//
 	// Returns the source and compiled configuration of a pipeline, plus the setup configuration when dynamic config was used.
 	//
 	// Corresponds with GET /pipeline/{pipeline-id}/config (the `GetPipelineConfigByID` operationId).
-	GetPipelineConfigByID(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetPipelineConfigByID(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPipelineValuesByID Get a pipeline's values
 	//
 	// Returns the built-in pipeline values (such as git revision and branch) that were available to the pipeline's configuration, as a key-value map.
 	//
 	// Corresponds with GET /pipeline/{pipeline-id}/values (the `GetPipelineValuesByID` operationId).
-	GetPipelineValuesByID(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetPipelineValuesByID(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWorkflowsByPipelineID List a pipeline's workflows
 	//
 	// Returns the workflows created by a pipeline. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /pipeline/{pipeline-id}/workflow (the `ListWorkflowsByPipelineID` operationId).
-	ListWorkflowsByPipelineID(ctx context.Context, pipelineID openapi_types.UUID, params *ListWorkflowsByPipelineIDParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListWorkflowsByPipelineID(ctx context.Context, pipelineID PipelineIDParam, params *ListWorkflowsByPipelineIDParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteProjectBySlug Delete a project
 	//
 	// Deletes the project and answers 200 with a JSON confirmation message.
 	//
 	// Corresponds with DELETE /project/{project-slug} (the `DeleteProjectBySlug` operationId).
-	DeleteProjectBySlug(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteProjectBySlug(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProjectBySlug Get a project
 	//
 	// Returns a project's ID, slug, name, organization and VCS details.
 	//
 	// Corresponds with GET /project/{project-slug} (the `GetProjectBySlug` operationId).
-	GetProjectBySlug(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetProjectBySlug(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCheckoutKeys List a project's checkout keys
 	//
 	// Returns the deploy and user keys the project uses to check out code; choose the fingerprint format with digest. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /project/{project-slug}/checkout-key (the `ListCheckoutKeys` operationId).
-	ListCheckoutKeys(ctx context.Context, projectSlug string, params *ListCheckoutKeysParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListCheckoutKeys(ctx context.Context, projectSlug ProjectSlugParam, params *ListCheckoutKeysParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCheckoutKeyWithBody Create a checkout key
 	//
@@ -739,7 +739,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /project/{project-slug}/checkout-key (the `CreateCheckoutKey` operationId).
-	CreateCheckoutKeyWithBody(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateCheckoutKeyWithBody(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCheckoutKey Create a checkout key
 	//
@@ -748,28 +748,28 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /project/{project-slug}/checkout-key (the `CreateCheckoutKey` operationId).
-	CreateCheckoutKey(ctx context.Context, projectSlug string, body CreateCheckoutKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateCheckoutKey(ctx context.Context, projectSlug ProjectSlugParam, body CreateCheckoutKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteCheckoutKey Delete a checkout key
 	//
 	// Deletes the checkout key with the given MD5 or SHA-256 fingerprint (URL-encode SHA-256 values) and answers with a confirmation message.
 	//
 	// Corresponds with DELETE /project/{project-slug}/checkout-key/{fingerprint} (the `DeleteCheckoutKey` operationId).
-	DeleteCheckoutKey(ctx context.Context, projectSlug string, fingerprint string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteCheckoutKey(ctx context.Context, projectSlug ProjectSlugParam, fingerprint FingerprintParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetCheckoutKey Get a checkout key
 	//
 	// Returns the checkout key with the given MD5 or SHA-256 fingerprint; URL-encode SHA-256 values.
 	//
 	// Corresponds with GET /project/{project-slug}/checkout-key/{fingerprint} (the `GetCheckoutKey` operationId).
-	GetCheckoutKey(ctx context.Context, projectSlug string, fingerprint string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetCheckoutKey(ctx context.Context, projectSlug ProjectSlugParam, fingerprint FingerprintParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListEnvVars List a project's environment variables
 	//
 	// Returns the project's environment variables with masked values: four x characters followed by the last four characters of the value. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /project/{project-slug}/envvar (the `ListEnvVars` operationId).
-	ListEnvVars(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListEnvVars(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateEnvVarWithBody Create a project environment variable
 	//
@@ -778,7 +778,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /project/{project-slug}/envvar (the `CreateEnvVar` operationId).
-	CreateEnvVarWithBody(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateEnvVarWithBody(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateEnvVar Create a project environment variable
 	//
@@ -787,42 +787,42 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /project/{project-slug}/envvar (the `CreateEnvVar` operationId).
-	CreateEnvVar(ctx context.Context, projectSlug string, body CreateEnvVarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateEnvVar(ctx context.Context, projectSlug ProjectSlugParam, body CreateEnvVarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteEnvVar Delete a project environment variable
 	//
 	// Deletes the named environment variable from the project and answers with a confirmation message.
 	//
 	// Corresponds with DELETE /project/{project-slug}/envvar/{name} (the `DeleteEnvVar` operationId).
-	DeleteEnvVar(ctx context.Context, projectSlug string, name string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteEnvVar(ctx context.Context, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetEnvVar Get a project environment variable
 	//
 	// Returns the named project environment variable with its value masked.
 	//
 	// Corresponds with GET /project/{project-slug}/envvar/{name} (the `GetEnvVar` operationId).
-	GetEnvVar(ctx context.Context, projectSlug string, name string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetEnvVar(ctx context.Context, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetJobDetails Get a job by number
 	//
 	// Returns the full record of a job in a project: status, timings, executor, parallel runs, contexts, and the pipeline and workflow it belongs to.
 	//
 	// Corresponds with GET /project/{project-slug}/job/{job-number} (the `GetJobDetails` operationId).
-	GetJobDetails(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetJobDetails(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CancelJobByJobNumber Cancel a job by its number
 	//
 	// Requests cancellation of the job with the given number in the project and answers with a confirmation message.
 	//
 	// Corresponds with POST /project/{project-slug}/job/{job-number}/cancel (the `CancelJobByJobNumber` operationId).
-	CancelJobByJobNumber(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CancelJobByJobNumber(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPipelinesForProject List a project's pipelines
 	//
 	// Returns the project's pipelines, optionally restricted to one branch. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /project/{project-slug}/pipeline (the `ListPipelinesForProject` operationId).
-	ListPipelinesForProject(ctx context.Context, projectSlug string, params *ListPipelinesForProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListPipelinesForProject(ctx context.Context, projectSlug ProjectSlugParam, params *ListPipelinesForProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TriggerPipelineWithBody Trigger a pipeline (legacy)
 	//
@@ -831,7 +831,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /project/{project-slug}/pipeline (the `TriggerPipeline` operationId).
-	TriggerPipelineWithBody(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	TriggerPipelineWithBody(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TriggerPipeline Trigger a pipeline (legacy)
 	//
@@ -840,28 +840,28 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /project/{project-slug}/pipeline (the `TriggerPipeline` operationId).
-	TriggerPipeline(ctx context.Context, projectSlug string, body TriggerPipelineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	TriggerPipeline(ctx context.Context, projectSlug ProjectSlugParam, body TriggerPipelineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMyPipelines List your pipelines in a project
 	//
 	// Returns the project's pipelines that were triggered by the authenticated user. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /project/{project-slug}/pipeline/mine (the `ListMyPipelines` operationId).
-	ListMyPipelines(ctx context.Context, projectSlug string, params *ListMyPipelinesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListMyPipelines(ctx context.Context, projectSlug ProjectSlugParam, params *ListMyPipelinesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPipelineByNumber Get a pipeline by number
 	//
 	// Returns the pipeline with the given project-scoped sequence number.
 	//
 	// Corresponds with GET /project/{project-slug}/pipeline/{pipeline-number} (the `GetPipelineByNumber` operationId).
-	GetPipelineByNumber(ctx context.Context, projectSlug string, pipelineNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetPipelineByNumber(ctx context.Context, projectSlug ProjectSlugParam, pipelineNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSchedulesForProject List a project's schedules
 	//
 	// Returns the project's legacy schedules, i.e. those belonging to GitHub OAuth and Bitbucket Cloud definitions; schedule triggers of other definitions are listed via the trigger endpoints. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /project/{project-slug}/schedule (the `ListSchedulesForProject` operationId).
-	ListSchedulesForProject(ctx context.Context, projectSlug string, params *ListSchedulesForProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListSchedulesForProject(ctx context.Context, projectSlug ProjectSlugParam, params *ListSchedulesForProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateScheduleWithBody Create a schedule
 	//
@@ -870,7 +870,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /project/{project-slug}/schedule (the `CreateSchedule` operationId).
-	CreateScheduleWithBody(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateScheduleWithBody(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateSchedule Create a schedule
 	//
@@ -879,21 +879,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /project/{project-slug}/schedule (the `CreateSchedule` operationId).
-	CreateSchedule(ctx context.Context, projectSlug string, body CreateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateSchedule(ctx context.Context, projectSlug ProjectSlugParam, body CreateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetJobArtifacts List a job's artifacts
 	//
 	// Returns the files a job stored as artifacts, each with its path, node index and a download URL. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /project/{project-slug}/{job-number}/artifacts (the `GetJobArtifacts` operationId).
-	GetJobArtifacts(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetJobArtifacts(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTests List a job's test results
 	//
 	// Returns the test results a job uploaded. If the job stored more than 250 MB of test data no results are returned. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /project/{project-slug}/{job-number}/tests (the `GetTests` operationId).
-	GetTests(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetTests(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TriggerPipelineRunWithBody Trigger a pipeline run
 	//
@@ -902,7 +902,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /project/{provider}/{organization}/{project}/pipeline/run (the `TriggerPipelineRun` operationId).
-	TriggerPipelineRunWithBody(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization string, project string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	TriggerPipelineRunWithBody(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TriggerPipelineRun Trigger a pipeline run
 	//
@@ -911,14 +911,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /project/{provider}/{organization}/{project}/pipeline/run (the `TriggerPipelineRun` operationId).
-	TriggerPipelineRun(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization string, project string, body TriggerPipelineRunJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	TriggerPipelineRun(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam, body TriggerPipelineRunJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProjectSettings Get a project's advanced settings
 	//
 	// Returns the project's advanced settings as booleans and lists. The provider, organization and project must be sent as three separate path segments.
 	//
 	// Corresponds with GET /project/{provider}/{organization}/{project}/settings (the `GetProjectSettings` operationId).
-	GetProjectSettings(ctx context.Context, provider GetProjectSettingsParamsProvider, organization string, project string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetProjectSettings(ctx context.Context, provider GetProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchProjectSettingsWithBody Update a project's advanced settings
 	//
@@ -927,7 +927,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /project/{provider}/{organization}/{project}/settings (the `PatchProjectSettings` operationId).
-	PatchProjectSettingsWithBody(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization string, project string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchProjectSettingsWithBody(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchProjectSettings Update a project's advanced settings
 	//
@@ -936,14 +936,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /project/{provider}/{organization}/{project}/settings (the `PatchProjectSettings` operationId).
-	PatchProjectSettings(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization string, project string, body PatchProjectSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchProjectSettings(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, body PatchProjectSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPipelineDefinitions List a project's pipeline definitions
 	//
 	// Returns every pipeline definition of the project with its config and checkout sources.
 	//
 	// Corresponds with GET /projects/{project_id}/pipeline-definitions (the `ListPipelineDefinitions` operationId).
-	ListPipelineDefinitions(ctx context.Context, projectID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListPipelineDefinitions(ctx context.Context, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePipelineDefinitionWithBody Create a pipeline definition
 	//
@@ -952,7 +952,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /projects/{project_id}/pipeline-definitions (the `CreatePipelineDefinition` operationId).
-	CreatePipelineDefinitionWithBody(ctx context.Context, projectID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePipelineDefinitionWithBody(ctx context.Context, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreatePipelineDefinition Create a pipeline definition
 	//
@@ -961,21 +961,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /projects/{project_id}/pipeline-definitions (the `CreatePipelineDefinition` operationId).
-	CreatePipelineDefinition(ctx context.Context, projectID string, body CreatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreatePipelineDefinition(ctx context.Context, projectID ProjectIDParam, body CreatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeletePipelineDefinition Delete a pipeline definition
 	//
 	// Deletes a pipeline definition and answers with a confirmation message; only some config-source providers are supported.
 	//
 	// Corresponds with DELETE /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `DeletePipelineDefinition` operationId).
-	DeletePipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeletePipelineDefinition(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetPipelineDefinition Get a pipeline definition
 	//
 	// Returns one pipeline definition of the project by ID.
 	//
 	// Corresponds with GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `GetPipelineDefinition` operationId).
-	GetPipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetPipelineDefinition(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdatePipelineDefinitionWithBody Update a pipeline definition
 	//
@@ -984,7 +984,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `UpdatePipelineDefinition` operationId).
-	UpdatePipelineDefinitionWithBody(ctx context.Context, projectID string, pipelineDefinitionID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdatePipelineDefinitionWithBody(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdatePipelineDefinition Update a pipeline definition
 	//
@@ -993,14 +993,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `UpdatePipelineDefinition` operationId).
-	UpdatePipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string, body UpdatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdatePipelineDefinition(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, body UpdatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPipelineDefinitionTriggers List a pipeline definition's triggers
 	//
 	// Returns the triggers attached to a pipeline definition.
 	//
 	// Corresponds with GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `ListPipelineDefinitionTriggers` operationId).
-	ListPipelineDefinitionTriggers(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListPipelineDefinitionTriggers(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTriggerWithBody Create a trigger
 	//
@@ -1009,7 +1009,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `CreateTrigger` operationId).
-	CreateTriggerWithBody(ctx context.Context, projectID string, pipelineDefinitionID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTriggerWithBody(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateTrigger Create a trigger
 	//
@@ -1018,7 +1018,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `CreateTrigger` operationId).
-	CreateTrigger(ctx context.Context, projectID string, pipelineDefinitionID string, body CreateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateTrigger(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, body CreateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RollbackProjectWithBody Roll back a component
 	//
@@ -1027,7 +1027,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /projects/{project_id}/rollback (the `RollbackProject` operationId).
-	RollbackProjectWithBody(ctx context.Context, projectID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RollbackProjectWithBody(ctx context.Context, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RollbackProject Roll back a component
 	//
@@ -1036,21 +1036,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /projects/{project_id}/rollback (the `RollbackProject` operationId).
-	RollbackProject(ctx context.Context, projectID string, body RollbackProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RollbackProject(ctx context.Context, projectID ProjectIDParam, body RollbackProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteTrigger Delete a trigger
 	//
 	// Deletes a trigger and answers with a confirmation message.
 	//
 	// Corresponds with DELETE /projects/{project_id}/triggers/{trigger_id} (the `DeleteTrigger` operationId).
-	DeleteTrigger(ctx context.Context, projectID string, triggerID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteTrigger(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTrigger Get a trigger
 	//
 	// Returns one trigger of the project by ID.
 	//
 	// Corresponds with GET /projects/{project_id}/triggers/{trigger_id} (the `GetTrigger` operationId).
-	GetTrigger(ctx context.Context, projectID string, triggerID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetTrigger(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTriggerWithBody Update a trigger
 	//
@@ -1059,7 +1059,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /projects/{project_id}/triggers/{trigger_id} (the `UpdateTrigger` operationId).
-	UpdateTriggerWithBody(ctx context.Context, projectID string, triggerID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTriggerWithBody(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateTrigger Update a trigger
 	//
@@ -1068,21 +1068,21 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /projects/{project_id}/triggers/{trigger_id} (the `UpdateTrigger` operationId).
-	UpdateTrigger(ctx context.Context, projectID string, triggerID string, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateTrigger(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteScheduleByID Delete a schedule
 	//
 	// Deletes a GitHub OAuth or Bitbucket Cloud schedule and answers with a confirmation message.
 	//
 	// Corresponds with DELETE /schedule/{schedule-id} (the `DeleteScheduleByID` operationId).
-	DeleteScheduleByID(ctx context.Context, scheduleID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteScheduleByID(ctx context.Context, scheduleID ScheduleIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetScheduleByID Get a schedule
 	//
 	// Returns a legacy schedule (GitHub OAuth or Bitbucket Cloud projects only) by UUID.
 	//
 	// Corresponds with GET /schedule/{schedule-id} (the `GetScheduleByID` operationId).
-	GetScheduleByID(ctx context.Context, scheduleID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetScheduleByID(ctx context.Context, scheduleID ScheduleIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateScheduleWithBody Update a schedule
 	//
@@ -1091,7 +1091,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /schedule/{schedule-id} (the `UpdateSchedule` operationId).
-	UpdateScheduleWithBody(ctx context.Context, scheduleID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateScheduleWithBody(ctx context.Context, scheduleID ScheduleIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateSchedule Update a schedule
 	//
@@ -1100,14 +1100,14 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /schedule/{schedule-id} (the `UpdateSchedule` operationId).
-	UpdateSchedule(ctx context.Context, scheduleID openapi_types.UUID, body UpdateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateSchedule(ctx context.Context, scheduleID ScheduleIDParam, body UpdateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUser Get a user by ID
 	//
 	// Returns the ID, login and name of the user with the given UUID.
 	//
 	// Corresponds with GET /user/{id} (the `GetUser` operationId).
-	GetUser(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetUser(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetWebhooks List outbound webhooks
 	//
@@ -1139,14 +1139,14 @@ type ClientInterface interface {
 	// Deletes an outbound webhook and answers with a confirmation message.
 	//
 	// Corresponds with DELETE /webhook/{webhook-id} (the `DeleteWebhook` operationId).
-	DeleteWebhook(ctx context.Context, webhookID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteWebhook(ctx context.Context, webhookID WebhookIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetWebhookByID Get an outbound webhook
 	//
 	// Returns one outbound webhook by UUID.
 	//
 	// Corresponds with GET /webhook/{webhook-id} (the `GetWebhookByID` operationId).
-	GetWebhookByID(ctx context.Context, webhookID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetWebhookByID(ctx context.Context, webhookID WebhookIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateWebhookWithBody Update an outbound webhook
 	//
@@ -1155,7 +1155,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
-	UpdateWebhookWithBody(ctx context.Context, webhookID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateWebhookWithBody(ctx context.Context, webhookID WebhookIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateWebhook Update an outbound webhook
 	//
@@ -1164,35 +1164,35 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
-	UpdateWebhook(ctx context.Context, webhookID openapi_types.UUID, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateWebhook(ctx context.Context, webhookID WebhookIDParam, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetWorkflowByID Get a workflow
 	//
 	// Returns a workflow's summary: name, status, pipeline, timestamps and who started or cancelled it.
 	//
 	// Corresponds with GET /workflow/{id} (the `GetWorkflowByID` operationId).
-	GetWorkflowByID(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetWorkflowByID(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ApprovePendingApprovalJobByID Approve a held job
 	//
 	// Approves the on-hold approval job identified by its approval request ID so the rest of the workflow can continue. Answers 202 with a message.
 	//
 	// Corresponds with POST /workflow/{id}/approve/{approval_request_id} (the `ApprovePendingApprovalJobByID` operationId).
-	ApprovePendingApprovalJobByID(ctx context.Context, id openapi_types.UUID, approvalRequestID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ApprovePendingApprovalJobByID(ctx context.Context, id ResourceIDParam, approvalRequestID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CancelWorkflow Cancel a workflow
 	//
 	// Requests cancellation of a running workflow and its jobs. Answers 202 with a message; cancellation completes asynchronously.
 	//
 	// Corresponds with POST /workflow/{id}/cancel (the `CancelWorkflow` operationId).
-	CancelWorkflow(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CancelWorkflow(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWorkflowJobs List a workflow's jobs
 	//
 	// Returns the jobs in a workflow with their status, dependencies and approval information. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /workflow/{id}/job (the `ListWorkflowJobs` operationId).
-	ListWorkflowJobs(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListWorkflowJobs(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RerunWorkflowWithBody Rerun a workflow
 	//
@@ -1201,7 +1201,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
-	RerunWorkflowWithBody(ctx context.Context, id openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RerunWorkflowWithBody(ctx context.Context, id ResourceIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RerunWorkflow Rerun a workflow
 	//
@@ -1210,7 +1210,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
-	RerunWorkflow(ctx context.Context, id openapi_types.UUID, body RerunWorkflowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RerunWorkflow(ctx context.Context, id ResourceIDParam, body RerunWorkflowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListContexts List an owner's contexts
@@ -1273,7 +1273,7 @@ func (c *Client) CreateContext(ctx context.Context, body CreateContextJSONReques
 // Deletes a context and every environment variable stored in it; answers with a confirmation message.
 //
 // Corresponds with DELETE /context/{context_id} (the `DeleteContext` operationId).
-func (c *Client) DeleteContext(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteContext(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteContextRequest(c.Server, contextID)
 	if err != nil {
 		return nil, err
@@ -1290,7 +1290,7 @@ func (c *Client) DeleteContext(ctx context.Context, contextID openapi_types.UUID
 // Returns a context's ID, name and creation time.
 //
 // Corresponds with GET /context/{context_id} (the `GetContext` operationId).
-func (c *Client) GetContext(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetContext(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetContextRequest(c.Server, contextID)
 	if err != nil {
 		return nil, err
@@ -1307,7 +1307,7 @@ func (c *Client) GetContext(ctx context.Context, contextID openapi_types.UUID, r
 // Returns the names and timestamps of a context's environment variables; values are never returned. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /context/{context_id}/environment-variable (the `ListEnvironmentVariablesFromContext` operationId).
-func (c *Client) ListEnvironmentVariablesFromContext(ctx context.Context, contextID openapi_types.UUID, params *ListEnvironmentVariablesFromContextParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListEnvironmentVariablesFromContext(ctx context.Context, contextID ContextIDParam, params *ListEnvironmentVariablesFromContextParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListEnvironmentVariablesFromContextRequest(c.Server, contextID, params)
 	if err != nil {
 		return nil, err
@@ -1324,7 +1324,7 @@ func (c *Client) ListEnvironmentVariablesFromContext(ctx context.Context, contex
 // Removes the named variable from the context and answers with a confirmation message.
 //
 // Corresponds with DELETE /context/{context_id}/environment-variable/{env_var_name} (the `DeleteEnvironmentVariableFromContext` operationId).
-func (c *Client) DeleteEnvironmentVariableFromContext(ctx context.Context, contextID openapi_types.UUID, envVarName string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteEnvironmentVariableFromContext(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteEnvironmentVariableFromContextRequest(c.Server, contextID, envVarName)
 	if err != nil {
 		return nil, err
@@ -1343,7 +1343,7 @@ func (c *Client) DeleteEnvironmentVariableFromContext(ctx context.Context, conte
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /context/{context_id}/environment-variable/{env_var_name} (the `AddEnvironmentVariableToContext` operationId).
-func (c *Client) AddEnvironmentVariableToContextWithBody(ctx context.Context, contextID openapi_types.UUID, envVarName string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) AddEnvironmentVariableToContextWithBody(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAddEnvironmentVariableToContextRequestWithBody(c.Server, contextID, envVarName, contentType, body)
 	if err != nil {
 		return nil, err
@@ -1362,7 +1362,7 @@ func (c *Client) AddEnvironmentVariableToContextWithBody(ctx context.Context, co
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /context/{context_id}/environment-variable/{env_var_name} (the `AddEnvironmentVariableToContext` operationId).
-func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID openapi_types.UUID, envVarName string, body AddEnvironmentVariableToContextJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, body AddEnvironmentVariableToContextJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAddEnvironmentVariableToContextRequest(c.Server, contextID, envVarName, body)
 	if err != nil {
 		return nil, err
@@ -1379,7 +1379,7 @@ func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID 
 // Returns the project, expression and group restrictions that limit where the context may be used.
 //
 // Corresponds with GET /context/{context_id}/restrictions (the `GetContextRestrictions` operationId).
-func (c *Client) GetContextRestrictions(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetContextRestrictions(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetContextRestrictionsRequest(c.Server, contextID)
 	if err != nil {
 		return nil, err
@@ -1398,7 +1398,7 @@ func (c *Client) GetContextRestrictions(ctx context.Context, contextID openapi_t
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /context/{context_id}/restrictions (the `CreateContextRestriction` operationId).
-func (c *Client) CreateContextRestrictionWithBody(ctx context.Context, contextID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateContextRestrictionWithBody(ctx context.Context, contextID ContextIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateContextRestrictionRequestWithBody(c.Server, contextID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -1417,7 +1417,7 @@ func (c *Client) CreateContextRestrictionWithBody(ctx context.Context, contextID
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /context/{context_id}/restrictions (the `CreateContextRestriction` operationId).
-func (c *Client) CreateContextRestriction(ctx context.Context, contextID openapi_types.UUID, body CreateContextRestrictionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateContextRestriction(ctx context.Context, contextID ContextIDParam, body CreateContextRestrictionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateContextRestrictionRequest(c.Server, contextID, body)
 	if err != nil {
 		return nil, err
@@ -1434,7 +1434,7 @@ func (c *Client) CreateContextRestriction(ctx context.Context, contextID openapi
 // Removes one restriction (of project, expression or group type) from a context and answers with a confirmation message.
 //
 // Corresponds with DELETE /context/{context_id}/restrictions/{restriction_id} (the `DeleteContextRestriction` operationId).
-func (c *Client) DeleteContextRestriction(ctx context.Context, contextID openapi_types.UUID, restrictionID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteContextRestriction(ctx context.Context, contextID ContextIDParam, restrictionID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteContextRestrictionRequest(c.Server, contextID, restrictionID)
 	if err != nil {
 		return nil, err
@@ -1468,7 +1468,7 @@ func (c *Client) ListComponents(ctx context.Context, params *ListComponentsParam
 // Returns one deployable component by ID.
 //
 // Corresponds with GET /deploy/components/{component_id} (the `GetComponent` operationId).
-func (c *Client) GetComponent(ctx context.Context, componentID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetComponent(ctx context.Context, componentID ComponentIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetComponentRequest(c.Server, componentID)
 	if err != nil {
 		return nil, err
@@ -1485,7 +1485,7 @@ func (c *Client) GetComponent(ctx context.Context, componentID string, reqEditor
 // Returns the versions of a component that were deployed, optionally limited to one environment, including which are live.
 //
 // Corresponds with GET /deploy/components/{component_id}/versions (the `ListComponentVersions` operationId).
-func (c *Client) ListComponentVersions(ctx context.Context, componentID string, params *ListComponentVersionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListComponentVersions(ctx context.Context, componentID ComponentIDParam, params *ListComponentVersionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListComponentVersionsRequest(c.Server, componentID, params)
 	if err != nil {
 		return nil, err
@@ -1536,7 +1536,7 @@ func (c *Client) GetEnvironment(ctx context.Context, environmentID openapi_types
 // Returns project-wide metrics and trends, plus per-workflow and per-branch breakdowns, as used by the Insights dashboard page. Data covers at most the last 90 days and trend comparisons are limited to the last 30 days; credit figures are approximate, not billing data.
 //
 // Corresponds with GET /insights/pages/{project-slug}/summary (the `GetProjectWorkflowsPageData` operationId).
-func (c *Client) GetProjectWorkflowsPageData(ctx context.Context, projectSlug string, params *GetProjectWorkflowsPageDataParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetProjectWorkflowsPageData(ctx context.Context, projectSlug ProjectSlugParam, params *GetProjectWorkflowsPageDataParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectWorkflowsPageDataRequest(c.Server, projectSlug, params)
 	if err != nil {
 		return nil, err
@@ -1553,7 +1553,7 @@ func (c *Client) GetProjectWorkflowsPageData(ctx context.Context, projectSlug st
 // Returns metrics for every job in a workflow bucketed by hour or by day. Hourly buckets are kept for 48 hours and daily buckets for 90 days. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /insights/time-series/{project-slug}/workflows/{workflow-name}/jobs (the `GetJobTimeseries` operationId).
-func (c *Client) GetJobTimeseries(ctx context.Context, projectSlug string, workflowName string, params *GetJobTimeseriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetJobTimeseries(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetJobTimeseriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetJobTimeseriesRequest(c.Server, projectSlug, workflowName, params)
 	if err != nil {
 		return nil, err
@@ -1587,7 +1587,7 @@ func (c *Client) GetOrgSummaryData(ctx context.Context, orgSlug string, params *
 // Returns the branches of a project that have Insights data, optionally narrowed to one workflow. At most 5,000 branch names are returned.
 //
 // Corresponds with GET /insights/{project-slug}/branches (the `GetAllInsightsBranches` operationId).
-func (c *Client) GetAllInsightsBranches(ctx context.Context, projectSlug string, params *GetAllInsightsBranchesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetAllInsightsBranches(ctx context.Context, projectSlug ProjectSlugParam, params *GetAllInsightsBranchesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAllInsightsBranchesRequest(c.Server, projectSlug, params)
 	if err != nil {
 		return nil, err
@@ -1604,7 +1604,7 @@ func (c *Client) GetAllInsightsBranches(ctx context.Context, projectSlug string,
 // Returns tests that both passed and failed on the same commit, across all branches, with how often each one flaked and the total time lost. The live API encodes the fields in snake_case.
 //
 // Corresponds with GET /insights/{project-slug}/flaky-tests (the `GetFlakyTests` operationId).
-func (c *Client) GetFlakyTests(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetFlakyTests(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetFlakyTestsRequest(c.Server, projectSlug)
 	if err != nil {
 		return nil, err
@@ -1621,7 +1621,7 @@ func (c *Client) GetFlakyTests(ctx context.Context, projectSlug string, reqEdito
 // Returns one row of aggregated metrics per workflow over at most the last 90 days; figures are recomputed daily, so the most recent 24 hours may be missing. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /insights/{project-slug}/workflows (the `GetProjectWorkflowMetrics` operationId).
-func (c *Client) GetProjectWorkflowMetrics(ctx context.Context, projectSlug string, params *GetProjectWorkflowMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetProjectWorkflowMetrics(ctx context.Context, projectSlug ProjectSlugParam, params *GetProjectWorkflowMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectWorkflowMetricsRequest(c.Server, projectSlug, params)
 	if err != nil {
 		return nil, err
@@ -1638,7 +1638,7 @@ func (c *Client) GetProjectWorkflowMetrics(ctx context.Context, projectSlug stri
 // Returns individual runs of the named workflow from the last 90 days with status, duration and credits, filterable by branch and date range. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /insights/{project-slug}/workflows/{workflow-name} (the `GetProjectWorkflowRuns` operationId).
-func (c *Client) GetProjectWorkflowRuns(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowRunsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetProjectWorkflowRuns(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowRunsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectWorkflowRunsRequest(c.Server, projectSlug, workflowName, params)
 	if err != nil {
 		return nil, err
@@ -1655,7 +1655,7 @@ func (c *Client) GetProjectWorkflowRuns(ctx context.Context, projectSlug string,
 // Returns aggregated metrics per job of the named workflow over at most the last 90 days; figures are recomputed daily. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/jobs (the `GetProjectWorkflowJobMetrics` operationId).
-func (c *Client) GetProjectWorkflowJobMetrics(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowJobMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetProjectWorkflowJobMetrics(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowJobMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectWorkflowJobMetricsRequest(c.Server, projectSlug, workflowName, params)
 	if err != nil {
 		return nil, err
@@ -1672,7 +1672,7 @@ func (c *Client) GetProjectWorkflowJobMetrics(ctx context.Context, projectSlug s
 // Returns the metrics of a single workflow and how they changed compared with the previous period, for one branch or for all branches.
 //
 // Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/summary (the `GetWorkflowSummary` operationId).
-func (c *Client) GetWorkflowSummary(ctx context.Context, projectSlug string, workflowName string, params *GetWorkflowSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetWorkflowSummary(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetWorkflowSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetWorkflowSummaryRequest(c.Server, projectSlug, workflowName, params)
 	if err != nil {
 		return nil, err
@@ -1689,7 +1689,7 @@ func (c *Client) GetWorkflowSummary(ctx context.Context, projectSlug string, wor
 // Returns test statistics such as the most failed and slowest tests, computed from the ten most recent runs of the workflow.
 //
 // Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/test-metrics (the `GetProjectWorkflowTestMetrics` operationId).
-func (c *Client) GetProjectWorkflowTestMetrics(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowTestMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetProjectWorkflowTestMetrics(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowTestMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectWorkflowTestMetricsRequest(c.Server, projectSlug, workflowName, params)
 	if err != nil {
 		return nil, err
@@ -1757,7 +1757,7 @@ func (c *Client) GetCollaborations(ctx context.Context, reqEditors ...RequestEdi
 // Removes the listed organization-level custom claims (audience and/or ttl) and returns the remaining claims. Errors are returned as {"error": ...}.
 //
 // Corresponds with DELETE /org/{orgID}/oidc-custom-claims (the `DeleteOrgClaims` operationId).
-func (c *Client) DeleteOrgClaims(ctx context.Context, orgID openapi_types.UUID, params *DeleteOrgClaimsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteOrgClaims(ctx context.Context, orgID OIDCOrgIDParam, params *DeleteOrgClaimsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteOrgClaimsRequest(c.Server, orgID, params)
 	if err != nil {
 		return nil, err
@@ -1774,7 +1774,7 @@ func (c *Client) DeleteOrgClaims(ctx context.Context, orgID openapi_types.UUID, 
 // Returns the custom audience and token lifetime configured for OIDC tokens issued in the organization. Errors are returned as {"error": ...}.
 //
 // Corresponds with GET /org/{orgID}/oidc-custom-claims (the `GetOrgClaims` operationId).
-func (c *Client) GetOrgClaims(ctx context.Context, orgID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetOrgClaims(ctx context.Context, orgID OIDCOrgIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOrgClaimsRequest(c.Server, orgID)
 	if err != nil {
 		return nil, err
@@ -1793,7 +1793,7 @@ func (c *Client) GetOrgClaims(ctx context.Context, orgID openapi_types.UUID, req
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /org/{orgID}/oidc-custom-claims (the `PatchOrgClaims` operationId).
-func (c *Client) PatchOrgClaimsWithBody(ctx context.Context, orgID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchOrgClaimsWithBody(ctx context.Context, orgID OIDCOrgIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchOrgClaimsRequestWithBody(c.Server, orgID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -1812,7 +1812,7 @@ func (c *Client) PatchOrgClaimsWithBody(ctx context.Context, orgID openapi_types
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /org/{orgID}/oidc-custom-claims (the `PatchOrgClaims` operationId).
-func (c *Client) PatchOrgClaims(ctx context.Context, orgID openapi_types.UUID, body PatchOrgClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchOrgClaims(ctx context.Context, orgID OIDCOrgIDParam, body PatchOrgClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchOrgClaimsRequest(c.Server, orgID, body)
 	if err != nil {
 		return nil, err
@@ -1829,7 +1829,7 @@ func (c *Client) PatchOrgClaims(ctx context.Context, orgID openapi_types.UUID, b
 // Removes the listed project-level custom claims (audience and/or ttl) and returns the remaining claims. Errors are returned as {"error": ...}.
 //
 // Corresponds with DELETE /org/{orgID}/project/{projectID}/oidc-custom-claims (the `DeleteProjectClaims` operationId).
-func (c *Client) DeleteProjectClaims(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, params *DeleteProjectClaimsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteProjectClaims(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, params *DeleteProjectClaimsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteProjectClaimsRequest(c.Server, orgID, projectID, params)
 	if err != nil {
 		return nil, err
@@ -1846,7 +1846,7 @@ func (c *Client) DeleteProjectClaims(ctx context.Context, orgID openapi_types.UU
 // Returns the custom audience and token lifetime configured for OIDC tokens issued to the project's jobs. Errors are returned as {"error": ...}.
 //
 // Corresponds with GET /org/{orgID}/project/{projectID}/oidc-custom-claims (the `GetProjectClaims` operationId).
-func (c *Client) GetProjectClaims(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetProjectClaims(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectClaimsRequest(c.Server, orgID, projectID)
 	if err != nil {
 		return nil, err
@@ -1865,7 +1865,7 @@ func (c *Client) GetProjectClaims(ctx context.Context, orgID openapi_types.UUID,
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (the `PatchProjectClaims` operationId).
-func (c *Client) PatchProjectClaimsWithBody(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchProjectClaimsWithBody(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchProjectClaimsRequestWithBody(c.Server, orgID, projectID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -1884,7 +1884,7 @@ func (c *Client) PatchProjectClaimsWithBody(ctx context.Context, orgID openapi_t
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (the `PatchProjectClaims` operationId).
-func (c *Client) PatchProjectClaims(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, body PatchProjectClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchProjectClaims(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, body PatchProjectClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchProjectClaimsRequest(c.Server, orgID, projectID, body)
 	if err != nil {
 		return nil, err
@@ -1939,7 +1939,7 @@ func (c *Client) CreateOrganization(ctx context.Context, body CreateOrganization
 // Deletes an organization together with all of its projects and build data. The deletion runs asynchronously and the request is answered with 202 Accepted.
 //
 // Corresponds with DELETE /organization/{org-slug-or-id} (the `DeleteOrganization` operationId).
-func (c *Client) DeleteOrganization(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteOrganization(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteOrganizationRequest(c.Server, orgSlugOrID)
 	if err != nil {
 		return nil, err
@@ -1956,7 +1956,7 @@ func (c *Client) DeleteOrganization(ctx context.Context, orgSlugOrID string, req
 // Returns an organization looked up by its slug or its UUID.
 //
 // Corresponds with GET /organization/{org-slug-or-id} (the `GetOrganization` operationId).
-func (c *Client) GetOrganization(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetOrganization(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOrganizationRequest(c.Server, orgSlugOrID)
 	if err != nil {
 		return nil, err
@@ -1975,7 +1975,7 @@ func (c *Client) GetOrganization(ctx context.Context, orgSlugOrID string, reqEdi
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /organization/{org-slug-or-id}/project (the `CreateProject` operationId).
-func (c *Client) CreateProjectWithBody(ctx context.Context, orgSlugOrID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateProjectWithBody(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateProjectRequestWithBody(c.Server, orgSlugOrID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -1994,7 +1994,7 @@ func (c *Client) CreateProjectWithBody(ctx context.Context, orgSlugOrID string, 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /organization/{org-slug-or-id}/project (the `CreateProject` operationId).
-func (c *Client) CreateProject(ctx context.Context, orgSlugOrID string, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateProject(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateProjectRequest(c.Server, orgSlugOrID, body)
 	if err != nil {
 		return nil, err
@@ -2011,7 +2011,7 @@ func (c *Client) CreateProject(ctx context.Context, orgSlugOrID string, body Cre
 // Returns every entry on the organization's URL orb allow-list.
 //
 // Corresponds with GET /organization/{org-slug-or-id}/url-orb-allow-list (the `ListURLOrbAllowListEntries` operationId).
-func (c *Client) ListURLOrbAllowListEntries(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListURLOrbAllowListEntries(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListURLOrbAllowListEntriesRequest(c.Server, orgSlugOrID)
 	if err != nil {
 		return nil, err
@@ -2030,7 +2030,7 @@ func (c *Client) ListURLOrbAllowListEntries(ctx context.Context, orgSlugOrID str
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /organization/{org-slug-or-id}/url-orb-allow-list (the `CreateURLOrbAllowListEntry` operationId).
-func (c *Client) CreateURLOrbAllowListEntryWithBody(ctx context.Context, orgSlugOrID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateURLOrbAllowListEntryWithBody(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateURLOrbAllowListEntryRequestWithBody(c.Server, orgSlugOrID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2049,7 +2049,7 @@ func (c *Client) CreateURLOrbAllowListEntryWithBody(ctx context.Context, orgSlug
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /organization/{org-slug-or-id}/url-orb-allow-list (the `CreateURLOrbAllowListEntry` operationId).
-func (c *Client) CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID string, body CreateURLOrbAllowListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, body CreateURLOrbAllowListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateURLOrbAllowListEntryRequest(c.Server, orgSlugOrID, body)
 	if err != nil {
 		return nil, err
@@ -2066,7 +2066,7 @@ func (c *Client) CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID str
 // Deletes one entry from the organization's URL orb allow-list and returns the removed entry's ID with a message.
 //
 // Corresponds with DELETE /organization/{org-slug-or-id}/url-orb-allow-list/{allow-list-entry-id} (the `RemoveURLOrbAllowListEntry` operationId).
-func (c *Client) RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID string, allowListEntryID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, allowListEntryID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRemoveURLOrbAllowListEntryRequest(c.Server, orgSlugOrID, allowListEntryID)
 	if err != nil {
 		return nil, err
@@ -2083,7 +2083,7 @@ func (c *Client) RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID str
 // Returns the groups of a standalone organization. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /organizations/{org_id}/groups (the `GetOrganizationGroups` operationId).
-func (c *Client) GetOrganizationGroups(ctx context.Context, orgID string, params *GetOrganizationGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetOrganizationGroups(ctx context.Context, orgID OrgIDPathParam, params *GetOrganizationGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOrganizationGroupsRequest(c.Server, orgID, params)
 	if err != nil {
 		return nil, err
@@ -2102,7 +2102,7 @@ func (c *Client) GetOrganizationGroups(ctx context.Context, orgID string, params
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /organizations/{org_id}/groups (the `CreateOrganizationGroup` operationId).
-func (c *Client) CreateOrganizationGroupWithBody(ctx context.Context, orgID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateOrganizationGroupWithBody(ctx context.Context, orgID OrgIDPathParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateOrganizationGroupRequestWithBody(c.Server, orgID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2121,7 +2121,7 @@ func (c *Client) CreateOrganizationGroupWithBody(ctx context.Context, orgID stri
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /organizations/{org_id}/groups (the `CreateOrganizationGroup` operationId).
-func (c *Client) CreateOrganizationGroup(ctx context.Context, orgID string, body CreateOrganizationGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateOrganizationGroup(ctx context.Context, orgID OrgIDPathParam, body CreateOrganizationGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateOrganizationGroupRequest(c.Server, orgID, body)
 	if err != nil {
 		return nil, err
@@ -2138,7 +2138,7 @@ func (c *Client) CreateOrganizationGroup(ctx context.Context, orgID string, body
 // Deletes a group of a standalone organization, removing its members and the role grants made through it.
 //
 // Corresponds with DELETE /organizations/{org_id}/groups/{group_id} (the `DeleteGroup` operationId).
-func (c *Client) DeleteGroup(ctx context.Context, orgID string, groupID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteGroup(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteGroupRequest(c.Server, orgID, groupID)
 	if err != nil {
 		return nil, err
@@ -2155,7 +2155,7 @@ func (c *Client) DeleteGroup(ctx context.Context, orgID string, groupID openapi_
 // Returns a group of a standalone organization by UUID.
 //
 // Corresponds with GET /organizations/{org_id}/groups/{group_id} (the `GetGroup` operationId).
-func (c *Client) GetGroup(ctx context.Context, orgID string, groupID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetGroup(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetGroupRequest(c.Server, orgID, groupID)
 	if err != nil {
 		return nil, err
@@ -2174,7 +2174,7 @@ func (c *Client) GetGroup(ctx context.Context, orgID string, groupID openapi_typ
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /organizations/{org_id}/usage_export_job (the `CreateUsageExport` operationId).
-func (c *Client) CreateUsageExportWithBody(ctx context.Context, orgID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateUsageExportWithBody(ctx context.Context, orgID OrgIDPathParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateUsageExportRequestWithBody(c.Server, orgID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2193,7 +2193,7 @@ func (c *Client) CreateUsageExportWithBody(ctx context.Context, orgID string, co
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /organizations/{org_id}/usage_export_job (the `CreateUsageExport` operationId).
-func (c *Client) CreateUsageExport(ctx context.Context, orgID string, body CreateUsageExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateUsageExport(ctx context.Context, orgID OrgIDPathParam, body CreateUsageExportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateUsageExportRequest(c.Server, orgID, body)
 	if err != nil {
 		return nil, err
@@ -2210,7 +2210,7 @@ func (c *Client) CreateUsageExport(ctx context.Context, orgID string, body Creat
 // Returns the state of a usage export job and, once completed, pre-signed URLs for downloading the results.
 //
 // Corresponds with GET /organizations/{org_id}/usage_export_job/{usage_export_job_id} (the `GetUsageExport` operationId).
-func (c *Client) GetUsageExport(ctx context.Context, orgID string, usageExportJobID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetUsageExport(ctx context.Context, orgID OrgIDPathParam, usageExportJobID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetUsageExportRequest(c.Server, orgID, usageExportJobID)
 	if err != nil {
 		return nil, err
@@ -2299,7 +2299,7 @@ func (c *Client) DeleteOtelExporter(ctx context.Context, otelExporterID openapi_
 // Returns the audit log of policy decisions made for the owner, filterable by status, time range, branch, project and build number. Page with offset; errors are returned as {"error": ...}.
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/decision (the `GetDecisionLogs` operationId).
-func (c *Client) GetDecisionLogs(ctx context.Context, ownerID string, policyContext string, params *GetDecisionLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetDecisionLogs(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *GetDecisionLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDecisionLogsRequest(c.Server, ownerID, policyContext, params)
 	if err != nil {
 		return nil, err
@@ -2318,7 +2318,7 @@ func (c *Client) GetDecisionLogs(ctx context.Context, ownerID string, policyCont
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /owner/{ownerID}/context/{context}/decision (the `MakeDecision` operationId).
-func (c *Client) MakeDecisionWithBody(ctx context.Context, ownerID string, policyContext string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) MakeDecisionWithBody(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMakeDecisionRequestWithBody(c.Server, ownerID, policyContext, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2337,7 +2337,7 @@ func (c *Client) MakeDecisionWithBody(ctx context.Context, ownerID string, polic
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /owner/{ownerID}/context/{context}/decision (the `MakeDecision` operationId).
-func (c *Client) MakeDecision(ctx context.Context, ownerID string, policyContext string, body MakeDecisionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) MakeDecision(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, body MakeDecisionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMakeDecisionRequest(c.Server, ownerID, policyContext, body)
 	if err != nil {
 		return nil, err
@@ -2354,7 +2354,7 @@ func (c *Client) MakeDecision(ctx context.Context, ownerID string, policyContext
 // Returns whether policy evaluation is enabled for the owner and context. Errors are returned as {"error": ...}.
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/decision/settings (the `GetDecisionSettings` operationId).
-func (c *Client) GetDecisionSettings(ctx context.Context, ownerID string, policyContext string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetDecisionSettings(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDecisionSettingsRequest(c.Server, ownerID, policyContext)
 	if err != nil {
 		return nil, err
@@ -2373,7 +2373,7 @@ func (c *Client) GetDecisionSettings(ctx context.Context, ownerID string, policy
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /owner/{ownerID}/context/{context}/decision/settings (the `SetDecisionSettings` operationId).
-func (c *Client) SetDecisionSettingsWithBody(ctx context.Context, ownerID string, policyContext string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) SetDecisionSettingsWithBody(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSetDecisionSettingsRequestWithBody(c.Server, ownerID, policyContext, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2392,7 +2392,7 @@ func (c *Client) SetDecisionSettingsWithBody(ctx context.Context, ownerID string
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /owner/{ownerID}/context/{context}/decision/settings (the `SetDecisionSettings` operationId).
-func (c *Client) SetDecisionSettings(ctx context.Context, ownerID string, policyContext string, body SetDecisionSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) SetDecisionSettings(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, body SetDecisionSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSetDecisionSettingsRequest(c.Server, ownerID, policyContext, body)
 	if err != nil {
 		return nil, err
@@ -2409,7 +2409,7 @@ func (c *Client) SetDecisionSettings(ctx context.Context, ownerID string, policy
 // Returns a single decision audit entry by its ID. Errors are returned as {"error": ...}.
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/decision/{decisionID} (the `GetDecisionLog` operationId).
-func (c *Client) GetDecisionLog(ctx context.Context, ownerID string, policyContext string, decisionID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetDecisionLog(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDecisionLogRequest(c.Server, ownerID, policyContext, decisionID)
 	if err != nil {
 		return nil, err
@@ -2426,7 +2426,7 @@ func (c *Client) GetDecisionLog(ctx context.Context, ownerID string, policyConte
 // Returns the policies, as they were at the time, that produced the given decision. Errors are returned as {"error": ...}.
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/decision/{decisionID}/policy-bundle (the `GetDecisionLogPolicyBundle` operationId).
-func (c *Client) GetDecisionLogPolicyBundle(ctx context.Context, ownerID string, policyContext string, decisionID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetDecisionLogPolicyBundle(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetDecisionLogPolicyBundleRequest(c.Server, ownerID, policyContext, decisionID)
 	if err != nil {
 		return nil, err
@@ -2443,7 +2443,7 @@ func (c *Client) GetDecisionLogPolicyBundle(ctx context.Context, ownerID string,
 // Returns every policy document currently stored for the owner and context. Errors are returned as {"error": ...}.
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/policy-bundle (the `GetPolicyBundle` operationId).
-func (c *Client) GetPolicyBundle(ctx context.Context, ownerID string, policyContext string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetPolicyBundle(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPolicyBundleRequest(c.Server, ownerID, policyContext)
 	if err != nil {
 		return nil, err
@@ -2462,7 +2462,7 @@ func (c *Client) GetPolicyBundle(ctx context.Context, ownerID string, policyCont
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /owner/{ownerID}/context/{context}/policy-bundle (the `CreatePolicyBundle` operationId).
-func (c *Client) CreatePolicyBundleWithBody(ctx context.Context, ownerID string, policyContext string, params *CreatePolicyBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreatePolicyBundleWithBody(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *CreatePolicyBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePolicyBundleRequestWithBody(c.Server, ownerID, policyContext, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2481,7 +2481,7 @@ func (c *Client) CreatePolicyBundleWithBody(ctx context.Context, ownerID string,
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /owner/{ownerID}/context/{context}/policy-bundle (the `CreatePolicyBundle` operationId).
-func (c *Client) CreatePolicyBundle(ctx context.Context, ownerID string, policyContext string, params *CreatePolicyBundleParams, body CreatePolicyBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreatePolicyBundle(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *CreatePolicyBundleParams, body CreatePolicyBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePolicyBundleRequest(c.Server, ownerID, policyContext, params, body)
 	if err != nil {
 		return nil, err
@@ -2498,7 +2498,7 @@ func (c *Client) CreatePolicyBundle(ctx context.Context, ownerID string, policyC
 // Returns one named policy from the current bundle. Errors are returned as {"error": ...}.
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/policy-bundle/{policyName} (the `GetPolicyDocument` operationId).
-func (c *Client) GetPolicyDocument(ctx context.Context, ownerID string, policyContext string, policyName string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetPolicyDocument(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, policyName string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPolicyDocumentRequest(c.Server, ownerID, policyContext, policyName)
 	if err != nil {
 		return nil, err
@@ -2570,7 +2570,7 @@ func (c *Client) ContinuePipeline(ctx context.Context, body ContinuePipelineJSON
 // Returns a pipeline, including its state, trigger, VCS details and any errors, looked up by UUID.
 //
 // Corresponds with GET /pipeline/{pipeline-id} (the `GetPipelineByID` operationId).
-func (c *Client) GetPipelineByID(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetPipelineByID(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPipelineByIDRequest(c.Server, pipelineID)
 	if err != nil {
 		return nil, err
@@ -2587,7 +2587,7 @@ func (c *Client) GetPipelineByID(ctx context.Context, pipelineID openapi_types.U
 // Returns the source and compiled configuration of a pipeline, plus the setup configuration when dynamic config was used.
 //
 // Corresponds with GET /pipeline/{pipeline-id}/config (the `GetPipelineConfigByID` operationId).
-func (c *Client) GetPipelineConfigByID(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetPipelineConfigByID(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPipelineConfigByIDRequest(c.Server, pipelineID)
 	if err != nil {
 		return nil, err
@@ -2604,7 +2604,7 @@ func (c *Client) GetPipelineConfigByID(ctx context.Context, pipelineID openapi_t
 // Returns the built-in pipeline values (such as git revision and branch) that were available to the pipeline's configuration, as a key-value map.
 //
 // Corresponds with GET /pipeline/{pipeline-id}/values (the `GetPipelineValuesByID` operationId).
-func (c *Client) GetPipelineValuesByID(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetPipelineValuesByID(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPipelineValuesByIDRequest(c.Server, pipelineID)
 	if err != nil {
 		return nil, err
@@ -2621,7 +2621,7 @@ func (c *Client) GetPipelineValuesByID(ctx context.Context, pipelineID openapi_t
 // Returns the workflows created by a pipeline. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /pipeline/{pipeline-id}/workflow (the `ListWorkflowsByPipelineID` operationId).
-func (c *Client) ListWorkflowsByPipelineID(ctx context.Context, pipelineID openapi_types.UUID, params *ListWorkflowsByPipelineIDParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListWorkflowsByPipelineID(ctx context.Context, pipelineID PipelineIDParam, params *ListWorkflowsByPipelineIDParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListWorkflowsByPipelineIDRequest(c.Server, pipelineID, params)
 	if err != nil {
 		return nil, err
@@ -2638,7 +2638,7 @@ func (c *Client) ListWorkflowsByPipelineID(ctx context.Context, pipelineID opena
 // Deletes the project and answers 200 with a JSON confirmation message.
 //
 // Corresponds with DELETE /project/{project-slug} (the `DeleteProjectBySlug` operationId).
-func (c *Client) DeleteProjectBySlug(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteProjectBySlug(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteProjectBySlugRequest(c.Server, projectSlug)
 	if err != nil {
 		return nil, err
@@ -2655,7 +2655,7 @@ func (c *Client) DeleteProjectBySlug(ctx context.Context, projectSlug string, re
 // Returns a project's ID, slug, name, organization and VCS details.
 //
 // Corresponds with GET /project/{project-slug} (the `GetProjectBySlug` operationId).
-func (c *Client) GetProjectBySlug(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetProjectBySlug(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectBySlugRequest(c.Server, projectSlug)
 	if err != nil {
 		return nil, err
@@ -2672,7 +2672,7 @@ func (c *Client) GetProjectBySlug(ctx context.Context, projectSlug string, reqEd
 // Returns the deploy and user keys the project uses to check out code; choose the fingerprint format with digest. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /project/{project-slug}/checkout-key (the `ListCheckoutKeys` operationId).
-func (c *Client) ListCheckoutKeys(ctx context.Context, projectSlug string, params *ListCheckoutKeysParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListCheckoutKeys(ctx context.Context, projectSlug ProjectSlugParam, params *ListCheckoutKeysParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListCheckoutKeysRequest(c.Server, projectSlug, params)
 	if err != nil {
 		return nil, err
@@ -2691,7 +2691,7 @@ func (c *Client) ListCheckoutKeys(ctx context.Context, projectSlug string, param
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /project/{project-slug}/checkout-key (the `CreateCheckoutKey` operationId).
-func (c *Client) CreateCheckoutKeyWithBody(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateCheckoutKeyWithBody(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateCheckoutKeyRequestWithBody(c.Server, projectSlug, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2710,7 +2710,7 @@ func (c *Client) CreateCheckoutKeyWithBody(ctx context.Context, projectSlug stri
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /project/{project-slug}/checkout-key (the `CreateCheckoutKey` operationId).
-func (c *Client) CreateCheckoutKey(ctx context.Context, projectSlug string, body CreateCheckoutKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateCheckoutKey(ctx context.Context, projectSlug ProjectSlugParam, body CreateCheckoutKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateCheckoutKeyRequest(c.Server, projectSlug, body)
 	if err != nil {
 		return nil, err
@@ -2727,7 +2727,7 @@ func (c *Client) CreateCheckoutKey(ctx context.Context, projectSlug string, body
 // Deletes the checkout key with the given MD5 or SHA-256 fingerprint (URL-encode SHA-256 values) and answers with a confirmation message.
 //
 // Corresponds with DELETE /project/{project-slug}/checkout-key/{fingerprint} (the `DeleteCheckoutKey` operationId).
-func (c *Client) DeleteCheckoutKey(ctx context.Context, projectSlug string, fingerprint string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteCheckoutKey(ctx context.Context, projectSlug ProjectSlugParam, fingerprint FingerprintParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteCheckoutKeyRequest(c.Server, projectSlug, fingerprint)
 	if err != nil {
 		return nil, err
@@ -2744,7 +2744,7 @@ func (c *Client) DeleteCheckoutKey(ctx context.Context, projectSlug string, fing
 // Returns the checkout key with the given MD5 or SHA-256 fingerprint; URL-encode SHA-256 values.
 //
 // Corresponds with GET /project/{project-slug}/checkout-key/{fingerprint} (the `GetCheckoutKey` operationId).
-func (c *Client) GetCheckoutKey(ctx context.Context, projectSlug string, fingerprint string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetCheckoutKey(ctx context.Context, projectSlug ProjectSlugParam, fingerprint FingerprintParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCheckoutKeyRequest(c.Server, projectSlug, fingerprint)
 	if err != nil {
 		return nil, err
@@ -2761,7 +2761,7 @@ func (c *Client) GetCheckoutKey(ctx context.Context, projectSlug string, fingerp
 // Returns the project's environment variables with masked values: four x characters followed by the last four characters of the value. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /project/{project-slug}/envvar (the `ListEnvVars` operationId).
-func (c *Client) ListEnvVars(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListEnvVars(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListEnvVarsRequest(c.Server, projectSlug)
 	if err != nil {
 		return nil, err
@@ -2780,7 +2780,7 @@ func (c *Client) ListEnvVars(ctx context.Context, projectSlug string, reqEditors
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /project/{project-slug}/envvar (the `CreateEnvVar` operationId).
-func (c *Client) CreateEnvVarWithBody(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateEnvVarWithBody(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateEnvVarRequestWithBody(c.Server, projectSlug, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2799,7 +2799,7 @@ func (c *Client) CreateEnvVarWithBody(ctx context.Context, projectSlug string, c
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /project/{project-slug}/envvar (the `CreateEnvVar` operationId).
-func (c *Client) CreateEnvVar(ctx context.Context, projectSlug string, body CreateEnvVarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateEnvVar(ctx context.Context, projectSlug ProjectSlugParam, body CreateEnvVarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateEnvVarRequest(c.Server, projectSlug, body)
 	if err != nil {
 		return nil, err
@@ -2816,7 +2816,7 @@ func (c *Client) CreateEnvVar(ctx context.Context, projectSlug string, body Crea
 // Deletes the named environment variable from the project and answers with a confirmation message.
 //
 // Corresponds with DELETE /project/{project-slug}/envvar/{name} (the `DeleteEnvVar` operationId).
-func (c *Client) DeleteEnvVar(ctx context.Context, projectSlug string, name string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteEnvVar(ctx context.Context, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteEnvVarRequest(c.Server, projectSlug, name)
 	if err != nil {
 		return nil, err
@@ -2833,7 +2833,7 @@ func (c *Client) DeleteEnvVar(ctx context.Context, projectSlug string, name stri
 // Returns the named project environment variable with its value masked.
 //
 // Corresponds with GET /project/{project-slug}/envvar/{name} (the `GetEnvVar` operationId).
-func (c *Client) GetEnvVar(ctx context.Context, projectSlug string, name string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetEnvVar(ctx context.Context, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetEnvVarRequest(c.Server, projectSlug, name)
 	if err != nil {
 		return nil, err
@@ -2850,7 +2850,7 @@ func (c *Client) GetEnvVar(ctx context.Context, projectSlug string, name string,
 // Returns the full record of a job in a project: status, timings, executor, parallel runs, contexts, and the pipeline and workflow it belongs to.
 //
 // Corresponds with GET /project/{project-slug}/job/{job-number} (the `GetJobDetails` operationId).
-func (c *Client) GetJobDetails(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetJobDetails(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetJobDetailsRequest(c.Server, projectSlug, jobNumber)
 	if err != nil {
 		return nil, err
@@ -2867,7 +2867,7 @@ func (c *Client) GetJobDetails(ctx context.Context, projectSlug string, jobNumbe
 // Requests cancellation of the job with the given number in the project and answers with a confirmation message.
 //
 // Corresponds with POST /project/{project-slug}/job/{job-number}/cancel (the `CancelJobByJobNumber` operationId).
-func (c *Client) CancelJobByJobNumber(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CancelJobByJobNumber(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCancelJobByJobNumberRequest(c.Server, projectSlug, jobNumber)
 	if err != nil {
 		return nil, err
@@ -2884,7 +2884,7 @@ func (c *Client) CancelJobByJobNumber(ctx context.Context, projectSlug string, j
 // Returns the project's pipelines, optionally restricted to one branch. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /project/{project-slug}/pipeline (the `ListPipelinesForProject` operationId).
-func (c *Client) ListPipelinesForProject(ctx context.Context, projectSlug string, params *ListPipelinesForProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListPipelinesForProject(ctx context.Context, projectSlug ProjectSlugParam, params *ListPipelinesForProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListPipelinesForProjectRequest(c.Server, projectSlug, params)
 	if err != nil {
 		return nil, err
@@ -2903,7 +2903,7 @@ func (c *Client) ListPipelinesForProject(ctx context.Context, projectSlug string
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /project/{project-slug}/pipeline (the `TriggerPipeline` operationId).
-func (c *Client) TriggerPipelineWithBody(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) TriggerPipelineWithBody(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTriggerPipelineRequestWithBody(c.Server, projectSlug, contentType, body)
 	if err != nil {
 		return nil, err
@@ -2922,7 +2922,7 @@ func (c *Client) TriggerPipelineWithBody(ctx context.Context, projectSlug string
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /project/{project-slug}/pipeline (the `TriggerPipeline` operationId).
-func (c *Client) TriggerPipeline(ctx context.Context, projectSlug string, body TriggerPipelineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) TriggerPipeline(ctx context.Context, projectSlug ProjectSlugParam, body TriggerPipelineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTriggerPipelineRequest(c.Server, projectSlug, body)
 	if err != nil {
 		return nil, err
@@ -2939,7 +2939,7 @@ func (c *Client) TriggerPipeline(ctx context.Context, projectSlug string, body T
 // Returns the project's pipelines that were triggered by the authenticated user. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /project/{project-slug}/pipeline/mine (the `ListMyPipelines` operationId).
-func (c *Client) ListMyPipelines(ctx context.Context, projectSlug string, params *ListMyPipelinesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListMyPipelines(ctx context.Context, projectSlug ProjectSlugParam, params *ListMyPipelinesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListMyPipelinesRequest(c.Server, projectSlug, params)
 	if err != nil {
 		return nil, err
@@ -2956,7 +2956,7 @@ func (c *Client) ListMyPipelines(ctx context.Context, projectSlug string, params
 // Returns the pipeline with the given project-scoped sequence number.
 //
 // Corresponds with GET /project/{project-slug}/pipeline/{pipeline-number} (the `GetPipelineByNumber` operationId).
-func (c *Client) GetPipelineByNumber(ctx context.Context, projectSlug string, pipelineNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetPipelineByNumber(ctx context.Context, projectSlug ProjectSlugParam, pipelineNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPipelineByNumberRequest(c.Server, projectSlug, pipelineNumber)
 	if err != nil {
 		return nil, err
@@ -2973,7 +2973,7 @@ func (c *Client) GetPipelineByNumber(ctx context.Context, projectSlug string, pi
 // Returns the project's legacy schedules, i.e. those belonging to GitHub OAuth and Bitbucket Cloud definitions; schedule triggers of other definitions are listed via the trigger endpoints. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /project/{project-slug}/schedule (the `ListSchedulesForProject` operationId).
-func (c *Client) ListSchedulesForProject(ctx context.Context, projectSlug string, params *ListSchedulesForProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListSchedulesForProject(ctx context.Context, projectSlug ProjectSlugParam, params *ListSchedulesForProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListSchedulesForProjectRequest(c.Server, projectSlug, params)
 	if err != nil {
 		return nil, err
@@ -2992,7 +2992,7 @@ func (c *Client) ListSchedulesForProject(ctx context.Context, projectSlug string
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /project/{project-slug}/schedule (the `CreateSchedule` operationId).
-func (c *Client) CreateScheduleWithBody(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateScheduleWithBody(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateScheduleRequestWithBody(c.Server, projectSlug, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3011,7 +3011,7 @@ func (c *Client) CreateScheduleWithBody(ctx context.Context, projectSlug string,
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /project/{project-slug}/schedule (the `CreateSchedule` operationId).
-func (c *Client) CreateSchedule(ctx context.Context, projectSlug string, body CreateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateSchedule(ctx context.Context, projectSlug ProjectSlugParam, body CreateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateScheduleRequest(c.Server, projectSlug, body)
 	if err != nil {
 		return nil, err
@@ -3028,7 +3028,7 @@ func (c *Client) CreateSchedule(ctx context.Context, projectSlug string, body Cr
 // Returns the files a job stored as artifacts, each with its path, node index and a download URL. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /project/{project-slug}/{job-number}/artifacts (the `GetJobArtifacts` operationId).
-func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetJobArtifactsRequest(c.Server, projectSlug, jobNumber)
 	if err != nil {
 		return nil, err
@@ -3045,7 +3045,7 @@ func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug string, jobNum
 // Returns the test results a job uploaded. If the job stored more than 250 MB of test data no results are returned. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /project/{project-slug}/{job-number}/tests (the `GetTests` operationId).
-func (c *Client) GetTests(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetTests(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTestsRequest(c.Server, projectSlug, jobNumber)
 	if err != nil {
 		return nil, err
@@ -3064,7 +3064,7 @@ func (c *Client) GetTests(ctx context.Context, projectSlug string, jobNumber int
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /project/{provider}/{organization}/{project}/pipeline/run (the `TriggerPipelineRun` operationId).
-func (c *Client) TriggerPipelineRunWithBody(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization string, project string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) TriggerPipelineRunWithBody(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTriggerPipelineRunRequestWithBody(c.Server, provider, organization, project, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3083,7 +3083,7 @@ func (c *Client) TriggerPipelineRunWithBody(ctx context.Context, provider Trigge
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /project/{provider}/{organization}/{project}/pipeline/run (the `TriggerPipelineRun` operationId).
-func (c *Client) TriggerPipelineRun(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization string, project string, body TriggerPipelineRunJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) TriggerPipelineRun(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam, body TriggerPipelineRunJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTriggerPipelineRunRequest(c.Server, provider, organization, project, body)
 	if err != nil {
 		return nil, err
@@ -3100,7 +3100,7 @@ func (c *Client) TriggerPipelineRun(ctx context.Context, provider TriggerPipelin
 // Returns the project's advanced settings as booleans and lists. The provider, organization and project must be sent as three separate path segments.
 //
 // Corresponds with GET /project/{provider}/{organization}/{project}/settings (the `GetProjectSettings` operationId).
-func (c *Client) GetProjectSettings(ctx context.Context, provider GetProjectSettingsParamsProvider, organization string, project string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetProjectSettings(ctx context.Context, provider GetProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProjectSettingsRequest(c.Server, provider, organization, project)
 	if err != nil {
 		return nil, err
@@ -3119,7 +3119,7 @@ func (c *Client) GetProjectSettings(ctx context.Context, provider GetProjectSett
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /project/{provider}/{organization}/{project}/settings (the `PatchProjectSettings` operationId).
-func (c *Client) PatchProjectSettingsWithBody(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization string, project string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchProjectSettingsWithBody(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchProjectSettingsRequestWithBody(c.Server, provider, organization, project, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3138,7 +3138,7 @@ func (c *Client) PatchProjectSettingsWithBody(ctx context.Context, provider Patc
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /project/{provider}/{organization}/{project}/settings (the `PatchProjectSettings` operationId).
-func (c *Client) PatchProjectSettings(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization string, project string, body PatchProjectSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchProjectSettings(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, body PatchProjectSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchProjectSettingsRequest(c.Server, provider, organization, project, body)
 	if err != nil {
 		return nil, err
@@ -3155,7 +3155,7 @@ func (c *Client) PatchProjectSettings(ctx context.Context, provider PatchProject
 // Returns every pipeline definition of the project with its config and checkout sources.
 //
 // Corresponds with GET /projects/{project_id}/pipeline-definitions (the `ListPipelineDefinitions` operationId).
-func (c *Client) ListPipelineDefinitions(ctx context.Context, projectID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListPipelineDefinitions(ctx context.Context, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListPipelineDefinitionsRequest(c.Server, projectID)
 	if err != nil {
 		return nil, err
@@ -3174,7 +3174,7 @@ func (c *Client) ListPipelineDefinitions(ctx context.Context, projectID string, 
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /projects/{project_id}/pipeline-definitions (the `CreatePipelineDefinition` operationId).
-func (c *Client) CreatePipelineDefinitionWithBody(ctx context.Context, projectID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreatePipelineDefinitionWithBody(ctx context.Context, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePipelineDefinitionRequestWithBody(c.Server, projectID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3193,7 +3193,7 @@ func (c *Client) CreatePipelineDefinitionWithBody(ctx context.Context, projectID
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /projects/{project_id}/pipeline-definitions (the `CreatePipelineDefinition` operationId).
-func (c *Client) CreatePipelineDefinition(ctx context.Context, projectID string, body CreatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreatePipelineDefinition(ctx context.Context, projectID ProjectIDParam, body CreatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreatePipelineDefinitionRequest(c.Server, projectID, body)
 	if err != nil {
 		return nil, err
@@ -3210,7 +3210,7 @@ func (c *Client) CreatePipelineDefinition(ctx context.Context, projectID string,
 // Deletes a pipeline definition and answers with a confirmation message; only some config-source providers are supported.
 //
 // Corresponds with DELETE /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `DeletePipelineDefinition` operationId).
-func (c *Client) DeletePipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeletePipelineDefinition(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeletePipelineDefinitionRequest(c.Server, projectID, pipelineDefinitionID)
 	if err != nil {
 		return nil, err
@@ -3227,7 +3227,7 @@ func (c *Client) DeletePipelineDefinition(ctx context.Context, projectID string,
 // Returns one pipeline definition of the project by ID.
 //
 // Corresponds with GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `GetPipelineDefinition` operationId).
-func (c *Client) GetPipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetPipelineDefinition(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetPipelineDefinitionRequest(c.Server, projectID, pipelineDefinitionID)
 	if err != nil {
 		return nil, err
@@ -3246,7 +3246,7 @@ func (c *Client) GetPipelineDefinition(ctx context.Context, projectID string, pi
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `UpdatePipelineDefinition` operationId).
-func (c *Client) UpdatePipelineDefinitionWithBody(ctx context.Context, projectID string, pipelineDefinitionID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdatePipelineDefinitionWithBody(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdatePipelineDefinitionRequestWithBody(c.Server, projectID, pipelineDefinitionID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3265,7 +3265,7 @@ func (c *Client) UpdatePipelineDefinitionWithBody(ctx context.Context, projectID
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `UpdatePipelineDefinition` operationId).
-func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string, body UpdatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, body UpdatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdatePipelineDefinitionRequest(c.Server, projectID, pipelineDefinitionID, body)
 	if err != nil {
 		return nil, err
@@ -3282,7 +3282,7 @@ func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID string,
 // Returns the triggers attached to a pipeline definition.
 //
 // Corresponds with GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `ListPipelineDefinitionTriggers` operationId).
-func (c *Client) ListPipelineDefinitionTriggers(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListPipelineDefinitionTriggers(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListPipelineDefinitionTriggersRequest(c.Server, projectID, pipelineDefinitionID)
 	if err != nil {
 		return nil, err
@@ -3301,7 +3301,7 @@ func (c *Client) ListPipelineDefinitionTriggers(ctx context.Context, projectID s
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `CreateTrigger` operationId).
-func (c *Client) CreateTriggerWithBody(ctx context.Context, projectID string, pipelineDefinitionID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateTriggerWithBody(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateTriggerRequestWithBody(c.Server, projectID, pipelineDefinitionID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3320,7 +3320,7 @@ func (c *Client) CreateTriggerWithBody(ctx context.Context, projectID string, pi
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `CreateTrigger` operationId).
-func (c *Client) CreateTrigger(ctx context.Context, projectID string, pipelineDefinitionID string, body CreateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CreateTrigger(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, body CreateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateTriggerRequest(c.Server, projectID, pipelineDefinitionID, body)
 	if err != nil {
 		return nil, err
@@ -3339,7 +3339,7 @@ func (c *Client) CreateTrigger(ctx context.Context, projectID string, pipelineDe
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /projects/{project_id}/rollback (the `RollbackProject` operationId).
-func (c *Client) RollbackProjectWithBody(ctx context.Context, projectID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RollbackProjectWithBody(ctx context.Context, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRollbackProjectRequestWithBody(c.Server, projectID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3358,7 +3358,7 @@ func (c *Client) RollbackProjectWithBody(ctx context.Context, projectID string, 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /projects/{project_id}/rollback (the `RollbackProject` operationId).
-func (c *Client) RollbackProject(ctx context.Context, projectID string, body RollbackProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RollbackProject(ctx context.Context, projectID ProjectIDParam, body RollbackProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRollbackProjectRequest(c.Server, projectID, body)
 	if err != nil {
 		return nil, err
@@ -3375,7 +3375,7 @@ func (c *Client) RollbackProject(ctx context.Context, projectID string, body Rol
 // Deletes a trigger and answers with a confirmation message.
 //
 // Corresponds with DELETE /projects/{project_id}/triggers/{trigger_id} (the `DeleteTrigger` operationId).
-func (c *Client) DeleteTrigger(ctx context.Context, projectID string, triggerID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteTrigger(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteTriggerRequest(c.Server, projectID, triggerID)
 	if err != nil {
 		return nil, err
@@ -3392,7 +3392,7 @@ func (c *Client) DeleteTrigger(ctx context.Context, projectID string, triggerID 
 // Returns one trigger of the project by ID.
 //
 // Corresponds with GET /projects/{project_id}/triggers/{trigger_id} (the `GetTrigger` operationId).
-func (c *Client) GetTrigger(ctx context.Context, projectID string, triggerID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetTrigger(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTriggerRequest(c.Server, projectID, triggerID)
 	if err != nil {
 		return nil, err
@@ -3411,7 +3411,7 @@ func (c *Client) GetTrigger(ctx context.Context, projectID string, triggerID str
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /projects/{project_id}/triggers/{trigger_id} (the `UpdateTrigger` operationId).
-func (c *Client) UpdateTriggerWithBody(ctx context.Context, projectID string, triggerID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateTriggerWithBody(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateTriggerRequestWithBody(c.Server, projectID, triggerID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3430,7 +3430,7 @@ func (c *Client) UpdateTriggerWithBody(ctx context.Context, projectID string, tr
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /projects/{project_id}/triggers/{trigger_id} (the `UpdateTrigger` operationId).
-func (c *Client) UpdateTrigger(ctx context.Context, projectID string, triggerID string, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateTrigger(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateTriggerRequest(c.Server, projectID, triggerID, body)
 	if err != nil {
 		return nil, err
@@ -3447,7 +3447,7 @@ func (c *Client) UpdateTrigger(ctx context.Context, projectID string, triggerID 
 // Deletes a GitHub OAuth or Bitbucket Cloud schedule and answers with a confirmation message.
 //
 // Corresponds with DELETE /schedule/{schedule-id} (the `DeleteScheduleByID` operationId).
-func (c *Client) DeleteScheduleByID(ctx context.Context, scheduleID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteScheduleByID(ctx context.Context, scheduleID ScheduleIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteScheduleByIDRequest(c.Server, scheduleID)
 	if err != nil {
 		return nil, err
@@ -3464,7 +3464,7 @@ func (c *Client) DeleteScheduleByID(ctx context.Context, scheduleID openapi_type
 // Returns a legacy schedule (GitHub OAuth or Bitbucket Cloud projects only) by UUID.
 //
 // Corresponds with GET /schedule/{schedule-id} (the `GetScheduleByID` operationId).
-func (c *Client) GetScheduleByID(ctx context.Context, scheduleID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetScheduleByID(ctx context.Context, scheduleID ScheduleIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetScheduleByIDRequest(c.Server, scheduleID)
 	if err != nil {
 		return nil, err
@@ -3483,7 +3483,7 @@ func (c *Client) GetScheduleByID(ctx context.Context, scheduleID openapi_types.U
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /schedule/{schedule-id} (the `UpdateSchedule` operationId).
-func (c *Client) UpdateScheduleWithBody(ctx context.Context, scheduleID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateScheduleWithBody(ctx context.Context, scheduleID ScheduleIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateScheduleRequestWithBody(c.Server, scheduleID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3502,7 +3502,7 @@ func (c *Client) UpdateScheduleWithBody(ctx context.Context, scheduleID openapi_
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /schedule/{schedule-id} (the `UpdateSchedule` operationId).
-func (c *Client) UpdateSchedule(ctx context.Context, scheduleID openapi_types.UUID, body UpdateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateSchedule(ctx context.Context, scheduleID ScheduleIDParam, body UpdateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateScheduleRequest(c.Server, scheduleID, body)
 	if err != nil {
 		return nil, err
@@ -3519,7 +3519,7 @@ func (c *Client) UpdateSchedule(ctx context.Context, scheduleID openapi_types.UU
 // Returns the ID, login and name of the user with the given UUID.
 //
 // Corresponds with GET /user/{id} (the `GetUser` operationId).
-func (c *Client) GetUser(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetUser(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetUserRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -3591,7 +3591,7 @@ func (c *Client) CreateWebhook(ctx context.Context, body CreateWebhookJSONReques
 // Deletes an outbound webhook and answers with a confirmation message.
 //
 // Corresponds with DELETE /webhook/{webhook-id} (the `DeleteWebhook` operationId).
-func (c *Client) DeleteWebhook(ctx context.Context, webhookID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteWebhook(ctx context.Context, webhookID WebhookIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteWebhookRequest(c.Server, webhookID)
 	if err != nil {
 		return nil, err
@@ -3608,7 +3608,7 @@ func (c *Client) DeleteWebhook(ctx context.Context, webhookID openapi_types.UUID
 // Returns one outbound webhook by UUID.
 //
 // Corresponds with GET /webhook/{webhook-id} (the `GetWebhookByID` operationId).
-func (c *Client) GetWebhookByID(ctx context.Context, webhookID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetWebhookByID(ctx context.Context, webhookID WebhookIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetWebhookByIDRequest(c.Server, webhookID)
 	if err != nil {
 		return nil, err
@@ -3627,7 +3627,7 @@ func (c *Client) GetWebhookByID(ctx context.Context, webhookID openapi_types.UUI
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
-func (c *Client) UpdateWebhookWithBody(ctx context.Context, webhookID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateWebhookWithBody(ctx context.Context, webhookID WebhookIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateWebhookRequestWithBody(c.Server, webhookID, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3646,7 +3646,7 @@ func (c *Client) UpdateWebhookWithBody(ctx context.Context, webhookID openapi_ty
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
-func (c *Client) UpdateWebhook(ctx context.Context, webhookID openapi_types.UUID, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) UpdateWebhook(ctx context.Context, webhookID WebhookIDParam, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateWebhookRequest(c.Server, webhookID, body)
 	if err != nil {
 		return nil, err
@@ -3663,7 +3663,7 @@ func (c *Client) UpdateWebhook(ctx context.Context, webhookID openapi_types.UUID
 // Returns a workflow's summary: name, status, pipeline, timestamps and who started or cancelled it.
 //
 // Corresponds with GET /workflow/{id} (the `GetWorkflowByID` operationId).
-func (c *Client) GetWorkflowByID(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetWorkflowByID(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetWorkflowByIDRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -3680,7 +3680,7 @@ func (c *Client) GetWorkflowByID(ctx context.Context, id openapi_types.UUID, req
 // Approves the on-hold approval job identified by its approval request ID so the rest of the workflow can continue. Answers 202 with a message.
 //
 // Corresponds with POST /workflow/{id}/approve/{approval_request_id} (the `ApprovePendingApprovalJobByID` operationId).
-func (c *Client) ApprovePendingApprovalJobByID(ctx context.Context, id openapi_types.UUID, approvalRequestID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ApprovePendingApprovalJobByID(ctx context.Context, id ResourceIDParam, approvalRequestID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewApprovePendingApprovalJobByIDRequest(c.Server, id, approvalRequestID)
 	if err != nil {
 		return nil, err
@@ -3697,7 +3697,7 @@ func (c *Client) ApprovePendingApprovalJobByID(ctx context.Context, id openapi_t
 // Requests cancellation of a running workflow and its jobs. Answers 202 with a message; cancellation completes asynchronously.
 //
 // Corresponds with POST /workflow/{id}/cancel (the `CancelWorkflow` operationId).
-func (c *Client) CancelWorkflow(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) CancelWorkflow(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCancelWorkflowRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -3714,7 +3714,7 @@ func (c *Client) CancelWorkflow(ctx context.Context, id openapi_types.UUID, reqE
 // Returns the jobs in a workflow with their status, dependencies and approval information. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /workflow/{id}/job (the `ListWorkflowJobs` operationId).
-func (c *Client) ListWorkflowJobs(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListWorkflowJobs(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListWorkflowJobsRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -3733,7 +3733,7 @@ func (c *Client) ListWorkflowJobs(ctx context.Context, id openapi_types.UUID, re
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
-func (c *Client) RerunWorkflowWithBody(ctx context.Context, id openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RerunWorkflowWithBody(ctx context.Context, id ResourceIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRerunWorkflowRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
@@ -3752,7 +3752,7 @@ func (c *Client) RerunWorkflowWithBody(ctx context.Context, id openapi_types.UUI
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
-func (c *Client) RerunWorkflow(ctx context.Context, id openapi_types.UUID, body RerunWorkflowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RerunWorkflow(ctx context.Context, id ResourceIDParam, body RerunWorkflowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRerunWorkflowRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
@@ -3895,7 +3895,7 @@ func NewCreateContextRequestWithBody(server string, contentType string, body io.
 }
 
 // NewDeleteContextRequest constructs an http.Request for the DeleteContext method
-func NewDeleteContextRequest(server string, contextID openapi_types.UUID) (*http.Request, error) {
+func NewDeleteContextRequest(server string, contextID ContextIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3929,7 +3929,7 @@ func NewDeleteContextRequest(server string, contextID openapi_types.UUID) (*http
 }
 
 // NewGetContextRequest constructs an http.Request for the GetContext method
-func NewGetContextRequest(server string, contextID openapi_types.UUID) (*http.Request, error) {
+func NewGetContextRequest(server string, contextID ContextIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3963,7 +3963,7 @@ func NewGetContextRequest(server string, contextID openapi_types.UUID) (*http.Re
 }
 
 // NewListEnvironmentVariablesFromContextRequest constructs an http.Request for the ListEnvironmentVariablesFromContext method
-func NewListEnvironmentVariablesFromContextRequest(server string, contextID openapi_types.UUID, params *ListEnvironmentVariablesFromContextParams) (*http.Request, error) {
+func NewListEnvironmentVariablesFromContextRequest(server string, contextID ContextIDParam, params *ListEnvironmentVariablesFromContextParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4024,7 +4024,7 @@ func NewListEnvironmentVariablesFromContextRequest(server string, contextID open
 }
 
 // NewDeleteEnvironmentVariableFromContextRequest constructs an http.Request for the DeleteEnvironmentVariableFromContext method
-func NewDeleteEnvironmentVariableFromContextRequest(server string, contextID openapi_types.UUID, envVarName string) (*http.Request, error) {
+func NewDeleteEnvironmentVariableFromContextRequest(server string, contextID ContextIDParam, envVarName EnvVarNameParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4065,7 +4065,7 @@ func NewDeleteEnvironmentVariableFromContextRequest(server string, contextID ope
 }
 
 // NewAddEnvironmentVariableToContextRequest calls the generic AddEnvironmentVariableToContext builder with application/json body
-func NewAddEnvironmentVariableToContextRequest(server string, contextID openapi_types.UUID, envVarName string, body AddEnvironmentVariableToContextJSONRequestBody) (*http.Request, error) {
+func NewAddEnvironmentVariableToContextRequest(server string, contextID ContextIDParam, envVarName EnvVarNameParam, body AddEnvironmentVariableToContextJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -4076,7 +4076,7 @@ func NewAddEnvironmentVariableToContextRequest(server string, contextID openapi_
 }
 
 // NewAddEnvironmentVariableToContextRequestWithBody constructs an http.Request for the AddEnvironmentVariableToContext method, with any body, and a specified content type
-func NewAddEnvironmentVariableToContextRequestWithBody(server string, contextID openapi_types.UUID, envVarName string, contentType string, body io.Reader) (*http.Request, error) {
+func NewAddEnvironmentVariableToContextRequestWithBody(server string, contextID ContextIDParam, envVarName EnvVarNameParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4119,7 +4119,7 @@ func NewAddEnvironmentVariableToContextRequestWithBody(server string, contextID 
 }
 
 // NewGetContextRestrictionsRequest constructs an http.Request for the GetContextRestrictions method
-func NewGetContextRestrictionsRequest(server string, contextID openapi_types.UUID) (*http.Request, error) {
+func NewGetContextRestrictionsRequest(server string, contextID ContextIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4153,7 +4153,7 @@ func NewGetContextRestrictionsRequest(server string, contextID openapi_types.UUI
 }
 
 // NewCreateContextRestrictionRequest calls the generic CreateContextRestriction builder with application/json body
-func NewCreateContextRestrictionRequest(server string, contextID openapi_types.UUID, body CreateContextRestrictionJSONRequestBody) (*http.Request, error) {
+func NewCreateContextRestrictionRequest(server string, contextID ContextIDParam, body CreateContextRestrictionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -4164,7 +4164,7 @@ func NewCreateContextRestrictionRequest(server string, contextID openapi_types.U
 }
 
 // NewCreateContextRestrictionRequestWithBody constructs an http.Request for the CreateContextRestriction method, with any body, and a specified content type
-func NewCreateContextRestrictionRequestWithBody(server string, contextID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateContextRestrictionRequestWithBody(server string, contextID ContextIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4200,7 +4200,7 @@ func NewCreateContextRestrictionRequestWithBody(server string, contextID openapi
 }
 
 // NewDeleteContextRestrictionRequest constructs an http.Request for the DeleteContextRestriction method
-func NewDeleteContextRestrictionRequest(server string, contextID openapi_types.UUID, restrictionID string) (*http.Request, error) {
+func NewDeleteContextRestrictionRequest(server string, contextID ContextIDParam, restrictionID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4323,7 +4323,7 @@ func NewListComponentsRequest(server string, params *ListComponentsParams) (*htt
 }
 
 // NewGetComponentRequest constructs an http.Request for the GetComponent method
-func NewGetComponentRequest(server string, componentID string) (*http.Request, error) {
+func NewGetComponentRequest(server string, componentID ComponentIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4357,7 +4357,7 @@ func NewGetComponentRequest(server string, componentID string) (*http.Request, e
 }
 
 // NewListComponentVersionsRequest constructs an http.Request for the ListComponentVersions method
-func NewListComponentVersionsRequest(server string, componentID string, params *ListComponentVersionsParams) (*http.Request, error) {
+func NewListComponentVersionsRequest(server string, componentID ComponentIDParam, params *ListComponentVersionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4522,7 +4522,7 @@ func NewGetEnvironmentRequest(server string, environmentID openapi_types.UUID) (
 }
 
 // NewGetProjectWorkflowsPageDataRequest constructs an http.Request for the GetProjectWorkflowsPageData method
-func NewGetProjectWorkflowsPageDataRequest(server string, projectSlug string, params *GetProjectWorkflowsPageDataParams) (*http.Request, error) {
+func NewGetProjectWorkflowsPageDataRequest(server string, projectSlug ProjectSlugParam, params *GetProjectWorkflowsPageDataParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4607,7 +4607,7 @@ func NewGetProjectWorkflowsPageDataRequest(server string, projectSlug string, pa
 }
 
 // NewGetJobTimeseriesRequest constructs an http.Request for the GetJobTimeseries method
-func NewGetJobTimeseriesRequest(server string, projectSlug string, workflowName string, params *GetJobTimeseriesParams) (*http.Request, error) {
+func NewGetJobTimeseriesRequest(server string, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetJobTimeseriesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4784,7 +4784,7 @@ func NewGetOrgSummaryDataRequest(server string, orgSlug string, params *GetOrgSu
 }
 
 // NewGetAllInsightsBranchesRequest constructs an http.Request for the GetAllInsightsBranches method
-func NewGetAllInsightsBranchesRequest(server string, projectSlug string, params *GetAllInsightsBranchesParams) (*http.Request, error) {
+func NewGetAllInsightsBranchesRequest(server string, projectSlug ProjectSlugParam, params *GetAllInsightsBranchesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4845,7 +4845,7 @@ func NewGetAllInsightsBranchesRequest(server string, projectSlug string, params 
 }
 
 // NewGetFlakyTestsRequest constructs an http.Request for the GetFlakyTests method
-func NewGetFlakyTestsRequest(server string, projectSlug string) (*http.Request, error) {
+func NewGetFlakyTestsRequest(server string, projectSlug ProjectSlugParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4879,7 +4879,7 @@ func NewGetFlakyTestsRequest(server string, projectSlug string) (*http.Request, 
 }
 
 // NewGetProjectWorkflowMetricsRequest constructs an http.Request for the GetProjectWorkflowMetrics method
-func NewGetProjectWorkflowMetricsRequest(server string, projectSlug string, params *GetProjectWorkflowMetricsParams) (*http.Request, error) {
+func NewGetProjectWorkflowMetricsRequest(server string, projectSlug ProjectSlugParam, params *GetProjectWorkflowMetricsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4976,7 +4976,7 @@ func NewGetProjectWorkflowMetricsRequest(server string, projectSlug string, para
 }
 
 // NewGetProjectWorkflowRunsRequest constructs an http.Request for the GetProjectWorkflowRuns method
-func NewGetProjectWorkflowRunsRequest(server string, projectSlug string, workflowName string, params *GetProjectWorkflowRunsParams) (*http.Request, error) {
+func NewGetProjectWorkflowRunsRequest(server string, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowRunsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5092,7 +5092,7 @@ func NewGetProjectWorkflowRunsRequest(server string, projectSlug string, workflo
 }
 
 // NewGetProjectWorkflowJobMetricsRequest constructs an http.Request for the GetProjectWorkflowJobMetrics method
-func NewGetProjectWorkflowJobMetricsRequest(server string, projectSlug string, workflowName string, params *GetProjectWorkflowJobMetricsParams) (*http.Request, error) {
+func NewGetProjectWorkflowJobMetricsRequest(server string, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowJobMetricsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5208,7 +5208,7 @@ func NewGetProjectWorkflowJobMetricsRequest(server string, projectSlug string, w
 }
 
 // NewGetWorkflowSummaryRequest constructs an http.Request for the GetWorkflowSummary method
-func NewGetWorkflowSummaryRequest(server string, projectSlug string, workflowName string, params *GetWorkflowSummaryParams) (*http.Request, error) {
+func NewGetWorkflowSummaryRequest(server string, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetWorkflowSummaryParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5288,7 +5288,7 @@ func NewGetWorkflowSummaryRequest(server string, projectSlug string, workflowNam
 }
 
 // NewGetProjectWorkflowTestMetricsRequest constructs an http.Request for the GetProjectWorkflowTestMetrics method
-func NewGetProjectWorkflowTestMetricsRequest(server string, projectSlug string, workflowName string, params *GetProjectWorkflowTestMetricsParams) (*http.Request, error) {
+func NewGetProjectWorkflowTestMetricsRequest(server string, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowTestMetricsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5456,7 +5456,7 @@ func NewGetCollaborationsRequest(server string) (*http.Request, error) {
 }
 
 // NewDeleteOrgClaimsRequest constructs an http.Request for the DeleteOrgClaims method
-func NewDeleteOrgClaimsRequest(server string, orgID openapi_types.UUID, params *DeleteOrgClaimsParams) (*http.Request, error) {
+func NewDeleteOrgClaimsRequest(server string, orgID OIDCOrgIDParam, params *DeleteOrgClaimsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5513,7 +5513,7 @@ func NewDeleteOrgClaimsRequest(server string, orgID openapi_types.UUID, params *
 }
 
 // NewGetOrgClaimsRequest constructs an http.Request for the GetOrgClaims method
-func NewGetOrgClaimsRequest(server string, orgID openapi_types.UUID) (*http.Request, error) {
+func NewGetOrgClaimsRequest(server string, orgID OIDCOrgIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5547,7 +5547,7 @@ func NewGetOrgClaimsRequest(server string, orgID openapi_types.UUID) (*http.Requ
 }
 
 // NewPatchOrgClaimsRequest calls the generic PatchOrgClaims builder with application/json body
-func NewPatchOrgClaimsRequest(server string, orgID openapi_types.UUID, body PatchOrgClaimsJSONRequestBody) (*http.Request, error) {
+func NewPatchOrgClaimsRequest(server string, orgID OIDCOrgIDParam, body PatchOrgClaimsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5558,7 +5558,7 @@ func NewPatchOrgClaimsRequest(server string, orgID openapi_types.UUID, body Patc
 }
 
 // NewPatchOrgClaimsRequestWithBody constructs an http.Request for the PatchOrgClaims method, with any body, and a specified content type
-func NewPatchOrgClaimsRequestWithBody(server string, orgID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchOrgClaimsRequestWithBody(server string, orgID OIDCOrgIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5594,7 +5594,7 @@ func NewPatchOrgClaimsRequestWithBody(server string, orgID openapi_types.UUID, c
 }
 
 // NewDeleteProjectClaimsRequest constructs an http.Request for the DeleteProjectClaims method
-func NewDeleteProjectClaimsRequest(server string, orgID openapi_types.UUID, projectID openapi_types.UUID, params *DeleteProjectClaimsParams) (*http.Request, error) {
+func NewDeleteProjectClaimsRequest(server string, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, params *DeleteProjectClaimsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5658,7 +5658,7 @@ func NewDeleteProjectClaimsRequest(server string, orgID openapi_types.UUID, proj
 }
 
 // NewGetProjectClaimsRequest constructs an http.Request for the GetProjectClaims method
-func NewGetProjectClaimsRequest(server string, orgID openapi_types.UUID, projectID openapi_types.UUID) (*http.Request, error) {
+func NewGetProjectClaimsRequest(server string, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5699,7 +5699,7 @@ func NewGetProjectClaimsRequest(server string, orgID openapi_types.UUID, project
 }
 
 // NewPatchProjectClaimsRequest calls the generic PatchProjectClaims builder with application/json body
-func NewPatchProjectClaimsRequest(server string, orgID openapi_types.UUID, projectID openapi_types.UUID, body PatchProjectClaimsJSONRequestBody) (*http.Request, error) {
+func NewPatchProjectClaimsRequest(server string, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, body PatchProjectClaimsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5710,7 +5710,7 @@ func NewPatchProjectClaimsRequest(server string, orgID openapi_types.UUID, proje
 }
 
 // NewPatchProjectClaimsRequestWithBody constructs an http.Request for the PatchProjectClaims method, with any body, and a specified content type
-func NewPatchProjectClaimsRequestWithBody(server string, orgID openapi_types.UUID, projectID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchProjectClaimsRequestWithBody(server string, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5793,7 +5793,7 @@ func NewCreateOrganizationRequestWithBody(server string, contentType string, bod
 }
 
 // NewDeleteOrganizationRequest constructs an http.Request for the DeleteOrganization method
-func NewDeleteOrganizationRequest(server string, orgSlugOrID string) (*http.Request, error) {
+func NewDeleteOrganizationRequest(server string, orgSlugOrID OrgSlugOrIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5827,7 +5827,7 @@ func NewDeleteOrganizationRequest(server string, orgSlugOrID string) (*http.Requ
 }
 
 // NewGetOrganizationRequest constructs an http.Request for the GetOrganization method
-func NewGetOrganizationRequest(server string, orgSlugOrID string) (*http.Request, error) {
+func NewGetOrganizationRequest(server string, orgSlugOrID OrgSlugOrIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5861,7 +5861,7 @@ func NewGetOrganizationRequest(server string, orgSlugOrID string) (*http.Request
 }
 
 // NewCreateProjectRequest calls the generic CreateProject builder with application/json body
-func NewCreateProjectRequest(server string, orgSlugOrID string, body CreateProjectJSONRequestBody) (*http.Request, error) {
+func NewCreateProjectRequest(server string, orgSlugOrID OrgSlugOrIDParam, body CreateProjectJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5872,7 +5872,7 @@ func NewCreateProjectRequest(server string, orgSlugOrID string, body CreateProje
 }
 
 // NewCreateProjectRequestWithBody constructs an http.Request for the CreateProject method, with any body, and a specified content type
-func NewCreateProjectRequestWithBody(server string, orgSlugOrID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateProjectRequestWithBody(server string, orgSlugOrID OrgSlugOrIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5908,7 +5908,7 @@ func NewCreateProjectRequestWithBody(server string, orgSlugOrID string, contentT
 }
 
 // NewListURLOrbAllowListEntriesRequest constructs an http.Request for the ListURLOrbAllowListEntries method
-func NewListURLOrbAllowListEntriesRequest(server string, orgSlugOrID string) (*http.Request, error) {
+func NewListURLOrbAllowListEntriesRequest(server string, orgSlugOrID OrgSlugOrIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5942,7 +5942,7 @@ func NewListURLOrbAllowListEntriesRequest(server string, orgSlugOrID string) (*h
 }
 
 // NewCreateURLOrbAllowListEntryRequest calls the generic CreateURLOrbAllowListEntry builder with application/json body
-func NewCreateURLOrbAllowListEntryRequest(server string, orgSlugOrID string, body CreateURLOrbAllowListEntryJSONRequestBody) (*http.Request, error) {
+func NewCreateURLOrbAllowListEntryRequest(server string, orgSlugOrID OrgSlugOrIDParam, body CreateURLOrbAllowListEntryJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -5953,7 +5953,7 @@ func NewCreateURLOrbAllowListEntryRequest(server string, orgSlugOrID string, bod
 }
 
 // NewCreateURLOrbAllowListEntryRequestWithBody constructs an http.Request for the CreateURLOrbAllowListEntry method, with any body, and a specified content type
-func NewCreateURLOrbAllowListEntryRequestWithBody(server string, orgSlugOrID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateURLOrbAllowListEntryRequestWithBody(server string, orgSlugOrID OrgSlugOrIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5989,7 +5989,7 @@ func NewCreateURLOrbAllowListEntryRequestWithBody(server string, orgSlugOrID str
 }
 
 // NewRemoveURLOrbAllowListEntryRequest constructs an http.Request for the RemoveURLOrbAllowListEntry method
-func NewRemoveURLOrbAllowListEntryRequest(server string, orgSlugOrID string, allowListEntryID string) (*http.Request, error) {
+func NewRemoveURLOrbAllowListEntryRequest(server string, orgSlugOrID OrgSlugOrIDParam, allowListEntryID string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6030,7 +6030,7 @@ func NewRemoveURLOrbAllowListEntryRequest(server string, orgSlugOrID string, all
 }
 
 // NewGetOrganizationGroupsRequest constructs an http.Request for the GetOrganizationGroups method
-func NewGetOrganizationGroupsRequest(server string, orgID string, params *GetOrganizationGroupsParams) (*http.Request, error) {
+func NewGetOrganizationGroupsRequest(server string, orgID OrgIDPathParam, params *GetOrganizationGroupsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6103,7 +6103,7 @@ func NewGetOrganizationGroupsRequest(server string, orgID string, params *GetOrg
 }
 
 // NewCreateOrganizationGroupRequest calls the generic CreateOrganizationGroup builder with application/json body
-func NewCreateOrganizationGroupRequest(server string, orgID string, body CreateOrganizationGroupJSONRequestBody) (*http.Request, error) {
+func NewCreateOrganizationGroupRequest(server string, orgID OrgIDPathParam, body CreateOrganizationGroupJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -6114,7 +6114,7 @@ func NewCreateOrganizationGroupRequest(server string, orgID string, body CreateO
 }
 
 // NewCreateOrganizationGroupRequestWithBody constructs an http.Request for the CreateOrganizationGroup method, with any body, and a specified content type
-func NewCreateOrganizationGroupRequestWithBody(server string, orgID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateOrganizationGroupRequestWithBody(server string, orgID OrgIDPathParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6150,7 +6150,7 @@ func NewCreateOrganizationGroupRequestWithBody(server string, orgID string, cont
 }
 
 // NewDeleteGroupRequest constructs an http.Request for the DeleteGroup method
-func NewDeleteGroupRequest(server string, orgID string, groupID openapi_types.UUID) (*http.Request, error) {
+func NewDeleteGroupRequest(server string, orgID OrgIDPathParam, groupID GroupIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6191,7 +6191,7 @@ func NewDeleteGroupRequest(server string, orgID string, groupID openapi_types.UU
 }
 
 // NewGetGroupRequest constructs an http.Request for the GetGroup method
-func NewGetGroupRequest(server string, orgID string, groupID openapi_types.UUID) (*http.Request, error) {
+func NewGetGroupRequest(server string, orgID OrgIDPathParam, groupID GroupIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6232,7 +6232,7 @@ func NewGetGroupRequest(server string, orgID string, groupID openapi_types.UUID)
 }
 
 // NewCreateUsageExportRequest calls the generic CreateUsageExport builder with application/json body
-func NewCreateUsageExportRequest(server string, orgID string, body CreateUsageExportJSONRequestBody) (*http.Request, error) {
+func NewCreateUsageExportRequest(server string, orgID OrgIDPathParam, body CreateUsageExportJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -6243,7 +6243,7 @@ func NewCreateUsageExportRequest(server string, orgID string, body CreateUsageEx
 }
 
 // NewCreateUsageExportRequestWithBody constructs an http.Request for the CreateUsageExport method, with any body, and a specified content type
-func NewCreateUsageExportRequestWithBody(server string, orgID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateUsageExportRequestWithBody(server string, orgID OrgIDPathParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6279,7 +6279,7 @@ func NewCreateUsageExportRequestWithBody(server string, orgID string, contentTyp
 }
 
 // NewGetUsageExportRequest constructs an http.Request for the GetUsageExport method
-func NewGetUsageExportRequest(server string, orgID string, usageExportJobID openapi_types.UUID) (*http.Request, error) {
+func NewGetUsageExportRequest(server string, orgID OrgIDPathParam, usageExportJobID openapi_types.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6444,7 +6444,7 @@ func NewDeleteOtelExporterRequest(server string, otelExporterID openapi_types.UU
 }
 
 // NewGetDecisionLogsRequest constructs an http.Request for the GetDecisionLogs method
-func NewGetDecisionLogsRequest(server string, ownerID string, policyContext string, params *GetDecisionLogsParams) (*http.Request, error) {
+func NewGetDecisionLogsRequest(server string, ownerID OwnerIDParam, policyContext PolicyContext, params *GetDecisionLogsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6584,7 +6584,7 @@ func NewGetDecisionLogsRequest(server string, ownerID string, policyContext stri
 }
 
 // NewMakeDecisionRequest calls the generic MakeDecision builder with application/json body
-func NewMakeDecisionRequest(server string, ownerID string, policyContext string, body MakeDecisionJSONRequestBody) (*http.Request, error) {
+func NewMakeDecisionRequest(server string, ownerID OwnerIDParam, policyContext PolicyContext, body MakeDecisionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -6595,7 +6595,7 @@ func NewMakeDecisionRequest(server string, ownerID string, policyContext string,
 }
 
 // NewMakeDecisionRequestWithBody constructs an http.Request for the MakeDecision method, with any body, and a specified content type
-func NewMakeDecisionRequestWithBody(server string, ownerID string, policyContext string, contentType string, body io.Reader) (*http.Request, error) {
+func NewMakeDecisionRequestWithBody(server string, ownerID OwnerIDParam, policyContext PolicyContext, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6638,7 +6638,7 @@ func NewMakeDecisionRequestWithBody(server string, ownerID string, policyContext
 }
 
 // NewGetDecisionSettingsRequest constructs an http.Request for the GetDecisionSettings method
-func NewGetDecisionSettingsRequest(server string, ownerID string, policyContext string) (*http.Request, error) {
+func NewGetDecisionSettingsRequest(server string, ownerID OwnerIDParam, policyContext PolicyContext) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6679,7 +6679,7 @@ func NewGetDecisionSettingsRequest(server string, ownerID string, policyContext 
 }
 
 // NewSetDecisionSettingsRequest calls the generic SetDecisionSettings builder with application/json body
-func NewSetDecisionSettingsRequest(server string, ownerID string, policyContext string, body SetDecisionSettingsJSONRequestBody) (*http.Request, error) {
+func NewSetDecisionSettingsRequest(server string, ownerID OwnerIDParam, policyContext PolicyContext, body SetDecisionSettingsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -6690,7 +6690,7 @@ func NewSetDecisionSettingsRequest(server string, ownerID string, policyContext 
 }
 
 // NewSetDecisionSettingsRequestWithBody constructs an http.Request for the SetDecisionSettings method, with any body, and a specified content type
-func NewSetDecisionSettingsRequestWithBody(server string, ownerID string, policyContext string, contentType string, body io.Reader) (*http.Request, error) {
+func NewSetDecisionSettingsRequestWithBody(server string, ownerID OwnerIDParam, policyContext PolicyContext, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6733,7 +6733,7 @@ func NewSetDecisionSettingsRequestWithBody(server string, ownerID string, policy
 }
 
 // NewGetDecisionLogRequest constructs an http.Request for the GetDecisionLog method
-func NewGetDecisionLogRequest(server string, ownerID string, policyContext string, decisionID string) (*http.Request, error) {
+func NewGetDecisionLogRequest(server string, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6781,7 +6781,7 @@ func NewGetDecisionLogRequest(server string, ownerID string, policyContext strin
 }
 
 // NewGetDecisionLogPolicyBundleRequest constructs an http.Request for the GetDecisionLogPolicyBundle method
-func NewGetDecisionLogPolicyBundleRequest(server string, ownerID string, policyContext string, decisionID string) (*http.Request, error) {
+func NewGetDecisionLogPolicyBundleRequest(server string, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6829,7 +6829,7 @@ func NewGetDecisionLogPolicyBundleRequest(server string, ownerID string, policyC
 }
 
 // NewGetPolicyBundleRequest constructs an http.Request for the GetPolicyBundle method
-func NewGetPolicyBundleRequest(server string, ownerID string, policyContext string) (*http.Request, error) {
+func NewGetPolicyBundleRequest(server string, ownerID OwnerIDParam, policyContext PolicyContext) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6870,7 +6870,7 @@ func NewGetPolicyBundleRequest(server string, ownerID string, policyContext stri
 }
 
 // NewCreatePolicyBundleRequest calls the generic CreatePolicyBundle builder with application/json body
-func NewCreatePolicyBundleRequest(server string, ownerID string, policyContext string, params *CreatePolicyBundleParams, body CreatePolicyBundleJSONRequestBody) (*http.Request, error) {
+func NewCreatePolicyBundleRequest(server string, ownerID OwnerIDParam, policyContext PolicyContext, params *CreatePolicyBundleParams, body CreatePolicyBundleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -6881,7 +6881,7 @@ func NewCreatePolicyBundleRequest(server string, ownerID string, policyContext s
 }
 
 // NewCreatePolicyBundleRequestWithBody constructs an http.Request for the CreatePolicyBundle method, with any body, and a specified content type
-func NewCreatePolicyBundleRequestWithBody(server string, ownerID string, policyContext string, params *CreatePolicyBundleParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreatePolicyBundleRequestWithBody(server string, ownerID OwnerIDParam, policyContext PolicyContext, params *CreatePolicyBundleParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6951,7 +6951,7 @@ func NewCreatePolicyBundleRequestWithBody(server string, ownerID string, policyC
 }
 
 // NewGetPolicyDocumentRequest constructs an http.Request for the GetPolicyDocument method
-func NewGetPolicyDocumentRequest(server string, ownerID string, policyContext string, policyName string) (*http.Request, error) {
+func NewGetPolicyDocumentRequest(server string, ownerID OwnerIDParam, policyContext PolicyContext, policyName string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7117,7 +7117,7 @@ func NewContinuePipelineRequestWithBody(server string, contentType string, body 
 }
 
 // NewGetPipelineByIDRequest constructs an http.Request for the GetPipelineByID method
-func NewGetPipelineByIDRequest(server string, pipelineID openapi_types.UUID) (*http.Request, error) {
+func NewGetPipelineByIDRequest(server string, pipelineID PipelineIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7151,7 +7151,7 @@ func NewGetPipelineByIDRequest(server string, pipelineID openapi_types.UUID) (*h
 }
 
 // NewGetPipelineConfigByIDRequest constructs an http.Request for the GetPipelineConfigByID method
-func NewGetPipelineConfigByIDRequest(server string, pipelineID openapi_types.UUID) (*http.Request, error) {
+func NewGetPipelineConfigByIDRequest(server string, pipelineID PipelineIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7185,7 +7185,7 @@ func NewGetPipelineConfigByIDRequest(server string, pipelineID openapi_types.UUI
 }
 
 // NewGetPipelineValuesByIDRequest constructs an http.Request for the GetPipelineValuesByID method
-func NewGetPipelineValuesByIDRequest(server string, pipelineID openapi_types.UUID) (*http.Request, error) {
+func NewGetPipelineValuesByIDRequest(server string, pipelineID PipelineIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7219,7 +7219,7 @@ func NewGetPipelineValuesByIDRequest(server string, pipelineID openapi_types.UUI
 }
 
 // NewListWorkflowsByPipelineIDRequest constructs an http.Request for the ListWorkflowsByPipelineID method
-func NewListWorkflowsByPipelineIDRequest(server string, pipelineID openapi_types.UUID, params *ListWorkflowsByPipelineIDParams) (*http.Request, error) {
+func NewListWorkflowsByPipelineIDRequest(server string, pipelineID PipelineIDParam, params *ListWorkflowsByPipelineIDParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7280,7 +7280,7 @@ func NewListWorkflowsByPipelineIDRequest(server string, pipelineID openapi_types
 }
 
 // NewDeleteProjectBySlugRequest constructs an http.Request for the DeleteProjectBySlug method
-func NewDeleteProjectBySlugRequest(server string, projectSlug string) (*http.Request, error) {
+func NewDeleteProjectBySlugRequest(server string, projectSlug ProjectSlugParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7314,7 +7314,7 @@ func NewDeleteProjectBySlugRequest(server string, projectSlug string) (*http.Req
 }
 
 // NewGetProjectBySlugRequest constructs an http.Request for the GetProjectBySlug method
-func NewGetProjectBySlugRequest(server string, projectSlug string) (*http.Request, error) {
+func NewGetProjectBySlugRequest(server string, projectSlug ProjectSlugParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7348,7 +7348,7 @@ func NewGetProjectBySlugRequest(server string, projectSlug string) (*http.Reques
 }
 
 // NewListCheckoutKeysRequest constructs an http.Request for the ListCheckoutKeys method
-func NewListCheckoutKeysRequest(server string, projectSlug string, params *ListCheckoutKeysParams) (*http.Request, error) {
+func NewListCheckoutKeysRequest(server string, projectSlug ProjectSlugParam, params *ListCheckoutKeysParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7409,7 +7409,7 @@ func NewListCheckoutKeysRequest(server string, projectSlug string, params *ListC
 }
 
 // NewCreateCheckoutKeyRequest calls the generic CreateCheckoutKey builder with application/json body
-func NewCreateCheckoutKeyRequest(server string, projectSlug string, body CreateCheckoutKeyJSONRequestBody) (*http.Request, error) {
+func NewCreateCheckoutKeyRequest(server string, projectSlug ProjectSlugParam, body CreateCheckoutKeyJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -7420,7 +7420,7 @@ func NewCreateCheckoutKeyRequest(server string, projectSlug string, body CreateC
 }
 
 // NewCreateCheckoutKeyRequestWithBody constructs an http.Request for the CreateCheckoutKey method, with any body, and a specified content type
-func NewCreateCheckoutKeyRequestWithBody(server string, projectSlug string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateCheckoutKeyRequestWithBody(server string, projectSlug ProjectSlugParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7456,7 +7456,7 @@ func NewCreateCheckoutKeyRequestWithBody(server string, projectSlug string, cont
 }
 
 // NewDeleteCheckoutKeyRequest constructs an http.Request for the DeleteCheckoutKey method
-func NewDeleteCheckoutKeyRequest(server string, projectSlug string, fingerprint string) (*http.Request, error) {
+func NewDeleteCheckoutKeyRequest(server string, projectSlug ProjectSlugParam, fingerprint FingerprintParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7497,7 +7497,7 @@ func NewDeleteCheckoutKeyRequest(server string, projectSlug string, fingerprint 
 }
 
 // NewGetCheckoutKeyRequest constructs an http.Request for the GetCheckoutKey method
-func NewGetCheckoutKeyRequest(server string, projectSlug string, fingerprint string) (*http.Request, error) {
+func NewGetCheckoutKeyRequest(server string, projectSlug ProjectSlugParam, fingerprint FingerprintParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7538,7 +7538,7 @@ func NewGetCheckoutKeyRequest(server string, projectSlug string, fingerprint str
 }
 
 // NewListEnvVarsRequest constructs an http.Request for the ListEnvVars method
-func NewListEnvVarsRequest(server string, projectSlug string) (*http.Request, error) {
+func NewListEnvVarsRequest(server string, projectSlug ProjectSlugParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7572,7 +7572,7 @@ func NewListEnvVarsRequest(server string, projectSlug string) (*http.Request, er
 }
 
 // NewCreateEnvVarRequest calls the generic CreateEnvVar builder with application/json body
-func NewCreateEnvVarRequest(server string, projectSlug string, body CreateEnvVarJSONRequestBody) (*http.Request, error) {
+func NewCreateEnvVarRequest(server string, projectSlug ProjectSlugParam, body CreateEnvVarJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -7583,7 +7583,7 @@ func NewCreateEnvVarRequest(server string, projectSlug string, body CreateEnvVar
 }
 
 // NewCreateEnvVarRequestWithBody constructs an http.Request for the CreateEnvVar method, with any body, and a specified content type
-func NewCreateEnvVarRequestWithBody(server string, projectSlug string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateEnvVarRequestWithBody(server string, projectSlug ProjectSlugParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7619,7 +7619,7 @@ func NewCreateEnvVarRequestWithBody(server string, projectSlug string, contentTy
 }
 
 // NewDeleteEnvVarRequest constructs an http.Request for the DeleteEnvVar method
-func NewDeleteEnvVarRequest(server string, projectSlug string, name string) (*http.Request, error) {
+func NewDeleteEnvVarRequest(server string, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7660,7 +7660,7 @@ func NewDeleteEnvVarRequest(server string, projectSlug string, name string) (*ht
 }
 
 // NewGetEnvVarRequest constructs an http.Request for the GetEnvVar method
-func NewGetEnvVarRequest(server string, projectSlug string, name string) (*http.Request, error) {
+func NewGetEnvVarRequest(server string, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7701,7 +7701,7 @@ func NewGetEnvVarRequest(server string, projectSlug string, name string) (*http.
 }
 
 // NewGetJobDetailsRequest constructs an http.Request for the GetJobDetails method
-func NewGetJobDetailsRequest(server string, projectSlug string, jobNumber int64) (*http.Request, error) {
+func NewGetJobDetailsRequest(server string, projectSlug ProjectSlugParam, jobNumber JobNumberParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7742,7 +7742,7 @@ func NewGetJobDetailsRequest(server string, projectSlug string, jobNumber int64)
 }
 
 // NewCancelJobByJobNumberRequest constructs an http.Request for the CancelJobByJobNumber method
-func NewCancelJobByJobNumberRequest(server string, projectSlug string, jobNumber int64) (*http.Request, error) {
+func NewCancelJobByJobNumberRequest(server string, projectSlug ProjectSlugParam, jobNumber JobNumberParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7783,7 +7783,7 @@ func NewCancelJobByJobNumberRequest(server string, projectSlug string, jobNumber
 }
 
 // NewListPipelinesForProjectRequest constructs an http.Request for the ListPipelinesForProject method
-func NewListPipelinesForProjectRequest(server string, projectSlug string, params *ListPipelinesForProjectParams) (*http.Request, error) {
+func NewListPipelinesForProjectRequest(server string, projectSlug ProjectSlugParam, params *ListPipelinesForProjectParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7856,7 +7856,7 @@ func NewListPipelinesForProjectRequest(server string, projectSlug string, params
 }
 
 // NewTriggerPipelineRequest calls the generic TriggerPipeline builder with application/json body
-func NewTriggerPipelineRequest(server string, projectSlug string, body TriggerPipelineJSONRequestBody) (*http.Request, error) {
+func NewTriggerPipelineRequest(server string, projectSlug ProjectSlugParam, body TriggerPipelineJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -7867,7 +7867,7 @@ func NewTriggerPipelineRequest(server string, projectSlug string, body TriggerPi
 }
 
 // NewTriggerPipelineRequestWithBody constructs an http.Request for the TriggerPipeline method, with any body, and a specified content type
-func NewTriggerPipelineRequestWithBody(server string, projectSlug string, contentType string, body io.Reader) (*http.Request, error) {
+func NewTriggerPipelineRequestWithBody(server string, projectSlug ProjectSlugParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7903,7 +7903,7 @@ func NewTriggerPipelineRequestWithBody(server string, projectSlug string, conten
 }
 
 // NewListMyPipelinesRequest constructs an http.Request for the ListMyPipelines method
-func NewListMyPipelinesRequest(server string, projectSlug string, params *ListMyPipelinesParams) (*http.Request, error) {
+func NewListMyPipelinesRequest(server string, projectSlug ProjectSlugParam, params *ListMyPipelinesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7964,7 +7964,7 @@ func NewListMyPipelinesRequest(server string, projectSlug string, params *ListMy
 }
 
 // NewGetPipelineByNumberRequest constructs an http.Request for the GetPipelineByNumber method
-func NewGetPipelineByNumberRequest(server string, projectSlug string, pipelineNumber int64) (*http.Request, error) {
+func NewGetPipelineByNumberRequest(server string, projectSlug ProjectSlugParam, pipelineNumber int64) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8005,7 +8005,7 @@ func NewGetPipelineByNumberRequest(server string, projectSlug string, pipelineNu
 }
 
 // NewListSchedulesForProjectRequest constructs an http.Request for the ListSchedulesForProject method
-func NewListSchedulesForProjectRequest(server string, projectSlug string, params *ListSchedulesForProjectParams) (*http.Request, error) {
+func NewListSchedulesForProjectRequest(server string, projectSlug ProjectSlugParam, params *ListSchedulesForProjectParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8066,7 +8066,7 @@ func NewListSchedulesForProjectRequest(server string, projectSlug string, params
 }
 
 // NewCreateScheduleRequest calls the generic CreateSchedule builder with application/json body
-func NewCreateScheduleRequest(server string, projectSlug string, body CreateScheduleJSONRequestBody) (*http.Request, error) {
+func NewCreateScheduleRequest(server string, projectSlug ProjectSlugParam, body CreateScheduleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -8077,7 +8077,7 @@ func NewCreateScheduleRequest(server string, projectSlug string, body CreateSche
 }
 
 // NewCreateScheduleRequestWithBody constructs an http.Request for the CreateSchedule method, with any body, and a specified content type
-func NewCreateScheduleRequestWithBody(server string, projectSlug string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateScheduleRequestWithBody(server string, projectSlug ProjectSlugParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8113,7 +8113,7 @@ func NewCreateScheduleRequestWithBody(server string, projectSlug string, content
 }
 
 // NewGetJobArtifactsRequest constructs an http.Request for the GetJobArtifacts method
-func NewGetJobArtifactsRequest(server string, projectSlug string, jobNumber int64) (*http.Request, error) {
+func NewGetJobArtifactsRequest(server string, projectSlug ProjectSlugParam, jobNumber JobNumberParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8154,7 +8154,7 @@ func NewGetJobArtifactsRequest(server string, projectSlug string, jobNumber int6
 }
 
 // NewGetTestsRequest constructs an http.Request for the GetTests method
-func NewGetTestsRequest(server string, projectSlug string, jobNumber int64) (*http.Request, error) {
+func NewGetTestsRequest(server string, projectSlug ProjectSlugParam, jobNumber JobNumberParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8195,7 +8195,7 @@ func NewGetTestsRequest(server string, projectSlug string, jobNumber int64) (*ht
 }
 
 // NewTriggerPipelineRunRequest calls the generic TriggerPipelineRun builder with application/json body
-func NewTriggerPipelineRunRequest(server string, provider TriggerPipelineRunParamsProvider, organization string, project string, body TriggerPipelineRunJSONRequestBody) (*http.Request, error) {
+func NewTriggerPipelineRunRequest(server string, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam, body TriggerPipelineRunJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -8206,7 +8206,7 @@ func NewTriggerPipelineRunRequest(server string, provider TriggerPipelineRunPara
 }
 
 // NewTriggerPipelineRunRequestWithBody constructs an http.Request for the TriggerPipelineRun method, with any body, and a specified content type
-func NewTriggerPipelineRunRequestWithBody(server string, provider TriggerPipelineRunParamsProvider, organization string, project string, contentType string, body io.Reader) (*http.Request, error) {
+func NewTriggerPipelineRunRequestWithBody(server string, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8256,7 +8256,7 @@ func NewTriggerPipelineRunRequestWithBody(server string, provider TriggerPipelin
 }
 
 // NewGetProjectSettingsRequest constructs an http.Request for the GetProjectSettings method
-func NewGetProjectSettingsRequest(server string, provider GetProjectSettingsParamsProvider, organization string, project string) (*http.Request, error) {
+func NewGetProjectSettingsRequest(server string, provider GetProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8304,7 +8304,7 @@ func NewGetProjectSettingsRequest(server string, provider GetProjectSettingsPara
 }
 
 // NewPatchProjectSettingsRequest calls the generic PatchProjectSettings builder with application/json body
-func NewPatchProjectSettingsRequest(server string, provider PatchProjectSettingsParamsProvider, organization string, project string, body PatchProjectSettingsJSONRequestBody) (*http.Request, error) {
+func NewPatchProjectSettingsRequest(server string, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, body PatchProjectSettingsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -8315,7 +8315,7 @@ func NewPatchProjectSettingsRequest(server string, provider PatchProjectSettings
 }
 
 // NewPatchProjectSettingsRequestWithBody constructs an http.Request for the PatchProjectSettings method, with any body, and a specified content type
-func NewPatchProjectSettingsRequestWithBody(server string, provider PatchProjectSettingsParamsProvider, organization string, project string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchProjectSettingsRequestWithBody(server string, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8365,7 +8365,7 @@ func NewPatchProjectSettingsRequestWithBody(server string, provider PatchProject
 }
 
 // NewListPipelineDefinitionsRequest constructs an http.Request for the ListPipelineDefinitions method
-func NewListPipelineDefinitionsRequest(server string, projectID string) (*http.Request, error) {
+func NewListPipelineDefinitionsRequest(server string, projectID ProjectIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8399,7 +8399,7 @@ func NewListPipelineDefinitionsRequest(server string, projectID string) (*http.R
 }
 
 // NewCreatePipelineDefinitionRequest calls the generic CreatePipelineDefinition builder with application/json body
-func NewCreatePipelineDefinitionRequest(server string, projectID string, body CreatePipelineDefinitionJSONRequestBody) (*http.Request, error) {
+func NewCreatePipelineDefinitionRequest(server string, projectID ProjectIDParam, body CreatePipelineDefinitionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -8410,7 +8410,7 @@ func NewCreatePipelineDefinitionRequest(server string, projectID string, body Cr
 }
 
 // NewCreatePipelineDefinitionRequestWithBody constructs an http.Request for the CreatePipelineDefinition method, with any body, and a specified content type
-func NewCreatePipelineDefinitionRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreatePipelineDefinitionRequestWithBody(server string, projectID ProjectIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8446,7 +8446,7 @@ func NewCreatePipelineDefinitionRequestWithBody(server string, projectID string,
 }
 
 // NewDeletePipelineDefinitionRequest constructs an http.Request for the DeletePipelineDefinition method
-func NewDeletePipelineDefinitionRequest(server string, projectID string, pipelineDefinitionID string) (*http.Request, error) {
+func NewDeletePipelineDefinitionRequest(server string, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8487,7 +8487,7 @@ func NewDeletePipelineDefinitionRequest(server string, projectID string, pipelin
 }
 
 // NewGetPipelineDefinitionRequest constructs an http.Request for the GetPipelineDefinition method
-func NewGetPipelineDefinitionRequest(server string, projectID string, pipelineDefinitionID string) (*http.Request, error) {
+func NewGetPipelineDefinitionRequest(server string, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8528,7 +8528,7 @@ func NewGetPipelineDefinitionRequest(server string, projectID string, pipelineDe
 }
 
 // NewUpdatePipelineDefinitionRequest calls the generic UpdatePipelineDefinition builder with application/json body
-func NewUpdatePipelineDefinitionRequest(server string, projectID string, pipelineDefinitionID string, body UpdatePipelineDefinitionJSONRequestBody) (*http.Request, error) {
+func NewUpdatePipelineDefinitionRequest(server string, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, body UpdatePipelineDefinitionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -8539,7 +8539,7 @@ func NewUpdatePipelineDefinitionRequest(server string, projectID string, pipelin
 }
 
 // NewUpdatePipelineDefinitionRequestWithBody constructs an http.Request for the UpdatePipelineDefinition method, with any body, and a specified content type
-func NewUpdatePipelineDefinitionRequestWithBody(server string, projectID string, pipelineDefinitionID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdatePipelineDefinitionRequestWithBody(server string, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8582,7 +8582,7 @@ func NewUpdatePipelineDefinitionRequestWithBody(server string, projectID string,
 }
 
 // NewListPipelineDefinitionTriggersRequest constructs an http.Request for the ListPipelineDefinitionTriggers method
-func NewListPipelineDefinitionTriggersRequest(server string, projectID string, pipelineDefinitionID string) (*http.Request, error) {
+func NewListPipelineDefinitionTriggersRequest(server string, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8623,7 +8623,7 @@ func NewListPipelineDefinitionTriggersRequest(server string, projectID string, p
 }
 
 // NewCreateTriggerRequest calls the generic CreateTrigger builder with application/json body
-func NewCreateTriggerRequest(server string, projectID string, pipelineDefinitionID string, body CreateTriggerJSONRequestBody) (*http.Request, error) {
+func NewCreateTriggerRequest(server string, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, body CreateTriggerJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -8634,7 +8634,7 @@ func NewCreateTriggerRequest(server string, projectID string, pipelineDefinition
 }
 
 // NewCreateTriggerRequestWithBody constructs an http.Request for the CreateTrigger method, with any body, and a specified content type
-func NewCreateTriggerRequestWithBody(server string, projectID string, pipelineDefinitionID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateTriggerRequestWithBody(server string, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8677,7 +8677,7 @@ func NewCreateTriggerRequestWithBody(server string, projectID string, pipelineDe
 }
 
 // NewRollbackProjectRequest calls the generic RollbackProject builder with application/json body
-func NewRollbackProjectRequest(server string, projectID string, body RollbackProjectJSONRequestBody) (*http.Request, error) {
+func NewRollbackProjectRequest(server string, projectID ProjectIDParam, body RollbackProjectJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -8688,7 +8688,7 @@ func NewRollbackProjectRequest(server string, projectID string, body RollbackPro
 }
 
 // NewRollbackProjectRequestWithBody constructs an http.Request for the RollbackProject method, with any body, and a specified content type
-func NewRollbackProjectRequestWithBody(server string, projectID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewRollbackProjectRequestWithBody(server string, projectID ProjectIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8724,7 +8724,7 @@ func NewRollbackProjectRequestWithBody(server string, projectID string, contentT
 }
 
 // NewDeleteTriggerRequest constructs an http.Request for the DeleteTrigger method
-func NewDeleteTriggerRequest(server string, projectID string, triggerID string) (*http.Request, error) {
+func NewDeleteTriggerRequest(server string, projectID ProjectIDParam, triggerID TriggerIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8765,7 +8765,7 @@ func NewDeleteTriggerRequest(server string, projectID string, triggerID string) 
 }
 
 // NewGetTriggerRequest constructs an http.Request for the GetTrigger method
-func NewGetTriggerRequest(server string, projectID string, triggerID string) (*http.Request, error) {
+func NewGetTriggerRequest(server string, projectID ProjectIDParam, triggerID TriggerIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8806,7 +8806,7 @@ func NewGetTriggerRequest(server string, projectID string, triggerID string) (*h
 }
 
 // NewUpdateTriggerRequest calls the generic UpdateTrigger builder with application/json body
-func NewUpdateTriggerRequest(server string, projectID string, triggerID string, body UpdateTriggerJSONRequestBody) (*http.Request, error) {
+func NewUpdateTriggerRequest(server string, projectID ProjectIDParam, triggerID TriggerIDParam, body UpdateTriggerJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -8817,7 +8817,7 @@ func NewUpdateTriggerRequest(server string, projectID string, triggerID string, 
 }
 
 // NewUpdateTriggerRequestWithBody constructs an http.Request for the UpdateTrigger method, with any body, and a specified content type
-func NewUpdateTriggerRequestWithBody(server string, projectID string, triggerID string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateTriggerRequestWithBody(server string, projectID ProjectIDParam, triggerID TriggerIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8860,7 +8860,7 @@ func NewUpdateTriggerRequestWithBody(server string, projectID string, triggerID 
 }
 
 // NewDeleteScheduleByIDRequest constructs an http.Request for the DeleteScheduleByID method
-func NewDeleteScheduleByIDRequest(server string, scheduleID openapi_types.UUID) (*http.Request, error) {
+func NewDeleteScheduleByIDRequest(server string, scheduleID ScheduleIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8894,7 +8894,7 @@ func NewDeleteScheduleByIDRequest(server string, scheduleID openapi_types.UUID) 
 }
 
 // NewGetScheduleByIDRequest constructs an http.Request for the GetScheduleByID method
-func NewGetScheduleByIDRequest(server string, scheduleID openapi_types.UUID) (*http.Request, error) {
+func NewGetScheduleByIDRequest(server string, scheduleID ScheduleIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8928,7 +8928,7 @@ func NewGetScheduleByIDRequest(server string, scheduleID openapi_types.UUID) (*h
 }
 
 // NewUpdateScheduleRequest calls the generic UpdateSchedule builder with application/json body
-func NewUpdateScheduleRequest(server string, scheduleID openapi_types.UUID, body UpdateScheduleJSONRequestBody) (*http.Request, error) {
+func NewUpdateScheduleRequest(server string, scheduleID ScheduleIDParam, body UpdateScheduleJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -8939,7 +8939,7 @@ func NewUpdateScheduleRequest(server string, scheduleID openapi_types.UUID, body
 }
 
 // NewUpdateScheduleRequestWithBody constructs an http.Request for the UpdateSchedule method, with any body, and a specified content type
-func NewUpdateScheduleRequestWithBody(server string, scheduleID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateScheduleRequestWithBody(server string, scheduleID ScheduleIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8975,7 +8975,7 @@ func NewUpdateScheduleRequestWithBody(server string, scheduleID openapi_types.UU
 }
 
 // NewGetUserRequest constructs an http.Request for the GetUser method
-func NewGetUserRequest(server string, id openapi_types.UUID) (*http.Request, error) {
+func NewGetUserRequest(server string, id ResourceIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9107,7 +9107,7 @@ func NewCreateWebhookRequestWithBody(server string, contentType string, body io.
 }
 
 // NewDeleteWebhookRequest constructs an http.Request for the DeleteWebhook method
-func NewDeleteWebhookRequest(server string, webhookID openapi_types.UUID) (*http.Request, error) {
+func NewDeleteWebhookRequest(server string, webhookID WebhookIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9141,7 +9141,7 @@ func NewDeleteWebhookRequest(server string, webhookID openapi_types.UUID) (*http
 }
 
 // NewGetWebhookByIDRequest constructs an http.Request for the GetWebhookByID method
-func NewGetWebhookByIDRequest(server string, webhookID openapi_types.UUID) (*http.Request, error) {
+func NewGetWebhookByIDRequest(server string, webhookID WebhookIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9175,7 +9175,7 @@ func NewGetWebhookByIDRequest(server string, webhookID openapi_types.UUID) (*htt
 }
 
 // NewUpdateWebhookRequest calls the generic UpdateWebhook builder with application/json body
-func NewUpdateWebhookRequest(server string, webhookID openapi_types.UUID, body UpdateWebhookJSONRequestBody) (*http.Request, error) {
+func NewUpdateWebhookRequest(server string, webhookID WebhookIDParam, body UpdateWebhookJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -9186,7 +9186,7 @@ func NewUpdateWebhookRequest(server string, webhookID openapi_types.UUID, body U
 }
 
 // NewUpdateWebhookRequestWithBody constructs an http.Request for the UpdateWebhook method, with any body, and a specified content type
-func NewUpdateWebhookRequestWithBody(server string, webhookID openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateWebhookRequestWithBody(server string, webhookID WebhookIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9222,7 +9222,7 @@ func NewUpdateWebhookRequestWithBody(server string, webhookID openapi_types.UUID
 }
 
 // NewGetWorkflowByIDRequest constructs an http.Request for the GetWorkflowByID method
-func NewGetWorkflowByIDRequest(server string, id openapi_types.UUID) (*http.Request, error) {
+func NewGetWorkflowByIDRequest(server string, id ResourceIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9256,7 +9256,7 @@ func NewGetWorkflowByIDRequest(server string, id openapi_types.UUID) (*http.Requ
 }
 
 // NewApprovePendingApprovalJobByIDRequest constructs an http.Request for the ApprovePendingApprovalJobByID method
-func NewApprovePendingApprovalJobByIDRequest(server string, id openapi_types.UUID, approvalRequestID openapi_types.UUID) (*http.Request, error) {
+func NewApprovePendingApprovalJobByIDRequest(server string, id ResourceIDParam, approvalRequestID openapi_types.UUID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9297,7 +9297,7 @@ func NewApprovePendingApprovalJobByIDRequest(server string, id openapi_types.UUI
 }
 
 // NewCancelWorkflowRequest constructs an http.Request for the CancelWorkflow method
-func NewCancelWorkflowRequest(server string, id openapi_types.UUID) (*http.Request, error) {
+func NewCancelWorkflowRequest(server string, id ResourceIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9331,7 +9331,7 @@ func NewCancelWorkflowRequest(server string, id openapi_types.UUID) (*http.Reque
 }
 
 // NewListWorkflowJobsRequest constructs an http.Request for the ListWorkflowJobs method
-func NewListWorkflowJobsRequest(server string, id openapi_types.UUID) (*http.Request, error) {
+func NewListWorkflowJobsRequest(server string, id ResourceIDParam) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9365,7 +9365,7 @@ func NewListWorkflowJobsRequest(server string, id openapi_types.UUID) (*http.Req
 }
 
 // NewRerunWorkflowRequest calls the generic RerunWorkflow builder with application/json body
-func NewRerunWorkflowRequest(server string, id openapi_types.UUID, body RerunWorkflowJSONRequestBody) (*http.Request, error) {
+func NewRerunWorkflowRequest(server string, id ResourceIDParam, body RerunWorkflowJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -9376,7 +9376,7 @@ func NewRerunWorkflowRequest(server string, id openapi_types.UUID, body RerunWor
 }
 
 // NewRerunWorkflowRequestWithBody constructs an http.Request for the RerunWorkflow method, with any body, and a specified content type
-func NewRerunWorkflowRequestWithBody(server string, id openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewRerunWorkflowRequestWithBody(server string, id ResourceIDParam, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9489,7 +9489,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /context/{context_id} (the `DeleteContext` operationId).
-	DeleteContextWithResponse(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteContextResponse, error)
+	DeleteContextWithResponse(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*DeleteContextResponse, error)
 
 	// GetContextWithResponse Get a context by ID
 	//
@@ -9498,7 +9498,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /context/{context_id} (the `GetContext` operationId).
-	GetContextWithResponse(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetContextResponse, error)
+	GetContextWithResponse(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*GetContextResponse, error)
 
 	// ListEnvironmentVariablesFromContextWithResponse List a context's environment variables
 	//
@@ -9507,7 +9507,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /context/{context_id}/environment-variable (the `ListEnvironmentVariablesFromContext` operationId).
-	ListEnvironmentVariablesFromContextWithResponse(ctx context.Context, contextID openapi_types.UUID, params *ListEnvironmentVariablesFromContextParams, reqEditors ...RequestEditorFn) (*ListEnvironmentVariablesFromContextResponse, error)
+	ListEnvironmentVariablesFromContextWithResponse(ctx context.Context, contextID ContextIDParam, params *ListEnvironmentVariablesFromContextParams, reqEditors ...RequestEditorFn) (*ListEnvironmentVariablesFromContextResponse, error)
 
 	// DeleteEnvironmentVariableFromContextWithResponse Delete a context environment variable
 	//
@@ -9516,7 +9516,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /context/{context_id}/environment-variable/{env_var_name} (the `DeleteEnvironmentVariableFromContext` operationId).
-	DeleteEnvironmentVariableFromContextWithResponse(ctx context.Context, contextID openapi_types.UUID, envVarName string, reqEditors ...RequestEditorFn) (*DeleteEnvironmentVariableFromContextResponse, error)
+	DeleteEnvironmentVariableFromContextWithResponse(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, reqEditors ...RequestEditorFn) (*DeleteEnvironmentVariableFromContextResponse, error)
 
 	// AddEnvironmentVariableToContextWithBodyWithResponse Set a context environment variable
 	//
@@ -9525,7 +9525,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /context/{context_id}/environment-variable/{env_var_name} (the `AddEnvironmentVariableToContext` operationId).
-	AddEnvironmentVariableToContextWithBodyWithResponse(ctx context.Context, contextID openapi_types.UUID, envVarName string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddEnvironmentVariableToContextResponse, error)
+	AddEnvironmentVariableToContextWithBodyWithResponse(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddEnvironmentVariableToContextResponse, error)
 
 	// AddEnvironmentVariableToContextWithResponse Set a context environment variable
 	//
@@ -9534,7 +9534,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /context/{context_id}/environment-variable/{env_var_name} (the `AddEnvironmentVariableToContext` operationId).
-	AddEnvironmentVariableToContextWithResponse(ctx context.Context, contextID openapi_types.UUID, envVarName string, body AddEnvironmentVariableToContextJSONRequestBody, reqEditors ...RequestEditorFn) (*AddEnvironmentVariableToContextResponse, error)
+	AddEnvironmentVariableToContextWithResponse(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, body AddEnvironmentVariableToContextJSONRequestBody, reqEditors ...RequestEditorFn) (*AddEnvironmentVariableToContextResponse, error)
 
 	// GetContextRestrictionsWithResponse List a context's restrictions
 	//
@@ -9543,7 +9543,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /context/{context_id}/restrictions (the `GetContextRestrictions` operationId).
-	GetContextRestrictionsWithResponse(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetContextRestrictionsResponse, error)
+	GetContextRestrictionsWithResponse(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*GetContextRestrictionsResponse, error)
 
 	// CreateContextRestrictionWithBodyWithResponse Add a context restriction
 	//
@@ -9552,7 +9552,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /context/{context_id}/restrictions (the `CreateContextRestriction` operationId).
-	CreateContextRestrictionWithBodyWithResponse(ctx context.Context, contextID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContextRestrictionResponse, error)
+	CreateContextRestrictionWithBodyWithResponse(ctx context.Context, contextID ContextIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContextRestrictionResponse, error)
 
 	// CreateContextRestrictionWithResponse Add a context restriction
 	//
@@ -9561,7 +9561,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /context/{context_id}/restrictions (the `CreateContextRestriction` operationId).
-	CreateContextRestrictionWithResponse(ctx context.Context, contextID openapi_types.UUID, body CreateContextRestrictionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContextRestrictionResponse, error)
+	CreateContextRestrictionWithResponse(ctx context.Context, contextID ContextIDParam, body CreateContextRestrictionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContextRestrictionResponse, error)
 
 	// DeleteContextRestrictionWithResponse Remove a context restriction
 	//
@@ -9570,7 +9570,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /context/{context_id}/restrictions/{restriction_id} (the `DeleteContextRestriction` operationId).
-	DeleteContextRestrictionWithResponse(ctx context.Context, contextID openapi_types.UUID, restrictionID string, reqEditors ...RequestEditorFn) (*DeleteContextRestrictionResponse, error)
+	DeleteContextRestrictionWithResponse(ctx context.Context, contextID ContextIDParam, restrictionID string, reqEditors ...RequestEditorFn) (*DeleteContextRestrictionResponse, error)
 
 	// ListComponentsWithResponse List deploy components
 	//
@@ -9588,7 +9588,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /deploy/components/{component_id} (the `GetComponent` operationId).
-	GetComponentWithResponse(ctx context.Context, componentID string, reqEditors ...RequestEditorFn) (*GetComponentResponse, error)
+	GetComponentWithResponse(ctx context.Context, componentID ComponentIDParam, reqEditors ...RequestEditorFn) (*GetComponentResponse, error)
 
 	// ListComponentVersionsWithResponse List a component's versions
 	//
@@ -9597,7 +9597,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /deploy/components/{component_id}/versions (the `ListComponentVersions` operationId).
-	ListComponentVersionsWithResponse(ctx context.Context, componentID string, params *ListComponentVersionsParams, reqEditors ...RequestEditorFn) (*ListComponentVersionsResponse, error)
+	ListComponentVersionsWithResponse(ctx context.Context, componentID ComponentIDParam, params *ListComponentVersionsParams, reqEditors ...RequestEditorFn) (*ListComponentVersionsResponse, error)
 
 	// ListEnvironmentsWithResponse List deploy environments
 	//
@@ -9624,7 +9624,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /insights/pages/{project-slug}/summary (the `GetProjectWorkflowsPageData` operationId).
-	GetProjectWorkflowsPageDataWithResponse(ctx context.Context, projectSlug string, params *GetProjectWorkflowsPageDataParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowsPageDataResponse, error)
+	GetProjectWorkflowsPageDataWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *GetProjectWorkflowsPageDataParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowsPageDataResponse, error)
 
 	// GetJobTimeseriesWithResponse Get job time-series metrics for a workflow
 	//
@@ -9633,7 +9633,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /insights/time-series/{project-slug}/workflows/{workflow-name}/jobs (the `GetJobTimeseries` operationId).
-	GetJobTimeseriesWithResponse(ctx context.Context, projectSlug string, workflowName string, params *GetJobTimeseriesParams, reqEditors ...RequestEditorFn) (*GetJobTimeseriesResponse, error)
+	GetJobTimeseriesWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetJobTimeseriesParams, reqEditors ...RequestEditorFn) (*GetJobTimeseriesResponse, error)
 
 	// GetOrgSummaryDataWithResponse Get organization metrics and per-project summaries
 	//
@@ -9651,7 +9651,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /insights/{project-slug}/branches (the `GetAllInsightsBranches` operationId).
-	GetAllInsightsBranchesWithResponse(ctx context.Context, projectSlug string, params *GetAllInsightsBranchesParams, reqEditors ...RequestEditorFn) (*GetAllInsightsBranchesResponse, error)
+	GetAllInsightsBranchesWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *GetAllInsightsBranchesParams, reqEditors ...RequestEditorFn) (*GetAllInsightsBranchesResponse, error)
 
 	// GetFlakyTestsWithResponse List flaky tests for a project
 	//
@@ -9660,7 +9660,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /insights/{project-slug}/flaky-tests (the `GetFlakyTests` operationId).
-	GetFlakyTestsWithResponse(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*GetFlakyTestsResponse, error)
+	GetFlakyTestsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*GetFlakyTestsResponse, error)
 
 	// GetProjectWorkflowMetricsWithResponse Summarize metrics per workflow of a project
 	//
@@ -9669,7 +9669,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /insights/{project-slug}/workflows (the `GetProjectWorkflowMetrics` operationId).
-	GetProjectWorkflowMetricsWithResponse(ctx context.Context, projectSlug string, params *GetProjectWorkflowMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowMetricsResponse, error)
+	GetProjectWorkflowMetricsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *GetProjectWorkflowMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowMetricsResponse, error)
 
 	// GetProjectWorkflowRunsWithResponse List recent runs of a workflow
 	//
@@ -9678,7 +9678,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /insights/{project-slug}/workflows/{workflow-name} (the `GetProjectWorkflowRuns` operationId).
-	GetProjectWorkflowRunsWithResponse(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowRunsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowRunsResponse, error)
+	GetProjectWorkflowRunsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowRunsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowRunsResponse, error)
 
 	// GetProjectWorkflowJobMetricsWithResponse Get summary metrics for a workflow's jobs
 	//
@@ -9687,7 +9687,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/jobs (the `GetProjectWorkflowJobMetrics` operationId).
-	GetProjectWorkflowJobMetricsWithResponse(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowJobMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowJobMetricsResponse, error)
+	GetProjectWorkflowJobMetricsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowJobMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowJobMetricsResponse, error)
 
 	// GetWorkflowSummaryWithResponse Get one workflow's metrics and trends
 	//
@@ -9696,7 +9696,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/summary (the `GetWorkflowSummary` operationId).
-	GetWorkflowSummaryWithResponse(ctx context.Context, projectSlug string, workflowName string, params *GetWorkflowSummaryParams, reqEditors ...RequestEditorFn) (*GetWorkflowSummaryResponse, error)
+	GetWorkflowSummaryWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetWorkflowSummaryParams, reqEditors ...RequestEditorFn) (*GetWorkflowSummaryResponse, error)
 
 	// GetProjectWorkflowTestMetricsWithResponse Get test metrics for a workflow
 	//
@@ -9705,7 +9705,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/test-metrics (the `GetProjectWorkflowTestMetrics` operationId).
-	GetProjectWorkflowTestMetricsWithResponse(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowTestMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowTestMetricsResponse, error)
+	GetProjectWorkflowTestMetricsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowTestMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowTestMetricsResponse, error)
 
 	// CancelJobByJobIDWithResponse Cancel a job by its ID
 	//
@@ -9741,7 +9741,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /org/{orgID}/oidc-custom-claims (the `DeleteOrgClaims` operationId).
-	DeleteOrgClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, params *DeleteOrgClaimsParams, reqEditors ...RequestEditorFn) (*DeleteOrgClaimsResponse, error)
+	DeleteOrgClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, params *DeleteOrgClaimsParams, reqEditors ...RequestEditorFn) (*DeleteOrgClaimsResponse, error)
 
 	// GetOrgClaimsWithResponse Get organization OIDC custom claims
 	//
@@ -9750,7 +9750,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /org/{orgID}/oidc-custom-claims (the `GetOrgClaims` operationId).
-	GetOrgClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetOrgClaimsResponse, error)
+	GetOrgClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, reqEditors ...RequestEditorFn) (*GetOrgClaimsResponse, error)
 
 	// PatchOrgClaimsWithBodyWithResponse Set organization OIDC custom claims
 	//
@@ -9759,7 +9759,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /org/{orgID}/oidc-custom-claims (the `PatchOrgClaims` operationId).
-	PatchOrgClaimsWithBodyWithResponse(ctx context.Context, orgID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchOrgClaimsResponse, error)
+	PatchOrgClaimsWithBodyWithResponse(ctx context.Context, orgID OIDCOrgIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchOrgClaimsResponse, error)
 
 	// PatchOrgClaimsWithResponse Set organization OIDC custom claims
 	//
@@ -9768,7 +9768,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /org/{orgID}/oidc-custom-claims (the `PatchOrgClaims` operationId).
-	PatchOrgClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, body PatchOrgClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchOrgClaimsResponse, error)
+	PatchOrgClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, body PatchOrgClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchOrgClaimsResponse, error)
 
 	// DeleteProjectClaimsWithResponse Delete project OIDC custom claims
 	//
@@ -9777,7 +9777,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /org/{orgID}/project/{projectID}/oidc-custom-claims (the `DeleteProjectClaims` operationId).
-	DeleteProjectClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, params *DeleteProjectClaimsParams, reqEditors ...RequestEditorFn) (*DeleteProjectClaimsResponse, error)
+	DeleteProjectClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, params *DeleteProjectClaimsParams, reqEditors ...RequestEditorFn) (*DeleteProjectClaimsResponse, error)
 
 	// GetProjectClaimsWithResponse Get project OIDC custom claims
 	//
@@ -9786,7 +9786,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /org/{orgID}/project/{projectID}/oidc-custom-claims (the `GetProjectClaims` operationId).
-	GetProjectClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetProjectClaimsResponse, error)
+	GetProjectClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, reqEditors ...RequestEditorFn) (*GetProjectClaimsResponse, error)
 
 	// PatchProjectClaimsWithBodyWithResponse Set project OIDC custom claims
 	//
@@ -9795,7 +9795,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (the `PatchProjectClaims` operationId).
-	PatchProjectClaimsWithBodyWithResponse(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProjectClaimsResponse, error)
+	PatchProjectClaimsWithBodyWithResponse(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProjectClaimsResponse, error)
 
 	// PatchProjectClaimsWithResponse Set project OIDC custom claims
 	//
@@ -9804,7 +9804,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (the `PatchProjectClaims` operationId).
-	PatchProjectClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, body PatchProjectClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProjectClaimsResponse, error)
+	PatchProjectClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, body PatchProjectClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProjectClaimsResponse, error)
 
 	// CreateOrganizationWithBodyWithResponse Create an organization
 	//
@@ -9831,7 +9831,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /organization/{org-slug-or-id} (the `DeleteOrganization` operationId).
-	DeleteOrganizationWithResponse(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error)
+	DeleteOrganizationWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error)
 
 	// GetOrganizationWithResponse Get an organization
 	//
@@ -9840,7 +9840,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /organization/{org-slug-or-id} (the `GetOrganization` operationId).
-	GetOrganizationWithResponse(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error)
+	GetOrganizationWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error)
 
 	// CreateProjectWithBodyWithResponse Create a project
 	//
@@ -9849,7 +9849,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /organization/{org-slug-or-id}/project (the `CreateProject` operationId).
-	CreateProjectWithBodyWithResponse(ctx context.Context, orgSlugOrID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error)
+	CreateProjectWithBodyWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error)
 
 	// CreateProjectWithResponse Create a project
 	//
@@ -9858,7 +9858,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /organization/{org-slug-or-id}/project (the `CreateProject` operationId).
-	CreateProjectWithResponse(ctx context.Context, orgSlugOrID string, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error)
+	CreateProjectWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error)
 
 	// ListURLOrbAllowListEntriesWithResponse List the URL orb allow-list
 	//
@@ -9867,7 +9867,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /organization/{org-slug-or-id}/url-orb-allow-list (the `ListURLOrbAllowListEntries` operationId).
-	ListURLOrbAllowListEntriesWithResponse(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*ListURLOrbAllowListEntriesResponse, error)
+	ListURLOrbAllowListEntriesWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*ListURLOrbAllowListEntriesResponse, error)
 
 	// CreateURLOrbAllowListEntryWithBodyWithResponse Add a URL orb allow-list entry
 	//
@@ -9876,7 +9876,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /organization/{org-slug-or-id}/url-orb-allow-list (the `CreateURLOrbAllowListEntry` operationId).
-	CreateURLOrbAllowListEntryWithBodyWithResponse(ctx context.Context, orgSlugOrID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateURLOrbAllowListEntryResponse, error)
+	CreateURLOrbAllowListEntryWithBodyWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateURLOrbAllowListEntryResponse, error)
 
 	// CreateURLOrbAllowListEntryWithResponse Add a URL orb allow-list entry
 	//
@@ -9885,7 +9885,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /organization/{org-slug-or-id}/url-orb-allow-list (the `CreateURLOrbAllowListEntry` operationId).
-	CreateURLOrbAllowListEntryWithResponse(ctx context.Context, orgSlugOrID string, body CreateURLOrbAllowListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateURLOrbAllowListEntryResponse, error)
+	CreateURLOrbAllowListEntryWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, body CreateURLOrbAllowListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateURLOrbAllowListEntryResponse, error)
 
 	// RemoveURLOrbAllowListEntryWithResponse Remove a URL orb allow-list entry
 	//
@@ -9894,7 +9894,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /organization/{org-slug-or-id}/url-orb-allow-list/{allow-list-entry-id} (the `RemoveURLOrbAllowListEntry` operationId).
-	RemoveURLOrbAllowListEntryWithResponse(ctx context.Context, orgSlugOrID string, allowListEntryID string, reqEditors ...RequestEditorFn) (*RemoveURLOrbAllowListEntryResponse, error)
+	RemoveURLOrbAllowListEntryWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, allowListEntryID string, reqEditors ...RequestEditorFn) (*RemoveURLOrbAllowListEntryResponse, error)
 
 	// GetOrganizationGroupsWithResponse List an organization's groups
 	//
@@ -9903,7 +9903,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /organizations/{org_id}/groups (the `GetOrganizationGroups` operationId).
-	GetOrganizationGroupsWithResponse(ctx context.Context, orgID string, params *GetOrganizationGroupsParams, reqEditors ...RequestEditorFn) (*GetOrganizationGroupsResponse, error)
+	GetOrganizationGroupsWithResponse(ctx context.Context, orgID OrgIDPathParam, params *GetOrganizationGroupsParams, reqEditors ...RequestEditorFn) (*GetOrganizationGroupsResponse, error)
 
 	// CreateOrganizationGroupWithBodyWithResponse Create a group
 	//
@@ -9912,7 +9912,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /organizations/{org_id}/groups (the `CreateOrganizationGroup` operationId).
-	CreateOrganizationGroupWithBodyWithResponse(ctx context.Context, orgID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrganizationGroupResponse, error)
+	CreateOrganizationGroupWithBodyWithResponse(ctx context.Context, orgID OrgIDPathParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrganizationGroupResponse, error)
 
 	// CreateOrganizationGroupWithResponse Create a group
 	//
@@ -9921,7 +9921,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /organizations/{org_id}/groups (the `CreateOrganizationGroup` operationId).
-	CreateOrganizationGroupWithResponse(ctx context.Context, orgID string, body CreateOrganizationGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrganizationGroupResponse, error)
+	CreateOrganizationGroupWithResponse(ctx context.Context, orgID OrgIDPathParam, body CreateOrganizationGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrganizationGroupResponse, error)
 
 	// DeleteGroupWithResponse Delete a group
 	//
@@ -9930,7 +9930,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /organizations/{org_id}/groups/{group_id} (the `DeleteGroup` operationId).
-	DeleteGroupWithResponse(ctx context.Context, orgID string, groupID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteGroupResponse, error)
+	DeleteGroupWithResponse(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*DeleteGroupResponse, error)
 
 	// GetGroupWithResponse Get a group
 	//
@@ -9939,7 +9939,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /organizations/{org_id}/groups/{group_id} (the `GetGroup` operationId).
-	GetGroupWithResponse(ctx context.Context, orgID string, groupID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetGroupResponse, error)
+	GetGroupWithResponse(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*GetGroupResponse, error)
 
 	// CreateUsageExportWithBodyWithResponse Request a usage export
 	//
@@ -9948,7 +9948,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /organizations/{org_id}/usage_export_job (the `CreateUsageExport` operationId).
-	CreateUsageExportWithBodyWithResponse(ctx context.Context, orgID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUsageExportResponse, error)
+	CreateUsageExportWithBodyWithResponse(ctx context.Context, orgID OrgIDPathParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUsageExportResponse, error)
 
 	// CreateUsageExportWithResponse Request a usage export
 	//
@@ -9957,7 +9957,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /organizations/{org_id}/usage_export_job (the `CreateUsageExport` operationId).
-	CreateUsageExportWithResponse(ctx context.Context, orgID string, body CreateUsageExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUsageExportResponse, error)
+	CreateUsageExportWithResponse(ctx context.Context, orgID OrgIDPathParam, body CreateUsageExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUsageExportResponse, error)
 
 	// GetUsageExportWithResponse Get the status of a usage export
 	//
@@ -9966,7 +9966,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /organizations/{org_id}/usage_export_job/{usage_export_job_id} (the `GetUsageExport` operationId).
-	GetUsageExportWithResponse(ctx context.Context, orgID string, usageExportJobID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetUsageExportResponse, error)
+	GetUsageExportWithResponse(ctx context.Context, orgID OrgIDPathParam, usageExportJobID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetUsageExportResponse, error)
 
 	// ListOtelExportersWithResponse List OTLP exporters
 	//
@@ -10011,7 +10011,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/decision (the `GetDecisionLogs` operationId).
-	GetDecisionLogsWithResponse(ctx context.Context, ownerID string, policyContext string, params *GetDecisionLogsParams, reqEditors ...RequestEditorFn) (*GetDecisionLogsResponse, error)
+	GetDecisionLogsWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *GetDecisionLogsParams, reqEditors ...RequestEditorFn) (*GetDecisionLogsResponse, error)
 
 	// MakeDecisionWithBodyWithResponse Evaluate config against policies
 	//
@@ -10020,7 +10020,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /owner/{ownerID}/context/{context}/decision (the `MakeDecision` operationId).
-	MakeDecisionWithBodyWithResponse(ctx context.Context, ownerID string, policyContext string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MakeDecisionResponse, error)
+	MakeDecisionWithBodyWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MakeDecisionResponse, error)
 
 	// MakeDecisionWithResponse Evaluate config against policies
 	//
@@ -10029,7 +10029,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /owner/{ownerID}/context/{context}/decision (the `MakeDecision` operationId).
-	MakeDecisionWithResponse(ctx context.Context, ownerID string, policyContext string, body MakeDecisionJSONRequestBody, reqEditors ...RequestEditorFn) (*MakeDecisionResponse, error)
+	MakeDecisionWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, body MakeDecisionJSONRequestBody, reqEditors ...RequestEditorFn) (*MakeDecisionResponse, error)
 
 	// GetDecisionSettingsWithResponse Get policy decision settings
 	//
@@ -10038,7 +10038,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/decision/settings (the `GetDecisionSettings` operationId).
-	GetDecisionSettingsWithResponse(ctx context.Context, ownerID string, policyContext string, reqEditors ...RequestEditorFn) (*GetDecisionSettingsResponse, error)
+	GetDecisionSettingsWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, reqEditors ...RequestEditorFn) (*GetDecisionSettingsResponse, error)
 
 	// SetDecisionSettingsWithBodyWithResponse Update policy decision settings
 	//
@@ -10047,7 +10047,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /owner/{ownerID}/context/{context}/decision/settings (the `SetDecisionSettings` operationId).
-	SetDecisionSettingsWithBodyWithResponse(ctx context.Context, ownerID string, policyContext string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetDecisionSettingsResponse, error)
+	SetDecisionSettingsWithBodyWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetDecisionSettingsResponse, error)
 
 	// SetDecisionSettingsWithResponse Update policy decision settings
 	//
@@ -10056,7 +10056,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /owner/{ownerID}/context/{context}/decision/settings (the `SetDecisionSettings` operationId).
-	SetDecisionSettingsWithResponse(ctx context.Context, ownerID string, policyContext string, body SetDecisionSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*SetDecisionSettingsResponse, error)
+	SetDecisionSettingsWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, body SetDecisionSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*SetDecisionSettingsResponse, error)
 
 	// GetDecisionLogWithResponse Get a policy decision log
 	//
@@ -10065,7 +10065,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/decision/{decisionID} (the `GetDecisionLog` operationId).
-	GetDecisionLogWithResponse(ctx context.Context, ownerID string, policyContext string, decisionID string, reqEditors ...RequestEditorFn) (*GetDecisionLogResponse, error)
+	GetDecisionLogWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam, reqEditors ...RequestEditorFn) (*GetDecisionLogResponse, error)
 
 	// GetDecisionLogPolicyBundleWithResponse Get the policy bundle used by a decision
 	//
@@ -10074,7 +10074,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/decision/{decisionID}/policy-bundle (the `GetDecisionLogPolicyBundle` operationId).
-	GetDecisionLogPolicyBundleWithResponse(ctx context.Context, ownerID string, policyContext string, decisionID string, reqEditors ...RequestEditorFn) (*GetDecisionLogPolicyBundleResponse, error)
+	GetDecisionLogPolicyBundleWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam, reqEditors ...RequestEditorFn) (*GetDecisionLogPolicyBundleResponse, error)
 
 	// GetPolicyBundleWithResponse Get the current policy bundle
 	//
@@ -10083,7 +10083,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/policy-bundle (the `GetPolicyBundle` operationId).
-	GetPolicyBundleWithResponse(ctx context.Context, ownerID string, policyContext string, reqEditors ...RequestEditorFn) (*GetPolicyBundleResponse, error)
+	GetPolicyBundleWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, reqEditors ...RequestEditorFn) (*GetPolicyBundleResponse, error)
 
 	// CreatePolicyBundleWithBodyWithResponse Replace the policy bundle
 	//
@@ -10092,7 +10092,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /owner/{ownerID}/context/{context}/policy-bundle (the `CreatePolicyBundle` operationId).
-	CreatePolicyBundleWithBodyWithResponse(ctx context.Context, ownerID string, policyContext string, params *CreatePolicyBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePolicyBundleResponse, error)
+	CreatePolicyBundleWithBodyWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *CreatePolicyBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePolicyBundleResponse, error)
 
 	// CreatePolicyBundleWithResponse Replace the policy bundle
 	//
@@ -10101,7 +10101,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /owner/{ownerID}/context/{context}/policy-bundle (the `CreatePolicyBundle` operationId).
-	CreatePolicyBundleWithResponse(ctx context.Context, ownerID string, policyContext string, params *CreatePolicyBundleParams, body CreatePolicyBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePolicyBundleResponse, error)
+	CreatePolicyBundleWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *CreatePolicyBundleParams, body CreatePolicyBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePolicyBundleResponse, error)
 
 	// GetPolicyDocumentWithResponse Get a policy document
 	//
@@ -10110,7 +10110,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /owner/{ownerID}/context/{context}/policy-bundle/{policyName} (the `GetPolicyDocument` operationId).
-	GetPolicyDocumentWithResponse(ctx context.Context, ownerID string, policyContext string, policyName string, reqEditors ...RequestEditorFn) (*GetPolicyDocumentResponse, error)
+	GetPolicyDocumentWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, policyName string, reqEditors ...RequestEditorFn) (*GetPolicyDocumentResponse, error)
 
 	// ListPipelinesWithResponse List pipelines in an organization
 	//
@@ -10146,7 +10146,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /pipeline/{pipeline-id} (the `GetPipelineByID` operationId).
-	GetPipelineByIDWithResponse(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetPipelineByIDResponse, error)
+	GetPipelineByIDWithResponse(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*GetPipelineByIDResponse, error)
 
 	// GetPipelineConfigByIDWithResponse Get the config used by a pipeline
 	//
@@ -10155,7 +10155,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /pipeline/{pipeline-id}/config (the `GetPipelineConfigByID` operationId).
-	GetPipelineConfigByIDWithResponse(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetPipelineConfigByIDResponse, error)
+	GetPipelineConfigByIDWithResponse(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*GetPipelineConfigByIDResponse, error)
 
 	// GetPipelineValuesByIDWithResponse Get a pipeline's values
 	//
@@ -10164,7 +10164,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /pipeline/{pipeline-id}/values (the `GetPipelineValuesByID` operationId).
-	GetPipelineValuesByIDWithResponse(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetPipelineValuesByIDResponse, error)
+	GetPipelineValuesByIDWithResponse(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*GetPipelineValuesByIDResponse, error)
 
 	// ListWorkflowsByPipelineIDWithResponse List a pipeline's workflows
 	//
@@ -10173,7 +10173,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /pipeline/{pipeline-id}/workflow (the `ListWorkflowsByPipelineID` operationId).
-	ListWorkflowsByPipelineIDWithResponse(ctx context.Context, pipelineID openapi_types.UUID, params *ListWorkflowsByPipelineIDParams, reqEditors ...RequestEditorFn) (*ListWorkflowsByPipelineIDResponse, error)
+	ListWorkflowsByPipelineIDWithResponse(ctx context.Context, pipelineID PipelineIDParam, params *ListWorkflowsByPipelineIDParams, reqEditors ...RequestEditorFn) (*ListWorkflowsByPipelineIDResponse, error)
 
 	// DeleteProjectBySlugWithResponse Delete a project
 	//
@@ -10182,7 +10182,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /project/{project-slug} (the `DeleteProjectBySlug` operationId).
-	DeleteProjectBySlugWithResponse(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*DeleteProjectBySlugResponse, error)
+	DeleteProjectBySlugWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*DeleteProjectBySlugResponse, error)
 
 	// GetProjectBySlugWithResponse Get a project
 	//
@@ -10191,7 +10191,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug} (the `GetProjectBySlug` operationId).
-	GetProjectBySlugWithResponse(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*GetProjectBySlugResponse, error)
+	GetProjectBySlugWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*GetProjectBySlugResponse, error)
 
 	// ListCheckoutKeysWithResponse List a project's checkout keys
 	//
@@ -10200,7 +10200,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/checkout-key (the `ListCheckoutKeys` operationId).
-	ListCheckoutKeysWithResponse(ctx context.Context, projectSlug string, params *ListCheckoutKeysParams, reqEditors ...RequestEditorFn) (*ListCheckoutKeysResponse, error)
+	ListCheckoutKeysWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListCheckoutKeysParams, reqEditors ...RequestEditorFn) (*ListCheckoutKeysResponse, error)
 
 	// CreateCheckoutKeyWithBodyWithResponse Create a checkout key
 	//
@@ -10209,7 +10209,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{project-slug}/checkout-key (the `CreateCheckoutKey` operationId).
-	CreateCheckoutKeyWithBodyWithResponse(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCheckoutKeyResponse, error)
+	CreateCheckoutKeyWithBodyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCheckoutKeyResponse, error)
 
 	// CreateCheckoutKeyWithResponse Create a checkout key
 	//
@@ -10218,7 +10218,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{project-slug}/checkout-key (the `CreateCheckoutKey` operationId).
-	CreateCheckoutKeyWithResponse(ctx context.Context, projectSlug string, body CreateCheckoutKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCheckoutKeyResponse, error)
+	CreateCheckoutKeyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, body CreateCheckoutKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCheckoutKeyResponse, error)
 
 	// DeleteCheckoutKeyWithResponse Delete a checkout key
 	//
@@ -10227,7 +10227,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /project/{project-slug}/checkout-key/{fingerprint} (the `DeleteCheckoutKey` operationId).
-	DeleteCheckoutKeyWithResponse(ctx context.Context, projectSlug string, fingerprint string, reqEditors ...RequestEditorFn) (*DeleteCheckoutKeyResponse, error)
+	DeleteCheckoutKeyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, fingerprint FingerprintParam, reqEditors ...RequestEditorFn) (*DeleteCheckoutKeyResponse, error)
 
 	// GetCheckoutKeyWithResponse Get a checkout key
 	//
@@ -10236,7 +10236,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/checkout-key/{fingerprint} (the `GetCheckoutKey` operationId).
-	GetCheckoutKeyWithResponse(ctx context.Context, projectSlug string, fingerprint string, reqEditors ...RequestEditorFn) (*GetCheckoutKeyResponse, error)
+	GetCheckoutKeyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, fingerprint FingerprintParam, reqEditors ...RequestEditorFn) (*GetCheckoutKeyResponse, error)
 
 	// ListEnvVarsWithResponse List a project's environment variables
 	//
@@ -10245,7 +10245,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/envvar (the `ListEnvVars` operationId).
-	ListEnvVarsWithResponse(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*ListEnvVarsResponse, error)
+	ListEnvVarsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*ListEnvVarsResponse, error)
 
 	// CreateEnvVarWithBodyWithResponse Create a project environment variable
 	//
@@ -10254,7 +10254,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{project-slug}/envvar (the `CreateEnvVar` operationId).
-	CreateEnvVarWithBodyWithResponse(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEnvVarResponse, error)
+	CreateEnvVarWithBodyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEnvVarResponse, error)
 
 	// CreateEnvVarWithResponse Create a project environment variable
 	//
@@ -10263,7 +10263,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{project-slug}/envvar (the `CreateEnvVar` operationId).
-	CreateEnvVarWithResponse(ctx context.Context, projectSlug string, body CreateEnvVarJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEnvVarResponse, error)
+	CreateEnvVarWithResponse(ctx context.Context, projectSlug ProjectSlugParam, body CreateEnvVarJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEnvVarResponse, error)
 
 	// DeleteEnvVarWithResponse Delete a project environment variable
 	//
@@ -10272,7 +10272,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /project/{project-slug}/envvar/{name} (the `DeleteEnvVar` operationId).
-	DeleteEnvVarWithResponse(ctx context.Context, projectSlug string, name string, reqEditors ...RequestEditorFn) (*DeleteEnvVarResponse, error)
+	DeleteEnvVarWithResponse(ctx context.Context, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam, reqEditors ...RequestEditorFn) (*DeleteEnvVarResponse, error)
 
 	// GetEnvVarWithResponse Get a project environment variable
 	//
@@ -10281,7 +10281,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/envvar/{name} (the `GetEnvVar` operationId).
-	GetEnvVarWithResponse(ctx context.Context, projectSlug string, name string, reqEditors ...RequestEditorFn) (*GetEnvVarResponse, error)
+	GetEnvVarWithResponse(ctx context.Context, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam, reqEditors ...RequestEditorFn) (*GetEnvVarResponse, error)
 
 	// GetJobDetailsWithResponse Get a job by number
 	//
@@ -10290,7 +10290,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/job/{job-number} (the `GetJobDetails` operationId).
-	GetJobDetailsWithResponse(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*GetJobDetailsResponse, error)
+	GetJobDetailsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*GetJobDetailsResponse, error)
 
 	// CancelJobByJobNumberWithResponse Cancel a job by its number
 	//
@@ -10299,7 +10299,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{project-slug}/job/{job-number}/cancel (the `CancelJobByJobNumber` operationId).
-	CancelJobByJobNumberWithResponse(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*CancelJobByJobNumberResponse, error)
+	CancelJobByJobNumberWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*CancelJobByJobNumberResponse, error)
 
 	// ListPipelinesForProjectWithResponse List a project's pipelines
 	//
@@ -10308,7 +10308,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/pipeline (the `ListPipelinesForProject` operationId).
-	ListPipelinesForProjectWithResponse(ctx context.Context, projectSlug string, params *ListPipelinesForProjectParams, reqEditors ...RequestEditorFn) (*ListPipelinesForProjectResponse, error)
+	ListPipelinesForProjectWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListPipelinesForProjectParams, reqEditors ...RequestEditorFn) (*ListPipelinesForProjectResponse, error)
 
 	// TriggerPipelineWithBodyWithResponse Trigger a pipeline (legacy)
 	//
@@ -10317,7 +10317,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{project-slug}/pipeline (the `TriggerPipeline` operationId).
-	TriggerPipelineWithBodyWithResponse(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TriggerPipelineResponse, error)
+	TriggerPipelineWithBodyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TriggerPipelineResponse, error)
 
 	// TriggerPipelineWithResponse Trigger a pipeline (legacy)
 	//
@@ -10326,7 +10326,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{project-slug}/pipeline (the `TriggerPipeline` operationId).
-	TriggerPipelineWithResponse(ctx context.Context, projectSlug string, body TriggerPipelineJSONRequestBody, reqEditors ...RequestEditorFn) (*TriggerPipelineResponse, error)
+	TriggerPipelineWithResponse(ctx context.Context, projectSlug ProjectSlugParam, body TriggerPipelineJSONRequestBody, reqEditors ...RequestEditorFn) (*TriggerPipelineResponse, error)
 
 	// ListMyPipelinesWithResponse List your pipelines in a project
 	//
@@ -10335,7 +10335,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/pipeline/mine (the `ListMyPipelines` operationId).
-	ListMyPipelinesWithResponse(ctx context.Context, projectSlug string, params *ListMyPipelinesParams, reqEditors ...RequestEditorFn) (*ListMyPipelinesResponse, error)
+	ListMyPipelinesWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListMyPipelinesParams, reqEditors ...RequestEditorFn) (*ListMyPipelinesResponse, error)
 
 	// GetPipelineByNumberWithResponse Get a pipeline by number
 	//
@@ -10344,7 +10344,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/pipeline/{pipeline-number} (the `GetPipelineByNumber` operationId).
-	GetPipelineByNumberWithResponse(ctx context.Context, projectSlug string, pipelineNumber int64, reqEditors ...RequestEditorFn) (*GetPipelineByNumberResponse, error)
+	GetPipelineByNumberWithResponse(ctx context.Context, projectSlug ProjectSlugParam, pipelineNumber int64, reqEditors ...RequestEditorFn) (*GetPipelineByNumberResponse, error)
 
 	// ListSchedulesForProjectWithResponse List a project's schedules
 	//
@@ -10353,7 +10353,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/schedule (the `ListSchedulesForProject` operationId).
-	ListSchedulesForProjectWithResponse(ctx context.Context, projectSlug string, params *ListSchedulesForProjectParams, reqEditors ...RequestEditorFn) (*ListSchedulesForProjectResponse, error)
+	ListSchedulesForProjectWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListSchedulesForProjectParams, reqEditors ...RequestEditorFn) (*ListSchedulesForProjectResponse, error)
 
 	// CreateScheduleWithBodyWithResponse Create a schedule
 	//
@@ -10362,7 +10362,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{project-slug}/schedule (the `CreateSchedule` operationId).
-	CreateScheduleWithBodyWithResponse(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateScheduleResponse, error)
+	CreateScheduleWithBodyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateScheduleResponse, error)
 
 	// CreateScheduleWithResponse Create a schedule
 	//
@@ -10371,7 +10371,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{project-slug}/schedule (the `CreateSchedule` operationId).
-	CreateScheduleWithResponse(ctx context.Context, projectSlug string, body CreateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateScheduleResponse, error)
+	CreateScheduleWithResponse(ctx context.Context, projectSlug ProjectSlugParam, body CreateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateScheduleResponse, error)
 
 	// GetJobArtifactsWithResponse List a job's artifacts
 	//
@@ -10380,7 +10380,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/{job-number}/artifacts (the `GetJobArtifacts` operationId).
-	GetJobArtifactsWithResponse(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*GetJobArtifactsResponse, error)
+	GetJobArtifactsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*GetJobArtifactsResponse, error)
 
 	// GetTestsWithResponse List a job's test results
 	//
@@ -10389,7 +10389,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/{job-number}/tests (the `GetTests` operationId).
-	GetTestsWithResponse(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*GetTestsResponse, error)
+	GetTestsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*GetTestsResponse, error)
 
 	// TriggerPipelineRunWithBodyWithResponse Trigger a pipeline run
 	//
@@ -10398,7 +10398,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{provider}/{organization}/{project}/pipeline/run (the `TriggerPipelineRun` operationId).
-	TriggerPipelineRunWithBodyWithResponse(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization string, project string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TriggerPipelineRunResponse, error)
+	TriggerPipelineRunWithBodyWithResponse(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TriggerPipelineRunResponse, error)
 
 	// TriggerPipelineRunWithResponse Trigger a pipeline run
 	//
@@ -10407,7 +10407,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /project/{provider}/{organization}/{project}/pipeline/run (the `TriggerPipelineRun` operationId).
-	TriggerPipelineRunWithResponse(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization string, project string, body TriggerPipelineRunJSONRequestBody, reqEditors ...RequestEditorFn) (*TriggerPipelineRunResponse, error)
+	TriggerPipelineRunWithResponse(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam, body TriggerPipelineRunJSONRequestBody, reqEditors ...RequestEditorFn) (*TriggerPipelineRunResponse, error)
 
 	// GetProjectSettingsWithResponse Get a project's advanced settings
 	//
@@ -10416,7 +10416,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{provider}/{organization}/{project}/settings (the `GetProjectSettings` operationId).
-	GetProjectSettingsWithResponse(ctx context.Context, provider GetProjectSettingsParamsProvider, organization string, project string, reqEditors ...RequestEditorFn) (*GetProjectSettingsResponse, error)
+	GetProjectSettingsWithResponse(ctx context.Context, provider GetProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, reqEditors ...RequestEditorFn) (*GetProjectSettingsResponse, error)
 
 	// PatchProjectSettingsWithBodyWithResponse Update a project's advanced settings
 	//
@@ -10425,7 +10425,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /project/{provider}/{organization}/{project}/settings (the `PatchProjectSettings` operationId).
-	PatchProjectSettingsWithBodyWithResponse(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization string, project string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProjectSettingsResponse, error)
+	PatchProjectSettingsWithBodyWithResponse(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProjectSettingsResponse, error)
 
 	// PatchProjectSettingsWithResponse Update a project's advanced settings
 	//
@@ -10434,7 +10434,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /project/{provider}/{organization}/{project}/settings (the `PatchProjectSettings` operationId).
-	PatchProjectSettingsWithResponse(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization string, project string, body PatchProjectSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProjectSettingsResponse, error)
+	PatchProjectSettingsWithResponse(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, body PatchProjectSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProjectSettingsResponse, error)
 
 	// ListPipelineDefinitionsWithResponse List a project's pipeline definitions
 	//
@@ -10443,7 +10443,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /projects/{project_id}/pipeline-definitions (the `ListPipelineDefinitions` operationId).
-	ListPipelineDefinitionsWithResponse(ctx context.Context, projectID string, reqEditors ...RequestEditorFn) (*ListPipelineDefinitionsResponse, error)
+	ListPipelineDefinitionsWithResponse(ctx context.Context, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*ListPipelineDefinitionsResponse, error)
 
 	// CreatePipelineDefinitionWithBodyWithResponse Create a pipeline definition
 	//
@@ -10452,7 +10452,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /projects/{project_id}/pipeline-definitions (the `CreatePipelineDefinition` operationId).
-	CreatePipelineDefinitionWithBodyWithResponse(ctx context.Context, projectID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePipelineDefinitionResponse, error)
+	CreatePipelineDefinitionWithBodyWithResponse(ctx context.Context, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePipelineDefinitionResponse, error)
 
 	// CreatePipelineDefinitionWithResponse Create a pipeline definition
 	//
@@ -10461,7 +10461,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /projects/{project_id}/pipeline-definitions (the `CreatePipelineDefinition` operationId).
-	CreatePipelineDefinitionWithResponse(ctx context.Context, projectID string, body CreatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePipelineDefinitionResponse, error)
+	CreatePipelineDefinitionWithResponse(ctx context.Context, projectID ProjectIDParam, body CreatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePipelineDefinitionResponse, error)
 
 	// DeletePipelineDefinitionWithResponse Delete a pipeline definition
 	//
@@ -10470,7 +10470,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `DeletePipelineDefinition` operationId).
-	DeletePipelineDefinitionWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*DeletePipelineDefinitionResponse, error)
+	DeletePipelineDefinitionWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*DeletePipelineDefinitionResponse, error)
 
 	// GetPipelineDefinitionWithResponse Get a pipeline definition
 	//
@@ -10479,7 +10479,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `GetPipelineDefinition` operationId).
-	GetPipelineDefinitionWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*GetPipelineDefinitionResponse, error)
+	GetPipelineDefinitionWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*GetPipelineDefinitionResponse, error)
 
 	// UpdatePipelineDefinitionWithBodyWithResponse Update a pipeline definition
 	//
@@ -10488,7 +10488,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `UpdatePipelineDefinition` operationId).
-	UpdatePipelineDefinitionWithBodyWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePipelineDefinitionResponse, error)
+	UpdatePipelineDefinitionWithBodyWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePipelineDefinitionResponse, error)
 
 	// UpdatePipelineDefinitionWithResponse Update a pipeline definition
 	//
@@ -10497,7 +10497,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `UpdatePipelineDefinition` operationId).
-	UpdatePipelineDefinitionWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, body UpdatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePipelineDefinitionResponse, error)
+	UpdatePipelineDefinitionWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, body UpdatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePipelineDefinitionResponse, error)
 
 	// ListPipelineDefinitionTriggersWithResponse List a pipeline definition's triggers
 	//
@@ -10506,7 +10506,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `ListPipelineDefinitionTriggers` operationId).
-	ListPipelineDefinitionTriggersWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*ListPipelineDefinitionTriggersResponse, error)
+	ListPipelineDefinitionTriggersWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*ListPipelineDefinitionTriggersResponse, error)
 
 	// CreateTriggerWithBodyWithResponse Create a trigger
 	//
@@ -10515,7 +10515,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `CreateTrigger` operationId).
-	CreateTriggerWithBodyWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTriggerResponse, error)
+	CreateTriggerWithBodyWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTriggerResponse, error)
 
 	// CreateTriggerWithResponse Create a trigger
 	//
@@ -10524,7 +10524,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `CreateTrigger` operationId).
-	CreateTriggerWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, body CreateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTriggerResponse, error)
+	CreateTriggerWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, body CreateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTriggerResponse, error)
 
 	// RollbackProjectWithBodyWithResponse Roll back a component
 	//
@@ -10533,7 +10533,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /projects/{project_id}/rollback (the `RollbackProject` operationId).
-	RollbackProjectWithBodyWithResponse(ctx context.Context, projectID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RollbackProjectResponse2, error)
+	RollbackProjectWithBodyWithResponse(ctx context.Context, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RollbackProjectResponse2, error)
 
 	// RollbackProjectWithResponse Roll back a component
 	//
@@ -10542,7 +10542,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /projects/{project_id}/rollback (the `RollbackProject` operationId).
-	RollbackProjectWithResponse(ctx context.Context, projectID string, body RollbackProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*RollbackProjectResponse2, error)
+	RollbackProjectWithResponse(ctx context.Context, projectID ProjectIDParam, body RollbackProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*RollbackProjectResponse2, error)
 
 	// DeleteTriggerWithResponse Delete a trigger
 	//
@@ -10551,7 +10551,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /projects/{project_id}/triggers/{trigger_id} (the `DeleteTrigger` operationId).
-	DeleteTriggerWithResponse(ctx context.Context, projectID string, triggerID string, reqEditors ...RequestEditorFn) (*DeleteTriggerResponse, error)
+	DeleteTriggerWithResponse(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, reqEditors ...RequestEditorFn) (*DeleteTriggerResponse, error)
 
 	// GetTriggerWithResponse Get a trigger
 	//
@@ -10560,7 +10560,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /projects/{project_id}/triggers/{trigger_id} (the `GetTrigger` operationId).
-	GetTriggerWithResponse(ctx context.Context, projectID string, triggerID string, reqEditors ...RequestEditorFn) (*GetTriggerResponse, error)
+	GetTriggerWithResponse(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, reqEditors ...RequestEditorFn) (*GetTriggerResponse, error)
 
 	// UpdateTriggerWithBodyWithResponse Update a trigger
 	//
@@ -10569,7 +10569,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /projects/{project_id}/triggers/{trigger_id} (the `UpdateTrigger` operationId).
-	UpdateTriggerWithBodyWithResponse(ctx context.Context, projectID string, triggerID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTriggerResponse, error)
+	UpdateTriggerWithBodyWithResponse(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTriggerResponse, error)
 
 	// UpdateTriggerWithResponse Update a trigger
 	//
@@ -10578,7 +10578,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /projects/{project_id}/triggers/{trigger_id} (the `UpdateTrigger` operationId).
-	UpdateTriggerWithResponse(ctx context.Context, projectID string, triggerID string, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTriggerResponse, error)
+	UpdateTriggerWithResponse(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTriggerResponse, error)
 
 	// DeleteScheduleByIDWithResponse Delete a schedule
 	//
@@ -10587,7 +10587,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /schedule/{schedule-id} (the `DeleteScheduleByID` operationId).
-	DeleteScheduleByIDWithResponse(ctx context.Context, scheduleID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteScheduleByIDResponse, error)
+	DeleteScheduleByIDWithResponse(ctx context.Context, scheduleID ScheduleIDParam, reqEditors ...RequestEditorFn) (*DeleteScheduleByIDResponse, error)
 
 	// GetScheduleByIDWithResponse Get a schedule
 	//
@@ -10596,7 +10596,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /schedule/{schedule-id} (the `GetScheduleByID` operationId).
-	GetScheduleByIDWithResponse(ctx context.Context, scheduleID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetScheduleByIDResponse, error)
+	GetScheduleByIDWithResponse(ctx context.Context, scheduleID ScheduleIDParam, reqEditors ...RequestEditorFn) (*GetScheduleByIDResponse, error)
 
 	// UpdateScheduleWithBodyWithResponse Update a schedule
 	//
@@ -10605,7 +10605,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /schedule/{schedule-id} (the `UpdateSchedule` operationId).
-	UpdateScheduleWithBodyWithResponse(ctx context.Context, scheduleID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateScheduleResponse, error)
+	UpdateScheduleWithBodyWithResponse(ctx context.Context, scheduleID ScheduleIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateScheduleResponse, error)
 
 	// UpdateScheduleWithResponse Update a schedule
 	//
@@ -10614,7 +10614,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /schedule/{schedule-id} (the `UpdateSchedule` operationId).
-	UpdateScheduleWithResponse(ctx context.Context, scheduleID openapi_types.UUID, body UpdateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateScheduleResponse, error)
+	UpdateScheduleWithResponse(ctx context.Context, scheduleID ScheduleIDParam, body UpdateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateScheduleResponse, error)
 
 	// GetUserWithResponse Get a user by ID
 	//
@@ -10623,7 +10623,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /user/{id} (the `GetUser` operationId).
-	GetUserWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetUserResponse, error)
+	GetUserWithResponse(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*GetUserResponse, error)
 
 	// GetWebhooksWithResponse List outbound webhooks
 	//
@@ -10659,7 +10659,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /webhook/{webhook-id} (the `DeleteWebhook` operationId).
-	DeleteWebhookWithResponse(ctx context.Context, webhookID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error)
+	DeleteWebhookWithResponse(ctx context.Context, webhookID WebhookIDParam, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error)
 
 	// GetWebhookByIDWithResponse Get an outbound webhook
 	//
@@ -10668,7 +10668,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /webhook/{webhook-id} (the `GetWebhookByID` operationId).
-	GetWebhookByIDWithResponse(ctx context.Context, webhookID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetWebhookByIDResponse, error)
+	GetWebhookByIDWithResponse(ctx context.Context, webhookID WebhookIDParam, reqEditors ...RequestEditorFn) (*GetWebhookByIDResponse, error)
 
 	// UpdateWebhookWithBodyWithResponse Update an outbound webhook
 	//
@@ -10677,7 +10677,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
-	UpdateWebhookWithBodyWithResponse(ctx context.Context, webhookID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error)
+	UpdateWebhookWithBodyWithResponse(ctx context.Context, webhookID WebhookIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error)
 
 	// UpdateWebhookWithResponse Update an outbound webhook
 	//
@@ -10686,7 +10686,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
-	UpdateWebhookWithResponse(ctx context.Context, webhookID openapi_types.UUID, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error)
+	UpdateWebhookWithResponse(ctx context.Context, webhookID WebhookIDParam, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error)
 
 	// GetWorkflowByIDWithResponse Get a workflow
 	//
@@ -10695,7 +10695,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /workflow/{id} (the `GetWorkflowByID` operationId).
-	GetWorkflowByIDWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetWorkflowByIDResponse, error)
+	GetWorkflowByIDWithResponse(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*GetWorkflowByIDResponse, error)
 
 	// ApprovePendingApprovalJobByIDWithResponse Approve a held job
 	//
@@ -10704,7 +10704,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /workflow/{id}/approve/{approval_request_id} (the `ApprovePendingApprovalJobByID` operationId).
-	ApprovePendingApprovalJobByIDWithResponse(ctx context.Context, id openapi_types.UUID, approvalRequestID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ApprovePendingApprovalJobByIDResponse, error)
+	ApprovePendingApprovalJobByIDWithResponse(ctx context.Context, id ResourceIDParam, approvalRequestID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ApprovePendingApprovalJobByIDResponse, error)
 
 	// CancelWorkflowWithResponse Cancel a workflow
 	//
@@ -10713,7 +10713,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /workflow/{id}/cancel (the `CancelWorkflow` operationId).
-	CancelWorkflowWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*CancelWorkflowResponse, error)
+	CancelWorkflowWithResponse(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*CancelWorkflowResponse, error)
 
 	// ListWorkflowJobsWithResponse List a workflow's jobs
 	//
@@ -10722,7 +10722,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /workflow/{id}/job (the `ListWorkflowJobs` operationId).
-	ListWorkflowJobsWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListWorkflowJobsResponse, error)
+	ListWorkflowJobsWithResponse(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*ListWorkflowJobsResponse, error)
 
 	// RerunWorkflowWithBodyWithResponse Rerun a workflow
 	//
@@ -10731,7 +10731,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
-	RerunWorkflowWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RerunWorkflowResponse, error)
+	RerunWorkflowWithBodyWithResponse(ctx context.Context, id ResourceIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RerunWorkflowResponse, error)
 
 	// RerunWorkflowWithResponse Rerun a workflow
 	//
@@ -10740,7 +10740,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
-	RerunWorkflowWithResponse(ctx context.Context, id openapi_types.UUID, body RerunWorkflowJSONRequestBody, reqEditors ...RequestEditorFn) (*RerunWorkflowResponse, error)
+	RerunWorkflowWithResponse(ctx context.Context, id ResourceIDParam, body RerunWorkflowJSONRequestBody, reqEditors ...RequestEditorFn) (*RerunWorkflowResponse, error)
 }
 
 // ListContextsResponse429Headers the declared response headers of an HTTP 429 response for ListContexts
@@ -12166,7 +12166,7 @@ type ListOtelExportersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]OTelExporter
+	JSON200 *OTelExporterList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -12412,7 +12412,7 @@ type GetDecisionLogPolicyBundleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *PolicyBundle
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ServiceBadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -12445,7 +12445,7 @@ type GetPolicyBundleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *map[string]interface{}
+	JSON200 *PolicyBundle
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ServiceBadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -14061,7 +14061,7 @@ func (c *ClientWithResponses) CreateContextWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /context/{context_id} (the `DeleteContext` operationId).
-func (c *ClientWithResponses) DeleteContextWithResponse(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteContextResponse, error) {
+func (c *ClientWithResponses) DeleteContextWithResponse(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*DeleteContextResponse, error) {
 	rsp, err := c.DeleteContext(ctx, contextID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14076,7 +14076,7 @@ func (c *ClientWithResponses) DeleteContextWithResponse(ctx context.Context, con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /context/{context_id} (the `GetContext` operationId).
-func (c *ClientWithResponses) GetContextWithResponse(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetContextResponse, error) {
+func (c *ClientWithResponses) GetContextWithResponse(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*GetContextResponse, error) {
 	rsp, err := c.GetContext(ctx, contextID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14091,7 +14091,7 @@ func (c *ClientWithResponses) GetContextWithResponse(ctx context.Context, contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /context/{context_id}/environment-variable (the `ListEnvironmentVariablesFromContext` operationId).
-func (c *ClientWithResponses) ListEnvironmentVariablesFromContextWithResponse(ctx context.Context, contextID openapi_types.UUID, params *ListEnvironmentVariablesFromContextParams, reqEditors ...RequestEditorFn) (*ListEnvironmentVariablesFromContextResponse, error) {
+func (c *ClientWithResponses) ListEnvironmentVariablesFromContextWithResponse(ctx context.Context, contextID ContextIDParam, params *ListEnvironmentVariablesFromContextParams, reqEditors ...RequestEditorFn) (*ListEnvironmentVariablesFromContextResponse, error) {
 	rsp, err := c.ListEnvironmentVariablesFromContext(ctx, contextID, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14106,7 +14106,7 @@ func (c *ClientWithResponses) ListEnvironmentVariablesFromContextWithResponse(ct
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /context/{context_id}/environment-variable/{env_var_name} (the `DeleteEnvironmentVariableFromContext` operationId).
-func (c *ClientWithResponses) DeleteEnvironmentVariableFromContextWithResponse(ctx context.Context, contextID openapi_types.UUID, envVarName string, reqEditors ...RequestEditorFn) (*DeleteEnvironmentVariableFromContextResponse, error) {
+func (c *ClientWithResponses) DeleteEnvironmentVariableFromContextWithResponse(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, reqEditors ...RequestEditorFn) (*DeleteEnvironmentVariableFromContextResponse, error) {
 	rsp, err := c.DeleteEnvironmentVariableFromContext(ctx, contextID, envVarName, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14121,7 +14121,7 @@ func (c *ClientWithResponses) DeleteEnvironmentVariableFromContextWithResponse(c
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /context/{context_id}/environment-variable/{env_var_name} (the `AddEnvironmentVariableToContext` operationId).
-func (c *ClientWithResponses) AddEnvironmentVariableToContextWithBodyWithResponse(ctx context.Context, contextID openapi_types.UUID, envVarName string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddEnvironmentVariableToContextResponse, error) {
+func (c *ClientWithResponses) AddEnvironmentVariableToContextWithBodyWithResponse(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddEnvironmentVariableToContextResponse, error) {
 	rsp, err := c.AddEnvironmentVariableToContextWithBody(ctx, contextID, envVarName, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14136,7 +14136,7 @@ func (c *ClientWithResponses) AddEnvironmentVariableToContextWithBodyWithRespons
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /context/{context_id}/environment-variable/{env_var_name} (the `AddEnvironmentVariableToContext` operationId).
-func (c *ClientWithResponses) AddEnvironmentVariableToContextWithResponse(ctx context.Context, contextID openapi_types.UUID, envVarName string, body AddEnvironmentVariableToContextJSONRequestBody, reqEditors ...RequestEditorFn) (*AddEnvironmentVariableToContextResponse, error) {
+func (c *ClientWithResponses) AddEnvironmentVariableToContextWithResponse(ctx context.Context, contextID ContextIDParam, envVarName EnvVarNameParam, body AddEnvironmentVariableToContextJSONRequestBody, reqEditors ...RequestEditorFn) (*AddEnvironmentVariableToContextResponse, error) {
 	rsp, err := c.AddEnvironmentVariableToContext(ctx, contextID, envVarName, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14151,7 +14151,7 @@ func (c *ClientWithResponses) AddEnvironmentVariableToContextWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /context/{context_id}/restrictions (the `GetContextRestrictions` operationId).
-func (c *ClientWithResponses) GetContextRestrictionsWithResponse(ctx context.Context, contextID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetContextRestrictionsResponse, error) {
+func (c *ClientWithResponses) GetContextRestrictionsWithResponse(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*GetContextRestrictionsResponse, error) {
 	rsp, err := c.GetContextRestrictions(ctx, contextID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14166,7 +14166,7 @@ func (c *ClientWithResponses) GetContextRestrictionsWithResponse(ctx context.Con
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /context/{context_id}/restrictions (the `CreateContextRestriction` operationId).
-func (c *ClientWithResponses) CreateContextRestrictionWithBodyWithResponse(ctx context.Context, contextID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContextRestrictionResponse, error) {
+func (c *ClientWithResponses) CreateContextRestrictionWithBodyWithResponse(ctx context.Context, contextID ContextIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateContextRestrictionResponse, error) {
 	rsp, err := c.CreateContextRestrictionWithBody(ctx, contextID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14181,7 +14181,7 @@ func (c *ClientWithResponses) CreateContextRestrictionWithBodyWithResponse(ctx c
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /context/{context_id}/restrictions (the `CreateContextRestriction` operationId).
-func (c *ClientWithResponses) CreateContextRestrictionWithResponse(ctx context.Context, contextID openapi_types.UUID, body CreateContextRestrictionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContextRestrictionResponse, error) {
+func (c *ClientWithResponses) CreateContextRestrictionWithResponse(ctx context.Context, contextID ContextIDParam, body CreateContextRestrictionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContextRestrictionResponse, error) {
 	rsp, err := c.CreateContextRestriction(ctx, contextID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14196,7 +14196,7 @@ func (c *ClientWithResponses) CreateContextRestrictionWithResponse(ctx context.C
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /context/{context_id}/restrictions/{restriction_id} (the `DeleteContextRestriction` operationId).
-func (c *ClientWithResponses) DeleteContextRestrictionWithResponse(ctx context.Context, contextID openapi_types.UUID, restrictionID string, reqEditors ...RequestEditorFn) (*DeleteContextRestrictionResponse, error) {
+func (c *ClientWithResponses) DeleteContextRestrictionWithResponse(ctx context.Context, contextID ContextIDParam, restrictionID string, reqEditors ...RequestEditorFn) (*DeleteContextRestrictionResponse, error) {
 	rsp, err := c.DeleteContextRestriction(ctx, contextID, restrictionID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14226,7 +14226,7 @@ func (c *ClientWithResponses) ListComponentsWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /deploy/components/{component_id} (the `GetComponent` operationId).
-func (c *ClientWithResponses) GetComponentWithResponse(ctx context.Context, componentID string, reqEditors ...RequestEditorFn) (*GetComponentResponse, error) {
+func (c *ClientWithResponses) GetComponentWithResponse(ctx context.Context, componentID ComponentIDParam, reqEditors ...RequestEditorFn) (*GetComponentResponse, error) {
 	rsp, err := c.GetComponent(ctx, componentID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14241,7 +14241,7 @@ func (c *ClientWithResponses) GetComponentWithResponse(ctx context.Context, comp
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /deploy/components/{component_id}/versions (the `ListComponentVersions` operationId).
-func (c *ClientWithResponses) ListComponentVersionsWithResponse(ctx context.Context, componentID string, params *ListComponentVersionsParams, reqEditors ...RequestEditorFn) (*ListComponentVersionsResponse, error) {
+func (c *ClientWithResponses) ListComponentVersionsWithResponse(ctx context.Context, componentID ComponentIDParam, params *ListComponentVersionsParams, reqEditors ...RequestEditorFn) (*ListComponentVersionsResponse, error) {
 	rsp, err := c.ListComponentVersions(ctx, componentID, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14286,7 +14286,7 @@ func (c *ClientWithResponses) GetEnvironmentWithResponse(ctx context.Context, en
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /insights/pages/{project-slug}/summary (the `GetProjectWorkflowsPageData` operationId).
-func (c *ClientWithResponses) GetProjectWorkflowsPageDataWithResponse(ctx context.Context, projectSlug string, params *GetProjectWorkflowsPageDataParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowsPageDataResponse, error) {
+func (c *ClientWithResponses) GetProjectWorkflowsPageDataWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *GetProjectWorkflowsPageDataParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowsPageDataResponse, error) {
 	rsp, err := c.GetProjectWorkflowsPageData(ctx, projectSlug, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14301,7 +14301,7 @@ func (c *ClientWithResponses) GetProjectWorkflowsPageDataWithResponse(ctx contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /insights/time-series/{project-slug}/workflows/{workflow-name}/jobs (the `GetJobTimeseries` operationId).
-func (c *ClientWithResponses) GetJobTimeseriesWithResponse(ctx context.Context, projectSlug string, workflowName string, params *GetJobTimeseriesParams, reqEditors ...RequestEditorFn) (*GetJobTimeseriesResponse, error) {
+func (c *ClientWithResponses) GetJobTimeseriesWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetJobTimeseriesParams, reqEditors ...RequestEditorFn) (*GetJobTimeseriesResponse, error) {
 	rsp, err := c.GetJobTimeseries(ctx, projectSlug, workflowName, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14331,7 +14331,7 @@ func (c *ClientWithResponses) GetOrgSummaryDataWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /insights/{project-slug}/branches (the `GetAllInsightsBranches` operationId).
-func (c *ClientWithResponses) GetAllInsightsBranchesWithResponse(ctx context.Context, projectSlug string, params *GetAllInsightsBranchesParams, reqEditors ...RequestEditorFn) (*GetAllInsightsBranchesResponse, error) {
+func (c *ClientWithResponses) GetAllInsightsBranchesWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *GetAllInsightsBranchesParams, reqEditors ...RequestEditorFn) (*GetAllInsightsBranchesResponse, error) {
 	rsp, err := c.GetAllInsightsBranches(ctx, projectSlug, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14346,7 +14346,7 @@ func (c *ClientWithResponses) GetAllInsightsBranchesWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /insights/{project-slug}/flaky-tests (the `GetFlakyTests` operationId).
-func (c *ClientWithResponses) GetFlakyTestsWithResponse(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*GetFlakyTestsResponse, error) {
+func (c *ClientWithResponses) GetFlakyTestsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*GetFlakyTestsResponse, error) {
 	rsp, err := c.GetFlakyTests(ctx, projectSlug, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14361,7 +14361,7 @@ func (c *ClientWithResponses) GetFlakyTestsWithResponse(ctx context.Context, pro
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /insights/{project-slug}/workflows (the `GetProjectWorkflowMetrics` operationId).
-func (c *ClientWithResponses) GetProjectWorkflowMetricsWithResponse(ctx context.Context, projectSlug string, params *GetProjectWorkflowMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowMetricsResponse, error) {
+func (c *ClientWithResponses) GetProjectWorkflowMetricsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *GetProjectWorkflowMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowMetricsResponse, error) {
 	rsp, err := c.GetProjectWorkflowMetrics(ctx, projectSlug, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14376,7 +14376,7 @@ func (c *ClientWithResponses) GetProjectWorkflowMetricsWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /insights/{project-slug}/workflows/{workflow-name} (the `GetProjectWorkflowRuns` operationId).
-func (c *ClientWithResponses) GetProjectWorkflowRunsWithResponse(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowRunsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowRunsResponse, error) {
+func (c *ClientWithResponses) GetProjectWorkflowRunsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowRunsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowRunsResponse, error) {
 	rsp, err := c.GetProjectWorkflowRuns(ctx, projectSlug, workflowName, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14391,7 +14391,7 @@ func (c *ClientWithResponses) GetProjectWorkflowRunsWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/jobs (the `GetProjectWorkflowJobMetrics` operationId).
-func (c *ClientWithResponses) GetProjectWorkflowJobMetricsWithResponse(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowJobMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowJobMetricsResponse, error) {
+func (c *ClientWithResponses) GetProjectWorkflowJobMetricsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowJobMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowJobMetricsResponse, error) {
 	rsp, err := c.GetProjectWorkflowJobMetrics(ctx, projectSlug, workflowName, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14406,7 +14406,7 @@ func (c *ClientWithResponses) GetProjectWorkflowJobMetricsWithResponse(ctx conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/summary (the `GetWorkflowSummary` operationId).
-func (c *ClientWithResponses) GetWorkflowSummaryWithResponse(ctx context.Context, projectSlug string, workflowName string, params *GetWorkflowSummaryParams, reqEditors ...RequestEditorFn) (*GetWorkflowSummaryResponse, error) {
+func (c *ClientWithResponses) GetWorkflowSummaryWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetWorkflowSummaryParams, reqEditors ...RequestEditorFn) (*GetWorkflowSummaryResponse, error) {
 	rsp, err := c.GetWorkflowSummary(ctx, projectSlug, workflowName, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14421,7 +14421,7 @@ func (c *ClientWithResponses) GetWorkflowSummaryWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /insights/{project-slug}/workflows/{workflow-name}/test-metrics (the `GetProjectWorkflowTestMetrics` operationId).
-func (c *ClientWithResponses) GetProjectWorkflowTestMetricsWithResponse(ctx context.Context, projectSlug string, workflowName string, params *GetProjectWorkflowTestMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowTestMetricsResponse, error) {
+func (c *ClientWithResponses) GetProjectWorkflowTestMetricsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowTestMetricsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowTestMetricsResponse, error) {
 	rsp, err := c.GetProjectWorkflowTestMetrics(ctx, projectSlug, workflowName, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14481,7 +14481,7 @@ func (c *ClientWithResponses) GetCollaborationsWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /org/{orgID}/oidc-custom-claims (the `DeleteOrgClaims` operationId).
-func (c *ClientWithResponses) DeleteOrgClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, params *DeleteOrgClaimsParams, reqEditors ...RequestEditorFn) (*DeleteOrgClaimsResponse, error) {
+func (c *ClientWithResponses) DeleteOrgClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, params *DeleteOrgClaimsParams, reqEditors ...RequestEditorFn) (*DeleteOrgClaimsResponse, error) {
 	rsp, err := c.DeleteOrgClaims(ctx, orgID, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14496,7 +14496,7 @@ func (c *ClientWithResponses) DeleteOrgClaimsWithResponse(ctx context.Context, o
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /org/{orgID}/oidc-custom-claims (the `GetOrgClaims` operationId).
-func (c *ClientWithResponses) GetOrgClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetOrgClaimsResponse, error) {
+func (c *ClientWithResponses) GetOrgClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, reqEditors ...RequestEditorFn) (*GetOrgClaimsResponse, error) {
 	rsp, err := c.GetOrgClaims(ctx, orgID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14511,7 +14511,7 @@ func (c *ClientWithResponses) GetOrgClaimsWithResponse(ctx context.Context, orgI
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /org/{orgID}/oidc-custom-claims (the `PatchOrgClaims` operationId).
-func (c *ClientWithResponses) PatchOrgClaimsWithBodyWithResponse(ctx context.Context, orgID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchOrgClaimsResponse, error) {
+func (c *ClientWithResponses) PatchOrgClaimsWithBodyWithResponse(ctx context.Context, orgID OIDCOrgIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchOrgClaimsResponse, error) {
 	rsp, err := c.PatchOrgClaimsWithBody(ctx, orgID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14526,7 +14526,7 @@ func (c *ClientWithResponses) PatchOrgClaimsWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /org/{orgID}/oidc-custom-claims (the `PatchOrgClaims` operationId).
-func (c *ClientWithResponses) PatchOrgClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, body PatchOrgClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchOrgClaimsResponse, error) {
+func (c *ClientWithResponses) PatchOrgClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, body PatchOrgClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchOrgClaimsResponse, error) {
 	rsp, err := c.PatchOrgClaims(ctx, orgID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14541,7 +14541,7 @@ func (c *ClientWithResponses) PatchOrgClaimsWithResponse(ctx context.Context, or
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /org/{orgID}/project/{projectID}/oidc-custom-claims (the `DeleteProjectClaims` operationId).
-func (c *ClientWithResponses) DeleteProjectClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, params *DeleteProjectClaimsParams, reqEditors ...RequestEditorFn) (*DeleteProjectClaimsResponse, error) {
+func (c *ClientWithResponses) DeleteProjectClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, params *DeleteProjectClaimsParams, reqEditors ...RequestEditorFn) (*DeleteProjectClaimsResponse, error) {
 	rsp, err := c.DeleteProjectClaims(ctx, orgID, projectID, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14556,7 +14556,7 @@ func (c *ClientWithResponses) DeleteProjectClaimsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /org/{orgID}/project/{projectID}/oidc-custom-claims (the `GetProjectClaims` operationId).
-func (c *ClientWithResponses) GetProjectClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetProjectClaimsResponse, error) {
+func (c *ClientWithResponses) GetProjectClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, reqEditors ...RequestEditorFn) (*GetProjectClaimsResponse, error) {
 	rsp, err := c.GetProjectClaims(ctx, orgID, projectID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14571,7 +14571,7 @@ func (c *ClientWithResponses) GetProjectClaimsWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (the `PatchProjectClaims` operationId).
-func (c *ClientWithResponses) PatchProjectClaimsWithBodyWithResponse(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProjectClaimsResponse, error) {
+func (c *ClientWithResponses) PatchProjectClaimsWithBodyWithResponse(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProjectClaimsResponse, error) {
 	rsp, err := c.PatchProjectClaimsWithBody(ctx, orgID, projectID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14586,7 +14586,7 @@ func (c *ClientWithResponses) PatchProjectClaimsWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (the `PatchProjectClaims` operationId).
-func (c *ClientWithResponses) PatchProjectClaimsWithResponse(ctx context.Context, orgID openapi_types.UUID, projectID openapi_types.UUID, body PatchProjectClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProjectClaimsResponse, error) {
+func (c *ClientWithResponses) PatchProjectClaimsWithResponse(ctx context.Context, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, body PatchProjectClaimsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProjectClaimsResponse, error) {
 	rsp, err := c.PatchProjectClaims(ctx, orgID, projectID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14631,7 +14631,7 @@ func (c *ClientWithResponses) CreateOrganizationWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /organization/{org-slug-or-id} (the `DeleteOrganization` operationId).
-func (c *ClientWithResponses) DeleteOrganizationWithResponse(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error) {
+func (c *ClientWithResponses) DeleteOrganizationWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error) {
 	rsp, err := c.DeleteOrganization(ctx, orgSlugOrID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14646,7 +14646,7 @@ func (c *ClientWithResponses) DeleteOrganizationWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /organization/{org-slug-or-id} (the `GetOrganization` operationId).
-func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error) {
+func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error) {
 	rsp, err := c.GetOrganization(ctx, orgSlugOrID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14661,7 +14661,7 @@ func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, o
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /organization/{org-slug-or-id}/project (the `CreateProject` operationId).
-func (c *ClientWithResponses) CreateProjectWithBodyWithResponse(ctx context.Context, orgSlugOrID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error) {
+func (c *ClientWithResponses) CreateProjectWithBodyWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error) {
 	rsp, err := c.CreateProjectWithBody(ctx, orgSlugOrID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14676,7 +14676,7 @@ func (c *ClientWithResponses) CreateProjectWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /organization/{org-slug-or-id}/project (the `CreateProject` operationId).
-func (c *ClientWithResponses) CreateProjectWithResponse(ctx context.Context, orgSlugOrID string, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error) {
+func (c *ClientWithResponses) CreateProjectWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error) {
 	rsp, err := c.CreateProject(ctx, orgSlugOrID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14691,7 +14691,7 @@ func (c *ClientWithResponses) CreateProjectWithResponse(ctx context.Context, org
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /organization/{org-slug-or-id}/url-orb-allow-list (the `ListURLOrbAllowListEntries` operationId).
-func (c *ClientWithResponses) ListURLOrbAllowListEntriesWithResponse(ctx context.Context, orgSlugOrID string, reqEditors ...RequestEditorFn) (*ListURLOrbAllowListEntriesResponse, error) {
+func (c *ClientWithResponses) ListURLOrbAllowListEntriesWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*ListURLOrbAllowListEntriesResponse, error) {
 	rsp, err := c.ListURLOrbAllowListEntries(ctx, orgSlugOrID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14706,7 +14706,7 @@ func (c *ClientWithResponses) ListURLOrbAllowListEntriesWithResponse(ctx context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /organization/{org-slug-or-id}/url-orb-allow-list (the `CreateURLOrbAllowListEntry` operationId).
-func (c *ClientWithResponses) CreateURLOrbAllowListEntryWithBodyWithResponse(ctx context.Context, orgSlugOrID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateURLOrbAllowListEntryResponse, error) {
+func (c *ClientWithResponses) CreateURLOrbAllowListEntryWithBodyWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateURLOrbAllowListEntryResponse, error) {
 	rsp, err := c.CreateURLOrbAllowListEntryWithBody(ctx, orgSlugOrID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14721,7 +14721,7 @@ func (c *ClientWithResponses) CreateURLOrbAllowListEntryWithBodyWithResponse(ctx
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /organization/{org-slug-or-id}/url-orb-allow-list (the `CreateURLOrbAllowListEntry` operationId).
-func (c *ClientWithResponses) CreateURLOrbAllowListEntryWithResponse(ctx context.Context, orgSlugOrID string, body CreateURLOrbAllowListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateURLOrbAllowListEntryResponse, error) {
+func (c *ClientWithResponses) CreateURLOrbAllowListEntryWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, body CreateURLOrbAllowListEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateURLOrbAllowListEntryResponse, error) {
 	rsp, err := c.CreateURLOrbAllowListEntry(ctx, orgSlugOrID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14736,7 +14736,7 @@ func (c *ClientWithResponses) CreateURLOrbAllowListEntryWithResponse(ctx context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /organization/{org-slug-or-id}/url-orb-allow-list/{allow-list-entry-id} (the `RemoveURLOrbAllowListEntry` operationId).
-func (c *ClientWithResponses) RemoveURLOrbAllowListEntryWithResponse(ctx context.Context, orgSlugOrID string, allowListEntryID string, reqEditors ...RequestEditorFn) (*RemoveURLOrbAllowListEntryResponse, error) {
+func (c *ClientWithResponses) RemoveURLOrbAllowListEntryWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, allowListEntryID string, reqEditors ...RequestEditorFn) (*RemoveURLOrbAllowListEntryResponse, error) {
 	rsp, err := c.RemoveURLOrbAllowListEntry(ctx, orgSlugOrID, allowListEntryID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14751,7 +14751,7 @@ func (c *ClientWithResponses) RemoveURLOrbAllowListEntryWithResponse(ctx context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /organizations/{org_id}/groups (the `GetOrganizationGroups` operationId).
-func (c *ClientWithResponses) GetOrganizationGroupsWithResponse(ctx context.Context, orgID string, params *GetOrganizationGroupsParams, reqEditors ...RequestEditorFn) (*GetOrganizationGroupsResponse, error) {
+func (c *ClientWithResponses) GetOrganizationGroupsWithResponse(ctx context.Context, orgID OrgIDPathParam, params *GetOrganizationGroupsParams, reqEditors ...RequestEditorFn) (*GetOrganizationGroupsResponse, error) {
 	rsp, err := c.GetOrganizationGroups(ctx, orgID, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14766,7 +14766,7 @@ func (c *ClientWithResponses) GetOrganizationGroupsWithResponse(ctx context.Cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /organizations/{org_id}/groups (the `CreateOrganizationGroup` operationId).
-func (c *ClientWithResponses) CreateOrganizationGroupWithBodyWithResponse(ctx context.Context, orgID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrganizationGroupResponse, error) {
+func (c *ClientWithResponses) CreateOrganizationGroupWithBodyWithResponse(ctx context.Context, orgID OrgIDPathParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOrganizationGroupResponse, error) {
 	rsp, err := c.CreateOrganizationGroupWithBody(ctx, orgID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14781,7 +14781,7 @@ func (c *ClientWithResponses) CreateOrganizationGroupWithBodyWithResponse(ctx co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /organizations/{org_id}/groups (the `CreateOrganizationGroup` operationId).
-func (c *ClientWithResponses) CreateOrganizationGroupWithResponse(ctx context.Context, orgID string, body CreateOrganizationGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrganizationGroupResponse, error) {
+func (c *ClientWithResponses) CreateOrganizationGroupWithResponse(ctx context.Context, orgID OrgIDPathParam, body CreateOrganizationGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrganizationGroupResponse, error) {
 	rsp, err := c.CreateOrganizationGroup(ctx, orgID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14796,7 +14796,7 @@ func (c *ClientWithResponses) CreateOrganizationGroupWithResponse(ctx context.Co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /organizations/{org_id}/groups/{group_id} (the `DeleteGroup` operationId).
-func (c *ClientWithResponses) DeleteGroupWithResponse(ctx context.Context, orgID string, groupID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteGroupResponse, error) {
+func (c *ClientWithResponses) DeleteGroupWithResponse(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*DeleteGroupResponse, error) {
 	rsp, err := c.DeleteGroup(ctx, orgID, groupID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14811,7 +14811,7 @@ func (c *ClientWithResponses) DeleteGroupWithResponse(ctx context.Context, orgID
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /organizations/{org_id}/groups/{group_id} (the `GetGroup` operationId).
-func (c *ClientWithResponses) GetGroupWithResponse(ctx context.Context, orgID string, groupID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetGroupResponse, error) {
+func (c *ClientWithResponses) GetGroupWithResponse(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*GetGroupResponse, error) {
 	rsp, err := c.GetGroup(ctx, orgID, groupID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14826,7 +14826,7 @@ func (c *ClientWithResponses) GetGroupWithResponse(ctx context.Context, orgID st
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /organizations/{org_id}/usage_export_job (the `CreateUsageExport` operationId).
-func (c *ClientWithResponses) CreateUsageExportWithBodyWithResponse(ctx context.Context, orgID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUsageExportResponse, error) {
+func (c *ClientWithResponses) CreateUsageExportWithBodyWithResponse(ctx context.Context, orgID OrgIDPathParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateUsageExportResponse, error) {
 	rsp, err := c.CreateUsageExportWithBody(ctx, orgID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14841,7 +14841,7 @@ func (c *ClientWithResponses) CreateUsageExportWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /organizations/{org_id}/usage_export_job (the `CreateUsageExport` operationId).
-func (c *ClientWithResponses) CreateUsageExportWithResponse(ctx context.Context, orgID string, body CreateUsageExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUsageExportResponse, error) {
+func (c *ClientWithResponses) CreateUsageExportWithResponse(ctx context.Context, orgID OrgIDPathParam, body CreateUsageExportJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUsageExportResponse, error) {
 	rsp, err := c.CreateUsageExport(ctx, orgID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14856,7 +14856,7 @@ func (c *ClientWithResponses) CreateUsageExportWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /organizations/{org_id}/usage_export_job/{usage_export_job_id} (the `GetUsageExport` operationId).
-func (c *ClientWithResponses) GetUsageExportWithResponse(ctx context.Context, orgID string, usageExportJobID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetUsageExportResponse, error) {
+func (c *ClientWithResponses) GetUsageExportWithResponse(ctx context.Context, orgID OrgIDPathParam, usageExportJobID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetUsageExportResponse, error) {
 	rsp, err := c.GetUsageExport(ctx, orgID, usageExportJobID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14931,7 +14931,7 @@ func (c *ClientWithResponses) DeleteOtelExporterWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/decision (the `GetDecisionLogs` operationId).
-func (c *ClientWithResponses) GetDecisionLogsWithResponse(ctx context.Context, ownerID string, policyContext string, params *GetDecisionLogsParams, reqEditors ...RequestEditorFn) (*GetDecisionLogsResponse, error) {
+func (c *ClientWithResponses) GetDecisionLogsWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *GetDecisionLogsParams, reqEditors ...RequestEditorFn) (*GetDecisionLogsResponse, error) {
 	rsp, err := c.GetDecisionLogs(ctx, ownerID, policyContext, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14946,7 +14946,7 @@ func (c *ClientWithResponses) GetDecisionLogsWithResponse(ctx context.Context, o
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /owner/{ownerID}/context/{context}/decision (the `MakeDecision` operationId).
-func (c *ClientWithResponses) MakeDecisionWithBodyWithResponse(ctx context.Context, ownerID string, policyContext string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MakeDecisionResponse, error) {
+func (c *ClientWithResponses) MakeDecisionWithBodyWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MakeDecisionResponse, error) {
 	rsp, err := c.MakeDecisionWithBody(ctx, ownerID, policyContext, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14961,7 +14961,7 @@ func (c *ClientWithResponses) MakeDecisionWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /owner/{ownerID}/context/{context}/decision (the `MakeDecision` operationId).
-func (c *ClientWithResponses) MakeDecisionWithResponse(ctx context.Context, ownerID string, policyContext string, body MakeDecisionJSONRequestBody, reqEditors ...RequestEditorFn) (*MakeDecisionResponse, error) {
+func (c *ClientWithResponses) MakeDecisionWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, body MakeDecisionJSONRequestBody, reqEditors ...RequestEditorFn) (*MakeDecisionResponse, error) {
 	rsp, err := c.MakeDecision(ctx, ownerID, policyContext, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14976,7 +14976,7 @@ func (c *ClientWithResponses) MakeDecisionWithResponse(ctx context.Context, owne
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/decision/settings (the `GetDecisionSettings` operationId).
-func (c *ClientWithResponses) GetDecisionSettingsWithResponse(ctx context.Context, ownerID string, policyContext string, reqEditors ...RequestEditorFn) (*GetDecisionSettingsResponse, error) {
+func (c *ClientWithResponses) GetDecisionSettingsWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, reqEditors ...RequestEditorFn) (*GetDecisionSettingsResponse, error) {
 	rsp, err := c.GetDecisionSettings(ctx, ownerID, policyContext, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -14991,7 +14991,7 @@ func (c *ClientWithResponses) GetDecisionSettingsWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /owner/{ownerID}/context/{context}/decision/settings (the `SetDecisionSettings` operationId).
-func (c *ClientWithResponses) SetDecisionSettingsWithBodyWithResponse(ctx context.Context, ownerID string, policyContext string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetDecisionSettingsResponse, error) {
+func (c *ClientWithResponses) SetDecisionSettingsWithBodyWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetDecisionSettingsResponse, error) {
 	rsp, err := c.SetDecisionSettingsWithBody(ctx, ownerID, policyContext, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15006,7 +15006,7 @@ func (c *ClientWithResponses) SetDecisionSettingsWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /owner/{ownerID}/context/{context}/decision/settings (the `SetDecisionSettings` operationId).
-func (c *ClientWithResponses) SetDecisionSettingsWithResponse(ctx context.Context, ownerID string, policyContext string, body SetDecisionSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*SetDecisionSettingsResponse, error) {
+func (c *ClientWithResponses) SetDecisionSettingsWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, body SetDecisionSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*SetDecisionSettingsResponse, error) {
 	rsp, err := c.SetDecisionSettings(ctx, ownerID, policyContext, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15021,7 +15021,7 @@ func (c *ClientWithResponses) SetDecisionSettingsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/decision/{decisionID} (the `GetDecisionLog` operationId).
-func (c *ClientWithResponses) GetDecisionLogWithResponse(ctx context.Context, ownerID string, policyContext string, decisionID string, reqEditors ...RequestEditorFn) (*GetDecisionLogResponse, error) {
+func (c *ClientWithResponses) GetDecisionLogWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam, reqEditors ...RequestEditorFn) (*GetDecisionLogResponse, error) {
 	rsp, err := c.GetDecisionLog(ctx, ownerID, policyContext, decisionID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15036,7 +15036,7 @@ func (c *ClientWithResponses) GetDecisionLogWithResponse(ctx context.Context, ow
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/decision/{decisionID}/policy-bundle (the `GetDecisionLogPolicyBundle` operationId).
-func (c *ClientWithResponses) GetDecisionLogPolicyBundleWithResponse(ctx context.Context, ownerID string, policyContext string, decisionID string, reqEditors ...RequestEditorFn) (*GetDecisionLogPolicyBundleResponse, error) {
+func (c *ClientWithResponses) GetDecisionLogPolicyBundleWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam, reqEditors ...RequestEditorFn) (*GetDecisionLogPolicyBundleResponse, error) {
 	rsp, err := c.GetDecisionLogPolicyBundle(ctx, ownerID, policyContext, decisionID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15051,7 +15051,7 @@ func (c *ClientWithResponses) GetDecisionLogPolicyBundleWithResponse(ctx context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/policy-bundle (the `GetPolicyBundle` operationId).
-func (c *ClientWithResponses) GetPolicyBundleWithResponse(ctx context.Context, ownerID string, policyContext string, reqEditors ...RequestEditorFn) (*GetPolicyBundleResponse, error) {
+func (c *ClientWithResponses) GetPolicyBundleWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, reqEditors ...RequestEditorFn) (*GetPolicyBundleResponse, error) {
 	rsp, err := c.GetPolicyBundle(ctx, ownerID, policyContext, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15066,7 +15066,7 @@ func (c *ClientWithResponses) GetPolicyBundleWithResponse(ctx context.Context, o
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /owner/{ownerID}/context/{context}/policy-bundle (the `CreatePolicyBundle` operationId).
-func (c *ClientWithResponses) CreatePolicyBundleWithBodyWithResponse(ctx context.Context, ownerID string, policyContext string, params *CreatePolicyBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePolicyBundleResponse, error) {
+func (c *ClientWithResponses) CreatePolicyBundleWithBodyWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *CreatePolicyBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePolicyBundleResponse, error) {
 	rsp, err := c.CreatePolicyBundleWithBody(ctx, ownerID, policyContext, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15081,7 +15081,7 @@ func (c *ClientWithResponses) CreatePolicyBundleWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /owner/{ownerID}/context/{context}/policy-bundle (the `CreatePolicyBundle` operationId).
-func (c *ClientWithResponses) CreatePolicyBundleWithResponse(ctx context.Context, ownerID string, policyContext string, params *CreatePolicyBundleParams, body CreatePolicyBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePolicyBundleResponse, error) {
+func (c *ClientWithResponses) CreatePolicyBundleWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, params *CreatePolicyBundleParams, body CreatePolicyBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePolicyBundleResponse, error) {
 	rsp, err := c.CreatePolicyBundle(ctx, ownerID, policyContext, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15096,7 +15096,7 @@ func (c *ClientWithResponses) CreatePolicyBundleWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /owner/{ownerID}/context/{context}/policy-bundle/{policyName} (the `GetPolicyDocument` operationId).
-func (c *ClientWithResponses) GetPolicyDocumentWithResponse(ctx context.Context, ownerID string, policyContext string, policyName string, reqEditors ...RequestEditorFn) (*GetPolicyDocumentResponse, error) {
+func (c *ClientWithResponses) GetPolicyDocumentWithResponse(ctx context.Context, ownerID OwnerIDParam, policyContext PolicyContext, policyName string, reqEditors ...RequestEditorFn) (*GetPolicyDocumentResponse, error) {
 	rsp, err := c.GetPolicyDocument(ctx, ownerID, policyContext, policyName, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15156,7 +15156,7 @@ func (c *ClientWithResponses) ContinuePipelineWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /pipeline/{pipeline-id} (the `GetPipelineByID` operationId).
-func (c *ClientWithResponses) GetPipelineByIDWithResponse(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetPipelineByIDResponse, error) {
+func (c *ClientWithResponses) GetPipelineByIDWithResponse(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*GetPipelineByIDResponse, error) {
 	rsp, err := c.GetPipelineByID(ctx, pipelineID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15171,7 +15171,7 @@ func (c *ClientWithResponses) GetPipelineByIDWithResponse(ctx context.Context, p
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /pipeline/{pipeline-id}/config (the `GetPipelineConfigByID` operationId).
-func (c *ClientWithResponses) GetPipelineConfigByIDWithResponse(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetPipelineConfigByIDResponse, error) {
+func (c *ClientWithResponses) GetPipelineConfigByIDWithResponse(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*GetPipelineConfigByIDResponse, error) {
 	rsp, err := c.GetPipelineConfigByID(ctx, pipelineID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15186,7 +15186,7 @@ func (c *ClientWithResponses) GetPipelineConfigByIDWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /pipeline/{pipeline-id}/values (the `GetPipelineValuesByID` operationId).
-func (c *ClientWithResponses) GetPipelineValuesByIDWithResponse(ctx context.Context, pipelineID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetPipelineValuesByIDResponse, error) {
+func (c *ClientWithResponses) GetPipelineValuesByIDWithResponse(ctx context.Context, pipelineID PipelineIDParam, reqEditors ...RequestEditorFn) (*GetPipelineValuesByIDResponse, error) {
 	rsp, err := c.GetPipelineValuesByID(ctx, pipelineID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15201,7 +15201,7 @@ func (c *ClientWithResponses) GetPipelineValuesByIDWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /pipeline/{pipeline-id}/workflow (the `ListWorkflowsByPipelineID` operationId).
-func (c *ClientWithResponses) ListWorkflowsByPipelineIDWithResponse(ctx context.Context, pipelineID openapi_types.UUID, params *ListWorkflowsByPipelineIDParams, reqEditors ...RequestEditorFn) (*ListWorkflowsByPipelineIDResponse, error) {
+func (c *ClientWithResponses) ListWorkflowsByPipelineIDWithResponse(ctx context.Context, pipelineID PipelineIDParam, params *ListWorkflowsByPipelineIDParams, reqEditors ...RequestEditorFn) (*ListWorkflowsByPipelineIDResponse, error) {
 	rsp, err := c.ListWorkflowsByPipelineID(ctx, pipelineID, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15216,7 +15216,7 @@ func (c *ClientWithResponses) ListWorkflowsByPipelineIDWithResponse(ctx context.
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /project/{project-slug} (the `DeleteProjectBySlug` operationId).
-func (c *ClientWithResponses) DeleteProjectBySlugWithResponse(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*DeleteProjectBySlugResponse, error) {
+func (c *ClientWithResponses) DeleteProjectBySlugWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*DeleteProjectBySlugResponse, error) {
 	rsp, err := c.DeleteProjectBySlug(ctx, projectSlug, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15231,7 +15231,7 @@ func (c *ClientWithResponses) DeleteProjectBySlugWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug} (the `GetProjectBySlug` operationId).
-func (c *ClientWithResponses) GetProjectBySlugWithResponse(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*GetProjectBySlugResponse, error) {
+func (c *ClientWithResponses) GetProjectBySlugWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*GetProjectBySlugResponse, error) {
 	rsp, err := c.GetProjectBySlug(ctx, projectSlug, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15246,7 +15246,7 @@ func (c *ClientWithResponses) GetProjectBySlugWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/checkout-key (the `ListCheckoutKeys` operationId).
-func (c *ClientWithResponses) ListCheckoutKeysWithResponse(ctx context.Context, projectSlug string, params *ListCheckoutKeysParams, reqEditors ...RequestEditorFn) (*ListCheckoutKeysResponse, error) {
+func (c *ClientWithResponses) ListCheckoutKeysWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListCheckoutKeysParams, reqEditors ...RequestEditorFn) (*ListCheckoutKeysResponse, error) {
 	rsp, err := c.ListCheckoutKeys(ctx, projectSlug, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15261,7 +15261,7 @@ func (c *ClientWithResponses) ListCheckoutKeysWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{project-slug}/checkout-key (the `CreateCheckoutKey` operationId).
-func (c *ClientWithResponses) CreateCheckoutKeyWithBodyWithResponse(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCheckoutKeyResponse, error) {
+func (c *ClientWithResponses) CreateCheckoutKeyWithBodyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCheckoutKeyResponse, error) {
 	rsp, err := c.CreateCheckoutKeyWithBody(ctx, projectSlug, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15276,7 +15276,7 @@ func (c *ClientWithResponses) CreateCheckoutKeyWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{project-slug}/checkout-key (the `CreateCheckoutKey` operationId).
-func (c *ClientWithResponses) CreateCheckoutKeyWithResponse(ctx context.Context, projectSlug string, body CreateCheckoutKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCheckoutKeyResponse, error) {
+func (c *ClientWithResponses) CreateCheckoutKeyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, body CreateCheckoutKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCheckoutKeyResponse, error) {
 	rsp, err := c.CreateCheckoutKey(ctx, projectSlug, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15291,7 +15291,7 @@ func (c *ClientWithResponses) CreateCheckoutKeyWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /project/{project-slug}/checkout-key/{fingerprint} (the `DeleteCheckoutKey` operationId).
-func (c *ClientWithResponses) DeleteCheckoutKeyWithResponse(ctx context.Context, projectSlug string, fingerprint string, reqEditors ...RequestEditorFn) (*DeleteCheckoutKeyResponse, error) {
+func (c *ClientWithResponses) DeleteCheckoutKeyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, fingerprint FingerprintParam, reqEditors ...RequestEditorFn) (*DeleteCheckoutKeyResponse, error) {
 	rsp, err := c.DeleteCheckoutKey(ctx, projectSlug, fingerprint, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15306,7 +15306,7 @@ func (c *ClientWithResponses) DeleteCheckoutKeyWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/checkout-key/{fingerprint} (the `GetCheckoutKey` operationId).
-func (c *ClientWithResponses) GetCheckoutKeyWithResponse(ctx context.Context, projectSlug string, fingerprint string, reqEditors ...RequestEditorFn) (*GetCheckoutKeyResponse, error) {
+func (c *ClientWithResponses) GetCheckoutKeyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, fingerprint FingerprintParam, reqEditors ...RequestEditorFn) (*GetCheckoutKeyResponse, error) {
 	rsp, err := c.GetCheckoutKey(ctx, projectSlug, fingerprint, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15321,7 +15321,7 @@ func (c *ClientWithResponses) GetCheckoutKeyWithResponse(ctx context.Context, pr
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/envvar (the `ListEnvVars` operationId).
-func (c *ClientWithResponses) ListEnvVarsWithResponse(ctx context.Context, projectSlug string, reqEditors ...RequestEditorFn) (*ListEnvVarsResponse, error) {
+func (c *ClientWithResponses) ListEnvVarsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*ListEnvVarsResponse, error) {
 	rsp, err := c.ListEnvVars(ctx, projectSlug, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15336,7 +15336,7 @@ func (c *ClientWithResponses) ListEnvVarsWithResponse(ctx context.Context, proje
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{project-slug}/envvar (the `CreateEnvVar` operationId).
-func (c *ClientWithResponses) CreateEnvVarWithBodyWithResponse(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEnvVarResponse, error) {
+func (c *ClientWithResponses) CreateEnvVarWithBodyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateEnvVarResponse, error) {
 	rsp, err := c.CreateEnvVarWithBody(ctx, projectSlug, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15351,7 +15351,7 @@ func (c *ClientWithResponses) CreateEnvVarWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{project-slug}/envvar (the `CreateEnvVar` operationId).
-func (c *ClientWithResponses) CreateEnvVarWithResponse(ctx context.Context, projectSlug string, body CreateEnvVarJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEnvVarResponse, error) {
+func (c *ClientWithResponses) CreateEnvVarWithResponse(ctx context.Context, projectSlug ProjectSlugParam, body CreateEnvVarJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateEnvVarResponse, error) {
 	rsp, err := c.CreateEnvVar(ctx, projectSlug, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15366,7 +15366,7 @@ func (c *ClientWithResponses) CreateEnvVarWithResponse(ctx context.Context, proj
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /project/{project-slug}/envvar/{name} (the `DeleteEnvVar` operationId).
-func (c *ClientWithResponses) DeleteEnvVarWithResponse(ctx context.Context, projectSlug string, name string, reqEditors ...RequestEditorFn) (*DeleteEnvVarResponse, error) {
+func (c *ClientWithResponses) DeleteEnvVarWithResponse(ctx context.Context, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam, reqEditors ...RequestEditorFn) (*DeleteEnvVarResponse, error) {
 	rsp, err := c.DeleteEnvVar(ctx, projectSlug, name, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15381,7 +15381,7 @@ func (c *ClientWithResponses) DeleteEnvVarWithResponse(ctx context.Context, proj
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/envvar/{name} (the `GetEnvVar` operationId).
-func (c *ClientWithResponses) GetEnvVarWithResponse(ctx context.Context, projectSlug string, name string, reqEditors ...RequestEditorFn) (*GetEnvVarResponse, error) {
+func (c *ClientWithResponses) GetEnvVarWithResponse(ctx context.Context, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam, reqEditors ...RequestEditorFn) (*GetEnvVarResponse, error) {
 	rsp, err := c.GetEnvVar(ctx, projectSlug, name, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15396,7 +15396,7 @@ func (c *ClientWithResponses) GetEnvVarWithResponse(ctx context.Context, project
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/job/{job-number} (the `GetJobDetails` operationId).
-func (c *ClientWithResponses) GetJobDetailsWithResponse(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*GetJobDetailsResponse, error) {
+func (c *ClientWithResponses) GetJobDetailsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*GetJobDetailsResponse, error) {
 	rsp, err := c.GetJobDetails(ctx, projectSlug, jobNumber, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15411,7 +15411,7 @@ func (c *ClientWithResponses) GetJobDetailsWithResponse(ctx context.Context, pro
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{project-slug}/job/{job-number}/cancel (the `CancelJobByJobNumber` operationId).
-func (c *ClientWithResponses) CancelJobByJobNumberWithResponse(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*CancelJobByJobNumberResponse, error) {
+func (c *ClientWithResponses) CancelJobByJobNumberWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*CancelJobByJobNumberResponse, error) {
 	rsp, err := c.CancelJobByJobNumber(ctx, projectSlug, jobNumber, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15426,7 +15426,7 @@ func (c *ClientWithResponses) CancelJobByJobNumberWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/pipeline (the `ListPipelinesForProject` operationId).
-func (c *ClientWithResponses) ListPipelinesForProjectWithResponse(ctx context.Context, projectSlug string, params *ListPipelinesForProjectParams, reqEditors ...RequestEditorFn) (*ListPipelinesForProjectResponse, error) {
+func (c *ClientWithResponses) ListPipelinesForProjectWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListPipelinesForProjectParams, reqEditors ...RequestEditorFn) (*ListPipelinesForProjectResponse, error) {
 	rsp, err := c.ListPipelinesForProject(ctx, projectSlug, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15441,7 +15441,7 @@ func (c *ClientWithResponses) ListPipelinesForProjectWithResponse(ctx context.Co
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{project-slug}/pipeline (the `TriggerPipeline` operationId).
-func (c *ClientWithResponses) TriggerPipelineWithBodyWithResponse(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TriggerPipelineResponse, error) {
+func (c *ClientWithResponses) TriggerPipelineWithBodyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TriggerPipelineResponse, error) {
 	rsp, err := c.TriggerPipelineWithBody(ctx, projectSlug, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15456,7 +15456,7 @@ func (c *ClientWithResponses) TriggerPipelineWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{project-slug}/pipeline (the `TriggerPipeline` operationId).
-func (c *ClientWithResponses) TriggerPipelineWithResponse(ctx context.Context, projectSlug string, body TriggerPipelineJSONRequestBody, reqEditors ...RequestEditorFn) (*TriggerPipelineResponse, error) {
+func (c *ClientWithResponses) TriggerPipelineWithResponse(ctx context.Context, projectSlug ProjectSlugParam, body TriggerPipelineJSONRequestBody, reqEditors ...RequestEditorFn) (*TriggerPipelineResponse, error) {
 	rsp, err := c.TriggerPipeline(ctx, projectSlug, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15471,7 +15471,7 @@ func (c *ClientWithResponses) TriggerPipelineWithResponse(ctx context.Context, p
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/pipeline/mine (the `ListMyPipelines` operationId).
-func (c *ClientWithResponses) ListMyPipelinesWithResponse(ctx context.Context, projectSlug string, params *ListMyPipelinesParams, reqEditors ...RequestEditorFn) (*ListMyPipelinesResponse, error) {
+func (c *ClientWithResponses) ListMyPipelinesWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListMyPipelinesParams, reqEditors ...RequestEditorFn) (*ListMyPipelinesResponse, error) {
 	rsp, err := c.ListMyPipelines(ctx, projectSlug, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15486,7 +15486,7 @@ func (c *ClientWithResponses) ListMyPipelinesWithResponse(ctx context.Context, p
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/pipeline/{pipeline-number} (the `GetPipelineByNumber` operationId).
-func (c *ClientWithResponses) GetPipelineByNumberWithResponse(ctx context.Context, projectSlug string, pipelineNumber int64, reqEditors ...RequestEditorFn) (*GetPipelineByNumberResponse, error) {
+func (c *ClientWithResponses) GetPipelineByNumberWithResponse(ctx context.Context, projectSlug ProjectSlugParam, pipelineNumber int64, reqEditors ...RequestEditorFn) (*GetPipelineByNumberResponse, error) {
 	rsp, err := c.GetPipelineByNumber(ctx, projectSlug, pipelineNumber, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15501,7 +15501,7 @@ func (c *ClientWithResponses) GetPipelineByNumberWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/schedule (the `ListSchedulesForProject` operationId).
-func (c *ClientWithResponses) ListSchedulesForProjectWithResponse(ctx context.Context, projectSlug string, params *ListSchedulesForProjectParams, reqEditors ...RequestEditorFn) (*ListSchedulesForProjectResponse, error) {
+func (c *ClientWithResponses) ListSchedulesForProjectWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListSchedulesForProjectParams, reqEditors ...RequestEditorFn) (*ListSchedulesForProjectResponse, error) {
 	rsp, err := c.ListSchedulesForProject(ctx, projectSlug, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15516,7 +15516,7 @@ func (c *ClientWithResponses) ListSchedulesForProjectWithResponse(ctx context.Co
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{project-slug}/schedule (the `CreateSchedule` operationId).
-func (c *ClientWithResponses) CreateScheduleWithBodyWithResponse(ctx context.Context, projectSlug string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateScheduleResponse, error) {
+func (c *ClientWithResponses) CreateScheduleWithBodyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateScheduleResponse, error) {
 	rsp, err := c.CreateScheduleWithBody(ctx, projectSlug, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15531,7 +15531,7 @@ func (c *ClientWithResponses) CreateScheduleWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{project-slug}/schedule (the `CreateSchedule` operationId).
-func (c *ClientWithResponses) CreateScheduleWithResponse(ctx context.Context, projectSlug string, body CreateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateScheduleResponse, error) {
+func (c *ClientWithResponses) CreateScheduleWithResponse(ctx context.Context, projectSlug ProjectSlugParam, body CreateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateScheduleResponse, error) {
 	rsp, err := c.CreateSchedule(ctx, projectSlug, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15546,7 +15546,7 @@ func (c *ClientWithResponses) CreateScheduleWithResponse(ctx context.Context, pr
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/{job-number}/artifacts (the `GetJobArtifacts` operationId).
-func (c *ClientWithResponses) GetJobArtifactsWithResponse(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*GetJobArtifactsResponse, error) {
+func (c *ClientWithResponses) GetJobArtifactsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*GetJobArtifactsResponse, error) {
 	rsp, err := c.GetJobArtifacts(ctx, projectSlug, jobNumber, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15561,7 +15561,7 @@ func (c *ClientWithResponses) GetJobArtifactsWithResponse(ctx context.Context, p
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/{job-number}/tests (the `GetTests` operationId).
-func (c *ClientWithResponses) GetTestsWithResponse(ctx context.Context, projectSlug string, jobNumber int64, reqEditors ...RequestEditorFn) (*GetTestsResponse, error) {
+func (c *ClientWithResponses) GetTestsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*GetTestsResponse, error) {
 	rsp, err := c.GetTests(ctx, projectSlug, jobNumber, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15576,7 +15576,7 @@ func (c *ClientWithResponses) GetTestsWithResponse(ctx context.Context, projectS
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{provider}/{organization}/{project}/pipeline/run (the `TriggerPipelineRun` operationId).
-func (c *ClientWithResponses) TriggerPipelineRunWithBodyWithResponse(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization string, project string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TriggerPipelineRunResponse, error) {
+func (c *ClientWithResponses) TriggerPipelineRunWithBodyWithResponse(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TriggerPipelineRunResponse, error) {
 	rsp, err := c.TriggerPipelineRunWithBody(ctx, provider, organization, project, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15591,7 +15591,7 @@ func (c *ClientWithResponses) TriggerPipelineRunWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /project/{provider}/{organization}/{project}/pipeline/run (the `TriggerPipelineRun` operationId).
-func (c *ClientWithResponses) TriggerPipelineRunWithResponse(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization string, project string, body TriggerPipelineRunJSONRequestBody, reqEditors ...RequestEditorFn) (*TriggerPipelineRunResponse, error) {
+func (c *ClientWithResponses) TriggerPipelineRunWithResponse(ctx context.Context, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam, body TriggerPipelineRunJSONRequestBody, reqEditors ...RequestEditorFn) (*TriggerPipelineRunResponse, error) {
 	rsp, err := c.TriggerPipelineRun(ctx, provider, organization, project, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15606,7 +15606,7 @@ func (c *ClientWithResponses) TriggerPipelineRunWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{provider}/{organization}/{project}/settings (the `GetProjectSettings` operationId).
-func (c *ClientWithResponses) GetProjectSettingsWithResponse(ctx context.Context, provider GetProjectSettingsParamsProvider, organization string, project string, reqEditors ...RequestEditorFn) (*GetProjectSettingsResponse, error) {
+func (c *ClientWithResponses) GetProjectSettingsWithResponse(ctx context.Context, provider GetProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, reqEditors ...RequestEditorFn) (*GetProjectSettingsResponse, error) {
 	rsp, err := c.GetProjectSettings(ctx, provider, organization, project, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15621,7 +15621,7 @@ func (c *ClientWithResponses) GetProjectSettingsWithResponse(ctx context.Context
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /project/{provider}/{organization}/{project}/settings (the `PatchProjectSettings` operationId).
-func (c *ClientWithResponses) PatchProjectSettingsWithBodyWithResponse(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization string, project string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProjectSettingsResponse, error) {
+func (c *ClientWithResponses) PatchProjectSettingsWithBodyWithResponse(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProjectSettingsResponse, error) {
 	rsp, err := c.PatchProjectSettingsWithBody(ctx, provider, organization, project, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15636,7 +15636,7 @@ func (c *ClientWithResponses) PatchProjectSettingsWithBodyWithResponse(ctx conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /project/{provider}/{organization}/{project}/settings (the `PatchProjectSettings` operationId).
-func (c *ClientWithResponses) PatchProjectSettingsWithResponse(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization string, project string, body PatchProjectSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProjectSettingsResponse, error) {
+func (c *ClientWithResponses) PatchProjectSettingsWithResponse(ctx context.Context, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam, body PatchProjectSettingsJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProjectSettingsResponse, error) {
 	rsp, err := c.PatchProjectSettings(ctx, provider, organization, project, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15651,7 +15651,7 @@ func (c *ClientWithResponses) PatchProjectSettingsWithResponse(ctx context.Conte
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /projects/{project_id}/pipeline-definitions (the `ListPipelineDefinitions` operationId).
-func (c *ClientWithResponses) ListPipelineDefinitionsWithResponse(ctx context.Context, projectID string, reqEditors ...RequestEditorFn) (*ListPipelineDefinitionsResponse, error) {
+func (c *ClientWithResponses) ListPipelineDefinitionsWithResponse(ctx context.Context, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*ListPipelineDefinitionsResponse, error) {
 	rsp, err := c.ListPipelineDefinitions(ctx, projectID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15666,7 +15666,7 @@ func (c *ClientWithResponses) ListPipelineDefinitionsWithResponse(ctx context.Co
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /projects/{project_id}/pipeline-definitions (the `CreatePipelineDefinition` operationId).
-func (c *ClientWithResponses) CreatePipelineDefinitionWithBodyWithResponse(ctx context.Context, projectID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePipelineDefinitionResponse, error) {
+func (c *ClientWithResponses) CreatePipelineDefinitionWithBodyWithResponse(ctx context.Context, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreatePipelineDefinitionResponse, error) {
 	rsp, err := c.CreatePipelineDefinitionWithBody(ctx, projectID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15681,7 +15681,7 @@ func (c *ClientWithResponses) CreatePipelineDefinitionWithBodyWithResponse(ctx c
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /projects/{project_id}/pipeline-definitions (the `CreatePipelineDefinition` operationId).
-func (c *ClientWithResponses) CreatePipelineDefinitionWithResponse(ctx context.Context, projectID string, body CreatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePipelineDefinitionResponse, error) {
+func (c *ClientWithResponses) CreatePipelineDefinitionWithResponse(ctx context.Context, projectID ProjectIDParam, body CreatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*CreatePipelineDefinitionResponse, error) {
 	rsp, err := c.CreatePipelineDefinition(ctx, projectID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15696,7 +15696,7 @@ func (c *ClientWithResponses) CreatePipelineDefinitionWithResponse(ctx context.C
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `DeletePipelineDefinition` operationId).
-func (c *ClientWithResponses) DeletePipelineDefinitionWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*DeletePipelineDefinitionResponse, error) {
+func (c *ClientWithResponses) DeletePipelineDefinitionWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*DeletePipelineDefinitionResponse, error) {
 	rsp, err := c.DeletePipelineDefinition(ctx, projectID, pipelineDefinitionID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15711,7 +15711,7 @@ func (c *ClientWithResponses) DeletePipelineDefinitionWithResponse(ctx context.C
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `GetPipelineDefinition` operationId).
-func (c *ClientWithResponses) GetPipelineDefinitionWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*GetPipelineDefinitionResponse, error) {
+func (c *ClientWithResponses) GetPipelineDefinitionWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*GetPipelineDefinitionResponse, error) {
 	rsp, err := c.GetPipelineDefinition(ctx, projectID, pipelineDefinitionID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15726,7 +15726,7 @@ func (c *ClientWithResponses) GetPipelineDefinitionWithResponse(ctx context.Cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `UpdatePipelineDefinition` operationId).
-func (c *ClientWithResponses) UpdatePipelineDefinitionWithBodyWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePipelineDefinitionResponse, error) {
+func (c *ClientWithResponses) UpdatePipelineDefinitionWithBodyWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdatePipelineDefinitionResponse, error) {
 	rsp, err := c.UpdatePipelineDefinitionWithBody(ctx, projectID, pipelineDefinitionID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15741,7 +15741,7 @@ func (c *ClientWithResponses) UpdatePipelineDefinitionWithBodyWithResponse(ctx c
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (the `UpdatePipelineDefinition` operationId).
-func (c *ClientWithResponses) UpdatePipelineDefinitionWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, body UpdatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePipelineDefinitionResponse, error) {
+func (c *ClientWithResponses) UpdatePipelineDefinitionWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, body UpdatePipelineDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdatePipelineDefinitionResponse, error) {
 	rsp, err := c.UpdatePipelineDefinition(ctx, projectID, pipelineDefinitionID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15756,7 +15756,7 @@ func (c *ClientWithResponses) UpdatePipelineDefinitionWithResponse(ctx context.C
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `ListPipelineDefinitionTriggers` operationId).
-func (c *ClientWithResponses) ListPipelineDefinitionTriggersWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, reqEditors ...RequestEditorFn) (*ListPipelineDefinitionTriggersResponse, error) {
+func (c *ClientWithResponses) ListPipelineDefinitionTriggersWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, reqEditors ...RequestEditorFn) (*ListPipelineDefinitionTriggersResponse, error) {
 	rsp, err := c.ListPipelineDefinitionTriggers(ctx, projectID, pipelineDefinitionID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15771,7 +15771,7 @@ func (c *ClientWithResponses) ListPipelineDefinitionTriggersWithResponse(ctx con
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `CreateTrigger` operationId).
-func (c *ClientWithResponses) CreateTriggerWithBodyWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTriggerResponse, error) {
+func (c *ClientWithResponses) CreateTriggerWithBodyWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTriggerResponse, error) {
 	rsp, err := c.CreateTriggerWithBody(ctx, projectID, pipelineDefinitionID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15786,7 +15786,7 @@ func (c *ClientWithResponses) CreateTriggerWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (the `CreateTrigger` operationId).
-func (c *ClientWithResponses) CreateTriggerWithResponse(ctx context.Context, projectID string, pipelineDefinitionID string, body CreateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTriggerResponse, error) {
+func (c *ClientWithResponses) CreateTriggerWithResponse(ctx context.Context, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam, body CreateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTriggerResponse, error) {
 	rsp, err := c.CreateTrigger(ctx, projectID, pipelineDefinitionID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15801,7 +15801,7 @@ func (c *ClientWithResponses) CreateTriggerWithResponse(ctx context.Context, pro
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /projects/{project_id}/rollback (the `RollbackProject` operationId).
-func (c *ClientWithResponses) RollbackProjectWithBodyWithResponse(ctx context.Context, projectID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RollbackProjectResponse2, error) {
+func (c *ClientWithResponses) RollbackProjectWithBodyWithResponse(ctx context.Context, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RollbackProjectResponse2, error) {
 	rsp, err := c.RollbackProjectWithBody(ctx, projectID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15816,7 +15816,7 @@ func (c *ClientWithResponses) RollbackProjectWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /projects/{project_id}/rollback (the `RollbackProject` operationId).
-func (c *ClientWithResponses) RollbackProjectWithResponse(ctx context.Context, projectID string, body RollbackProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*RollbackProjectResponse2, error) {
+func (c *ClientWithResponses) RollbackProjectWithResponse(ctx context.Context, projectID ProjectIDParam, body RollbackProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*RollbackProjectResponse2, error) {
 	rsp, err := c.RollbackProject(ctx, projectID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15831,7 +15831,7 @@ func (c *ClientWithResponses) RollbackProjectWithResponse(ctx context.Context, p
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /projects/{project_id}/triggers/{trigger_id} (the `DeleteTrigger` operationId).
-func (c *ClientWithResponses) DeleteTriggerWithResponse(ctx context.Context, projectID string, triggerID string, reqEditors ...RequestEditorFn) (*DeleteTriggerResponse, error) {
+func (c *ClientWithResponses) DeleteTriggerWithResponse(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, reqEditors ...RequestEditorFn) (*DeleteTriggerResponse, error) {
 	rsp, err := c.DeleteTrigger(ctx, projectID, triggerID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15846,7 +15846,7 @@ func (c *ClientWithResponses) DeleteTriggerWithResponse(ctx context.Context, pro
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /projects/{project_id}/triggers/{trigger_id} (the `GetTrigger` operationId).
-func (c *ClientWithResponses) GetTriggerWithResponse(ctx context.Context, projectID string, triggerID string, reqEditors ...RequestEditorFn) (*GetTriggerResponse, error) {
+func (c *ClientWithResponses) GetTriggerWithResponse(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, reqEditors ...RequestEditorFn) (*GetTriggerResponse, error) {
 	rsp, err := c.GetTrigger(ctx, projectID, triggerID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15861,7 +15861,7 @@ func (c *ClientWithResponses) GetTriggerWithResponse(ctx context.Context, projec
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /projects/{project_id}/triggers/{trigger_id} (the `UpdateTrigger` operationId).
-func (c *ClientWithResponses) UpdateTriggerWithBodyWithResponse(ctx context.Context, projectID string, triggerID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTriggerResponse, error) {
+func (c *ClientWithResponses) UpdateTriggerWithBodyWithResponse(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateTriggerResponse, error) {
 	rsp, err := c.UpdateTriggerWithBody(ctx, projectID, triggerID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15876,7 +15876,7 @@ func (c *ClientWithResponses) UpdateTriggerWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /projects/{project_id}/triggers/{trigger_id} (the `UpdateTrigger` operationId).
-func (c *ClientWithResponses) UpdateTriggerWithResponse(ctx context.Context, projectID string, triggerID string, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTriggerResponse, error) {
+func (c *ClientWithResponses) UpdateTriggerWithResponse(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTriggerResponse, error) {
 	rsp, err := c.UpdateTrigger(ctx, projectID, triggerID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15891,7 +15891,7 @@ func (c *ClientWithResponses) UpdateTriggerWithResponse(ctx context.Context, pro
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /schedule/{schedule-id} (the `DeleteScheduleByID` operationId).
-func (c *ClientWithResponses) DeleteScheduleByIDWithResponse(ctx context.Context, scheduleID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteScheduleByIDResponse, error) {
+func (c *ClientWithResponses) DeleteScheduleByIDWithResponse(ctx context.Context, scheduleID ScheduleIDParam, reqEditors ...RequestEditorFn) (*DeleteScheduleByIDResponse, error) {
 	rsp, err := c.DeleteScheduleByID(ctx, scheduleID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15906,7 +15906,7 @@ func (c *ClientWithResponses) DeleteScheduleByIDWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /schedule/{schedule-id} (the `GetScheduleByID` operationId).
-func (c *ClientWithResponses) GetScheduleByIDWithResponse(ctx context.Context, scheduleID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetScheduleByIDResponse, error) {
+func (c *ClientWithResponses) GetScheduleByIDWithResponse(ctx context.Context, scheduleID ScheduleIDParam, reqEditors ...RequestEditorFn) (*GetScheduleByIDResponse, error) {
 	rsp, err := c.GetScheduleByID(ctx, scheduleID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15921,7 +15921,7 @@ func (c *ClientWithResponses) GetScheduleByIDWithResponse(ctx context.Context, s
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /schedule/{schedule-id} (the `UpdateSchedule` operationId).
-func (c *ClientWithResponses) UpdateScheduleWithBodyWithResponse(ctx context.Context, scheduleID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateScheduleResponse, error) {
+func (c *ClientWithResponses) UpdateScheduleWithBodyWithResponse(ctx context.Context, scheduleID ScheduleIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateScheduleResponse, error) {
 	rsp, err := c.UpdateScheduleWithBody(ctx, scheduleID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15936,7 +15936,7 @@ func (c *ClientWithResponses) UpdateScheduleWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /schedule/{schedule-id} (the `UpdateSchedule` operationId).
-func (c *ClientWithResponses) UpdateScheduleWithResponse(ctx context.Context, scheduleID openapi_types.UUID, body UpdateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateScheduleResponse, error) {
+func (c *ClientWithResponses) UpdateScheduleWithResponse(ctx context.Context, scheduleID ScheduleIDParam, body UpdateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateScheduleResponse, error) {
 	rsp, err := c.UpdateSchedule(ctx, scheduleID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15951,7 +15951,7 @@ func (c *ClientWithResponses) UpdateScheduleWithResponse(ctx context.Context, sc
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /user/{id} (the `GetUser` operationId).
-func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetUserResponse, error) {
+func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*GetUserResponse, error) {
 	rsp, err := c.GetUser(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -16011,7 +16011,7 @@ func (c *ClientWithResponses) CreateWebhookWithResponse(ctx context.Context, bod
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /webhook/{webhook-id} (the `DeleteWebhook` operationId).
-func (c *ClientWithResponses) DeleteWebhookWithResponse(ctx context.Context, webhookID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error) {
+func (c *ClientWithResponses) DeleteWebhookWithResponse(ctx context.Context, webhookID WebhookIDParam, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error) {
 	rsp, err := c.DeleteWebhook(ctx, webhookID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -16026,7 +16026,7 @@ func (c *ClientWithResponses) DeleteWebhookWithResponse(ctx context.Context, web
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /webhook/{webhook-id} (the `GetWebhookByID` operationId).
-func (c *ClientWithResponses) GetWebhookByIDWithResponse(ctx context.Context, webhookID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetWebhookByIDResponse, error) {
+func (c *ClientWithResponses) GetWebhookByIDWithResponse(ctx context.Context, webhookID WebhookIDParam, reqEditors ...RequestEditorFn) (*GetWebhookByIDResponse, error) {
 	rsp, err := c.GetWebhookByID(ctx, webhookID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -16041,7 +16041,7 @@ func (c *ClientWithResponses) GetWebhookByIDWithResponse(ctx context.Context, we
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
-func (c *ClientWithResponses) UpdateWebhookWithBodyWithResponse(ctx context.Context, webhookID openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error) {
+func (c *ClientWithResponses) UpdateWebhookWithBodyWithResponse(ctx context.Context, webhookID WebhookIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error) {
 	rsp, err := c.UpdateWebhookWithBody(ctx, webhookID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -16056,7 +16056,7 @@ func (c *ClientWithResponses) UpdateWebhookWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
-func (c *ClientWithResponses) UpdateWebhookWithResponse(ctx context.Context, webhookID openapi_types.UUID, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error) {
+func (c *ClientWithResponses) UpdateWebhookWithResponse(ctx context.Context, webhookID WebhookIDParam, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error) {
 	rsp, err := c.UpdateWebhook(ctx, webhookID, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -16071,7 +16071,7 @@ func (c *ClientWithResponses) UpdateWebhookWithResponse(ctx context.Context, web
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /workflow/{id} (the `GetWorkflowByID` operationId).
-func (c *ClientWithResponses) GetWorkflowByIDWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetWorkflowByIDResponse, error) {
+func (c *ClientWithResponses) GetWorkflowByIDWithResponse(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*GetWorkflowByIDResponse, error) {
 	rsp, err := c.GetWorkflowByID(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -16086,7 +16086,7 @@ func (c *ClientWithResponses) GetWorkflowByIDWithResponse(ctx context.Context, i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /workflow/{id}/approve/{approval_request_id} (the `ApprovePendingApprovalJobByID` operationId).
-func (c *ClientWithResponses) ApprovePendingApprovalJobByIDWithResponse(ctx context.Context, id openapi_types.UUID, approvalRequestID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ApprovePendingApprovalJobByIDResponse, error) {
+func (c *ClientWithResponses) ApprovePendingApprovalJobByIDWithResponse(ctx context.Context, id ResourceIDParam, approvalRequestID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ApprovePendingApprovalJobByIDResponse, error) {
 	rsp, err := c.ApprovePendingApprovalJobByID(ctx, id, approvalRequestID, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -16101,7 +16101,7 @@ func (c *ClientWithResponses) ApprovePendingApprovalJobByIDWithResponse(ctx cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /workflow/{id}/cancel (the `CancelWorkflow` operationId).
-func (c *ClientWithResponses) CancelWorkflowWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*CancelWorkflowResponse, error) {
+func (c *ClientWithResponses) CancelWorkflowWithResponse(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*CancelWorkflowResponse, error) {
 	rsp, err := c.CancelWorkflow(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -16116,7 +16116,7 @@ func (c *ClientWithResponses) CancelWorkflowWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /workflow/{id}/job (the `ListWorkflowJobs` operationId).
-func (c *ClientWithResponses) ListWorkflowJobsWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*ListWorkflowJobsResponse, error) {
+func (c *ClientWithResponses) ListWorkflowJobsWithResponse(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*ListWorkflowJobsResponse, error) {
 	rsp, err := c.ListWorkflowJobs(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -16131,7 +16131,7 @@ func (c *ClientWithResponses) ListWorkflowJobsWithResponse(ctx context.Context, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
-func (c *ClientWithResponses) RerunWorkflowWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RerunWorkflowResponse, error) {
+func (c *ClientWithResponses) RerunWorkflowWithBodyWithResponse(ctx context.Context, id ResourceIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RerunWorkflowResponse, error) {
 	rsp, err := c.RerunWorkflowWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -16146,7 +16146,7 @@ func (c *ClientWithResponses) RerunWorkflowWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
-func (c *ClientWithResponses) RerunWorkflowWithResponse(ctx context.Context, id openapi_types.UUID, body RerunWorkflowJSONRequestBody, reqEditors ...RequestEditorFn) (*RerunWorkflowResponse, error) {
+func (c *ClientWithResponses) RerunWorkflowWithResponse(ctx context.Context, id ResourceIDParam, body RerunWorkflowJSONRequestBody, reqEditors ...RequestEditorFn) (*RerunWorkflowResponse, error) {
 	rsp, err := c.RerunWorkflow(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -18436,7 +18436,7 @@ func ParseListOtelExportersResponse(rsp *http.Response) (*ListOtelExportersRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []OTelExporter
+		var dest OTelExporterList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -18864,7 +18864,7 @@ func ParseGetDecisionLogPolicyBundleResponse(rsp *http.Response) (*GetDecisionLo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest PolicyBundle
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -18925,7 +18925,7 @@ func ParseGetPolicyBundleResponse(rsp *http.Response) (*GetPolicyBundleResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest PolicyBundle
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

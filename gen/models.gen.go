@@ -251,60 +251,6 @@ func (e CreateScheduleRequestAttributionActor) Valid() bool {
 	}
 }
 
-// Defines values for CreateTriggerRequestEventPreset.
-const (
-	CreateTriggerRequestEventPresetAllPushes                    CreateTriggerRequestEventPreset = "all-pushes"
-	CreateTriggerRequestEventPresetDefaultBranchPushes          CreateTriggerRequestEventPreset = "default-branch-pushes"
-	CreateTriggerRequestEventPresetNonDraftPrOpened             CreateTriggerRequestEventPreset = "non-draft-pr-opened"
-	CreateTriggerRequestEventPresetOnlyBranchDelete             CreateTriggerRequestEventPreset = "only-branch-delete"
-	CreateTriggerRequestEventPresetOnlyBuildPrs                 CreateTriggerRequestEventPreset = "only-build-prs"
-	CreateTriggerRequestEventPresetOnlyBuildPushesToNonDraftPrs CreateTriggerRequestEventPreset = "only-build-pushes-to-non-draft-prs"
-	CreateTriggerRequestEventPresetOnlyLabeledPrs               CreateTriggerRequestEventPreset = "only-labeled-prs"
-	CreateTriggerRequestEventPresetOnlyMergedOrClosedPrs        CreateTriggerRequestEventPreset = "only-merged-or-closed-prs"
-	CreateTriggerRequestEventPresetOnlyMergedPrs                CreateTriggerRequestEventPreset = "only-merged-prs"
-	CreateTriggerRequestEventPresetOnlyOpenPrs                  CreateTriggerRequestEventPreset = "only-open-prs"
-	CreateTriggerRequestEventPresetOnlyReadyForReviewPrs        CreateTriggerRequestEventPreset = "only-ready-for-review-prs"
-	CreateTriggerRequestEventPresetOnlyTags                     CreateTriggerRequestEventPreset = "only-tags"
-	CreateTriggerRequestEventPresetPrCommentEqualsRunCi         CreateTriggerRequestEventPreset = "pr-comment-equals-run-ci"
-	CreateTriggerRequestEventPresetPushesToMergeQueues          CreateTriggerRequestEventPreset = "pushes-to-merge-queues"
-)
-
-// Valid indicates whether the value is a known member of the CreateTriggerRequestEventPreset enum.
-func (e CreateTriggerRequestEventPreset) Valid() bool {
-	switch e {
-	case CreateTriggerRequestEventPresetAllPushes:
-		return true
-	case CreateTriggerRequestEventPresetDefaultBranchPushes:
-		return true
-	case CreateTriggerRequestEventPresetNonDraftPrOpened:
-		return true
-	case CreateTriggerRequestEventPresetOnlyBranchDelete:
-		return true
-	case CreateTriggerRequestEventPresetOnlyBuildPrs:
-		return true
-	case CreateTriggerRequestEventPresetOnlyBuildPushesToNonDraftPrs:
-		return true
-	case CreateTriggerRequestEventPresetOnlyLabeledPrs:
-		return true
-	case CreateTriggerRequestEventPresetOnlyMergedOrClosedPrs:
-		return true
-	case CreateTriggerRequestEventPresetOnlyMergedPrs:
-		return true
-	case CreateTriggerRequestEventPresetOnlyOpenPrs:
-		return true
-	case CreateTriggerRequestEventPresetOnlyReadyForReviewPrs:
-		return true
-	case CreateTriggerRequestEventPresetOnlyTags:
-		return true
-	case CreateTriggerRequestEventPresetPrCommentEqualsRunCi:
-		return true
-	case CreateTriggerRequestEventPresetPushesToMergeQueues:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CreateURLOrbAllowListEntryRequestAuth.
 const (
 	CreateURLOrbAllowListEntryRequestAuthBitbucketOauth CreateURLOrbAllowListEntryRequestAuth = "bitbucket-oauth"
@@ -1058,60 +1004,6 @@ func (e UpdateScheduleRequestAttributionActor) Valid() bool {
 	}
 }
 
-// Defines values for UpdateTriggerRequestEventPreset.
-const (
-	UpdateTriggerRequestEventPresetAllPushes                    UpdateTriggerRequestEventPreset = "all-pushes"
-	UpdateTriggerRequestEventPresetDefaultBranchPushes          UpdateTriggerRequestEventPreset = "default-branch-pushes"
-	UpdateTriggerRequestEventPresetNonDraftPrOpened             UpdateTriggerRequestEventPreset = "non-draft-pr-opened"
-	UpdateTriggerRequestEventPresetOnlyBranchDelete             UpdateTriggerRequestEventPreset = "only-branch-delete"
-	UpdateTriggerRequestEventPresetOnlyBuildPrs                 UpdateTriggerRequestEventPreset = "only-build-prs"
-	UpdateTriggerRequestEventPresetOnlyBuildPushesToNonDraftPrs UpdateTriggerRequestEventPreset = "only-build-pushes-to-non-draft-prs"
-	UpdateTriggerRequestEventPresetOnlyLabeledPrs               UpdateTriggerRequestEventPreset = "only-labeled-prs"
-	UpdateTriggerRequestEventPresetOnlyMergedOrClosedPrs        UpdateTriggerRequestEventPreset = "only-merged-or-closed-prs"
-	UpdateTriggerRequestEventPresetOnlyMergedPrs                UpdateTriggerRequestEventPreset = "only-merged-prs"
-	UpdateTriggerRequestEventPresetOnlyOpenPrs                  UpdateTriggerRequestEventPreset = "only-open-prs"
-	UpdateTriggerRequestEventPresetOnlyReadyForReviewPrs        UpdateTriggerRequestEventPreset = "only-ready-for-review-prs"
-	UpdateTriggerRequestEventPresetOnlyTags                     UpdateTriggerRequestEventPreset = "only-tags"
-	UpdateTriggerRequestEventPresetPrCommentEqualsRunCi         UpdateTriggerRequestEventPreset = "pr-comment-equals-run-ci"
-	UpdateTriggerRequestEventPresetPushesToMergeQueues          UpdateTriggerRequestEventPreset = "pushes-to-merge-queues"
-)
-
-// Valid indicates whether the value is a known member of the UpdateTriggerRequestEventPreset enum.
-func (e UpdateTriggerRequestEventPreset) Valid() bool {
-	switch e {
-	case UpdateTriggerRequestEventPresetAllPushes:
-		return true
-	case UpdateTriggerRequestEventPresetDefaultBranchPushes:
-		return true
-	case UpdateTriggerRequestEventPresetNonDraftPrOpened:
-		return true
-	case UpdateTriggerRequestEventPresetOnlyBranchDelete:
-		return true
-	case UpdateTriggerRequestEventPresetOnlyBuildPrs:
-		return true
-	case UpdateTriggerRequestEventPresetOnlyBuildPushesToNonDraftPrs:
-		return true
-	case UpdateTriggerRequestEventPresetOnlyLabeledPrs:
-		return true
-	case UpdateTriggerRequestEventPresetOnlyMergedOrClosedPrs:
-		return true
-	case UpdateTriggerRequestEventPresetOnlyMergedPrs:
-		return true
-	case UpdateTriggerRequestEventPresetOnlyOpenPrs:
-		return true
-	case UpdateTriggerRequestEventPresetOnlyReadyForReviewPrs:
-		return true
-	case UpdateTriggerRequestEventPresetOnlyTags:
-		return true
-	case UpdateTriggerRequestEventPresetPrCommentEqualsRunCi:
-		return true
-	case UpdateTriggerRequestEventPresetPushesToMergeQueues:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for UpdateWebhookRequestEvents.
 const (
 	UpdateWebhookRequestEventsJobCompleted      UpdateWebhookRequestEvents = "job-completed"
@@ -1286,6 +1178,60 @@ func (e WorkflowRunStatus) Valid() bool {
 	case WorkflowRunStatusSuccess:
 		return true
 	case WorkflowRunStatusUnauthorized:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProviderParam.
+const (
+	ProviderParamBb        ProviderParam = "bb"
+	ProviderParamBitbucket ProviderParam = "bitbucket"
+	ProviderParamCircleci  ProviderParam = "circleci"
+	ProviderParamGh        ProviderParam = "gh"
+	ProviderParamGithub    ProviderParam = "github"
+)
+
+// Valid indicates whether the value is a known member of the ProviderParam enum.
+func (e ProviderParam) Valid() bool {
+	switch e {
+	case ProviderParamBb:
+		return true
+	case ProviderParamBitbucket:
+		return true
+	case ProviderParamCircleci:
+		return true
+	case ProviderParamGh:
+		return true
+	case ProviderParamGithub:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportingWindowParam.
+const (
+	ReportingWindowParamLast24Hours ReportingWindowParam = "last-24-hours"
+	ReportingWindowParamLast30Days  ReportingWindowParam = "last-30-days"
+	ReportingWindowParamLast60Days  ReportingWindowParam = "last-60-days"
+	ReportingWindowParamLast7Days   ReportingWindowParam = "last-7-days"
+	ReportingWindowParamLast90Days  ReportingWindowParam = "last-90-days"
+)
+
+// Valid indicates whether the value is a known member of the ReportingWindowParam enum.
+func (e ReportingWindowParam) Valid() bool {
+	switch e {
+	case ReportingWindowParamLast24Hours:
+		return true
+	case ReportingWindowParamLast30Days:
+		return true
+	case ReportingWindowParamLast60Days:
+		return true
+	case ReportingWindowParamLast7Days:
+		return true
+	case ReportingWindowParamLast90Days:
 		return true
 	default:
 		return false
@@ -1550,13 +1496,13 @@ func (e GetWebhooksParamsScopeType) Valid() bool {
 	}
 }
 
-// AddContextEnvironmentVariableRequest defines model for AddContextEnvironmentVariableRequest.
+// AddContextEnvironmentVariableRequest The value to store for a context environment variable.
 type AddContextEnvironmentVariableRequest struct {
 	// Value Value of the variable or label; environment variable values are masked in responses.
 	Value string `json:"value"`
 }
 
-// Artifact defines model for Artifact.
+// Artifact A file a job stored as an artifact.
 type Artifact struct {
 	// NodeIndex Index of the parallel node that uploaded the artifact.
 	NodeIndex int64 `json:"node_index"`
@@ -1568,7 +1514,7 @@ type Artifact struct {
 	URL string `json:"url"`
 }
 
-// ArtifactList defines model for ArtifactList.
+// ArtifactList A page of artifacts of one job.
 type ArtifactList struct {
 	// Items The entries on this page of results.
 	Items []Artifact `json:"items"`
@@ -1577,7 +1523,7 @@ type ArtifactList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// BundleDiff defines model for BundleDiff.
+// BundleDiff What a policy bundle upload changed, by policy name.
 type BundleDiff struct {
 	// Created Names of policies added by the change.
 	Created []string `json:"created,omitempty"`
@@ -1589,13 +1535,13 @@ type BundleDiff struct {
 	Modified []string `json:"modified,omitempty"`
 }
 
-// BundlePayload defines model for BundlePayload.
+// BundlePayload A set of policies to upload as a bundle.
 type BundlePayload struct {
 	// Policies Policies in the bundle, keyed by policy name (content, or hash in decision logs).
 	Policies map[string]string `json:"policies,omitempty"`
 }
 
-// CheckoutKey defines model for CheckoutKey.
+// CheckoutKey An SSH key CircleCI uses to check out a project's code.
 type CheckoutKey struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at"`
@@ -1616,7 +1562,7 @@ type CheckoutKey struct {
 // CheckoutKeyType Kind of the object; the allowed values depend on the resource.
 type CheckoutKeyType string
 
-// CheckoutKeyList defines model for CheckoutKeyList.
+// CheckoutKeyList A page of checkout keys of one project.
 type CheckoutKeyList struct {
 	// Items The entries on this page of results.
 	Items []CheckoutKey `json:"items"`
@@ -1625,24 +1571,30 @@ type CheckoutKeyList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// CheckoutSourceInput defines model for CheckoutSourceInput.
+// CheckoutSourceInput Where a new pipeline definition checks out code from.
 type CheckoutSourceInput struct {
 	// Provider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
 	Provider CheckoutSourceInputProvider `json:"provider"`
-	Repo     RepoExternalID              `json:"repo"`
+
+	// Repo A repository given by its ID at the provider.
+	Repo RepoExternalID `json:"repo"`
 }
 
 // CheckoutSourceInputProvider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
 type CheckoutSourceInputProvider string
 
-// CheckoutSourceUpdate defines model for CheckoutSourceUpdate.
+// CheckoutSourceUpdate A change to where a pipeline definition checks out code from.
 type CheckoutSourceUpdate struct {
 	// Provider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
-	Provider *string               `json:"provider,omitempty"`
-	Repo     *RepoExternalIDUpdate `json:"repo,omitempty"`
+	Provider *string `json:"provider,omitempty"`
+
+	// Repo A change to the repository given by its ID at the provider.
+	Repo *RepoExternalIDUpdate `json:"repo,omitempty"`
 }
 
-// Collaboration defines model for Collaboration.
+// Collaboration An organization the current user belongs to.
+//
+// Example: {"avatar_url":"https://avatars.example.com/o/2","id":"8d0c3b6a-2f4e-4d8b-b1a9-5e7c2d9f0b14","name":"demo-org","slug":"gh/demo-org","vcs_type":"github"}
 type Collaboration struct {
 	// AvatarURL URL of the avatar image from the VCS provider.
 	AvatarURL string `json:"avatar_url"`
@@ -1660,7 +1612,7 @@ type Collaboration struct {
 	VCSType string `json:"vcs_type"`
 }
 
-// Component defines model for Component.
+// Component A deployable component tracked by CircleCI deploys.
 type Component struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
@@ -1684,7 +1636,7 @@ type Component struct {
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
-// ComponentList defines model for ComponentList.
+// ComponentList A page of deploy components.
 type ComponentList struct {
 	// Items The entries on this page of results.
 	Items []Component `json:"items,omitempty"`
@@ -1693,7 +1645,7 @@ type ComponentList struct {
 	NextPageToken *string `json:"next_page_token,omitempty"`
 }
 
-// ComponentVersion defines model for ComponentVersion.
+// ComponentVersion A version of a component seen in an environment.
 type ComponentVersion struct {
 	// EnvironmentID UUID of the deploy environment.
 	EnvironmentID *openapi_types.UUID `json:"environment_id,omitempty"`
@@ -1723,7 +1675,7 @@ type ComponentVersion struct {
 	WorkflowID *openapi_types.UUID `json:"workflow_id,omitempty"`
 }
 
-// ComponentVersionList defines model for ComponentVersionList.
+// ComponentVersionList A page of component versions.
 type ComponentVersionList struct {
 	// Items The entries on this page of results.
 	Items []ComponentVersion `json:"items,omitempty"`
@@ -1732,7 +1684,7 @@ type ComponentVersionList struct {
 	NextPageToken *string `json:"next_page_token,omitempty"`
 }
 
-// ConfigSourceCircleCI defines model for ConfigSourceCircleCI.
+// ConfigSourceCircleCI A configuration file stored with CircleCI itself.
 type ConfigSourceCircleCI struct {
 	// FilePath Path of the configuration file inside the repository.
 	FilePath string `json:"file_path"`
@@ -1744,31 +1696,35 @@ type ConfigSourceCircleCI struct {
 // ConfigSourceCircleCIProvider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
 type ConfigSourceCircleCIProvider string
 
-// ConfigSourceInput defines model for ConfigSourceInput.
+// ConfigSourceInput Where a new pipeline definition reads its configuration from: a repository or CircleCI.
 type ConfigSourceInput struct {
 	union json.RawMessage
 }
 
-// ConfigSourceRepo defines model for ConfigSourceRepo.
+// ConfigSourceRepo A configuration file in a repository of a GitHub App or GitHub Server integration.
 type ConfigSourceRepo struct {
 	// FilePath Path of the configuration file inside the repository.
 	FilePath string `json:"file_path"`
 
 	// Provider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
 	Provider ConfigSourceRepoProvider `json:"provider"`
-	Repo     RepoExternalID           `json:"repo"`
+
+	// Repo A repository given by its ID at the provider.
+	Repo RepoExternalID `json:"repo"`
 }
 
 // ConfigSourceRepoProvider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
 type ConfigSourceRepoProvider string
 
-// ConfigSourceUpdate defines model for ConfigSourceUpdate.
+// ConfigSourceUpdate A change to where a pipeline definition reads its configuration from.
 type ConfigSourceUpdate struct {
 	// FilePath Path of the configuration file inside the repository.
 	FilePath *string `json:"file_path,omitempty"`
 }
 
-// Context defines model for Context.
+// Context A named set of environment variables that jobs can be given.
+//
+// Example: {"created_at":"2026-01-02T03:04:05Z","id":"c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f","name":"deploy-secrets"}
 type Context struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at"`
@@ -1780,7 +1736,7 @@ type Context struct {
 	Name string `json:"name"`
 }
 
-// ContextEnvironmentVariable defines model for ContextEnvironmentVariable.
+// ContextEnvironmentVariable An environment variable stored in a context; the value is never returned.
 type ContextEnvironmentVariable struct {
 	// ContextID UUID identifying the context.
 	ContextID openapi_types.UUID `json:"context_id"`
@@ -1795,7 +1751,7 @@ type ContextEnvironmentVariable struct {
 	Variable string `json:"variable"`
 }
 
-// ContextEnvironmentVariableList defines model for ContextEnvironmentVariableList.
+// ContextEnvironmentVariableList A page of environment variables of one context.
 type ContextEnvironmentVariableList struct {
 	// Items The entries on this page of results.
 	Items []ContextEnvironmentVariableListItem `json:"items"`
@@ -1804,7 +1760,7 @@ type ContextEnvironmentVariableList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// ContextEnvironmentVariableListItem defines model for ContextEnvironmentVariableListItem.
+// ContextEnvironmentVariableListItem An environment variable of a context, as listed.
 type ContextEnvironmentVariableListItem struct {
 	// ContextID UUID identifying the context.
 	ContextID openapi_types.UUID `json:"context_id"`
@@ -1819,12 +1775,12 @@ type ContextEnvironmentVariableListItem struct {
 	Variable string `json:"variable"`
 }
 
-// ContextEnvironmentVariableResult defines model for ContextEnvironmentVariableResult.
+// ContextEnvironmentVariableResult The answer to setting a context environment variable: the variable, or a message.
 type ContextEnvironmentVariableResult struct {
 	union json.RawMessage
 }
 
-// ContextList defines model for ContextList.
+// ContextList A page of contexts.
 type ContextList struct {
 	// Items The entries on this page of results.
 	Items []Context `json:"items"`
@@ -1833,12 +1789,12 @@ type ContextList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// ContextOwner defines model for ContextOwner.
+// ContextOwner Who owns a new context: an organization or account given by ID, or an organization given by slug.
 type ContextOwner struct {
 	union json.RawMessage
 }
 
-// ContextOwnerByID defines model for ContextOwnerByID.
+// ContextOwnerByID A context owner given by its ID.
 type ContextOwnerByID struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID openapi_types.UUID `json:"id"`
@@ -1850,7 +1806,7 @@ type ContextOwnerByID struct {
 // ContextOwnerByIDType Kind of the object; the allowed values depend on the resource.
 type ContextOwnerByIDType string
 
-// ContextOwnerBySlug defines model for ContextOwnerBySlug.
+// ContextOwnerBySlug A context owner given by its organization slug.
 type ContextOwnerBySlug struct {
 	// Slug Slug identifying the object in URLs, such as `gh/org` or `gh/org/repo`.
 	Slug string `json:"slug"`
@@ -1862,7 +1818,7 @@ type ContextOwnerBySlug struct {
 // ContextOwnerBySlugType Kind of the object; the allowed values depend on the resource.
 type ContextOwnerBySlugType string
 
-// ContextRestriction defines model for ContextRestriction.
+// ContextRestriction A rule limiting which projects, expressions or groups may use a context.
 type ContextRestriction struct {
 	// ContextID UUID identifying the context.
 	ContextID *openapi_types.UUID `json:"context_id,omitempty"`
@@ -1887,7 +1843,7 @@ type ContextRestriction struct {
 // ContextRestrictionRestrictionType Kind of context restriction: project, expression or group.
 type ContextRestrictionRestrictionType string
 
-// ContextRestrictionCreated defines model for ContextRestrictionCreated.
+// ContextRestrictionCreated A context restriction that was just added.
 type ContextRestrictionCreated struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID *openapi_types.UUID `json:"id,omitempty"`
@@ -1908,7 +1864,7 @@ type ContextRestrictionCreated struct {
 // ContextRestrictionCreatedRestrictionType Kind of context restriction: project, expression or group.
 type ContextRestrictionCreatedRestrictionType string
 
-// ContextRestrictionList defines model for ContextRestrictionList.
+// ContextRestrictionList The restrictions of one context.
 type ContextRestrictionList struct {
 	// Items The entries on this page of results.
 	Items []ContextRestriction `json:"items,omitempty"`
@@ -1917,7 +1873,7 @@ type ContextRestrictionList struct {
 	NextPageToken *string `json:"next_page_token,omitempty"`
 }
 
-// ContinuePipelineRequest defines model for ContinuePipelineRequest.
+// ContinuePipelineRequest Configuration and parameters that continue a pipeline from its setup phase.
 type ContinuePipelineRequest struct {
 	// Configuration Configuration YAML, as a string, to continue the pipeline with.
 	Configuration string `json:"configuration"`
@@ -1929,7 +1885,7 @@ type ContinuePipelineRequest struct {
 	Parameters map[string]PipelineParameterValue `json:"parameters,omitempty"`
 }
 
-// CreateCheckoutKeyRequest defines model for CreateCheckoutKeyRequest.
+// CreateCheckoutKeyRequest The kind of checkout key to create.
 type CreateCheckoutKeyRequest struct {
 	// Type Kind of the object; the allowed values depend on the resource.
 	Type CreateCheckoutKeyRequestType `json:"type"`
@@ -1938,14 +1894,16 @@ type CreateCheckoutKeyRequest struct {
 // CreateCheckoutKeyRequestType Kind of the object; the allowed values depend on the resource.
 type CreateCheckoutKeyRequestType string
 
-// CreateContextRequest defines model for CreateContextRequest.
+// CreateContextRequest A new context's name and owner.
 type CreateContextRequest struct {
 	// Name Human-readable name of the object.
-	Name  string       `json:"name"`
+	Name string `json:"name"`
+
+	// Owner Who owns a new context: an organization or account given by ID, or an organization given by slug.
 	Owner ContextOwner `json:"owner"`
 }
 
-// CreateContextRestrictionRequest defines model for CreateContextRestrictionRequest.
+// CreateContextRestrictionRequest A new context restriction.
 type CreateContextRestrictionRequest struct {
 	// RestrictionType Kind of context restriction: project, expression or group.
 	RestrictionType *CreateContextRestrictionRequestRestrictionType `json:"restriction_type,omitempty"`
@@ -1957,7 +1915,7 @@ type CreateContextRestrictionRequest struct {
 // CreateContextRestrictionRequestRestrictionType Kind of context restriction: project, expression or group.
 type CreateContextRestrictionRequestRestrictionType string
 
-// CreateEnvironmentVariableRequest defines model for CreateEnvironmentVariableRequest.
+// CreateEnvironmentVariableRequest A new project environment variable.
 type CreateEnvironmentVariableRequest struct {
 	// Name Human-readable name of the object.
 	Name string `json:"name"`
@@ -1966,7 +1924,7 @@ type CreateEnvironmentVariableRequest struct {
 	Value string `json:"value"`
 }
 
-// CreateGroupRequest defines model for CreateGroupRequest.
+// CreateGroupRequest A new organization group.
 type CreateGroupRequest struct {
 	// Description Free-text description of the object.
 	Description *string `json:"description,omitempty"`
@@ -1975,7 +1933,7 @@ type CreateGroupRequest struct {
 	Name string `json:"name"`
 }
 
-// CreateOTelExporterRequest defines model for CreateOTelExporterRequest.
+// CreateOTelExporterRequest A new OpenTelemetry exporter.
 type CreateOTelExporterRequest struct {
 	// Endpoint Address of the OTLP collector data is sent to.
 	Endpoint string `json:"endpoint"`
@@ -1996,7 +1954,7 @@ type CreateOTelExporterRequest struct {
 // CreateOTelExporterRequestProtocol OTLP transport: grpc or http.
 type CreateOTelExporterRequestProtocol string
 
-// CreateOrganizationRequest defines model for CreateOrganizationRequest.
+// CreateOrganizationRequest A new organization.
 type CreateOrganizationRequest struct {
 	// Name Human-readable name of the object.
 	Name string `json:"name"`
@@ -2008,10 +1966,13 @@ type CreateOrganizationRequest struct {
 // CreateOrganizationRequestVCSType VCS provider type, such as github, bitbucket or circleci.
 type CreateOrganizationRequestVCSType string
 
-// CreatePipelineDefinitionRequest defines model for CreatePipelineDefinitionRequest.
+// CreatePipelineDefinitionRequest A new pipeline definition.
 type CreatePipelineDefinitionRequest struct {
+	// CheckoutSource Where a new pipeline definition checks out code from.
 	CheckoutSource CheckoutSourceInput `json:"checkout_source"`
-	ConfigSource   ConfigSourceInput   `json:"config_source"`
+
+	// ConfigSource Where a new pipeline definition reads its configuration from: a repository or CircleCI.
+	ConfigSource ConfigSourceInput `json:"config_source"`
 
 	// Description Free-text description of the object.
 	Description *string `json:"description,omitempty"`
@@ -2020,13 +1981,13 @@ type CreatePipelineDefinitionRequest struct {
 	Name string `json:"name"`
 }
 
-// CreateProjectRequest defines model for CreateProjectRequest.
+// CreateProjectRequest A new project.
 type CreateProjectRequest struct {
 	// Name Human-readable name of the object.
 	Name string `json:"name"`
 }
 
-// CreateScheduleRequest defines model for CreateScheduleRequest.
+// CreateScheduleRequest A new scheduled pipeline.
 type CreateScheduleRequest struct {
 	// AttributionActor Whom scheduled runs are attributed to: `current` for the calling user or `system` for a neutral actor.
 	AttributionActor CreateScheduleRequestAttributionActor `json:"attribution-actor"`
@@ -2039,13 +2000,15 @@ type CreateScheduleRequest struct {
 
 	// Parameters Pipeline parameters as a map from parameter name to string, integer or boolean value.
 	Parameters map[string]PipelineParameterValue `json:"parameters"`
-	Timetable  ScheduleTimetable                 `json:"timetable"`
+
+	// Timetable When a schedule runs: by days of the week or by days of the month.
+	Timetable ScheduleTimetable `json:"timetable"`
 }
 
 // CreateScheduleRequestAttributionActor Whom scheduled runs are attributed to: `current` for the calling user or `system` for a neutral actor.
 type CreateScheduleRequestAttributionActor string
 
-// CreateTriggerRequest defines model for CreateTriggerRequest.
+// CreateTriggerRequest A new trigger for a pipeline definition.
 type CreateTriggerRequest struct {
 	// CheckoutRef Git ref checked out for runs started by the trigger; defaults to the event's ref.
 	CheckoutRef *string `json:"checkout_ref,omitempty"`
@@ -2059,18 +2022,17 @@ type CreateTriggerRequest struct {
 	// EventName Name of the event that starts a pipeline.
 	EventName *string `json:"event_name,omitempty"`
 
-	// EventPreset Predefined set of repository events the trigger responds to.
-	EventPreset *CreateTriggerRequestEventPreset `json:"event_preset,omitempty"`
-	EventSource TriggerEventSourceInput          `json:"event_source"`
+	// EventPreset A preset filter of webhook events that start a trigger.
+	EventPreset *TriggerEventPreset `json:"event_preset,omitempty"`
+
+	// EventSource Where a new trigger's events come from.
+	EventSource TriggerEventSourceInput `json:"event_source"`
 
 	// Parameters Pipeline parameters as a map from parameter name to string, integer or boolean value.
 	Parameters map[string]interface{} `json:"parameters,omitempty"`
 }
 
-// CreateTriggerRequestEventPreset Predefined set of repository events the trigger responds to.
-type CreateTriggerRequestEventPreset string
-
-// CreateURLOrbAllowListEntryRequest defines model for CreateURLOrbAllowListEntryRequest.
+// CreateURLOrbAllowListEntryRequest A new URL orb allow-list entry.
 type CreateURLOrbAllowListEntryRequest struct {
 	// Auth Authentication method used when fetching orbs matching the entry.
 	Auth CreateURLOrbAllowListEntryRequestAuth `json:"auth"`
@@ -2085,7 +2047,7 @@ type CreateURLOrbAllowListEntryRequest struct {
 // CreateURLOrbAllowListEntryRequestAuth Authentication method used when fetching orbs matching the entry.
 type CreateURLOrbAllowListEntryRequestAuth string
 
-// CreateUsageExportRequest defines model for CreateUsageExportRequest.
+// CreateUsageExportRequest The period and organizations of a usage export.
 type CreateUsageExportRequest struct {
 	// End Inclusive end of the time range.
 	End time.Time `json:"end"`
@@ -2097,13 +2059,15 @@ type CreateUsageExportRequest struct {
 	Start time.Time `json:"start"`
 }
 
-// CreateWebhookRequest defines model for CreateWebhookRequest.
+// CreateWebhookRequest A new outbound webhook.
 type CreateWebhookRequest struct {
 	// Events Event types that cause the webhook to be sent.
 	Events []CreateWebhookRequestEvents `json:"events"`
 
 	// Name Human-readable name of the object.
-	Name  string            `json:"name"`
+	Name string `json:"name"`
+
+	// Scope What a new webhook listens to.
 	Scope WebhookScopeInput `json:"scope"`
 
 	// SigningSecret Secret used to HMAC-sign webhook payloads; masked in responses.
@@ -2119,7 +2083,7 @@ type CreateWebhookRequest struct {
 // CreateWebhookRequestEvents defines model for CreateWebhookRequest.Events.
 type CreateWebhookRequestEvents string
 
-// Decision defines model for Decision.
+// Decision The result of evaluating policies against an input.
 type Decision struct {
 	// EnabledRules Names of the policy rules that were evaluated.
 	EnabledRules []string `json:"enabled_rules,omitempty"`
@@ -2137,14 +2101,18 @@ type Decision struct {
 	Status string `json:"status"`
 }
 
-// DecisionLog defines model for DecisionLog.
+// DecisionLog A recorded policy decision.
 type DecisionLog struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
-	Decision  *Decision  `json:"decision,omitempty"`
+
+	// Decision The result of evaluating policies against an input.
+	Decision *Decision `json:"decision,omitempty"`
 
 	// ID Unique identifier of the object, usually a UUID.
-	ID       *openapi_types.UUID  `json:"id,omitempty"`
+	ID *openapi_types.UUID `json:"id,omitempty"`
+
+	// Metadata What a policy decision was made about.
 	Metadata *DecisionLogMetadata `json:"metadata,omitempty"`
 
 	// Policies Policies in the bundle, keyed by policy name (content, or hash in decision logs).
@@ -2154,7 +2122,7 @@ type DecisionLog struct {
 	TimeTakenMs *int `json:"time_taken_ms,omitempty"`
 }
 
-// DecisionLogMetadata defines model for DecisionLogMetadata.
+// DecisionLogMetadata What a policy decision was made about.
 type DecisionLogMetadata struct {
 	// BuildNumber Number of the build the decision was made for.
 	BuildNumber *int `json:"build_number,omitempty"`
@@ -2163,11 +2131,13 @@ type DecisionLogMetadata struct {
 	ProjectID *openapi_types.UUID `json:"project_id,omitempty"`
 
 	// SSHRerun Whether the build was a rerun with SSH enabled.
-	SSHRerun *bool           `json:"ssh_rerun,omitempty"`
-	VCS      *DecisionLogVCS `json:"vcs,omitempty"`
+	SSHRerun *bool `json:"ssh_rerun,omitempty"`
+
+	// VCS Version-control details of a policy decision.
+	VCS *DecisionLogVCS `json:"vcs,omitempty"`
 }
 
-// DecisionLogVCS defines model for DecisionLogVCS.
+// DecisionLogVCS Version-control details of a policy decision.
 type DecisionLogVCS struct {
 	// Branch VCS branch the object relates to.
 	Branch *string `json:"branch,omitempty"`
@@ -2182,13 +2152,13 @@ type DecisionLogVCS struct {
 	TargetRepositoryURL *string `json:"target_repository_url,omitempty"`
 }
 
-// DecisionSettings defines model for DecisionSettings.
+// DecisionSettings Whether policy evaluation is turned on for an owner and context.
 type DecisionSettings struct {
 	// Enabled Whether the feature is turned on.
 	Enabled *bool `json:"enabled,omitempty"`
 }
 
-// DurationMetrics defines model for DurationMetrics.
+// DurationMetrics Duration statistics in seconds.
 type DurationMetrics struct {
 	// Max Longest duration in seconds.
 	Max *int64 `json:"max"`
@@ -2209,7 +2179,7 @@ type DurationMetrics struct {
 	StandardDeviation *float32 `json:"standard_deviation"`
 }
 
-// Environment defines model for Environment.
+// Environment A deploy environment.
 type Environment struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
@@ -2230,7 +2200,7 @@ type Environment struct {
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
-// EnvironmentList defines model for EnvironmentList.
+// EnvironmentList A page of deploy environments.
 type EnvironmentList struct {
 	// Items The entries on this page of results.
 	Items []Environment `json:"items,omitempty"`
@@ -2239,7 +2209,7 @@ type EnvironmentList struct {
 	NextPageToken *string `json:"next_page_token,omitempty"`
 }
 
-// EnvironmentVariable defines model for EnvironmentVariable.
+// EnvironmentVariable A project environment variable; the value is masked.
 type EnvironmentVariable struct {
 	// CreatedAt Creation time (RFC 3339) in resources that use hyphenated field names, such as schedules and environment variables.
 	CreatedAt interface{} `json:"created-at,omitempty"`
@@ -2251,7 +2221,7 @@ type EnvironmentVariable struct {
 	Value string `json:"value"`
 }
 
-// EnvironmentVariableList defines model for EnvironmentVariableList.
+// EnvironmentVariableList A page of environment variables of one project.
 type EnvironmentVariableList struct {
 	// Items The entries on this page of results.
 	Items []EnvironmentVariable `json:"items"`
@@ -2261,12 +2231,14 @@ type EnvironmentVariableList struct {
 }
 
 // Error The error body most CircleCI endpoints answer with.
+//
+// Example: {"message":"Project not found"}
 type Error struct {
 	// Message What went wrong, for a human reader.
 	Message string `json:"message"`
 }
 
-// FlakyTest defines model for FlakyTest.
+// FlakyTest A test that both passed and failed on the same commit.
 type FlakyTest struct {
 	// Classname Class or suite the test belongs to.
 	Classname *string `json:"classname"`
@@ -2305,7 +2277,7 @@ type FlakyTest struct {
 	WorkflowName string `json:"workflow_name"`
 }
 
-// FlakyTests defines model for FlakyTests.
+// FlakyTests The flaky tests of a project.
 type FlakyTests struct {
 	// FlakyTests Each flaky test with where and how often it flaked.
 	FlakyTests []FlakyTest `json:"flaky_tests"`
@@ -2314,7 +2286,7 @@ type FlakyTests struct {
 	TotalFlakyTests float64 `json:"total_flaky_tests"`
 }
 
-// Group defines model for Group.
+// Group A group of users in an organization.
 type Group struct {
 	// Description Free-text description of the object.
 	Description *string `json:"description,omitempty"`
@@ -2326,7 +2298,7 @@ type Group struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// GroupList defines model for GroupList.
+// GroupList A page of organization groups.
 type GroupList struct {
 	// Items The entries on this page of results.
 	Items []Group `json:"items,omitempty"`
@@ -2338,7 +2310,7 @@ type GroupList struct {
 	TotalCount *int `json:"total_count,omitempty"`
 }
 
-// InsightsBranches defines model for InsightsBranches.
+// InsightsBranches The branches Insights has data for.
 type InsightsBranches struct {
 	// Branches List of branch names.
 	Branches []string `json:"branches"`
@@ -2350,13 +2322,16 @@ type InsightsBranches struct {
 	ProjectID *string `json:"project_id"`
 }
 
-// InsightsSummary defines model for InsightsSummary.
+// InsightsSummary Aggregated Insights metrics and trends.
 type InsightsSummary struct {
+	// Metrics Aggregated Insights metrics over the reporting window.
 	Metrics InsightsSummaryMetrics `json:"metrics"`
-	Trends  InsightsSummaryTrends  `json:"trends"`
+
+	// Trends How the aggregated metrics changed against the previous window.
+	Trends InsightsSummaryTrends `json:"trends"`
 }
 
-// InsightsSummaryMetrics defines model for InsightsSummaryMetrics.
+// InsightsSummaryMetrics Aggregated Insights metrics over the reporting window.
 type InsightsSummaryMetrics struct {
 	// SuccessRate Fraction of runs that succeeded, from 0 to 1 (or its change, in a trends object).
 	SuccessRate float32 `json:"success_rate"`
@@ -2374,7 +2349,7 @@ type InsightsSummaryMetrics struct {
 	TotalRuns int64 `json:"total_runs"`
 }
 
-// InsightsSummaryTrends defines model for InsightsSummaryTrends.
+// InsightsSummaryTrends How the aggregated metrics changed against the previous window.
 type InsightsSummaryTrends struct {
 	// SuccessRate Fraction of runs that succeeded, from 0 to 1 (or its change, in a trends object).
 	SuccessRate float32 `json:"success_rate"`
@@ -2392,7 +2367,10 @@ type InsightsSummaryTrends struct {
 	TotalRuns float32 `json:"total_runs"`
 }
 
-// Job defines model for Job.
+// JSONDuration A duration written as a Go duration string, such as 1m30s.
+type JSONDuration = string
+
+// Job A job of a workflow.
 type Job struct {
 	// ApprovalRequestID ID to pass when approving this approval job.
 	ApprovalRequestID *openapi_types.UUID `json:"approval_request_id,omitempty"`
@@ -2443,13 +2421,13 @@ type JobStatus string
 // JobType Kind of the object; the allowed values depend on the resource.
 type JobType string
 
-// JobContext defines model for JobContext.
+// JobContext A context a job was given.
 type JobContext struct {
 	// Name Human-readable name of the object.
 	Name string `json:"name"`
 }
 
-// JobDetails defines model for JobDetails.
+// JobDetails Everything known about one job: timings, executor, parallel runs, pipeline and workflow.
 type JobDetails struct {
 	// Contexts Contexts the job used.
 	Contexts []JobContext `json:"contexts"`
@@ -2458,8 +2436,12 @@ type JobDetails struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Duration Length of the run in seconds.
-	Duration       *int64            `json:"duration"`
-	Executor       JobExecutor       `json:"executor"`
+	Duration *int64 `json:"duration"`
+
+	// Executor The machine a job ran on.
+	Executor JobExecutor `json:"executor"`
+
+	// LatestWorkflow The latest workflow a job ran in.
 	LatestWorkflow JobLatestWorkflow `json:"latest_workflow"`
 
 	// Messages Notices from CircleCI about the job's execution.
@@ -2469,16 +2451,22 @@ type JobDetails struct {
 	Name string `json:"name"`
 
 	// Number Project-scoped sequence number.
-	Number       int64           `json:"number"`
+	Number int64 `json:"number"`
+
+	// Organization The organization a job belongs to.
 	Organization JobOrganization `json:"organization"`
 
 	// ParallelRuns Status of each parallel container the job ran on.
 	ParallelRuns []JobParallelRun `json:"parallel_runs"`
 
 	// Parallelism Number of parallel containers the job was configured to use.
-	Parallelism int64       `json:"parallelism"`
-	Pipeline    JobPipeline `json:"pipeline"`
-	Project     JobProject  `json:"project"`
+	Parallelism int64 `json:"parallelism"`
+
+	// Pipeline The pipeline a job belongs to.
+	Pipeline JobPipeline `json:"pipeline"`
+
+	// Project The project a job belongs to.
+	Project JobProject `json:"project"`
 
 	// QueuedAt When the job entered the queue.
 	QueuedAt time.Time `json:"queued_at"`
@@ -2499,7 +2487,7 @@ type JobDetails struct {
 // JobDetailsStatus Current or final status of the object, such as success, failed or running.
 type JobDetailsStatus string
 
-// JobExecutor defines model for JobExecutor.
+// JobExecutor The machine a job ran on.
 type JobExecutor struct {
 	// ResourceClass Resource class (machine size) used.
 	ResourceClass string `json:"resource_class"`
@@ -2508,7 +2496,7 @@ type JobExecutor struct {
 	Type *string `json:"type,omitempty"`
 }
 
-// JobLatestWorkflow defines model for JobLatestWorkflow.
+// JobLatestWorkflow The latest workflow a job ran in.
 type JobLatestWorkflow struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID openapi_types.UUID `json:"id"`
@@ -2517,7 +2505,7 @@ type JobLatestWorkflow struct {
 	Name string `json:"name"`
 }
 
-// JobList defines model for JobList.
+// JobList A page of jobs of one workflow.
 type JobList struct {
 	// Items The entries on this page of results.
 	Items []Job `json:"items"`
@@ -2526,7 +2514,7 @@ type JobList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// JobMessage defines model for JobMessage.
+// JobMessage A message attached to a job.
 type JobMessage struct {
 	// Message Human-readable text, such as a confirmation or an error explanation.
 	Message string `json:"message"`
@@ -2538,8 +2526,9 @@ type JobMessage struct {
 	Type string `json:"type"`
 }
 
-// JobMetrics defines model for JobMetrics.
+// JobMetrics Insights metrics of one job.
 type JobMetrics struct {
+	// Metrics Success, throughput and duration figures of a job.
 	Metrics JobMetricsValues `json:"metrics"`
 
 	// Name Human-readable name of the object.
@@ -2552,7 +2541,7 @@ type JobMetrics struct {
 	WindowStart time.Time `json:"window_start"`
 }
 
-// JobMetricsList defines model for JobMetricsList.
+// JobMetricsList A page of job metrics.
 type JobMetricsList struct {
 	// Items The entries on this page of results.
 	Items []JobMetrics `json:"items"`
@@ -2561,8 +2550,9 @@ type JobMetricsList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// JobMetricsValues defines model for JobMetricsValues.
+// JobMetricsValues Success, throughput and duration figures of a job.
 type JobMetricsValues struct {
+	// DurationMetrics Duration statistics in seconds.
 	DurationMetrics DurationMetrics `json:"duration_metrics"`
 
 	// FailedRuns Number of runs that failed.
@@ -2584,13 +2574,13 @@ type JobMetricsValues struct {
 	TotalRuns int64 `json:"total_runs"`
 }
 
-// JobOrganization defines model for JobOrganization.
+// JobOrganization The organization a job belongs to.
 type JobOrganization struct {
 	// Name Human-readable name of the object.
 	Name string `json:"name"`
 }
 
-// JobParallelRun defines model for JobParallelRun.
+// JobParallelRun One parallel run of a job.
 type JobParallelRun struct {
 	// Index Zero-based index of the parallel run.
 	Index int64 `json:"index"`
@@ -2599,13 +2589,13 @@ type JobParallelRun struct {
 	Status string `json:"status"`
 }
 
-// JobPipeline defines model for JobPipeline.
+// JobPipeline The pipeline a job belongs to.
 type JobPipeline struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID openapi_types.UUID `json:"id"`
 }
 
-// JobProject defines model for JobProject.
+// JobProject The project a job belongs to.
 type JobProject struct {
 	// ExternalURL URL of the job or repository outside CircleCI.
 	ExternalURL string `json:"external_url"`
@@ -2620,11 +2610,13 @@ type JobProject struct {
 	Slug string `json:"slug"`
 }
 
-// JobTimeseries defines model for JobTimeseries.
+// JobTimeseries Job metrics over one time bucket.
 type JobTimeseries struct {
 	// MaxEndedAt End time of the latest run included in the bucket.
-	MaxEndedAt time.Time            `json:"max_ended_at"`
-	Metrics    JobTimeseriesMetrics `json:"metrics"`
+	MaxEndedAt time.Time `json:"max_ended_at"`
+
+	// Metrics Counts and durations of a job over one time bucket.
+	Metrics JobTimeseriesMetrics `json:"metrics"`
 
 	// MinStartedAt Start time of the earliest run included in the bucket.
 	MinStartedAt time.Time `json:"min_started_at"`
@@ -2636,7 +2628,7 @@ type JobTimeseries struct {
 	Timestamp time.Time `json:"timestamp"`
 }
 
-// JobTimeseriesDurationMetrics defines model for JobTimeseriesDurationMetrics.
+// JobTimeseriesDurationMetrics Duration statistics of a job over one time bucket.
 type JobTimeseriesDurationMetrics struct {
 	// Max Longest duration in seconds.
 	Max *int64 `json:"max"`
@@ -2654,7 +2646,7 @@ type JobTimeseriesDurationMetrics struct {
 	Total *int64 `json:"total"`
 }
 
-// JobTimeseriesList defines model for JobTimeseriesList.
+// JobTimeseriesList A page of job metrics over time.
 type JobTimeseriesList struct {
 	// Items The entries on this page of results.
 	Items []JobTimeseries `json:"items"`
@@ -2663,8 +2655,9 @@ type JobTimeseriesList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// JobTimeseriesMetrics defines model for JobTimeseriesMetrics.
+// JobTimeseriesMetrics Counts and durations of a job over one time bucket.
 type JobTimeseriesMetrics struct {
+	// DurationMetrics Duration statistics of a job over one time bucket.
 	DurationMetrics JobTimeseriesDurationMetrics `json:"duration_metrics"`
 
 	// FailedRuns Number of runs that failed.
@@ -2686,7 +2679,7 @@ type JobTimeseriesMetrics struct {
 	TotalRuns int64 `json:"total_runs"`
 }
 
-// Label defines model for Label.
+// Label A key and value attached to a deploy resource.
 type Label struct {
 	// Key Key of the label.
 	Key *string `json:"key,omitempty"`
@@ -2695,7 +2688,7 @@ type Label struct {
 	Value *string `json:"value,omitempty"`
 }
 
-// MakeDecisionRequest defines model for MakeDecisionRequest.
+// MakeDecisionRequest An input to evaluate against the owner's policies.
 type MakeDecisionRequest struct {
 	// Input Document, such as a YAML config, to evaluate against the policies.
 	Input string `json:"input"`
@@ -2704,13 +2697,15 @@ type MakeDecisionRequest struct {
 	Metadata map[string]interface{} `json:"metadata,omitempty"`
 }
 
-// MessageResponse defines model for MessageResponse.
+// MessageResponse A short confirmation from the service.
+//
+// Example: {"message":"Accepted."}
 type MessageResponse struct {
 	// Message Human-readable text, such as a confirmation or an error explanation.
 	Message string `json:"message"`
 }
 
-// OIDCClaims defines model for OIDCClaims.
+// OIDCClaims The custom claims added to OIDC tokens.
 type OIDCClaims struct {
 	// Audience Audience (aud) values placed in issued OIDC tokens.
 	Audience []string `json:"audience,omitempty"`
@@ -2724,14 +2719,14 @@ type OIDCClaims struct {
 	// ProjectID UUID of the project the object belongs to; may be null where the project is unknown.
 	ProjectID *openapi_types.UUID `json:"project_id,omitempty"`
 
-	// TTL Lifetime of issued OIDC tokens, as a duration such as `1h` or `30m`.
-	TTL *string `json:"ttl,omitempty"`
+	// TTL A duration written as a Go duration string, such as 1m30s.
+	TTL *JSONDuration `json:"ttl,omitempty"`
 
 	// TTLUpdatedAt When the ttl claim was last changed.
 	TTLUpdatedAt *time.Time `json:"ttl_updated_at,omitempty"`
 }
 
-// OTelExporter defines model for OTelExporter.
+// OTelExporter An OpenTelemetry exporter that receives CircleCI telemetry.
 type OTelExporter struct {
 	// Endpoint Address of the OTLP collector data is sent to.
 	Endpoint *string `json:"endpoint,omitempty"`
@@ -2758,16 +2753,22 @@ type OTelExporter struct {
 // OTelExporterProtocol OTLP transport: grpc or http.
 type OTelExporterProtocol string
 
-// OrgProjectData defines model for OrgProjectData.
+// OTelExporterList The OpenTelemetry exporters of an organization.
+type OTelExporterList = []OTelExporter
+
+// OrgProjectData Insights metrics of one project of an organization.
 type OrgProjectData struct {
+	// Metrics Aggregated metrics of one project.
 	Metrics OrgProjectMetrics `json:"metrics"`
 
 	// ProjectName Name of the project.
-	ProjectName string           `json:"project_name"`
-	Trends      OrgProjectTrends `json:"trends"`
+	ProjectName string `json:"project_name"`
+
+	// Trends How one project's metrics changed against the previous window.
+	Trends OrgProjectTrends `json:"trends"`
 }
 
-// OrgProjectMetrics defines model for OrgProjectMetrics.
+// OrgProjectMetrics Aggregated metrics of one project.
 type OrgProjectMetrics struct {
 	// SuccessRate Fraction of runs that succeeded, from 0 to 1 (or its change, in a trends object).
 	SuccessRate float32 `json:"success_rate"`
@@ -2782,7 +2783,7 @@ type OrgProjectMetrics struct {
 	TotalRuns int64 `json:"total_runs"`
 }
 
-// OrgProjectTrends defines model for OrgProjectTrends.
+// OrgProjectTrends How one project's metrics changed against the previous window.
 type OrgProjectTrends struct {
 	// SuccessRate Fraction of runs that succeeded, from 0 to 1 (or its change, in a trends object).
 	SuccessRate float32 `json:"success_rate"`
@@ -2797,17 +2798,19 @@ type OrgProjectTrends struct {
 	TotalRuns float32 `json:"total_runs"`
 }
 
-// OrgSummaryData defines model for OrgSummaryData.
+// OrgSummaryData Insights summary of an organization and its projects.
 type OrgSummaryData struct {
 	// AllProjects Names of every project in the organization with Insights data.
-	AllProjects []string        `json:"all_projects"`
-	OrgData     InsightsSummary `json:"org_data"`
+	AllProjects []string `json:"all_projects"`
+
+	// OrgData Aggregated Insights metrics and trends.
+	OrgData InsightsSummary `json:"org_data"`
 
 	// OrgProjectData Per-project metrics and trends within the organization.
 	OrgProjectData []OrgProjectData `json:"org_project_data"`
 }
 
-// Organization defines model for Organization.
+// Organization A CircleCI organization.
 type Organization struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID string `json:"id"`
@@ -2825,16 +2828,16 @@ type Organization struct {
 // OrganizationVCSType VCS provider type, such as github, bitbucket or circleci.
 type OrganizationVCSType string
 
-// PatchOIDCClaimsRequest defines model for PatchOIDCClaimsRequest.
+// PatchOIDCClaimsRequest Custom claims to set on OIDC tokens.
 type PatchOIDCClaimsRequest struct {
 	// Audience Audience (aud) values placed in issued OIDC tokens.
 	Audience []string `json:"audience,omitempty"`
 
-	// TTL Lifetime of issued OIDC tokens, as a duration such as `1h` or `30m`.
-	TTL *string `json:"ttl,omitempty"`
+	// TTL A duration written as a Go duration string, such as 1m30s.
+	TTL *JSONDuration `json:"ttl,omitempty"`
 }
 
-// Pipeline defines model for Pipeline.
+// Pipeline A pipeline: one run of a project's configuration.
 type Pipeline struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at"`
@@ -2852,21 +2855,25 @@ type Pipeline struct {
 	ProjectSlug string `json:"project_slug"`
 
 	// State Lifecycle state of the object, such as created, pending or errored.
-	State   PipelineState   `json:"state"`
+	State PipelineState `json:"state"`
+
+	// Trigger What started a pipeline.
 	Trigger PipelineTrigger `json:"trigger"`
 
 	// TriggerParameters Raw parameters received from the trigger source, as a free-form map.
 	TriggerParameters map[string]TriggerParameterValue `json:"trigger_parameters,omitempty"`
 
 	// UpdatedAt When the object was last modified (RFC 3339 timestamp).
-	UpdatedAt *time.Time   `json:"updated_at,omitempty"`
-	VCS       *PipelineVCS `json:"vcs,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+
+	// VCS Version-control details of a pipeline.
+	VCS *PipelineVCS `json:"vcs,omitempty"`
 }
 
 // PipelineState Lifecycle state of the object, such as created, pending or errored.
 type PipelineState string
 
-// PipelineCommit defines model for PipelineCommit.
+// PipelineCommit The commit a pipeline ran for.
 type PipelineCommit struct {
 	// Body Commit message text after the subject line.
 	Body *string `json:"body"`
@@ -2875,7 +2882,7 @@ type PipelineCommit struct {
 	Subject *string `json:"subject"`
 }
 
-// PipelineConfig defines model for PipelineConfig.
+// PipelineConfig The configuration of a pipeline, as given and as compiled.
 type PipelineConfig struct {
 	// Compiled Configuration after orbs and parameters were expanded.
 	Compiled string `json:"compiled"`
@@ -2890,7 +2897,9 @@ type PipelineConfig struct {
 	Source string `json:"source"`
 }
 
-// PipelineCreation defines model for PipelineCreation.
+// PipelineCreation A pipeline that was just triggered.
+//
+// Example: {"created_at":"2026-03-04T05:06:07Z","id":"0b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e","number":42,"state":"created"}
 type PipelineCreation struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at"`
@@ -2908,10 +2917,13 @@ type PipelineCreation struct {
 // PipelineCreationState Lifecycle state of the object, such as created, pending or errored.
 type PipelineCreationState string
 
-// PipelineDefinition defines model for PipelineDefinition.
+// PipelineDefinition A definition of which configuration a project's pipelines run and what they check out.
 type PipelineDefinition struct {
+	// CheckoutSource Where a pipeline definition checks out code from.
 	CheckoutSource *PipelineDefinitionCheckoutSource `json:"checkout_source,omitempty"`
-	ConfigSource   *PipelineDefinitionConfigSource   `json:"config_source,omitempty"`
+
+	// ConfigSource Where a pipeline definition reads its configuration from.
+	ConfigSource *PipelineDefinitionConfigSource `json:"config_source,omitempty"`
 
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
@@ -2926,30 +2938,34 @@ type PipelineDefinition struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// PipelineDefinitionCheckoutSource defines model for PipelineDefinitionCheckoutSource.
+// PipelineDefinitionCheckoutSource Where a pipeline definition checks out code from.
 type PipelineDefinitionCheckoutSource struct {
 	// Provider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
-	Provider *string                 `json:"provider,omitempty"`
-	Repo     *PipelineDefinitionRepo `json:"repo,omitempty"`
+	Provider *string `json:"provider,omitempty"`
+
+	// Repo A repository a pipeline definition uses.
+	Repo *PipelineDefinitionRepo `json:"repo,omitempty"`
 }
 
-// PipelineDefinitionConfigSource defines model for PipelineDefinitionConfigSource.
+// PipelineDefinitionConfigSource Where a pipeline definition reads its configuration from.
 type PipelineDefinitionConfigSource struct {
 	// FilePath Path of the configuration file inside the repository.
 	FilePath *string `json:"file_path,omitempty"`
 
 	// Provider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
-	Provider *string                 `json:"provider,omitempty"`
-	Repo     *PipelineDefinitionRepo `json:"repo,omitempty"`
+	Provider *string `json:"provider,omitempty"`
+
+	// Repo A repository a pipeline definition uses.
+	Repo *PipelineDefinitionRepo `json:"repo,omitempty"`
 }
 
-// PipelineDefinitionList defines model for PipelineDefinitionList.
+// PipelineDefinitionList The pipeline definitions of a project.
 type PipelineDefinitionList struct {
 	// Items The entries on this page of results.
 	Items []PipelineDefinition `json:"items,omitempty"`
 }
 
-// PipelineDefinitionRepo defines model for PipelineDefinitionRepo.
+// PipelineDefinitionRepo A repository a pipeline definition uses.
 type PipelineDefinitionRepo struct {
 	// ExternalID ID of the repository at its VCS provider.
 	ExternalID *string `json:"external_id,omitempty"`
@@ -2958,7 +2974,7 @@ type PipelineDefinitionRepo struct {
 	FullName *string `json:"full_name,omitempty"`
 }
 
-// PipelineError defines model for PipelineError.
+// PipelineError An error that stopped or affected a pipeline.
 type PipelineError struct {
 	// Message Human-readable text, such as a confirmation or an error explanation.
 	Message string `json:"message"`
@@ -2970,7 +2986,7 @@ type PipelineError struct {
 // PipelineErrorType Kind of the object; the allowed values depend on the resource.
 type PipelineErrorType string
 
-// PipelineList defines model for PipelineList.
+// PipelineList A page of pipelines.
 type PipelineList struct {
 	// Items The entries on this page of results.
 	Items []Pipeline `json:"items"`
@@ -2979,7 +2995,7 @@ type PipelineList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// PipelineParameterValue defines model for PipelineParameterValue.
+// PipelineParameterValue The value of a pipeline parameter: a string, an integer or a boolean.
 type PipelineParameterValue struct {
 	union json.RawMessage
 }
@@ -2993,7 +3009,7 @@ type PipelineParameterValue1 = string
 // PipelineParameterValue2 defines model for PipelineParameterValue.2.
 type PipelineParameterValue2 = bool
 
-// PipelineRunCreation defines model for PipelineRunCreation.
+// PipelineRunCreation A pipeline run that was just created.
 type PipelineRunCreation struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
@@ -3011,7 +3027,7 @@ type PipelineRunCreation struct {
 // PipelineRunCreationState Lifecycle state of the object, such as created, pending or errored.
 type PipelineRunCreationState string
 
-// PipelineRunSource defines model for PipelineRunSource.
+// PipelineRunSource A branch or tag to read configuration or check out code from.
 type PipelineRunSource struct {
 	// Branch VCS branch the object relates to.
 	Branch *string `json:"branch,omitempty"`
@@ -3020,8 +3036,9 @@ type PipelineRunSource struct {
 	Tag *string `json:"tag,omitempty"`
 }
 
-// PipelineTrigger defines model for PipelineTrigger.
+// PipelineTrigger What started a pipeline.
 type PipelineTrigger struct {
+	// Actor The user who started a pipeline.
 	Actor PipelineTriggerActor `json:"actor"`
 
 	// ReceivedAt When CircleCI received the trigger.
@@ -3034,7 +3051,7 @@ type PipelineTrigger struct {
 // PipelineTriggerType Kind of the object; the allowed values depend on the resource.
 type PipelineTriggerType string
 
-// PipelineTriggerActor defines model for PipelineTriggerActor.
+// PipelineTriggerActor The user who started a pipeline.
 type PipelineTriggerActor struct {
 	// AvatarURL URL of the avatar image from the VCS provider.
 	AvatarURL *string `json:"avatar_url"`
@@ -3043,10 +3060,12 @@ type PipelineTriggerActor struct {
 	Login string `json:"login"`
 }
 
-// PipelineVCS defines model for PipelineVCS.
+// PipelineVCS Version-control details of a pipeline.
 type PipelineVCS struct {
 	// Branch VCS branch the object relates to.
-	Branch *string         `json:"branch,omitempty"`
+	Branch *string `json:"branch,omitempty"`
+
+	// Commit The commit a pipeline ran for.
 	Commit *PipelineCommit `json:"commit,omitempty"`
 
 	// OriginRepositoryURL URL of the repository the change came from (a fork, for fork pull requests).
@@ -3071,7 +3090,7 @@ type PipelineVCS struct {
 	TargetRepositoryURL string `json:"target_repository_url"`
 }
 
-// PipelineValue defines model for PipelineValue.
+// PipelineValue A pipeline value: a string, an integer or a boolean.
 type PipelineValue struct {
 	union json.RawMessage
 }
@@ -3085,7 +3104,7 @@ type PipelineValue1 = int64
 // PipelineValue2 defines model for PipelineValue.2.
 type PipelineValue2 = bool
 
-// Policy defines model for Policy.
+// Policy A policy document.
 type Policy struct {
 	// Content Source text of the policy.
 	Content *string `json:"content,omitempty"`
@@ -3100,7 +3119,12 @@ type Policy struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// Project defines model for Project.
+// PolicyBundle Policies by name.
+type PolicyBundle map[string]interface{}
+
+// Project A CircleCI project.
+//
+// Example: {"id":"a5b7c9d1-3e5f-4a6b-8c9d-0e1f2a3b4c5d","name":"demo-app","organization_id":"8d0c3b6a-2f4e-4d8b-b1a9-5e7c2d9f0b14","organization_name":"demo-org","organization_slug":"gh/demo-org","slug":"gh/demo-org/demo-app","vcs_info":{"default_branch":"main","provider":"GitHub","vcs_url":"https://github.com/demo-org/demo-app"}}
 type Project struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID openapi_types.UUID `json:"id"`
@@ -3118,11 +3142,13 @@ type Project struct {
 	OrganizationSlug string `json:"organization_slug"`
 
 	// Slug Slug identifying the object in URLs, such as `gh/org` or `gh/org/repo`.
-	Slug    string         `json:"slug"`
+	Slug string `json:"slug"`
+
+	// VCSInfo The repository behind a project.
 	VCSInfo ProjectVCSInfo `json:"vcs_info"`
 }
 
-// ProjectAdvancedSettings defines model for ProjectAdvancedSettings.
+// ProjectAdvancedSettings The advanced settings of a project.
 type ProjectAdvancedSettings struct {
 	// AutocancelBuilds When a newer pipeline starts on a non-default branch, cancel the older ones still running there.
 	AutocancelBuilds *bool `json:"autocancel_builds,omitempty"`
@@ -3155,12 +3181,13 @@ type ProjectAdvancedSettings struct {
 	WriteSettingsRequiresAdmin *bool `json:"write_settings_requires_admin,omitempty"`
 }
 
-// ProjectSettings defines model for ProjectSettings.
+// ProjectSettings The settings of a project.
 type ProjectSettings struct {
+	// Advanced The advanced settings of a project.
 	Advanced *ProjectAdvancedSettings `json:"advanced,omitempty"`
 }
 
-// ProjectVCSInfo defines model for ProjectVCSInfo.
+// ProjectVCSInfo The repository behind a project.
 type ProjectVCSInfo struct {
 	// DefaultBranch Repository's default branch.
 	DefaultBranch string `json:"default_branch"`
@@ -3175,27 +3202,34 @@ type ProjectVCSInfo struct {
 // ProjectVCSInfoProvider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
 type ProjectVCSInfoProvider string
 
-// ProjectWorkflowBranchData defines model for ProjectWorkflowBranchData.
+// ProjectWorkflowBranchData Insights figures of a workflow on one branch.
 type ProjectWorkflowBranchData struct {
 	// Branch VCS branch the object relates to.
-	Branch  string              `json:"branch"`
+	Branch string `json:"branch"`
+
+	// Metrics Figures of a workflow on the Insights page.
 	Metrics WorkflowPageMetrics `json:"metrics"`
-	Trends  WorkflowPageTrends  `json:"trends"`
+
+	// Trends How a workflow's figures changed against the previous window.
+	Trends WorkflowPageTrends `json:"trends"`
 
 	// WorkflowName Name of the workflow.
 	WorkflowName string `json:"workflow_name"`
 }
 
-// ProjectWorkflowData defines model for ProjectWorkflowData.
+// ProjectWorkflowData Insights figures of one workflow of a project.
 type ProjectWorkflowData struct {
+	// Metrics Figures of a workflow on the Insights page.
 	Metrics WorkflowPageMetrics `json:"metrics"`
-	Trends  WorkflowPageTrends  `json:"trends"`
+
+	// Trends How a workflow's figures changed against the previous window.
+	Trends WorkflowPageTrends `json:"trends"`
 
 	// WorkflowName Name of the workflow.
 	WorkflowName string `json:"workflow_name"`
 }
 
-// ProjectWorkflowsPageData defines model for ProjectWorkflowsPageData.
+// ProjectWorkflowsPageData The data behind the Insights page of a project.
 type ProjectWorkflowsPageData struct {
 	// AllBranches Every branch name that has data for the project.
 	AllBranches []string `json:"all_branches,omitempty"`
@@ -3204,7 +3238,9 @@ type ProjectWorkflowsPageData struct {
 	AllWorkflows []string `json:"all_workflows,omitempty"`
 
 	// OrgID UUID of the organization the object belongs to; may be null where the organization is unknown.
-	OrgID       interface{}      `json:"org_id,omitempty"`
+	OrgID interface{} `json:"org_id,omitempty"`
+
+	// ProjectData Aggregated Insights metrics and trends.
 	ProjectData *InsightsSummary `json:"project_data,omitempty"`
 
 	// ProjectID UUID of the project the object belongs to; may be null where the project is unknown.
@@ -3217,19 +3253,19 @@ type ProjectWorkflowsPageData struct {
 	ProjectWorkflowData []ProjectWorkflowData `json:"project_workflow_data,omitempty"`
 }
 
-// RepoExternalID defines model for RepoExternalID.
+// RepoExternalID A repository given by its ID at the provider.
 type RepoExternalID struct {
 	// ExternalID ID of the repository at its VCS provider.
 	ExternalID string `json:"external_id"`
 }
 
-// RepoExternalIDUpdate defines model for RepoExternalIDUpdate.
+// RepoExternalIDUpdate A change to the repository given by its ID at the provider.
 type RepoExternalIDUpdate struct {
 	// ExternalID ID of the repository at its VCS provider.
 	ExternalID *string `json:"external_id,omitempty"`
 }
 
-// RerunWorkflowRequest defines model for RerunWorkflowRequest.
+// RerunWorkflowRequest How to rerun a workflow.
 type RerunWorkflowRequest struct {
 	// EnableSSH Whether to enable SSH access on the rerun jobs for the requesting user.
 	EnableSSH *bool `json:"enable_ssh,omitempty"`
@@ -3244,7 +3280,7 @@ type RerunWorkflowRequest struct {
 	SparseTree *bool `json:"sparse_tree,omitempty"`
 }
 
-// RollbackProjectRequest defines model for RollbackProjectRequest.
+// RollbackProjectRequest The component, environment and version to roll back to.
 type RollbackProjectRequest struct {
 	// ComponentName Name of the deploy component.
 	ComponentName string `json:"component_name"`
@@ -3268,7 +3304,7 @@ type RollbackProjectRequest struct {
 	TargetVersion string `json:"target_version"`
 }
 
-// RollbackProjectResponse defines model for RollbackProjectResponse.
+// RollbackProjectResponse A rollback that was just started.
 type RollbackProjectResponse struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID *openapi_types.UUID `json:"id,omitempty"`
@@ -3277,8 +3313,11 @@ type RollbackProjectResponse struct {
 	RollbackType *string `json:"rollback_type,omitempty"`
 }
 
-// Schedule defines model for Schedule.
+// Schedule A scheduled pipeline.
 type Schedule struct {
+	// Actor A CircleCI user.
+	//
+	// Example: {"avatar_url":"https://avatars.example.com/u/1","id":"3f2a1c9e-6b1d-4c57-9a52-0d7e6b8f1a23","login":"octo-dev","name":"Octo Dev"}
 	Actor User `json:"actor"`
 
 	// CreatedAt Creation time (RFC 3339) in resources that use hyphenated field names, such as schedules and environment variables.
@@ -3297,14 +3336,16 @@ type Schedule struct {
 	Parameters map[string]PipelineParameterValue `json:"parameters"`
 
 	// ProjectSlug Slug of the project the schedule belongs to.
-	ProjectSlug string            `json:"project-slug"`
-	Timetable   ScheduleTimetable `json:"timetable"`
+	ProjectSlug string `json:"project-slug"`
+
+	// Timetable When a schedule runs: by days of the week or by days of the month.
+	Timetable ScheduleTimetable `json:"timetable"`
 
 	// UpdatedAt Last modification time (RFC 3339) in resources that use hyphenated field names, such as schedules.
 	UpdatedAt time.Time `json:"updated-at"`
 }
 
-// ScheduleList defines model for ScheduleList.
+// ScheduleList A page of schedules of one project.
 type ScheduleList struct {
 	// Items The entries on this page of results.
 	Items []Schedule `json:"items"`
@@ -3313,12 +3354,12 @@ type ScheduleList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// ScheduleTimetable defines model for ScheduleTimetable.
+// ScheduleTimetable When a schedule runs: by days of the week or by days of the month.
 type ScheduleTimetable struct {
 	union json.RawMessage
 }
 
-// ScheduleTimetableUpdate defines model for ScheduleTimetableUpdate.
+// ScheduleTimetableUpdate A change to when a schedule runs.
 type ScheduleTimetableUpdate struct {
 	// DaysOfMonth Days of the month on which the schedule fires; cannot be combined with days-of-week.
 	DaysOfMonth []int64 `json:"days-of-month,omitempty"`
@@ -3343,12 +3384,14 @@ type ScheduleTimetableUpdateDaysOfWeek string
 type ScheduleTimetableUpdateMonths string
 
 // ServiceError The error body of the Policy Management and OIDC Token Management endpoints.
+//
+// Example: {"error":"invalid owner id"}
 type ServiceError struct {
 	// Error What went wrong, for a human reader.
 	Error string `json:"error"`
 }
 
-// TestCounts defines model for TestCounts.
+// TestCounts Counts of tests by outcome.
 type TestCounts struct {
 	// Error An error description, or in test counts the number of tests that errored.
 	Error int64 `json:"error"`
@@ -3366,7 +3409,7 @@ type TestCounts struct {
 	Total int64 `json:"total"`
 }
 
-// TestList defines model for TestList.
+// TestList A page of test results of one job.
 type TestList struct {
 	// Items The entries on this page of results.
 	Items []TestResult `json:"items"`
@@ -3375,7 +3418,7 @@ type TestList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// TestMetrics defines model for TestMetrics.
+// TestMetrics Test figures of a workflow.
 type TestMetrics struct {
 	// AverageTestCount Mean count of tests executed in each run.
 	AverageTestCount int64 `json:"average_test_count"`
@@ -3399,7 +3442,7 @@ type TestMetrics struct {
 	TotalTestRuns int64 `json:"total_test_runs"`
 }
 
-// TestMetricsEntry defines model for TestMetricsEntry.
+// TestMetricsEntry Figures of one test.
 type TestMetricsEntry struct {
 	// Classname Class or suite the test belongs to.
 	Classname *string `json:"classname"`
@@ -3429,7 +3472,7 @@ type TestMetricsEntry struct {
 	TotalRuns int64 `json:"total_runs"`
 }
 
-// TestResult defines model for TestResult.
+// TestResult The result of one test run by a job.
 type TestResult struct {
 	// Classname Class or suite the test belongs to.
 	Classname string `json:"classname"`
@@ -3453,20 +3496,22 @@ type TestResult struct {
 	Source string `json:"source"`
 }
 
-// TestRun defines model for TestRun.
+// TestRun Test counts of one workflow run.
 type TestRun struct {
 	// PipelineNumber Project-scoped number of the pipeline.
 	PipelineNumber int64 `json:"pipeline_number"`
 
 	// SuccessRate Fraction of runs that succeeded, from 0 to 1 (or its change, in a trends object).
-	SuccessRate float32    `json:"success_rate"`
-	TestCounts  TestCounts `json:"test_counts"`
+	SuccessRate float32 `json:"success_rate"`
+
+	// TestCounts Counts of tests by outcome.
+	TestCounts TestCounts `json:"test_counts"`
 
 	// WorkflowID UUID of the workflow.
 	WorkflowID interface{} `json:"workflow_id"`
 }
 
-// TimetableDaysOfMonth defines model for TimetableDaysOfMonth.
+// TimetableDaysOfMonth A timetable that runs on given days of the month.
 type TimetableDaysOfMonth struct {
 	// DaysOfMonth Days of the month on which the schedule fires; cannot be combined with days-of-week.
 	DaysOfMonth []int64 `json:"days-of-month"`
@@ -3490,7 +3535,7 @@ type TimetableDaysOfMonthDaysOfWeek string
 // TimetableDaysOfMonthMonths defines model for TimetableDaysOfMonth.Months.
 type TimetableDaysOfMonthMonths string
 
-// TimetableDaysOfWeek defines model for TimetableDaysOfWeek.
+// TimetableDaysOfWeek A timetable that runs on given days of the week.
 type TimetableDaysOfWeek struct {
 	// DaysOfMonth Days of the month on which the schedule fires; cannot be combined with days-of-week.
 	DaysOfMonth []int64 `json:"days-of-month,omitempty"`
@@ -3514,7 +3559,7 @@ type TimetableDaysOfWeekDaysOfWeek string
 // TimetableDaysOfWeekMonths defines model for TimetableDaysOfWeek.Months.
 type TimetableDaysOfWeekMonths string
 
-// Trigger defines model for Trigger.
+// Trigger An event that starts pipelines of a pipeline definition.
 type Trigger struct {
 	// CheckoutRef Git ref checked out for runs started by the trigger; defaults to the event's ref.
 	CheckoutRef *string `json:"checkout_ref,omitempty"`
@@ -3531,8 +3576,10 @@ type Trigger struct {
 	// EventName Name of the event that starts a pipeline.
 	EventName *string `json:"event_name,omitempty"`
 
-	// EventPreset Predefined set of repository events the trigger responds to.
+	// EventPreset A preset filter of webhook events that start a trigger.
 	EventPreset *TriggerEventPreset `json:"event_preset,omitempty"`
+
+	// EventSource Where a trigger's events come from.
 	EventSource *TriggerEventSource `json:"event_source,omitempty"`
 
 	// ID Unique identifier of the object, usually a UUID.
@@ -3542,40 +3589,55 @@ type Trigger struct {
 	Parameters map[string]interface{} `json:"parameters,omitempty"`
 }
 
-// TriggerEventPreset Predefined set of repository events the trigger responds to.
+// TriggerEventPreset A preset filter of webhook events that start a trigger.
 type TriggerEventPreset string
 
-// TriggerEventSource defines model for TriggerEventSource.
+// TriggerEventSource Where a trigger's events come from.
 type TriggerEventSource struct {
 	// Provider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
-	Provider *string                 `json:"provider,omitempty"`
-	Repo     *PipelineDefinitionRepo `json:"repo,omitempty"`
-	Schedule *TriggerSchedule        `json:"schedule,omitempty"`
-	Webhook  *TriggerWebhook         `json:"webhook,omitempty"`
+	Provider *string `json:"provider,omitempty"`
+
+	// Repo A repository a pipeline definition uses.
+	Repo *PipelineDefinitionRepo `json:"repo,omitempty"`
+
+	// Schedule A schedule event source.
+	Schedule *TriggerSchedule `json:"schedule,omitempty"`
+
+	// Webhook A webhook event source.
+	Webhook *TriggerWebhook `json:"webhook,omitempty"`
 }
 
-// TriggerEventSourceInput defines model for TriggerEventSourceInput.
+// TriggerEventSourceInput Where a new trigger's events come from.
 type TriggerEventSourceInput struct {
 	// Provider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
-	Provider string                `json:"provider"`
-	Repo     *RepoExternalID       `json:"repo,omitempty"`
+	Provider string `json:"provider"`
+
+	// Repo A repository given by its ID at the provider.
+	Repo *RepoExternalID `json:"repo,omitempty"`
+
+	// Schedule A schedule event source to set.
 	Schedule *TriggerScheduleInput `json:"schedule,omitempty"`
-	Webhook  *TriggerWebhookInput  `json:"webhook,omitempty"`
+
+	// Webhook A webhook event source to set.
+	Webhook *TriggerWebhookInput `json:"webhook,omitempty"`
 }
 
-// TriggerEventSourceUpdate defines model for TriggerEventSourceUpdate.
+// TriggerEventSourceUpdate A change to where a trigger's events come from.
 type TriggerEventSourceUpdate struct {
+	// Schedule A schedule event source to set.
 	Schedule *TriggerScheduleInput `json:"schedule,omitempty"`
-	Webhook  *TriggerWebhookInput  `json:"webhook,omitempty"`
+
+	// Webhook A webhook event source to set.
+	Webhook *TriggerWebhookInput `json:"webhook,omitempty"`
 }
 
-// TriggerList defines model for TriggerList.
+// TriggerList The triggers of a pipeline definition.
 type TriggerList struct {
 	// Items The entries on this page of results.
 	Items []Trigger `json:"items,omitempty"`
 }
 
-// TriggerParameterValue defines model for TriggerParameterValue.
+// TriggerParameterValue A raw trigger parameter: a string, an integer, a boolean or an object.
 type TriggerParameterValue struct {
 	union json.RawMessage
 }
@@ -3592,7 +3654,9 @@ type TriggerParameterValue2 = bool
 // TriggerParameterValue3 defines model for TriggerParameterValue.3.
 type TriggerParameterValue3 = map[string]interface{}
 
-// TriggerPipelineRequest defines model for TriggerPipelineRequest.
+// TriggerPipelineRequest What to run when triggering a pipeline: branch or tag, and parameters.
+//
+// Example: {"branch":"main","parameters":{"deploy":true,"region":"eu-west-1","replicas":3}}
 type TriggerPipelineRequest struct {
 	// Branch VCS branch the object relates to.
 	Branch *string `json:"branch,omitempty"`
@@ -3604,10 +3668,13 @@ type TriggerPipelineRequest struct {
 	Tag *string `json:"tag,omitempty"`
 }
 
-// TriggerPipelineRunRequest defines model for TriggerPipelineRunRequest.
+// TriggerPipelineRunRequest What to run when triggering a pipeline run.
 type TriggerPipelineRunRequest struct {
+	// Checkout A branch or tag to read configuration or check out code from.
 	Checkout *PipelineRunSource `json:"checkout,omitempty"`
-	Config   *PipelineRunSource `json:"config,omitempty"`
+
+	// Config A branch or tag to read configuration or check out code from.
+	Config *PipelineRunSource `json:"config,omitempty"`
 
 	// DefinitionID UUID of the pipeline definition to run.
 	DefinitionID *openapi_types.UUID `json:"definition_id,omitempty"`
@@ -3616,13 +3683,13 @@ type TriggerPipelineRunRequest struct {
 	Parameters map[string]interface{} `json:"parameters,omitempty"`
 }
 
-// TriggerSchedule defines model for TriggerSchedule.
+// TriggerSchedule A schedule event source.
 type TriggerSchedule struct {
 	// CronExpression Cron expression for when the trigger fires.
 	CronExpression *string `json:"cron_expression,omitempty"`
 }
 
-// TriggerScheduleInput defines model for TriggerScheduleInput.
+// TriggerScheduleInput A schedule event source to set.
 type TriggerScheduleInput struct {
 	// AttributionActor Whom runs are attributed to: `current` for the calling user or `system`.
 	AttributionActor *TriggerScheduleInputAttributionActor `json:"attribution_actor,omitempty"`
@@ -3634,7 +3701,7 @@ type TriggerScheduleInput struct {
 // TriggerScheduleInputAttributionActor Whom runs are attributed to: `current` for the calling user or `system`.
 type TriggerScheduleInputAttributionActor string
 
-// TriggerWebhook defines model for TriggerWebhook.
+// TriggerWebhook A webhook event source.
 type TriggerWebhook struct {
 	// Sender Name of the system sending the webhook.
 	Sender *string `json:"sender,omitempty"`
@@ -3643,19 +3710,19 @@ type TriggerWebhook struct {
 	URL *string `json:"url,omitempty"`
 }
 
-// TriggerWebhookInput defines model for TriggerWebhookInput.
+// TriggerWebhookInput A webhook event source to set.
 type TriggerWebhookInput struct {
 	// Sender Name of the system sending the webhook.
 	Sender *string `json:"sender,omitempty"`
 }
 
-// URLOrbAllowList defines model for URLOrbAllowList.
+// URLOrbAllowList A page of URL orb allow-list entries.
 type URLOrbAllowList struct {
 	// Items The entries on this page of results.
 	Items []URLOrbAllowListItem `json:"items"`
 }
 
-// URLOrbAllowListEntry defines model for URLOrbAllowListEntry.
+// URLOrbAllowListEntry A URL orb allow-list entry that was just changed.
 type URLOrbAllowListEntry struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID string `json:"id"`
@@ -3664,7 +3731,7 @@ type URLOrbAllowListEntry struct {
 	Message string `json:"message"`
 }
 
-// URLOrbAllowListItem defines model for URLOrbAllowListItem.
+// URLOrbAllowListItem A URL prefix from which orbs may be imported.
 type URLOrbAllowListItem struct {
 	// Auth Authentication method used when fetching orbs matching the entry.
 	Auth URLOrbAllowListItemAuth `json:"auth"`
@@ -3682,10 +3749,13 @@ type URLOrbAllowListItem struct {
 // URLOrbAllowListItemAuth Authentication method used when fetching orbs matching the entry.
 type URLOrbAllowListItemAuth string
 
-// UpdatePipelineDefinitionRequest defines model for UpdatePipelineDefinitionRequest.
+// UpdatePipelineDefinitionRequest Changes to a pipeline definition.
 type UpdatePipelineDefinitionRequest struct {
+	// CheckoutSource A change to where a pipeline definition checks out code from.
 	CheckoutSource *CheckoutSourceUpdate `json:"checkout_source,omitempty"`
-	ConfigSource   *ConfigSourceUpdate   `json:"config_source,omitempty"`
+
+	// ConfigSource A change to where a pipeline definition reads its configuration from.
+	ConfigSource *ConfigSourceUpdate `json:"config_source,omitempty"`
 
 	// Description Free-text description of the object.
 	Description *string `json:"description,omitempty"`
@@ -3694,7 +3764,7 @@ type UpdatePipelineDefinitionRequest struct {
 	Name *string `json:"name,omitempty"`
 }
 
-// UpdateScheduleRequest defines model for UpdateScheduleRequest.
+// UpdateScheduleRequest Changes to a schedule.
 type UpdateScheduleRequest struct {
 	// AttributionActor Whom scheduled runs are attributed to: `current` for the calling user or `system` for a neutral actor.
 	AttributionActor *UpdateScheduleRequestAttributionActor `json:"attribution-actor,omitempty"`
@@ -3707,13 +3777,15 @@ type UpdateScheduleRequest struct {
 
 	// Parameters Pipeline parameters as a map from parameter name to string, integer or boolean value.
 	Parameters map[string]PipelineParameterValue `json:"parameters,omitempty"`
-	Timetable  *ScheduleTimetableUpdate          `json:"timetable,omitempty"`
+
+	// Timetable A change to when a schedule runs.
+	Timetable *ScheduleTimetableUpdate `json:"timetable,omitempty"`
 }
 
 // UpdateScheduleRequestAttributionActor Whom scheduled runs are attributed to: `current` for the calling user or `system` for a neutral actor.
 type UpdateScheduleRequestAttributionActor string
 
-// UpdateTriggerRequest defines model for UpdateTriggerRequest.
+// UpdateTriggerRequest Changes to a trigger.
 type UpdateTriggerRequest struct {
 	// CheckoutRef Git ref checked out for runs started by the trigger; defaults to the event's ref.
 	CheckoutRef *string `json:"checkout_ref,omitempty"`
@@ -3727,18 +3799,17 @@ type UpdateTriggerRequest struct {
 	// EventName Name of the event that starts a pipeline.
 	EventName *string `json:"event_name,omitempty"`
 
-	// EventPreset Predefined set of repository events the trigger responds to.
-	EventPreset *UpdateTriggerRequestEventPreset `json:"event_preset,omitempty"`
-	EventSource *TriggerEventSourceUpdate        `json:"event_source,omitempty"`
+	// EventPreset A preset filter of webhook events that start a trigger.
+	EventPreset *TriggerEventPreset `json:"event_preset,omitempty"`
+
+	// EventSource A change to where a trigger's events come from.
+	EventSource *TriggerEventSourceUpdate `json:"event_source,omitempty"`
 
 	// Parameters Pipeline parameters as a map from parameter name to string, integer or boolean value.
 	Parameters map[string]interface{} `json:"parameters,omitempty"`
 }
 
-// UpdateTriggerRequestEventPreset Predefined set of repository events the trigger responds to.
-type UpdateTriggerRequestEventPreset string
-
-// UpdateWebhookRequest defines model for UpdateWebhookRequest.
+// UpdateWebhookRequest Changes to a webhook.
 type UpdateWebhookRequest struct {
 	// Events Event types that cause the webhook to be sent.
 	Events []UpdateWebhookRequestEvents `json:"events,omitempty"`
@@ -3759,7 +3830,7 @@ type UpdateWebhookRequest struct {
 // UpdateWebhookRequestEvents defines model for UpdateWebhookRequest.Events.
 type UpdateWebhookRequestEvents string
 
-// UsageExportJob defines model for UsageExportJob.
+// UsageExportJob A usage export job that was just created.
 type UsageExportJob struct {
 	// DownloadUrls Pre-signed URLs from which the export files can be downloaded.
 	DownloadUrls []string `json:"download_urls"`
@@ -3780,7 +3851,7 @@ type UsageExportJob struct {
 // UsageExportJobState Lifecycle state of the object, such as created, pending or errored.
 type UsageExportJobState string
 
-// UsageExportJobStatus defines model for UsageExportJobStatus.
+// UsageExportJobStatus The state of a usage export job and its download links.
 type UsageExportJobStatus struct {
 	// DownloadUrls Pre-signed URLs from which the export files can be downloaded.
 	DownloadUrls []string `json:"download_urls"`
@@ -3798,7 +3869,9 @@ type UsageExportJobStatus struct {
 // UsageExportJobStatusState Lifecycle state of the object, such as created, pending or errored.
 type UsageExportJobStatusState string
 
-// User defines model for User.
+// User A CircleCI user.
+//
+// Example: {"avatar_url":"https://avatars.example.com/u/1","id":"3f2a1c9e-6b1d-4c57-9a52-0d7e6b8f1a23","login":"octo-dev","name":"Octo Dev"}
 type User struct {
 	// AvatarURL URL of the avatar image from the VCS provider.
 	AvatarURL *string `json:"avatar_url"`
@@ -3813,7 +3886,7 @@ type User struct {
 	Name string `json:"name"`
 }
 
-// Violation defines model for Violation.
+// Violation A rule a policy input broke.
 type Violation struct {
 	// Reason Explanation of why the object is in its state or why the action was taken.
 	Reason string `json:"reason"`
@@ -3822,7 +3895,7 @@ type Violation struct {
 	Rule string `json:"rule"`
 }
 
-// Webhook defines model for Webhook.
+// Webhook An outbound webhook.
 type Webhook struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at"`
@@ -3834,7 +3907,9 @@ type Webhook struct {
 	ID openapi_types.UUID `json:"id"`
 
 	// Name Human-readable name of the object.
-	Name  string       `json:"name"`
+	Name string `json:"name"`
+
+	// Scope What a webhook listens to.
 	Scope WebhookScope `json:"scope"`
 
 	// SigningSecret Secret used to HMAC-sign webhook payloads; masked in responses.
@@ -3853,7 +3928,7 @@ type Webhook struct {
 // WebhookEvents defines model for Webhook.Events.
 type WebhookEvents string
 
-// WebhookList defines model for WebhookList.
+// WebhookList A page of webhooks.
 type WebhookList struct {
 	// Items The entries on this page of results.
 	Items []Webhook `json:"items"`
@@ -3862,7 +3937,7 @@ type WebhookList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// WebhookScope defines model for WebhookScope.
+// WebhookScope What a webhook listens to.
 type WebhookScope struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID openapi_types.UUID `json:"id"`
@@ -3871,7 +3946,7 @@ type WebhookScope struct {
 	Type string `json:"type"`
 }
 
-// WebhookScopeInput defines model for WebhookScopeInput.
+// WebhookScopeInput What a new webhook listens to.
 type WebhookScopeInput struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID openapi_types.UUID `json:"id"`
@@ -3883,7 +3958,9 @@ type WebhookScopeInput struct {
 // WebhookScopeInputType Kind of the object; the allowed values depend on the resource.
 type WebhookScopeInputType string
 
-// Workflow defines model for Workflow.
+// Workflow A workflow of a pipeline.
+//
+// Example: {"created_at":"2026-03-04T05:06:10Z","id":"6e7f8a9b-0c1d-4e2f-a3b4-c5d6e7f8a9b0","name":"build-and-test","pipeline_id":"0b1c2d3e-4f5a-4b6c-9d7e-8f9a0b1c2d3e","pipeline_number":42,"project_slug":"gh/demo-org/demo-app","started_by":"3f2a1c9e-6b1d-4c57-9a52-0d7e6b8f1a23","status":"success","stopped_at":"2026-03-04T05:09:41Z"}
 type Workflow struct {
 	// AutoRerunNumber Position of this run in a series of automatic reruns; absent for the original run.
 	AutoRerunNumber *int64 `json:"auto_rerun_number,omitempty"`
@@ -3934,7 +4011,7 @@ type WorkflowStatus string
 // WorkflowTag Git tag that was built, if the run came from a tag.
 type WorkflowTag string
 
-// WorkflowList defines model for WorkflowList.
+// WorkflowList A page of workflows.
 type WorkflowList struct {
 	// Items The entries on this page of results.
 	Items []Workflow `json:"items"`
@@ -3943,8 +4020,9 @@ type WorkflowList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// WorkflowMetrics defines model for WorkflowMetrics.
+// WorkflowMetrics Insights metrics of one workflow.
 type WorkflowMetrics struct {
+	// Metrics Success, throughput and duration figures of a workflow.
 	Metrics WorkflowMetricsValues `json:"metrics"`
 
 	// Name Human-readable name of the object.
@@ -3960,7 +4038,7 @@ type WorkflowMetrics struct {
 	WindowStart time.Time `json:"window_start"`
 }
 
-// WorkflowMetricsList defines model for WorkflowMetricsList.
+// WorkflowMetricsList A page of workflow metrics.
 type WorkflowMetricsList struct {
 	// Items The entries on this page of results.
 	Items []WorkflowMetrics `json:"items"`
@@ -3969,8 +4047,9 @@ type WorkflowMetricsList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// WorkflowMetricsValues defines model for WorkflowMetricsValues.
+// WorkflowMetricsValues Success, throughput and duration figures of a workflow.
 type WorkflowMetricsValues struct {
+	// DurationMetrics Duration statistics in seconds.
 	DurationMetrics DurationMetrics `json:"duration_metrics"`
 
 	// FailedRuns Number of runs that failed.
@@ -3998,7 +4077,7 @@ type WorkflowMetricsValues struct {
 	TotalRuns int64 `json:"total_runs"`
 }
 
-// WorkflowPageMetrics defines model for WorkflowPageMetrics.
+// WorkflowPageMetrics Figures of a workflow on the Insights page.
 type WorkflowPageMetrics struct {
 	// P95DurationSecs 95th percentile run duration in seconds (or its change, in a trends object).
 	P95DurationSecs float32 `json:"p95_duration_secs"`
@@ -4013,7 +4092,7 @@ type WorkflowPageMetrics struct {
 	TotalRuns int64 `json:"total_runs"`
 }
 
-// WorkflowPageTrends defines model for WorkflowPageTrends.
+// WorkflowPageTrends How a workflow's figures changed against the previous window.
 type WorkflowPageTrends struct {
 	// P95DurationSecs 95th percentile run duration in seconds (or its change, in a trends object).
 	P95DurationSecs float32 `json:"p95_duration_secs"`
@@ -4028,13 +4107,13 @@ type WorkflowPageTrends struct {
 	TotalRuns float32 `json:"total_runs"`
 }
 
-// WorkflowRerun defines model for WorkflowRerun.
+// WorkflowRerun The workflow a rerun created.
 type WorkflowRerun struct {
 	// WorkflowID UUID of the workflow.
 	WorkflowID openapi_types.UUID `json:"workflow_id"`
 }
 
-// WorkflowRun defines model for WorkflowRun.
+// WorkflowRun One recent run of a workflow.
 type WorkflowRun struct {
 	// Branch VCS branch the object relates to.
 	Branch string `json:"branch"`
@@ -4064,7 +4143,7 @@ type WorkflowRun struct {
 // WorkflowRunStatus Current or final status of the object, such as success, failed or running.
 type WorkflowRunStatus string
 
-// WorkflowRunList defines model for WorkflowRunList.
+// WorkflowRunList A page of recent workflow runs.
 type WorkflowRunList struct {
 	// Items The entries on this page of results.
 	Items []WorkflowRun `json:"items"`
@@ -4073,19 +4152,24 @@ type WorkflowRunList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
-// WorkflowSummary defines model for WorkflowSummary.
+// WorkflowSummary Insights summary of one workflow.
 type WorkflowSummary struct {
+	// Metrics Aggregated figures of one workflow.
 	Metrics WorkflowSummaryMetrics `json:"metrics"`
-	Trends  WorkflowSummaryTrends  `json:"trends"`
+
+	// Trends How one workflow's figures changed against the previous window.
+	Trends WorkflowSummaryTrends `json:"trends"`
 
 	// WorkflowNames Names of every workflow that has data for the project.
 	WorkflowNames []string `json:"workflow_names"`
 }
 
-// WorkflowSummaryMetrics defines model for WorkflowSummaryMetrics.
+// WorkflowSummaryMetrics Aggregated figures of one workflow.
 type WorkflowSummaryMetrics struct {
 	// CompletedRuns Number of runs that finished within the window.
-	CompletedRuns   *int64          `json:"completed_runs"`
+	CompletedRuns *int64 `json:"completed_runs"`
+
+	// DurationMetrics Duration statistics in seconds.
 	DurationMetrics DurationMetrics `json:"duration_metrics"`
 
 	// FailedRuns Number of runs that failed.
@@ -4116,7 +4200,7 @@ type WorkflowSummaryMetrics struct {
 	WindowStart time.Time `json:"window_start"`
 }
 
-// WorkflowSummaryTrends defines model for WorkflowSummaryTrends.
+// WorkflowSummaryTrends How one workflow's figures changed against the previous window.
 type WorkflowSummaryTrends struct {
 	// FailedRuns Number of runs that failed.
 	FailedRuns float32 `json:"failed_runs"`
@@ -4143,46 +4227,179 @@ type WorkflowSummaryTrends struct {
 	TotalRuns float32 `json:"total_runs"`
 }
 
+// AllBranchesParam defines model for AllBranchesParam.
+type AllBranchesParam = bool
+
+// BranchParam defines model for BranchParam.
+type BranchParam = string
+
+// ClaimsParam defines model for ClaimsParam.
+type ClaimsParam = string
+
+// ComponentIDParam defines model for ComponentIDParam.
+type ComponentIDParam = string
+
+// ContextIDParam defines model for ContextIDParam.
+type ContextIDParam = openapi_types.UUID
+
+// DecisionIDParam defines model for DecisionIDParam.
+type DecisionIDParam = string
+
+// EndDateParam defines model for EndDateParam.
+type EndDateParam = time.Time
+
+// EnvVarNameParam defines model for EnvVarNameParam.
+type EnvVarNameParam = string
+
+// FingerprintParam defines model for FingerprintParam.
+type FingerprintParam = string
+
+// GroupIDParam defines model for GroupIDParam.
+type GroupIDParam = openapi_types.UUID
+
+// JobNumberParam defines model for JobNumberParam.
+type JobNumberParam = int64
+
+// OIDCOrgIDParam defines model for OIDCOrgIDParam.
+type OIDCOrgIDParam = openapi_types.UUID
+
+// OIDCProjectIDParam defines model for OIDCProjectIDParam.
+type OIDCProjectIDParam = openapi_types.UUID
+
+// OrgIDParam defines model for OrgIDParam.
+type OrgIDParam = openapi_types.UUID
+
+// OrgIDPathParam defines model for OrgIDPathParam.
+type OrgIDPathParam = string
+
+// OrgSlugOrIDParam defines model for OrgSlugOrIDParam.
+type OrgSlugOrIDParam = string
+
+// OrganizationParam defines model for OrganizationParam.
+type OrganizationParam = string
+
+// OwnerIDParam defines model for OwnerIDParam.
+type OwnerIDParam = string
+
+// PageSizeParam defines model for PageSizeParam.
+type PageSizeParam = int
+
+// PageTokenParam defines model for PageTokenParam.
+type PageTokenParam = string
+
+// PipelineDefinitionIDParam defines model for PipelineDefinitionIDParam.
+type PipelineDefinitionIDParam = string
+
+// PipelineIDParam defines model for PipelineIDParam.
+type PipelineIDParam = openapi_types.UUID
+
+// PolicyContext defines model for PolicyContextParam.
+type PolicyContext = string
+
+// ProjectEnvVarNameParam defines model for ProjectEnvVarNameParam.
+type ProjectEnvVarNameParam = string
+
+// ProjectIDParam defines model for ProjectIDParam.
+type ProjectIDParam = string
+
+// ProjectParam defines model for ProjectParam.
+type ProjectParam = string
+
+// ProjectSlugParam defines model for ProjectSlugParam.
+type ProjectSlugParam = string
+
+// ProviderParam defines model for ProviderParam.
+type ProviderParam string
+
+// ReportingWindowParam defines model for ReportingWindowParam.
+type ReportingWindowParam string
+
+// ResourceIDParam defines model for ResourceIDParam.
+type ResourceIDParam = openapi_types.UUID
+
+// ScheduleIDParam defines model for ScheduleIDParam.
+type ScheduleIDParam = openapi_types.UUID
+
+// StartDateParam defines model for StartDateParam.
+type StartDateParam = time.Time
+
+// TriggerIDParam defines model for TriggerIDParam.
+type TriggerIDParam = string
+
+// WebhookIDParam defines model for WebhookIDParam.
+type WebhookIDParam = openapi_types.UUID
+
+// WorkflowNameParam defines model for WorkflowNameParam.
+type WorkflowNameParam = string
+
 // BadRequest The error body most CircleCI endpoints answer with.
+//
+// Example: {"message":"Project not found"}
 type BadRequest = Error
 
 // Conflict The error body most CircleCI endpoints answer with.
+//
+// Example: {"message":"Project not found"}
 type Conflict = Error
 
 // ErrorResponse The error body most CircleCI endpoints answer with.
+//
+// Example: {"message":"Project not found"}
 type ErrorResponse = Error
 
 // Forbidden The error body most CircleCI endpoints answer with.
+//
+// Example: {"message":"Project not found"}
 type Forbidden = Error
 
 // InternalError The error body most CircleCI endpoints answer with.
+//
+// Example: {"message":"Project not found"}
 type InternalError = Error
 
 // NotFound The error body most CircleCI endpoints answer with.
+//
+// Example: {"message":"Project not found"}
 type NotFound = Error
 
 // RateLimited The error body most CircleCI endpoints answer with.
+//
+// Example: {"message":"Project not found"}
 type RateLimited = Error
 
 // ServiceBadRequest The error body of the Policy Management and OIDC Token Management endpoints.
+//
+// Example: {"error":"invalid owner id"}
 type ServiceBadRequest = ServiceError
 
 // ServiceForbidden The error body of the Policy Management and OIDC Token Management endpoints.
+//
+// Example: {"error":"invalid owner id"}
 type ServiceForbidden = ServiceError
 
 // ServiceInternalError The error body of the Policy Management and OIDC Token Management endpoints.
+//
+// Example: {"error":"invalid owner id"}
 type ServiceInternalError = ServiceError
 
 // ServiceNotFound The error body of the Policy Management and OIDC Token Management endpoints.
+//
+// Example: {"error":"invalid owner id"}
 type ServiceNotFound = ServiceError
 
 // ServicePayloadTooLarge The error body of the Policy Management and OIDC Token Management endpoints.
+//
+// Example: {"error":"invalid owner id"}
 type ServicePayloadTooLarge = ServiceError
 
 // ServiceUnauthorized The error body of the Policy Management and OIDC Token Management endpoints.
+//
+// Example: {"error":"invalid owner id"}
 type ServiceUnauthorized = ServiceError
 
 // Unauthorized The error body most CircleCI endpoints answer with.
+//
+// Example: {"message":"Project not found"}
 type Unauthorized = Error
 
 // ListContextsParams defines parameters for ListContexts.
@@ -4197,7 +4414,7 @@ type ListContextsParams struct {
 	OwnerType *ListContextsParamsOwnerType `form:"owner-type,omitempty" json:"owner-type,omitempty"`
 
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // ListContextsParamsOwnerType defines parameters for ListContexts.
@@ -4206,22 +4423,22 @@ type ListContextsParamsOwnerType string
 // ListEnvironmentVariablesFromContextParams defines parameters for ListEnvironmentVariablesFromContext.
 type ListEnvironmentVariablesFromContextParams struct {
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // ListComponentsParams defines parameters for ListComponents.
 type ListComponentsParams struct {
 	// OrgID UUID of the organization whose resources are listed.
-	OrgID openapi_types.UUID `form:"org-id" json:"org-id"`
+	OrgID OrgIDParam `form:"org-id" json:"org-id"`
 
 	// ProjectID Only return components belonging to the project with this UUID.
 	ProjectID *openapi_types.UUID `form:"project-id,omitempty" json:"project-id,omitempty"`
 
 	// PageSize Maximum number of items to return per page.
-	PageSize int `form:"page-size" json:"page-size"`
+	PageSize PageSizeParam `form:"page-size" json:"page-size"`
 
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // ListComponentVersionsParams defines parameters for ListComponentVersions.
@@ -4233,13 +4450,13 @@ type ListComponentVersionsParams struct {
 // ListEnvironmentsParams defines parameters for ListEnvironments.
 type ListEnvironmentsParams struct {
 	// OrgID UUID of the organization whose resources are listed.
-	OrgID openapi_types.UUID `form:"org-id" json:"org-id"`
+	OrgID OrgIDParam `form:"org-id" json:"org-id"`
 
 	// PageSize Maximum number of items to return per page.
-	PageSize int `form:"page-size" json:"page-size"`
+	PageSize PageSizeParam `form:"page-size" json:"page-size"`
 
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // GetProjectWorkflowsPageDataParams defines parameters for GetProjectWorkflowsPageData.
@@ -4260,16 +4477,16 @@ type GetProjectWorkflowsPageDataParamsReportingWindow string
 // GetJobTimeseriesParams defines parameters for GetJobTimeseries.
 type GetJobTimeseriesParams struct {
 	// Branch VCS branch to filter by; for Insights endpoints the project's default branch is used when neither this nor all-branches is given.
-	Branch *string `form:"branch,omitempty" json:"branch,omitempty"`
+	Branch *BranchParam `form:"branch,omitempty" json:"branch,omitempty"`
 
 	// Granularity Size of each time-series bucket: hourly (kept for 48 hours) or daily (kept for 90 days).
 	Granularity *GetJobTimeseriesParamsGranularity `form:"granularity,omitempty" json:"granularity,omitempty"`
 
 	// StartDate Lower bound (inclusive, RFC 3339) on run start time; must be given if end-date is.
-	StartDate *time.Time `form:"start-date,omitempty" json:"start-date,omitempty"`
+	StartDate *StartDateParam `form:"start-date,omitempty" json:"start-date,omitempty"`
 
 	// EndDate Upper bound (exclusive, RFC 3339) on run start time; no later than 90 days past start-date.
-	EndDate *time.Time `form:"end-date,omitempty" json:"end-date,omitempty"`
+	EndDate *EndDateParam `form:"end-date,omitempty" json:"end-date,omitempty"`
 }
 
 // GetJobTimeseriesParamsGranularity defines parameters for GetJobTimeseries.
@@ -4296,13 +4513,13 @@ type GetAllInsightsBranchesParams struct {
 // GetProjectWorkflowMetricsParams defines parameters for GetProjectWorkflowMetrics.
 type GetProjectWorkflowMetricsParams struct {
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 
 	// AllBranches When true, aggregate over every branch instead of one; do not combine with branch.
-	AllBranches *bool `form:"all-branches,omitempty" json:"all-branches,omitempty"`
+	AllBranches *AllBranchesParam `form:"all-branches,omitempty" json:"all-branches,omitempty"`
 
 	// Branch VCS branch to filter by; for Insights endpoints the project's default branch is used when neither this nor all-branches is given.
-	Branch *string `form:"branch,omitempty" json:"branch,omitempty"`
+	Branch *BranchParam `form:"branch,omitempty" json:"branch,omitempty"`
 
 	// ReportingWindow Period over which metrics are aggregated (last-24-hours, last-7-days, last-30-days, last-60-days or last-90-days); the server uses last-90-days when omitted.
 	ReportingWindow *GetProjectWorkflowMetricsParamsReportingWindow `form:"reporting-window,omitempty" json:"reporting-window,omitempty"`
@@ -4314,31 +4531,31 @@ type GetProjectWorkflowMetricsParamsReportingWindow string
 // GetProjectWorkflowRunsParams defines parameters for GetProjectWorkflowRuns.
 type GetProjectWorkflowRunsParams struct {
 	// AllBranches When true, aggregate over every branch instead of one; do not combine with branch.
-	AllBranches *bool `form:"all-branches,omitempty" json:"all-branches,omitempty"`
+	AllBranches *AllBranchesParam `form:"all-branches,omitempty" json:"all-branches,omitempty"`
 
 	// Branch VCS branch to filter by; for Insights endpoints the project's default branch is used when neither this nor all-branches is given.
-	Branch *string `form:"branch,omitempty" json:"branch,omitempty"`
+	Branch *BranchParam `form:"branch,omitempty" json:"branch,omitempty"`
 
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 
 	// StartDate Lower bound (inclusive, RFC 3339) on run start time; must be given if end-date is.
-	StartDate *time.Time `form:"start-date,omitempty" json:"start-date,omitempty"`
+	StartDate *StartDateParam `form:"start-date,omitempty" json:"start-date,omitempty"`
 
 	// EndDate Upper bound (exclusive, RFC 3339) on run start time; no later than 90 days past start-date.
-	EndDate *time.Time `form:"end-date,omitempty" json:"end-date,omitempty"`
+	EndDate *EndDateParam `form:"end-date,omitempty" json:"end-date,omitempty"`
 }
 
 // GetProjectWorkflowJobMetricsParams defines parameters for GetProjectWorkflowJobMetrics.
 type GetProjectWorkflowJobMetricsParams struct {
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 
 	// AllBranches When true, aggregate over every branch instead of one; do not combine with branch.
-	AllBranches *bool `form:"all-branches,omitempty" json:"all-branches,omitempty"`
+	AllBranches *AllBranchesParam `form:"all-branches,omitempty" json:"all-branches,omitempty"`
 
 	// Branch VCS branch to filter by; for Insights endpoints the project's default branch is used when neither this nor all-branches is given.
-	Branch *string `form:"branch,omitempty" json:"branch,omitempty"`
+	Branch *BranchParam `form:"branch,omitempty" json:"branch,omitempty"`
 
 	// ReportingWindow Period over which metrics are aggregated (last-24-hours, last-7-days, last-30-days, last-60-days or last-90-days); the server uses last-90-days when omitted.
 	ReportingWindow *GetProjectWorkflowJobMetricsParamsReportingWindow `form:"reporting-window,omitempty" json:"reporting-window,omitempty"`
@@ -4353,31 +4570,31 @@ type GetProjectWorkflowJobMetricsParamsReportingWindow string
 // GetWorkflowSummaryParams defines parameters for GetWorkflowSummary.
 type GetWorkflowSummaryParams struct {
 	// AllBranches When true, aggregate over every branch instead of one; do not combine with branch.
-	AllBranches *bool `form:"all-branches,omitempty" json:"all-branches,omitempty"`
+	AllBranches *AllBranchesParam `form:"all-branches,omitempty" json:"all-branches,omitempty"`
 
 	// Branch VCS branch to filter by; for Insights endpoints the project's default branch is used when neither this nor all-branches is given.
-	Branch *string `form:"branch,omitempty" json:"branch,omitempty"`
+	Branch *BranchParam `form:"branch,omitempty" json:"branch,omitempty"`
 }
 
 // GetProjectWorkflowTestMetricsParams defines parameters for GetProjectWorkflowTestMetrics.
 type GetProjectWorkflowTestMetricsParams struct {
 	// Branch VCS branch to filter by; for Insights endpoints the project's default branch is used when neither this nor all-branches is given.
-	Branch *string `form:"branch,omitempty" json:"branch,omitempty"`
+	Branch *BranchParam `form:"branch,omitempty" json:"branch,omitempty"`
 
 	// AllBranches When true, aggregate over every branch instead of one; do not combine with branch.
-	AllBranches *bool `form:"all-branches,omitempty" json:"all-branches,omitempty"`
+	AllBranches *AllBranchesParam `form:"all-branches,omitempty" json:"all-branches,omitempty"`
 }
 
 // DeleteOrgClaimsParams defines parameters for DeleteOrgClaims.
 type DeleteOrgClaimsParams struct {
 	// Claims Comma-separated names of the custom claims to remove: `audience`, `ttl` or both.
-	Claims string `form:"claims" json:"claims"`
+	Claims ClaimsParam `form:"claims" json:"claims"`
 }
 
 // DeleteProjectClaimsParams defines parameters for DeleteProjectClaims.
 type DeleteProjectClaimsParams struct {
 	// Claims Comma-separated names of the custom claims to remove: `audience`, `ttl` or both.
-	Claims string `form:"claims" json:"claims"`
+	Claims ClaimsParam `form:"claims" json:"claims"`
 }
 
 // GetOrganizationGroupsParams defines parameters for GetOrganizationGroups.
@@ -4386,13 +4603,13 @@ type GetOrganizationGroupsParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // ListOtelExportersParams defines parameters for ListOtelExporters.
 type ListOtelExportersParams struct {
 	// OrgID UUID of the organization whose resources are listed.
-	OrgID openapi_types.UUID `form:"org-id" json:"org-id"`
+	OrgID OrgIDParam `form:"org-id" json:"org-id"`
 }
 
 // GetDecisionLogsParams defines parameters for GetDecisionLogs.
@@ -4407,7 +4624,7 @@ type GetDecisionLogsParams struct {
 	Before *time.Time `form:"before,omitempty" json:"before,omitempty"`
 
 	// Branch VCS branch to filter by; for Insights endpoints the project's default branch is used when neither this nor all-branches is given.
-	Branch *string `form:"branch,omitempty" json:"branch,omitempty"`
+	Branch *BranchParam `form:"branch,omitempty" json:"branch,omitempty"`
 
 	// ProjectID ID of the project: a path segment for pipeline definitions, triggers and rollbacks, or a filter in decision-log queries.
 	ProjectID *string `form:"project_id,omitempty" json:"project_id,omitempty"`
@@ -4431,7 +4648,7 @@ type ListPipelinesParams struct {
 	OrgSlug *string `form:"org-slug,omitempty" json:"org-slug,omitempty"`
 
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 
 	// Mine When true, only return pipelines triggered by the authenticated user.
 	Mine *bool `form:"mine,omitempty" json:"mine,omitempty"`
@@ -4440,7 +4657,7 @@ type ListPipelinesParams struct {
 // ListWorkflowsByPipelineIDParams defines parameters for ListWorkflowsByPipelineID.
 type ListWorkflowsByPipelineIDParams struct {
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // ListCheckoutKeysParams defines parameters for ListCheckoutKeys.
@@ -4455,22 +4672,22 @@ type ListCheckoutKeysParamsDigest string
 // ListPipelinesForProjectParams defines parameters for ListPipelinesForProject.
 type ListPipelinesForProjectParams struct {
 	// Branch VCS branch to filter by; for Insights endpoints the project's default branch is used when neither this nor all-branches is given.
-	Branch *string `form:"branch,omitempty" json:"branch,omitempty"`
+	Branch *BranchParam `form:"branch,omitempty" json:"branch,omitempty"`
 
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // ListMyPipelinesParams defines parameters for ListMyPipelines.
 type ListMyPipelinesParams struct {
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // ListSchedulesForProjectParams defines parameters for ListSchedulesForProject.
 type ListSchedulesForProjectParams struct {
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
-	PageToken *string `form:"page-token,omitempty" json:"page-token,omitempty"`
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // TriggerPipelineRunParamsProvider defines parameters for TriggerPipelineRun.

@@ -33,37 +33,37 @@ type ServerInterface interface {
 	CreateContext(w http.ResponseWriter, r *http.Request)
 	// DeleteContext Delete a context
 	// (DELETE /context/{context_id})
-	DeleteContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID)
+	DeleteContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam)
 	// GetContext Get a context by ID
 	// (GET /context/{context_id})
-	GetContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID)
+	GetContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam)
 	// ListEnvironmentVariablesFromContext List a context's environment variables
 	// (GET /context/{context_id}/environment-variable)
-	ListEnvironmentVariablesFromContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, params ListEnvironmentVariablesFromContextParams)
+	ListEnvironmentVariablesFromContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, params ListEnvironmentVariablesFromContextParams)
 	// DeleteEnvironmentVariableFromContext Delete a context environment variable
 	// (DELETE /context/{context_id}/environment-variable/{env_var_name})
-	DeleteEnvironmentVariableFromContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, envVarName string)
+	DeleteEnvironmentVariableFromContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, envVarName EnvVarNameParam)
 	// AddEnvironmentVariableToContext Set a context environment variable
 	// (PUT /context/{context_id}/environment-variable/{env_var_name})
-	AddEnvironmentVariableToContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, envVarName string)
+	AddEnvironmentVariableToContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, envVarName EnvVarNameParam)
 	// GetContextRestrictions List a context's restrictions
 	// (GET /context/{context_id}/restrictions)
-	GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID)
+	GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID ContextIDParam)
 	// CreateContextRestriction Add a context restriction
 	// (POST /context/{context_id}/restrictions)
-	CreateContextRestriction(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID)
+	CreateContextRestriction(w http.ResponseWriter, r *http.Request, contextID ContextIDParam)
 	// DeleteContextRestriction Remove a context restriction
 	// (DELETE /context/{context_id}/restrictions/{restriction_id})
-	DeleteContextRestriction(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, restrictionID string)
+	DeleteContextRestriction(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, restrictionID string)
 	// ListComponents List deploy components
 	// (GET /deploy/components)
 	ListComponents(w http.ResponseWriter, r *http.Request, params ListComponentsParams)
 	// GetComponent Get a deploy component
 	// (GET /deploy/components/{component_id})
-	GetComponent(w http.ResponseWriter, r *http.Request, componentID string)
+	GetComponent(w http.ResponseWriter, r *http.Request, componentID ComponentIDParam)
 	// ListComponentVersions List a component's versions
 	// (GET /deploy/components/{component_id}/versions)
-	ListComponentVersions(w http.ResponseWriter, r *http.Request, componentID string, params ListComponentVersionsParams)
+	ListComponentVersions(w http.ResponseWriter, r *http.Request, componentID ComponentIDParam, params ListComponentVersionsParams)
 	// ListEnvironments List deploy environments
 	// (GET /deploy/environments)
 	ListEnvironments(w http.ResponseWriter, r *http.Request, params ListEnvironmentsParams)
@@ -72,34 +72,34 @@ type ServerInterface interface {
 	GetEnvironment(w http.ResponseWriter, r *http.Request, environmentID openapi_types.UUID)
 	// GetProjectWorkflowsPageData Get project metrics and trends per workflow and branch
 	// (GET /insights/pages/{project-slug}/summary)
-	GetProjectWorkflowsPageData(w http.ResponseWriter, r *http.Request, projectSlug string, params GetProjectWorkflowsPageDataParams)
+	GetProjectWorkflowsPageData(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params GetProjectWorkflowsPageDataParams)
 	// GetJobTimeseries Get job time-series metrics for a workflow
 	// (GET /insights/time-series/{project-slug}/workflows/{workflow-name}/jobs)
-	GetJobTimeseries(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetJobTimeseriesParams)
+	GetJobTimeseries(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetJobTimeseriesParams)
 	// GetOrgSummaryData Get organization metrics and per-project summaries
 	// (GET /insights/{org-slug}/summary)
 	GetOrgSummaryData(w http.ResponseWriter, r *http.Request, orgSlug string, params GetOrgSummaryDataParams)
 	// GetAllInsightsBranches List branches known to Insights for a project
 	// (GET /insights/{project-slug}/branches)
-	GetAllInsightsBranches(w http.ResponseWriter, r *http.Request, projectSlug string, params GetAllInsightsBranchesParams)
+	GetAllInsightsBranches(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params GetAllInsightsBranchesParams)
 	// GetFlakyTests List flaky tests for a project
 	// (GET /insights/{project-slug}/flaky-tests)
-	GetFlakyTests(w http.ResponseWriter, r *http.Request, projectSlug string)
+	GetFlakyTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// GetProjectWorkflowMetrics Summarize metrics per workflow of a project
 	// (GET /insights/{project-slug}/workflows)
-	GetProjectWorkflowMetrics(w http.ResponseWriter, r *http.Request, projectSlug string, params GetProjectWorkflowMetricsParams)
+	GetProjectWorkflowMetrics(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params GetProjectWorkflowMetricsParams)
 	// GetProjectWorkflowRuns List recent runs of a workflow
 	// (GET /insights/{project-slug}/workflows/{workflow-name})
-	GetProjectWorkflowRuns(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetProjectWorkflowRunsParams)
+	GetProjectWorkflowRuns(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetProjectWorkflowRunsParams)
 	// GetProjectWorkflowJobMetrics Get summary metrics for a workflow's jobs
 	// (GET /insights/{project-slug}/workflows/{workflow-name}/jobs)
-	GetProjectWorkflowJobMetrics(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetProjectWorkflowJobMetricsParams)
+	GetProjectWorkflowJobMetrics(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetProjectWorkflowJobMetricsParams)
 	// GetWorkflowSummary Get one workflow's metrics and trends
 	// (GET /insights/{project-slug}/workflows/{workflow-name}/summary)
-	GetWorkflowSummary(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetWorkflowSummaryParams)
+	GetWorkflowSummary(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetWorkflowSummaryParams)
 	// GetProjectWorkflowTestMetrics Get test metrics for a workflow
 	// (GET /insights/{project-slug}/workflows/{workflow-name}/test-metrics)
-	GetProjectWorkflowTestMetrics(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetProjectWorkflowTestMetricsParams)
+	GetProjectWorkflowTestMetrics(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetProjectWorkflowTestMetricsParams)
 	// CancelJobByJobID Cancel a job by its ID
 	// (POST /jobs/{job-id}/cancel)
 	CancelJobByJobID(w http.ResponseWriter, r *http.Request, jobID openapi_types.UUID)
@@ -111,61 +111,61 @@ type ServerInterface interface {
 	GetCollaborations(w http.ResponseWriter, r *http.Request)
 	// DeleteOrgClaims Delete organization OIDC custom claims
 	// (DELETE /org/{orgID}/oidc-custom-claims)
-	DeleteOrgClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, params DeleteOrgClaimsParams)
+	DeleteOrgClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, params DeleteOrgClaimsParams)
 	// GetOrgClaims Get organization OIDC custom claims
 	// (GET /org/{orgID}/oidc-custom-claims)
-	GetOrgClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID)
+	GetOrgClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam)
 	// PatchOrgClaims Set organization OIDC custom claims
 	// (PATCH /org/{orgID}/oidc-custom-claims)
-	PatchOrgClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID)
+	PatchOrgClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam)
 	// DeleteProjectClaims Delete project OIDC custom claims
 	// (DELETE /org/{orgID}/project/{projectID}/oidc-custom-claims)
-	DeleteProjectClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, projectID openapi_types.UUID, params DeleteProjectClaimsParams)
+	DeleteProjectClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, params DeleteProjectClaimsParams)
 	// GetProjectClaims Get project OIDC custom claims
 	// (GET /org/{orgID}/project/{projectID}/oidc-custom-claims)
-	GetProjectClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, projectID openapi_types.UUID)
+	GetProjectClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam)
 	// PatchProjectClaims Set project OIDC custom claims
 	// (PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims)
-	PatchProjectClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, projectID openapi_types.UUID)
+	PatchProjectClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam)
 	// CreateOrganization Create an organization
 	// (POST /organization)
 	CreateOrganization(w http.ResponseWriter, r *http.Request)
 	// DeleteOrganization Delete an organization
 	// (DELETE /organization/{org-slug-or-id})
-	DeleteOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID string)
+	DeleteOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam)
 	// GetOrganization Get an organization
 	// (GET /organization/{org-slug-or-id})
-	GetOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID string)
+	GetOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam)
 	// CreateProject Create a project
 	// (POST /organization/{org-slug-or-id}/project)
-	CreateProject(w http.ResponseWriter, r *http.Request, orgSlugOrID string)
+	CreateProject(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam)
 	// ListURLOrbAllowListEntries List the URL orb allow-list
 	// (GET /organization/{org-slug-or-id}/url-orb-allow-list)
-	ListURLOrbAllowListEntries(w http.ResponseWriter, r *http.Request, orgSlugOrID string)
+	ListURLOrbAllowListEntries(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam)
 	// CreateURLOrbAllowListEntry Add a URL orb allow-list entry
 	// (POST /organization/{org-slug-or-id}/url-orb-allow-list)
-	CreateURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID string)
+	CreateURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam)
 	// RemoveURLOrbAllowListEntry Remove a URL orb allow-list entry
 	// (DELETE /organization/{org-slug-or-id}/url-orb-allow-list/{allow-list-entry-id})
-	RemoveURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID string, allowListEntryID string)
+	RemoveURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam, allowListEntryID string)
 	// GetOrganizationGroups List an organization's groups
 	// (GET /organizations/{org_id}/groups)
-	GetOrganizationGroups(w http.ResponseWriter, r *http.Request, orgID string, params GetOrganizationGroupsParams)
+	GetOrganizationGroups(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, params GetOrganizationGroupsParams)
 	// CreateOrganizationGroup Create a group
 	// (POST /organizations/{org_id}/groups)
-	CreateOrganizationGroup(w http.ResponseWriter, r *http.Request, orgID string)
+	CreateOrganizationGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam)
 	// DeleteGroup Delete a group
 	// (DELETE /organizations/{org_id}/groups/{group_id})
-	DeleteGroup(w http.ResponseWriter, r *http.Request, orgID string, groupID openapi_types.UUID)
+	DeleteGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, groupID GroupIDParam)
 	// GetGroup Get a group
 	// (GET /organizations/{org_id}/groups/{group_id})
-	GetGroup(w http.ResponseWriter, r *http.Request, orgID string, groupID openapi_types.UUID)
+	GetGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, groupID GroupIDParam)
 	// CreateUsageExport Request a usage export
 	// (POST /organizations/{org_id}/usage_export_job)
-	CreateUsageExport(w http.ResponseWriter, r *http.Request, orgID string)
+	CreateUsageExport(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam)
 	// GetUsageExport Get the status of a usage export
 	// (GET /organizations/{org_id}/usage_export_job/{usage_export_job_id})
-	GetUsageExport(w http.ResponseWriter, r *http.Request, orgID string, usageExportJobID openapi_types.UUID)
+	GetUsageExport(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, usageExportJobID openapi_types.UUID)
 	// ListOtelExporters List OTLP exporters
 	// (GET /otel/exporters)
 	ListOtelExporters(w http.ResponseWriter, r *http.Request, params ListOtelExportersParams)
@@ -177,31 +177,31 @@ type ServerInterface interface {
 	DeleteOtelExporter(w http.ResponseWriter, r *http.Request, otelExporterID openapi_types.UUID)
 	// GetDecisionLogs List policy decision logs
 	// (GET /owner/{ownerID}/context/{context}/decision)
-	GetDecisionLogs(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, params GetDecisionLogsParams)
+	GetDecisionLogs(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, params GetDecisionLogsParams)
 	// MakeDecision Evaluate config against policies
 	// (POST /owner/{ownerID}/context/{context}/decision)
-	MakeDecision(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string)
+	MakeDecision(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext)
 	// GetDecisionSettings Get policy decision settings
 	// (GET /owner/{ownerID}/context/{context}/decision/settings)
-	GetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string)
+	GetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext)
 	// SetDecisionSettings Update policy decision settings
 	// (PATCH /owner/{ownerID}/context/{context}/decision/settings)
-	SetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string)
+	SetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext)
 	// GetDecisionLog Get a policy decision log
 	// (GET /owner/{ownerID}/context/{context}/decision/{decisionID})
-	GetDecisionLog(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, decisionID string)
+	GetDecisionLog(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam)
 	// GetDecisionLogPolicyBundle Get the policy bundle used by a decision
 	// (GET /owner/{ownerID}/context/{context}/decision/{decisionID}/policy-bundle)
-	GetDecisionLogPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, decisionID string)
+	GetDecisionLogPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam)
 	// GetPolicyBundle Get the current policy bundle
 	// (GET /owner/{ownerID}/context/{context}/policy-bundle)
-	GetPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string)
+	GetPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext)
 	// CreatePolicyBundle Replace the policy bundle
 	// (POST /owner/{ownerID}/context/{context}/policy-bundle)
-	CreatePolicyBundle(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, params CreatePolicyBundleParams)
+	CreatePolicyBundle(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, params CreatePolicyBundleParams)
 	// GetPolicyDocument Get a policy document
 	// (GET /owner/{ownerID}/context/{context}/policy-bundle/{policyName})
-	GetPolicyDocument(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, policyName string)
+	GetPolicyDocument(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, policyName string)
 	// ListPipelines List pipelines in an organization
 	// (GET /pipeline)
 	ListPipelines(w http.ResponseWriter, r *http.Request, params ListPipelinesParams)
@@ -210,130 +210,130 @@ type ServerInterface interface {
 	ContinuePipeline(w http.ResponseWriter, r *http.Request)
 	// GetPipelineByID Get a pipeline by UUID
 	// (GET /pipeline/{pipeline-id})
-	GetPipelineByID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID)
+	GetPipelineByID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam)
 	// GetPipelineConfigByID Get the config used by a pipeline
 	// (GET /pipeline/{pipeline-id}/config)
-	GetPipelineConfigByID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID)
+	GetPipelineConfigByID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam)
 	// GetPipelineValuesByID Get a pipeline's values
 	// (GET /pipeline/{pipeline-id}/values)
-	GetPipelineValuesByID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID)
+	GetPipelineValuesByID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam)
 	// ListWorkflowsByPipelineID List a pipeline's workflows
 	// (GET /pipeline/{pipeline-id}/workflow)
-	ListWorkflowsByPipelineID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID, params ListWorkflowsByPipelineIDParams)
+	ListWorkflowsByPipelineID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam, params ListWorkflowsByPipelineIDParams)
 	// DeleteProjectBySlug Delete a project
 	// (DELETE /project/{project-slug})
-	DeleteProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug string)
+	DeleteProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// GetProjectBySlug Get a project
 	// (GET /project/{project-slug})
-	GetProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug string)
+	GetProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// ListCheckoutKeys List a project's checkout keys
 	// (GET /project/{project-slug}/checkout-key)
-	ListCheckoutKeys(w http.ResponseWriter, r *http.Request, projectSlug string, params ListCheckoutKeysParams)
+	ListCheckoutKeys(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListCheckoutKeysParams)
 	// CreateCheckoutKey Create a checkout key
 	// (POST /project/{project-slug}/checkout-key)
-	CreateCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug string)
+	CreateCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// DeleteCheckoutKey Delete a checkout key
 	// (DELETE /project/{project-slug}/checkout-key/{fingerprint})
-	DeleteCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug string, fingerprint string)
+	DeleteCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam)
 	// GetCheckoutKey Get a checkout key
 	// (GET /project/{project-slug}/checkout-key/{fingerprint})
-	GetCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug string, fingerprint string)
+	GetCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam)
 	// ListEnvVars List a project's environment variables
 	// (GET /project/{project-slug}/envvar)
-	ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug string)
+	ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// CreateEnvVar Create a project environment variable
 	// (POST /project/{project-slug}/envvar)
-	CreateEnvVar(w http.ResponseWriter, r *http.Request, projectSlug string)
+	CreateEnvVar(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// DeleteEnvVar Delete a project environment variable
 	// (DELETE /project/{project-slug}/envvar/{name})
-	DeleteEnvVar(w http.ResponseWriter, r *http.Request, projectSlug string, name string)
+	DeleteEnvVar(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam)
 	// GetEnvVar Get a project environment variable
 	// (GET /project/{project-slug}/envvar/{name})
-	GetEnvVar(w http.ResponseWriter, r *http.Request, projectSlug string, name string)
+	GetEnvVar(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam)
 	// GetJobDetails Get a job by number
 	// (GET /project/{project-slug}/job/{job-number})
-	GetJobDetails(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64)
+	GetJobDetails(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam)
 	// CancelJobByJobNumber Cancel a job by its number
 	// (POST /project/{project-slug}/job/{job-number}/cancel)
-	CancelJobByJobNumber(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64)
+	CancelJobByJobNumber(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam)
 	// ListPipelinesForProject List a project's pipelines
 	// (GET /project/{project-slug}/pipeline)
-	ListPipelinesForProject(w http.ResponseWriter, r *http.Request, projectSlug string, params ListPipelinesForProjectParams)
+	ListPipelinesForProject(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListPipelinesForProjectParams)
 	// TriggerPipeline Trigger a pipeline (legacy)
 	// (POST /project/{project-slug}/pipeline)
-	TriggerPipeline(w http.ResponseWriter, r *http.Request, projectSlug string)
+	TriggerPipeline(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// ListMyPipelines List your pipelines in a project
 	// (GET /project/{project-slug}/pipeline/mine)
-	ListMyPipelines(w http.ResponseWriter, r *http.Request, projectSlug string, params ListMyPipelinesParams)
+	ListMyPipelines(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListMyPipelinesParams)
 	// GetPipelineByNumber Get a pipeline by number
 	// (GET /project/{project-slug}/pipeline/{pipeline-number})
-	GetPipelineByNumber(w http.ResponseWriter, r *http.Request, projectSlug string, pipelineNumber int64)
+	GetPipelineByNumber(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, pipelineNumber int64)
 	// ListSchedulesForProject List a project's schedules
 	// (GET /project/{project-slug}/schedule)
-	ListSchedulesForProject(w http.ResponseWriter, r *http.Request, projectSlug string, params ListSchedulesForProjectParams)
+	ListSchedulesForProject(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListSchedulesForProjectParams)
 	// CreateSchedule Create a schedule
 	// (POST /project/{project-slug}/schedule)
-	CreateSchedule(w http.ResponseWriter, r *http.Request, projectSlug string)
+	CreateSchedule(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// GetJobArtifacts List a job's artifacts
 	// (GET /project/{project-slug}/{job-number}/artifacts)
-	GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64)
+	GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam)
 	// GetTests List a job's test results
 	// (GET /project/{project-slug}/{job-number}/tests)
-	GetTests(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64)
+	GetTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam)
 	// TriggerPipelineRun Trigger a pipeline run
 	// (POST /project/{provider}/{organization}/{project}/pipeline/run)
-	TriggerPipelineRun(w http.ResponseWriter, r *http.Request, provider TriggerPipelineRunParamsProvider, organization string, project string)
+	TriggerPipelineRun(w http.ResponseWriter, r *http.Request, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam)
 	// GetProjectSettings Get a project's advanced settings
 	// (GET /project/{provider}/{organization}/{project}/settings)
-	GetProjectSettings(w http.ResponseWriter, r *http.Request, provider GetProjectSettingsParamsProvider, organization string, project string)
+	GetProjectSettings(w http.ResponseWriter, r *http.Request, provider GetProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam)
 	// PatchProjectSettings Update a project's advanced settings
 	// (PATCH /project/{provider}/{organization}/{project}/settings)
-	PatchProjectSettings(w http.ResponseWriter, r *http.Request, provider PatchProjectSettingsParamsProvider, organization string, project string)
+	PatchProjectSettings(w http.ResponseWriter, r *http.Request, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam)
 	// ListPipelineDefinitions List a project's pipeline definitions
 	// (GET /projects/{project_id}/pipeline-definitions)
-	ListPipelineDefinitions(w http.ResponseWriter, r *http.Request, projectID string)
+	ListPipelineDefinitions(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam)
 	// CreatePipelineDefinition Create a pipeline definition
 	// (POST /projects/{project_id}/pipeline-definitions)
-	CreatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string)
+	CreatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam)
 	// DeletePipelineDefinition Delete a pipeline definition
 	// (DELETE /projects/{project_id}/pipeline-definitions/{pipeline_definition_id})
-	DeletePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string)
+	DeletePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam)
 	// GetPipelineDefinition Get a pipeline definition
 	// (GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id})
-	GetPipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string)
+	GetPipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam)
 	// UpdatePipelineDefinition Update a pipeline definition
 	// (PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id})
-	UpdatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string)
+	UpdatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam)
 	// ListPipelineDefinitionTriggers List a pipeline definition's triggers
 	// (GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers)
-	ListPipelineDefinitionTriggers(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string)
+	ListPipelineDefinitionTriggers(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam)
 	// CreateTrigger Create a trigger
 	// (POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers)
-	CreateTrigger(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string)
+	CreateTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam)
 	// RollbackProject Roll back a component
 	// (POST /projects/{project_id}/rollback)
-	RollbackProject(w http.ResponseWriter, r *http.Request, projectID string)
+	RollbackProject(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam)
 	// DeleteTrigger Delete a trigger
 	// (DELETE /projects/{project_id}/triggers/{trigger_id})
-	DeleteTrigger(w http.ResponseWriter, r *http.Request, projectID string, triggerID string)
+	DeleteTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, triggerID TriggerIDParam)
 	// GetTrigger Get a trigger
 	// (GET /projects/{project_id}/triggers/{trigger_id})
-	GetTrigger(w http.ResponseWriter, r *http.Request, projectID string, triggerID string)
+	GetTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, triggerID TriggerIDParam)
 	// UpdateTrigger Update a trigger
 	// (PATCH /projects/{project_id}/triggers/{trigger_id})
-	UpdateTrigger(w http.ResponseWriter, r *http.Request, projectID string, triggerID string)
+	UpdateTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, triggerID TriggerIDParam)
 	// DeleteScheduleByID Delete a schedule
 	// (DELETE /schedule/{schedule-id})
-	DeleteScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID openapi_types.UUID)
+	DeleteScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam)
 	// GetScheduleByID Get a schedule
 	// (GET /schedule/{schedule-id})
-	GetScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID openapi_types.UUID)
+	GetScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam)
 	// UpdateSchedule Update a schedule
 	// (PATCH /schedule/{schedule-id})
-	UpdateSchedule(w http.ResponseWriter, r *http.Request, scheduleID openapi_types.UUID)
+	UpdateSchedule(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam)
 	// GetUser Get a user by ID
 	// (GET /user/{id})
-	GetUser(w http.ResponseWriter, r *http.Request, id openapi_types.UUID)
+	GetUser(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
 	// GetWebhooks List outbound webhooks
 	// (GET /webhook)
 	GetWebhooks(w http.ResponseWriter, r *http.Request, params GetWebhooksParams)
@@ -342,28 +342,28 @@ type ServerInterface interface {
 	CreateWebhook(w http.ResponseWriter, r *http.Request)
 	// DeleteWebhook Delete an outbound webhook
 	// (DELETE /webhook/{webhook-id})
-	DeleteWebhook(w http.ResponseWriter, r *http.Request, webhookID openapi_types.UUID)
+	DeleteWebhook(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam)
 	// GetWebhookByID Get an outbound webhook
 	// (GET /webhook/{webhook-id})
-	GetWebhookByID(w http.ResponseWriter, r *http.Request, webhookID openapi_types.UUID)
+	GetWebhookByID(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam)
 	// UpdateWebhook Update an outbound webhook
 	// (PUT /webhook/{webhook-id})
-	UpdateWebhook(w http.ResponseWriter, r *http.Request, webhookID openapi_types.UUID)
+	UpdateWebhook(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam)
 	// GetWorkflowByID Get a workflow
 	// (GET /workflow/{id})
-	GetWorkflowByID(w http.ResponseWriter, r *http.Request, id openapi_types.UUID)
+	GetWorkflowByID(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
 	// ApprovePendingApprovalJobByID Approve a held job
 	// (POST /workflow/{id}/approve/{approval_request_id})
-	ApprovePendingApprovalJobByID(w http.ResponseWriter, r *http.Request, id openapi_types.UUID, approvalRequestID openapi_types.UUID)
+	ApprovePendingApprovalJobByID(w http.ResponseWriter, r *http.Request, id ResourceIDParam, approvalRequestID openapi_types.UUID)
 	// CancelWorkflow Cancel a workflow
 	// (POST /workflow/{id}/cancel)
-	CancelWorkflow(w http.ResponseWriter, r *http.Request, id openapi_types.UUID)
+	CancelWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
 	// ListWorkflowJobs List a workflow's jobs
 	// (GET /workflow/{id}/job)
-	ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id openapi_types.UUID)
+	ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
 	// RerunWorkflow Rerun a workflow
 	// (POST /workflow/{id}/rerun)
-	RerunWorkflow(w http.ResponseWriter, r *http.Request, id openapi_types.UUID)
+	RerunWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
 }
 
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
@@ -384,49 +384,49 @@ func (_ Unimplemented) CreateContext(w http.ResponseWriter, r *http.Request) {
 
 // DeleteContext Delete a context
 // (DELETE /context/{context_id})
-func (_ Unimplemented) DeleteContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID) {
+func (_ Unimplemented) DeleteContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetContext Get a context by ID
 // (GET /context/{context_id})
-func (_ Unimplemented) GetContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID) {
+func (_ Unimplemented) GetContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListEnvironmentVariablesFromContext List a context's environment variables
 // (GET /context/{context_id}/environment-variable)
-func (_ Unimplemented) ListEnvironmentVariablesFromContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, params ListEnvironmentVariablesFromContextParams) {
+func (_ Unimplemented) ListEnvironmentVariablesFromContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, params ListEnvironmentVariablesFromContextParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // DeleteEnvironmentVariableFromContext Delete a context environment variable
 // (DELETE /context/{context_id}/environment-variable/{env_var_name})
-func (_ Unimplemented) DeleteEnvironmentVariableFromContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, envVarName string) {
+func (_ Unimplemented) DeleteEnvironmentVariableFromContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, envVarName EnvVarNameParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // AddEnvironmentVariableToContext Set a context environment variable
 // (PUT /context/{context_id}/environment-variable/{env_var_name})
-func (_ Unimplemented) AddEnvironmentVariableToContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, envVarName string) {
+func (_ Unimplemented) AddEnvironmentVariableToContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, envVarName EnvVarNameParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetContextRestrictions List a context's restrictions
 // (GET /context/{context_id}/restrictions)
-func (_ Unimplemented) GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID) {
+func (_ Unimplemented) GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreateContextRestriction Add a context restriction
 // (POST /context/{context_id}/restrictions)
-func (_ Unimplemented) CreateContextRestriction(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID) {
+func (_ Unimplemented) CreateContextRestriction(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // DeleteContextRestriction Remove a context restriction
 // (DELETE /context/{context_id}/restrictions/{restriction_id})
-func (_ Unimplemented) DeleteContextRestriction(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, restrictionID string) {
+func (_ Unimplemented) DeleteContextRestriction(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, restrictionID string) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -438,13 +438,13 @@ func (_ Unimplemented) ListComponents(w http.ResponseWriter, r *http.Request, pa
 
 // GetComponent Get a deploy component
 // (GET /deploy/components/{component_id})
-func (_ Unimplemented) GetComponent(w http.ResponseWriter, r *http.Request, componentID string) {
+func (_ Unimplemented) GetComponent(w http.ResponseWriter, r *http.Request, componentID ComponentIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListComponentVersions List a component's versions
 // (GET /deploy/components/{component_id}/versions)
-func (_ Unimplemented) ListComponentVersions(w http.ResponseWriter, r *http.Request, componentID string, params ListComponentVersionsParams) {
+func (_ Unimplemented) ListComponentVersions(w http.ResponseWriter, r *http.Request, componentID ComponentIDParam, params ListComponentVersionsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -462,13 +462,13 @@ func (_ Unimplemented) GetEnvironment(w http.ResponseWriter, r *http.Request, en
 
 // GetProjectWorkflowsPageData Get project metrics and trends per workflow and branch
 // (GET /insights/pages/{project-slug}/summary)
-func (_ Unimplemented) GetProjectWorkflowsPageData(w http.ResponseWriter, r *http.Request, projectSlug string, params GetProjectWorkflowsPageDataParams) {
+func (_ Unimplemented) GetProjectWorkflowsPageData(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params GetProjectWorkflowsPageDataParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetJobTimeseries Get job time-series metrics for a workflow
 // (GET /insights/time-series/{project-slug}/workflows/{workflow-name}/jobs)
-func (_ Unimplemented) GetJobTimeseries(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetJobTimeseriesParams) {
+func (_ Unimplemented) GetJobTimeseries(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetJobTimeseriesParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -480,43 +480,43 @@ func (_ Unimplemented) GetOrgSummaryData(w http.ResponseWriter, r *http.Request,
 
 // GetAllInsightsBranches List branches known to Insights for a project
 // (GET /insights/{project-slug}/branches)
-func (_ Unimplemented) GetAllInsightsBranches(w http.ResponseWriter, r *http.Request, projectSlug string, params GetAllInsightsBranchesParams) {
+func (_ Unimplemented) GetAllInsightsBranches(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params GetAllInsightsBranchesParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetFlakyTests List flaky tests for a project
 // (GET /insights/{project-slug}/flaky-tests)
-func (_ Unimplemented) GetFlakyTests(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (_ Unimplemented) GetFlakyTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetProjectWorkflowMetrics Summarize metrics per workflow of a project
 // (GET /insights/{project-slug}/workflows)
-func (_ Unimplemented) GetProjectWorkflowMetrics(w http.ResponseWriter, r *http.Request, projectSlug string, params GetProjectWorkflowMetricsParams) {
+func (_ Unimplemented) GetProjectWorkflowMetrics(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params GetProjectWorkflowMetricsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetProjectWorkflowRuns List recent runs of a workflow
 // (GET /insights/{project-slug}/workflows/{workflow-name})
-func (_ Unimplemented) GetProjectWorkflowRuns(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetProjectWorkflowRunsParams) {
+func (_ Unimplemented) GetProjectWorkflowRuns(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetProjectWorkflowRunsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetProjectWorkflowJobMetrics Get summary metrics for a workflow's jobs
 // (GET /insights/{project-slug}/workflows/{workflow-name}/jobs)
-func (_ Unimplemented) GetProjectWorkflowJobMetrics(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetProjectWorkflowJobMetricsParams) {
+func (_ Unimplemented) GetProjectWorkflowJobMetrics(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetProjectWorkflowJobMetricsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetWorkflowSummary Get one workflow's metrics and trends
 // (GET /insights/{project-slug}/workflows/{workflow-name}/summary)
-func (_ Unimplemented) GetWorkflowSummary(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetWorkflowSummaryParams) {
+func (_ Unimplemented) GetWorkflowSummary(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetWorkflowSummaryParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetProjectWorkflowTestMetrics Get test metrics for a workflow
 // (GET /insights/{project-slug}/workflows/{workflow-name}/test-metrics)
-func (_ Unimplemented) GetProjectWorkflowTestMetrics(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetProjectWorkflowTestMetricsParams) {
+func (_ Unimplemented) GetProjectWorkflowTestMetrics(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetProjectWorkflowTestMetricsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -540,37 +540,37 @@ func (_ Unimplemented) GetCollaborations(w http.ResponseWriter, r *http.Request)
 
 // DeleteOrgClaims Delete organization OIDC custom claims
 // (DELETE /org/{orgID}/oidc-custom-claims)
-func (_ Unimplemented) DeleteOrgClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, params DeleteOrgClaimsParams) {
+func (_ Unimplemented) DeleteOrgClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, params DeleteOrgClaimsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetOrgClaims Get organization OIDC custom claims
 // (GET /org/{orgID}/oidc-custom-claims)
-func (_ Unimplemented) GetOrgClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID) {
+func (_ Unimplemented) GetOrgClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // PatchOrgClaims Set organization OIDC custom claims
 // (PATCH /org/{orgID}/oidc-custom-claims)
-func (_ Unimplemented) PatchOrgClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID) {
+func (_ Unimplemented) PatchOrgClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // DeleteProjectClaims Delete project OIDC custom claims
 // (DELETE /org/{orgID}/project/{projectID}/oidc-custom-claims)
-func (_ Unimplemented) DeleteProjectClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, projectID openapi_types.UUID, params DeleteProjectClaimsParams) {
+func (_ Unimplemented) DeleteProjectClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, params DeleteProjectClaimsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetProjectClaims Get project OIDC custom claims
 // (GET /org/{orgID}/project/{projectID}/oidc-custom-claims)
-func (_ Unimplemented) GetProjectClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, projectID openapi_types.UUID) {
+func (_ Unimplemented) GetProjectClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // PatchProjectClaims Set project OIDC custom claims
 // (PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims)
-func (_ Unimplemented) PatchProjectClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, projectID openapi_types.UUID) {
+func (_ Unimplemented) PatchProjectClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -582,73 +582,73 @@ func (_ Unimplemented) CreateOrganization(w http.ResponseWriter, r *http.Request
 
 // DeleteOrganization Delete an organization
 // (DELETE /organization/{org-slug-or-id})
-func (_ Unimplemented) DeleteOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID string) {
+func (_ Unimplemented) DeleteOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetOrganization Get an organization
 // (GET /organization/{org-slug-or-id})
-func (_ Unimplemented) GetOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID string) {
+func (_ Unimplemented) GetOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreateProject Create a project
 // (POST /organization/{org-slug-or-id}/project)
-func (_ Unimplemented) CreateProject(w http.ResponseWriter, r *http.Request, orgSlugOrID string) {
+func (_ Unimplemented) CreateProject(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListURLOrbAllowListEntries List the URL orb allow-list
 // (GET /organization/{org-slug-or-id}/url-orb-allow-list)
-func (_ Unimplemented) ListURLOrbAllowListEntries(w http.ResponseWriter, r *http.Request, orgSlugOrID string) {
+func (_ Unimplemented) ListURLOrbAllowListEntries(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreateURLOrbAllowListEntry Add a URL orb allow-list entry
 // (POST /organization/{org-slug-or-id}/url-orb-allow-list)
-func (_ Unimplemented) CreateURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID string) {
+func (_ Unimplemented) CreateURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // RemoveURLOrbAllowListEntry Remove a URL orb allow-list entry
 // (DELETE /organization/{org-slug-or-id}/url-orb-allow-list/{allow-list-entry-id})
-func (_ Unimplemented) RemoveURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID string, allowListEntryID string) {
+func (_ Unimplemented) RemoveURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam, allowListEntryID string) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetOrganizationGroups List an organization's groups
 // (GET /organizations/{org_id}/groups)
-func (_ Unimplemented) GetOrganizationGroups(w http.ResponseWriter, r *http.Request, orgID string, params GetOrganizationGroupsParams) {
+func (_ Unimplemented) GetOrganizationGroups(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, params GetOrganizationGroupsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreateOrganizationGroup Create a group
 // (POST /organizations/{org_id}/groups)
-func (_ Unimplemented) CreateOrganizationGroup(w http.ResponseWriter, r *http.Request, orgID string) {
+func (_ Unimplemented) CreateOrganizationGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // DeleteGroup Delete a group
 // (DELETE /organizations/{org_id}/groups/{group_id})
-func (_ Unimplemented) DeleteGroup(w http.ResponseWriter, r *http.Request, orgID string, groupID openapi_types.UUID) {
+func (_ Unimplemented) DeleteGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, groupID GroupIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetGroup Get a group
 // (GET /organizations/{org_id}/groups/{group_id})
-func (_ Unimplemented) GetGroup(w http.ResponseWriter, r *http.Request, orgID string, groupID openapi_types.UUID) {
+func (_ Unimplemented) GetGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, groupID GroupIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreateUsageExport Request a usage export
 // (POST /organizations/{org_id}/usage_export_job)
-func (_ Unimplemented) CreateUsageExport(w http.ResponseWriter, r *http.Request, orgID string) {
+func (_ Unimplemented) CreateUsageExport(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetUsageExport Get the status of a usage export
 // (GET /organizations/{org_id}/usage_export_job/{usage_export_job_id})
-func (_ Unimplemented) GetUsageExport(w http.ResponseWriter, r *http.Request, orgID string, usageExportJobID openapi_types.UUID) {
+func (_ Unimplemented) GetUsageExport(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, usageExportJobID openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -672,55 +672,55 @@ func (_ Unimplemented) DeleteOtelExporter(w http.ResponseWriter, r *http.Request
 
 // GetDecisionLogs List policy decision logs
 // (GET /owner/{ownerID}/context/{context}/decision)
-func (_ Unimplemented) GetDecisionLogs(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, params GetDecisionLogsParams) {
+func (_ Unimplemented) GetDecisionLogs(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, params GetDecisionLogsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // MakeDecision Evaluate config against policies
 // (POST /owner/{ownerID}/context/{context}/decision)
-func (_ Unimplemented) MakeDecision(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string) {
+func (_ Unimplemented) MakeDecision(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetDecisionSettings Get policy decision settings
 // (GET /owner/{ownerID}/context/{context}/decision/settings)
-func (_ Unimplemented) GetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string) {
+func (_ Unimplemented) GetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // SetDecisionSettings Update policy decision settings
 // (PATCH /owner/{ownerID}/context/{context}/decision/settings)
-func (_ Unimplemented) SetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string) {
+func (_ Unimplemented) SetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetDecisionLog Get a policy decision log
 // (GET /owner/{ownerID}/context/{context}/decision/{decisionID})
-func (_ Unimplemented) GetDecisionLog(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, decisionID string) {
+func (_ Unimplemented) GetDecisionLog(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetDecisionLogPolicyBundle Get the policy bundle used by a decision
 // (GET /owner/{ownerID}/context/{context}/decision/{decisionID}/policy-bundle)
-func (_ Unimplemented) GetDecisionLogPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, decisionID string) {
+func (_ Unimplemented) GetDecisionLogPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetPolicyBundle Get the current policy bundle
 // (GET /owner/{ownerID}/context/{context}/policy-bundle)
-func (_ Unimplemented) GetPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string) {
+func (_ Unimplemented) GetPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreatePolicyBundle Replace the policy bundle
 // (POST /owner/{ownerID}/context/{context}/policy-bundle)
-func (_ Unimplemented) CreatePolicyBundle(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, params CreatePolicyBundleParams) {
+func (_ Unimplemented) CreatePolicyBundle(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, params CreatePolicyBundleParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetPolicyDocument Get a policy document
 // (GET /owner/{ownerID}/context/{context}/policy-bundle/{policyName})
-func (_ Unimplemented) GetPolicyDocument(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, policyName string) {
+func (_ Unimplemented) GetPolicyDocument(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, policyName string) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -738,253 +738,253 @@ func (_ Unimplemented) ContinuePipeline(w http.ResponseWriter, r *http.Request) 
 
 // GetPipelineByID Get a pipeline by UUID
 // (GET /pipeline/{pipeline-id})
-func (_ Unimplemented) GetPipelineByID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID) {
+func (_ Unimplemented) GetPipelineByID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetPipelineConfigByID Get the config used by a pipeline
 // (GET /pipeline/{pipeline-id}/config)
-func (_ Unimplemented) GetPipelineConfigByID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID) {
+func (_ Unimplemented) GetPipelineConfigByID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetPipelineValuesByID Get a pipeline's values
 // (GET /pipeline/{pipeline-id}/values)
-func (_ Unimplemented) GetPipelineValuesByID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID) {
+func (_ Unimplemented) GetPipelineValuesByID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListWorkflowsByPipelineID List a pipeline's workflows
 // (GET /pipeline/{pipeline-id}/workflow)
-func (_ Unimplemented) ListWorkflowsByPipelineID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID, params ListWorkflowsByPipelineIDParams) {
+func (_ Unimplemented) ListWorkflowsByPipelineID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam, params ListWorkflowsByPipelineIDParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // DeleteProjectBySlug Delete a project
 // (DELETE /project/{project-slug})
-func (_ Unimplemented) DeleteProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (_ Unimplemented) DeleteProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetProjectBySlug Get a project
 // (GET /project/{project-slug})
-func (_ Unimplemented) GetProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (_ Unimplemented) GetProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListCheckoutKeys List a project's checkout keys
 // (GET /project/{project-slug}/checkout-key)
-func (_ Unimplemented) ListCheckoutKeys(w http.ResponseWriter, r *http.Request, projectSlug string, params ListCheckoutKeysParams) {
+func (_ Unimplemented) ListCheckoutKeys(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListCheckoutKeysParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreateCheckoutKey Create a checkout key
 // (POST /project/{project-slug}/checkout-key)
-func (_ Unimplemented) CreateCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (_ Unimplemented) CreateCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // DeleteCheckoutKey Delete a checkout key
 // (DELETE /project/{project-slug}/checkout-key/{fingerprint})
-func (_ Unimplemented) DeleteCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug string, fingerprint string) {
+func (_ Unimplemented) DeleteCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetCheckoutKey Get a checkout key
 // (GET /project/{project-slug}/checkout-key/{fingerprint})
-func (_ Unimplemented) GetCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug string, fingerprint string) {
+func (_ Unimplemented) GetCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListEnvVars List a project's environment variables
 // (GET /project/{project-slug}/envvar)
-func (_ Unimplemented) ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (_ Unimplemented) ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreateEnvVar Create a project environment variable
 // (POST /project/{project-slug}/envvar)
-func (_ Unimplemented) CreateEnvVar(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (_ Unimplemented) CreateEnvVar(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // DeleteEnvVar Delete a project environment variable
 // (DELETE /project/{project-slug}/envvar/{name})
-func (_ Unimplemented) DeleteEnvVar(w http.ResponseWriter, r *http.Request, projectSlug string, name string) {
+func (_ Unimplemented) DeleteEnvVar(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetEnvVar Get a project environment variable
 // (GET /project/{project-slug}/envvar/{name})
-func (_ Unimplemented) GetEnvVar(w http.ResponseWriter, r *http.Request, projectSlug string, name string) {
+func (_ Unimplemented) GetEnvVar(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetJobDetails Get a job by number
 // (GET /project/{project-slug}/job/{job-number})
-func (_ Unimplemented) GetJobDetails(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64) {
+func (_ Unimplemented) GetJobDetails(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CancelJobByJobNumber Cancel a job by its number
 // (POST /project/{project-slug}/job/{job-number}/cancel)
-func (_ Unimplemented) CancelJobByJobNumber(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64) {
+func (_ Unimplemented) CancelJobByJobNumber(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListPipelinesForProject List a project's pipelines
 // (GET /project/{project-slug}/pipeline)
-func (_ Unimplemented) ListPipelinesForProject(w http.ResponseWriter, r *http.Request, projectSlug string, params ListPipelinesForProjectParams) {
+func (_ Unimplemented) ListPipelinesForProject(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListPipelinesForProjectParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // TriggerPipeline Trigger a pipeline (legacy)
 // (POST /project/{project-slug}/pipeline)
-func (_ Unimplemented) TriggerPipeline(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (_ Unimplemented) TriggerPipeline(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListMyPipelines List your pipelines in a project
 // (GET /project/{project-slug}/pipeline/mine)
-func (_ Unimplemented) ListMyPipelines(w http.ResponseWriter, r *http.Request, projectSlug string, params ListMyPipelinesParams) {
+func (_ Unimplemented) ListMyPipelines(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListMyPipelinesParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetPipelineByNumber Get a pipeline by number
 // (GET /project/{project-slug}/pipeline/{pipeline-number})
-func (_ Unimplemented) GetPipelineByNumber(w http.ResponseWriter, r *http.Request, projectSlug string, pipelineNumber int64) {
+func (_ Unimplemented) GetPipelineByNumber(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, pipelineNumber int64) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListSchedulesForProject List a project's schedules
 // (GET /project/{project-slug}/schedule)
-func (_ Unimplemented) ListSchedulesForProject(w http.ResponseWriter, r *http.Request, projectSlug string, params ListSchedulesForProjectParams) {
+func (_ Unimplemented) ListSchedulesForProject(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListSchedulesForProjectParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreateSchedule Create a schedule
 // (POST /project/{project-slug}/schedule)
-func (_ Unimplemented) CreateSchedule(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (_ Unimplemented) CreateSchedule(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetJobArtifacts List a job's artifacts
 // (GET /project/{project-slug}/{job-number}/artifacts)
-func (_ Unimplemented) GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64) {
+func (_ Unimplemented) GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetTests List a job's test results
 // (GET /project/{project-slug}/{job-number}/tests)
-func (_ Unimplemented) GetTests(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64) {
+func (_ Unimplemented) GetTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // TriggerPipelineRun Trigger a pipeline run
 // (POST /project/{provider}/{organization}/{project}/pipeline/run)
-func (_ Unimplemented) TriggerPipelineRun(w http.ResponseWriter, r *http.Request, provider TriggerPipelineRunParamsProvider, organization string, project string) {
+func (_ Unimplemented) TriggerPipelineRun(w http.ResponseWriter, r *http.Request, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetProjectSettings Get a project's advanced settings
 // (GET /project/{provider}/{organization}/{project}/settings)
-func (_ Unimplemented) GetProjectSettings(w http.ResponseWriter, r *http.Request, provider GetProjectSettingsParamsProvider, organization string, project string) {
+func (_ Unimplemented) GetProjectSettings(w http.ResponseWriter, r *http.Request, provider GetProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // PatchProjectSettings Update a project's advanced settings
 // (PATCH /project/{provider}/{organization}/{project}/settings)
-func (_ Unimplemented) PatchProjectSettings(w http.ResponseWriter, r *http.Request, provider PatchProjectSettingsParamsProvider, organization string, project string) {
+func (_ Unimplemented) PatchProjectSettings(w http.ResponseWriter, r *http.Request, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListPipelineDefinitions List a project's pipeline definitions
 // (GET /projects/{project_id}/pipeline-definitions)
-func (_ Unimplemented) ListPipelineDefinitions(w http.ResponseWriter, r *http.Request, projectID string) {
+func (_ Unimplemented) ListPipelineDefinitions(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreatePipelineDefinition Create a pipeline definition
 // (POST /projects/{project_id}/pipeline-definitions)
-func (_ Unimplemented) CreatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string) {
+func (_ Unimplemented) CreatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // DeletePipelineDefinition Delete a pipeline definition
 // (DELETE /projects/{project_id}/pipeline-definitions/{pipeline_definition_id})
-func (_ Unimplemented) DeletePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string) {
+func (_ Unimplemented) DeletePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetPipelineDefinition Get a pipeline definition
 // (GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id})
-func (_ Unimplemented) GetPipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string) {
+func (_ Unimplemented) GetPipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // UpdatePipelineDefinition Update a pipeline definition
 // (PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id})
-func (_ Unimplemented) UpdatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string) {
+func (_ Unimplemented) UpdatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListPipelineDefinitionTriggers List a pipeline definition's triggers
 // (GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers)
-func (_ Unimplemented) ListPipelineDefinitionTriggers(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string) {
+func (_ Unimplemented) ListPipelineDefinitionTriggers(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CreateTrigger Create a trigger
 // (POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers)
-func (_ Unimplemented) CreateTrigger(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string) {
+func (_ Unimplemented) CreateTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // RollbackProject Roll back a component
 // (POST /projects/{project_id}/rollback)
-func (_ Unimplemented) RollbackProject(w http.ResponseWriter, r *http.Request, projectID string) {
+func (_ Unimplemented) RollbackProject(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // DeleteTrigger Delete a trigger
 // (DELETE /projects/{project_id}/triggers/{trigger_id})
-func (_ Unimplemented) DeleteTrigger(w http.ResponseWriter, r *http.Request, projectID string, triggerID string) {
+func (_ Unimplemented) DeleteTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, triggerID TriggerIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetTrigger Get a trigger
 // (GET /projects/{project_id}/triggers/{trigger_id})
-func (_ Unimplemented) GetTrigger(w http.ResponseWriter, r *http.Request, projectID string, triggerID string) {
+func (_ Unimplemented) GetTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, triggerID TriggerIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // UpdateTrigger Update a trigger
 // (PATCH /projects/{project_id}/triggers/{trigger_id})
-func (_ Unimplemented) UpdateTrigger(w http.ResponseWriter, r *http.Request, projectID string, triggerID string) {
+func (_ Unimplemented) UpdateTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, triggerID TriggerIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // DeleteScheduleByID Delete a schedule
 // (DELETE /schedule/{schedule-id})
-func (_ Unimplemented) DeleteScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID openapi_types.UUID) {
+func (_ Unimplemented) DeleteScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetScheduleByID Get a schedule
 // (GET /schedule/{schedule-id})
-func (_ Unimplemented) GetScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID openapi_types.UUID) {
+func (_ Unimplemented) GetScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // UpdateSchedule Update a schedule
 // (PATCH /schedule/{schedule-id})
-func (_ Unimplemented) UpdateSchedule(w http.ResponseWriter, r *http.Request, scheduleID openapi_types.UUID) {
+func (_ Unimplemented) UpdateSchedule(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetUser Get a user by ID
 // (GET /user/{id})
-func (_ Unimplemented) GetUser(w http.ResponseWriter, r *http.Request, id openapi_types.UUID) {
+func (_ Unimplemented) GetUser(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1002,49 +1002,49 @@ func (_ Unimplemented) CreateWebhook(w http.ResponseWriter, r *http.Request) {
 
 // DeleteWebhook Delete an outbound webhook
 // (DELETE /webhook/{webhook-id})
-func (_ Unimplemented) DeleteWebhook(w http.ResponseWriter, r *http.Request, webhookID openapi_types.UUID) {
+func (_ Unimplemented) DeleteWebhook(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetWebhookByID Get an outbound webhook
 // (GET /webhook/{webhook-id})
-func (_ Unimplemented) GetWebhookByID(w http.ResponseWriter, r *http.Request, webhookID openapi_types.UUID) {
+func (_ Unimplemented) GetWebhookByID(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // UpdateWebhook Update an outbound webhook
 // (PUT /webhook/{webhook-id})
-func (_ Unimplemented) UpdateWebhook(w http.ResponseWriter, r *http.Request, webhookID openapi_types.UUID) {
+func (_ Unimplemented) UpdateWebhook(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetWorkflowByID Get a workflow
 // (GET /workflow/{id})
-func (_ Unimplemented) GetWorkflowByID(w http.ResponseWriter, r *http.Request, id openapi_types.UUID) {
+func (_ Unimplemented) GetWorkflowByID(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ApprovePendingApprovalJobByID Approve a held job
 // (POST /workflow/{id}/approve/{approval_request_id})
-func (_ Unimplemented) ApprovePendingApprovalJobByID(w http.ResponseWriter, r *http.Request, id openapi_types.UUID, approvalRequestID openapi_types.UUID) {
+func (_ Unimplemented) ApprovePendingApprovalJobByID(w http.ResponseWriter, r *http.Request, id ResourceIDParam, approvalRequestID openapi_types.UUID) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // CancelWorkflow Cancel a workflow
 // (POST /workflow/{id}/cancel)
-func (_ Unimplemented) CancelWorkflow(w http.ResponseWriter, r *http.Request, id openapi_types.UUID) {
+func (_ Unimplemented) CancelWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // ListWorkflowJobs List a workflow's jobs
 // (GET /workflow/{id}/job)
-func (_ Unimplemented) ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id openapi_types.UUID) {
+func (_ Unimplemented) ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // RerunWorkflow Rerun a workflow
 // (POST /workflow/{id}/rerun)
-func (_ Unimplemented) RerunWorkflow(w http.ResponseWriter, r *http.Request, id openapi_types.UUID) {
+func (_ Unimplemented) RerunWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1150,7 +1150,7 @@ func (siw *ServerInterfaceWrapper) DeleteContext(w http.ResponseWriter, r *http.
 	_ = err
 
 	// ------------- Path parameter "context_id" -------------
-	var contextID openapi_types.UUID
+	var contextID ContextIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context_id", chi.URLParam(r, "context_id"), &contextID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1176,7 +1176,7 @@ func (siw *ServerInterfaceWrapper) GetContext(w http.ResponseWriter, r *http.Req
 	_ = err
 
 	// ------------- Path parameter "context_id" -------------
-	var contextID openapi_types.UUID
+	var contextID ContextIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context_id", chi.URLParam(r, "context_id"), &contextID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1202,7 +1202,7 @@ func (siw *ServerInterfaceWrapper) ListEnvironmentVariablesFromContext(w http.Re
 	_ = err
 
 	// ------------- Path parameter "context_id" -------------
-	var contextID openapi_types.UUID
+	var contextID ContextIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context_id", chi.URLParam(r, "context_id"), &contextID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1244,7 +1244,7 @@ func (siw *ServerInterfaceWrapper) DeleteEnvironmentVariableFromContext(w http.R
 	_ = err
 
 	// ------------- Path parameter "context_id" -------------
-	var contextID openapi_types.UUID
+	var contextID ContextIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context_id", chi.URLParam(r, "context_id"), &contextID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1253,7 +1253,7 @@ func (siw *ServerInterfaceWrapper) DeleteEnvironmentVariableFromContext(w http.R
 	}
 
 	// ------------- Path parameter "env_var_name" -------------
-	var envVarName string
+	var envVarName EnvVarNameParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "env_var_name", chi.URLParam(r, "env_var_name"), &envVarName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1279,7 +1279,7 @@ func (siw *ServerInterfaceWrapper) AddEnvironmentVariableToContext(w http.Respon
 	_ = err
 
 	// ------------- Path parameter "context_id" -------------
-	var contextID openapi_types.UUID
+	var contextID ContextIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context_id", chi.URLParam(r, "context_id"), &contextID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1288,7 +1288,7 @@ func (siw *ServerInterfaceWrapper) AddEnvironmentVariableToContext(w http.Respon
 	}
 
 	// ------------- Path parameter "env_var_name" -------------
-	var envVarName string
+	var envVarName EnvVarNameParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "env_var_name", chi.URLParam(r, "env_var_name"), &envVarName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1314,7 +1314,7 @@ func (siw *ServerInterfaceWrapper) GetContextRestrictions(w http.ResponseWriter,
 	_ = err
 
 	// ------------- Path parameter "context_id" -------------
-	var contextID openapi_types.UUID
+	var contextID ContextIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context_id", chi.URLParam(r, "context_id"), &contextID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1340,7 +1340,7 @@ func (siw *ServerInterfaceWrapper) CreateContextRestriction(w http.ResponseWrite
 	_ = err
 
 	// ------------- Path parameter "context_id" -------------
-	var contextID openapi_types.UUID
+	var contextID ContextIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context_id", chi.URLParam(r, "context_id"), &contextID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1366,7 +1366,7 @@ func (siw *ServerInterfaceWrapper) DeleteContextRestriction(w http.ResponseWrite
 	_ = err
 
 	// ------------- Path parameter "context_id" -------------
-	var contextID openapi_types.UUID
+	var contextID ContextIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context_id", chi.URLParam(r, "context_id"), &contextID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1473,7 +1473,7 @@ func (siw *ServerInterfaceWrapper) GetComponent(w http.ResponseWriter, r *http.R
 	_ = err
 
 	// ------------- Path parameter "component_id" -------------
-	var componentID string
+	var componentID ComponentIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "component_id", chi.URLParam(r, "component_id"), &componentID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1499,7 +1499,7 @@ func (siw *ServerInterfaceWrapper) ListComponentVersions(w http.ResponseWriter, 
 	_ = err
 
 	// ------------- Path parameter "component_id" -------------
-	var componentID string
+	var componentID ComponentIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "component_id", chi.URLParam(r, "component_id"), &componentID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1626,7 +1626,7 @@ func (siw *ServerInterfaceWrapper) GetProjectWorkflowsPageData(w http.ResponseWr
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1694,7 +1694,7 @@ func (siw *ServerInterfaceWrapper) GetJobTimeseries(w http.ResponseWriter, r *ht
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1703,7 +1703,7 @@ func (siw *ServerInterfaceWrapper) GetJobTimeseries(w http.ResponseWriter, r *ht
 	}
 
 	// ------------- Path parameter "workflow-name" -------------
-	var workflowName string
+	var workflowName WorkflowNameParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "workflow-name", chi.URLParam(r, "workflow-name"), &workflowName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1839,7 +1839,7 @@ func (siw *ServerInterfaceWrapper) GetAllInsightsBranches(w http.ResponseWriter,
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1881,7 +1881,7 @@ func (siw *ServerInterfaceWrapper) GetFlakyTests(w http.ResponseWriter, r *http.
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1907,7 +1907,7 @@ func (siw *ServerInterfaceWrapper) GetProjectWorkflowMetrics(w http.ResponseWrit
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1988,7 +1988,7 @@ func (siw *ServerInterfaceWrapper) GetProjectWorkflowRuns(w http.ResponseWriter,
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -1997,7 +1997,7 @@ func (siw *ServerInterfaceWrapper) GetProjectWorkflowRuns(w http.ResponseWriter,
 	}
 
 	// ------------- Path parameter "workflow-name" -------------
-	var workflowName string
+	var workflowName WorkflowNameParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "workflow-name", chi.URLParam(r, "workflow-name"), &workflowName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2091,7 +2091,7 @@ func (siw *ServerInterfaceWrapper) GetProjectWorkflowJobMetrics(w http.ResponseW
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2100,7 +2100,7 @@ func (siw *ServerInterfaceWrapper) GetProjectWorkflowJobMetrics(w http.ResponseW
 	}
 
 	// ------------- Path parameter "workflow-name" -------------
-	var workflowName string
+	var workflowName WorkflowNameParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "workflow-name", chi.URLParam(r, "workflow-name"), &workflowName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2194,7 +2194,7 @@ func (siw *ServerInterfaceWrapper) GetWorkflowSummary(w http.ResponseWriter, r *
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2203,7 +2203,7 @@ func (siw *ServerInterfaceWrapper) GetWorkflowSummary(w http.ResponseWriter, r *
 	}
 
 	// ------------- Path parameter "workflow-name" -------------
-	var workflowName string
+	var workflowName WorkflowNameParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "workflow-name", chi.URLParam(r, "workflow-name"), &workflowName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2258,7 +2258,7 @@ func (siw *ServerInterfaceWrapper) GetProjectWorkflowTestMetrics(w http.Response
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2267,7 +2267,7 @@ func (siw *ServerInterfaceWrapper) GetProjectWorkflowTestMetrics(w http.Response
 	}
 
 	// ------------- Path parameter "workflow-name" -------------
-	var workflowName string
+	var workflowName WorkflowNameParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "workflow-name", chi.URLParam(r, "workflow-name"), &workflowName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2376,7 +2376,7 @@ func (siw *ServerInterfaceWrapper) DeleteOrgClaims(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "orgID" -------------
-	var orgID openapi_types.UUID
+	var orgID OIDCOrgIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "orgID", chi.URLParam(r, "orgID"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2418,7 +2418,7 @@ func (siw *ServerInterfaceWrapper) GetOrgClaims(w http.ResponseWriter, r *http.R
 	_ = err
 
 	// ------------- Path parameter "orgID" -------------
-	var orgID openapi_types.UUID
+	var orgID OIDCOrgIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "orgID", chi.URLParam(r, "orgID"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2444,7 +2444,7 @@ func (siw *ServerInterfaceWrapper) PatchOrgClaims(w http.ResponseWriter, r *http
 	_ = err
 
 	// ------------- Path parameter "orgID" -------------
-	var orgID openapi_types.UUID
+	var orgID OIDCOrgIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "orgID", chi.URLParam(r, "orgID"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2470,7 +2470,7 @@ func (siw *ServerInterfaceWrapper) DeleteProjectClaims(w http.ResponseWriter, r 
 	_ = err
 
 	// ------------- Path parameter "orgID" -------------
-	var orgID openapi_types.UUID
+	var orgID OIDCOrgIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "orgID", chi.URLParam(r, "orgID"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2479,7 +2479,7 @@ func (siw *ServerInterfaceWrapper) DeleteProjectClaims(w http.ResponseWriter, r 
 	}
 
 	// ------------- Path parameter "projectID" -------------
-	var projectID openapi_types.UUID
+	var projectID OIDCProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "projectID", chi.URLParam(r, "projectID"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2521,7 +2521,7 @@ func (siw *ServerInterfaceWrapper) GetProjectClaims(w http.ResponseWriter, r *ht
 	_ = err
 
 	// ------------- Path parameter "orgID" -------------
-	var orgID openapi_types.UUID
+	var orgID OIDCOrgIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "orgID", chi.URLParam(r, "orgID"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2530,7 +2530,7 @@ func (siw *ServerInterfaceWrapper) GetProjectClaims(w http.ResponseWriter, r *ht
 	}
 
 	// ------------- Path parameter "projectID" -------------
-	var projectID openapi_types.UUID
+	var projectID OIDCProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "projectID", chi.URLParam(r, "projectID"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2556,7 +2556,7 @@ func (siw *ServerInterfaceWrapper) PatchProjectClaims(w http.ResponseWriter, r *
 	_ = err
 
 	// ------------- Path parameter "orgID" -------------
-	var orgID openapi_types.UUID
+	var orgID OIDCOrgIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "orgID", chi.URLParam(r, "orgID"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2565,7 +2565,7 @@ func (siw *ServerInterfaceWrapper) PatchProjectClaims(w http.ResponseWriter, r *
 	}
 
 	// ------------- Path parameter "projectID" -------------
-	var projectID openapi_types.UUID
+	var projectID OIDCProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "projectID", chi.URLParam(r, "projectID"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2605,7 +2605,7 @@ func (siw *ServerInterfaceWrapper) DeleteOrganization(w http.ResponseWriter, r *
 	_ = err
 
 	// ------------- Path parameter "org-slug-or-id" -------------
-	var orgSlugOrID string
+	var orgSlugOrID OrgSlugOrIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org-slug-or-id", chi.URLParam(r, "org-slug-or-id"), &orgSlugOrID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2631,7 +2631,7 @@ func (siw *ServerInterfaceWrapper) GetOrganization(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "org-slug-or-id" -------------
-	var orgSlugOrID string
+	var orgSlugOrID OrgSlugOrIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org-slug-or-id", chi.URLParam(r, "org-slug-or-id"), &orgSlugOrID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2657,7 +2657,7 @@ func (siw *ServerInterfaceWrapper) CreateProject(w http.ResponseWriter, r *http.
 	_ = err
 
 	// ------------- Path parameter "org-slug-or-id" -------------
-	var orgSlugOrID string
+	var orgSlugOrID OrgSlugOrIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org-slug-or-id", chi.URLParam(r, "org-slug-or-id"), &orgSlugOrID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2683,7 +2683,7 @@ func (siw *ServerInterfaceWrapper) ListURLOrbAllowListEntries(w http.ResponseWri
 	_ = err
 
 	// ------------- Path parameter "org-slug-or-id" -------------
-	var orgSlugOrID string
+	var orgSlugOrID OrgSlugOrIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org-slug-or-id", chi.URLParam(r, "org-slug-or-id"), &orgSlugOrID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2709,7 +2709,7 @@ func (siw *ServerInterfaceWrapper) CreateURLOrbAllowListEntry(w http.ResponseWri
 	_ = err
 
 	// ------------- Path parameter "org-slug-or-id" -------------
-	var orgSlugOrID string
+	var orgSlugOrID OrgSlugOrIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org-slug-or-id", chi.URLParam(r, "org-slug-or-id"), &orgSlugOrID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2735,7 +2735,7 @@ func (siw *ServerInterfaceWrapper) RemoveURLOrbAllowListEntry(w http.ResponseWri
 	_ = err
 
 	// ------------- Path parameter "org-slug-or-id" -------------
-	var orgSlugOrID string
+	var orgSlugOrID OrgSlugOrIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org-slug-or-id", chi.URLParam(r, "org-slug-or-id"), &orgSlugOrID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2770,7 +2770,7 @@ func (siw *ServerInterfaceWrapper) GetOrganizationGroups(w http.ResponseWriter, 
 	_ = err
 
 	// ------------- Path parameter "org_id" -------------
-	var orgID string
+	var orgID OrgIDPathParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org_id", chi.URLParam(r, "org_id"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2825,7 +2825,7 @@ func (siw *ServerInterfaceWrapper) CreateOrganizationGroup(w http.ResponseWriter
 	_ = err
 
 	// ------------- Path parameter "org_id" -------------
-	var orgID string
+	var orgID OrgIDPathParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org_id", chi.URLParam(r, "org_id"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2851,7 +2851,7 @@ func (siw *ServerInterfaceWrapper) DeleteGroup(w http.ResponseWriter, r *http.Re
 	_ = err
 
 	// ------------- Path parameter "org_id" -------------
-	var orgID string
+	var orgID OrgIDPathParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org_id", chi.URLParam(r, "org_id"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2860,7 +2860,7 @@ func (siw *ServerInterfaceWrapper) DeleteGroup(w http.ResponseWriter, r *http.Re
 	}
 
 	// ------------- Path parameter "group_id" -------------
-	var groupID openapi_types.UUID
+	var groupID GroupIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "group_id", chi.URLParam(r, "group_id"), &groupID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2886,7 +2886,7 @@ func (siw *ServerInterfaceWrapper) GetGroup(w http.ResponseWriter, r *http.Reque
 	_ = err
 
 	// ------------- Path parameter "org_id" -------------
-	var orgID string
+	var orgID OrgIDPathParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org_id", chi.URLParam(r, "org_id"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2895,7 +2895,7 @@ func (siw *ServerInterfaceWrapper) GetGroup(w http.ResponseWriter, r *http.Reque
 	}
 
 	// ------------- Path parameter "group_id" -------------
-	var groupID openapi_types.UUID
+	var groupID GroupIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "group_id", chi.URLParam(r, "group_id"), &groupID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2921,7 +2921,7 @@ func (siw *ServerInterfaceWrapper) CreateUsageExport(w http.ResponseWriter, r *h
 	_ = err
 
 	// ------------- Path parameter "org_id" -------------
-	var orgID string
+	var orgID OrgIDPathParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org_id", chi.URLParam(r, "org_id"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -2947,7 +2947,7 @@ func (siw *ServerInterfaceWrapper) GetUsageExport(w http.ResponseWriter, r *http
 	_ = err
 
 	// ------------- Path parameter "org_id" -------------
-	var orgID string
+	var orgID OrgIDPathParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "org_id", chi.URLParam(r, "org_id"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3055,7 +3055,7 @@ func (siw *ServerInterfaceWrapper) GetDecisionLogs(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "ownerID" -------------
-	var ownerID string
+	var ownerID OwnerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "ownerID", chi.URLParam(r, "ownerID"), &ownerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3064,7 +3064,7 @@ func (siw *ServerInterfaceWrapper) GetDecisionLogs(w http.ResponseWriter, r *htt
 	}
 
 	// ------------- Path parameter "context" -------------
-	var policyContext string
+	var policyContext PolicyContext
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context", chi.URLParam(r, "context"), &policyContext, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3184,7 +3184,7 @@ func (siw *ServerInterfaceWrapper) MakeDecision(w http.ResponseWriter, r *http.R
 	_ = err
 
 	// ------------- Path parameter "ownerID" -------------
-	var ownerID string
+	var ownerID OwnerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "ownerID", chi.URLParam(r, "ownerID"), &ownerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3193,7 +3193,7 @@ func (siw *ServerInterfaceWrapper) MakeDecision(w http.ResponseWriter, r *http.R
 	}
 
 	// ------------- Path parameter "context" -------------
-	var policyContext string
+	var policyContext PolicyContext
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context", chi.URLParam(r, "context"), &policyContext, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3219,7 +3219,7 @@ func (siw *ServerInterfaceWrapper) GetDecisionSettings(w http.ResponseWriter, r 
 	_ = err
 
 	// ------------- Path parameter "ownerID" -------------
-	var ownerID string
+	var ownerID OwnerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "ownerID", chi.URLParam(r, "ownerID"), &ownerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3228,7 +3228,7 @@ func (siw *ServerInterfaceWrapper) GetDecisionSettings(w http.ResponseWriter, r 
 	}
 
 	// ------------- Path parameter "context" -------------
-	var policyContext string
+	var policyContext PolicyContext
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context", chi.URLParam(r, "context"), &policyContext, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3254,7 +3254,7 @@ func (siw *ServerInterfaceWrapper) SetDecisionSettings(w http.ResponseWriter, r 
 	_ = err
 
 	// ------------- Path parameter "ownerID" -------------
-	var ownerID string
+	var ownerID OwnerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "ownerID", chi.URLParam(r, "ownerID"), &ownerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3263,7 +3263,7 @@ func (siw *ServerInterfaceWrapper) SetDecisionSettings(w http.ResponseWriter, r 
 	}
 
 	// ------------- Path parameter "context" -------------
-	var policyContext string
+	var policyContext PolicyContext
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context", chi.URLParam(r, "context"), &policyContext, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3289,7 +3289,7 @@ func (siw *ServerInterfaceWrapper) GetDecisionLog(w http.ResponseWriter, r *http
 	_ = err
 
 	// ------------- Path parameter "ownerID" -------------
-	var ownerID string
+	var ownerID OwnerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "ownerID", chi.URLParam(r, "ownerID"), &ownerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3298,7 +3298,7 @@ func (siw *ServerInterfaceWrapper) GetDecisionLog(w http.ResponseWriter, r *http
 	}
 
 	// ------------- Path parameter "context" -------------
-	var policyContext string
+	var policyContext PolicyContext
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context", chi.URLParam(r, "context"), &policyContext, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3307,7 +3307,7 @@ func (siw *ServerInterfaceWrapper) GetDecisionLog(w http.ResponseWriter, r *http
 	}
 
 	// ------------- Path parameter "decisionID" -------------
-	var decisionID string
+	var decisionID DecisionIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "decisionID", chi.URLParam(r, "decisionID"), &decisionID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3333,7 +3333,7 @@ func (siw *ServerInterfaceWrapper) GetDecisionLogPolicyBundle(w http.ResponseWri
 	_ = err
 
 	// ------------- Path parameter "ownerID" -------------
-	var ownerID string
+	var ownerID OwnerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "ownerID", chi.URLParam(r, "ownerID"), &ownerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3342,7 +3342,7 @@ func (siw *ServerInterfaceWrapper) GetDecisionLogPolicyBundle(w http.ResponseWri
 	}
 
 	// ------------- Path parameter "context" -------------
-	var policyContext string
+	var policyContext PolicyContext
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context", chi.URLParam(r, "context"), &policyContext, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3351,7 +3351,7 @@ func (siw *ServerInterfaceWrapper) GetDecisionLogPolicyBundle(w http.ResponseWri
 	}
 
 	// ------------- Path parameter "decisionID" -------------
-	var decisionID string
+	var decisionID DecisionIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "decisionID", chi.URLParam(r, "decisionID"), &decisionID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3377,7 +3377,7 @@ func (siw *ServerInterfaceWrapper) GetPolicyBundle(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "ownerID" -------------
-	var ownerID string
+	var ownerID OwnerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "ownerID", chi.URLParam(r, "ownerID"), &ownerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3386,7 +3386,7 @@ func (siw *ServerInterfaceWrapper) GetPolicyBundle(w http.ResponseWriter, r *htt
 	}
 
 	// ------------- Path parameter "context" -------------
-	var policyContext string
+	var policyContext PolicyContext
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context", chi.URLParam(r, "context"), &policyContext, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3412,7 +3412,7 @@ func (siw *ServerInterfaceWrapper) CreatePolicyBundle(w http.ResponseWriter, r *
 	_ = err
 
 	// ------------- Path parameter "ownerID" -------------
-	var ownerID string
+	var ownerID OwnerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "ownerID", chi.URLParam(r, "ownerID"), &ownerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3421,7 +3421,7 @@ func (siw *ServerInterfaceWrapper) CreatePolicyBundle(w http.ResponseWriter, r *
 	}
 
 	// ------------- Path parameter "context" -------------
-	var policyContext string
+	var policyContext PolicyContext
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context", chi.URLParam(r, "context"), &policyContext, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3463,7 +3463,7 @@ func (siw *ServerInterfaceWrapper) GetPolicyDocument(w http.ResponseWriter, r *h
 	_ = err
 
 	// ------------- Path parameter "ownerID" -------------
-	var ownerID string
+	var ownerID OwnerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "ownerID", chi.URLParam(r, "ownerID"), &ownerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3472,7 +3472,7 @@ func (siw *ServerInterfaceWrapper) GetPolicyDocument(w http.ResponseWriter, r *h
 	}
 
 	// ------------- Path parameter "context" -------------
-	var policyContext string
+	var policyContext PolicyContext
 
 	err = runtime.BindStyledParameterWithOptions("simple", "context", chi.URLParam(r, "context"), &policyContext, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3580,7 +3580,7 @@ func (siw *ServerInterfaceWrapper) GetPipelineByID(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "pipeline-id" -------------
-	var pipelineID openapi_types.UUID
+	var pipelineID PipelineIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "pipeline-id", chi.URLParam(r, "pipeline-id"), &pipelineID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3606,7 +3606,7 @@ func (siw *ServerInterfaceWrapper) GetPipelineConfigByID(w http.ResponseWriter, 
 	_ = err
 
 	// ------------- Path parameter "pipeline-id" -------------
-	var pipelineID openapi_types.UUID
+	var pipelineID PipelineIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "pipeline-id", chi.URLParam(r, "pipeline-id"), &pipelineID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3632,7 +3632,7 @@ func (siw *ServerInterfaceWrapper) GetPipelineValuesByID(w http.ResponseWriter, 
 	_ = err
 
 	// ------------- Path parameter "pipeline-id" -------------
-	var pipelineID openapi_types.UUID
+	var pipelineID PipelineIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "pipeline-id", chi.URLParam(r, "pipeline-id"), &pipelineID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3658,7 +3658,7 @@ func (siw *ServerInterfaceWrapper) ListWorkflowsByPipelineID(w http.ResponseWrit
 	_ = err
 
 	// ------------- Path parameter "pipeline-id" -------------
-	var pipelineID openapi_types.UUID
+	var pipelineID PipelineIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "pipeline-id", chi.URLParam(r, "pipeline-id"), &pipelineID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3700,7 +3700,7 @@ func (siw *ServerInterfaceWrapper) DeleteProjectBySlug(w http.ResponseWriter, r 
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3726,7 +3726,7 @@ func (siw *ServerInterfaceWrapper) GetProjectBySlug(w http.ResponseWriter, r *ht
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3752,7 +3752,7 @@ func (siw *ServerInterfaceWrapper) ListCheckoutKeys(w http.ResponseWriter, r *ht
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3794,7 +3794,7 @@ func (siw *ServerInterfaceWrapper) CreateCheckoutKey(w http.ResponseWriter, r *h
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3820,7 +3820,7 @@ func (siw *ServerInterfaceWrapper) DeleteCheckoutKey(w http.ResponseWriter, r *h
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3829,7 +3829,7 @@ func (siw *ServerInterfaceWrapper) DeleteCheckoutKey(w http.ResponseWriter, r *h
 	}
 
 	// ------------- Path parameter "fingerprint" -------------
-	var fingerprint string
+	var fingerprint FingerprintParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "fingerprint", chi.URLParam(r, "fingerprint"), &fingerprint, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3855,7 +3855,7 @@ func (siw *ServerInterfaceWrapper) GetCheckoutKey(w http.ResponseWriter, r *http
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3864,7 +3864,7 @@ func (siw *ServerInterfaceWrapper) GetCheckoutKey(w http.ResponseWriter, r *http
 	}
 
 	// ------------- Path parameter "fingerprint" -------------
-	var fingerprint string
+	var fingerprint FingerprintParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "fingerprint", chi.URLParam(r, "fingerprint"), &fingerprint, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3890,7 +3890,7 @@ func (siw *ServerInterfaceWrapper) ListEnvVars(w http.ResponseWriter, r *http.Re
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3916,7 +3916,7 @@ func (siw *ServerInterfaceWrapper) CreateEnvVar(w http.ResponseWriter, r *http.R
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3942,7 +3942,7 @@ func (siw *ServerInterfaceWrapper) DeleteEnvVar(w http.ResponseWriter, r *http.R
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3951,7 +3951,7 @@ func (siw *ServerInterfaceWrapper) DeleteEnvVar(w http.ResponseWriter, r *http.R
 	}
 
 	// ------------- Path parameter "name" -------------
-	var name string
+	var name ProjectEnvVarNameParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3977,7 +3977,7 @@ func (siw *ServerInterfaceWrapper) GetEnvVar(w http.ResponseWriter, r *http.Requ
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -3986,7 +3986,7 @@ func (siw *ServerInterfaceWrapper) GetEnvVar(w http.ResponseWriter, r *http.Requ
 	}
 
 	// ------------- Path parameter "name" -------------
-	var name string
+	var name ProjectEnvVarNameParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "name", chi.URLParam(r, "name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4012,7 +4012,7 @@ func (siw *ServerInterfaceWrapper) GetJobDetails(w http.ResponseWriter, r *http.
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4021,7 +4021,7 @@ func (siw *ServerInterfaceWrapper) GetJobDetails(w http.ResponseWriter, r *http.
 	}
 
 	// ------------- Path parameter "job-number" -------------
-	var jobNumber int64
+	var jobNumber JobNumberParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "job-number", chi.URLParam(r, "job-number"), &jobNumber, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4047,7 +4047,7 @@ func (siw *ServerInterfaceWrapper) CancelJobByJobNumber(w http.ResponseWriter, r
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4056,7 +4056,7 @@ func (siw *ServerInterfaceWrapper) CancelJobByJobNumber(w http.ResponseWriter, r
 	}
 
 	// ------------- Path parameter "job-number" -------------
-	var jobNumber int64
+	var jobNumber JobNumberParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "job-number", chi.URLParam(r, "job-number"), &jobNumber, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4082,7 +4082,7 @@ func (siw *ServerInterfaceWrapper) ListPipelinesForProject(w http.ResponseWriter
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4137,7 +4137,7 @@ func (siw *ServerInterfaceWrapper) TriggerPipeline(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4163,7 +4163,7 @@ func (siw *ServerInterfaceWrapper) ListMyPipelines(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4205,7 +4205,7 @@ func (siw *ServerInterfaceWrapper) GetPipelineByNumber(w http.ResponseWriter, r 
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4240,7 +4240,7 @@ func (siw *ServerInterfaceWrapper) ListSchedulesForProject(w http.ResponseWriter
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4282,7 +4282,7 @@ func (siw *ServerInterfaceWrapper) CreateSchedule(w http.ResponseWriter, r *http
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4308,7 +4308,7 @@ func (siw *ServerInterfaceWrapper) GetJobArtifacts(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4317,7 +4317,7 @@ func (siw *ServerInterfaceWrapper) GetJobArtifacts(w http.ResponseWriter, r *htt
 	}
 
 	// ------------- Path parameter "job-number" -------------
-	var jobNumber int64
+	var jobNumber JobNumberParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "job-number", chi.URLParam(r, "job-number"), &jobNumber, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4343,7 +4343,7 @@ func (siw *ServerInterfaceWrapper) GetTests(w http.ResponseWriter, r *http.Reque
 	_ = err
 
 	// ------------- Path parameter "project-slug" -------------
-	var projectSlug string
+	var projectSlug ProjectSlugParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project-slug", chi.URLParam(r, "project-slug"), &projectSlug, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4352,7 +4352,7 @@ func (siw *ServerInterfaceWrapper) GetTests(w http.ResponseWriter, r *http.Reque
 	}
 
 	// ------------- Path parameter "job-number" -------------
-	var jobNumber int64
+	var jobNumber JobNumberParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "job-number", chi.URLParam(r, "job-number"), &jobNumber, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4387,7 +4387,7 @@ func (siw *ServerInterfaceWrapper) TriggerPipelineRun(w http.ResponseWriter, r *
 	}
 
 	// ------------- Path parameter "organization" -------------
-	var organization string
+	var organization OrganizationParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "organization", chi.URLParam(r, "organization"), &organization, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4396,7 +4396,7 @@ func (siw *ServerInterfaceWrapper) TriggerPipelineRun(w http.ResponseWriter, r *
 	}
 
 	// ------------- Path parameter "project" -------------
-	var project string
+	var project ProjectParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4431,7 +4431,7 @@ func (siw *ServerInterfaceWrapper) GetProjectSettings(w http.ResponseWriter, r *
 	}
 
 	// ------------- Path parameter "organization" -------------
-	var organization string
+	var organization OrganizationParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "organization", chi.URLParam(r, "organization"), &organization, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4440,7 +4440,7 @@ func (siw *ServerInterfaceWrapper) GetProjectSettings(w http.ResponseWriter, r *
 	}
 
 	// ------------- Path parameter "project" -------------
-	var project string
+	var project ProjectParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4475,7 +4475,7 @@ func (siw *ServerInterfaceWrapper) PatchProjectSettings(w http.ResponseWriter, r
 	}
 
 	// ------------- Path parameter "organization" -------------
-	var organization string
+	var organization OrganizationParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "organization", chi.URLParam(r, "organization"), &organization, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4484,7 +4484,7 @@ func (siw *ServerInterfaceWrapper) PatchProjectSettings(w http.ResponseWriter, r
 	}
 
 	// ------------- Path parameter "project" -------------
-	var project string
+	var project ProjectParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project", chi.URLParam(r, "project"), &project, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4510,7 +4510,7 @@ func (siw *ServerInterfaceWrapper) ListPipelineDefinitions(w http.ResponseWriter
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4536,7 +4536,7 @@ func (siw *ServerInterfaceWrapper) CreatePipelineDefinition(w http.ResponseWrite
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4562,7 +4562,7 @@ func (siw *ServerInterfaceWrapper) DeletePipelineDefinition(w http.ResponseWrite
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4571,7 +4571,7 @@ func (siw *ServerInterfaceWrapper) DeletePipelineDefinition(w http.ResponseWrite
 	}
 
 	// ------------- Path parameter "pipeline_definition_id" -------------
-	var pipelineDefinitionID string
+	var pipelineDefinitionID PipelineDefinitionIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "pipeline_definition_id", chi.URLParam(r, "pipeline_definition_id"), &pipelineDefinitionID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4597,7 +4597,7 @@ func (siw *ServerInterfaceWrapper) GetPipelineDefinition(w http.ResponseWriter, 
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4606,7 +4606,7 @@ func (siw *ServerInterfaceWrapper) GetPipelineDefinition(w http.ResponseWriter, 
 	}
 
 	// ------------- Path parameter "pipeline_definition_id" -------------
-	var pipelineDefinitionID string
+	var pipelineDefinitionID PipelineDefinitionIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "pipeline_definition_id", chi.URLParam(r, "pipeline_definition_id"), &pipelineDefinitionID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4632,7 +4632,7 @@ func (siw *ServerInterfaceWrapper) UpdatePipelineDefinition(w http.ResponseWrite
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4641,7 +4641,7 @@ func (siw *ServerInterfaceWrapper) UpdatePipelineDefinition(w http.ResponseWrite
 	}
 
 	// ------------- Path parameter "pipeline_definition_id" -------------
-	var pipelineDefinitionID string
+	var pipelineDefinitionID PipelineDefinitionIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "pipeline_definition_id", chi.URLParam(r, "pipeline_definition_id"), &pipelineDefinitionID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4667,7 +4667,7 @@ func (siw *ServerInterfaceWrapper) ListPipelineDefinitionTriggers(w http.Respons
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4676,7 +4676,7 @@ func (siw *ServerInterfaceWrapper) ListPipelineDefinitionTriggers(w http.Respons
 	}
 
 	// ------------- Path parameter "pipeline_definition_id" -------------
-	var pipelineDefinitionID string
+	var pipelineDefinitionID PipelineDefinitionIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "pipeline_definition_id", chi.URLParam(r, "pipeline_definition_id"), &pipelineDefinitionID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4702,7 +4702,7 @@ func (siw *ServerInterfaceWrapper) CreateTrigger(w http.ResponseWriter, r *http.
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4711,7 +4711,7 @@ func (siw *ServerInterfaceWrapper) CreateTrigger(w http.ResponseWriter, r *http.
 	}
 
 	// ------------- Path parameter "pipeline_definition_id" -------------
-	var pipelineDefinitionID string
+	var pipelineDefinitionID PipelineDefinitionIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "pipeline_definition_id", chi.URLParam(r, "pipeline_definition_id"), &pipelineDefinitionID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4737,7 +4737,7 @@ func (siw *ServerInterfaceWrapper) RollbackProject(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4763,7 +4763,7 @@ func (siw *ServerInterfaceWrapper) DeleteTrigger(w http.ResponseWriter, r *http.
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4772,7 +4772,7 @@ func (siw *ServerInterfaceWrapper) DeleteTrigger(w http.ResponseWriter, r *http.
 	}
 
 	// ------------- Path parameter "trigger_id" -------------
-	var triggerID string
+	var triggerID TriggerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "trigger_id", chi.URLParam(r, "trigger_id"), &triggerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4798,7 +4798,7 @@ func (siw *ServerInterfaceWrapper) GetTrigger(w http.ResponseWriter, r *http.Req
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4807,7 +4807,7 @@ func (siw *ServerInterfaceWrapper) GetTrigger(w http.ResponseWriter, r *http.Req
 	}
 
 	// ------------- Path parameter "trigger_id" -------------
-	var triggerID string
+	var triggerID TriggerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "trigger_id", chi.URLParam(r, "trigger_id"), &triggerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4833,7 +4833,7 @@ func (siw *ServerInterfaceWrapper) UpdateTrigger(w http.ResponseWriter, r *http.
 	_ = err
 
 	// ------------- Path parameter "project_id" -------------
-	var projectID string
+	var projectID ProjectIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4842,7 +4842,7 @@ func (siw *ServerInterfaceWrapper) UpdateTrigger(w http.ResponseWriter, r *http.
 	}
 
 	// ------------- Path parameter "trigger_id" -------------
-	var triggerID string
+	var triggerID TriggerIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "trigger_id", chi.URLParam(r, "trigger_id"), &triggerID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4868,7 +4868,7 @@ func (siw *ServerInterfaceWrapper) DeleteScheduleByID(w http.ResponseWriter, r *
 	_ = err
 
 	// ------------- Path parameter "schedule-id" -------------
-	var scheduleID openapi_types.UUID
+	var scheduleID ScheduleIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "schedule-id", chi.URLParam(r, "schedule-id"), &scheduleID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4894,7 +4894,7 @@ func (siw *ServerInterfaceWrapper) GetScheduleByID(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "schedule-id" -------------
-	var scheduleID openapi_types.UUID
+	var scheduleID ScheduleIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "schedule-id", chi.URLParam(r, "schedule-id"), &scheduleID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4920,7 +4920,7 @@ func (siw *ServerInterfaceWrapper) UpdateSchedule(w http.ResponseWriter, r *http
 	_ = err
 
 	// ------------- Path parameter "schedule-id" -------------
-	var scheduleID openapi_types.UUID
+	var scheduleID ScheduleIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "schedule-id", chi.URLParam(r, "schedule-id"), &scheduleID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -4946,7 +4946,7 @@ func (siw *ServerInterfaceWrapper) GetUser(w http.ResponseWriter, r *http.Reques
 	_ = err
 
 	// ------------- Path parameter "id" -------------
-	var id openapi_types.UUID
+	var id ResourceIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "id", chi.URLParam(r, "id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -5032,7 +5032,7 @@ func (siw *ServerInterfaceWrapper) DeleteWebhook(w http.ResponseWriter, r *http.
 	_ = err
 
 	// ------------- Path parameter "webhook-id" -------------
-	var webhookID openapi_types.UUID
+	var webhookID WebhookIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "webhook-id", chi.URLParam(r, "webhook-id"), &webhookID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -5058,7 +5058,7 @@ func (siw *ServerInterfaceWrapper) GetWebhookByID(w http.ResponseWriter, r *http
 	_ = err
 
 	// ------------- Path parameter "webhook-id" -------------
-	var webhookID openapi_types.UUID
+	var webhookID WebhookIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "webhook-id", chi.URLParam(r, "webhook-id"), &webhookID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -5084,7 +5084,7 @@ func (siw *ServerInterfaceWrapper) UpdateWebhook(w http.ResponseWriter, r *http.
 	_ = err
 
 	// ------------- Path parameter "webhook-id" -------------
-	var webhookID openapi_types.UUID
+	var webhookID WebhookIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "webhook-id", chi.URLParam(r, "webhook-id"), &webhookID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -5110,7 +5110,7 @@ func (siw *ServerInterfaceWrapper) GetWorkflowByID(w http.ResponseWriter, r *htt
 	_ = err
 
 	// ------------- Path parameter "id" -------------
-	var id openapi_types.UUID
+	var id ResourceIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "id", chi.URLParam(r, "id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -5136,7 +5136,7 @@ func (siw *ServerInterfaceWrapper) ApprovePendingApprovalJobByID(w http.Response
 	_ = err
 
 	// ------------- Path parameter "id" -------------
-	var id openapi_types.UUID
+	var id ResourceIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "id", chi.URLParam(r, "id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -5171,7 +5171,7 @@ func (siw *ServerInterfaceWrapper) CancelWorkflow(w http.ResponseWriter, r *http
 	_ = err
 
 	// ------------- Path parameter "id" -------------
-	var id openapi_types.UUID
+	var id ResourceIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "id", chi.URLParam(r, "id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -5197,7 +5197,7 @@ func (siw *ServerInterfaceWrapper) ListWorkflowJobs(w http.ResponseWriter, r *ht
 	_ = err
 
 	// ------------- Path parameter "id" -------------
-	var id openapi_types.UUID
+	var id ResourceIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "id", chi.URLParam(r, "id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -5223,7 +5223,7 @@ func (siw *ServerInterfaceWrapper) RerunWorkflow(w http.ResponseWriter, r *http.
 	_ = err
 
 	// ------------- Path parameter "id" -------------
-	var id openapi_types.UUID
+	var id ResourceIDParam
 
 	err = runtime.BindStyledParameterWithOptions("simple", "id", chi.URLParam(r, "id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
@@ -5896,7 +5896,7 @@ func (response CreateContext500JSONResponse) VisitCreateContextResponse(w http.R
 }
 
 type DeleteContextRequestObject struct {
-	ContextID openapi_types.UUID `json:"context_id"`
+	ContextID ContextIDParam `json:"context_id"`
 }
 
 type DeleteContextResponseObject interface {
@@ -5977,7 +5977,7 @@ func (response DeleteContext500JSONResponse) VisitDeleteContextResponse(w http.R
 }
 
 type GetContextRequestObject struct {
-	ContextID openapi_types.UUID `json:"context_id"`
+	ContextID ContextIDParam `json:"context_id"`
 }
 
 type GetContextResponseObject interface {
@@ -6058,7 +6058,7 @@ func (response GetContext500JSONResponse) VisitGetContextResponse(w http.Respons
 }
 
 type ListEnvironmentVariablesFromContextRequestObject struct {
-	ContextID openapi_types.UUID `json:"context_id"`
+	ContextID ContextIDParam `json:"context_id"`
 	Params    ListEnvironmentVariablesFromContextParams
 }
 
@@ -6140,8 +6140,8 @@ func (response ListEnvironmentVariablesFromContext500JSONResponse) VisitListEnvi
 }
 
 type DeleteEnvironmentVariableFromContextRequestObject struct {
-	ContextID  openapi_types.UUID `json:"context_id"`
-	EnvVarName string             `json:"env_var_name"`
+	ContextID  ContextIDParam  `json:"context_id"`
+	EnvVarName EnvVarNameParam `json:"env_var_name"`
 }
 
 type DeleteEnvironmentVariableFromContextResponseObject interface {
@@ -6222,8 +6222,8 @@ func (response DeleteEnvironmentVariableFromContext500JSONResponse) VisitDeleteE
 }
 
 type AddEnvironmentVariableToContextRequestObject struct {
-	ContextID  openapi_types.UUID `json:"context_id"`
-	EnvVarName string             `json:"env_var_name"`
+	ContextID  ContextIDParam  `json:"context_id"`
+	EnvVarName EnvVarNameParam `json:"env_var_name"`
 	Body       *AddEnvironmentVariableToContextJSONRequestBody
 }
 
@@ -6313,7 +6313,7 @@ func (response AddEnvironmentVariableToContext500JSONResponse) VisitAddEnvironme
 }
 
 type GetContextRestrictionsRequestObject struct {
-	ContextID openapi_types.UUID `json:"context_id"`
+	ContextID ContextIDParam `json:"context_id"`
 }
 
 type GetContextRestrictionsResponseObject interface {
@@ -6408,7 +6408,7 @@ func (response GetContextRestrictions500JSONResponse) VisitGetContextRestriction
 }
 
 type CreateContextRestrictionRequestObject struct {
-	ContextID openapi_types.UUID `json:"context_id"`
+	ContextID ContextIDParam `json:"context_id"`
 	Body      *CreateContextRestrictionJSONRequestBody
 }
 
@@ -6518,8 +6518,8 @@ func (response CreateContextRestriction500JSONResponse) VisitCreateContextRestri
 }
 
 type DeleteContextRestrictionRequestObject struct {
-	ContextID     openapi_types.UUID `json:"context_id"`
-	RestrictionID string             `json:"restriction_id"`
+	ContextID     ContextIDParam `json:"context_id"`
+	RestrictionID string         `json:"restriction_id"`
 }
 
 type DeleteContextRestrictionResponseObject interface {
@@ -6678,7 +6678,7 @@ func (response ListComponents500JSONResponse) VisitListComponentsResponse(w http
 }
 
 type GetComponentRequestObject struct {
-	ComponentID string `json:"component_id"`
+	ComponentID ComponentIDParam `json:"component_id"`
 }
 
 type GetComponentResponseObject interface {
@@ -6742,7 +6742,7 @@ func (response GetComponent500JSONResponse) VisitGetComponentResponse(w http.Res
 }
 
 type ListComponentVersionsRequestObject struct {
-	ComponentID string `json:"component_id"`
+	ComponentID ComponentIDParam `json:"component_id"`
 	Params      ListComponentVersionsParams
 }
 
@@ -6935,7 +6935,7 @@ func (response GetEnvironment500JSONResponse) VisitGetEnvironmentResponse(w http
 }
 
 type GetProjectWorkflowsPageDataRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Params      GetProjectWorkflowsPageDataParams
 }
 
@@ -6975,8 +6975,8 @@ func (response GetProjectWorkflowsPageDatadefaultJSONResponse) VisitGetProjectWo
 }
 
 type GetJobTimeseriesRequestObject struct {
-	ProjectSlug  string `json:"project-slug"`
-	WorkflowName string `json:"workflow-name"`
+	ProjectSlug  ProjectSlugParam  `json:"project-slug"`
+	WorkflowName WorkflowNameParam `json:"workflow-name"`
 	Params       GetJobTimeseriesParams
 }
 
@@ -7056,7 +7056,7 @@ func (response GetOrgSummaryDatadefaultJSONResponse) VisitGetOrgSummaryDataRespo
 }
 
 type GetAllInsightsBranchesRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Params      GetAllInsightsBranchesParams
 }
 
@@ -7096,7 +7096,7 @@ func (response GetAllInsightsBranchesdefaultJSONResponse) VisitGetAllInsightsBra
 }
 
 type GetFlakyTestsRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 }
 
 type GetFlakyTestsResponseObject interface {
@@ -7135,7 +7135,7 @@ func (response GetFlakyTestsdefaultJSONResponse) VisitGetFlakyTestsResponse(w ht
 }
 
 type GetProjectWorkflowMetricsRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Params      GetProjectWorkflowMetricsParams
 }
 
@@ -7175,8 +7175,8 @@ func (response GetProjectWorkflowMetricsdefaultJSONResponse) VisitGetProjectWork
 }
 
 type GetProjectWorkflowRunsRequestObject struct {
-	ProjectSlug  string `json:"project-slug"`
-	WorkflowName string `json:"workflow-name"`
+	ProjectSlug  ProjectSlugParam  `json:"project-slug"`
+	WorkflowName WorkflowNameParam `json:"workflow-name"`
 	Params       GetProjectWorkflowRunsParams
 }
 
@@ -7216,8 +7216,8 @@ func (response GetProjectWorkflowRunsdefaultJSONResponse) VisitGetProjectWorkflo
 }
 
 type GetProjectWorkflowJobMetricsRequestObject struct {
-	ProjectSlug  string `json:"project-slug"`
-	WorkflowName string `json:"workflow-name"`
+	ProjectSlug  ProjectSlugParam  `json:"project-slug"`
+	WorkflowName WorkflowNameParam `json:"workflow-name"`
 	Params       GetProjectWorkflowJobMetricsParams
 }
 
@@ -7257,8 +7257,8 @@ func (response GetProjectWorkflowJobMetricsdefaultJSONResponse) VisitGetProjectW
 }
 
 type GetWorkflowSummaryRequestObject struct {
-	ProjectSlug  string `json:"project-slug"`
-	WorkflowName string `json:"workflow-name"`
+	ProjectSlug  ProjectSlugParam  `json:"project-slug"`
+	WorkflowName WorkflowNameParam `json:"workflow-name"`
 	Params       GetWorkflowSummaryParams
 }
 
@@ -7298,8 +7298,8 @@ func (response GetWorkflowSummarydefaultJSONResponse) VisitGetWorkflowSummaryRes
 }
 
 type GetProjectWorkflowTestMetricsRequestObject struct {
-	ProjectSlug  string `json:"project-slug"`
-	WorkflowName string `json:"workflow-name"`
+	ProjectSlug  ProjectSlugParam  `json:"project-slug"`
+	WorkflowName WorkflowNameParam `json:"workflow-name"`
 	Params       GetProjectWorkflowTestMetricsParams
 }
 
@@ -7510,7 +7510,7 @@ func (response GetCollaborationsdefaultJSONResponse) VisitGetCollaborationsRespo
 }
 
 type DeleteOrgClaimsRequestObject struct {
-	OrgID  openapi_types.UUID `json:"orgID"`
+	OrgID  OIDCOrgIDParam `json:"orgID"`
 	Params DeleteOrgClaimsParams
 }
 
@@ -7577,7 +7577,7 @@ func (response DeleteOrgClaims500JSONResponse) VisitDeleteOrgClaimsResponse(w ht
 }
 
 type GetOrgClaimsRequestObject struct {
-	OrgID openapi_types.UUID `json:"orgID"`
+	OrgID OIDCOrgIDParam `json:"orgID"`
 }
 
 type GetOrgClaimsResponseObject interface {
@@ -7643,7 +7643,7 @@ func (response GetOrgClaims500JSONResponse) VisitGetOrgClaimsResponse(w http.Res
 }
 
 type PatchOrgClaimsRequestObject struct {
-	OrgID openapi_types.UUID `json:"orgID"`
+	OrgID OIDCOrgIDParam `json:"orgID"`
 	Body  *PatchOrgClaimsJSONRequestBody
 }
 
@@ -7710,8 +7710,8 @@ func (response PatchOrgClaims500JSONResponse) VisitPatchOrgClaimsResponse(w http
 }
 
 type DeleteProjectClaimsRequestObject struct {
-	OrgID     openapi_types.UUID `json:"orgID"`
-	ProjectID openapi_types.UUID `json:"projectID"`
+	OrgID     OIDCOrgIDParam     `json:"orgID"`
+	ProjectID OIDCProjectIDParam `json:"projectID"`
 	Params    DeleteProjectClaimsParams
 }
 
@@ -7778,8 +7778,8 @@ func (response DeleteProjectClaims500JSONResponse) VisitDeleteProjectClaimsRespo
 }
 
 type GetProjectClaimsRequestObject struct {
-	OrgID     openapi_types.UUID `json:"orgID"`
-	ProjectID openapi_types.UUID `json:"projectID"`
+	OrgID     OIDCOrgIDParam     `json:"orgID"`
+	ProjectID OIDCProjectIDParam `json:"projectID"`
 }
 
 type GetProjectClaimsResponseObject interface {
@@ -7845,8 +7845,8 @@ func (response GetProjectClaims500JSONResponse) VisitGetProjectClaimsResponse(w 
 }
 
 type PatchProjectClaimsRequestObject struct {
-	OrgID     openapi_types.UUID `json:"orgID"`
-	ProjectID openapi_types.UUID `json:"projectID"`
+	OrgID     OIDCOrgIDParam     `json:"orgID"`
+	ProjectID OIDCProjectIDParam `json:"projectID"`
 	Body      *PatchProjectClaimsJSONRequestBody
 }
 
@@ -7952,7 +7952,7 @@ func (response CreateOrganizationdefaultJSONResponse) VisitCreateOrganizationRes
 }
 
 type DeleteOrganizationRequestObject struct {
-	OrgSlugOrID string `json:"org-slug-or-id"`
+	OrgSlugOrID OrgSlugOrIDParam `json:"org-slug-or-id"`
 }
 
 type DeleteOrganizationResponseObject interface {
@@ -7991,7 +7991,7 @@ func (response DeleteOrganizationdefaultJSONResponse) VisitDeleteOrganizationRes
 }
 
 type GetOrganizationRequestObject struct {
-	OrgSlugOrID string `json:"org-slug-or-id"`
+	OrgSlugOrID OrgSlugOrIDParam `json:"org-slug-or-id"`
 }
 
 type GetOrganizationResponseObject interface {
@@ -8030,7 +8030,7 @@ func (response GetOrganizationdefaultJSONResponse) VisitGetOrganizationResponse(
 }
 
 type CreateProjectRequestObject struct {
-	OrgSlugOrID string `json:"org-slug-or-id"`
+	OrgSlugOrID OrgSlugOrIDParam `json:"org-slug-or-id"`
 	Body        *CreateProjectJSONRequestBody
 }
 
@@ -8070,7 +8070,7 @@ func (response CreateProjectdefaultJSONResponse) VisitCreateProjectResponse(w ht
 }
 
 type ListURLOrbAllowListEntriesRequestObject struct {
-	OrgSlugOrID string `json:"org-slug-or-id"`
+	OrgSlugOrID OrgSlugOrIDParam `json:"org-slug-or-id"`
 }
 
 type ListURLOrbAllowListEntriesResponseObject interface {
@@ -8109,7 +8109,7 @@ func (response ListURLOrbAllowListEntriesdefaultJSONResponse) VisitListURLOrbAll
 }
 
 type CreateURLOrbAllowListEntryRequestObject struct {
-	OrgSlugOrID string `json:"org-slug-or-id"`
+	OrgSlugOrID OrgSlugOrIDParam `json:"org-slug-or-id"`
 	Body        *CreateURLOrbAllowListEntryJSONRequestBody
 }
 
@@ -8149,8 +8149,8 @@ func (response CreateURLOrbAllowListEntrydefaultJSONResponse) VisitCreateURLOrbA
 }
 
 type RemoveURLOrbAllowListEntryRequestObject struct {
-	OrgSlugOrID      string `json:"org-slug-or-id"`
-	AllowListEntryID string `json:"allow-list-entry-id"`
+	OrgSlugOrID      OrgSlugOrIDParam `json:"org-slug-or-id"`
+	AllowListEntryID string           `json:"allow-list-entry-id"`
 }
 
 type RemoveURLOrbAllowListEntryResponseObject interface {
@@ -8189,7 +8189,7 @@ func (response RemoveURLOrbAllowListEntrydefaultJSONResponse) VisitRemoveURLOrbA
 }
 
 type GetOrganizationGroupsRequestObject struct {
-	OrgID  string `json:"org_id"`
+	OrgID  OrgIDPathParam `json:"org_id"`
 	Params GetOrganizationGroupsParams
 }
 
@@ -8254,7 +8254,7 @@ func (response GetOrganizationGroups500JSONResponse) VisitGetOrganizationGroupsR
 }
 
 type CreateOrganizationGroupRequestObject struct {
-	OrgID string `json:"org_id"`
+	OrgID OrgIDPathParam `json:"org_id"`
 	Body  *CreateOrganizationGroupJSONRequestBody
 }
 
@@ -8361,8 +8361,8 @@ func (response CreateOrganizationGroup500JSONResponse) VisitCreateOrganizationGr
 }
 
 type DeleteGroupRequestObject struct {
-	OrgID   string             `json:"org_id"`
-	GroupID openapi_types.UUID `json:"group_id"`
+	OrgID   OrgIDPathParam `json:"org_id"`
+	GroupID GroupIDParam   `json:"group_id"`
 }
 
 type DeleteGroupResponseObject interface {
@@ -8440,8 +8440,8 @@ func (response DeleteGroup500JSONResponse) VisitDeleteGroupResponse(w http.Respo
 }
 
 type GetGroupRequestObject struct {
-	OrgID   string             `json:"org_id"`
-	GroupID openapi_types.UUID `json:"group_id"`
+	OrgID   OrgIDPathParam `json:"org_id"`
+	GroupID GroupIDParam   `json:"group_id"`
 }
 
 type GetGroupResponseObject interface {
@@ -8505,7 +8505,7 @@ func (response GetGroup500JSONResponse) VisitGetGroupResponse(w http.ResponseWri
 }
 
 type CreateUsageExportRequestObject struct {
-	OrgID string `json:"org_id"`
+	OrgID OrgIDPathParam `json:"org_id"`
 	Body  *CreateUsageExportJSONRequestBody
 }
 
@@ -8601,7 +8601,7 @@ func (response CreateUsageExport500JSONResponse) VisitCreateUsageExportResponse(
 }
 
 type GetUsageExportRequestObject struct {
-	OrgID            string             `json:"org_id"`
+	OrgID            OrgIDPathParam     `json:"org_id"`
 	UsageExportJobID openapi_types.UUID `json:"usage_export_job_id"`
 }
 
@@ -8704,7 +8704,7 @@ type ListOtelExportersResponseObject interface {
 	VisitListOtelExportersResponse(w http.ResponseWriter) error
 }
 
-type ListOtelExporters200JSONResponse []OTelExporter
+type ListOtelExporters200JSONResponse OTelExporterList
 
 func (response ListOtelExporters200JSONResponse) VisitListOtelExportersResponse(w http.ResponseWriter) error {
 
@@ -8925,8 +8925,8 @@ func (response DeleteOtelExporter500JSONResponse) VisitDeleteOtelExporterRespons
 }
 
 type GetDecisionLogsRequestObject struct {
-	OwnerID       string `json:"ownerID"`
-	PolicyContext string `json:"context"`
+	OwnerID       OwnerIDParam  `json:"ownerID"`
+	PolicyContext PolicyContext `json:"context"`
 	Params        GetDecisionLogsParams
 }
 
@@ -9009,8 +9009,8 @@ func (response GetDecisionLogs500JSONResponse) VisitGetDecisionLogsResponse(w ht
 }
 
 type MakeDecisionRequestObject struct {
-	OwnerID       string `json:"ownerID"`
-	PolicyContext string `json:"context"`
+	OwnerID       OwnerIDParam  `json:"ownerID"`
+	PolicyContext PolicyContext `json:"context"`
 	Body          *MakeDecisionJSONRequestBody
 }
 
@@ -9079,8 +9079,8 @@ func (response MakeDecision500JSONResponse) VisitMakeDecisionResponse(w http.Res
 }
 
 type GetDecisionSettingsRequestObject struct {
-	OwnerID       string `json:"ownerID"`
-	PolicyContext string `json:"context"`
+	OwnerID       OwnerIDParam  `json:"ownerID"`
+	PolicyContext PolicyContext `json:"context"`
 }
 
 type GetDecisionSettingsResponseObject interface {
@@ -9162,8 +9162,8 @@ func (response GetDecisionSettings500JSONResponse) VisitGetDecisionSettingsRespo
 }
 
 type SetDecisionSettingsRequestObject struct {
-	OwnerID       string `json:"ownerID"`
-	PolicyContext string `json:"context"`
+	OwnerID       OwnerIDParam  `json:"ownerID"`
+	PolicyContext PolicyContext `json:"context"`
 	Body          *SetDecisionSettingsJSONRequestBody
 }
 
@@ -9246,9 +9246,9 @@ func (response SetDecisionSettings500JSONResponse) VisitSetDecisionSettingsRespo
 }
 
 type GetDecisionLogRequestObject struct {
-	OwnerID       string `json:"ownerID"`
-	PolicyContext string `json:"context"`
-	DecisionID    string `json:"decisionID"`
+	OwnerID       OwnerIDParam    `json:"ownerID"`
+	PolicyContext PolicyContext   `json:"context"`
+	DecisionID    DecisionIDParam `json:"decisionID"`
 }
 
 type GetDecisionLogResponseObject interface {
@@ -9344,16 +9344,16 @@ func (response GetDecisionLog500JSONResponse) VisitGetDecisionLogResponse(w http
 }
 
 type GetDecisionLogPolicyBundleRequestObject struct {
-	OwnerID       string `json:"ownerID"`
-	PolicyContext string `json:"context"`
-	DecisionID    string `json:"decisionID"`
+	OwnerID       OwnerIDParam    `json:"ownerID"`
+	PolicyContext PolicyContext   `json:"context"`
+	DecisionID    DecisionIDParam `json:"decisionID"`
 }
 
 type GetDecisionLogPolicyBundleResponseObject interface {
 	VisitGetDecisionLogPolicyBundleResponse(w http.ResponseWriter) error
 }
 
-type GetDecisionLogPolicyBundle200JSONResponse map[string]interface{}
+type GetDecisionLogPolicyBundle200JSONResponse PolicyBundle
 
 func (response GetDecisionLogPolicyBundle200JSONResponse) VisitGetDecisionLogPolicyBundleResponse(w http.ResponseWriter) error {
 
@@ -9442,15 +9442,15 @@ func (response GetDecisionLogPolicyBundle500JSONResponse) VisitGetDecisionLogPol
 }
 
 type GetPolicyBundleRequestObject struct {
-	OwnerID       string `json:"ownerID"`
-	PolicyContext string `json:"context"`
+	OwnerID       OwnerIDParam  `json:"ownerID"`
+	PolicyContext PolicyContext `json:"context"`
 }
 
 type GetPolicyBundleResponseObject interface {
 	VisitGetPolicyBundleResponse(w http.ResponseWriter) error
 }
 
-type GetPolicyBundle200JSONResponse map[string]interface{}
+type GetPolicyBundle200JSONResponse PolicyBundle
 
 func (response GetPolicyBundle200JSONResponse) VisitGetPolicyBundleResponse(w http.ResponseWriter) error {
 
@@ -9525,8 +9525,8 @@ func (response GetPolicyBundle500JSONResponse) VisitGetPolicyBundleResponse(w ht
 }
 
 type CreatePolicyBundleRequestObject struct {
-	OwnerID       string `json:"ownerID"`
-	PolicyContext string `json:"context"`
+	OwnerID       OwnerIDParam  `json:"ownerID"`
+	PolicyContext PolicyContext `json:"context"`
 	Params        CreatePolicyBundleParams
 	Body          *CreatePolicyBundleJSONRequestBody
 }
@@ -9640,9 +9640,9 @@ func (response CreatePolicyBundle500JSONResponse) VisitCreatePolicyBundleRespons
 }
 
 type GetPolicyDocumentRequestObject struct {
-	OwnerID       string `json:"ownerID"`
-	PolicyContext string `json:"context"`
-	PolicyName    string `json:"policyName"`
+	OwnerID       OwnerIDParam  `json:"ownerID"`
+	PolicyContext PolicyContext `json:"context"`
+	PolicyName    string        `json:"policyName"`
 }
 
 type GetPolicyDocumentResponseObject interface {
@@ -9816,7 +9816,7 @@ func (response ContinuePipelinedefaultJSONResponse) VisitContinuePipelineRespons
 }
 
 type GetPipelineByIDRequestObject struct {
-	PipelineID openapi_types.UUID `json:"pipeline-id"`
+	PipelineID PipelineIDParam `json:"pipeline-id"`
 }
 
 type GetPipelineByIDResponseObject interface {
@@ -9855,7 +9855,7 @@ func (response GetPipelineByIDdefaultJSONResponse) VisitGetPipelineByIDResponse(
 }
 
 type GetPipelineConfigByIDRequestObject struct {
-	PipelineID openapi_types.UUID `json:"pipeline-id"`
+	PipelineID PipelineIDParam `json:"pipeline-id"`
 }
 
 type GetPipelineConfigByIDResponseObject interface {
@@ -9894,7 +9894,7 @@ func (response GetPipelineConfigByIDdefaultJSONResponse) VisitGetPipelineConfigB
 }
 
 type GetPipelineValuesByIDRequestObject struct {
-	PipelineID openapi_types.UUID `json:"pipeline-id"`
+	PipelineID PipelineIDParam `json:"pipeline-id"`
 }
 
 type GetPipelineValuesByIDResponseObject interface {
@@ -9933,7 +9933,7 @@ func (response GetPipelineValuesByIDdefaultJSONResponse) VisitGetPipelineValuesB
 }
 
 type ListWorkflowsByPipelineIDRequestObject struct {
-	PipelineID openapi_types.UUID `json:"pipeline-id"`
+	PipelineID PipelineIDParam `json:"pipeline-id"`
 	Params     ListWorkflowsByPipelineIDParams
 }
 
@@ -9973,7 +9973,7 @@ func (response ListWorkflowsByPipelineIDdefaultJSONResponse) VisitListWorkflowsB
 }
 
 type DeleteProjectBySlugRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 }
 
 type DeleteProjectBySlugResponseObject interface {
@@ -10012,7 +10012,7 @@ func (response DeleteProjectBySlugdefaultJSONResponse) VisitDeleteProjectBySlugR
 }
 
 type GetProjectBySlugRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 }
 
 type GetProjectBySlugResponseObject interface {
@@ -10051,7 +10051,7 @@ func (response GetProjectBySlugdefaultJSONResponse) VisitGetProjectBySlugRespons
 }
 
 type ListCheckoutKeysRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Params      ListCheckoutKeysParams
 }
 
@@ -10091,7 +10091,7 @@ func (response ListCheckoutKeysdefaultJSONResponse) VisitListCheckoutKeysRespons
 }
 
 type CreateCheckoutKeyRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Body        *CreateCheckoutKeyJSONRequestBody
 }
 
@@ -10131,8 +10131,8 @@ func (response CreateCheckoutKeydefaultJSONResponse) VisitCreateCheckoutKeyRespo
 }
 
 type DeleteCheckoutKeyRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
-	Fingerprint string `json:"fingerprint"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
+	Fingerprint FingerprintParam `json:"fingerprint"`
 }
 
 type DeleteCheckoutKeyResponseObject interface {
@@ -10171,8 +10171,8 @@ func (response DeleteCheckoutKeydefaultJSONResponse) VisitDeleteCheckoutKeyRespo
 }
 
 type GetCheckoutKeyRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
-	Fingerprint string `json:"fingerprint"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
+	Fingerprint FingerprintParam `json:"fingerprint"`
 }
 
 type GetCheckoutKeyResponseObject interface {
@@ -10211,7 +10211,7 @@ func (response GetCheckoutKeydefaultJSONResponse) VisitGetCheckoutKeyResponse(w 
 }
 
 type ListEnvVarsRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 }
 
 type ListEnvVarsResponseObject interface {
@@ -10250,7 +10250,7 @@ func (response ListEnvVarsdefaultJSONResponse) VisitListEnvVarsResponse(w http.R
 }
 
 type CreateEnvVarRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Body        *CreateEnvVarJSONRequestBody
 }
 
@@ -10290,8 +10290,8 @@ func (response CreateEnvVardefaultJSONResponse) VisitCreateEnvVarResponse(w http
 }
 
 type DeleteEnvVarRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
-	Name        string `json:"name"`
+	ProjectSlug ProjectSlugParam       `json:"project-slug"`
+	Name        ProjectEnvVarNameParam `json:"name"`
 }
 
 type DeleteEnvVarResponseObject interface {
@@ -10330,8 +10330,8 @@ func (response DeleteEnvVardefaultJSONResponse) VisitDeleteEnvVarResponse(w http
 }
 
 type GetEnvVarRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
-	Name        string `json:"name"`
+	ProjectSlug ProjectSlugParam       `json:"project-slug"`
+	Name        ProjectEnvVarNameParam `json:"name"`
 }
 
 type GetEnvVarResponseObject interface {
@@ -10370,8 +10370,8 @@ func (response GetEnvVardefaultJSONResponse) VisitGetEnvVarResponse(w http.Respo
 }
 
 type GetJobDetailsRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
-	JobNumber   int64  `json:"job-number"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
+	JobNumber   JobNumberParam   `json:"job-number"`
 }
 
 type GetJobDetailsResponseObject interface {
@@ -10410,8 +10410,8 @@ func (response GetJobDetailsdefaultJSONResponse) VisitGetJobDetailsResponse(w ht
 }
 
 type CancelJobByJobNumberRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
-	JobNumber   int64  `json:"job-number"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
+	JobNumber   JobNumberParam   `json:"job-number"`
 }
 
 type CancelJobByJobNumberResponseObject interface {
@@ -10450,7 +10450,7 @@ func (response CancelJobByJobNumberdefaultJSONResponse) VisitCancelJobByJobNumbe
 }
 
 type ListPipelinesForProjectRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Params      ListPipelinesForProjectParams
 }
 
@@ -10490,7 +10490,7 @@ func (response ListPipelinesForProjectdefaultJSONResponse) VisitListPipelinesFor
 }
 
 type TriggerPipelineRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Body        *TriggerPipelineJSONRequestBody
 }
 
@@ -10530,7 +10530,7 @@ func (response TriggerPipelinedefaultJSONResponse) VisitTriggerPipelineResponse(
 }
 
 type ListMyPipelinesRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Params      ListMyPipelinesParams
 }
 
@@ -10570,8 +10570,8 @@ func (response ListMyPipelinesdefaultJSONResponse) VisitListMyPipelinesResponse(
 }
 
 type GetPipelineByNumberRequestObject struct {
-	ProjectSlug    string `json:"project-slug"`
-	PipelineNumber int64  `json:"pipeline-number"`
+	ProjectSlug    ProjectSlugParam `json:"project-slug"`
+	PipelineNumber int64            `json:"pipeline-number"`
 }
 
 type GetPipelineByNumberResponseObject interface {
@@ -10610,7 +10610,7 @@ func (response GetPipelineByNumberdefaultJSONResponse) VisitGetPipelineByNumberR
 }
 
 type ListSchedulesForProjectRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Params      ListSchedulesForProjectParams
 }
 
@@ -10650,7 +10650,7 @@ func (response ListSchedulesForProjectdefaultJSONResponse) VisitListSchedulesFor
 }
 
 type CreateScheduleRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	Body        *CreateScheduleJSONRequestBody
 }
 
@@ -10690,8 +10690,8 @@ func (response CreateScheduledefaultJSONResponse) VisitCreateScheduleResponse(w 
 }
 
 type GetJobArtifactsRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
-	JobNumber   int64  `json:"job-number"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
+	JobNumber   JobNumberParam   `json:"job-number"`
 }
 
 type GetJobArtifactsResponseObject interface {
@@ -10730,8 +10730,8 @@ func (response GetJobArtifactsdefaultJSONResponse) VisitGetJobArtifactsResponse(
 }
 
 type GetTestsRequestObject struct {
-	ProjectSlug string `json:"project-slug"`
-	JobNumber   int64  `json:"job-number"`
+	ProjectSlug ProjectSlugParam `json:"project-slug"`
+	JobNumber   JobNumberParam   `json:"job-number"`
 }
 
 type GetTestsResponseObject interface {
@@ -10771,8 +10771,8 @@ func (response GetTestsdefaultJSONResponse) VisitGetTestsResponse(w http.Respons
 
 type TriggerPipelineRunRequestObject struct {
 	Provider     TriggerPipelineRunParamsProvider `json:"provider"`
-	Organization string                           `json:"organization"`
-	Project      string                           `json:"project"`
+	Organization OrganizationParam                `json:"organization"`
+	Project      ProjectParam                     `json:"project"`
 	Body         *TriggerPipelineRunJSONRequestBody
 }
 
@@ -10852,8 +10852,8 @@ func (response TriggerPipelineRun404JSONResponse) VisitTriggerPipelineRunRespons
 
 type GetProjectSettingsRequestObject struct {
 	Provider     GetProjectSettingsParamsProvider `json:"provider"`
-	Organization string                           `json:"organization"`
-	Project      string                           `json:"project"`
+	Organization OrganizationParam                `json:"organization"`
+	Project      ProjectParam                     `json:"project"`
 }
 
 type GetProjectSettingsResponseObject interface {
@@ -10949,8 +10949,8 @@ func (response GetProjectSettings500JSONResponse) VisitGetProjectSettingsRespons
 
 type PatchProjectSettingsRequestObject struct {
 	Provider     PatchProjectSettingsParamsProvider `json:"provider"`
-	Organization string                             `json:"organization"`
-	Project      string                             `json:"project"`
+	Organization OrganizationParam                  `json:"organization"`
+	Project      ProjectParam                       `json:"project"`
 	Body         *PatchProjectSettingsJSONRequestBody
 }
 
@@ -11060,7 +11060,7 @@ func (response PatchProjectSettings500JSONResponse) VisitPatchProjectSettingsRes
 }
 
 type ListPipelineDefinitionsRequestObject struct {
-	ProjectID string `json:"project_id"`
+	ProjectID ProjectIDParam `json:"project_id"`
 }
 
 type ListPipelineDefinitionsResponseObject interface {
@@ -11138,7 +11138,7 @@ func (response ListPipelineDefinitions500JSONResponse) VisitListPipelineDefiniti
 }
 
 type CreatePipelineDefinitionRequestObject struct {
-	ProjectID string `json:"project_id"`
+	ProjectID ProjectIDParam `json:"project_id"`
 	Body      *CreatePipelineDefinitionJSONRequestBody
 }
 
@@ -11217,8 +11217,8 @@ func (response CreatePipelineDefinition500JSONResponse) VisitCreatePipelineDefin
 }
 
 type DeletePipelineDefinitionRequestObject struct {
-	ProjectID            string `json:"project_id"`
-	PipelineDefinitionID string `json:"pipeline_definition_id"`
+	ProjectID            ProjectIDParam            `json:"project_id"`
+	PipelineDefinitionID PipelineDefinitionIDParam `json:"pipeline_definition_id"`
 }
 
 type DeletePipelineDefinitionResponseObject interface {
@@ -11296,8 +11296,8 @@ func (response DeletePipelineDefinition500JSONResponse) VisitDeletePipelineDefin
 }
 
 type GetPipelineDefinitionRequestObject struct {
-	ProjectID            string `json:"project_id"`
-	PipelineDefinitionID string `json:"pipeline_definition_id"`
+	ProjectID            ProjectIDParam            `json:"project_id"`
+	PipelineDefinitionID PipelineDefinitionIDParam `json:"pipeline_definition_id"`
 }
 
 type GetPipelineDefinitionResponseObject interface {
@@ -11375,8 +11375,8 @@ func (response GetPipelineDefinition500JSONResponse) VisitGetPipelineDefinitionR
 }
 
 type UpdatePipelineDefinitionRequestObject struct {
-	ProjectID            string `json:"project_id"`
-	PipelineDefinitionID string `json:"pipeline_definition_id"`
+	ProjectID            ProjectIDParam            `json:"project_id"`
+	PipelineDefinitionID PipelineDefinitionIDParam `json:"pipeline_definition_id"`
 	Body                 *UpdatePipelineDefinitionJSONRequestBody
 }
 
@@ -11455,8 +11455,8 @@ func (response UpdatePipelineDefinition500JSONResponse) VisitUpdatePipelineDefin
 }
 
 type ListPipelineDefinitionTriggersRequestObject struct {
-	ProjectID            string `json:"project_id"`
-	PipelineDefinitionID string `json:"pipeline_definition_id"`
+	ProjectID            ProjectIDParam            `json:"project_id"`
+	PipelineDefinitionID PipelineDefinitionIDParam `json:"pipeline_definition_id"`
 }
 
 type ListPipelineDefinitionTriggersResponseObject interface {
@@ -11534,8 +11534,8 @@ func (response ListPipelineDefinitionTriggers500JSONResponse) VisitListPipelineD
 }
 
 type CreateTriggerRequestObject struct {
-	ProjectID            string `json:"project_id"`
-	PipelineDefinitionID string `json:"pipeline_definition_id"`
+	ProjectID            ProjectIDParam            `json:"project_id"`
+	PipelineDefinitionID PipelineDefinitionIDParam `json:"pipeline_definition_id"`
 	Body                 *CreateTriggerJSONRequestBody
 }
 
@@ -11614,7 +11614,7 @@ func (response CreateTrigger500JSONResponse) VisitCreateTriggerResponse(w http.R
 }
 
 type RollbackProjectRequestObject struct {
-	ProjectID string `json:"project_id"`
+	ProjectID ProjectIDParam `json:"project_id"`
 	Body      *RollbackProjectJSONRequestBody
 }
 
@@ -11693,8 +11693,8 @@ func (response RollbackProject500JSONResponse) VisitRollbackProjectResponse(w ht
 }
 
 type DeleteTriggerRequestObject struct {
-	ProjectID string `json:"project_id"`
-	TriggerID string `json:"trigger_id"`
+	ProjectID ProjectIDParam `json:"project_id"`
+	TriggerID TriggerIDParam `json:"trigger_id"`
 }
 
 type DeleteTriggerResponseObject interface {
@@ -11772,8 +11772,8 @@ func (response DeleteTrigger500JSONResponse) VisitDeleteTriggerResponse(w http.R
 }
 
 type GetTriggerRequestObject struct {
-	ProjectID string `json:"project_id"`
-	TriggerID string `json:"trigger_id"`
+	ProjectID ProjectIDParam `json:"project_id"`
+	TriggerID TriggerIDParam `json:"trigger_id"`
 }
 
 type GetTriggerResponseObject interface {
@@ -11851,8 +11851,8 @@ func (response GetTrigger500JSONResponse) VisitGetTriggerResponse(w http.Respons
 }
 
 type UpdateTriggerRequestObject struct {
-	ProjectID string `json:"project_id"`
-	TriggerID string `json:"trigger_id"`
+	ProjectID ProjectIDParam `json:"project_id"`
+	TriggerID TriggerIDParam `json:"trigger_id"`
 	Body      *UpdateTriggerJSONRequestBody
 }
 
@@ -11931,7 +11931,7 @@ func (response UpdateTrigger500JSONResponse) VisitUpdateTriggerResponse(w http.R
 }
 
 type DeleteScheduleByIDRequestObject struct {
-	ScheduleID openapi_types.UUID `json:"schedule-id"`
+	ScheduleID ScheduleIDParam `json:"schedule-id"`
 }
 
 type DeleteScheduleByIDResponseObject interface {
@@ -11970,7 +11970,7 @@ func (response DeleteScheduleByIDdefaultJSONResponse) VisitDeleteScheduleByIDRes
 }
 
 type GetScheduleByIDRequestObject struct {
-	ScheduleID openapi_types.UUID `json:"schedule-id"`
+	ScheduleID ScheduleIDParam `json:"schedule-id"`
 }
 
 type GetScheduleByIDResponseObject interface {
@@ -12009,7 +12009,7 @@ func (response GetScheduleByIDdefaultJSONResponse) VisitGetScheduleByIDResponse(
 }
 
 type UpdateScheduleRequestObject struct {
-	ScheduleID openapi_types.UUID `json:"schedule-id"`
+	ScheduleID ScheduleIDParam `json:"schedule-id"`
 	Body       *UpdateScheduleJSONRequestBody
 }
 
@@ -12049,7 +12049,7 @@ func (response UpdateScheduledefaultJSONResponse) VisitUpdateScheduleResponse(w 
 }
 
 type GetUserRequestObject struct {
-	ID openapi_types.UUID `json:"id"`
+	ID ResourceIDParam `json:"id"`
 }
 
 type GetUserResponseObject interface {
@@ -12166,7 +12166,7 @@ func (response CreateWebhookdefaultJSONResponse) VisitCreateWebhookResponse(w ht
 }
 
 type DeleteWebhookRequestObject struct {
-	WebhookID openapi_types.UUID `json:"webhook-id"`
+	WebhookID WebhookIDParam `json:"webhook-id"`
 }
 
 type DeleteWebhookResponseObject interface {
@@ -12205,7 +12205,7 @@ func (response DeleteWebhookdefaultJSONResponse) VisitDeleteWebhookResponse(w ht
 }
 
 type GetWebhookByIDRequestObject struct {
-	WebhookID openapi_types.UUID `json:"webhook-id"`
+	WebhookID WebhookIDParam `json:"webhook-id"`
 }
 
 type GetWebhookByIDResponseObject interface {
@@ -12244,7 +12244,7 @@ func (response GetWebhookByIDdefaultJSONResponse) VisitGetWebhookByIDResponse(w 
 }
 
 type UpdateWebhookRequestObject struct {
-	WebhookID openapi_types.UUID `json:"webhook-id"`
+	WebhookID WebhookIDParam `json:"webhook-id"`
 	Body      *UpdateWebhookJSONRequestBody
 }
 
@@ -12284,7 +12284,7 @@ func (response UpdateWebhookdefaultJSONResponse) VisitUpdateWebhookResponse(w ht
 }
 
 type GetWorkflowByIDRequestObject struct {
-	ID openapi_types.UUID `json:"id"`
+	ID ResourceIDParam `json:"id"`
 }
 
 type GetWorkflowByIDResponseObject interface {
@@ -12379,7 +12379,7 @@ func (response GetWorkflowByID500JSONResponse) VisitGetWorkflowByIDResponse(w ht
 }
 
 type ApprovePendingApprovalJobByIDRequestObject struct {
-	ID                openapi_types.UUID `json:"id"`
+	ID                ResourceIDParam    `json:"id"`
 	ApprovalRequestID openapi_types.UUID `json:"approval_request_id"`
 }
 
@@ -12419,7 +12419,7 @@ func (response ApprovePendingApprovalJobByIDdefaultJSONResponse) VisitApprovePen
 }
 
 type CancelWorkflowRequestObject struct {
-	ID openapi_types.UUID `json:"id"`
+	ID ResourceIDParam `json:"id"`
 }
 
 type CancelWorkflowResponseObject interface {
@@ -12458,7 +12458,7 @@ func (response CancelWorkflowdefaultJSONResponse) VisitCancelWorkflowResponse(w 
 }
 
 type ListWorkflowJobsRequestObject struct {
-	ID openapi_types.UUID `json:"id"`
+	ID ResourceIDParam `json:"id"`
 }
 
 type ListWorkflowJobsResponseObject interface {
@@ -12497,7 +12497,7 @@ func (response ListWorkflowJobsdefaultJSONResponse) VisitListWorkflowJobsRespons
 }
 
 type RerunWorkflowRequestObject struct {
-	ID   openapi_types.UUID `json:"id"`
+	ID   ResourceIDParam `json:"id"`
 	Body *RerunWorkflowJSONRequestBody
 }
 
@@ -12979,7 +12979,7 @@ func (sh *strictHandler) CreateContext(w http.ResponseWriter, r *http.Request) {
 }
 
 // DeleteContext operation middleware
-func (sh *strictHandler) DeleteContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID) {
+func (sh *strictHandler) DeleteContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
 	var request DeleteContextRequestObject
 
 	request.ContextID = contextID
@@ -13005,7 +13005,7 @@ func (sh *strictHandler) DeleteContext(w http.ResponseWriter, r *http.Request, c
 }
 
 // GetContext operation middleware
-func (sh *strictHandler) GetContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID) {
+func (sh *strictHandler) GetContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
 	var request GetContextRequestObject
 
 	request.ContextID = contextID
@@ -13031,7 +13031,7 @@ func (sh *strictHandler) GetContext(w http.ResponseWriter, r *http.Request, cont
 }
 
 // ListEnvironmentVariablesFromContext operation middleware
-func (sh *strictHandler) ListEnvironmentVariablesFromContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, params ListEnvironmentVariablesFromContextParams) {
+func (sh *strictHandler) ListEnvironmentVariablesFromContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, params ListEnvironmentVariablesFromContextParams) {
 	var request ListEnvironmentVariablesFromContextRequestObject
 
 	request.ContextID = contextID
@@ -13058,7 +13058,7 @@ func (sh *strictHandler) ListEnvironmentVariablesFromContext(w http.ResponseWrit
 }
 
 // DeleteEnvironmentVariableFromContext operation middleware
-func (sh *strictHandler) DeleteEnvironmentVariableFromContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, envVarName string) {
+func (sh *strictHandler) DeleteEnvironmentVariableFromContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, envVarName EnvVarNameParam) {
 	var request DeleteEnvironmentVariableFromContextRequestObject
 
 	request.ContextID = contextID
@@ -13085,7 +13085,7 @@ func (sh *strictHandler) DeleteEnvironmentVariableFromContext(w http.ResponseWri
 }
 
 // AddEnvironmentVariableToContext operation middleware
-func (sh *strictHandler) AddEnvironmentVariableToContext(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, envVarName string) {
+func (sh *strictHandler) AddEnvironmentVariableToContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, envVarName EnvVarNameParam) {
 	var request AddEnvironmentVariableToContextRequestObject
 
 	request.ContextID = contextID
@@ -13122,7 +13122,7 @@ func (sh *strictHandler) AddEnvironmentVariableToContext(w http.ResponseWriter, 
 }
 
 // GetContextRestrictions operation middleware
-func (sh *strictHandler) GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID) {
+func (sh *strictHandler) GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
 	var request GetContextRestrictionsRequestObject
 
 	request.ContextID = contextID
@@ -13148,7 +13148,7 @@ func (sh *strictHandler) GetContextRestrictions(w http.ResponseWriter, r *http.R
 }
 
 // CreateContextRestriction operation middleware
-func (sh *strictHandler) CreateContextRestriction(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID) {
+func (sh *strictHandler) CreateContextRestriction(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
 	var request CreateContextRestrictionRequestObject
 
 	request.ContextID = contextID
@@ -13181,7 +13181,7 @@ func (sh *strictHandler) CreateContextRestriction(w http.ResponseWriter, r *http
 }
 
 // DeleteContextRestriction operation middleware
-func (sh *strictHandler) DeleteContextRestriction(w http.ResponseWriter, r *http.Request, contextID openapi_types.UUID, restrictionID string) {
+func (sh *strictHandler) DeleteContextRestriction(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, restrictionID string) {
 	var request DeleteContextRestrictionRequestObject
 
 	request.ContextID = contextID
@@ -13234,7 +13234,7 @@ func (sh *strictHandler) ListComponents(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetComponent operation middleware
-func (sh *strictHandler) GetComponent(w http.ResponseWriter, r *http.Request, componentID string) {
+func (sh *strictHandler) GetComponent(w http.ResponseWriter, r *http.Request, componentID ComponentIDParam) {
 	var request GetComponentRequestObject
 
 	request.ComponentID = componentID
@@ -13260,7 +13260,7 @@ func (sh *strictHandler) GetComponent(w http.ResponseWriter, r *http.Request, co
 }
 
 // ListComponentVersions operation middleware
-func (sh *strictHandler) ListComponentVersions(w http.ResponseWriter, r *http.Request, componentID string, params ListComponentVersionsParams) {
+func (sh *strictHandler) ListComponentVersions(w http.ResponseWriter, r *http.Request, componentID ComponentIDParam, params ListComponentVersionsParams) {
 	var request ListComponentVersionsRequestObject
 
 	request.ComponentID = componentID
@@ -13339,7 +13339,7 @@ func (sh *strictHandler) GetEnvironment(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetProjectWorkflowsPageData operation middleware
-func (sh *strictHandler) GetProjectWorkflowsPageData(w http.ResponseWriter, r *http.Request, projectSlug string, params GetProjectWorkflowsPageDataParams) {
+func (sh *strictHandler) GetProjectWorkflowsPageData(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params GetProjectWorkflowsPageDataParams) {
 	var request GetProjectWorkflowsPageDataRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -13366,7 +13366,7 @@ func (sh *strictHandler) GetProjectWorkflowsPageData(w http.ResponseWriter, r *h
 }
 
 // GetJobTimeseries operation middleware
-func (sh *strictHandler) GetJobTimeseries(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetJobTimeseriesParams) {
+func (sh *strictHandler) GetJobTimeseries(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetJobTimeseriesParams) {
 	var request GetJobTimeseriesRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -13421,7 +13421,7 @@ func (sh *strictHandler) GetOrgSummaryData(w http.ResponseWriter, r *http.Reques
 }
 
 // GetAllInsightsBranches operation middleware
-func (sh *strictHandler) GetAllInsightsBranches(w http.ResponseWriter, r *http.Request, projectSlug string, params GetAllInsightsBranchesParams) {
+func (sh *strictHandler) GetAllInsightsBranches(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params GetAllInsightsBranchesParams) {
 	var request GetAllInsightsBranchesRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -13448,7 +13448,7 @@ func (sh *strictHandler) GetAllInsightsBranches(w http.ResponseWriter, r *http.R
 }
 
 // GetFlakyTests operation middleware
-func (sh *strictHandler) GetFlakyTests(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (sh *strictHandler) GetFlakyTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	var request GetFlakyTestsRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -13474,7 +13474,7 @@ func (sh *strictHandler) GetFlakyTests(w http.ResponseWriter, r *http.Request, p
 }
 
 // GetProjectWorkflowMetrics operation middleware
-func (sh *strictHandler) GetProjectWorkflowMetrics(w http.ResponseWriter, r *http.Request, projectSlug string, params GetProjectWorkflowMetricsParams) {
+func (sh *strictHandler) GetProjectWorkflowMetrics(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params GetProjectWorkflowMetricsParams) {
 	var request GetProjectWorkflowMetricsRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -13501,7 +13501,7 @@ func (sh *strictHandler) GetProjectWorkflowMetrics(w http.ResponseWriter, r *htt
 }
 
 // GetProjectWorkflowRuns operation middleware
-func (sh *strictHandler) GetProjectWorkflowRuns(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetProjectWorkflowRunsParams) {
+func (sh *strictHandler) GetProjectWorkflowRuns(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetProjectWorkflowRunsParams) {
 	var request GetProjectWorkflowRunsRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -13529,7 +13529,7 @@ func (sh *strictHandler) GetProjectWorkflowRuns(w http.ResponseWriter, r *http.R
 }
 
 // GetProjectWorkflowJobMetrics operation middleware
-func (sh *strictHandler) GetProjectWorkflowJobMetrics(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetProjectWorkflowJobMetricsParams) {
+func (sh *strictHandler) GetProjectWorkflowJobMetrics(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetProjectWorkflowJobMetricsParams) {
 	var request GetProjectWorkflowJobMetricsRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -13557,7 +13557,7 @@ func (sh *strictHandler) GetProjectWorkflowJobMetrics(w http.ResponseWriter, r *
 }
 
 // GetWorkflowSummary operation middleware
-func (sh *strictHandler) GetWorkflowSummary(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetWorkflowSummaryParams) {
+func (sh *strictHandler) GetWorkflowSummary(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetWorkflowSummaryParams) {
 	var request GetWorkflowSummaryRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -13585,7 +13585,7 @@ func (sh *strictHandler) GetWorkflowSummary(w http.ResponseWriter, r *http.Reque
 }
 
 // GetProjectWorkflowTestMetrics operation middleware
-func (sh *strictHandler) GetProjectWorkflowTestMetrics(w http.ResponseWriter, r *http.Request, projectSlug string, workflowName string, params GetProjectWorkflowTestMetricsParams) {
+func (sh *strictHandler) GetProjectWorkflowTestMetrics(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params GetProjectWorkflowTestMetricsParams) {
 	var request GetProjectWorkflowTestMetricsRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -13687,7 +13687,7 @@ func (sh *strictHandler) GetCollaborations(w http.ResponseWriter, r *http.Reques
 }
 
 // DeleteOrgClaims operation middleware
-func (sh *strictHandler) DeleteOrgClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, params DeleteOrgClaimsParams) {
+func (sh *strictHandler) DeleteOrgClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, params DeleteOrgClaimsParams) {
 	var request DeleteOrgClaimsRequestObject
 
 	request.OrgID = orgID
@@ -13714,7 +13714,7 @@ func (sh *strictHandler) DeleteOrgClaims(w http.ResponseWriter, r *http.Request,
 }
 
 // GetOrgClaims operation middleware
-func (sh *strictHandler) GetOrgClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID) {
+func (sh *strictHandler) GetOrgClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam) {
 	var request GetOrgClaimsRequestObject
 
 	request.OrgID = orgID
@@ -13740,7 +13740,7 @@ func (sh *strictHandler) GetOrgClaims(w http.ResponseWriter, r *http.Request, or
 }
 
 // PatchOrgClaims operation middleware
-func (sh *strictHandler) PatchOrgClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID) {
+func (sh *strictHandler) PatchOrgClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam) {
 	var request PatchOrgClaimsRequestObject
 
 	request.OrgID = orgID
@@ -13776,7 +13776,7 @@ func (sh *strictHandler) PatchOrgClaims(w http.ResponseWriter, r *http.Request, 
 }
 
 // DeleteProjectClaims operation middleware
-func (sh *strictHandler) DeleteProjectClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, projectID openapi_types.UUID, params DeleteProjectClaimsParams) {
+func (sh *strictHandler) DeleteProjectClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam, params DeleteProjectClaimsParams) {
 	var request DeleteProjectClaimsRequestObject
 
 	request.OrgID = orgID
@@ -13804,7 +13804,7 @@ func (sh *strictHandler) DeleteProjectClaims(w http.ResponseWriter, r *http.Requ
 }
 
 // GetProjectClaims operation middleware
-func (sh *strictHandler) GetProjectClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, projectID openapi_types.UUID) {
+func (sh *strictHandler) GetProjectClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam) {
 	var request GetProjectClaimsRequestObject
 
 	request.OrgID = orgID
@@ -13831,7 +13831,7 @@ func (sh *strictHandler) GetProjectClaims(w http.ResponseWriter, r *http.Request
 }
 
 // PatchProjectClaims operation middleware
-func (sh *strictHandler) PatchProjectClaims(w http.ResponseWriter, r *http.Request, orgID openapi_types.UUID, projectID openapi_types.UUID) {
+func (sh *strictHandler) PatchProjectClaims(w http.ResponseWriter, r *http.Request, orgID OIDCOrgIDParam, projectID OIDCProjectIDParam) {
 	var request PatchProjectClaimsRequestObject
 
 	request.OrgID = orgID
@@ -13902,7 +13902,7 @@ func (sh *strictHandler) CreateOrganization(w http.ResponseWriter, r *http.Reque
 }
 
 // DeleteOrganization operation middleware
-func (sh *strictHandler) DeleteOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID string) {
+func (sh *strictHandler) DeleteOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	var request DeleteOrganizationRequestObject
 
 	request.OrgSlugOrID = orgSlugOrID
@@ -13928,7 +13928,7 @@ func (sh *strictHandler) DeleteOrganization(w http.ResponseWriter, r *http.Reque
 }
 
 // GetOrganization operation middleware
-func (sh *strictHandler) GetOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID string) {
+func (sh *strictHandler) GetOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	var request GetOrganizationRequestObject
 
 	request.OrgSlugOrID = orgSlugOrID
@@ -13954,7 +13954,7 @@ func (sh *strictHandler) GetOrganization(w http.ResponseWriter, r *http.Request,
 }
 
 // CreateProject operation middleware
-func (sh *strictHandler) CreateProject(w http.ResponseWriter, r *http.Request, orgSlugOrID string) {
+func (sh *strictHandler) CreateProject(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	var request CreateProjectRequestObject
 
 	request.OrgSlugOrID = orgSlugOrID
@@ -13990,7 +13990,7 @@ func (sh *strictHandler) CreateProject(w http.ResponseWriter, r *http.Request, o
 }
 
 // ListURLOrbAllowListEntries operation middleware
-func (sh *strictHandler) ListURLOrbAllowListEntries(w http.ResponseWriter, r *http.Request, orgSlugOrID string) {
+func (sh *strictHandler) ListURLOrbAllowListEntries(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	var request ListURLOrbAllowListEntriesRequestObject
 
 	request.OrgSlugOrID = orgSlugOrID
@@ -14016,7 +14016,7 @@ func (sh *strictHandler) ListURLOrbAllowListEntries(w http.ResponseWriter, r *ht
 }
 
 // CreateURLOrbAllowListEntry operation middleware
-func (sh *strictHandler) CreateURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID string) {
+func (sh *strictHandler) CreateURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	var request CreateURLOrbAllowListEntryRequestObject
 
 	request.OrgSlugOrID = orgSlugOrID
@@ -14052,7 +14052,7 @@ func (sh *strictHandler) CreateURLOrbAllowListEntry(w http.ResponseWriter, r *ht
 }
 
 // RemoveURLOrbAllowListEntry operation middleware
-func (sh *strictHandler) RemoveURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID string, allowListEntryID string) {
+func (sh *strictHandler) RemoveURLOrbAllowListEntry(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam, allowListEntryID string) {
 	var request RemoveURLOrbAllowListEntryRequestObject
 
 	request.OrgSlugOrID = orgSlugOrID
@@ -14079,7 +14079,7 @@ func (sh *strictHandler) RemoveURLOrbAllowListEntry(w http.ResponseWriter, r *ht
 }
 
 // GetOrganizationGroups operation middleware
-func (sh *strictHandler) GetOrganizationGroups(w http.ResponseWriter, r *http.Request, orgID string, params GetOrganizationGroupsParams) {
+func (sh *strictHandler) GetOrganizationGroups(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, params GetOrganizationGroupsParams) {
 	var request GetOrganizationGroupsRequestObject
 
 	request.OrgID = orgID
@@ -14106,7 +14106,7 @@ func (sh *strictHandler) GetOrganizationGroups(w http.ResponseWriter, r *http.Re
 }
 
 // CreateOrganizationGroup operation middleware
-func (sh *strictHandler) CreateOrganizationGroup(w http.ResponseWriter, r *http.Request, orgID string) {
+func (sh *strictHandler) CreateOrganizationGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam) {
 	var request CreateOrganizationGroupRequestObject
 
 	request.OrgID = orgID
@@ -14139,7 +14139,7 @@ func (sh *strictHandler) CreateOrganizationGroup(w http.ResponseWriter, r *http.
 }
 
 // DeleteGroup operation middleware
-func (sh *strictHandler) DeleteGroup(w http.ResponseWriter, r *http.Request, orgID string, groupID openapi_types.UUID) {
+func (sh *strictHandler) DeleteGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, groupID GroupIDParam) {
 	var request DeleteGroupRequestObject
 
 	request.OrgID = orgID
@@ -14166,7 +14166,7 @@ func (sh *strictHandler) DeleteGroup(w http.ResponseWriter, r *http.Request, org
 }
 
 // GetGroup operation middleware
-func (sh *strictHandler) GetGroup(w http.ResponseWriter, r *http.Request, orgID string, groupID openapi_types.UUID) {
+func (sh *strictHandler) GetGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, groupID GroupIDParam) {
 	var request GetGroupRequestObject
 
 	request.OrgID = orgID
@@ -14193,7 +14193,7 @@ func (sh *strictHandler) GetGroup(w http.ResponseWriter, r *http.Request, orgID 
 }
 
 // CreateUsageExport operation middleware
-func (sh *strictHandler) CreateUsageExport(w http.ResponseWriter, r *http.Request, orgID string) {
+func (sh *strictHandler) CreateUsageExport(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam) {
 	var request CreateUsageExportRequestObject
 
 	request.OrgID = orgID
@@ -14226,7 +14226,7 @@ func (sh *strictHandler) CreateUsageExport(w http.ResponseWriter, r *http.Reques
 }
 
 // GetUsageExport operation middleware
-func (sh *strictHandler) GetUsageExport(w http.ResponseWriter, r *http.Request, orgID string, usageExportJobID openapi_types.UUID) {
+func (sh *strictHandler) GetUsageExport(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, usageExportJobID openapi_types.UUID) {
 	var request GetUsageExportRequestObject
 
 	request.OrgID = orgID
@@ -14336,7 +14336,7 @@ func (sh *strictHandler) DeleteOtelExporter(w http.ResponseWriter, r *http.Reque
 }
 
 // GetDecisionLogs operation middleware
-func (sh *strictHandler) GetDecisionLogs(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, params GetDecisionLogsParams) {
+func (sh *strictHandler) GetDecisionLogs(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, params GetDecisionLogsParams) {
 	var request GetDecisionLogsRequestObject
 
 	request.OwnerID = ownerID
@@ -14364,7 +14364,7 @@ func (sh *strictHandler) GetDecisionLogs(w http.ResponseWriter, r *http.Request,
 }
 
 // MakeDecision operation middleware
-func (sh *strictHandler) MakeDecision(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string) {
+func (sh *strictHandler) MakeDecision(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext) {
 	var request MakeDecisionRequestObject
 
 	request.OwnerID = ownerID
@@ -14401,7 +14401,7 @@ func (sh *strictHandler) MakeDecision(w http.ResponseWriter, r *http.Request, ow
 }
 
 // GetDecisionSettings operation middleware
-func (sh *strictHandler) GetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string) {
+func (sh *strictHandler) GetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext) {
 	var request GetDecisionSettingsRequestObject
 
 	request.OwnerID = ownerID
@@ -14428,7 +14428,7 @@ func (sh *strictHandler) GetDecisionSettings(w http.ResponseWriter, r *http.Requ
 }
 
 // SetDecisionSettings operation middleware
-func (sh *strictHandler) SetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string) {
+func (sh *strictHandler) SetDecisionSettings(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext) {
 	var request SetDecisionSettingsRequestObject
 
 	request.OwnerID = ownerID
@@ -14465,7 +14465,7 @@ func (sh *strictHandler) SetDecisionSettings(w http.ResponseWriter, r *http.Requ
 }
 
 // GetDecisionLog operation middleware
-func (sh *strictHandler) GetDecisionLog(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, decisionID string) {
+func (sh *strictHandler) GetDecisionLog(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam) {
 	var request GetDecisionLogRequestObject
 
 	request.OwnerID = ownerID
@@ -14493,7 +14493,7 @@ func (sh *strictHandler) GetDecisionLog(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetDecisionLogPolicyBundle operation middleware
-func (sh *strictHandler) GetDecisionLogPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, decisionID string) {
+func (sh *strictHandler) GetDecisionLogPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, decisionID DecisionIDParam) {
 	var request GetDecisionLogPolicyBundleRequestObject
 
 	request.OwnerID = ownerID
@@ -14521,7 +14521,7 @@ func (sh *strictHandler) GetDecisionLogPolicyBundle(w http.ResponseWriter, r *ht
 }
 
 // GetPolicyBundle operation middleware
-func (sh *strictHandler) GetPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string) {
+func (sh *strictHandler) GetPolicyBundle(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext) {
 	var request GetPolicyBundleRequestObject
 
 	request.OwnerID = ownerID
@@ -14548,7 +14548,7 @@ func (sh *strictHandler) GetPolicyBundle(w http.ResponseWriter, r *http.Request,
 }
 
 // CreatePolicyBundle operation middleware
-func (sh *strictHandler) CreatePolicyBundle(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, params CreatePolicyBundleParams) {
+func (sh *strictHandler) CreatePolicyBundle(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, params CreatePolicyBundleParams) {
 	var request CreatePolicyBundleRequestObject
 
 	request.OwnerID = ownerID
@@ -14586,7 +14586,7 @@ func (sh *strictHandler) CreatePolicyBundle(w http.ResponseWriter, r *http.Reque
 }
 
 // GetPolicyDocument operation middleware
-func (sh *strictHandler) GetPolicyDocument(w http.ResponseWriter, r *http.Request, ownerID string, policyContext string, policyName string) {
+func (sh *strictHandler) GetPolicyDocument(w http.ResponseWriter, r *http.Request, ownerID OwnerIDParam, policyContext PolicyContext, policyName string) {
 	var request GetPolicyDocumentRequestObject
 
 	request.OwnerID = ownerID
@@ -14674,7 +14674,7 @@ func (sh *strictHandler) ContinuePipeline(w http.ResponseWriter, r *http.Request
 }
 
 // GetPipelineByID operation middleware
-func (sh *strictHandler) GetPipelineByID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID) {
+func (sh *strictHandler) GetPipelineByID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam) {
 	var request GetPipelineByIDRequestObject
 
 	request.PipelineID = pipelineID
@@ -14700,7 +14700,7 @@ func (sh *strictHandler) GetPipelineByID(w http.ResponseWriter, r *http.Request,
 }
 
 // GetPipelineConfigByID operation middleware
-func (sh *strictHandler) GetPipelineConfigByID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID) {
+func (sh *strictHandler) GetPipelineConfigByID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam) {
 	var request GetPipelineConfigByIDRequestObject
 
 	request.PipelineID = pipelineID
@@ -14726,7 +14726,7 @@ func (sh *strictHandler) GetPipelineConfigByID(w http.ResponseWriter, r *http.Re
 }
 
 // GetPipelineValuesByID operation middleware
-func (sh *strictHandler) GetPipelineValuesByID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID) {
+func (sh *strictHandler) GetPipelineValuesByID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam) {
 	var request GetPipelineValuesByIDRequestObject
 
 	request.PipelineID = pipelineID
@@ -14752,7 +14752,7 @@ func (sh *strictHandler) GetPipelineValuesByID(w http.ResponseWriter, r *http.Re
 }
 
 // ListWorkflowsByPipelineID operation middleware
-func (sh *strictHandler) ListWorkflowsByPipelineID(w http.ResponseWriter, r *http.Request, pipelineID openapi_types.UUID, params ListWorkflowsByPipelineIDParams) {
+func (sh *strictHandler) ListWorkflowsByPipelineID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam, params ListWorkflowsByPipelineIDParams) {
 	var request ListWorkflowsByPipelineIDRequestObject
 
 	request.PipelineID = pipelineID
@@ -14779,7 +14779,7 @@ func (sh *strictHandler) ListWorkflowsByPipelineID(w http.ResponseWriter, r *htt
 }
 
 // DeleteProjectBySlug operation middleware
-func (sh *strictHandler) DeleteProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (sh *strictHandler) DeleteProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	var request DeleteProjectBySlugRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -14805,7 +14805,7 @@ func (sh *strictHandler) DeleteProjectBySlug(w http.ResponseWriter, r *http.Requ
 }
 
 // GetProjectBySlug operation middleware
-func (sh *strictHandler) GetProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (sh *strictHandler) GetProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	var request GetProjectBySlugRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -14831,7 +14831,7 @@ func (sh *strictHandler) GetProjectBySlug(w http.ResponseWriter, r *http.Request
 }
 
 // ListCheckoutKeys operation middleware
-func (sh *strictHandler) ListCheckoutKeys(w http.ResponseWriter, r *http.Request, projectSlug string, params ListCheckoutKeysParams) {
+func (sh *strictHandler) ListCheckoutKeys(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListCheckoutKeysParams) {
 	var request ListCheckoutKeysRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -14858,7 +14858,7 @@ func (sh *strictHandler) ListCheckoutKeys(w http.ResponseWriter, r *http.Request
 }
 
 // CreateCheckoutKey operation middleware
-func (sh *strictHandler) CreateCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (sh *strictHandler) CreateCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	var request CreateCheckoutKeyRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -14894,7 +14894,7 @@ func (sh *strictHandler) CreateCheckoutKey(w http.ResponseWriter, r *http.Reques
 }
 
 // DeleteCheckoutKey operation middleware
-func (sh *strictHandler) DeleteCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug string, fingerprint string) {
+func (sh *strictHandler) DeleteCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam) {
 	var request DeleteCheckoutKeyRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -14921,7 +14921,7 @@ func (sh *strictHandler) DeleteCheckoutKey(w http.ResponseWriter, r *http.Reques
 }
 
 // GetCheckoutKey operation middleware
-func (sh *strictHandler) GetCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug string, fingerprint string) {
+func (sh *strictHandler) GetCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam) {
 	var request GetCheckoutKeyRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -14948,7 +14948,7 @@ func (sh *strictHandler) GetCheckoutKey(w http.ResponseWriter, r *http.Request, 
 }
 
 // ListEnvVars operation middleware
-func (sh *strictHandler) ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (sh *strictHandler) ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	var request ListEnvVarsRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -14974,7 +14974,7 @@ func (sh *strictHandler) ListEnvVars(w http.ResponseWriter, r *http.Request, pro
 }
 
 // CreateEnvVar operation middleware
-func (sh *strictHandler) CreateEnvVar(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (sh *strictHandler) CreateEnvVar(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	var request CreateEnvVarRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15010,7 +15010,7 @@ func (sh *strictHandler) CreateEnvVar(w http.ResponseWriter, r *http.Request, pr
 }
 
 // DeleteEnvVar operation middleware
-func (sh *strictHandler) DeleteEnvVar(w http.ResponseWriter, r *http.Request, projectSlug string, name string) {
+func (sh *strictHandler) DeleteEnvVar(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam) {
 	var request DeleteEnvVarRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15037,7 +15037,7 @@ func (sh *strictHandler) DeleteEnvVar(w http.ResponseWriter, r *http.Request, pr
 }
 
 // GetEnvVar operation middleware
-func (sh *strictHandler) GetEnvVar(w http.ResponseWriter, r *http.Request, projectSlug string, name string) {
+func (sh *strictHandler) GetEnvVar(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, name ProjectEnvVarNameParam) {
 	var request GetEnvVarRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15064,7 +15064,7 @@ func (sh *strictHandler) GetEnvVar(w http.ResponseWriter, r *http.Request, proje
 }
 
 // GetJobDetails operation middleware
-func (sh *strictHandler) GetJobDetails(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64) {
+func (sh *strictHandler) GetJobDetails(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
 	var request GetJobDetailsRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15091,7 +15091,7 @@ func (sh *strictHandler) GetJobDetails(w http.ResponseWriter, r *http.Request, p
 }
 
 // CancelJobByJobNumber operation middleware
-func (sh *strictHandler) CancelJobByJobNumber(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64) {
+func (sh *strictHandler) CancelJobByJobNumber(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
 	var request CancelJobByJobNumberRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15118,7 +15118,7 @@ func (sh *strictHandler) CancelJobByJobNumber(w http.ResponseWriter, r *http.Req
 }
 
 // ListPipelinesForProject operation middleware
-func (sh *strictHandler) ListPipelinesForProject(w http.ResponseWriter, r *http.Request, projectSlug string, params ListPipelinesForProjectParams) {
+func (sh *strictHandler) ListPipelinesForProject(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListPipelinesForProjectParams) {
 	var request ListPipelinesForProjectRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15145,7 +15145,7 @@ func (sh *strictHandler) ListPipelinesForProject(w http.ResponseWriter, r *http.
 }
 
 // TriggerPipeline operation middleware
-func (sh *strictHandler) TriggerPipeline(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (sh *strictHandler) TriggerPipeline(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	var request TriggerPipelineRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15181,7 +15181,7 @@ func (sh *strictHandler) TriggerPipeline(w http.ResponseWriter, r *http.Request,
 }
 
 // ListMyPipelines operation middleware
-func (sh *strictHandler) ListMyPipelines(w http.ResponseWriter, r *http.Request, projectSlug string, params ListMyPipelinesParams) {
+func (sh *strictHandler) ListMyPipelines(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListMyPipelinesParams) {
 	var request ListMyPipelinesRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15208,7 +15208,7 @@ func (sh *strictHandler) ListMyPipelines(w http.ResponseWriter, r *http.Request,
 }
 
 // GetPipelineByNumber operation middleware
-func (sh *strictHandler) GetPipelineByNumber(w http.ResponseWriter, r *http.Request, projectSlug string, pipelineNumber int64) {
+func (sh *strictHandler) GetPipelineByNumber(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, pipelineNumber int64) {
 	var request GetPipelineByNumberRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15235,7 +15235,7 @@ func (sh *strictHandler) GetPipelineByNumber(w http.ResponseWriter, r *http.Requ
 }
 
 // ListSchedulesForProject operation middleware
-func (sh *strictHandler) ListSchedulesForProject(w http.ResponseWriter, r *http.Request, projectSlug string, params ListSchedulesForProjectParams) {
+func (sh *strictHandler) ListSchedulesForProject(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListSchedulesForProjectParams) {
 	var request ListSchedulesForProjectRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15262,7 +15262,7 @@ func (sh *strictHandler) ListSchedulesForProject(w http.ResponseWriter, r *http.
 }
 
 // CreateSchedule operation middleware
-func (sh *strictHandler) CreateSchedule(w http.ResponseWriter, r *http.Request, projectSlug string) {
+func (sh *strictHandler) CreateSchedule(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	var request CreateScheduleRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15298,7 +15298,7 @@ func (sh *strictHandler) CreateSchedule(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetJobArtifacts operation middleware
-func (sh *strictHandler) GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64) {
+func (sh *strictHandler) GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
 	var request GetJobArtifactsRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15325,7 +15325,7 @@ func (sh *strictHandler) GetJobArtifacts(w http.ResponseWriter, r *http.Request,
 }
 
 // GetTests operation middleware
-func (sh *strictHandler) GetTests(w http.ResponseWriter, r *http.Request, projectSlug string, jobNumber int64) {
+func (sh *strictHandler) GetTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
 	var request GetTestsRequestObject
 
 	request.ProjectSlug = projectSlug
@@ -15352,7 +15352,7 @@ func (sh *strictHandler) GetTests(w http.ResponseWriter, r *http.Request, projec
 }
 
 // TriggerPipelineRun operation middleware
-func (sh *strictHandler) TriggerPipelineRun(w http.ResponseWriter, r *http.Request, provider TriggerPipelineRunParamsProvider, organization string, project string) {
+func (sh *strictHandler) TriggerPipelineRun(w http.ResponseWriter, r *http.Request, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam) {
 	var request TriggerPipelineRunRequestObject
 
 	request.Provider = provider
@@ -15390,7 +15390,7 @@ func (sh *strictHandler) TriggerPipelineRun(w http.ResponseWriter, r *http.Reque
 }
 
 // GetProjectSettings operation middleware
-func (sh *strictHandler) GetProjectSettings(w http.ResponseWriter, r *http.Request, provider GetProjectSettingsParamsProvider, organization string, project string) {
+func (sh *strictHandler) GetProjectSettings(w http.ResponseWriter, r *http.Request, provider GetProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam) {
 	var request GetProjectSettingsRequestObject
 
 	request.Provider = provider
@@ -15418,7 +15418,7 @@ func (sh *strictHandler) GetProjectSettings(w http.ResponseWriter, r *http.Reque
 }
 
 // PatchProjectSettings operation middleware
-func (sh *strictHandler) PatchProjectSettings(w http.ResponseWriter, r *http.Request, provider PatchProjectSettingsParamsProvider, organization string, project string) {
+func (sh *strictHandler) PatchProjectSettings(w http.ResponseWriter, r *http.Request, provider PatchProjectSettingsParamsProvider, organization OrganizationParam, project ProjectParam) {
 	var request PatchProjectSettingsRequestObject
 
 	request.Provider = provider
@@ -15453,7 +15453,7 @@ func (sh *strictHandler) PatchProjectSettings(w http.ResponseWriter, r *http.Req
 }
 
 // ListPipelineDefinitions operation middleware
-func (sh *strictHandler) ListPipelineDefinitions(w http.ResponseWriter, r *http.Request, projectID string) {
+func (sh *strictHandler) ListPipelineDefinitions(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam) {
 	var request ListPipelineDefinitionsRequestObject
 
 	request.ProjectID = projectID
@@ -15479,7 +15479,7 @@ func (sh *strictHandler) ListPipelineDefinitions(w http.ResponseWriter, r *http.
 }
 
 // CreatePipelineDefinition operation middleware
-func (sh *strictHandler) CreatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string) {
+func (sh *strictHandler) CreatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam) {
 	var request CreatePipelineDefinitionRequestObject
 
 	request.ProjectID = projectID
@@ -15515,7 +15515,7 @@ func (sh *strictHandler) CreatePipelineDefinition(w http.ResponseWriter, r *http
 }
 
 // DeletePipelineDefinition operation middleware
-func (sh *strictHandler) DeletePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string) {
+func (sh *strictHandler) DeletePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) {
 	var request DeletePipelineDefinitionRequestObject
 
 	request.ProjectID = projectID
@@ -15542,7 +15542,7 @@ func (sh *strictHandler) DeletePipelineDefinition(w http.ResponseWriter, r *http
 }
 
 // GetPipelineDefinition operation middleware
-func (sh *strictHandler) GetPipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string) {
+func (sh *strictHandler) GetPipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) {
 	var request GetPipelineDefinitionRequestObject
 
 	request.ProjectID = projectID
@@ -15569,7 +15569,7 @@ func (sh *strictHandler) GetPipelineDefinition(w http.ResponseWriter, r *http.Re
 }
 
 // UpdatePipelineDefinition operation middleware
-func (sh *strictHandler) UpdatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string) {
+func (sh *strictHandler) UpdatePipelineDefinition(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) {
 	var request UpdatePipelineDefinitionRequestObject
 
 	request.ProjectID = projectID
@@ -15606,7 +15606,7 @@ func (sh *strictHandler) UpdatePipelineDefinition(w http.ResponseWriter, r *http
 }
 
 // ListPipelineDefinitionTriggers operation middleware
-func (sh *strictHandler) ListPipelineDefinitionTriggers(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string) {
+func (sh *strictHandler) ListPipelineDefinitionTriggers(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) {
 	var request ListPipelineDefinitionTriggersRequestObject
 
 	request.ProjectID = projectID
@@ -15633,7 +15633,7 @@ func (sh *strictHandler) ListPipelineDefinitionTriggers(w http.ResponseWriter, r
 }
 
 // CreateTrigger operation middleware
-func (sh *strictHandler) CreateTrigger(w http.ResponseWriter, r *http.Request, projectID string, pipelineDefinitionID string) {
+func (sh *strictHandler) CreateTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, pipelineDefinitionID PipelineDefinitionIDParam) {
 	var request CreateTriggerRequestObject
 
 	request.ProjectID = projectID
@@ -15670,7 +15670,7 @@ func (sh *strictHandler) CreateTrigger(w http.ResponseWriter, r *http.Request, p
 }
 
 // RollbackProject operation middleware
-func (sh *strictHandler) RollbackProject(w http.ResponseWriter, r *http.Request, projectID string) {
+func (sh *strictHandler) RollbackProject(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam) {
 	var request RollbackProjectRequestObject
 
 	request.ProjectID = projectID
@@ -15703,7 +15703,7 @@ func (sh *strictHandler) RollbackProject(w http.ResponseWriter, r *http.Request,
 }
 
 // DeleteTrigger operation middleware
-func (sh *strictHandler) DeleteTrigger(w http.ResponseWriter, r *http.Request, projectID string, triggerID string) {
+func (sh *strictHandler) DeleteTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, triggerID TriggerIDParam) {
 	var request DeleteTriggerRequestObject
 
 	request.ProjectID = projectID
@@ -15730,7 +15730,7 @@ func (sh *strictHandler) DeleteTrigger(w http.ResponseWriter, r *http.Request, p
 }
 
 // GetTrigger operation middleware
-func (sh *strictHandler) GetTrigger(w http.ResponseWriter, r *http.Request, projectID string, triggerID string) {
+func (sh *strictHandler) GetTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, triggerID TriggerIDParam) {
 	var request GetTriggerRequestObject
 
 	request.ProjectID = projectID
@@ -15757,7 +15757,7 @@ func (sh *strictHandler) GetTrigger(w http.ResponseWriter, r *http.Request, proj
 }
 
 // UpdateTrigger operation middleware
-func (sh *strictHandler) UpdateTrigger(w http.ResponseWriter, r *http.Request, projectID string, triggerID string) {
+func (sh *strictHandler) UpdateTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, triggerID TriggerIDParam) {
 	var request UpdateTriggerRequestObject
 
 	request.ProjectID = projectID
@@ -15794,7 +15794,7 @@ func (sh *strictHandler) UpdateTrigger(w http.ResponseWriter, r *http.Request, p
 }
 
 // DeleteScheduleByID operation middleware
-func (sh *strictHandler) DeleteScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID openapi_types.UUID) {
+func (sh *strictHandler) DeleteScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam) {
 	var request DeleteScheduleByIDRequestObject
 
 	request.ScheduleID = scheduleID
@@ -15820,7 +15820,7 @@ func (sh *strictHandler) DeleteScheduleByID(w http.ResponseWriter, r *http.Reque
 }
 
 // GetScheduleByID operation middleware
-func (sh *strictHandler) GetScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID openapi_types.UUID) {
+func (sh *strictHandler) GetScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam) {
 	var request GetScheduleByIDRequestObject
 
 	request.ScheduleID = scheduleID
@@ -15846,7 +15846,7 @@ func (sh *strictHandler) GetScheduleByID(w http.ResponseWriter, r *http.Request,
 }
 
 // UpdateSchedule operation middleware
-func (sh *strictHandler) UpdateSchedule(w http.ResponseWriter, r *http.Request, scheduleID openapi_types.UUID) {
+func (sh *strictHandler) UpdateSchedule(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam) {
 	var request UpdateScheduleRequestObject
 
 	request.ScheduleID = scheduleID
@@ -15882,7 +15882,7 @@ func (sh *strictHandler) UpdateSchedule(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetUser operation middleware
-func (sh *strictHandler) GetUser(w http.ResponseWriter, r *http.Request, id openapi_types.UUID) {
+func (sh *strictHandler) GetUser(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	var request GetUserRequestObject
 
 	request.ID = id
@@ -15968,7 +15968,7 @@ func (sh *strictHandler) CreateWebhook(w http.ResponseWriter, r *http.Request) {
 }
 
 // DeleteWebhook operation middleware
-func (sh *strictHandler) DeleteWebhook(w http.ResponseWriter, r *http.Request, webhookID openapi_types.UUID) {
+func (sh *strictHandler) DeleteWebhook(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam) {
 	var request DeleteWebhookRequestObject
 
 	request.WebhookID = webhookID
@@ -15994,7 +15994,7 @@ func (sh *strictHandler) DeleteWebhook(w http.ResponseWriter, r *http.Request, w
 }
 
 // GetWebhookByID operation middleware
-func (sh *strictHandler) GetWebhookByID(w http.ResponseWriter, r *http.Request, webhookID openapi_types.UUID) {
+func (sh *strictHandler) GetWebhookByID(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam) {
 	var request GetWebhookByIDRequestObject
 
 	request.WebhookID = webhookID
@@ -16020,7 +16020,7 @@ func (sh *strictHandler) GetWebhookByID(w http.ResponseWriter, r *http.Request, 
 }
 
 // UpdateWebhook operation middleware
-func (sh *strictHandler) UpdateWebhook(w http.ResponseWriter, r *http.Request, webhookID openapi_types.UUID) {
+func (sh *strictHandler) UpdateWebhook(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam) {
 	var request UpdateWebhookRequestObject
 
 	request.WebhookID = webhookID
@@ -16056,7 +16056,7 @@ func (sh *strictHandler) UpdateWebhook(w http.ResponseWriter, r *http.Request, w
 }
 
 // GetWorkflowByID operation middleware
-func (sh *strictHandler) GetWorkflowByID(w http.ResponseWriter, r *http.Request, id openapi_types.UUID) {
+func (sh *strictHandler) GetWorkflowByID(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	var request GetWorkflowByIDRequestObject
 
 	request.ID = id
@@ -16082,7 +16082,7 @@ func (sh *strictHandler) GetWorkflowByID(w http.ResponseWriter, r *http.Request,
 }
 
 // ApprovePendingApprovalJobByID operation middleware
-func (sh *strictHandler) ApprovePendingApprovalJobByID(w http.ResponseWriter, r *http.Request, id openapi_types.UUID, approvalRequestID openapi_types.UUID) {
+func (sh *strictHandler) ApprovePendingApprovalJobByID(w http.ResponseWriter, r *http.Request, id ResourceIDParam, approvalRequestID openapi_types.UUID) {
 	var request ApprovePendingApprovalJobByIDRequestObject
 
 	request.ID = id
@@ -16109,7 +16109,7 @@ func (sh *strictHandler) ApprovePendingApprovalJobByID(w http.ResponseWriter, r 
 }
 
 // CancelWorkflow operation middleware
-func (sh *strictHandler) CancelWorkflow(w http.ResponseWriter, r *http.Request, id openapi_types.UUID) {
+func (sh *strictHandler) CancelWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	var request CancelWorkflowRequestObject
 
 	request.ID = id
@@ -16135,7 +16135,7 @@ func (sh *strictHandler) CancelWorkflow(w http.ResponseWriter, r *http.Request, 
 }
 
 // ListWorkflowJobs operation middleware
-func (sh *strictHandler) ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id openapi_types.UUID) {
+func (sh *strictHandler) ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	var request ListWorkflowJobsRequestObject
 
 	request.ID = id
@@ -16161,7 +16161,7 @@ func (sh *strictHandler) ListWorkflowJobs(w http.ResponseWriter, r *http.Request
 }
 
 // RerunWorkflow operation middleware
-func (sh *strictHandler) RerunWorkflow(w http.ResponseWriter, r *http.Request, id openapi_types.UUID) {
+func (sh *strictHandler) RerunWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	var request RerunWorkflowRequestObject
 
 	request.ID = id
@@ -16201,418 +16201,481 @@ func (sh *strictHandler) RerunWorkflow(w http.ResponseWriter, r *http.Request, i
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L19c9u21i/6VTC650yTuVScpu0+p/HcP1wnbdOdNJnYaefc/eTKEAlJiCmAGwClaOfJd7+DBYAESVCk",
-	"bEmWHc3s2Y1tknhb71jrt74MYj7POCNMycHzLwNBZMaZJPDDLzh5T/6dE6n0TzFnijD4J86ylMZYUc5O",
-	"PknO9O9kPCNzrP/1PwSZDJ4P/q+T8tMn5q/y5KUQXAy+fv0aDRIiY0Ez/ZHB88HljCBhBkNLLNEcpxMu",
-	"5iRBXKAJpilJ0AKnNIFRnwy+RoNzziYpjfc8udiOKtGSqhlSM4LiXAjCFJIKK4L4BH4piOS5iAlM1Xx5",
-	"5/M8Y4jov8GYv3IxpklC2H72R/FrwhCV5pTQOFdojleIcYUSjtSMSpjVK6aIYDjd047omUkiFqQgIsXR",
-	"DLMkJfaU4FRhan9y9SvPWbIvejL0gRJOJGwT+Uyl0uROzc8LKulYz9Nsn9lhmOl7rMhrOqeK7GOynKM5",
-	"Ziu3V/IULTFVCEuUcjbV/31PlFgNzyaKCCTxSqIxmXBBkBIrqp+YYsqeDKLBjOCECJAt3iv6x+qQFyTm",
-	"LNErNkO5z80IYuSzKk8t8hanVhkZPB9QpsiUwEq+RoMLIhY0JjuQZPbL2xRo9pPbZ9w+c+3Jv/ZTu2Hj",
-	"PvPsy832W1tn6n7nfnPett9/h1cpx8kl56+xmJI7IdsxT1YIJsdRqmfhT/ADw7macUH/Q/a3uX9yS56G",
-	"WjVfScLMge9kQjeYyVcnlEDOnSXJuZ7IZ/WSLajgbE6Y+gsLiscp8WQSThKqP43Td4JnRCiqbbAJTiWJ",
-	"Bpn3qy+DBU5z0hSaf+lfO+tjYUfQJJfiMUlPESnHL/8M35IIC4LmWF6TBFGGCiNQC1grVqUSlE1hdZo8",
-	"qNCb/C87l4/FY3z8icRKH8eZUHSCjXVWnT/jCRlRlpDPzUW80r92i8iwwGlKUqTfQGqGFcozzRWa8WcE",
-	"YTuEnqaWrVgZ+f+PHwfRYE4ZnefzwfOnUUM1RIMMq1lz9HdYzdzg7uNav0nFBUnQeAV/+cTHgY2JBrlI",
-	"m5/88P41wlLymGJFktJmNBsVIZnHMz0ERglfMr04fWQJSemCiBXCSSKI7HEQsKDI31szoXVH85rKwPFQ",
-	"ReayuRAtGAhTghKJODNSK8NToDhBZJ4qmGXx9jquKmjjazE7LARe6Z+1gh/pD4+As5oTOc+F5EJLTklY",
-	"ovdOPz00fKg4mhJVWgr6T6eI5WlqJk1QiqX5tZ6t/oPmg8FzJXLStcdmbc0phvb4l1xrpRd0MmnucCwI",
-	"tqZbTajgud7dCcp4SmO90zhJSsKLZ5iZeRe73CDC+nYmJCU9xxJkzhe3G23OEzqh/YYz37/FcF9bt90q",
-	"z+bOu8HbJW5g1JqMcPOnhp7GMGKErsnKLAbGWCGG5wQ9skoo0kw9w3Km30pITCXlDKV8Kh97rO2WEVrY",
-	"+YzE1zxX/ySrVoIaYdXc+L9nhHkSBzSVfR49ev/rOfrhhx9+RorOiVR4nj2uCNMEKzLUfwvJuwllUyIy",
-	"QVlg2F/LPzqJenHxu96lyO2cNTNIghI61faGGTYoWzNBJkSIEGX9PSNqRoSRSNfEWCx6vYygXJJEfxbF",
-	"dvvQUm+HJAsicGqsMm+8MecpwQwGzMcpjUfXZrtrJAB/QzOcTmprC87d/KL+kX9Slri3zdGcGr2Tpnxp",
-	"fAOtmROSaSnHWS2oEA0I09rtX4OEZClfDfVMo8GUqlk+HuaSCPjNx069Ua7TPlo9WH/rI5/QPq4n0jvT",
-	"LT6jPFz14lZ5AeTwimX5plZkJviCJiHv+539C7gr2mQSYDkbA2zGpZL6LzLXRjWRFbos7ZnfqPo9H+sH",
-	"DUmOcJb5VFv+tqDakXHtAjSr9ynjXSf/nmT85Wfjl7560aR0t2D7te5t/ZBp+Xc/9nULO2aXG1Y/XFMy",
-	"NzNu8jVeYIXFqNUCdjY1PIboXPP2RPA5/Pav8wvkdi24FBqQ+h8Y/XdOEE0IU9rkEFVZGqFc5jhNVwij",
-	"Dx9evahotTynSTd3RgOtwpsj/57PMRsKghPwoEDPV8YOrkGm+TQQ6ErzqVsDhMo8RU0Z+vD+tSyP/mo6",
-	"O+FieqUP3/77RJ/yVXDARSxHYc3j7zfSj5RDGJqK0JiqcR5fEwhZxFTEKYlptxMC21oMbDcw8qnDbkSQ",
-	"9xx9bshwd2P87IgmG+OA8x5Qmf8kqyGYCMa9lwgrheOZCYlVabGX2nytvxJUmFtkgkxw/bdRcPM+vHpR",
-	"OP7mOf/kxiTlbCqR4qcQlxwTo3aXM2Ijw+4lKlHOrhlfsl4bLEhKsCSjmOchO/bPfD42B2kf1H5SzEVi",
-	"DUtwXdx2eov2Yg05yNX+BAomhPOkbkWmX9exmbPQNmC1fZhvhRQ4fOOtfW//IkJaRbnB9noRuk4WMVa/",
-	"H9TrRe1UjlK6IOu8KIIWZvaak+zVZrpC+rWwq/SJjzuna2NmnfPT32LAckH7SW/0UMY8IwliBWc2g3Ie",
-	"9+kzHZnd6uJBt+6CCd1r/dXCNqWlfkxmOCYt0RT9p/p5uRkjc+HWlMA0IyllpFsE2wd7ndqSi+tJyped",
-	"X3UP9vhqH/46cBHmpMC9lGRsQqfGDToH++/81YY7PaEpGXXH2WMYKbe+kH4JUSZp4m70Mi6p4mLVZlDc",
-	"pRPrLOMeYZbS+Sz35WPHxhduPWfk7WTw/F9ddFe+qj27wdeo/wvFIX/9WJvFe+tIHo/+sOIXm1DSjSIZ",
-	"uz/FFsmjyOejE7gbqyLksFsvvSu223qLHbiPMM+2mwP1kId9oddm3M1R350TFw0W3kY37UB35qH7/T4X",
-	"+PbblY2N/CPcjBoO1SZbN99Xiswf8mVB9+I3lLZH/r7v/O2t9xbM/h7YEKiHrfqZqG1KpMtYfUOkxFM9",
-	"IuQmFXaq/t5tZM7ad3YukB6+1Hm7ZMZI7+3EFG/9stJmcLTJCxdpPq2QRvmhDeljT6bdjpMDcGzi2tGA",
-	"iylm9D/mAu9jD8Ow60ztZm+2rXu/Btvx/m62q2vuvmBf3xP9Yqw2Dx3vVCPfPzenedWUCRKbpDsj5w7l",
-	"8qk48NF6SrXnhbw3nrtRI0Q+Z4JICAJzgaaC55VghX1O/6Z4cBAN4LmWcEU5r7XpxpYv3MMmz0r6aa1u",
-	"Z8wWC4SZN9uQ/RJkh/MyZfIAhfjDvyM9kmkvMj1o59fXLvfzSkJRlpN39mbKK55o6MIyIBlYRiVe+X/O",
-	"3ryODAmYwSO9lNiOVbkKg+T9IM/ax+GLw2DK6AVl05QMi09BHuwMs8QkbGAkicqz4n4sMsHqoqBFuhkZ",
-	"9Y1V5X6uKUOwwHOibKldW6LzOpJxm/zOfQn4KJAN7RZUDmk2c44zk+FV/MEIQE09dp/tJa3mNnubbOyu",
-	"cEa0b0c19juqHXrQxgIV4qWHthLQjm3GIjk38nN3O41H+OuahTkmv0lJ0TYVGHcOX1+vrbFSG5A2H+qx",
-	"4kKs3WzxR+3WT/7Cpq+vYtsdVR1S0Zulz/baN7NVv+mTvRlJVhbZKK0QhAyBDr3f98wn2cktEny4fR/e",
-	"XpL05eeMC0XEzbaDsCTjwTKTM1Mf52b89vL1OxTzNCWx4gIlWGFt60p9/IoHd8WrSb9hRdDLz0pgZL9j",
-	"xoIyP4LjmWYzLoqK9VOf9mxVIWGxWGXKZBk1tpAySeJcrMvYAnOFgS/AbaTYbBdMg+cKXb6+CKducTHt",
-	"dDT8EMdm3kblzQ1djkxwxWMeyCeHM1YCM6l39jmaiiyG8iqlqjf0IosH0UD/ulu52o2ISlLzprCGtL0V",
-	"7kcM7iSru5rUMIgGxZPasuqd5OLkoptj+745s/EFmVBGb666XVnXyFhZfWuD/PSar8527PuNRoJOXSDc",
-	"D3ldX3bU2Mw1x2fMiT1Q/Gaa5iKekSRfY5FgpQQd5+A3YK0iQmKVz5G0H0qQyJmR1u5VcNieoyubGXtV",
-	"ZoHjNNXumTbvITYtV1KRuXkAI0ZyJXCKYNhKEpn50CAamBeCtuA2CGyv9S4PzgWNBorOiXL3tGtRLCz1",
-	"XBYvtHBg+cUoQJqVTWwn+ktBp9ObWlYFz8Ny6kf/G9WWy8Q4FCRB2pbQ1AxMIRUWqqzfVmYapyghE5yn",
-	"ShbWyIIw9Z3UH2oLnmgxtHYCzTwzqj+IE3PAW59TQqU+lmR9nrz9PFiYS6qg+oZPJmFTC4YchVmscs2/",
-	"AGN1hpVZDbhv64I95sPamSMqlAxJEq1kSYIkUSZ66DLyzFiyshbjBgH2UuUeMU2HWS5nRGrHnKWrocJT",
-	"CREM2NnhWGAWz2rPjHOaJsNMFL/gGWH+z+ClkcojcyKm1d/oc14NJ1wMBVlQsvT/Zoc1KAe1YWEqQ8WH",
-	"jLNhIvBEBcbhYhinXBYjZmIY87n2F4fk3zlO5VDkbBhTwNYoPwMrgZLochj44vDfOcmJDApxc1L9zAzL",
-	"1S/1KzVjo49oDV1y3U2srrLodin24f3rt2J8lqZ8+ZpK9ZIp0R6gw3koKfUsVzPClAX6QXOiZjwxEABQ",
-	"9T8hKp5pDc3FWKI5tj8pG2lfNS3hIYeR4OiJbxYXf7DP4SwcwtnuxRCZ0M/h+lrzNxs0tvFILsYISvcJ",
-	"i4lE81xaiWLj2C06yQ4TmU1ec2AST4lx62/s1Ifwf+I0l3QBTqzbFK0mkXDwIP1yquQMC5KMjF8ng4ED",
-	"O9Gqm6o9X4mWMy4JyvUStXSnelaJiRMBucCyK/cvPRM9yusWOIp1G2DO6sZbUE89gOHAv11zqH+T8Yzz",
-	"61bGMwqjOeuXRmmtMsinxwrFOJcmCLA0n9TCZEwsRpa3b47h3M2Hlr6ZgayBajDv5489dnWrJdsxzzrl",
-	"tN2xC/1sIaElnTLKpkNJYhFSyhfweyOaFEe/vzk7H+p3is3KDICNPO0ZoNw3+FQ0WBBBJ6uhCtUmOxvp",
-	"8vUFijXxTLRMtlEveJE6mWzHcnLYrj9kQYWllSVIs/7KrBqn4A40RP0vLCRPgOIZGIIjkaeB0GwJawQX",
-	"hQb5Bx41bLAkQlt0OM2xDfD1x1KaYZGMJpimuQiN/BflKYgsGN4bc5zy+NpCE9E06X1LXHwwNBlBsAy5",
-	"ni8/Zylm2Dmcy9mqkrsFKElUSQeNK4onsLmqWGKJFAbswxAH8om6yRZoAw8tsWDbWbyefC6DF+KA+8sF",
-	"mlCtScyD9YQSx2Uyj2MiZeSwK43Tokn0SR/xraewjnZf8+mhIEMlHjut2/WC7faYZKY97gQr3Hdur/n0",
-	"jXtFW2E9EMTm+PNrwqbaRv3+2f8GKMLKz3ePMGZCDyPgvFEw/UTbG8YdBeEFsX/OrwG8a07TlEqD0Rsq",
-	"uv66nkrfeCdQpVYQWK31339WCr7hWVsKb1drYHYTgiZchIvBDzG5SsrZSBCRs/XBBrPeJWhreNyo84uL",
-	"35HVUeG4wyKWG5D6X+cXneenn2keHTji4WsJ8zd/MwVJwSBouZPjgk4pG5WRik5kIS+oUYIJolhzCHi2",
-	"j7AmiusIQkX6XyjTh+cgrR8/WQcNovA0HJpSeFohxwjRCcKsBQYOiylRN1zUmGgTSQ+itC/O0SO9kMoa",
-	"IngHghDIjPW4582+O9sLohRlU9lqBa2n0AnBKhfgMKlcMK3hWIsl15yCjeu9IUrQODCDOQ64vq85A+DA",
-	"pIgKMuTJpbWYsC3RcE9YzPVsG2O+IZjtbMCEhofUv9/VoDQw4sWMC7W7nc1+/qk55s8/qRnKiIi1sk/J",
-	"joaWCrNEW9YJWdCWDMEL+wwqntEc6eYj2yY0STlUU7VMwqq1umWn99/SWkEBZociIPrglEN2oJeZcy+K",
-	"p3dyZ3qE5bpBoOOwAKo8Oj7MdGqf0e5hHnW/Cn7D4sMQSUCoEBwC7SQUx//YBqkg0m8d8VwSNFtlM8JA",
-	"YEwoSROgSi870d21S4RZEkzYk82VbpkD7lV24Zqi+7vkBa+S96GWtBbdTgIbqv9kOmbMuVTI4ekUyXia",
-	"vOWSiKKKoGbfmvLmkACGOCJTaCk4m0Y2nWSm6RyuwIOgqXUjw349tKhfU3y9ugxXUqRYyjCfnes/GRwd",
-	"qoz/CwZj6Sb3SjmZ0FDZu7nwNFgyxZcB3czcZBtws86PA5hc54V7WzuH20LRbdqRwiGz3WjMIFxbv4HL",
-	"++haniU44QXeIFb4eXkYImcM3D6swE2FrAsMf4NIlEn/1B/AKXqUMy06aEqSx7U0DleD2nmW+ss9DlMR",
-	"GZbwEO9aYhnsheD6TckMwrnMJJN4nzQLnaT4ugYG2G+LwTAamdcDKosvTYMteKwc88bDFXB8vQx797Rv",
-	"2j/ZEsqf/1b34fnogOvlWWiFkSeuKtxb2/+C4ps8Z+VRfdKeJKnugk+Wa0VrIKChZ7MaKffH2rUKjmdw",
-	"/itDChDqM5FGbSTN+BLxiSIMUZ9MemnsUtwH9LTiCqejtVMro7AJlYqyWMEUZSuLJDw3GW7r/WB/0NBE",
-	"QvsLFRaHUFpxL4HAwtt5mD6XOekDtywd2bZASV/qP3p6GxaO8ALTtIbls/Ym5RWTdDpT8heIqhPZFosP",
-	"3Zi+hi50ExeRB09ss1vpO6sY6dz7O7jb2czTKGpMvJlG5WF9XHPWF/l8jkWg88+8jJevY5/ad1yUXZ+v",
-	"ICzZ9P1L81LTyzCfLb7aY0mtAX97Wz4SFriyLqhtAgFc/DOrfeAdkpAkMrc+TzWDf48ecQFJCOZWCK4w",
-	"MTJTtBTwOBjIrSmsaKBmgufTmUVlDdwLwFQyIlCCVz0/aSSGIAlVcpTLkIF4bv6qTWeZz72WWVrOuBqF",
-	"R5ghIhWdY0Ui6DE5pqYgQZvuj29itcLUXNh7JEkckCgX+dyeQXeAfJNh9ZrWovHrNdsNiGyCnski4pIg",
-	"qWiauuwK7Y9whmY83dyYrtdgl3ML70/wQKMqMVfoqAeLXBYseuSQfXFIx2y2yBQdI+2BD1pmcCek/wcf",
-	"B9K9s0zwhR7dXHUHVfyrF5qUMyylySw0L5mtoBK5b/TuRGBeIMlovFpvT0C913LGkXtjo4YHMWYxSTcZ",
-	"xryRkgTRfvBdBpGCsDjkAQ1evZBe4Eqa3frEx9B5W7pUmpvnOe/LNdp6uK6pmXYB87QGEK9qrzYA8NaA",
-	"3lm+XZuk1sjAtowK1Q5KM7reFMhUHJRkOogGud9nuU9OdnVpf1SIzNCm9g+jMj3ZJDuaUNjKFC4IguNZ",
-	"MJHNlny1x7jIZxJDWZ2rDtugiGAfiZ/N/bd/DJ+E0AYz/AsqjZLyKfsOZROBpRJ5rHJBIH3WhsASngMS",
-	"JBtpHQDRKzGncDU3tF6NdkhSHl9vfOhS8SzrCjVqhWgfPHUeFk1raqr1eLq9793i9kCK1yAq1FEvFM0C",
-	"Xt2j05pIrgmDguyidsifP/jYw8m/6+LrP/j4BVGYprIVCl4GcbjgL04IQzlE74CQtwMBkXNHGS2tmGMm",
-	"/bfI68s7k5q6E5mMWOOix0a9dI9C4gqErF0Uu8fbr+GNv90LkKcGt4khu5QrGhNpfIviChSPea7cMX8n",
-	"S4m8yWlb/Odd58L0NCGktkRZTKwt0dOAqKDFdi/ZRxdxhZ9pStqcgotCCQHyTNE9X7MgpsxmaWpOE5ih",
-	"zXb/nf3Y+zxYIeHGonK+zllpTqnkfmBDezdo0qVySXruq7vH6bMQ92hpg/V5yz751Wnd9ZJFr4cwRYR1",
-	"BuCdjcyOo0lzNGng9pSMO9PES6Bs/VMhdZdkjMLNget63V1+lpaKMT8qJkvlprVkAk/reTop8tDuKkIv",
-	"Kg2CcnF1ydbUUh6LV4WNp4xaLJOXnp5s4P6BjTeCe+PmFr+3f0fwd/RojuMZZQRJ+h/yuLBW9mWFrj/D",
-	"2lpa9qKmypsJYw+nn1HbDtxVotwffPyAE+M8+yxwRdWS2VY7by0V/JJkMAY0IVlATcxskh0pa05boh93",
-	"Uat6J2xv+2yvS++Do2krqul3e1h+AhJi5bZt7iVlCV+OgoAQUIhoPwHEbJynSn85oSibIvOV/paQHbUF",
-	"h8Efd0LF9gYOZ/uWV6eVaVX2Zv3p3qVk8++TH7CA81mgsdPFZUhPpqpXvH11BnG/Kx+TbQUv3CTn8wCv",
-	"Du2cJnm6wQ4Uk7rJRfM3eJt/D67VfS5oUkXUZLTmHWPoHrL74vFtLTpzAGFVP+zSlO0sIYGi2P+XCD4c",
-	"Ywl58gn5XNwjueCLyFnPuMoBAF+YRUbrADD8qM4duTT9umd5gaRmhbVt/Nvp7X/i0JXYqw3nuQKrxHn+",
-	"Tx5KD6c9NwsL+ZL2RsahDfmH1HLC2nCURFASLmLXllxLTOklS0xJXWHuulKLBgCZQaHrb+v2N/TL6XuG",
-	"yZyy0bqg5AVAlflzJ1ikdFuz3yZNFfc6bavwAdcsWrbBVYDdMIh6trrpFuZ+dUOjKmX4syzPrpPeDhND",
-	"4QhpsGtIAzB3WtLNI2+oqKjlKnLSuDDGntbRc22L4lhwaS5ligYmt5peC9qBhTkwAAcG7MAso5PK79LP",
-	"9WT7/XJ161NzS+7c7VZZsqm7u1ZS7dX3NcTX4aRZ+RTXfTXtDdrr+xZNtpEDfnR2j87uWmfXO7Yw5bZ4",
-	"uw32DHG6ARfZrNYr2N3un2RVGq1jkh4kxkJj+W/wNXHQV62It5QFWeYFj/M5wO6VFxb/5+zNa5vCAE0E",
-	"He4nwlNMmVQlRihtAXH1sQlb4YpdE7Iyq8ZAw+XG43fogB5w36MihdQUG0X2DZsHi1mCJEecPe5G8zbb",
-	"ESKmen/2u74H2gAB4e2rF+fnKaZzGYIaTyhhofr4M/sX9AjnyWNHklmKY3MOVMqcJEh/HIHW3bDSzo08",
-	"6gXP455GsV5ICdNjwrIbJIgcdEuogwNvVCoNVVlOiHOGm1Rgu40WvkARqvh+ZsIUPzydQ3giw0oRoT/4",
-	"/z3619Phzx//70dz+d/yv+f/Pfvv5L+Xjx9/+T76X1//R8u0+pGNUuktKSZc5BhkM68P3LEBXO8GcHsK",
-	"3O220RywgQymVY5TMpdownPmIZQTSydVuBBPLTCUMygKAJ3hJnJPapkPoftdkz3F1EanXwTBeXs6euVn",
-	"PO/Oie5uDBD7ZDh216tWuZxAS5lyZTJRv6rl5qruRznmsbr43nmGQfcuXGpZdRsN5a2n3ntVS3ws/D2c",
-	"wt/dUKWtcA8rHJymIyur13XeINCrpLDfWVP5glXhiurhzNfbCS2x1Yrd0KeFQB29w77q9E/Y039HxNAt",
-	"xl06aQ/dcpBeS2CNvaPYNS3fsIoC5jzMMzD1qHpCLUe8JqViS6btQ7qDPvAOv5WCRnM1vrbb7zus4lkZ",
-	"XlnT0O2uoiwH6cCHzPP2FJe7KXaEGFwIug5+r51a0E0COj05IM/ALLjQRK01xQbVn24zDCDrHaIO7LRc",
-	"cKcYAZDlHib9eBWnxKXBh1O67OlFKCMssSYGUIQ5xKK3sXlsYMnFAIIQlWdD+577WXOL/U0QUsB0w+xL",
-	"FrZ5pvfm6Pb9iO1Hu9oRv8dLv8GmIDGhC2Ib1fqdVk2OvxUmE0HIUJMEmuMsGAe6O5D2Xj1k3Na7BjJN",
-	"reGqzGrF7pW6MitUHHWWB/9xjUQ85/M5DSiVMU9WobJz/TSy9wHIXKVMlK2OlbnZQYel21mgZ18I+ExQ",
-	"NAD9VrlrYOyPvPklvhsqMitbvyVsQkPtwCwMb7Aa34PlNRsCfVK17enRs+lo9znDLGmpf3NjDA2jx8VU",
-	"6pi7Ks9qaMC3GXbz0eDCbKzFfbJieE5j+/b6dssHAZfcQShFR3933GtpxcL5H4ph8SBU9z3SrsG0Vyt+",
-	"C6HtkcI6WnpBJpRRR0036UPfrzt2c7xz+wEDHe/1lb/xB+F173PHJjmHhVbcSQObUaDzrIMCwfjcXJg+",
-	"6E4Ya2k+41LZPghZllKL3+4qOEuW/o2q33PI3Dcu+Chcmq95MeObU+t7/VbfbfIpe7NNmtCUjDIc6r7+",
-	"DpcAN1WlBW0capWTpnShDRntGzmIw4TaDsjyUJSwx/re2x3c5KLfVVi0QDw2OyNiBbcNfnAseJyTPE1b",
-	"7h9/zdO0IofKz3sedUfpSOt+FE1j7rgsfsfoaNbyjgaULXBKk6F13YbOAjEPDCdExTNb4mDAWzIi5lRK",
-	"Aw/C1cy0bLBvixx6B+ilddsuPcrh3ancWRq5D0D0QIul3RJroRItCdjq7WTw/F9fmiZzM1b7pZFH8tH7",
-	"+Puc+Z7Lwbc7PHy35r57Ma10+D5nN7J2ttrTeG0TYbBgNK1Bh19oI+zApcoexlg/uqHyuSwDp7Ubl7gH",
-	"dmDtK2exBRF0Qc12FipQqIr4pxf67M80O9ZZrvVgMvLgpbQepTFVgPRJDUzVjPPr3urH353IbvTH7jM6",
-	"i4MoVXiBFRadZcHmMUTnWi0Vsea6VdQZzkz5NFQ890ESYS0kFvzw+o0xX438tazbkN03GI+LkHEf8rcB",
-	"5sNpTO52vsWefUFlluJVxaT1DyzkDP3i7oNbfKEFJcsOoxxLyWMKqjLmiV66fsm3Xf2lNRVPY7hOmg8O",
-	"2PpFGQyi2PuAi9/PalK4X8OfnUn1A2oYX0ue9EivjSPaJu8dxFoB0GovesZhdxS2xYCE+pgWpOJQirnt",
-	"RgmBNnffCt8Ii5Y7sS7dqKEuAqEeAnZQqp7cQeCuDQPjPmJU+ElYmyaTY4X4ksl63nPn/CtjdqdU9xt1",
-	"/SjdKQg3HOVO8qsom3SH9syk/zq/eKWfbtyxVYBB4JyaxxLaxCbJeHP62M4uZ8kCs5gkF0QpyqZyQ18G",
-	"54ob8NsRFP/JFumEESNLIoo7UIMwDGEPjBhnw4RMcJ6qopTQfNQcUArBWUZkLf9UzYgg4cIQmMxIGz6j",
-	"LJRO9AtUKlb0FuIZYS6jQr8p1306E3LEWRqQi29ZurKVkK4Jmw0l4wVBmME4VZvlUZbmhqar22CuqwUM",
-	"NDK/GvEFEYImpGLDedNLqNSCZiRlwKr9lYsxTZAgbguhNwsksl5c/I4wpNaGvws7MrJOyEiSWBA1Imwx",
-	"WuDQBv9GF7aCFLJpmyaoHcwEnfTHZMF5wWbtsBfXZNUyPR6C2n2DxXWlDA9LSImBb8ExuDD+HF87wyaR",
-	"KMvHKY3hqanADOAYCVRj2Xzl8BzaTipAfhXCwEI7mUu8siYdIgvCTLuhKrEhKusA652ZiJKokb2SaMPd",
-	"eg+pA5ZmLeaWNuug0Mymlyhurfrw0iGSUgArB8Y40060y4iopx+YanQEHyna9bZs8lJQpenPiKuR60kz",
-	"wkkQnwW4saJE4EEJ1VXWbVIzIglynwwNu8beuKngtHK3p75oiOl1U3LKpYmuYaTLqM3pfV+Y1d/Jmig6",
-	"pDs1F2f5xUs2dpGhQTQwrwUT/rRG7O/tdLst7nveVkT1XV6jfB1kthEH4XKFrQYoehbbuXm9w1OycVNP",
-	"/2VXKrfrft3WLLJ71bP4rnYItypPvK87dpONknqe7bU17W2CX0JJjdck2NlFpnoGdE7NsN8A1yBN1+kf",
-	"M3bRlH7bo99Rza+XzX3DyqG9ox94YxbEaA2mcOXSm2a10ljAzWTClwywhUoV1e+utFX6hnrQ1Cd741n6",
-	"XHqTebZWVjUYVuvxlzbl4dWLA8mVqEkif5iPnWv4AGnqh7OSwHRFztxJeQVJ9VBvHYCi3Vfz8BHMY56L",
-	"Vt4+iZwZJ86JL+tfaZcll5Xp+86c4PORbZSzbmDzfXA9issfi7YLg3K2xCI5RfNcmXAZ+RynudS+HziV",
-	"+qHwDPRf1nYNlRmJ6YTGtn2oncvtmobKDAtJRkoQ0nfZMBWSkli5NWsOX2rNAW0kGSFJhOQ1zTLYcmYs",
-	"MMgyV3KNgl7rW7znaTrG8bWVAB49bZKQ4CRKDwsiIVnKV6h4JRyDNvjMowUR4UuPv8wfkH0wXdnvtuTW",
-	"e35+/yl6L7UGmWWG45avwZ8MKJidLJXFLBEN5zj1qvJplOy4awe/4ADuq+Y4M+xU/MHaIxyZMSNkbxu0",
-	"72MJxVw/B2t47qgzibmK6SQGzU88TZGm57BfUtcMdbKI6qTcJMXGdD724aoSU2yTXMk9XScIO9uWst3f",
-	"+dLIe/uYPs8YC0FJgniuIkSeTJ+gd6/evXz96s+XPbXYhc1cuGFixwdpEnzsPdAwdFnlsqsMFHJxPfXY",
-	"Qu1BCMDGxXJJ0GyVzQg0XkMTStIEOMWL0rtcCyOXg5HD/abFd97t3sfrqNuXObYk792d0Mxc4lrfKlhj",
-	"Clhy85yfVjxwZchg/b44jrssXiiLMoP887oswIx3wkg3RGjza/jL1VePt7brLoupIjAqq69Q3sc1AuvO",
-	"8m4Liflw826bJFpJoVhb3OxeeYFX8u3kb0KuIYFig3fecKZmJsWiMZHSK6zFufFKDvlkOId3m4lMeFVY",
-	"5vCI3tDljNpQasHjEyqIPEUxZgDuA6W2Y8qIBZRzoywJuQ77Je2FfI1m9t631k9YP4EegXJ/8/bPx7eb",
-	"Oqy+MncXW7/88HIQDS7OLvX/f/hzEA3evNX/f/n7h0E0+Pvli0E0+PX9q16d+mc8FzBcglchQyYXsixw",
-	"XaFHT4fPfojQh8tzkGVtq7vtlsPaQ5eG8Hu7xX+c/bl2EqcIp6khImlu7PicKlXDnHCb+ubs/SAa/Pn2",
-	"r0E0ePHyfBAN/jBbe/Z/BtHg7bne7F9f/jKIBmfv9JMXL9/pf3/4TT959ic8/7rXlmdEDPW2h+3GOWYr",
-	"kw8EganCv9VvBBZpgbi+1yLpH097laoGjUsiFjQuC1cCQhkqTsY8KXCfTVYVeoMZnhIw67SZB6gplyAl",
-	"vb84tEagjFqcJTzm35BJB8CagmsLYsIFwmimbSQkAHizh7sC3w4Jzksi1Tn0QQg05gnP6MyV3Xi/jswl",
-	"min5tn0VQCsUoF0KLtRB1XuZ8BtC2E0wTYNAnX+Gxrl5j7hrmmWhsFNwGCjQt6/cHA+/52AZdmgxN0H/",
-	"u6tWGR3of4bQyuMtTyDyGmm3d8nQRHxn1pUe/D2884DtK73IVvhPvCACXidSjYBSWhotwN9KgjY9sw2Y",
-	"FeRxtLVn6+hqwaWygWKYQui860IB6ZcQnyjCogJ6lwoIM1GpaLzZ+dutecmUubFq6vHaFEeQqrNG801y",
-	"YSK9ZuaUlADBcOSaekEDNT6NxrmVSSmZKMTzGzXpSPlSn+ba/SxnZBspidx4enIfe1qZ4vb2s/LZrewl",
-	"sEUY01KvU3815nPiZGyR1SRIDGrf3QfXrxY6hVLOgrBvgFS5ZlJVvWO5FBSBxdy8rbgPyIsQF7ezTZ0+",
-	"w8TQXKp/Fh1SzpBdM1M+xVKGo1bn0CofMoaoIiUATjUK0xl62183oAlNSWvK/8Th1sEa4P5hAr6ZuX7o",
-	"XkaKr1drLrC8L8ccABIESRC81XoZ1+MC5hMfh4ODP/9UQLZ2Nyvr1Swt4bmJHrXshdfe9xBwk7rreTRr",
-	"dO+wfiwcTjxgeOlqr6GClGp04e+BZY/IQ5QqWL+G9mtIvU2eWNNw+5KkyXK34OdAFt5uMRo6yXGbVwOi",
-	"OIMaA1rNW/CXS1AwXAbRFet/QMNf456Eh8jZCGLQ4Xb6xc4rzq/hujFnUadkOUxJ0q/bkMc5xd4UTGUP",
-	"pAjGl8zQykahNtCuUmPUs/Lfi0bMSAXr7gE0kS+tqV7WoQ36+EmcXfl1ZYZIozSydhDVjza7lHtTDR54",
-	"KLx+jKAfI+jHCPqhRdArUsBNp0YMUY1Ve7D835ZDjhx/5Pgjx99jjgfCDzJ8Cc9zE7BUsG5C6BOCTBA8",
-	"ZXLMwKQHI8w2nXdtciwgz6mrIZNFZ7cFYeo7aHffAqAC4KprJ9BEgqQSLuuKyt0tz+luEFpNGW/SEeax",
-	"oO9UIrmkSlMg4pNJOMoDC+0RhYDnrF1tqrTxeuxq8+FMEElUyE8gzh+WRJlboCLhHl6VlbWYfruJc8Wd",
-	"HMBpOsxyOSNyEA04S1dDhaeyLLcbmiKQ2jNQ0zrMRPELnhHm/wztgEnlEYAuqfxGU9dqOOFiaLBg/L/Z",
-	"YROSErC//WFhKkPFh1DhLvBEBcbhYhinXBYjZmIY8/mcMDUk/85xKociZ8OYao/O+8zQlKvrF4ph4IvD",
-	"f+ckJzIo8sxJ9cMutkLkpX6lxCveV/Zin4xDE924k/zBr+1S19+wbw8rOCrQz3rSl59A5yDR+r35t326",
-	"52G8ci23H+iJ1Iq+bn4SZqNuehz27RZ8p3XmindWNyr3uuPlti3rMOGY/V42nfWE4R41OwDSKn/lBv/o",
-	"De9wN/tW1221dP4BpsDvFzu0foo5u2FZm3VT+m53CdNaOBg3ejUpNF13sbQ7wfIdey/xwG0fv35oI+hk",
-	"zkbks/YgWtAUBWeofACcvGXRbN46DkWEoz8xVnXAhgguSgk6huyNUVEdVXfV+Nw4owDxY18gCVL8Obqy",
-	"NWxXxc1YjE37WMDT4wJdyZVUxDT9K2CNzUuDaGD+GDTz72w//y5V6CaKm7CgjeU7pWa1kMfngNusvg5K",
-	"61aQFw/cs0hSqiNMY6jZTzmGNoIJSSmAR+AkEVV4rP47chMC2/q2hKb54f3rt2IM6Ex3luVZm8MrTdZd",
-	"HWTNhz92r6gl2WhXTWL33H8hVIS1rk9BaKsDbVNDNwBnuZrpjbFVZ3OiZjwx3c5AdEAHBpNaMpZoju1P",
-	"yhLKqtkvdshhJIhrEL95bPEH+xzOsqCcuw+dfjNBJvRzWBiZv1kQOIsyzsUYCTIhgrCYSDTPpQ3Dgbx6",
-	"srbuzo4VmRMMnj84ViHn/TamWM+IUrWRkvXxNm2p5bcZKj+xk4ZWu8WrNZN3Fkh7D+PSzBiuMzMK0Pkt",
-	"GBy2DoaRXAmcIhh2YyNkL8XUxyLn9R7ejcuQHWu1U641cG4pOY53Tcdbn+OtzyHf+pRK9h7GJczkrRPW",
-	"qmMNPQZBAzVPrDIHpBDjXBLfy9JTHRPtf6lg9oJL1dOHm2laSUyOtPdzn9SEbao5SaeMsunQoC6Hehrr",
-	"3xvDXnH0+5uz86F+p1hyhlfaN5anaI7ltSkxExZLRx6ANx4NFkTQyWqoUtkuSC9fX6BYkwDgaBBjMcGL",
-	"1Hk0dqx2x3othtcH7YS9/Jxxof7g4w31o1vyKBehRbwTBM6EJABab5iozLchMCrkpUsUY6ZJ1H2xlmaz",
-	"dk5lpFLQPvhqhIWA9piDhCNlfyXALBGYTUn/lAhQS+u+b9yk242wz8ZkmeAxkdL0IrNofAbrql0y5Jqq",
-	"RuaAR5/4uDMWDS84irAlPB0R6JqHGRqy7OVsTsWcfVSj24+dbHFRQJI/fObQpDBqw2r720KvudkBNcCt",
-	"C1UooS3N6Y/0ujG99qFQcucN0/aVZrOlxmxbjpVUC1qLfbcNUVzbt9aalr8oT4tqxOop3g1UosjTDu/L",
-	"dH5C+sHy5nUB6wiCZ9Y2ybaztasL7Yl3M3MIbUsP3uK+jyh9UInVCTZvtvECnr0jd8AAvPUmubSEvLs1",
-	"4X0LrkjjesAQRnFNYJnPbEZlig1yqKQ/V05ujZC5s4vEIiPwwWLFVLj3zjrd7ah/bo+7TXika2OKy/YH",
-	"tTtOwVkIze6+wR0bZvVk8PqXjwACvb32l0ta3thQCWlhUF0rieHkCdKfmWNFYwOnLk8RHmutXdw+FXXR",
-	"ndBE34dqk0yHuJbmlFWPwrWnhDfSokFl50nekW1kfLB+60opuzaaWTkAvV5L2xczzPHnUUlQwR5tn/Uh",
-	"e/XjdcIpWMTerlQuZG5AOFu9M3TF2X1TAvslAO6u9r65Ha7BSW8g5EaLzDVtMe3FWH8edTdpPTm0raXd",
-	"ubmhBmQJkDG2rV1LKMTW0EcOwczc62lDqNLXvYDLs3+EyxnAPPIDIj7innmIs9GMpxAssUJL21IM52rG",
-	"Bf1Pi0siFc+yLumjBa998NS136FpDe2lVfbssxF1sYtE5ZDOs6GV5OW52FOvGafeflUZMwpgKFSovkKn",
-	"65Tl3Vm2Tls/YNPWLrEVCnHDVmz2O5CCIbef1bX/tllLyhK+HAUvWQAIx44J52UMMkkTUvQ4EtAUyHyl",
-	"vzViR225fPHHnVCxvYFrhNRoV1eZVmVvKofTg9DunKf9foHfBGtblmxCUFibbtST01/Y570N3B/C31wp",
-	"0QLFCleP0EYq5gsiVs+RRWV0iFROM1prA6A9eXlO1s6Y5PqcuiGUWs7twCGVykVucFrFpG4CFWq6DNvQ",
-	"QODYYJiMCJTgVU9YKICqsz2hR7kMJW6dm78CEmM+970YwOkzoz7CDBGp6BwrEiGAH6EmNTPBCj/eAglY",
-	"VD1DkZSshyYFlAtDniC5HUoqQKXbPk6All23LW81t4NEN6ygEdZp1kqBICFENWDEGkxXQ9YFjqhCs+vk",
-	"qt91tgnk5sEwjiSJZTdGpxZIAYjOrTP/YWG8HQoz30cGqZF+k+aiICcZAugi7cuii/KRsu8NZXfMZg/E",
-	"3DKD/dIv9IVtku4NcCE3TYPxh1g7w9D8tlo6fzdh9JvRuxYQ2xfg7fDYrwmbqlnRijhvhcS+mWm1rzA/",
-	"lSOcZYIvQn1Q/NqFT3yMqESYIfc8eqQ593ENXtyrYLijGG8jnrsmdtsZR737WG4onGq53KPPdSHVmows",
-	"grD+2XcImjuPtbT0bXhgcRbX3/+2IVT7HT9AVZhiG7xv7TcfDhmaT7Z0aNbnSyCxpnA8DaoSliCAiwtk",
-	"G+erEEFHYlcDULtwvswcG1Pssc2tnleRcbZJPIoyKmc2CYka6glETm+mDY4BtmOA7Rhg22mA7TB89G/7",
-	"smhXMbvanVMghFe5hvL4Iarrgh5qpS3qsQ0J3Mpwc5JQzLqiKm/gqd0HU+5GBbRO5xhv6im1H4giuF8h",
-	"LNcxaZ0EC8W1gizfIh6d6Fx3LaGJksS5oGp1oe1IG1DCksajMLLQ75eX7xA8gPQDZf59RoTk2rM/e/cK",
-	"GV8LS5MrBnkaWLtiDJF5plZwH7XkAjYQDFgII+ivlhs4UyrTBzgmWBDRMp3L1pExMi/a31jz/MyGAgyT",
-	"z4q2weUk4KXmLGIq4tT6cyPzXgB2KTQXO/I5fGBoOiGXA1P9nv2eS3sZ+M+WU8EZ/SdZNSbz75yIQMbe",
-	"C5IJEmNFEtsCyZ+M+YB1ieEDZVl/MSvz4WJS/jvNSWlSomzCw0dkFnT+CrZl8UyfDxg0UAlsWk2jMZnh",
-	"BbTMFFQpYoDuzKAxHU5NuJKqtNyg4numMMLA5w0Wz/QW8YwwnNHB88EPT54++UHzE7btEE5izhT5DAJv",
-	"GiqjeU9ULph0Caz6WWlTgUAmcE3IfMmIiNCULgjT0gt+HlKIVZl/yzSfPkGm75mpE8nwlDJ9JKfAAagW",
-	"JzDXtY14BYB1GUOMpylf6jm4+IQ2NoCWXyVQTCrVuZ3woIoB8a91gWsuppg5ptCqBce2RS0rj06fExGP",
-	"jVriy9r+nMJOmMBPdQdayMntl2M+XGlz0RY1X5fyWllFeJYRSAaGcArYywqmzIuzOwUlI/PMNgdrLn/9",
-	"alyCYrGezvlfrjIwsy01XflruEKPoGWIQU95DKBP9mAM6lNtbto6Vzg15ZRy/UxhYv5MCxCX2DUi9acS",
-	"LGBoNF/L8L9zgmITfot5RkniLLtMkAXluSyqzb5rUv8aUj+FtiOIKmMTgA6BIgzXLBZL15jkcRFyMm6L",
-	"45TQXpR8tvbUPkKjNlMkp//+7OlTEzJiipgezzjLUgu2d/LJFq2W3+uASNOUCcFWEKI1+jY2AeQU/vj0",
-	"+7avFdM7+eBHu+GlH7tf+pOrX3nOzAvPfu5+4T1W5DWdU2UG+clsyPp3XjGDd/4SQvRgerjQJwiuQqh+",
-	"Jwt+HUBWsxZfA7tRg4/auOdSBW1KU5HnKMR+Bb5aWJhGYFcl3niFtDAUSDPwYzBVhNUBJre9KmbNQG5C",
-	"xr4jUv3Ck9X26MIfw4HhBAjkElxx+DMa82T1xPZ53Cm1fsOUas7FgIDa429S6NeoMDJOvth/jGjy1dAs",
-	"wFAF7DX9e1l+GcjQxNYJW1DB2ZwwhRZYUMh+looLU8FL1SnCTC6JsL3IaxClFmS0SchmzJKQuw0GexG5",
-	"csWtdq6FgNVGlmcyFksf+F6QCcv11/q7lL9vzN68t9//hinbEEMHZUfrLebi5e8kevUiKj0/uKkEu4zO",
-	"A4T4G1HfNBUe5epvRHmiDxTyRqL1xJORQycje3l4cHcIRFpkrpiaWI+WQwJYnro6YO3aMS2prdVAkv27",
-	"fS/LGf7lJvir4PODZ6ujG7FFARKggqNnobpZ+fai5uQLYYvRAgvIRVhr6b0nc74gpfBJSpuuAKHybcBb",
-	"mHYBerifQqGCfhuyhr2byfUz9I9p7RyPVughWKHB024LC+RrogIBbnPBcBcm0Po7S3FMJNytgWaIrE53",
-	"5O9e/k6iOVEYcpw0Y/JclS812fEsSQK8eMmPnHhTTtx+yOUsSdrV6KGFYIJT1CbnNyw7Lio+RG/B0arn",
-	"BdEkB5fyspcrUYBueO2atAafCp5nyP+cuZ9I9eK9YnI3dVtqnkuTCtLmK7/35/ct+83eRvQzd3sQ2i84",
-	"KXj+27KQRZWs+gfgz5IEOhFYSATTEMnxgfdVuEGtmLhltN1YubY64NnT70+txZvqV9m08pkVJWki0Y9P",
-	"f+6I0Xv0ceB8svOLhGIjNlJo9XU1Fdz3O+Tpc4tqfG/Z+mkPtj63RH5ncuAsSTyuFBWWuaHSPPni/dR1",
-	"AeLcYs5Ihcsf8UlQsXJh9apmpMcuQrQlx/k+CY6GiV4mdgROs2Uu1YO6v47xUbOXHG04akOmTkiW8pU3",
-	"WC/L17wF/l/5JkTRq3ftEeKZQelPVxBh1dzuaoPQOzwlhlshpCrpf8ztURlgPS2ygv2Qr58fD1VnVEJJ",
-	"V1uGVLG0m+ZILSEt1CF+mih/SqXF/w6m3YjpcOuRcpaurOnk73olU83HqLK5mlQWtaLBaLbFK7xtalYT",
-	"LBIKv0wiOMw5I6I7rq6JoI848jAPjjcKWzHD7K925lFtKEK34+gYQeWxiycIX8Df2uSgNnPsv50ps1Ys",
-	"chYWi+Zys8Wvt890CaZSLNXX02pqlFM/GOVeLvchkJe5wa6fx03J68QmNPdTv+5hd2/tSM2gfhLh6IQk",
-	"FQWcGmMDUmBZJZzr10CYdjxGxS1Ih079y037YCh4rdosNs7tT4HO7EUP++lN/1ZwQ925FyazJ/OwxLlH",
-	"7N/J4jQ7mM47qU2sW58mQrbtvuzXl/7077cFe7QR77WN6FHig7QSSZXT+soUyAVxP21oK1YUz3hVaJyG",
-	"rejt/SZCoDlK++2st4SDvQHyt+HBWZGkcsZB8qNM0ulMyRMtDuTJF+e9yzSffj2RJbjMWvpzby1pQpAt",
-	"kTcpkVBSHKEszaEKeFjAvIBeI8J2V0ZjQfB1wpfM1FhBCypbcfHKThElWM7GHAujEJ+gF1hp/b2AHsMK",
-	"zblUpR78+SlK8MqbBWh6LKjkzKmrwnot3vrBvHWKTDEsguYTVr0B8NHnlmriII/Z1g2u2F9q/a4n3cVw",
-	"9j0oJ0FXi1jCcZxoDaq5C3owwL+uIkSeTJ9AcwZXzTV8l49TGp8UpY9xSq9O0dWUqlk+voINuRpTNc7j",
-	"a6KuzNLimGTKVANABotm96vpzD09vorcGZeQbbYyuCgj+04ivmSmi7PZB4ke/UbV7/kYnWVZhH6j6jUe",
-	"R0gqzBKcckYe64NGV26qJ/+VP336Q2wsBfg3sb8qg0rm11fGTNKSSROMPuMZQTLFckaku/+GDjQCL+Em",
-	"UcY4I4Dm9D+f/dois3ziv52P8I4IyhOkadP6PwVX6O2eTgWZGtw7TXbDZz8OZzwXMgIqHP6voSZC+8MP",
-	"T/2f/mF+0kuCn382Pz82hqEt5MslkZU/m8Zi1khoMwgKRI6hgbYI1vd58xtEA38M96Nbi/v5h+qf7QJ6",
-	"VQT+YmSDybBW3AiJYie1tEDj1SkSJCPYsH7ZXJyzGEq7LYQh4L59zlKeFLguoT0wD0NCZ7n2voBT0UCq",
-	"FdQXa402aK7HCYJbrsjHieyxpqJLokG52sbKdqmRW4Vmh3q2da7d6rNNbbowd1N/VXYdfl+g6Tml6pRU",
-	"Xa0qOidD0yirrlzdB+XJl8oRfT35xMfdjqWbprb4TZkX4C0yhMupGhlvVKlmSmitvwIoDvQ7z0W6so8Y",
-	"uXRNMtOy68f/DY+bPUgw9Z7Tf7a6db9VCr8R9QcfX9I5kQ4y+6hEH7QSdamiHkFjWcA72OxbO5wp+i17",
-	"hZ0aDA+DTTGhqRagVCGGheBL6TAlje2HVUWkBtZU4c/bLcpH1eVuZlrma8YqTF3CkoxT7dxX12iFnPsC",
-	"tZYyqHdGqIVepRIxLhBO06FTaPpRKF1u0/6FRNtgLRf0P3BABOvVlJLOCovnIETSFXrUECyARmAES/lH",
-	"K1Yet01xKjDLUyyoWgVtE/jeIBqYUXtZGK/5Um+/dr/QIwhZS7ogEXJoxI8RZxarFQsFazxF81wqzRqm",
-	"FJxO9GkNE6wIoq2wCfA+PBSO7K5FPGs45FlWzpp87jdrxlGKFdAHZoV7lGmvp5xce3A6ueHkd2kqVPRB",
-	"nwjSrW0ErWJ9QveVcCmmetgFX7R83szJDtglniMBrgYgiM54Wgcz4VODylygLUno2WadW7AgNAtD/LTw",
-	"5uUT9KsRT54MstlQTsiXxY/xjHPbvTszzg88WHcqgnr9rZhaILw+3vFbf2l6C58H1PtVpXFhTa1fRQCG",
-	"skZjGoAUfxM3UtmnpSZ1erSX7nREcXQ+7975dPZj4auZG82i7CcjYuhchiJ61eW6eTDGPTy3CpcdvONW",
-	"4+Jdi+KKhPNlo38w5hVaqdBsFclV96wIBfS54SvMLDBXy06AAGW9qMQwFa7coRuLtLxELyxRdGZDmj9F",
-	"T58+dRafFbiClLXiIYl6lqZuyF/KkMbRXzr6Szvyl9bFnO7sfrHBAruUSXDxV8gBaOWpt6vgfGMiuo7u",
-	"G4ujSYqvV0NFZJ+cA/2UOagxh2wCqb1ETbGuIQYrzcCYz+dURQjHgkvowF0sIzIUP+NLxCeaiIyZyAjS",
-	"07GfNOiQCqcGqDflUj1Blw6e8ezdK0RYzBNbQzsxRTeUIcnwNRnFWIaDPb/qBV/Ceo+S62FJrl3yvEc2",
-	"O+d24EnLbbdk7yIY3OuuXwBD+qa8M4AqkWrwANpuRk8rl5uC6KXn+lMQRomQNNei8K4gsSaOZz/asLCl",
-	"mDk1bSH3HQeuXRG8KTDZj2LiQRs4DzbJKgr3idL7UzK5YWdz1ePiv0wqghNAgGXkFCUcEhNiPh9TZlMJ",
-	"y/vP0AT9GHFoikVvrocdyT6GTG4QMtmlGg81bt+lPjeRC/of0qJJJ1tR7vWb3k5lT1lCFzTJcWpaDNgs",
-	"PANEU8yugH2qZD55lfBR2ZjCoikmVMnIMi3Ul4wLoWLufBVBArMpuWvl/j5nR81+DF3cx6veoxLfrxL/",
-	"dszD47X1fb62rjdJ3XmcwrrvzoLY7KJ6q0lrLRGLT3zcYtrcIoRx15bLH3x8jEwc7Zf7a78cwy1HS+0Y",
-	"bjncDBUoRHdZKVr92qpc6JpA/p3jFDZC2yyYQqIClaiCJ1Vb4ic+vtsL21Jl7iWbz/7UksX3nYRN3aaN",
-	"1DfVDy5e7KRAq0jKpimp1iDMoFk6Wdkmnq7AzfYTt/xvpbRJyYsKyCQrBrgwa/aufIOWTb3Z/NGeOdoz",
-	"x3jMUcvv3WV2AmjnyYVeJt53odTrbWoFRaQausbifXJ7IKpPpdJTcmnOxV29zfDRU5UpX+rHIUMhQoV7",
-	"XNwXaGb2L/j9OwafL7tc3Usi1dHXPeqGY1nWIXhXB6jndqkbfOGza70A0nfToh/tRZx80c4VTb6exJjF",
-	"JNVTCKOgW/gQicyDph2vE8pQ4mtAgqkp66XKwIrdHLH4HMb5g49/Wf3Bx9A3rTcczCc+buFNs9yH07dx",
-	"X8DAP3S/9CsXY5okhN0IYuZWPGBoBWEgREt9lU57f/Cxpfp5v/Z5r15EKOVTajITmNcdBnr/L2e8bMNd",
-	"NsWf42uHkW2R5sOAmLkQhKkPErrj74yY4Ps7Fz0zgjSxaOaHvvywQd7Wwyzc3p/EPE3xmFtjpddRVMvd",
-	"wuNZdGBQ0RBbcqMQI3WKNHKtUDPBFzQhQvpwkLYyStsv1QH5BKoFJVUcaisLGogxAytOylpeuS3NmhEY",
-	"DTLL0SKWIy1IWgBSK5tyS5IoirDW4yd6QzYLtHZ99Qco7jhNoS12Zb/DlMPFFGpTX734esJpEg/jXCo+",
-	"H8YppmaxfdrSGSTAynjDlCxIisznkPkceoTzhBIWA8zhCRdIqbTaP9tw+BxT6KBlXnuCYLnVMihtWH75",
-	"rwHRf/mvwXP05MmTr23o/G/F9Nys54bwh+3lmyAMt4hweM7nczyURE9Tb6kheQfPX9lMAD3UZ/AcXbl9",
-	"vYrQlVLpFQB/cNVqycVuOw4jif/tqxfn9oS2oZgviFjQmNT18w+936xo3J82GLJHq7pKHaNeePVYPTaF",
-	"P16C/nuDGZ4SAHbrbKrsUYrPblaTpnRCoG7H+WkkAcMWBoNHtJMic+NANxjh5qxo6r4PlA+PxH1L4m5U",
-	"6N6QsjOs4ll7V0YuUJ4lRYPGgMIJaBgnMJt6Ruap2oqeeaenfeDkvf1eUWbVBXkfTM/Db4LjLrbCcXUb",
-	"0Ma4imD2VuxCF4s8IJPQhqXvi1noz8DDlGiP+x7t0qMg2cwudSAWB22SVjsU2YyN2xmlR0lwtIx3bRnf",
-	"krc2M4qr2rbdHo5sKh5fECFcC+6KRQEZmvZOcpeG85EFj9b7N2i930oqWMO9IP/2C0YnJmrtZzoaKT9B",
-	"v3KBbMoDF+gXl2VRDTGbOD2iEsUzEjuImMo4CVZYPyBXLPaTUf46vzhFXM2IWFJJEPZyKYo8jOqXaJGw",
-	"0dbA2ccKHOyyQbI/0C055/ttIrKVq9/lVYPZgzpF+VTr/7pJrCUc5pCLYUejX2OfNum3inKJ07SOZ2mQ",
-	"u3OaJqZlA1wmwSjUFJ5JhDVRzgRnPJfpqki+cUdGpb1id0m2z54+Q2c2wWjNbYO/Jf2xLbVeAaRKXke8",
-	"rIBbzldDLqZXnZCWHZiTZudv6Wo9u6sL+luRr/V4epNvh3dTJ8yUcy0I88zdmMMRclHkbrQFx78Zsnl6",
-	"/0QeNNrZmrxzcbYeWrswE+x1jCnnXaPJTyFFyW8UUBWbwctyM9y7AvHioZHfruwAu2MHYzy7E9yH9g8A",
-	"pLjh+7BALtIhF+MhTlO+HKbUcMFaSWvImTClibp5O/mdRB/ev0ZcjFH50XBTxA/vX78V4zP9lOmRqPr0",
-	"mDjK3SIFqrp/+0lsaR7uOp0dlqtnSaKFqv5UJsiEfnYxxU5CMgh5WOlfSyTIhAgCHs14pZ+WBp8AOuBq",
-	"U5Eql7udy1ofXWOwMj/dyoIaz3iraxOg2NVRUPcW1KHtOxipHTzbXbLUWZJYJqjROLFkdWPDpinVT76U",
-	"/x7C9/t6fKbJtBb2RdCgm0sDV4d8QRLzoe8kevXCpUu3ZkibK8yHz3DhyKbNN1+55M06dbTMI3DIh6qt",
-	"ds9fhoK2wmKmdwj0eJ8Knmf9cnvNo7aYuIyrVXO59oyX4i/0N7OUDna6fb9naPo5OPZ27r7J6HeXMjog",
-	"rgYa6tdIeudVFltqT8/qCm7q+MRJC8s47QZuGTiAd02HwBYR0HEHcAo38imNlYwKlTWjSjnVEJqs6bMb",
-	"oRWk5//49Oc+sXpY1fZv/kaHZIHCGjcyOetT3+XdgTmBb6cs6senP3e/cG7JfyscXoRNppbYGyzdqfpP",
-	"vsB/R31vTCxHrrMCImMga46mSqI50ZpWljchPNXGBNa6aY4hScBUSlPVdv9xILy8VtnBvrSM5bb44dQy",
-	"HiYH3pqh3DVOO0N1Xdz04A+I7rTd2RxJfR8m3kMw7+D66EaSP9e8PiKfMy7U6BMft18ZXSgs4Na7cq2N",
-	"zKshCvxOIvi6rWwvQcDRIy9aWZZyQrJGtaqwmar9iY+buSTveJqiKVEf9HAvzYRypmiqrU69maCwWkOf",
-	"5VsP3Eb0VnqwlqI3xz/4+HBMxk0NwGc9DMD3WJHX2p8h2xEDdpUIW8YjjqjL0lw8JZsJhJMv9d84+7Az",
-	"SqRZ1GK7+PMBHsYsiUwjS8efSYQyQYaSThlJzJWHFhwJX7KU46Qs0IeoUlBhHhQnr1Wb9f1oGTaw9Qer",
-	"TKuMewHi+ci+m2pxxze5bDJOGyMrkp6YJ4DWWzjz5eeMCDonTOH0CfL59O3l63fIfaCKsGRmwWo+Xamz",
-	"MYMII01cCqXMQ4r2NZXqrSLpy2KWN2RPi0kqiOS5iC1Ut6kDa4temluOO2WbXtAOby/L/dkU2eFg+Wg7",
-	"gcsKgVbSly9JuiZYWSV5czfPauSu+Iapy6cFgPyELkg5LQMPl6bQfjerWbKtUUqPKXabUexR18HaflUW",
-	"+FZJvkx/rlBqk+ybwv/ki/555H7uiuTVVYIprW2wSEUjtEcsbH5ylaJ7S/nKkG1WWG1xWxbqPwac3m+C",
-	"4sqM5T4Ut2REnHyB/7x68fUEOP+zOvli//H1JCExlbZopNNJwHlCFUr5VBNCxlMar5D7gA0Ku5tKGLLe",
-	"Zsy1JIMSTwgvRBZnsADi9DL1zVXvE/ROW1Ug2PlkIok6ReQWRZ4v7Hxf8+nNLRuT/OXAyWAnKJFtnGB2",
-	"/3YOyTuz2/bcKqUJIMOJRIqfotjAnqUrdGUkwRV6lNGMpJSRqmx43DJbO8Ims40Gn4dTA91azPTcfqYF",
-	"u97e2ZfEY4HLqUQ8VzGfO8t6TXsi7bNs1tUiODKQLZ4oB9SpiVMqPM9asS8nht9u2xRpzXTGZMIF6Tkf",
-	"8/AWJvSQkFAbdZnPEUaa0pEkU61FYVEFayRkQhkFLypCStDp1F19CZ6mYxxfS8jfwgV0bXlmQy0Q9ZR9",
-	"EVBPyzCTMHpwg2X8akYryQNSVLVbZQQtlVVh2baD+pmReWazCfxZ5NtU5iCvaRaZA4Z9xFMT8zE3gu5R",
-	"rSpat8QI8/UJOXtx5jyNsBNfrqXs9Pveb97oRm6XJavg6NX0P5y1n/9v/lyvXw/7fguc5jZVxSgplPA4",
-	"BzbVPDgnCkPtKJ5iymwKOKjV7ySSigvtxVkl3LiFcBOsh0JmWCSapSWfGOj0XJDb1K+/wdfEkdLRsNi9",
-	"YbGj2xf/GA8mK7ygq4OUR9sSK04MOBnguN2xQYd02czhOZEEste6k2iXM1NcbAUeMbO0VeiEaecmqfo9",
-	"ptWyGfF2kDTu4C/cZI+CZT+CZceMXJzn0cBoRcqp2ReyZIEOGyOMkXMJzNxkYv0/beBO2nm4YVMwsizm",
-	"cwsGvzgy+AOyHPrw9t2YDUdps1bafADIrJsKnA3Nji/uX69edGdmFO3/ikmZEKwphSu6MGzHxtD+71H6",
-	"7D8gWm6p70uvrbAraehgSnAqUZQHJWZ63fHYFze+6ulpDOFQuGV3gunEjDYc5yxJ+3VzcTwf2ZZ0K7Qk",
-	"giBsWFPROYmMlMgET/KYJB6EiRt5a3LMbMcvZvZHmXaUae0yDScJNQnO74QmKUXNd3qFjs02AL/aefFx",
-	"H9CVowTcWAIWPLhCRiqZ24fxCuGCxrYiEDcTfQaHxglnF7QuOdRGp3cUHjrKufsVGjoKm/3GkAzaOFBR",
-	"VXjc8KLqPYE+srJyAVWVSkUHds4IkjmQc9IIIFnw0gjNeWIaOuonTO5X4r4IyPqn5ouJWP0/mnLN29D2",
-	"HVGJOEtXBomALElyC2FiMcyO8uRu7SavgatN1TYnbomrJKMa+nZCJxMgFJ4r0Dmmirft7j2BH7q6tm4/",
-	"RGYo6x1epRwndx8fM9N5QSeTLhm6zczZ/qPeNzPx+/4vWhq45Pw1FlOyTcFvhXTTYty+eXjyxfz4J56T",
-	"7mie1giaAQsBX2BZOR1lvroNm/CFNUWPUvwOpPifXi/bumughbTFb7Wn3dIwoCCsgwnxFQbo0bfdVXSv",
-	"5NouSeVIvlPqCBKD+WufhyqxPEOKo2c/PTXFMeaRdAW5hKpETQcZUIL8WwQrGWoHeYokUWiueVBxA/xT",
-	"9P3SvymH975nEy214bpPALLXVKp3bj4b4fjJNJ8+R1eLWALQ3gkXU5AJVxUYP9eyYPguH6c0voo6Af0g",
-	"PlDtiWw9hCKn0n30O6mlMoIcSVv3d2oqEVMsZw5olMgYZ0Zp/M9nv64rt9Pr2DCN+psBRfOsce4la3u0",
-	"7AgYjVctbbPb5qRZpYcNvitRbpewH8TecsOg2XsbdLqbVE3CgRFGWU7W4F3k4zm1GenVCqhH0ITEQlig",
-	"ktMfG+GGtdjKM8BJn6R8iaaEEWFc81wWTcvtTL6TyM7FfPyarCJNzjEWBoYao2TF8JzGQ5vC5t4MONx2",
-	"UcWid1RRWBvmYFIa99nlwW1CcdxZueldxPfF/WvYB0oBF5/2042h84PCihS1BRH0rU+IwjQ1KcuYrWxd",
-	"U1RtG9EKOeRm/MsKLO/eZr5PkyHDs1zvweIXFIe18z4PZYmIPYpNSebESIJ+IBxQKG+vB+YZTUlSE2eA",
-	"M1CSWJbm9k0g6+qzUHlj5ZFLqV1iU5azlqDO4dlvmKzMBuycuEpt5d1l3VQ0nZgWfb3oDMz8IS0tGdvf",
-	"Dz1yZuyUaq9gYXOOWGKruqzWNDf7C0xTqOx0rTgrWrIkRMgIwFpZDo0tN8fZWvr7CybzQOmv7QqoD13C",
-	"xgw2vf/ZohD8TlpK2Zg6nYHViz7dw6UXVGGN/XuLf7sJ/bJyyz1I4vx2fLVdqgF32vtxjircVVD+Ggar",
-	"9WUHD74XCKxXDWtNTrkkQqJnT5+6Rgh/XLz900hvTWimFUlLa4RK9/RfVhcmjrCWI+zDpvFBM4pyIkhm",
-	"YqxXESJPpk9C0ZQTF0cZxim9OkVXU6pm+fgKVnQ1dr0prwzEi23Qp/1OcynAJ/qj7unxVVRGuzaIuKBH",
-	"th3mWZZF6DeqXuNx5OGGPtYKfW3Ix/7KnWEZCYKD0KLDdtstQjtEuuCOJEwhgZeIi7ZAT7D5rIv1HEY0",
-	"+S7a/K3tU9UJEVvWur96EQERR3CfEzUhiTzvbl2r8SPbHNnmANu6WaOvo6dbWBGdQPdfnqvhNVn1svYS",
-	"kqXcdFzNJRHaUajqqlzC1Z/pK4x4rlDME3KK4hnnkli7gk2JyAQ1wA5zbKHAEjolUu3fYDy3m/BPspJH",
-	"9n5g7B1A6WhQH/SlAcRQaL6J45mJFs+Tn9AjQ/XAoI8BgmCGn/30j9ZkHaDhijVMWD7XDGleHESDefLT",
-	"4ON+gyUeie/NUC4UsBMyICxatHlXUxQrd67JSp+BEz2Fq+Jbyuuao38oZJalID1RIiRcOJy9e4WMCAGD",
-	"23ZRH5Z315oZtbt0ihhXXkxlYlquv8bQcr3kq4Ix21L4vGM5Cp6HaFfsCnXSI5yDaWPvE/Ne+tj6cuU2",
-	"hs/JF88i6e2c+6OXicSmRurNi580gV38fjZ89tM/KgbPow/vXw8J00ZR8XcTpntc8fOtj7+Je3+UJt+Q",
-	"GbOGxGwY8+Lid02bp6iV4lom6X3r2w5AdAqYqNthupmY6Di0RojiyPpH1n+orL8vu8IEUm5jVBC2WGDR",
-	"rwK78I4IW1DBGeQbL7Cg2qOw6n+O5TVJ7Ik9RxOeC/QZxTMscAzI6Ca6UWa0pVgq85j3kKUJ+Mr+gysv",
-	"2eIvLI5xlWPYtD/HvyxZ4i/LEfuPWgT58obRCxeeCH2zFrOIkMu70LwfNUIYLZEEw2ZHLjsGEfoHEQJs",
-	"djDBhMDc9hNUWMeqN7MHTr4wV3HWJ65gis6CkqIoQQslBtwgYHAUGt+Gw1ApcVtD3y0TYYdU13aXmQj9",
-	"hUKPwIAtLl1nGQBVUSUrJkHQ/z9y8pGT7xsn71vFVxIltqLfoYvnJz4emmYN/Zp3TvI0RYLEXCSmQuAT",
-	"H0OpVdn8wmu9Q9lURoh8JnGuuIigKCpNSYpEzmTk6q89Wi2yxPUvikopqtCYpJxNJVI8KEH+4OMXJgeq",
-	"pxQZyphrymdF0wnXRvgRttxKRFtVd7lp/VJoKVP/+LHMoS2bTkRHGXcMJLSKGI+ody9ZNOmPV6ggaydK",
-	"/uDjzcTISYxZTNL2CkrrpUlkHkyLcqNKI+/ynsGyqK0Ev7XzcA6j/sHHv6z+4OM/3XqPQuMoNI65zhuG",
-	"HYCVSuGhjf3NBUhveInqzUNR6R0VRddQN693OQaC4wCDY8rJ7hD24Vcu3hX5rUcP50F7OA+pr92xoOvg",
-	"0S5wSB6G67narnkuFBbKRxOA/Xbpo+jtWa5mmpF+cZIDnac8L0M/AEVhCVYfFJ52prFe5BkRkiT25tfA",
-	"FBSoETmL0HJG4xlAWnKYXJoibhojuUnqM5WIfNbyywqYphi+rH76KH6P90t9eLhGNgdzq1RgBmhK6NGi",
-	"7VbyxW6CLxgepWSK49XjTQtGy0Lt+S3MPA8PoA8W0t7tvTer3kBfR0Fz3+28o2108LbRiueiBgcWqjPc",
-	"TICVSBObBM0LCVqLbGXVsJLUmoTFxOuwvAaJaaPI1VHU3FtR824tkdRRP/pEIms0fMtw5AME32rEsPpJ",
-	"CT3rJE83tXCMVYXc2zJC9Al5Ynuvm3svQAfkVZ9MU2rdKfN6y58WHyybzPOJdaO854BpUyo1Gy4oNi2U",
-	"rO1XxCn2b01duN04Rs+OVtXRqlojIx2n7D/iVEgsT1K62fRKLHYfSKr3/utiR29ZunIVy+tloeO8Uxc6",
-	"suLBRI40BzUEZFt6crGoowQ6BpB6Jyg7qjmY+FFBxntJRZYl0wSEwxozqpJMgIWiExyrfmiTE5qCYPnE",
-	"x64dGtY2i/1GZNAxisRETUURYjwhiLKEfLbICQlfspTjBH14/3q/lo/JZDor1nxMSzhKw4eRluBoel9W",
-	"yic+/s7j/E3yESryRxHZU/boJ22bLCeC8kyLEZI8Qa9KnrRyac4FQWqGGfTGePMLsK3+RIIVRoyXn/I6",
-	"8+xdGl3C8o9i6CiGHoYY0vS8XxHki4VOKbSgiRY6X3yQx6+FfPLi0CJna1pUuCt9kddg3L3AT2Qw7TT3",
-	"W2BwwIJ39eOCTEyzgJLzT03uCZW2X1bM53PCEpKgJV4BMrcNGxVB9yforMB9/b4MfjOy9IFoaRK5lgVW",
-	"dMBMDGOMsIKeNgAcC3kwHJa1xFreERCulyacBpsXAMh0jt8811a2pWQskSR6bYqAGYgkmc712XZmEbzP",
-	"WZdA/BXiBvaL9YIHA+bpNfG5igp5Elnx4IsUv6HP1amefaI9YyzBhNVCwp9/BOBejkEVnxJwfou9F5oc",
-	"7Yz0TNqZF7ZzLeM6aDgz+UE0mOovFFPX/9a/dZMPocY1pPUFiTlL1u3d82YDOQZ1JSKCwEAhup3sJEm1",
-	"31EEG2c6XYQazFU7xtwinHU5o6LHUrQCklRxsepeiNMbUeVbrWsp77sOLqkiZ/e1P8wuUjre56xvVkev",
-	"pnc36HbXbHPXo1td2aauK3lE5KzfhUqXDpREKcqmcsNbFpwsMIvhAs28ryWo7YBlNF1KpZI31iZqJgjp",
-	"rVNKXOYLt5yjTjnqlAetU3aLUl3wUaf4vJEs7NHyc/Nen36Tzx+f/dz9wnusyGs6p4r0bwzaoyNou5Bs",
-	"Q4zBKp4FbnagWbxtFQ95eQ2hmwkCEtP1peXJqtmxns8zKF0vm4679/cknt/p9R0F9FFAH43+Xcvmpqlf",
-	"n/fXQ1Ie+7K9H6a++ZAlFZyi3irHcxJk4QuMaFKGxIZeTlOna0AWRKxCUbE6wxZXhaEYmemhKNeX/73w",
-	"ptWhQbweXg5LAVfkPEiIwKxlVOZ4gTLlaTrG8bWE0Bl2dWiUoYTE0GhvmPIp+ndORHuj/XKTD8fUa+xp",
-	"n1jugTrMW2Cn1hownzYCXjcqN7AfAGCAUdb3LjhFcS6E6fQO1qDXVkA/aX+8IGJBhGMuy0+VS5S2lJwm",
-	"KXw73LWrhJXmnh5MiC5w3N8s15dgf01a7WT2zRRpWe8wKn87st2pu+AAw3KjJ27HqREbks9d49qhbVns",
-	"vBQjJ2yNaEhQ2K6B36agiNasqjnzjkKB6uHfV6iLhysRSqS/G0iEDrA/zkgfQ3m8Qh29448M+OAY8KiV",
-	"W6uINmLAjnCqyWwladIvfJqDk52E5rIFrWpc+CNT3z1Tb98NaDvboxtwgAKnjKXdnRtw4jizX4ZswcZK",
-	"4XhmILpwG+f0CalduuGPwudhWBT2QI9hvTBffCcLcvRY3G7amlDemWE47ZMzsvQunyK0JOMZ59fQG7ZW",
-	"D9fKnrVgX1uMzs3ryJz33jKoHOjBmAOOwI6hQFWwWlMotOt6xzB9UsntoyafvJgowKqwChw51GvDlZm5",
-	"AUALIjTvGWmisJiS4nd+gvgzL1/BDeZlib96cWpDhSmNISfE0dnKuEY/Pv25KYje2y/1hBA43hG0M1tt",
-	"KzcSAt1X+s92N88dRgc3vXN/2uPO/dyS+FYEhN4MWwdWMq0nJdxmrRUTjrJPvth/9b8BcJbELVv9HC0J",
-	"34FqGa88nGOE/mAj9OsUdY9IvOOn3tH3I+fcT8755k1bE09fzy67iZt7tBIKfR85ascctau49tF7PdQI",
-	"dpf36gJTJ1/cv4a9LdAuHPMi6HVLE9Vh2/yyevWiSzZ8+FDykRu/hZG8BfcDRshzePLBNzVcDy/UYUrh",
-	"Ouhiga3QhXdvilsea4tLn2LQ5vqGSWEvEFPGNOgigNsZBxDmskSykQjxLQpTv9RmSPRFlbsrEtmVHt4S",
-	"Lto9I9pC2XXjouWSiJMvVsN13qq+ehGhlE+puZVhXotN/Z065HSr0Pogu21anxIFsZkjphOsBeI3iGoW",
-	"v5aUHRxtsjgg84dJ94CFGmzN7gUaHBd48h5pwNiGLOxNXS+i4LkaazvNXe+5ApZckMQ2eAG0plPzn6He",
-	"TqAf8yNNLOyUOY69w079bWe9mWjkGUF8bOp2ADy5WHyJcewXJuB0iVfS66rqldTVcF7dttyKRhve1D8p",
-	"gy6qZuqGQSkrzsBma13Z6V0hKquZWe0zhaH7lHG6YsGP+2Upe8D7gWJqMIPHX3YifcpgWONDlpPCJTB1",
-	"7NpTQ6V0ykxBcyyIghOd8SVr7Y5tRnez3OXlrh3jYNBK3Zr3AVbaPNogiXhS+OSL/UdvTzRAPrd0OUuq",
-	"6C0k61NoUcbl2o5Op+d09iSTHnH8Bims8yftlzd1Jx/OWe9DFIAN1vuAszx4wAD32Mu3bJEGoXi0d3wh",
-	"N/J+SIFdOZPb0Vr3i1SdK7mJ1rKOWD+3EheO23fa4oRxn4OjFxXd/d3NBfT5J1LheWbuK5Yzrh8SBoLD",
-	"NfkmSTBRUEs3O9Sm4u0bckDdFt3bq4I7BDdyFOCzhvtVgDdOcJYJviAnX8w/cDqywsMlvbRk2JrXrPfN",
-	"hjOeJsh9AkCQaUKYohNqaJVqZ9r92YmnVy+Q5A3EnoKGY8y0fagoy0kgcw6324t2du8ISyibntlxoQd+",
-	"N9OdBabpFElooYrbn9uilIGd3a5ffa/ExLN7aRJbikIYzUia6HPvy2BGIbRzkhVO0mkO7MpNAc8YnOfi",
-	"uDDAYkk9vFzHEafVjzmAMYmwXLF4JjjjuUxXAfcbXvu7lCEPRz3dT7ozB3IDua4ptE/kVJOSaRZZHI4L",
-	"oVNRWD8JyQhLCIspMVZPIQEpM0cB2c377prmduAPPpZHWypIrH/w8b4A4D0j+pM5kF6UKkg/dHeo5HEI",
-	"7+4TESIUwP8oQ5M8TSOTjw8EhKk2w/VUIJVowgWSJCWxKn8Lg+A0XRmiv7j4HRGGxylJWlL1SxrS03Gz",
-	"CCTi60U9FDm6g+R6f3tu6cw+27rfAbPbKcfACN1SXb9D4lxQtQKyMSiTRoCOZgQnRAye/+ujtgjHWNJ4",
-	"pP2W4jcECyIqv6q8by5S9F8+6mHEwhFnLtLB88FMqUw+PylagTyJ+fwEZ/Rk8Wyg37Dz/RI4sWZ78sg2",
-	"pdP/lubSr+y8UQGuNIioOE0BJytN8ZgLuI/QLPikpGtzSdnW/US6j2sdZoH2okrZzgILqhldVjHurslK",
-	"eqO4OprAQEWnZQAQoGyaAui3tB0oCowydxGJDSCBzf2KCs8mgps6Y9oxmUHLvhmZI5xybfqVuth8KDJt",
-	"HG3swdJKZcpFD9nGnB1pSTQVPM9K/V9pmnFaKuG5nZyZgJGZ1tdB2hGSkTU0tSACOQ5vebMpXflmbiVL",
-	"6IImuXGjzAFXDJHnKCEK01QPWrY0q/Yd0mfnmbreyH/wcWDQs+lUkCnQ5Tin2pVjOF0pGsvnSBruRkBv",
-	"EUrsmQEOKXSryXIVoViQhCqUaxMwQpMUX69gTpbk9OzmRAkaS9A4NVTWEtu0ODt4Dyz6cvKvmKTTmZKB",
-	"FZxrSffZGllGSUii4AzD9M2XzCgSzJr4wXKGoWtcLLiUXg9JbLZCu+BjPYwQfEkSQ472qQiRz5kgEord",
-	"uLA0pT15QWNYrrcgO+vAei4aTTHNxhUJaPqcVNEwqCM56VTrZa8ny7r2l5rfFMGJN80yNabZrLWRYqBm",
-	"WKF3by8uEVnoLWdc0YnVPBI9cujHvrL+xMfOG6OcPTY1gh/ev9anBw3c4xmnMfEZyAVYmxOqiE3ASC6I",
-	"Ky6IhJVIo6e2yUyEUs6vUZ7pGZl7PCtyWILmmOEpsRwPMxNjhLUpPtSiwJuZP35ger9pcgCyNEKfMkkT",
-	"SAgqOjhVyDHSzwFEwlRgppDgTjg7kipXpRUDiRVdEOPE2hmZIUNc77m9mmq5MAxT4wiQ1vMsV8S15Ck4",
-	"XR+k65Oo2cq0XqzoIzwla/REpQe1oh4orCGCCiakbcxYQ16FG/UV8D0YfYwqQ4MFQUMcOqALfDCMAISz",
-	"ez0hsT6i5YzGM0PTEj3ykJvNryIU51LxeckIXi29fGwm4avCcD24nWKRFd6YFtTyYe16pnxFEq8IF1xH",
-	"vWsMESxSSkRRdDteFVET3Kyr9cYtKgGbA7+AEZESOL6mbPocCYKNpeIJWGAyZ+0ZcinmZydjJYSDuIYW",
-	"UiKRxkMxyyrw2O2szNCBOb38nBFB9eM4RW8zwi5JSrSeWaFHby9fv3tsyVofI4wqlSB4HqDwUjIKHBPT",
-	"fs/u5WcTXHbsxYXP7ZckDWsjTbYZTynEBh5ZmCUshzFPCJryhf4mi8nj5062wMMrNM5ZAu3fibZosHIQ",
-	"TRLhKdaiuRRKxQGUCPmuGASlfFoxf8zH38BQer9Ckzb0G6eYziV6hPOEEma5zkQiUjohis7JY4STxEgl",
-	"PfzbVy/ObWBbrcyjsjxfKqU2zBR3lpKq6ttSqaGULEjq767+8CUM7c/849f/PwAA//8=",
+	"7P17c9u2tj+MvxWMft/vJJkfFTu37sae5w83Sdt0J00mdto5Z58+CkRCEmIK4AZAO9o5ee/PYOFCkAIv",
+	"kmXZSTNz5uzGIonbWgvr+lmfRylfFpwRpuTo6POowAIviSIC/nWS5z8JzNIFkW/1D/pvGZGpoIWinI2O",
+	"Rn8uCENKlCRBeD4XZI4VQfyCCEQuiFihKbyOKJOK4AzxGeKMHKOMI8YVSvlyShlBl1Qt7KP3R8mI6i//",
+	"uyRiNUpGDC/J6GiE83w8tXMZJSOZLsgS6/moVaF/n3KeE8xGX74kIzPnlhn/8ezUzUpxNKO5IgJNV8do",
+	"xgV6ySSdL5REhGUFp0xJpBYEFYJ/JKm6I1FGZrjMlV+XRKUkGbrU28AIVQsikFpQiRgXKJyzfnROLwhr",
+	"W6B5MLY0qQRlc1jZsxzTZdtZPOPLJR5Los9QkQzpD0u95XoJaSkVX6IUPqBXLsiSX5Aj9AGXGSUsJR8S",
+	"9EGp/APiAk25aj0J84lRMhLk3yUVJBsdAQF0T9xR2cvnLbN/+dxNNSNFzlfIE6afSIHVIpiH+31Cs41n",
+	"wxT51D6X9+9fPkc0I0zR2YqyudlB81LrbODXvrnMuFhiNToalSU8uT635ySlknI2aKPMoyjnc0SYEquW",
+	"yWX+mxtu1AuWPceKtG1TUWje4SXL0F3yKc1LSS9Igt79/Aw9evTo6T3EGRIlQ1JhoZCiS3KMGEc5VsAm",
+	"mKGnhyjDK4kKLJV5bJxhRdpoj7AMfh9F91T/MtajRDf2Bbv4A4vf8bJtOfont7WEXVDB2ZIwhS6woHia",
+	"Ey3FaEYGEANhF5MLLCbwz812/GfK5kQUgjLVMs3Xz59oFj399WT88MkPaFa94CZ/evorOierY/T+3asx",
+	"YSnPiH/8AuclkS3zDr614bR/EbwsuvnJTm6un2wZH367Ogv9xqe/l8spES3TeWvE+VimvNByEp518/vI",
+	"p+guZogyReZE3GuZ6kc+HZsXh02WMvXD42q29usw3Tcvnz97I+aDdo+LOWb0P1j/1DIzrj91xR3UU7K7",
+	"NGha9oJsmVHhvnTVWW2xSehywSVBgkheipRIhAVBOZWKZG1Chov5+Mo0aOeqFjs71M2vuTdifpqX8zei",
+	"ddfehDulp5Ro0VLbP5mXcyTLdIGwRB/mi4PlaszFHNSEDykVaU5SevA/5eHho9TsHPw3+dC+krH+5piL",
+	"8TYr8jNrWdIpSTnLkCRzEN51AoXVHK0TCQPRLxJQAp/Bop69HAOTGl0qfFomiCqJXj5vX6F/dtP1XTIi",
+	"NqdxtcAK8UtmtVWe05S2CnluxthwZm/xnJzS/7Tdna/xJ7osl4EspYo4RVOVgiGtKhR43nq169/Gkv5n",
+	"0IUZik89szN+TtoI4k2B/11qBVhILlDKC0oyNBN8iTAqBLmgvJRaPhScSXJHIqbVOD2bidJfBSuBKG0u",
+	"LAia8Tznl1ol1E8cI76kClEFNwZZFmplLliU8lIbD1jCE4pk94C04BNUSNW/FTB4jznwlhYkp4w8JzPK",
+	"qBqmNRb2JW3L2Lfa5LZ9clI9ubkQcnMcdo/Yh3smdHXx/FbzyMraAW1qAjzjVD2Ynx6SSIVwUeSUaPI+",
+	"1oQlCFP5Cn1IOZvR+Qd01++x+UspgE/vddsOm2xsMvo0nvOx/UBtNfpHe3dvpPI6ERlTfVsmvoV+26dV",
+	"rOkUR5pNsVp4ia75KELDMkFK0PmcCIkwy5DgeT7F6bmEKw07S58ybzaNtdmkWa9dVto5bEH15sWWRZ4t",
+	"qBhwRQlScEkVF6v+C8q+rXch+FbrHWUf2G5VWqnoVq2N1vDhIpVw1x/oS1+PfKCXBP/1IUHk/vw+aBR+",
+	"PW/LaU7TA6dVjNOcfjhGH+ZULcrpBzjWD1OqpmV6TtQHUOVwmpJCbwBlqMhxCuT8Yb5wT08/JH5vUCoI",
+	"bJZaCF7OF34j70h9eyK3nZqa0N1fqPq1nKKTokjQL1S9wtNEW6gswzln5B4qJelUgOyf7OCVXmS8XVrq",
+	"yQQmqQ9M5lguiERLvEJTgqSmC4EvNekSmWJtpmCJ/u/Dn7vPE3Z780O9oFmrsfQzXFcdtJqE2uGHxB9X",
+	"Ync/PLFQZ/xwrJeZ6dsTS9Co9BmErJ6Ak9CtX/E5Af8a7J/hD+lnpGfSvjewwM59Iaxcjo7+NTKTHyWj",
+	"uf6Cn7r+b/1XN/nRX7Fb5R0puFCUzf+kLOOXbTxCBOWZ8ZJeLmi6QEuiBE2NbeLdqBm6m2Opxg8fjxe8",
+	"FDJB8M9/jDO8cv94dBj+6wfzL73L8O+n5t/3js0OEaFHLCWRtZ+N89KqKW0qiXArG1/C0kaxvQvmN0pG",
+	"4Rjun24t7t+P6j/bBbRtrjHhBikSzt4DwZmh6cqQLVaLBNH75D7885KL81nOgcv0v0tJRAsNXVnhOE0X",
+	"JCvzYbOX9uGWybifr64GnSosVIeH7xW/rDx8lA3z8C1LqbQQA3c3ojPkvHaIyjb6qlx/27j2zszFP0Cp",
+	"sCpCy8baXze/7v8k0wXn58Mst1KZDb00L7XMxf569TP+01L5ADUQVyyBJboUWiToa7ERBKkptcf6UQx6",
+	"1MorWQoxLAS/BMOqzBUYgmClugHaVm1/Hm+sWn7RDxsjDmJXP+HsndHW9b9AxWbwn6C7pzD3g49Sr/9z",
+	"8Nn/I8hsdDT6/x1UcbED86s8eCEEF2aopj5XmQaXWN/iuT4X8BugGaY5ybRdSDPr4jEhiFlO0z1PLrWj",
+	"yuoSteaL5mBFmuITpmq+fO3zPGGI6N9gzJ+5mNIsI2w/+2MsfSrNKaFpqUAT0+pHxiGgB7N6yRQRDOd7",
+	"2pGz6ta2RKQ4WmCW5SS0RmFqv3P1s5Yq+6Ine71mnEijpX2iWhkTiJp/X1BJp3qeZvvMDsNM32FFXtEl",
+	"VWQfk+UcLTFbub2Sx+gSG40z52yu//cdUWI1PplpwSW1PjQlMy70VQGhPzzHFBwkC4IzGxcPXmlzQILE",
+	"g6Hc5xYEXEvVqXX6teB2JuKCpuQaJJn98i4Fmv3k7hl3yFwH8q/91PWw8ZB5DuVm+62dM/Wwc9+et+33",
+	"3+JVznF2xvkrLObkRsh2yrMVgslxlOtZhBN8z3CpFlzQ/5D9be7v3JKnoVbNVxLSG74ko2uZ0BYz+eKE",
+	"ksn/yTLrVHxROQX/sD7BQCbhLAMfHM7fCl4QoajWwWY4lyR2RMZFrjiSSkvGGfjnnJu1zf1YBF/+PIJP",
+	"RJJ74MtWifFxe7CHpyQ/jof1TUgcjO8llufGl+R1yftRpbrSS/9l51LZrHwKrrUvyehEKDrDRslrKDta",
+	"VSYIQ7gZtgEcPJghbN9ZXzPjGZlQlpFPEQtH/9l7Z7DAeU5ypN8wandZaIYkxtkUDrEWoF5SRpfanj9c",
+	"D1YnRltf92hgtXCDu4/r5diFWev7I59GNjMZlSKPWEzvXiEsJU8puEK8umo2t/I5YZTxS6YXp485IzmF",
+	"vDOcZYLIAYfnzI9qb82Euo7zFZXRIy3w3JhR9jlp893cyuvHCQGymG+YQC4PJRJBaI9K/2FrTIHt5N7u",
+	"EgCe/r741WAh8Er/uxHmiqSTmYCZZlPCgDqruJT+65yoSqkx0TBW5rmZNAEXk49y6R80rzkzrvtMzNrW",
+	"pxg7k59KfYE+p7NZLDkRK4RNPHSFpvCk5QSULjCbkyzRxGkf0Cbn+jFZn3HcaIYTdvFWTXQVtZsBake1",
+	"RvnNM8lITgaOZdL3rjTakmd0RocNZ7dr++G+tJ6dVRZiDCWJqs1CcXd8wPnmRNePzD3ffjVFphuJ/ekh",
+	"rfPDDJWgc7IyuxDQDLprb2uINC2wXIRRJpTzubwXCCK3/tiOPFuQ9JyX6p9kFdkP5jK7fODCeHMVR6l+",
+	"EfES6D1w1GTtFD3Bqi2f18tZUA1c1OSu8/qBn08qvCzu1a6QDiddUsstiwQZ2pLYEncCVq8jGcroXCt4",
+	"ZtjojVIIMiNCxEj7zwWpknT1VlKTNKHFNKTyam0ktcdgXOOSXBCBc6MGB+P5lONkVEDganIeOzYT1EIL",
+	"nM8aa4vO3fyh+ZF/UpZ5ByIcjXHq4zznl8YY0zpMRgotqzlreHES76M3ybVjPdPEBjvGpSQC/vJX721Z",
+	"rdM+mjSSBqutT0JC+6ub2PtuVH8g52Tlb9Ug6WzvN2vIqN/u5epWeWoCL6woN1X3/1wQodVcRi5jQXtz",
+	"sBIEF6SpzgRfRgS6i+DF4s3wC1inVfjWKL0LLhVEw2Tp8jUCrqh0SBvp5QIZhpjgogh5pvqr55mJseQj",
+	"HJNArKyPft6Rgr/4ZNwQL5+v81kYsiz4gMN5X0DwZLPTObEXOfiq7El9dae0g/23mxe/krnmLm5mHL2U",
+	"G6l4lUtdy1U0JTlnc31JA0l9wssiN+d0gRUWE7B+RgulCnl0cGD+KO/b5+6nfHnADx5qsZSNjkY/Zofp",
+	"o+kPePxw9piMH2c/TsfTB/jp+An5R/owezo7nD54HKb9L/mYi/koGUFewNFovjgI/niRyoldrw17f2me",
+	"aTjJmInmjD54DNGlFqeQW6f/+sezU+SIInpSNHJBv2f03yVx1Re0Ssx2ll8pS5znK4Qhh6KmgNgYWI9A",
+	"dPvTHPnXconZWBCcgVuABblRZuzoGszOrjmB83K+VkFidSrK0Pt3r2Qtb+LAp9Sa/4ZEmQ/RAatTi5U2",
+	"uf1G+pFqCHO+CfIJDXosl8zQbyXDtvqBE5f4FVCH3YiooHLst7F0MsoKnIbnYaQETs+NEu7VYPOgvC26",
+	"7jXR9do44NWKaDr/JKuxcbKZJxBWCqcL43Ku0/MgbeeV/kpUz9khIwW5dkNqDcKTq2TsscugAm3J3Gnh",
+	"S1Sikp0zfskGbbAgOcGSTCCdN2In+2xn+6C2y1MuMmtHmEqhoIxt3aFWwtUznEBB83OW+5XI9EsXqzqF",
+	"fCN2dcp0s4BP3oyK7sXO7VfQ2w/iDyKkVTw2OosL857J6qiEpyQmoQOz0Be+fj7Bj70MaY+78b1e3qJy",
+	"ktML0mWiE78MKoM8a/1a3A7/yKe907XO2N756W/ZCq+NK8jivK6JYmJ2q4/j3bo9y7vXhl9Cu5TNUEpc",
+	"4JS0+Ar1T83zcjNGJny+Lu9ddUGvwA+KAnpPzSUQ9X41TETqT6LqZdArCcyKP+3+3bDEdELnqxScbEbn",
+	"xiZ26uHmVnGY4GYidTaUBXEor3ZSJUk+Wz8r/cakP1QWGSYoMa6y/9vUpZv0iXQnQrf4Mqp9+avn6Lyv",
+	"aTN3kpZrJpe8sbeCL48QDisqgjoKvS7OyJvZ6OhffRxSTfEdKfjoSzL8BU+OX/5qrPad9VhclUj1xV5b",
+	"o778qzoGvWb7r1OTiBKQx9+Sim/es7cJU1yrj6+LdW6CNlqEO1S4bboDpgjARhNjOSDSkNVHPpUoxcxn",
+	"rzdcdqE3YfTw8OEP48MH48OHZ4ePjg4fHx0++W/np0sfZA/Jo9njMX4y/WH8OP1HNv6RPJ2ND/GD6cP0",
+	"UfaYPJmFfjqIyUiSCqLkuhPu23Zi7E5PjTmtrKeqLxTVmuUU9fhG04ishgAy2CYzHds8pFzvmUSMaJlr",
+	"6qGNJt845wpDZmNImt5tvhkiujn3RjK6aD3CPqSXITlf9tu1jU3CI9yMzq5kP8RFmg2TBkRyAxZF13pf",
+	"KrL8lqOn/Yvf8MBbJI/18cBoCaS2e3yT7wLmGxMwwXqvIG3eAR8D+bHVMLun7X7ss4BeEynxXI8I+bSj",
+	"L3/FUoIxk5fEcrRSUHfRmRF8VMvwtSX+SzPU/WDtV3TLwDe6nDEbZj7vWK5++8ITAHFinM0N3o1xBdiD",
+	"OkK4EY3XZJFC8MZWo05XyIIcNR/1v7tK8sEeAT/Pn1ba4Es2eeE0L+feH1D/0Bb+AGAXwPepllNBFTVI",
+	"eE/q/TXns9nj1ecVwi79NcA46CM7ezo7PIc1YK31Y9l7OsE1n89mp9KRQwCb+o7oF1O1TURMlDlBOV1S",
+	"uF4M8EKFmkI+FYJI8L2Du0jwsjBwHKUk1WW0Z53q67PB1+P4hSCpyaA3d8Rtiex7Spp0s4Dj5+CNIzdq",
+	"SDeebELyr3B2qgdHiQG6bHExVvPqLHJyACj2YZujFxbGuJ0xWww3XjWJmAYa5bNnVf3DVmIwnKNBAMAS",
+	"fSylMuUSN3cxffu5K98pfBCFb2EjnNWndpt8LeEV+XXGbxVlJXGwgUGVaRPtPAwtYJahCrveCJrUfioM",
+	"eEBuqlbFJFFlgYoFliR6p1ff7hv6v05ev0oMPZqFJVCQ4wavQS5eUoOrvu48MY/DF8fRMpJTyuY5GftP",
+	"QW3MArPMZPVhuyKX1pCYPfBVxdLNyKghWNXSKtYFWq0PQFsRVRc5ugN8674ETB2ptHILCo4PNnOJC3Nc",
+	"/gcjjaFu2Oyzza0xiPWQBGQU03i1Vahoru130jj0qBIKV2FQ+tFKnJqvz510DWpXgDLgK+tEd82KuC/y",
+	"ScIaoF6NHH7t2AwndLapBT8Jjfc70hyv5mQwnSIF0Du8sblzLAy11dd2xkaWzIcG7JAXyzvYrPDyWd+n",
+	"7zf/sKsGzqcb2SB2Bn1AqddHtLcJ9cCSfzv4gdleaAxwFYqvO+kcDdb3uPbeWm2pIGQMVB78fWDO47XE",
+	"peHD7Tv25ozkLz4VXCgirrJxbwrCzkhOlkSJleYO+GIs1de0uomQuwFRcOt7c/bqLUp5npNUcYEyrLC2",
+	"SQCr1FQ3re1hgJm0ZSH2i09KYGS/Y8aCHDyC04VdlCsNPg5p2kbjCUvFqrDBsLUNp0yStBRdOcigyTGw",
+	"2bgN55jtgmnoa/3s1Wk8Gdli9m8C476BVVh7c0PTsBBc8ZRHarrgjJXATOqdPUJzUaRQ1a5UPXFKFOko",
+	"gbK1fh3CNy/wpBZMoYMRghX2iORmB4VrFMHXUn21hj4bAs8OT7V0MtnNsX1v15HjryJqWiDlG0aV1YMn",
+	"RjcdWmEd5oN+cVr60G+sZZQ25cvXcVk0l52sbWbHSRttZZhOc528s9kt6PBye+btoHCzmjnbqGFVStBp",
+	"CaYe1ldXNJ64DL4lSmbBmO2rYGMfoQ+2BuVDVd2F81xb1FDqywX6IFdSkeUHC2rFSKkEzhEMW0ufNh8a",
+	"JSPzQlRf3gWl7rUW9pvzGiQjRZdEuSSPTvQ3Sz1n/oUWVq6+mERIs7aJ7exhEY+vIrQt2LGl1M1EOOxD",
+	"k2Z+oVoVsw4PkgFcgP44cBMAPFcAQnbwY9dQUXr16oIwdUfqD7U5yrQg7JzAeuYxlZDfbChj53PKqNTn",
+	"mXWXsrn91irzJVVQjstns7juCENO4rxZSy66AO17gW33PBkcZXSu5sPaUiaqj6Qtkb3Qr7w1b/gvDLuA",
+	"wy80ruEhsiIWMLwZf2Ft0e1s+f7dqzdiepLn/PIVleoFU2LVc4MBioKYGofeOKdSVa0cG/dYGUu3PynV",
+	"gjBlESLRkqgFz4KupNC7SF9RXEwlWmL7L2UjD6t19XPMYaRkxDgjoS7qf7DP4SLu59ltZI3M6Kc4+IT5",
+	"zTq6rT9UbyVAEBGWEmmw6A04vfG9twhlO0xiNrnjgCWeE2Odb49/WZgGEODpDPuKmUTOUg9hTduotR5D",
+	"f7TI/IhU3mJ9zyDhcNqGZTTKBRYkmxiDTUY9AnahdfsTupnYVntm/lQi6BeQGccSkJtfko9nDcweqsJX",
+	"cJRdG2DOeustaOajwHBguHYQhUX/77NRI7j/jbO9cG2YGz4QI+RXhatTSXEpjRfAfksLOds2pra/jrE9",
+	"rL6W0QZjEAqcg3//NWD3d4qbkvKi9/6wO3uqn/U3h6RzRtnc1stEAbgFUUYEKo5+fX3ybKzf8ZtVGMRB",
+	"eTzQ87lviNJkdEEEna3GKgbu4XSKs1enKNXEM9Oy37q94EXqZL8dy8n7gPAiXbMjUtESpFl/bVZrp+AO",
+	"NMYlrqVxPE5m4txQxqAvYwzpWRWm5hxTJhWCjqxFGZWIoHxNRJlHvMEVlqVvjbiCVDDLSpdEEDewbX8z",
+	"GEBzgUU2mWGalyI28h+U55VgD8ac5jw9t7CSNM8GR/j9B2OTEQTL2Ba/+FTkmGFnHV4uVrXkQUC4hIC4",
+	"6f8g/BPYxF4usUQKn5N4Eb/kM7XNFnCWr9AlFmw3i9eTL2U0mQGQuLhAM6pvLfNgM3vIcaos05RImTiA",
+	"dmMoaDK/P+Sq0FPoov9XfB67HDxkjKVOhxx6W9CMsoB9u07Is/keExe1KZ1hhYfO7RWfv3avaO1yAFLs",
+	"En96Rdhc694PHv4IANm1f988kqzxKUyASyfRNCOtBxlz0UhYzpDi/BzAVZc0z6k0TSvuxztUd1H06+AE",
+	"uuCX/SpMP4mMIDzlMXkOMrEVeeX3GtQKPFvvhe8/P+MiDsNyG5P1pFxMBBEl6/YhmPVeglIBjxut4/T0",
+	"V2Svwbg74SKVG3DIH89Oe49dP7Mu7g1uyFhTseA5yojCNLd2Ta90mwrM0kU8sGJ+C49CkBy0npbIIxd0",
+	"TtmkKjHvxTAMcBMqiGuUarYEt8JdrEnq3LTg1P+FCn30rrHMvftdAGIKz+P+KoXnNWJOEJ0hzFqwgbGY",
+	"E7XloqZEK1Z6EIUoUxzdhU6q4RpM89AlEXOCzFj3BuZSOMo4NdVbHWqrJYNAElGJTEU04sx4I5ktntAW",
+	"cmtKpSX4boaZEaxKQWpjtOi/62uy3sPXpjvj+kDuAdAqqFQ0BSkfyNKieZPEWuwxgLPOvK+y9oXO/gwt",
+	"zv1A1i316ta7dRPMrm3AjMaH1H+/rkFpZMTTBRfq+na2ePpkfcynT9QCFUSkWsXJyTUNbbrQimySkQva",
+	"kqN6ap9B/hlA5itde9uWCc1yDpWlLZOwt3JT99X7b2nNU4DZoQSIPjrlmKYcJGNtCRbaDWt3Uwr0NUSc",
+	"v2OMbuF0ul1omwG17wJvM6D8m8GPC7n3Kyw9GIb+0pn+2QB8Me7FVjE0jpEhuJTBQNNG292q065xUkIE",
+	"yjpRSknQYlUsCAMhNaMkz4ATglRZl9RgmuJHgULWt2vHXPdVpa12YLNsBb9yk10q4ngN3ypkgG/nGNlQ",
+	"/ZNpCbjkUlUIji4jUToEClehE6B+WViJCvYVmiDOoDHjGlaXfzjqDbmE/FXB2TyxeRcLzVGQnBDFyG8q",
+	"WvbrseX/nOPz1VlLAAoUYeN85lpFxVISE4F0rk5zVFJzdMqXSxrTnnIsZVwwPNM/GUA+qownBIasdz/o",
+	"TUaa0ZjMNZkDBj7OfxkQZmeUeYDZ3o8DoG9vRkVbl7qrwgFv2mjPoeNuNWYUMnfYwFViRyMzGBwqHvMZ",
+	"K3xUHYYoGQOLGytwOUBaDYbfEtdd33hkcI7ulkzLKk129xp5Os7S7z1L/eUBh6mIjF9J4DC9xDLabc11",
+	"8JUFxA6YyRYKPmkWOsvxeQOQedgWg/Y4Ma9H7lh+aVoWw2PVmFsP5yGRB1k/vgN8YP/c3xHScvhW/+GF",
+	"CM3dYjG2wiQQVzXubey/p/h1nrPyqDnpQJLUdyEky04J3XLt6xmt4LCdy7RNd4AnJyr+qRc4XQTfMi5i",
+	"C/3JMrTgl4jPoLF/SFSDFIrqjomoEYornE86p1Z57zMqFWWpssttY6iMlyZTstsBEQ4am0jsNKAyaWOb",
+	"CyqQ9AJKSYS0UPrd5Qdftfm/0/zv+BlcyfZdLw+7GdvXUNMtV64da7S0MznTPwaaBCwc4QtM8wZoXWdw",
+	"8CWTdL5Q8ieI2ZCWjZ/aX5F7HC2wNEVlNnIXiw7FvvYKupPPXIwIDODNEjlurFKr97xuIFa5mYHma7uC",
+	"mSbVYf3VQR+n5XKJRazR6XwuyBx8Gp44liYIAzeYEiQeX6kCNV2s2hjfhXc0XcCHN3z/zLy0bqqZz/qv",
+	"DtiK1khT147wCxvrMoo3gFtRlhm9qQEuZvJbJsLCiDevIpvyA6k6zF7K8A7JSJaYMOihlkkP0F0uDFg4",
+	"hEkTA3tsVmoJ8F40sNC4x5ORWghezhdRuH+IU8FUCiJQhlcDP2mEnCAZVXJSypiW/cz8qu0PWS6DzsZa",
+	"NLoSoLuYISIVXWJFErD6p9TU+2g5dW8b1R+m5sIwE0lip31aLu0Z9AdsNhlWr6mziZVes92AxKbvmtxB",
+	"LgmSiua5y4fSRh1naMHzzS2SJsJENbf4/kQPNKkTc42OBnDamef0deMLkt8qhnN85lpgu4xEI0HJBeWl",
+	"/M5xN8BxPbPZIZP1jLQHvmqZwY2w0m+nb35/3gqOdFIFvS8FVdrOhHSlX3j1g6vHcUGKB8tHh+Y+x0oR",
+	"oT/z/9791+H46V///7tL+b/yf5f/u/jf7H8v7937/CD5x5f/EzNUfuPT2GQ+8qmxpUNvQqOupigEv9Ab",
+	"Z9JgosrWy+eaCwsspUmtNi+ZU6QSuW8M7i5mXiDZZLrq1uygsvRywZF7Y6MmZilmKck3Gca8kZMM0WEY",
+	"lQZ6iLA0Zu6OXj6XgSNUmt3Sh3KJtTCwqv72BSH7soN37v5dv6SvA5CwA062bjmswcd2QMZakdOZNbtW",
+	"gmJlDJSVKS2j9KZA7GFUkekoGZXMY5YNK0qpL+23GpEZ2tTWfVLVZ5hMbeNaXZkKMUFwuohm1toa0Xaf",
+	"KflE0tJlgQm1SYe+vWStr++//TF+EkJrO/Bf/y5JCf9hn7LvUDYTWCpRpqoUBHL/rUs14yXgMLOJvr7A",
+	"GyqWFGLTY2tfatMw5+n5xocuFS+KPte1vsvtg8fO1jW924IbtvV4+n0n1wvQBumfo8RfR4MwrH2Dm4BO",
+	"GyK5IQw82SXt2G6/8WnQaqkN2RVbOS6rXkk3jR3xG58+NznH0So6sVJQ/Aq0aPLPIUb/kU+PkKJLyuYA",
+	"Ba05mosEKonznADtyKSqkccs69AnXNuAKHAk/OIuBqhRG+xiDE4lIgZvKLWtVQ80NRI+D7nszYHsz3t0",
+	"BzNgo164RyGDDcIy7sAGvP0K3vjTvQBprRB4j6n5XNGUSGOq+bwCQ1v2mO/I6pbY5LRt64zrToobqNZI",
+	"rR2zlFj9ZqBSU8N/719yiPnkUAI0B7bYWKf+YgQ8MM+vmgUxZdYxpjlNYIY22/239mPvymjJmRuLymWX",
+	"7bc+pYr7gQ1t/NvkTZaSDNxXJ4uGLMQ9WumFQ96yT35xmkC3ZNHrIUwRYQ0UeGcjVei7mvVdzYIMATLt",
+	"LWupWl/of3mpe0mmyHb47FEgXIC/0p6MSlRTo2rZBBUTBLdecCclAR5qTegllUJQLa4p2dZvqYDF68Im",
+	"uIxaVKAXwT25Hnhb4nQBSkxDLq5hyIKGOoEsivUvvbO/I/gd3XVflfQ/5J7Xa/alQ3efdmMtLbvWuPSj",
+	"e2cOqcqRqfaQsm+hk0GrgdG2Zz2ZseDysYmw7QrzHsLzv/HpN5z5GuiKkcOw4qJWoIGdX2pg9mqDmEyn",
+	"wQrgArQYTaWu6RazKbekQh9ocSXdBGrBjUgh+DXpTOGFc2wJAa/HfWfOdt06El6NB7n4cteWhYmKTaKY",
+	"RVCTbj8BbGJMxFpz6GY0e5i+Z0dtgQoKx51RsbuB44UGVRpAbVq1vekmhQEy1tHETYnWMIXiG5awIadE",
+	"4onWPKiiZ+Anyqru59rMs5mdUa71sbqB7NssUP7iDIxhEUmTcwkvbJMnfgsj23ZOszLfYAf8pLbJq/gb",
+	"Jq98BVkkIResU0WyzmjrIfBYmLwvLt5wX0Wlbi0Z0JgP9RqZW+BCDz1f63UgFnrT+cU75BllGYkgHvw3",
+	"EXw8xRIqdzLyyUcig68O9ILdAtwns8ikC/8p9MFFiaIKLPQSxH5symHNUgMvYXxZNr+0f1XkkyKC4bzX",
+	"8QPpHCKENeGlAtXNOYHufyt9NPfcCTZm+tuAoUMDDA+phR60di2JiKaC/FYpqiZpVZsvUOVs4GWjgCla",
+	"QW5xSL5gmXndWxGuFm0NerQaYJgJMdx+qhYcaGFLyiZdHu1TACkN506wyOmuZr9LKvRBwbZVhFCrtrmF",
+	"AREyBw1YvJbnr2BF1Tc0qVNGOMvq7HopdCt8H3fbDafg/UP+fEfguW4EHlAPWwpokmCoxNfL+hRTLoxy",
+	"rLWOpdbdcSq4NEFB397qStNrAeexqDwGj8dg85hl9DLKBh4IW41Al+SmfBHBDfR1uSOaU3NL7j2eVvn1",
+	"zNBZ6IXYWIBt6pPolLB7dVAYiu+xpK1QTJsGtTbZbc5Kyw28kZfku0fiu0ei0yMRHFuccltcEmvsGZMW",
+	"Blpr0wrbc7IC0WHQjOrBI4s4FQY/6mIj2sL4n2RV6epTkt9KsKC13XuNz4mDt2yH+Lfw5Hp7HJp4rVII",
+	"AC3vSA9sHvOWRJn2OU/LJUACV+G2/zp5/cpmDiWtI4YjdeImt7Z48ImePpnN4M+WxnUTgfK867PJTQVo",
+	"Yt+wKfGanCRHnN3r77hitiNGzjbU+c6eY0wzkVrzrEclweEM6d9EXFCbehsD+TlJU2I6Rn654fDoBuA/",
+	"b14+f/Ysx7RNwUpLqfgSpfAIwpntGq5fQ6BuyFi/mYwSFsOCObG/oLu4zO45NitynBrCoFKWJGt+fXg9",
+	"tht5Mgivzz1tVlfh9tmCveF2861u2HnrIKuVynuVwbBSzLwy7EiVyq94mvEy9SjrBP12N70kWUuXXYeE",
+	"lBJ6QWSVoKbck9/b8IZtePfknb3edr8g9GQ0jXqak6U0iHFVGZKnlRoEVnBtMFQyKEyCO8VN5CtBtrgN",
+	"PYg7WT3u1NB3ZZyljeW8jvUzyC9RkzGRY3oj5jaS8jyqlLUl/zjRHZ/aVjlB1VQCq93dP/2gXQFk1Tpx",
+	"DoLXqCbQgqxRm0wyDGhjfVVdGBvxXf5Kqvu/g198dU6CqKUfr9yvexAM5XUTfBfURUDdd+Q3iHTxHZbi",
+	"9sBSXA+RWzyXnmtTmqci9yT4JPT5WzaI2cF5PnG/dvSXI9DVzxtTbF1DAtXPz0lTTrcy1xI/qCl3Q5pf",
+	"NQG37KvuHo37gd4SMXaLWQffgrVE1jhcI6prPGs6UcR+g3lGpp7UT6iFUDrysk4qA61bhdqRofItpY1A",
+	"b6lJPKH+j2enCFBSMm1arQpSDWE6CCfI9xaGuCicQkrXWxKHXYhHycg9uGGJvMlm8fONEcpbrNJF5Uxr",
+	"9fc+q/nTIFoISMG31KG2sa8mZj2157Cd+Ay2I1ApfFpgpVvUjNzb0pgFnLAxqAD4OyLM3I4C+qk69PHI",
+	"LLjQK9V31Qbl/G47DWz9DULbXGv997UC0UD1TwwQdEbSVZoTVx4Uz/q0p5eggrDMKjlAEeYQnQSyj40s",
+	"uRjALKLKYmzfc//WRG3/EsWtMb3wh5KFbZ0fvDkZ0jJ/UD/+t+5DEFVb9/a9w5dhe33rx8yqGIqdETLh",
+	"v8REOWaCkLEmCbTERdTRd3Ptdwa1QHRb7/ofrl8krmy4gahSKxS2QsVRZ3Xwf3XI1GfQcqEldgO/aWnq",
+	"0oQFZi0guTxbxfJA4AOuDtDE9GbKoiPI0my46xfQW6BtX4gYeVBOBTO0LJfWRt48J8YNlZiVde+gvmDa",
+	"djBsMmBuJvtaghx+DWi3gMhgehPEgF3ML1Fgl2AAs7dcTI3GHHCS6Tb9qcAsaymQdmOMjYhJW1Z1qn9t",
+	"rOsqw24+GgSBp/qiyVYML2lq3671noj0i74F3SV6aM61A/DH3Ul2tl1Tl1JkO41jiT6WUjnhaW+ZKgQd",
+	"6kCjh4cPfxgfPhofPj47fHJ0+MPR4T/+e2R0gtHh9EH6MHtExo9nT/D48fSHdPw0+wcZ/zh7it1vlbQ6",
+	"evzQ35T+MvtyOxSwb0LF+Yq0kGiSv72m/OUWkEIX5T8nM8qoo/0NWzW6V01xN00XTVkWmA6OjSTYFYC9",
+	"pfkJ0PvSBUnPUbSPNPzESzWpZM6Qy79a1jP7AdN+yAhnPcftPwivB5/73o3ydrWj6KWBzQj9T9NzpboH",
+	"AroH6pSaclHKM9Niep2GnfckKrmMX4ULBLLI3XGaNRYcWsgIJMuiyKntIuSy9SrZ8wtVv5ZQUGXcLJM4",
+	"eI4WGgXfnN7f6beGbnTIG7vbZk0TEln/fiBf4ts9ozmZFFhFmpC/xRWYXeNTNCdN/ABTm9aGzPo3OdIt",
+	"+rrUiiGrY+xrh7SHyoLIrRfzWQ/Ylnd24ze6MYOCxzihlzKWU+pL9logrde7xGMF3BK6bqPkMyvzvCUd",
+	"4Ocyz2syuPp84NzpqUVs3ciWLo8nLqXSBBYNPBnkWs5mJDUGQ2iZ3DDuzTVjyVpDLhlRdoFzmo2tzTF2",
+	"KqJ5YDwjKl3Y+jkDK1cQsaRSGuAyrhamYZp9W5TQi0svrV+5HIB34860r8DIa4A3yvrfMLyJW2LDMail",
+	"FFu9mY2O/vV53fBZjzt8XkuL+ysm4S9cLn8gyry34ghh3x8AcNVgOGAuZD97P5zyu5KFNvhmTcS8Q61k",
+	"DSM96Hz43VAeYih/7XZxK0+8K9lWaumJa0im2R/PNbPre6TpjBSVDdtlCZhvxWOsdpyA8ASBYvi2fGCF",
+	"I06+X6gy83R8MC1prhJEKwTnVF/qEATA+tENb+6zKgASaY1sy7s7r2mcDkB/bgx3kloYaBfFaOdcnwXg",
+	"Ax5BrGM4r17z3e46umeTACBU6xs0pQrw46kBGl1wfj74mg53J7Eb/Vf/YZ6krTijvqPIoJO9wAqLXvgP",
+	"8xiiS32V+2hUU1ntjWDkfB6rV3+vZ2wUVxb9cPdOmq8m4Vq6dvCPZ6cRdiZC617jlDMleI4yg2Zfvyyv",
+	"WTqkPhY1hM1s5Apyiuicskml7fceZ2B3gF0N+X6BlLkLvSDPTa90/V+o0LqRLTSQ9zoN7Bbr5DmVRY5X",
+	"NQMlPOeYKf2Tyz1psaQvKLnsMbGwlDyloAmAlDcvhbZEuLT1e3VtuF5WiQ7Y+kUZdQfayOHpryeNa2FY",
+	"s9Fru2b0t8WcqC2JbUq0QgEDawWTo7uawGq0lVgUEzEnyIx1r18C1EmvjSPaJh8cRKfcaFXNAz28P2wx",
+	"QFcPFGS4nQar5lAXGjXoTMVoZmtaW3pnxIqgjApmYtcuYQQ+FhdhN6Kku1FjvbZinbbsoFTdvwFXN2ze",
+	"TyXLcjKoj1PnXWAO/MtaIslbW4OMpkbgRrNCWjHEgrzMwPUXREwhGoqfTP+RPs0ejB+RJ7PxY/zDdPxj",
+	"+jQbH5IHs4f40fRx+sQnAR6NMrLkY1wUDZR2kN6jH7PD9NH0Bzx+OHtMxo+zH6fj6QP8dPyE/CN9mD2d",
+	"HU4fPG6+GH6Xi3nzZ5P3NJovDoIn1v94EMzrIpUTymbcbMgMl7mauAt+tMSgY1Re5JG5pux7IAShJEoe",
+	"HRwYF/D9lC8jA3358vXjlUcOcYNKN6wQv2SyWbfUO//I+XeVRA0btXuU/vS5LUe5kXRhR92dMsVM+o9n",
+	"py/102tZGjVoOjin9WOJbeI6yQRz+qtdPJ1kF5ilJDslSlE2l1tENrD9BJL2Gz1hDVwqbrp3TABGQbZc",
+	"ZhgxcklEdVuDxQWOT4wYZ2MrRTwog/moOdQ8MzBAslHxoRZEkHilK0xmovXxSRFLn/0JMB9q6hTiBWEu",
+	"g1C/Kbs+XQg54SxfxdBH85XFlPAN5E18DF8QqO0oCKur0neLvDR8UN8GkyQlYCArXyf8gghBM1IzLYLp",
+	"ZVRq4TSRMmJs/czFlGZIELeF0P0Aij5OT39FGIpZ4t+FHZlYG3wiSSqImhB2MbnAsQ3+hV5YLA4goXXL",
+	"yA5m3M76Y9JzawwoxSSMnZNVy/R4rAPIayzOa/gBWEIKKHwLjsHFJpf43OnbmURFOc1pCk/NBWaAtE6g",
+	"vNxWCMXn0HZSEfKrEQYWBOH8Eq+spYHIBWGmh2ud2BCVzQ5RvXn1kqiJjbO2QdG+g4Q1S7MWhlZbG1A5",
+	"b/MjFbfGZnzp4L/0nWFipat5zi9dHl4z6c0gCyH4iG/C0bLJl4IqTX9GPE1co88JzqIAf8CN9Woq/aCE",
+	"cnFrzasFkcRLvNiwX9qF7hWE7VAZa2XywOto7Rbomr27u6LusZo5uqAs65plUw2MEZn52B3ZEHO3KQnB",
+	"uTB/Cmp5nIo/Spwm+1eL1jDcwO+31N33gq1ImrvcoQy4LkFG1PQUH9aA/33rIM6gVKY6pGv06A0s/Xer",
+	"eovnJGzpMKhsP3zZFe4nI7fcAWpy2B+o+/DqH03cXg2EAmgc4fDDC5sY9UiVb3zDt9lnqecZ3+wzm/Lt",
+	"BKGenD8AF7XvkuF5PnHaYEvfV8czYFVahdGU4MJl3LCSNkCqyvOui9mM7Ylm16PfELpLUNa1Zfnx3vGs",
+	"gjE9MVtNMl7+/Hq95HkqIGkj45cMADQr0T3MSdZ6dcS6izYnu/UsQy7fZp6t5dlrDK+VkBc24ezl86uk",
+	"uJl6nOkKUtFePkfYYVBUobj95Lk15GA4zF+9O/Aeqt023genN/PmlG/TrkSWLkrmaKa1bPpXfmnyICCT",
+	"v0abzWhSEx2t3e4OwLvMY4G5XQXS9YhgkDuJa21lbX6WsrbO0DAXfDmxXVu7BjbfBzPSh6VtMxHTA5Fd",
+	"YpEdo2WpjLuUfErzUmo7HhwE+qH4DPQvsdPzeHCyICmd0dQM5OZSY/d+LL+mXVtgIclECUKGLttAa+Ym",
+	"1xKmUq/UYIRkCZLntChgy5nRWaFOTckOnaTTTnzH83yK03MrtALC29Bc9IIwqXlIAADXxORhvTzPkR4v",
+	"2sXEf2OA8mURdP0r8TCWaWMzsTNoTRdA9sF8Zb/bUuUXrGz4FIOXWuNUssBpy9fgJ4PaaydLpZ+lbZu6",
+	"bp8OqXRejzatJRNKE1pf4sKwpf/BqmLcxzODYKYlOBPzjEasbqhrpYka9xJDhE57rrUmWSRNUl4nxbXp",
+	"/DWEOyvE3s1UA/udRo5m0An8ZgJZbl4t+Cdw2+mbxk2fSpRiISjJEC+1pLk/v4/evnz74tXL318MvGhP",
+	"bfpXFPbYpYZdNYfuvTQpnDZEPY7F0V3Wrekf4CPn9yzGNriErA+2lAQtVsWCQJdyNKMkz4ADgyiSm7u5",
+	"N6Je6v3WuPWmt3yN4dKrQ0i0pIrfnDAuXGryUIQRo6pYcmu0JYv2P1KGDLr3xfHlmX+hAryI8s+rCtwi",
+	"vRZG2hIqOYRMqlZfP97GrruE0ZrAqK2+Rnl/dYi1vlKQSkz0gXPuoTLEy+JvtzJknaxrmWedYDPuled4",
+	"Jd/M/iTkHPLONnjnNWdqEclMs2Fvz8SiZPJIm8YZXlW2BCHnIELqf17qb96Prq2y2NuN8svI0JGADV7J",
+	"MZ+NYbBIEmpzPvpUTR18TTjNqCDyGKWYAeYkmClTyoiFkXaj6JXGDb521IImvYbf6p4w7Otd0F1ev/n9",
+	"3tWmbk8jmLsLEp29fzFKRqcnZ/r/v/99lIxev9H//+zX96Nk9OeL56Nk9PO7l3GspcbiFrwUMFyGVzE9",
+	"rRSywh5ZobuH44ePEvT+7BkI4bbVXXXLYe2xyDr83W7xbye/d07iGOE8N0QkDXHyJVWqAUTmNvX1ybtR",
+	"Mvr9zR+jZPT8xbNRMvrNbO3Jf42S0ZtnerN/fvHTKBmdvNVPnr54q//7/S/6yZPf4flXg7a8IGKstz2u",
+	"Fi8xW5kcS3BSeseBfiOySIsP+0Az4A+Hg3A5orqzaf3RUkIKNwNUb0555jvVmNxG9BozPCfeJwBIfGcg",
+	"qoNfHEa7bOQpEjOgq8Y0zWAQjcCwkPjUoELmElD3Bdca0gySbhdaB4SqokHeS/h2TMifEalMs7DWJmJ6",
+	"NyCzZAotV1Me6/BGempzgz8nJsBsAH5sQzy47Tw8rRkO1J6g7mtD7OcZpnkU8f/32DjbN0M/p0URcxFG",
+	"hwE4JvvK9j3FBg5WYIdKuA1s9k31OOyBzTaEVh1vdQLV9nS1N9QE36dpGugpoxE6ZTPe5vr6FU0933fw",
+	"zjesaupFtqLz6x/jmRSxYjIiYCgi1QQIsaUXHvxW8Qv5RNJSGcRVSM9qa0Te03iQS2VjBjCFltXUZA7S",
+	"LyE+U4QlvkUIFUHn2Y1oxW7jC6ZMvHVd82hMcQIZeB139awUxulvZk5J1cgEyENTOtyZa59G09KKvJzM",
+	"lMNq2lTm5fxSn2bnflYzsg12oaybgnV8/Xtam+Lu9rP22Z3sJbBFHBweuMxe706E+2RFQVLQQFw2QzPK",
+	"1CvAShbFJgbI945J1a81y6Vwz1jw+qveJhF5EePidrZp0mecGNaXGp5Fj0Q0ZBeB3KylJ+nPReJSOZYy",
+	"7kV8pn8yGX1UkQpyse4V63WF7q+r64zGXN+2OmzmMJphDRBnmoHJacJM/cvI8fmqI+AZfDnlgPgkSIbg",
+	"rdbg7YBAm9Uq1p21T5/4Bgn9na4HddrOeGm8eS17UfWQuBVInf0lppp/+nfY8cX6+7e4N0y9Z6wnpQZd",
+	"hHtg2SMJMEw96zd6axhSbxM6VtdsSVzWv4USB+5ZgIKN6sdXFj/rfHoFIRBJjr1e7KdeGt5lfEe0HNwb",
+	"e6d7pnRZMIY1wdNkDSe9FmtXxYco2QQCCevUQZfBzivOzyEWXbKkVxzdTvEzrB9rwG5+bzwn2gPxEZWK",
+	"GVp5r2QtilnqXTG1VGSrhzWQI234bTIQ0SfwuwQYfNt7J25XHyiv2A1SVK0rLMym7ktUrYzRNUyAxkHU",
+	"P9rYr/pUoxQSC5BEvBg+cme5Qe81ZzaHMBIO+R7A+B7A+B7AuGUBjJoccdNpEEPSYNUBQuPPKIdsIDMc",
+	"u34XGd9FxneR8RWLDCD8qMSosPo264dOLqAPuUf0C+H764ifFXhxB3Y/aGoxCClBZgY40eRSgj0DAsuh",
+	"zdk2nha979hVxUrf2FtP9I7UH2pBQQOs/84JrIOBU2lAHh3OwY7ndDMNAwzoQdbjGLMtoahE8pIqTcqI",
+	"z2ZxvxgsdIDfZp2acHd/GfPhQhBJ1MBmWC/0K2/NG/4Lw1o8hF+o2jrsKy90SC6ncTncSGbml3axEm55",
+	"LAILv6AZzZXZKAtmachBBvQA9qCH53QCH+f5uCjlgshRMuIsX40VnsuqwHtsKvcazwBCw7gQ/g+8ICz8",
+	"d46nJCe1RwAfrvYXzf2r8YyLsQHcC3+zw2YkJ2DrhcPCVMaKjwGvReCZiozDxTjNufQjFmKc8uWSMDUm",
+	"/y5xLseiZOOUjpJR+JmxAV/RL/hh4Ivjf5ekJDJ6t0Voe7u2DPaA7kh3fOCI+nb7XSQeoXWg+AizSB1s",
+	"67A3/7RP9/KaOcCXrCjVlqfIyOU3e5KNwtXtT9Bs8LbHaN9uwZTsUtOCM75y0enlFmx7w9vVti1bNiCx",
+	"K99EX91HClDQD7S3FDve5/MaMEOrP7nBIyiiAnvZ0Yfzn1RQojam4oIdwaocMHtblTFkS5rIg7EO7eCU",
+	"zYMDParjsyeNpomNFM41AMaa8mXqGZ26JcjcTISU40si1fgBBAKKnKZYjo4effnSV+68U/SXb7DmZ78A",
+	"9k26K9l2dcbD6DIez3EW8dCjqroWeFt2q1crqdcP1hFpS2RW+42bM2FJ5ka3rnf4GDu3wvpvthzhbEI+",
+	"abOoBaZbcIaqB8DxcOn8AU7yevfdcIqvX9Q7WZ3tlR9J2lRK0Ckkdk1wvKvAnwu+NA4VAPWzL5AMKX6E",
+	"PtgK5Q8+tJ3iPHfoDoBNKldSkeWHWvsQ89IoGZkfo6bQje3/n5VetNHO1+zlVrKShEUV9NABY3YF0oYd",
+	"DKz9ePSqaYVoC9DofZ5js+MLBtCanGPo25WRnAJ6Es4yUQfOHL5z2xFubPta6Xbnuxhb1ft3r96IKcA8",
+	"9qWtAyCemJq+IuOc2lxSekPNsxozf6l5LKbCrieN/9W/Dy1JkSdtm7BqNnkCq+f6AAT2nms0oLK3qx9b",
+	"7LBadrcQZEY/mfvVhGmg8bhF5KJLk3wTxTSO5SuUaqG31RZCL4la8My0GAc5Cn3qTHYdDGL/pSyhrkKR",
+	"bhwCYw4jgSMMMAId5KT/wT6HiyIq9K+LBHZazQ+HEJe49oAMBq7tMaRZQpAZEYSlRKKlB9EAoXy/sxTc",
+	"jpWYE4xSD7geYm6xbZTlZ8CbEBrZNGg0zHlfb+1r/SabNnkO29ZWn7iWFsvX2w/CTN4pfK2mde1UnILX",
+	"qcyNu5S5CrDk6mqdrYlkpFQC5wiG3VjV2wtwyHdAj27jfmvIDceB7QRu1cMdiKQg7vQ9dj1gTt+jyMOj",
+	"yNVN8hU6RczkrQE27CIJjKFGQTmEHqK4uvpEV4UDxklxKUloWOkPT4k2uVQ0Kcgl4Y71geTEtBD9yKfB",
+	"v4dk/OxSlEs6Z5TNx6ZjQ6S+Af5utGLF0a+vT56N9Tt+yQVeaetZHqMlluemjlVYzDV5C+z1ZHRBBJ2t",
+	"xiqX7WLg7NUpSjUJAC4SMVoBvEidOWDHarelOzEj32v758UnbaH8xqcbewdK/bo2vLhQ6COfDm0c7DZr",
+	"UorY8t8KAqdJMmivE1pWIMPMeDOaE4lSzDRxuy828t46V1O5YQUdggRKWAw7ljnwUlI1NQX0KqG5enhq",
+	"EYjjru8b6+RqI+yzCXEheEqkNH2HLW6sQVNslylAUBNzwJOPfNrraG9S4AD3esOwiw3p9sqdijn7pEG3",
+	"f/Uy1KlvhLJpxw53EnidxzDLoBTES5ycsnP5zTCZJqlJG6ronxYk1M0OqArCWlShjMahXr/T/eZ0P4TS",
+	"Y67eoE+hQ5IOIsdha2Pfmc/8Ud63z0GLvvLggWlldjR6NHuIH6RPyfiH6YNs/Dh98o/xU/zk4fgw+wf5",
+	"Yfrj7AF++Gjk+xiPeKr4OCMXVZvDN6ni6Dm5WEcY2m+n5X3lQu6oo/OOvSx1kAG/77ZfnesX3VoN+Afl",
+	"eUvx9wkSZU60HWPgqSgrSmWw/9eF4s3AFYsoSG1ol9m5w0q8EnUBi44CWDd2FAbwYMyxDQziZ2uJ6rxU",
+	"U16yrN34uJls61tv8nyNsLdQ5NrbUMds4yk8e0P2mEFMHUxyeYUhe2XC+zvYgmvBDUMYPshhmc9sRm2K",
+	"a+RQq8aonVyHJOoL3trZ30yo1mcTf7MIYzUOj6cNemcUyqlUhMlop4d9ycA4rvw/aWV1m48fm2vZhvnA",
+	"WwdNFsA8Z7Uc6oFhYnikbw99ekV0Ixm5/DtsprteLRB15A7dbH/tLR0TE43uc4ELO7A3QrVl9PDw4Q/j",
+	"w0fjw8dnh0+ODn84enD4387I+IH8Y/YjfjodH6bayCAPZ2P8aPp4nD7J3E+HlUVh6lQwy8aKSAD0dsAG",
+	"8LHD6YP0YfaIjB/PnuDx4+kP6fhp9g8y/nH2FLvfwpccLMXjh1Wzq+626DYQAd31hxpIrilrAAopFS+K",
+	"lu15evT4wX9HTKZS8Qm0umlH0+CSVtFAKiHHE/AqJDHCeYb0Z5ZY0dS0zZHHCE+1suYjmx6apBd38EGs",
+	"1NZ0dbY71G1HE63Lc9sHOteaybDO5zekEhvPw7B15ZSdG4VMOTzfQUvblxRa4k+TiqCifZU/6UMOEFma",
+	"hONlk43J1cJ4WxDOTuPRoVQYki08LDf4+tBs1rejLo4GNJRYa4Xf0f4+lGKDeNTFXwdyaFsb6mcm+wHA",
+	"nUDG2FbULQ5AKy8TB09qosFa/w2vvEqq2h8h3woADUM3YIjWax7ibLLgObgIrdDSKjTDpVpwQf/TYomG",
+	"ortV+mjBax88dp0had5AaWuVPf2Ac7urPPC7SFQJOWgbKr5BcpY99YZNEuxXnTGTCCpRjeprdNqlpfQa",
+	"NGG/8f1bNE6X+oZNGrvEVuBk30jXNu1twodduXmxHRmyhuTuMxz33yj2krKMX06ikU+AuLNjwgkbPU/S",
+	"jPhemgJ6SpqvDFdy7KgtEdFw3BkVuxu4QXprDZ5r06rtTe1wBpDmUFHhCPVGJUbYjftvITgs+66rO04R",
+	"UAvBy/miKE0DDA80OxCT3T0/GShdntvng4PYH8jwUinRAhkPOQjQ+TTlF0SsjpBFj3b4lu6St4oTQJDz",
+	"6rytyjQr9Xn34yu2nP8tx1usFrnBaflJbQNp7omz5dhgmIIIlOHVQMxIQMtNBcmokpNSxjIXn5lfAQy6",
+	"XIYGGUAFm1HvYoaIVHSJFUkQAINRk8GcYYXv7YAELLCvoUhKuiHUAX/KkCfcFk7qQncZ2zIUmoY01eQr",
+	"ze1WAizXAJGbNGulQJQQkgY2cwPDc03WRY6oRrNd8vktnpNW5e7nmPB1F4nX/Nxl0kDoCFCkJ5LEPt+E",
+	"GNfCLIIwvnPBcbvAY2+LIPgamavBNus0l0S50BBAH1ucwWnGwfYqdrgjvY5i6/0QnmPKpGufTy4oL2Wg",
+	"N3/nk6+GT3pmswfWaJnBfrnhHRFR1PAAmRph262/NUF5C7DrTfPvwiE61xNbzRtGXA8avY4eg2OnECo3",
+	"E/fYjpf03uz+qmnvQ/KKsLlaONqwca8Y2P92CuS+4jJUTnBRCH4Ra3oXlih95FNEJcIMuefRXS0V7jX6",
+	"uASFSjfklF9zwHc423sd3zfvfI/5vy2XB/TZ5QNvyF/vNQ/Pvkcs9XmxIk2ybtaT1dJ16xvzYp2WyyWO",
+	"YUF4I0iaJ3bu/rYjhw5Dr5Zu8L7VZcOeE9DXPZ5BCyKCQIqdpzSDn4gliHifUxC0R/dk05PiudbmxBux",
+	"Zo5rUxxwMK0W7Ml8LsjcdrOv9TJrPyGfr7qJL5AyKhc2hZEaGo14yre7o747N787N787N6/VuXk7fBx/",
+	"7+DgdflLGzHGiPu0FnYM+CFp3gUDrqIur1F471zVb7QLid7KwEuSUcz6/FKv4anrd0fdzJXSOp3vHruB",
+	"t8A3crF8XU5A14CzSyLGPINRlm8Rt04Ud4WYNFGStBRUrU61XmrdZljSdBJHafv17OwtggeQfqCqBiqI",
+	"kJzhHJ28fYmMhYilSWGEPB+sDUiGyLJQK4gtXnIBGwgKMThL9FerDVwoVegDnBIsiGiZzlnryBiZF+1f",
+	"rLp/Yh0ehskXBNsa0GoS8NL6LFKo7jVW6MS8F3UBrM/FjmzKg8dn8LdqYKjdtd/zefbhs9VUcEH/SVZr",
+	"k/l3SWJG73NSCJJqo8o2xwwnYz5gDXn4QIUF42dlPuwnFb6zPilNSpTNePyIfG203paLh/p8QEECeAci",
+	"LmhK0JQs8AW0aRdUKWIQVM2gKR3PjVOWqrzaIP89U6ZlcFlHFw/1FvGCMFzQ0dHo0f3D+48Ards2nTpI",
+	"OVPkEwi8eayo7x1RpWDS5VXrZ6VNJQOZwAGT/JIRkdjGaNOV+feYgkfO/LfMy/l9ZNromqq1As8p00dy",
+	"DByAGt4NE3pf87IA8KFR7Hie80s9B+dV0coG0PLLDCr7pXpmJ9zAJ/9XlzOfizlmjin01YJTkIVazvmt",
+	"1udExD1zLfHLxv4cw04Yd1V9B1rIye2XYz5caybWFknoysSurSI+ywQkA0M4h04PCqbM/dkdwyUjy8K2",
+	"jV1ffvdqXN6sX0/v/M9WBajtlpo+hGv4gO5CYzYDsnUPcO7swRigu8bctLavcG7KxWX3TGFi4Ux935zU",
+	"Nb8PpxItaIr7NyqiO4D4rKZigJWDtgC+9FWP+fDw0LhymCLMALEVAJCvhzz4aOvVqzn2gDDqEwbXLAij",
+	"NuesIwVI83x8+KDtw36mB+9DNzm89Lj/pd+5+pmXzLzw8Gn/C++wIq/okiozyBOzN93vvGSmYckL8O3D",
+	"be58oCALvJy6I/26R5C/riXCyO7Z6C+tL/MoQhe40WV1cduvwFe90mZkYF2ITFdIyxeBNE/cg9tfWLFq",
+	"qhjqkssM5CZkVCYi1U88W+2ORMIxHCjZly9GQ7tesoyTpObIDEkC4EaEXVDB2ZIwhS6woHiauyr/j3zq",
+	"oWhgr7912jUnZTCPLUGs0+yXxN/kB5/tf0xo9sVQMbTXiihF+u+y+jIQpnGixw4AScWFKdqn6hhhJi+J",
+	"kEbpbSAyW0zlddI2Y1ak3biVe2Sofe/l8z3I0NdmCe/s9+NEKxdcqPrSPTSMVeW+dfI0J9pDnkm3bulf",
+	"viPRy+dJZSNB5BI0GLqMUNMvRH0NpPRd7m1DWL8QFYgmuEI3En0HwWaO3WYOMnMgiAf055NUbEZpRabR",
+	"kzp2xfHavmFaktp7nmT7t31eVDP8w03wZ8GXu+KYW6nyRhbdrwXHuc5GXe2R/z005D4CvzoDHnwm7GJy",
+	"gQWEyjv1k3dkyS9IxZJZpYn4SzbUXK6gkETIZr+s8oJd/IHF73hJvqs2t1a1ifJEmwlZdliQEYp2vkhn",
+	"Uuqbo8hxSiSENuBeSext4qCd3Mt3oJYVQ5qLJn5equqldZI/ybIIvZ/xm6b23Ru5J1nWfi/s1+iNTkAr",
+	"BDHuO1sQK81slyVlOuJ10eFRjSQSaIpTib1vm1FPa6riYC5tvbgEkUpQCEDKQRqjx70Iep7pK2kueFmg",
+	"8HNGmc/14oPCazd1W5ZdShP2brN23oXz+wosn2C+bdrYmQGRqvYpqn4NoJOfcOY5+++lsYk6VQx3bJ5k",
+	"GXSAsNX/pouWI+Pgq6Y3QahyVV5Mo3XZdO2Hhw+OrQaW61fZvPaZFSV5JtHjw6c9vs+AbnZD5tfuR/Xz",
+	"DW6XMOatREnWb5sH18hwzywkdVTJc2dZO+Qaej/OIEfvVnPf4QDue2Zp8cbY9STLAuYRNcre8mo6+Bz8",
+	"q8/b66wpzmqCFt3ls+j1xYW9vdSqIPdcUtKO7K1r4O+1aGIV0Y1sug8IFtg0xTPxwPp+jpqc2xXN/IoM",
+	"tu+3aMWWhi025EzT3TwYbJCSaN4Ca696E/yK9XhhgnhhOinkKwhta5Z1ZQvoLZ4Tw3LgHJT0P8Q2aneu",
+	"wmOfLBi6FMM0XHB8UQn1KW2JE35pmzLmGzFvZ8o3LF9ZrSHchFo+SYhEZDOqqPR1a7Ewvn16iwSKAR7M",
+	"U/ofcktdnvZP/R5OQ3rBjm8vCTZk6t2ouWvzD1jzOfzWxpn69rT/7W7ITkblLM6oJgDRYpTZZ7a4w+xf",
+	"92SMuXlGaSW6aiUwdOWbrqoEG/PgV0RCJpLUpKFtSejAZtcNE/ruYRc/8hsLWra2/814JKuJ/dxccZCP",
+	"xUjo0ggTck2jHixM8mCPJP/DTfvqVNop1v2K3cI89Gzglxkm18MAwoayfS+MZLd0SJ6VO3e3O1+ZAA5I",
+	"9470i+hhoeD4NtGQQkKJ6Uf70oFehNO/ohb0NesZwT4M1jTCI/w6dQ1SP/2hdA7xTfevDTWOmoScrrxo",
+	"XNM4ghPZJLN5fZQWM7i+hE4z+CblcLgNHSpNfcFfpdJCagcepUVq6/oPNCfKg8/OJpJ5Of9yICs4gE5i",
+	"dG9d0ox4gFzIhIFyqgQVeQkVUOMKRkcLXiLGFkNmKgg+z/glM/nl0AzIpsZ66IEMy8WUY2Ek9n30HCt9",
+	"wVxAU16FltyWFIKgfnqIMrwKZgFXERZUctshPVCW/FuPzFvHyBQC+cpF6KheFIJ/aqmkijKcRVN3hZNS",
+	"i1896Y2vBfuh07ycD5b171yx6p9QWNmmg/1k9t8kLyluDsKfoT4RNF0dI0EKgm3Fpu94zFkKpUMWCMg0",
+	"0Chynvk65Jh6Zh6GrJCKYYeCKiQjqVZQv6JFSGQ9brOvuKIQNWHAmnxPMIPksIuVXacIbCXMlhAb5AhM",
+	"yYJqZmpCItouKg4gAz4A5Rb9kqxNgjk/zrooqR0O/N1D1zj55ibXlHCKLsnYtBFpyjkPr37wuXaSXw4+",
+	"8mm/EuqmOePCJkIDuBELwSSnZXpObAP4BS9NW/AVVISiX3kp8pV9xAibc1KYhiaPf4THzR5kmAbP6Z+t",
+	"mNtvnuAvRP3Gp2d0SaRD4bx+eeaINcj/6H/JSLc22ad1Z8jkw3rhFXnYHT6Cnc9X6O7aaUAlkTmN6kd7",
+	"Fvfa7NK5wKzMsaBqFa0bgu+NkpEZdbt6oVOFhXqOFdkgqyYLnr9OqVOjmX6bQPOQB9u/IMJmc+9CvkC7",
+	"8eC8QwaueHaATPnMxXxDXSki03AF3mMWuiDocsHzZj0enxv4NF8wLKEbhtVRQPpoSuYzyOOyIk7eRz/T",
+	"XJEajpENvzkpWKUupwvObTvMggjKba9Cj3wxrmAa1mTCGzG32BBxJafh/AmXprfwCH24SCXs5oHeVj2p",
+	"D7WWMM6XOH5bTnOafoB0pQ+uvvXgf8rDw0epfpVm8N/E1PiFm1hhCtqibu+gvCORVg0Ao8SsSxp3gMyx",
+	"XLgcGyJTXBDA8fq/D39uMYQcUWwUCdyZRmeFa6UAGc+fTxbUWre7YL3a3acPBfhXA9ShGl3dem2oQbcR",
+	"oRRDP2u4l3xrdc92O5FUtSFC0RGeonmF1hKtWyVWXfPxyvgQR5t7uKbxOcC0i5qlpnDNMc2wENBqy3qm",
+	"vXqNTqzh9iQ5PDx0iKJWHglSFULEBM5Jnrshf6qMih2oIvFey4E2h6UvsXdcZb5jqkSrNmLHBkfB4APM",
+	"jBymyu6HdGiExgbFqmZ29NoZo5tKLFjb9BazwdOLJ4wQV+/qDAKONz8IdJ7RO+lHM9e5ayi5MW/Mcny+",
+	"gjaNA9hDP2XOcMrBwyylviZY5lFGWXVlp3y5pCpBOBVcQh86v4zEXLgL6E6p6ctc6YwgPR37SQNGoXBu",
+	"cIFyLtV9dObQIE7evkSEpTyzOeMzkzhHGZIMn5NJimVcqf9ZL/gM1nt1NrpOAgwm2kJ6cHb2VHZrnwLR",
+	"hZ+/IpV523OQy1fYrqWVxuguhZphDGpkm0/suObWEkQvvdSfAgMkQdI4xOBdi8P68LG1Qq0atKSmscW+",
+	"zc6G4+K1Rza7fvuzGTvpf+Mkz52E3Npg3UolvE7Wi3Wj6jTj1vtRXZUDjbKmbfc47c92wo5NV1Ave1KW",
+	"0QualabxrEefNhU7fnY+ua7mpQ7SoJMKQM3WMmdUycQqD5BoMV05Rck4hRRBArM5uWl2fFeyW+wL2gM7",
+	"bi4jbrO/pgnX3cnmccDunVy2VbOCRoeeHXL3MEdvy7X7kU9buP0K9/BNM/NvfLrP63Urlv6K7uR48pNz",
+	"zQBMwyUAJQKKBfl3iXNAAdOcjCkY4FSbGZ9Um234kU9v1iysKGYj5+5uHCXOMxN35d6RsMW7FBhD/b2g",
+	"Slc9YzHSinNO6kGsBQDPk5WHyDXBaouzXgfKNX7ZxOd4W1WAC7PmwJaMsnkT6v/bva/3cTe6XRzoNKwD",
+	"8u/EQViHWl6PLuyS5rXBOw7A+XtdIqDTUqn0lJwn39uW1jGipypzfqkfB4s6Qf4m9NqyIqxmkIYadug0",
+	"67vVzohUt/5a2/DCWWeU66T8cAdjzhd9jC3NbHdB70BVm8brtOw/+KwvSJp9OTDte6AnXbSw1SZwAW5S",
+	"SiwYpCM2iOy7hkkQzafKpCNvX932DMb5jU9/Wv3GpwBYNDg7zzZLikShzHJvbRreV1qd9qj/pZ+5mNIs",
+	"I2yrFMArcYihJISBTC1t1gCwfuNTyxPLYahWL58nKOdzarwRYbt5wKW+XPAKIrYCbF7icwc3Ysun4zUw",
+	"pnHXewnIzddGavD9KH356hS9mB0JqAUBWG8tIgA7Gr4dHAHMxp3BQcrzHE+5jTgPOpJ6PDs+XtC231gR",
+	"bhRiZJOPPfzx7BQVgl/QjAhZh22HQLDpqxYOCMZ+wSVVHJInPC2kmCEM+OuNYISNRC8IjAbhCHSRyokW",
+	"Ny21UbVNuSJpDOrzVRsy0sypBXoCaBtMdoV35O6A2mOc5wA5W9v6OBFxMYc8lJfPvxxwmqXjtJSKL8dp",
+	"jqnrjtYPlZVTWEc43jgnFyRH5nPIfA7dxWVGCUuhdOKAC6RUXsemNUy/xBQQh8xr9xEstx7T1crg5/8x",
+	"XfX+Z3SE7t+//6Wt9PuNmD8z69m4pOLl82eblVWYgfagSump2VW1EFh97wFVQXO0ftFI2g3KJE7Nfdm8",
+	"BR8NfrN2rz3ZYMgBaFm1PAdYXm3pAeXDj6YFwGvM8JxAensvWKiqdjOkYHtf5XRGIJTqgvfa9uAi3GhE",
+	"pSwNjm1TCF+Buk3a1I5I+zutXi+triXkbEmoBVaxlroO540LVBaZh3yLiOSIDPb7viaJZZmrnUjit3ra",
+	"O6bW3UPrmFl6at0TXtt39jB4aldnj6ZKY31T3km1EzXHObxukYZjvUt703L0G2/dln7XjW6xbuQSLW+1",
+	"WlRHYLHxlqspRreBI76T+PWrVFek7820qbrkb1ekEguTwS+IEK4BaO12M6DtybVrXLeGDb7rat+WrnYl",
+	"vrNqWtXeqjWcEjRAWiuYaEcCvY9+5gL9QtWv5VTz8E9Umaq8un/M+BsRlShdkNTlR9fGgXxzKpFcsTQM",
+	"Kf7x7PQYcbUg4pJKgrAenGU45yxotlf7EvXVQ20IpGFR07W2YAoH6mSbB7ssk6nW1u1NrzlHrh7UsK2M",
+	"6vQT0mitzdoaaVZVemMuxkPbG7Gu4juc580yO1OMXNLcOoPBBQ6jAB5uySTCmgQXgjNeynzlM/ktlWjy",
+	"MuFDl/bx8PAhOklTUkQpzjtGwy3ZGG7mNC/nb0SHvvNwrxE/t1o0PPZ3JdpyYP1DaauvJVGDanLOtUwq",
+	"CxeMk9BsUfigcZtH8HrP9PDrFwoAdLIzieC8DANuMX9tWkdwpHNf/WY7hgSFEB2gLliiQTAz3Fufxb4T",
+	"Griuy8hOc0/qm9uUbmrbWb2Pb6S3XlLgZjKEwEqRj7mYjnGe88txTmV/71zXU09pklmPOtyR6P27V4iL",
+	"Kao+Gscke//u1RsxPdFPGYgytRVsw35FS2PS3fmk6zsBG0eJ3GFUdn2QrouiEzVff6oQZEY/Oc9J79Ga",
+	"uiys9J8lEmRGBAGNdrrST0utv0LesVEeaK0vRK0a16gwLEwbsOXFC96q2kZoaHXbBVNsznuSUtHtipJw",
+	"C+muGpD6NjP46uRsIOXbRr3KJbou4w4+V/89hu8P1b8NfqneBq/09XNIxEnPL0hmPgRdIl1iXmsungkW",
+	"XBOxJ9FMPptOuHJZN80jacnvi+zsrYGev73U75Hbr84ABv4FwH2h58Gw7C3zqC0FqDwO9XyCPZf+hAv9",
+	"xSylJwX1Nf5El+USsXI5JcLYwmQJ6WYW0BdQQ+yAsXIVgN+L1aoAAgsk7F1HAZD1hap9FAnAVvbrLjVz",
+	"wJDH/T0lm+6uRXpdNs8dETlWslQ1oE267R8C6Gkt/NHbRMi1EJKJrzpYUNMOLXKRmAGBHhPTZairydAa",
+	"r2wL8lsnwetSgWCKN9RWyGxPlPbNnvMZZI4CNkUTrvkbS+veuN3Q7jrAzy2VrvFi74V28Bn+d3hLeH+s",
+	"rbybGKVMsyJVEi2Jvj9k5Qvlub4iMdO/YQi7GZguqto8oLthwv6bA8b52zSRv/1Xj++z2krfvf3j+8m1",
+	"E1D726O8HUjs2084BiN7G6lYarackE8FF2rykU/b3cWA6wDxgDDog8yrroKmoYfA121NWwXqge4Gnpuq",
+	"PAMCl/XygPUktY98uh5XfcvzHM2Jeq+He2EmVDJFc61K6c0EYd7qBqreut2KTzDRG1J/ghn8xqdxrjJn",
+	"bskCYEnrZq8LN3/vwLZmx5ugKa5tYa1CBs/JZux88Ln5l0GtGODGVZph4SZZO1LMssQgaTruyhJUCDKW",
+	"dM5IZpy3mu0zfslyjrOqdA68ANG7Z5d8mHQVmDaX0+KNiuzcrS09rTPmKcjGtlSgnoMFJdadG8opO5ff",
+	"mbW1LtJeQ2u72ca2iuQH5gmg7BY+fPGpIIIuCVM4v49Crnxz9uotch+oA3PGWyhW9ytmK3SBc5q51B9Z",
+	"xi7FV1SqN4rkL/wsr9Ly51oj9WfVLLvaab8pCDsjOVkSJVZ+86IdlW41oe/GtVWjoFpe3BnJO9xZdZo0",
+	"QT/WoEfFN8yJO/ZQUjN6QYKzgfYkeQ4Iu0VDLWz1YwVUe72pagHh3ZAmFk4hqoexFrI36pggKaEXRFbZ",
+	"Bco9+Y3zQJV6VyPddT5YF9cHn/W/J+7ffT6kphA3JTtrPFOT4e3Guc2Nq5P4YEyN2pBtGO+Nxe1Y2Xkc",
+	"8bJxRo4R42jKs2+d7qq0vCF0d8mIOPgM//Py+Ze1DuhfDjKSUmmTlHtVeVxmVKGczzU5FDyn6Qq5D1in",
+	"pFbWwYDXQzahOR2MJxTOgAmfWESuxOeOVbmiJoAWNifks5kk6hiRK5TOPLfzfcXnW2gkZiOHo/DBHtle",
+	"10N6fVa7WTX05KVK+dKpiG1BQ/PrqKePwpCR4RzxzMh4KuG0pMLLom1oeDbeTDTDioz1B+LdogdPZ0pm",
+	"XJCB8zEPbzWhKzXNqcSkJeYjhJGWjUiSOfQg1NxR0ILkFHoUziijoHEnSAk6nzt3v+B5PsXpuYQ2Htij",
+	"41fbMtZMqJdNiexp4j1pNHrtPQbbE6U6AUjD4tIxN5V1Bm07Bf3MxDyz2QR+95Hz2hzkOS0S0/8O9hGb",
+	"/uY2CuIe1eKpdUuMAOkOrf+1D0yVQApdAVHlKlU2Dwa/uVUE5DordMD8aFw/cOxhAqr5uVkQF7dILnBe",
+	"2hC70aJQxtMSOFaz45IoDKUyeI4psxmPcMHdkUgqLrRtocejZB1lwE2waUEvsMg0d0s+M3h/pSBXKYh7",
+	"jc+Jo6obudeuyWUdrmtPCYp+G1s5UZY5hCqIoRzIIPIEYIkEM0RZUaob5NRdMZxjEMcdboluzT18t5km",
+	"eiAJ5KP054xdLkzdkRUF7jBMORphWuvM6gqpwY03I16tAtvRyKmb7I2x3DUzgV9ghBn+7DoAu6Gcmbgd",
+	"i5zA3/gOg+ruxhUmK1rqucbidd1npuPw2mHo/9Pq1KydGdauLUYu/XyuwCmnt4lTdn85xZjky3em/FqZ",
+	"8j2gIWzLlxtec5/df7183h9I9djoflLGF2MSwj2c6W7uNG2U3JBnpOet537L9ngDgo0Wy1AQJOUic8p/",
+	"RTBfIwsNcmTaFzf2Zw68D3HMqLs+pjswo42nJcvyYZC/TuFNLFr7Cl0SQZBtDqrokiQmLlIInpUpyYI6",
+	"WE8du+JRsx0/mdl/59eD2n5EGPats9CmK8Dd/c6m27GpZ4QVMqxjfHLTFcKeyHfCtZvxp6kJdhLE+W9S",
+	"g6Odr5yj5prswRtnxu+cdXsMOwMdB4RX55QtHZTvSJHj1IGeWsdjnQV9MxzOCJKlPmqL+BNadTZpMkFL",
+	"npkuDdAmD0KKXo0BTPJj88VMrP4fJUqD8WUqDbUZwVm+Mm13yCXJrsA5FiXhFtxka0YUQxCrdqlOZgvs",
+	"blf72sA1y+hsBjvHSwUSx1RztMUjMvjHWjBiynlOMHPBiN3brWar3+JVznF23UarGew5nc3i5ioOND93",
+	"oRSQNGhLWxMtVwLiBPGyyySY65nh16ZaPBj+oqWcM85fYTEnu5SfVtataxm7VykOPpt//j6oiakWrKaH",
+	"oZ2Wrylyot58dRd6xHOrvtwOYfh70NqkqV9pWWfhfuzy40lB1U7fmkp8s/aWAuT6Mr+bCle16CuC7mNi",
+	"lx/Ry5C235l7HvJwywIpjh4+OQxbouUrSFhQFSAd2OgVWqIFApCxDgbHSBKFlpQR/WUohfZw2fov1fDB",
+	"92w2h1aN9olX8IpK9dbNpy+tL6zWBvC1I/ThIpUAW3LAxRwa233wVeIf5osDl+Q5fltOc5p+gPSUDyn8",
+	"NaUH/1MeHj5K9as0g/8mH0wrxlqTHKuD+sQN99E7Uqu2CBIxbCL6sUmNz7FcOMQeIlNcGHn6fx/+3Jrn",
+	"YeFX+vJONsdQaFUTeZC8FNCEIwStIMT7EbWtQZPcAOXwuoSjXUI/RoNf7I7gpKrNWy+kDMWHExN1qQF3",
+	"PmUl6ShALKdLqiy/1pJm7wJCqq0pRBUh3DMCA2tRUBZVf9I5YZr9tP5XSt8Zys7kjkR2Lubj52SVaHZO",
+	"sTCoZRhlK4aXNB3bsLp7M2Im2UX5RV9TVnpjmD3lW+y0qPtqiHZ2A/xRF9WG9xHeZ/df4yGVcdh/OkwM",
+	"AhxMhRXxCYEJNAbLiMI0l7aP4somwCZ1EM3WYmw3459WsQaKfTLQvrwfF67b27jEsb8egS4uSmbKpSpg",
+	"/Ro37whIs8rXtFu8KSkcmFkNq5XkpbBtBvQsoQlsXUSZFXvSKfLSvgnkWn/2Ut9OVsa41J1LLMFd20ko",
+	"z+DZr4dczHxbIcu7NhBLG54B1pJ+23fX8dBufOUj31amHBhY/UGEBPrumFaqiMXkR3edPjenWj2+sMFk",
+	"ltlEfHvVmbDWBaY55O67Fha1q63aVNhGrG+4MQyDlrjoJLA/YDK3g8BwllFz478VesKKEjmU8GAdQQIv",
+	"n7bhr15HT8S6fLoj7RlvTFe+S/AQyvItsL0iXyPq/Rs8ro+0/GlV0cbVyWpz62AfTdX71XF/PjtSx2sE",
+	"5j/eQWONplSmc/oQjKSgcKLWMPrh4aHDpvzt9M3vAztH11pH/bQ6NdbgVdua//W3UIM9flAXsHMvhFCl",
+	"l718noCHIQEHarJe2BvouF39jr6KY9wzCLe9BHoQuONceQCdQXipxudkNUj6Z6TIuenPAI2Nz8mqzril",
+	"JFCsA19GvNS0mpFjlC44l8arP6NsTkQhqCmIWmJbzZ3ROZFq/xfIM7sJ/yQruQPaitRTra0XsEABLAOg",
+	"73G6MO6BZfYE3TX7DCRxDypEFvjhkx9aQ4iwazVHEWHlUpOAeXGUjJbZk9Ff+wUSCTa1/85yZGjIic/A",
+	"vtsZh7hrrDITw+FaZFsfFKdlhHOygjZalhd8dkl4j3V18nnvmcjGRPREiZDggKqaxsN1aFv+jKv4AMJp",
+	"ykumjhHjKlDXZ6Y/0CsM/YFsp6CTovAO8LZAfHBqu5Ky14WdEEx1T11+ws2JIyWcnv4KVBD2zm9Iw7q7",
+	"IiM77MIQkvVVLoKDz4GEHqy5haNX2SjGtn79/IkmxNNfT8YPn/xQuwDuvn/3akyY3gr/uzFj7tWUQKsA",
+	"bqL77ZaY++2BQM7/PbXFXgIc0nFzKzI6Rq1kFNUnv23SuKWCymiqV5FShF1cYDEsU9tPnrALKjiDbIUL",
+	"LKi+Ia08WWJ5TjJLKEdoxkuBPqF0gQVOAT3IqI9V9C7HUpnHgodsZgR8Zf/a6wt28QcW8pYbRS+qQ/jD",
+	"nkG/Whg/uWtXD6PDbqkmOj0w9s2Gcpgg5zvVRJms6YotKps5/9uurUXOf09aW2TkFqrrOKrjisMRlfaI",
+	"dt9AKzr2dkLy4DNzWW1DtDeT2BalUq8wxHxzW6hlOyPYZOg7ZsTf8ZL8rb14w6lrgJ5mMyG7xJvttSVr",
+	"ci2qjn3jJHGbRVDNfbgT+QNowR/5dGygf4aBBM/KPLf1lCZC+5FPTaMTD6UUgIdRNpcJIp9IWiouEsjU",
+	"yXOSQy/ZxBX02AbkYeAS/uDTd6hCU5JzNteqb5Qwf+PT58YtvTFx/sanBsdoU9Lck0YWLC1Ciy8uiFip",
+	"hVY9zxm/ZAhPtc6uFa+PfHo04BCiW74retXUMV0hDy7lCPQ3Pt2MOA9SzFKStyeLWS1FIvNg7pMIaiDy",
+	"lY1quz7ZRNIrX5nPYNTf+PSnlSeob44Ub1H+F2x3RWD69tqcyAZnMNcNVZ/4WOtIKYhUgqbK9NnXDGgS",
+	"NW4ws/hnLrZtv7vNld0E3btFYfmby5LFMcKJR+WTnkYclag2DTZsvODNSakWiAv0E1XTMj0nCj3LeVkp",
+	"fZDCaohRP6bwvDfccVoWREiSWY+KSXH02aYlS9DlgqYLKGDkMLk8t/08/CTVqiASkU8pKZSNcqzT61n9",
+	"07fXPG5MdE9GsU+c0wZoa3/yastrnTeq4oYrk7JdfUiDd3Myx+nq3qYZJlVy0/IKojfIfhuSur93Gfx6",
+	"1VHfcR3m0t9CmK54KRp1B7GMis3IsMqx28QQ8nzQ0Cv9ICkvSIaklhMsJQEGa0fa95Z644Dchred0/JF",
+	"g565sS3wIeJeW6FgfdeGgYdTpn54XCH67g7M9WtOVl9TXIcRsF5eVuabilAjtpF7WyaI3if3LXCwMbOh",
+	"QobX9QutMTQVjAAY+dh/sEJI5jOrEgTPgQDOKSTXXlBs4Hjs5UJYVnDKlNy/uD51u7FnlXmfYtutsV9s",
+	"e9q4/hiOHyogfzfRQYEb94Gs7sjoUm4BvnxWJdy0E7hLwzl2uq3VqI1qW0qyTvVt4R+/qFseAHLz3JOC",
+	"67cl7ktYO9wdxnJkdSIRyusQvDW/FBaKznCqhpV7zGgOVPuRTx3OEdZSzn4jMSmG3iGvb9wEMZ4RRFlG",
+	"Ptn8Mt+s6/27V3tvtP4bn574NX9rHi63sn4Z6c/MyUjoK7cj+fiRT+8EZLGJT6tGnIrIgYSpn3TN+ix9",
+	"GuQUkt1HLysvqiXapWnygBmU8L/+CRRI/QmAX2e8+lSArbF3Uj2D5X9rNKpX1U+ftQO9NhINR+ml0gua",
+	"aaL8HFYVfPH0G1hkomT9bWkDVX29UUdi8tg1dTgodJZVKU2CzEyNbnWIx6ZhBpUWKCrlyyVhGcnQJV5B",
+	"XZ3VUiubFp34wpcHlRnIyGVYiUOzxFUKW1sLZmJKsiZYATQDVM4sCAPOKRm4cBghwHxnRnuHzYtUZDiV",
+	"ZFlKhaYESWiGIJEkem2K1PqayF4H3LuSbaOhwOwG80uIaLEpk+3Xy1eyr7G0/jo8kO9KNtAJqQn4q2sB",
+	"3OftFCUbZqD3CbnBTRPqVjvOLjBLwXNj3tc8bhFGjCjTRrXcWlyohSBksNCoKr22Bou/MaFxvdVkXYDv",
+	"Z6b83xxf6GS6fwUqv/Ze9TfWbRd3kX9bmme84cIzQP+zcJgQIlhjp0IQ4AWHkcaz1Toqp+19HeBIVq0X",
+	"9sJ4b/X6vlrW2/19HeW6vqast4rp93UbfptywjaC2FxUBNe29LczdNT3cY3Aaz0U03rdEGk0GqxcOzGz",
+	"xKDKyO6sjufBtLb0Je4V86Wab1fL7lizxZtklxvp1B3LFQk3JKKBomp7h9U5REi0uxb2OIBmh/szKFPV",
+	"T9p/nhJx4ZsbO0o2Xb3TlBQqllFsQaXXCGU3dH1dHvL1+e7JRoxsVNQSq0sfk6hTx1aKJiWB4QZJoBZ0",
+	"c1VVmf1NeoTH2KOX6Ta7Sqp0g0n1177O4q4CJM6/A5NWjw37Sr50WFdjC2Pm1FbDrzanK8awFqtl9wyb",
+	"DMb9qQbdyy22U7/Mt9/sfCsGSvrxvAdoVtMV6oFV/DvQ6/c74rpIvJG3sxF997glTGSY5NkwN0QJRk8W",
+	"m8sOZLwxqW4lz+xeo2tb7HeN7ivn1soxcHMa3YHLCRoWgXdpc1gpnC5MGUl0/kP9A2du+G/2trMr7HIs",
+	"hNmILbv5t3AsrC/8jke9Dx0Ldks7nAknhj61NcLIJeCjSaq4WCXokkwXnJ8DGFojMa6VmhvuhjYvgZvX",
+	"t3gL1Va4p6vH7Wccd4ZcaCUEorjS5FvUunf8HRnJ+wiUp8R1nmm/OQTP8ylOz4cktthHzU77ido2C2Hp",
+	"N1iZ4E22nY0uiACcaGA2hcWc+L+F6SoPq3QVP1iQs/Ly+bH1IeQ0hTCXpfr/j72r+40bN+L/CpGX2oB8",
+	"ewj6UvspSIrW6RUOEh/uoQhyXInW8qwlBVKyszD6vxfzQYqytLuy9yPxNU/ZrFfiSPPBmeHMb8SKvNS/",
+	"/vy3oZ5+5DvtWD99aGV7RGaibttPjl4fjooN+YWQPxVvOm71CyxQR3cpsHjqWc/PE8563rL87EX74H1x",
+	"SWCnEYkKhve5UQfDdjd74E/T825hF9sRU+V4uxiv9CNJ9h0myTbtIBOSYUEWJyfA/pxS98ODeVYGa7Pw",
+	"HSZTxWuuSzZ9Y/k8VFrph0P/MlJE2xz6EMrOHsKns8l+wzaMhhgm7+hYhM6lZ41qCRe/PGdhP7hrmzvB",
+	"ts5PeNRRK04mAnNQPeLpxpFgL4evx+/ko/1sG/N229HQNjKDn6TL6TZI5aLrdr9nd4aOs/dQu9mkxtCX",
+	"LE5xP9jeGNp65WYPU8YHAvsv32WisqWmVKdJhjTjOIJHABJrTcGv/hku0kdF539HMQFI4eZxKjRIdT+a",
+	"j28Po56EU0gDcYmz0ZN4ZNtmDp5FSGF3sA+qYLglhM64oH/OmlVNek7/1QV3OlL+6Oidjr8x1dtmCYNw",
+	"BeFDygVNQhP3CP8QH75DaUjL/2R1L1cpWjJJ6ti0k/BapsGCtC3+cmTwb5/8f2lTEEABkE76ok3kAZ9+",
+	"/87k/S607590r6cUl95Ea5jVEuBmjjymhRk8YawYs3BPjZ4DvUhUjWmaUndqBjdipZo2f4XnS+vSUM9F",
+	"7lSDzF3Ye7MWsJZWD1Qe8uiG1zgSZkJ4ovFI7/GL3h9iwvDeo8KQmN7ZA3+YHDCNCMqOkVHH/6ftnHzd",
+	"/2lMNJHXE7KVA35uCnf4zs+Kdo7JsGOrIDo8k3lSt6M8qSuZT4t41mjhWGovPuJ4cLNX7TtUaDPFfL9c",
+	"2QlxzVPMN8NAT4txZISN/gv4W7juOU+QDGDg3SDnRi+Vb+Sy9lyaZsPxJcTUjN6sitFSELAQvNSzTMRR",
+	"o6FA6bg1j+Dmvezr951y/YatwHH0cSKy4asRmZ3Junb2Ts0e6IOsvrD5CEe+a2qb6DKOCc3ZwlaFCLcg",
+	"rPtCmUbfaIIb1RDihT+HIonLd8LbkPhpQrgVGZ5Lg8j32rRqpChDrndomLoPyhTalG94XQQdH1OGsUfr",
+	"k8mkjT5oY/n/ag0A5Mib3TXa2119Xx/VJ0sqM47inbEACCkWqiqATVP14dnw+Yizg2FXFGAw2yD4f9i5",
+	"3yTAF/2bhe55L6RfmXzhrLGtr1brwPR/61R+71b+zy0mER3/qVYTBGpKtgw4T+i7UShCFlO7uOcXqlam",
+	"UCbXivb6aF+0IWOAZWnfag79ezv337cH8d7Otyd8kBcM8LW/8R1cNpw4dn/Q65okR05Ng/DC+uEA4xVu",
+	"kQmlEW1TGxw3k3UaciM1uIZACuJm3VgnvKoUTl3gb7uJDCiSnz79Uygj5xXq31gFZLcPAjndKxzUN8JD",
+	"7dkoHaC8MaVyY0Tzeu+eLq692QJep56QFCgoPXyonaQWCdhu9+AalbdONytkXY6nE2RiviyULJR7df6f",
+	"z+CRzKXX+Rfwm+M3Sjrlel/1rqf0MvzlMyzj7oKAtK56df5q0TS1P5/N6Jpc/5Tb5UzWenb3GmWC6X0Y",
+	"aWUY4tpnjEsLnz0dhXSzlFIIGsavkVWFPfpVJefWYWoW1OCnzqmjI5x18OE+3BysPMNrZGvGP/aQLW7V",
+	"yierxNH7w4ViVQq2qWlTVgi+5Teicl+EGo4setYZnl+Qr2J8jai9C7UUsrLgy3S7Fd2Ihzr63hSkHskR",
+	"RHxAcxAtL0pn27rbIXuh3UW3TS2ZOCKA7Bb72gIccZ+x5wQ2jlQErkqo6WLLATWXptB3umjJjScG97bq",
+	"c1HQPKksBZ7tA4AC7xLfLVn5vZ2PLPqmLJ0qUS7nrYZQwshq1ejcnwvf5rnyXqC8ZaJgnsGaC2fbclG3",
+	"TQY2oNCNaMGZysRNJW9XSBOLHFC3VI3TuUer3xPuLFZUZB3v8Dp0UTviL43X5aLxI0/wlmeRodzR0Dyv",
+	"CDpzzXjTe0MxoDRDtCe/kIjtmzvrfQIjLelVQAg4h2Wcw6m1KI78q0yor7VTHuv4rWOZCtOF4HGTB2Kq",
+	"R57n0+CEnF5crD0BPjWBBdtqGy5gbxwOdxlFwAZ9a5QsEjK7w/wBnVeDg1csUvtw9emai9aMhXg7Zzt2",
+	"4tt8AS5gl0BBFQrhhbbmlNoffv34C3BvRVOALXrWnQKFJNyQoJ7ZtPcmEa48Conp8IUueP/KRGXtrWhr",
+	"oIgOOtjkmEIspQF/jTQeKXNzIcFZPQNTkFCWrj9C3j9AHFAsyehr43WBVQuNNAVYt77lz+B32EtYOmka",
+	"4WwwzkGkuqeCjUHljb5TFJUxRbTkmNYncRxILU4C4vxxQgJa62XdNipgn0ZNB0YGNGsaYqor5Xv7kSzV",
+	"hn2ihxfU6HSKJgpBD4+G4bMf4S1dUGesRERjJVqjuVAyCjTmJ0f2grRrdEhiaL8UhcqBRdS2izLtxUnX",
+	"NsdfZSJvfWOXnSIkXXT+lIhIt8LxxlAmMVaDDsjCTgoJwVllV6pI+ouoscRik5F0lVYu9hPNVzENIIct",
+	"Q8m6sQ9juPA7XFE0Tua32pTnwilJnkpiYFHJgrdH4hLpY2LYQsSSEppG6SlKoMeK6HlMFS09QtPfv9bK",
+	"afi5rMRVrcy1qhTsMytxcnX9y4dTFmtgIxfPOiWXIxLeWUYnc0U42Pwuv1JyM6iXdam2X6tqfDcCsa1t",
+	"pTF6PuFmfunPcHR+ae/gniZXp+fBtuCPV2LemgLHeijwaGQTgAC8kKUE09wZpciADs8QZBU5Xtmy5/7Q",
+	"zf+NS8H7GiOa5DevpF56cSLbQuOMGdzAMVav9I1q9FKdClkUZJVg+avLd285sdqs6Ke+46/2vqWh9+wp",
+	"Nf39ttvURKXuVJW+XbgxztfoUf75v/8LAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
