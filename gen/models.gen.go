@@ -2041,7 +2041,7 @@ type CreateURLOrbAllowListEntryRequest struct {
 	Name string `json:"name"`
 
 	// Prefix URL prefix that allowed orb references must start with.
-	Prefix interface{} `json:"prefix"`
+	Prefix string `json:"prefix"`
 }
 
 // CreateURLOrbAllowListEntryRequestAuth Authentication method used when fetching orbs matching the entry.
@@ -2212,7 +2212,7 @@ type EnvironmentList struct {
 // EnvironmentVariable A project environment variable; the value is masked.
 type EnvironmentVariable struct {
 	// CreatedAt Creation time (RFC 3339) in resources that use hyphenated field names, such as schedules and environment variables.
-	CreatedAt interface{} `json:"created-at,omitempty"`
+	CreatedAt *string `json:"created-at,omitempty"`
 
 	// Name Human-readable name of the object.
 	Name string `json:"name"`
@@ -2271,7 +2271,7 @@ type FlakyTest struct {
 	WorkflowCreatedAt string `json:"workflow_created_at"`
 
 	// WorkflowID UUID of the workflow.
-	WorkflowID interface{} `json:"workflow_id"`
+	WorkflowID string `json:"workflow_id"`
 
 	// WorkflowName Name of the workflow.
 	WorkflowName string `json:"workflow_name"`
@@ -3120,7 +3120,7 @@ type Policy struct {
 }
 
 // PolicyBundle Policies by name.
-type PolicyBundle map[string]interface{}
+type PolicyBundle map[string][]Policy
 
 // Project A CircleCI project.
 //
@@ -3238,13 +3238,13 @@ type ProjectWorkflowsPageData struct {
 	AllWorkflows []string `json:"all_workflows,omitempty"`
 
 	// OrgID UUID of the organization the object belongs to; may be null where the organization is unknown.
-	OrgID interface{} `json:"org_id,omitempty"`
+	OrgID *string `json:"org_id,omitempty"`
 
 	// ProjectData Aggregated Insights metrics and trends.
 	ProjectData *InsightsSummary `json:"project_data,omitempty"`
 
 	// ProjectID UUID of the project the object belongs to; may be null where the project is unknown.
-	ProjectID interface{} `json:"project_id,omitempty"`
+	ProjectID *string `json:"project_id,omitempty"`
 
 	// ProjectWorkflowBranchData Metrics and trends broken down per branch.
 	ProjectWorkflowBranchData []ProjectWorkflowBranchData `json:"project_workflow_branch_data,omitempty"`
@@ -3508,7 +3508,7 @@ type TestRun struct {
 	TestCounts TestCounts `json:"test_counts"`
 
 	// WorkflowID UUID of the workflow.
-	WorkflowID interface{} `json:"workflow_id"`
+	WorkflowID string `json:"workflow_id"`
 }
 
 // TimetableDaysOfMonth A timetable that runs on given days of the month.
@@ -3743,7 +3743,7 @@ type URLOrbAllowListItem struct {
 	Name string `json:"name"`
 
 	// Prefix URL prefix that allowed orb references must start with.
-	Prefix interface{} `json:"prefix"`
+	Prefix string `json:"prefix"`
 }
 
 // URLOrbAllowListItemAuth Authentication method used when fetching orbs matching the entry.
@@ -4029,7 +4029,7 @@ type WorkflowMetrics struct {
 	Name string `json:"name"`
 
 	// ProjectID UUID of the project the object belongs to; may be null where the project is unknown.
-	ProjectID interface{} `json:"project_id"`
+	ProjectID *string `json:"project_id"`
 
 	// WindowEnd Time of the last run inside the reporting window.
 	WindowEnd time.Time `json:"window_end"`
