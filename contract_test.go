@@ -172,12 +172,12 @@ func TestDocumentLoads(t *testing.T) {
 		}
 	}
 	// The embedded copy in gen is the same document.
-	embedded, err := gen.GetSwagger()
+	embedded, err := gen.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := len(embedded.Paths.Map()), len(doc.Paths.Map()); got != want {
-		t.Errorf("gen.GetSwagger has %d paths, openapi.Load %d", got, want)
+		t.Errorf("gen.GetSpec has %d paths, openapi.Load %d", got, want)
 	}
 }
 
