@@ -93,4 +93,3 @@ func TestLoad(t *testing.T) {
 		}
 	}
 }
-
