@@ -1,0 +1,54 @@
+package server
+
+import (
+	"context"
+
+	"github.com/cikit/circleci-go/server/internal/route"
+)
+
+// infoKey is the context key of the per-request state; unexported so only this package sets it.
+type infoKey struct{}
+
+// requestInfo is what the middleware learns about a request, filled in as it goes down the chain.
+// One is allocated per request and stored in the context once, so later stages add to it without
+// allocating new contexts.
+type requestInfo struct {
+	id            string
+	route         *route.Route // nil until the route is resolved, or when nothing matched
+	principal     Principal
+	authenticated bool
+	params        []string // decoded path parameter values, in the route's order
+	paramBuf      [6]string
+}
+
+func infoFrom(ctx context.Context) *requestInfo {
+	info, _ := ctx.Value(infoKey{}).(*requestInfo)
+	return info
+}
+
+// RequestIDFromContext returns the ID of the request being served: its X-Request-Id header when it
+// sent a usable one, otherwise one the server made up. It is "" outside a request served by [New].
+func RequestIDFromContext(ctx context.Context) string {
+	if info := infoFrom(ctx); info != nil {
+		return info.id
+	}
+	return ""
+}
+
+// PrincipalFromContext returns whom the request was authenticated as, and false when the context is
+// not that of an authenticated request served by [New].
+func PrincipalFromContext(ctx context.Context) (Principal, bool) {
+	if info := infoFrom(ctx); info != nil && info.authenticated {
+		return info.principal, true
+	}
+	return Principal{}, false
+}
+
+// OperationIDFromContext returns the operationId of the document operation the request was routed to,
+// or "" when it matched none.
+func OperationIDFromContext(ctx context.Context) string {
+	if info := infoFrom(ctx); info != nil && info.route != nil {
+		return info.route.OperationID
+	}
+	return ""
+}

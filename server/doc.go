@@ -1,0 +1,67 @@
+// Package server serves any implementation of gen.StrictServerInterface the way circleci.com answers
+// the CircleCI API v2, so that real clients cannot tell the two apart at the HTTP level.
+//
+// [New] returns an http.Handler; the caller owns the http.Server, its timeouts and its shutdown.
+// The handler is built as one chain, outermost first:
+//
+//	recover → request ID and log → /healthz and openapi.json → slug normaliser → auth → validation → chi → strict handler
+//
+// # Routing
+//
+// The API is mounted under /api/v2 ([WithBasePath] changes that). GET /healthz answers outside the base
+// path; GET {base}/openapi.json serves the document as JSON without authentication, for clients that
+// learn from it which endpoints an installation has.
+//
+// Each request is matched to its operation once, through an index built from the document at start-up,
+// in time proportional to the length of its path rather than to the number of routes. Slugs may be
+// sent escaped as one segment ("/project/gh%2Forg%2Frepo/pipeline") or raw
+// ("/project/gh/org/repo/pipeline", "/insights/gh/org/summary", "/organization/gh/org/project",
+// "/organization/circleci/<uuid>/project"): a path that matches a route as it is stays untouched;
+// otherwise a raw slug that starts with a VCS prefix (gh, github, bb, bitbucket, circleci) is folded into
+// the escaped form, which is kept only if it matches a route that takes that kind of slug. Both forms
+// reach the implementation with the same decoded value. The three-part routes
+// /project/{provider}/{organization}/{project}/... keep working, and a trailing slash routes like the
+// path without it.
+//
+// # Authentication
+//
+// Every operation needs a token, checked by the [Authenticator] given with [WithAuthenticator]
+// ([StaticTokens] compares in constant time). The token is accepted in the Circle-Token header, as
+// "Authorization: Bearer", as the user name of HTTP basic auth, and in the deprecated circle-token query
+// parameter. A missing or unknown token gets 401 {"message": "You must log in first."}. The
+// implementation finds the caller with [PrincipalFromContext]. Tokens never appear in log lines or error
+// bodies.
+//
+// # Validation
+//
+// Every request is validated against the document with kin-openapi's openapi3filter before the
+// implementation sees it: path parameters (decoded, so slugs are checked as the implementation will
+// receive them), query and header parameters, content type and JSON body, and slugs are parsed for a
+// known VCS and sane parts. A failure is 400 {"message": …} naming the parameter or JSON field and what
+// was expected. The server is lenient where the live API is: "application/json; charset=utf-8", a
+// Content-Type on a GET or DELETE without body, a body without Content-Type (taken as JSON), a trailing
+// newline after the JSON, an empty page-token (taken as absent) and any Accept header. Bodies larger
+// than [DefaultMaxBodyBytes] (or [WithMaxBodyBytes]) get 413.
+//
+// # Errors
+//
+// Every error the server writes has one shape: application/json with a "message" member; for the
+// Policy Management and OIDC Token Management operations, whose documented error body is
+// {"error": …}, an "error" member with the same text is added. That covers parameter binding and body
+// decoding errors, unknown routes (404), wrong methods (405 with Allow), panics (500), authentication
+// (401), validation (400) and size (413). An implementation that returns an [*Error] (see [NotFound],
+// [BadRequest] and the others) gets its status and message written in that shape; any other error it
+// returns is answered 500 "Internal server error." and its text goes only to the log.
+//
+// # Logging
+//
+// [WithLogger] turns on a log/slog request log: method, route pattern (never the raw path, which holds
+// slugs), operation ID, status, bytes, duration and request ID. The request ID is the X-Request-Id header
+// the client sent, if usable, or one the server makes up; it is echoed in the response and available to
+// the implementation through [RequestIDFromContext].
+//
+// # Testing
+//
+// Package servertest wraps a handler and fails a test when any response does not validate against the
+// document, so implementations check their responses for free.
+package server

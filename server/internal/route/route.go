@@ -1,0 +1,276 @@
+// Package route indexes the operations of the OpenAPI document by path so that a request finds its
+// operation in time proportional to the length of its path, whatever the number of routes, and folds
+// slugs sent as raw path segments ("/project/gh/org/repo/pipeline") into the one escaped segment the
+// routes take ("/project/gh%2Forg%2Frepo/pipeline").
+//
+// It is shared by the server's middleware and by servertest, which must find the same operation for a
+// request as the server did.
+package route
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/cikit/circleci-go/internal/slug"
+)
+
+// Kind says whether a path parameter holds a slug, and which.
+type Kind uint8
+
+// The kinds of path parameter that the slug normaliser knows.
+const (
+	Plain       Kind = iota // any other parameter
+	ProjectSlug             // vcs/org/repo, three parts
+	OrgSlug                 // vcs/org, two parts
+	OrgSlugOrID             // vcs/org, two parts, or an organization UUID
+)
+
+// parts is how many raw path segments a slug of this kind spans; 0 for Plain.
+func (k Kind) parts() int {
+	switch k {
+	case ProjectSlug:
+		return 3
+	case OrgSlug, OrgSlugOrID:
+		return 2
+	}
+	return 0
+}
+
+// kindOf maps the document's slug parameter names to their kind.
+func kindOf(name string) Kind {
+	switch name {
+	case "project-slug":
+		return ProjectSlug
+	case "org-slug":
+		return OrgSlug
+	case "org-slug-or-id":
+		return OrgSlugOrID
+	}
+	return Plain
+}
+
+// serviceErrorTags are the tags whose operations answer errors as {"error": ...}.
+var serviceErrorTags = []string{"Policy Management", "OIDC Token Management"}
+
+// Route is one operation of the document.
+type Route struct {
+	Method      string
+	Path        string // document path, e.g. "/pipeline/{pipeline-id}"
+	OperationID string
+	// ServiceErrors is set for operations whose documented error body is {"error": ...}.
+	ServiceErrors bool
+	// Leaf is the path this operation is served on.
+	Leaf *Leaf
+	// Validation is the route as openapi3filter takes it. Its operation is a shallow copy of the
+	// document's with no security requirements: authentication is the server's own middleware.
+	Validation *routers.Route
+}
+
+// Leaf is one path of the document with the operations served on it.
+type Leaf struct {
+	Path   string   // document path
+	Params []string // path parameter names, in order
+	Kinds  []Kind   // slug kind of each parameter
+	segs   []int    // segment index of each parameter
+	routes []*Route // by method, sorted by method
+	allow  string   // Allow header value
+}
+
+// Route returns the operation served for method, or nil.
+func (l *Leaf) Route(method string) *Route {
+	for _, r := range l.routes {
+		if r.Method == method {
+			return r
+		}
+	}
+	return nil
+}
+
+// Allow returns the methods served on the path, as the Allow header lists them.
+func (l *Leaf) Allow() string { return l.allow }
+
+// Routes returns the operations served on the path.
+func (l *Leaf) Routes() []*Route { return slices.Clone(l.routes) }
+
+type node struct {
+	lit   map[string]*node
+	param *node
+	leaf  *Leaf
+}
+
+// Index finds operations by escaped request path. It is safe for concurrent use once built.
+type Index struct {
+	root   node
+	routes []*Route
+}
+
+// New indexes every operation of doc.
+func New(doc *openapi3.T) (*Index, error) {
+	ix := &Index{}
+	if doc.Paths == nil {
+		return nil, fmt.Errorf("route: document has no paths")
+	}
+	noSecurity := openapi3.SecurityRequirements{}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		leaf, err := ix.insert(path)
+		if err != nil {
+			return nil, err
+		}
+		for method, op := range item.Operations() {
+			opCopy := *op
+			opCopy.Security = &noSecurity
+			rt := &Route{
+				Method:      method,
+				Path:        path,
+				OperationID: op.OperationID,
+				Leaf:        leaf,
+				Validation: &routers.Route{
+					Spec: doc, Path: path, PathItem: item, Method: method, Operation: &opCopy,
+				},
+			}
+			for _, tag := range op.Tags {
+				if slices.Contains(serviceErrorTags, tag) {
+					rt.ServiceErrors = true
+				}
+			}
+			leaf.routes = append(leaf.routes, rt)
+			ix.routes = append(ix.routes, rt)
+		}
+		slices.SortFunc(leaf.routes, func(a, b *Route) int { return strings.Compare(a.Method, b.Method) })
+		methods := make([]string, len(leaf.routes))
+		for i, r := range leaf.routes {
+			methods[i] = r.Method
+		}
+		leaf.allow = strings.Join(methods, ", ")
+	}
+	slices.SortFunc(ix.routes, func(a, b *Route) int {
+		return strings.Compare(a.Path+" "+a.Method, b.Path+" "+b.Method)
+	})
+	return ix, nil
+}
+
+func (ix *Index) insert(path string) (*Leaf, error) {
+	if !strings.HasPrefix(path, "/") {
+		return nil, fmt.Errorf("route: path %q does not start with /", path)
+	}
+	leaf := &Leaf{Path: path}
+	n := &ix.root
+	for i, seg := range strings.Split(path[1:], "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			name := seg[1 : len(seg)-1]
+			leaf.Params = append(leaf.Params, name)
+			leaf.Kinds = append(leaf.Kinds, kindOf(name))
+			leaf.segs = append(leaf.segs, i)
+			if n.param == nil {
+				n.param = &node{}
+			}
+			n = n.param
+			continue
+		}
+		if seg == "" || strings.ContainsAny(seg, "{}") {
+			return nil, fmt.Errorf("route: path %q has a segment %q that is neither a literal nor a parameter", path, seg)
+		}
+		if n.lit == nil {
+			n.lit = map[string]*node{}
+		}
+		c := n.lit[seg]
+		if c == nil {
+			c = &node{}
+			n.lit[seg] = c
+		}
+		n = c
+	}
+	if n.leaf != nil {
+		return nil, fmt.Errorf("route: paths %q and %q are the same route", n.leaf.Path, path)
+	}
+	n.leaf = leaf
+	return leaf, nil
+}
+
+// Routes returns every operation, sorted by path and method.
+func (ix *Index) Routes() []*Route { return slices.Clone(ix.routes) }
+
+// Lookup matches an escaped path (starting with "/", relative to the base path) as it is. It appends
+// the escaped values of the path parameters to vals.
+func (ix *Index) Lookup(escaped string, vals []string) (*Leaf, []string) {
+	if !strings.HasPrefix(escaped, "/") {
+		return nil, vals
+	}
+	return ix.root.match(escaped[1:], vals)
+}
+
+// match tries literal children before the parameter child and backtracks, so "/pipeline/continue"
+// beats "/pipeline/{pipeline-id}" and "/insights/pages/branches" still reaches
+// "/insights/{project-slug}/branches".
+func (n *node) match(p string, vals []string) (*Leaf, []string) {
+	seg, rest, more := strings.Cut(p, "/")
+	if c := n.lit[seg]; c != nil {
+		if !more {
+			if c.leaf != nil {
+				return c.leaf, vals
+			}
+		} else if l, v := c.match(rest, vals); l != nil {
+			return l, v
+		}
+	}
+	if c := n.param; c != nil && seg != "" {
+		v := append(vals, seg)
+		if !more {
+			if c.leaf != nil {
+				return c.leaf, v
+			}
+		} else if l, v := c.match(rest, v); l != nil {
+			return l, v
+		}
+	}
+	return nil, vals
+}
+
+// Resolve finds the path an escaped request path (relative to the base path) is served on.
+//
+// A path that matches a route as it is stays as it is, apart from one trailing slash, which is dropped.
+// Otherwise, where a segment is a VCS prefix (gh, github, bb, bitbucket, circleci), it and the segments
+// after it are joined with %2F into one segment, three for a project slug, two for an organization slug,
+// and the result is kept only if it matches a route whose parameter at that place takes that kind of
+// slug. Resolve returns the leaf, the escaped parameter values appended to vals, and the path to route
+// on, which differs from escaped only when it was rewritten. The leaf is nil when nothing matched.
+func (ix *Index) Resolve(escaped string, vals []string) (*Leaf, []string, string) {
+	if len(escaped) > 1 && strings.HasSuffix(escaped, "/") {
+		escaped = escaped[:len(escaped)-1]
+	}
+	if leaf, v := ix.Lookup(escaped, vals); leaf != nil {
+		return leaf, v, escaped
+	}
+	if !strings.HasPrefix(escaped, "/") {
+		return nil, vals, escaped
+	}
+	segs := strings.Split(escaped[1:], "/")
+	for i, s := range segs {
+		if !slug.KnownVCS(s) {
+			continue
+		}
+		for _, k := range [...]int{3, 2} {
+			if i+k > len(segs) {
+				continue
+			}
+			folded := make([]string, 0, len(segs)-k+1)
+			folded = append(folded, segs[:i]...)
+			folded = append(folded, strings.Join(segs[i:i+k], "%2F"))
+			folded = append(folded, segs[i+k:]...)
+			p := "/" + strings.Join(folded, "/")
+			leaf, v := ix.Lookup(p, vals)
+			if leaf == nil {
+				continue
+			}
+			if j := slices.Index(leaf.segs, i); j >= 0 && leaf.Kinds[j].parts() == k {
+				return leaf, v, p
+			}
+		}
+	}
+	return nil, vals, escaped
+}

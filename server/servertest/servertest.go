@@ -1,0 +1,233 @@
+// Package servertest checks, in tests, that an HTTP handler serving the CircleCI API v2 answers as the
+// document says. Wrap the handler [server.New] returned (or any other) with [Handler], or start it with
+// [NewServer], and every response is validated against the document with openapi3filter; a response
+// that does not validate fails the test.
+//
+// Responses with a status the operation documents (or a default response) are validated in full:
+// status, headers, content type and body schema. Error responses with a status the operation does not
+// document (the server's own 400, 401, 404, 405 and 413, which any operation can answer) must still have
+// the server's one error shape: application/json with a non-empty string "message" (and "error" for
+// the Policy Management and OIDC Token Management operations). A 2xx or 3xx the operation does not
+// document fails. Requests that match no operation must be answered with that error shape too.
+// GET /healthz and GET {base}/openapi.json are not checked.
+//
+// The wrapper buffers each response and writes it on only after validating it, so the failure is
+// reported before the client sees the response and before the test can end; streaming is not kept.
+package servertest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/cikit/circleci-go/openapi"
+	"github.com/cikit/circleci-go/server/internal/route"
+)
+
+// Option configures [Handler] and [NewServer].
+type Option func(*config)
+
+type config struct {
+	base string
+	doc  *openapi3.T
+}
+
+// WithBasePath says where the handler mounts the API, if not at /api/v2 (see server.WithBasePath).
+func WithBasePath(path string) Option {
+	return func(c *config) { c.base = strings.TrimSuffix(path, "/") }
+}
+
+// WithDocument validates against doc instead of the embedded CircleCI document.
+func WithDocument(doc *openapi3.T) Option {
+	return func(c *config) { c.doc = doc }
+}
+
+type checker struct {
+	t     testing.TB
+	next  http.Handler
+	base  string
+	index *route.Index
+	opts  *openapi3filter.Options
+}
+
+// Handler returns h wrapped so that each response it writes is validated against the document; every
+// response that does not validate fails t (with t.Errorf, so the test goes on). It fails t at once if
+// the document cannot be loaded.
+func Handler(t testing.TB, h http.Handler, opts ...Option) http.Handler {
+	t.Helper()
+	c := config{base: "/api/v2"}
+	for _, opt := range opts {
+		opt(&c)
+	}
+	if c.doc == nil {
+		doc, err := openapi.Load(context.Background())
+		if err != nil {
+			t.Fatalf("servertest: %v", err)
+		}
+		c.doc = doc
+	}
+	index, err := route.New(c.doc)
+	if err != nil {
+		t.Fatalf("servertest: %v", err)
+	}
+	return &checker{
+		t: t, next: h, base: c.base, index: index,
+		opts: &openapi3filter.Options{
+			IncludeResponseStatus:   true,
+			SchemaValidationOptions: route.SchemaValidationOptions(),
+		},
+	}
+}
+
+// NewServer starts an httptest.Server serving [Handler](t, h, opts...) and closes it when the test
+// ends.
+func NewServer(t testing.TB, h http.Handler, opts ...Option) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(Handler(t, h, opts...))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// ServeHTTP serves the request with the wrapped handler into a buffer, validates the response and then
+// writes it on.
+func (c *checker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &recorder{header: http.Header{}}
+	// The wrapped handler may read (and replace) the body; keep a copy for the validation input.
+	var reqBody []byte
+	if r.Body != nil && r.Body != http.NoBody {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "servertest: reading the request body: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		reqBody = b
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	c.next.ServeHTTP(rec, r)
+	if !rec.wrote {
+		rec.status = http.StatusOK
+	}
+	if err := c.check(r, reqBody, rec); err != nil {
+		c.t.Errorf("servertest: %s %s: response %d does not match the document: %v\nbody: %s",
+			r.Method, r.URL.Path, rec.status, err, truncate(rec.body.Bytes(), 2048))
+	}
+	for k, v := range rec.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.status)
+	_, _ = w.Write(rec.body.Bytes())
+}
+
+func (c *checker) check(r *http.Request, reqBody []byte, rec *recorder) error {
+	p := r.URL.EscapedPath()
+	if p == "/healthz" || p == c.base+"/openapi.json" {
+		return nil
+	}
+	var leaf *route.Leaf
+	var vals []string
+	if strings.HasPrefix(p, c.base+"/") {
+		leaf, vals, _ = c.index.Resolve(p[len(c.base):], nil)
+	}
+	var rt *route.Route
+	if leaf != nil {
+		rt = leaf.Route(r.Method)
+	}
+	if rt == nil {
+		if rec.status < 400 {
+			return fmt.Errorf("no operation of the document serves %s %s, yet the status is %d", r.Method, p, rec.status)
+		}
+		return errorShape(rec, false)
+	}
+	op := rt.Validation.Operation
+	if op.Responses.Status(rec.status) == nil && op.Responses.Default() == nil {
+		if rec.status < 400 {
+			return fmt.Errorf("operation %s does not document status %d", rt.OperationID, rec.status)
+		}
+		return errorShape(rec, rt.ServiceErrors)
+	}
+	params := make(map[string]string, len(vals))
+	for i, v := range vals {
+		params[leaf.Params[i]] = v
+	}
+	req := r.Clone(r.Context())
+	req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: rt.Validation, Options: c.opts,
+		},
+		Status:  rec.status,
+		Header:  rec.header,
+		Body:    io.NopCloser(bytes.NewReader(rec.body.Bytes())),
+		Options: c.opts,
+	}
+	if err := openapi3filter.ValidateResponse(r.Context(), in); err != nil {
+		return err
+	}
+	if rec.status >= 400 {
+		return errorShape(rec, rt.ServiceErrors)
+	}
+	return nil
+}
+
+// errorShape checks the server's one error shape.
+func errorShape(rec *recorder, service bool) error {
+	ct := rec.header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		return fmt.Errorf("error response has Content-Type %q, want application/json", ct)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(rec.body.Bytes(), &body); err != nil {
+		return fmt.Errorf("error response body is not a JSON object: %v", err)
+	}
+	keys := []string{"message"}
+	if service {
+		keys = append(keys, "error")
+	}
+	for _, k := range keys {
+		if s, ok := body[k].(string); !ok || s == "" {
+			return fmt.Errorf("error response body has no non-empty string %q", k)
+		}
+	}
+	return nil
+}
+
+func truncate(b []byte, n int) []byte {
+	if len(b) > n {
+		return append(b[:n:n], "…"...)
+	}
+	return b
+}
+
+// recorder buffers a response.
+type recorder struct {
+	header http.Header
+	status int
+	wrote  bool
+	body   bytes.Buffer
+}
+
+func (rec *recorder) Header() http.Header { return rec.header }
+
+func (rec *recorder) WriteHeader(code int) {
+	if rec.wrote || code < 200 {
+		return
+	}
+	rec.status, rec.wrote = code, true
+}
+
+func (rec *recorder) Write(b []byte) (int, error) {
+	if !rec.wrote {
+		rec.WriteHeader(http.StatusOK)
+	}
+	return rec.body.Write(b)
+}

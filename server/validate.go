@@ -1,0 +1,170 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/cikit/circleci-go/internal/slug"
+	"github.com/cikit/circleci-go/server/internal/route"
+)
+
+// validationOptions are the openapi3filter options of every request: security is the server's own
+// middleware (the routes carry no security requirements), defaults are not written into bodies, and
+// "uuid" is checked.
+func validationOptions() *openapi3filter.Options {
+	return &openapi3filter.Options{
+		SkipSettingDefaults:     true,
+		SchemaValidationOptions: route.SchemaValidationOptions(),
+	}
+}
+
+func isUUID(s string) bool { return route.IsUUID(s) }
+
+// validate checks the request against its operation in the document with openapi3filter: path
+// parameters (decoded, slugs included), query and header parameters, content type and JSON body. The
+// operation was found by normalizeSlugs; nothing here scans routes. It is lenient where the live API
+// is: a charset on application/json, a body without Content-Type taken as JSON, a Content-Type on a
+// request without body, a trailing newline, and an empty page-token taken as absent. Bodies over the
+// limit get 413.
+func (s *server) validate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := infoFrom(r.Context())
+		rt := info.route
+		if r.ContentLength > s.maxBody {
+			writeError(w, r, http.StatusRequestEntityTooLarge, msgTooLarge)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+		}
+		if msg := checkSlugs(rt.Leaf, info.params); msg != "" {
+			writeError(w, r, http.StatusBadRequest, msg)
+			return
+		}
+		r = lenient(r)
+		params := make(map[string]string, len(info.params))
+		for i, v := range info.params {
+			params[rt.Leaf.Params[i]] = v
+		}
+		in := &openapi3filter.RequestValidationInput{
+			Request:    r,
+			PathParams: params,
+			Route:      rt.Validation,
+			Options:    s.valOpts,
+		}
+		if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+				writeError(w, r, http.StatusRequestEntityTooLarge, msgTooLarge)
+				return
+			}
+			writeError(w, r, http.StatusBadRequest, describe(err))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkSlugs parses the decoded slug parameters, which the document types only as strings.
+func checkSlugs(leaf *route.Leaf, vals []string) string {
+	for i, k := range leaf.Kinds {
+		var err error
+		switch k {
+		case route.ProjectSlug:
+			_, err = slug.ParseProject(vals[i])
+		case route.OrgSlug:
+			_, err = slug.ParseOrg(vals[i])
+		case route.OrgSlugOrID:
+			if !isUUID(vals[i]) {
+				_, err = slug.ParseOrg(vals[i])
+			}
+		}
+		if err != nil {
+			return fmt.Sprintf("Path parameter %s: %v.", leaf.Params[i], err)
+		}
+	}
+	return ""
+}
+
+// lenient returns the request with the live API's leniencies applied, copying what it changes: a
+// body sent without Content-Type is taken as JSON, and an empty page-token as absent. (A charset on
+// application/json, a Content-Type on a request without body and a trailing newline after the JSON
+// need nothing: openapi3filter and the generated decoder accept them.)
+func lenient(r *http.Request) *http.Request {
+	noCT := r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 && r.Header.Get("Content-Type") == ""
+	emptyToken := strings.Contains(r.URL.RawQuery, "page-token=")
+	if !noCT && !emptyToken {
+		return r
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	if noCT {
+		r2.Header = r.Header.Clone()
+		r2.Header.Set("Content-Type", "application/json")
+	}
+	if emptyToken {
+		if q := r.URL.Query(); q.Has("page-token") && q.Get("page-token") == "" {
+			q.Del("page-token")
+			u := *r.URL
+			u.RawQuery = q.Encode()
+			r2.URL = &u
+		}
+	}
+	return r2
+}
+
+// describe turns a validation error into a message that names the parameter or the JSON field and
+// says what was expected.
+func describe(err error) string {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) {
+		return "Invalid request: " + err.Error() + "."
+	}
+	what := "Request"
+	switch {
+	case re.Parameter != nil:
+		what = fmt.Sprintf("%s parameter %s", capitalize(re.Parameter.In), re.Parameter.Name)
+	case re.RequestBody != nil:
+		what = "Request body"
+	}
+	var se *openapi3.SchemaError
+	if errors.As(re.Err, &se) {
+		field := strings.Join(se.JSONPointer(), ".")
+		if re.Parameter == nil && field != "" {
+			return fmt.Sprintf("%s: field %s: %s.", what, field, se.Reason)
+		}
+		if field != "" {
+			return fmt.Sprintf("%s: %s: %s.", what, field, se.Reason)
+		}
+		return fmt.Sprintf("%s: %s.", what, se.Reason)
+	}
+	var pe *openapi3filter.ParseError
+	if errors.As(re.Err, &pe) {
+		return fmt.Sprintf("%s: %s.", what, strings.TrimSuffix(pe.Error(), "."))
+	}
+	switch {
+	case errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
+		return fmt.Sprintf("%s is required.", what)
+	case errors.Is(re.Err, openapi3filter.ErrInvalidEmptyValue):
+		return fmt.Sprintf("%s must not be empty.", what)
+	}
+	reason := re.Reason
+	if re.Err != nil {
+		if reason != "" {
+			reason += ": "
+		}
+		reason += re.Err.Error()
+	}
+	return fmt.Sprintf("%s: %s.", what, strings.TrimSuffix(reason, "."))
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
