@@ -23,13 +23,20 @@ type recorder struct {
 
 	mu      sync.Mutex
 	calls   []call
+	byID    map[string][]call // by request ID, so parallel tests can share one server
 	respond func(ctx context.Context, op string, request any) (any, error)
 }
 
 func (rec *recorder) middleware(_ gen.StrictHandlerFunc, op string) gen.StrictHandlerFunc {
 	return func(ctx context.Context, _ http.ResponseWriter, _ *http.Request, request any) (any, error) {
 		rec.mu.Lock()
-		rec.calls = append(rec.calls, call{op: op, request: request})
+		c := call{op: op, request: request}
+		rec.calls = append(rec.calls, c)
+		if rec.byID == nil {
+			rec.byID = map[string][]call{}
+		}
+		id := server.RequestIDFromContext(ctx)
+		rec.byID[id] = append(rec.byID[id], c)
 		respond := rec.respond
 		rec.mu.Unlock()
 		if respond != nil {
@@ -37,6 +44,13 @@ func (rec *recorder) middleware(_ gen.StrictHandlerFunc, op string) gen.StrictHa
 		}
 		return nil, server.NotFound("Recorded.")
 	}
+}
+
+// takenBy returns the calls made while serving the request with this X-Request-Id.
+func (rec *recorder) takenBy(id string) []call {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]call(nil), rec.byID[id]...)
 }
 
 func (rec *recorder) taken() []call {
