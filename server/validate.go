@@ -142,6 +142,9 @@ func describe(err error) string {
 		}
 		return fmt.Sprintf("%s: %s.", what, se.Reason)
 	}
+	if re.RequestBody != nil && strings.Contains(re.Reason, "decode") && re.Err != nil {
+		return fmt.Sprintf("Request body is not valid JSON: %s.", strings.TrimSuffix(re.Err.Error(), "."))
+	}
 	var pe *openapi3filter.ParseError
 	if errors.As(re.Err, &pe) {
 		return fmt.Sprintf("%s: %s.", what, strings.TrimSuffix(pe.Error(), "."))

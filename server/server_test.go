@@ -1,0 +1,424 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+
+	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
+	"github.com/cikit/circleci-go/server/servertest"
+)
+
+var auth = http.Header{"Circle-Token": {testToken}}
+
+func hdr(kv ...string) http.Header {
+	h := http.Header{"Circle-Token": {testToken}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		h.Set(kv[i], kv[i+1])
+	}
+	return h
+}
+
+const contextBody = `{"name":"ctx","owner":{"id":"` + testUUID + `","type":"organization"}}`
+
+// TestNew_malformed sends requests the document does not allow; each gets 4xx JSON naming the problem
+// and never reaches the implementation.
+func TestNew_malformed(t *testing.T) {
+	t.Parallel()
+	rec, h := newRecorded(t, server.WithMaxBodyBytes(1024))
+	srv := servertest.NewServer(t, h)
+	big := `{"name":"` + strings.Repeat("x", 2048) + `","owner":{"id":"` + testUUID + `"}}`
+	tests := []struct {
+		name, method, path, query, body string
+		header                           http.Header
+		wantCode                         int
+		wantMsg                          string // fragment of the message
+	}{
+		{"bad UUID", "GET", "/pipeline/not-a-uuid", "", "", auth, 400, "pipeline-id"},
+		{"wrong type in path", "GET", "/project/gh%2Forg%2Frepo/job/abc", "", "", auth, 400, "job-number"},
+		{"wrong type in query", "GET", "/deploy/components", "org-id=" + testUUID + "&page-size=many", "", auth, 400, "page-size"},
+		{"missing required query", "GET", "/deploy/components", "", "", auth, 400, "org-id"},
+		{"bad UUID in query", "GET", "/deploy/components", "org-id=nope", "", auth, 400, "org-id"},
+		{"bad JSON", "POST", "/context", "", `{"name":`, auth, 400, "body"},
+		{"wrong JSON field type", "POST", "/context", "", `{"name":5,"owner":{"id":"` + testUUID + `"}}`, auth, 400, "name"},
+		{"missing required field", "POST", "/context", "", `{"owner":{"id":"` + testUUID + `"}}`, auth, 400, "name"},
+		{"missing required body", "POST", "/context/" + testUUID + "/restrictions", "", "", auth, 400, "body"},
+		{"wrong content type", "POST", "/context", "", contextBody, hdr("Content-Type", "text/plain"), 400, "Content-Type"},
+		{"oversize body", "POST", "/context", "", big, auth, 413, "too large"},
+		{"unknown VCS escaped", "GET", "/project/gl%2Forg%2Frepo/pipeline", "", "", auth, 400, `unknown provider "gl"`},
+		{"unknown VCS raw", "GET", "/project/gl/org/repo/pipeline", "", "", auth, 404, "Not found"},
+		{"upper-case VCS", "GET", "/project/GH%2Forg%2Frepo", "", "", auth, 400, "unknown provider"},
+		{"two-part project slug", "GET", "/project/gh%2Forg", "", "", auth, 400, "project-slug"},
+		{"dot-dot raw in slug", "GET", "/project/gh/../repo/pipeline", "", "", auth, 400, `".."`},
+		{"dot-dot escaped in slug", "GET", "/project/gh%2F%2e%2e%2Frepo/pipeline", "", "", auth, 400, `".."`},
+		{"dot-dot escaped in raw slug", "GET", "/project/gh/org/%2E%2E/pipeline", "", "", auth, 400, `".."`},
+		{"dot-dot as a segment", "GET", "/context/%2e%2e", "", "", auth, 400, `".."`},
+		{"double slash", "GET", "/project//pipeline", "", "", auth, 400, "//"},
+		{"double slash in slug", "GET", "/project/gh//repo/pipeline", "", "", auth, 400, "//"},
+		{"unknown route", "GET", "/nothing/here", "", "", auth, 404, "Not found"},
+		{"wrong method", "PUT", "/pipeline/" + testUUID, "", "", auth, 405, "GET"},
+		{"bad enum", "GET", "/insights/gh%2Forg/summary", "reporting-window=fortnight", "", auth, 400, "reporting-window"},
+		{"wrong token", "GET", "/me", "", "", http.Header{"Circle-Token": {"nope"}}, 401, "log in"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := fmt.Sprintf("malformed-%d", i)
+			h := tt.header.Clone()
+			h.Set("X-Request-Id", id)
+			var body []byte
+			if tt.body != "" {
+				body = []byte(tt.body)
+			}
+			resp := do(t, srv.URL, tt.method, "/api/v2"+tt.path, tt.query, body, h)
+			if resp.code != tt.wantCode {
+				t.Errorf("status %d %s, want %d", resp.code, resp.body, tt.wantCode)
+			}
+			msg, _ := resp.json["message"].(string)
+			t.Logf("%d %s", resp.code, msg)
+			if msg == "" || !strings.Contains(msg, tt.wantMsg) {
+				t.Errorf("message %q, want it to contain %q", msg, tt.wantMsg)
+			}
+			if calls := rec.takenBy(id); len(calls) != 0 {
+				t.Errorf("implementation reached: %v", calls)
+			}
+		})
+	}
+}
+
+// TestNew_lenient sends requests the live API accepts although they bend the document.
+func TestNew_lenient(t *testing.T) {
+	t.Parallel()
+	rec, h := newRecorded(t)
+	srv := servertest.NewServer(t, h)
+	tests := []struct {
+		name, method, path, query, body string
+		header                           http.Header
+		wantOp                           string
+		check                            func(t *testing.T, req any)
+	}{
+		{"charset on JSON", "POST", "/context", "", contextBody, hdr("Content-Type", "application/json; charset=utf-8"), "CreateContext", nil},
+		{"no Content-Type", "POST", "/context", "", contextBody, hdr("Content-Type", ""), "CreateContext", nil},
+		{"trailing newline", "POST", "/context", "", contextBody + "\n", auth, "CreateContext", nil},
+		{"Content-Type on GET", "GET", "/me", "", "", hdr("Content-Type", "application/json"), "GetCurrentUser", nil},
+		{"Content-Type on DELETE", "DELETE", "/context/" + testUUID, "", "", hdr("Content-Type", "application/json"), "DeleteContext", nil},
+		{"Accept any", "GET", "/me", "", "", hdr("Accept", "*/*"), "GetCurrentUser", nil},
+		{"trailing slash", "GET", "/project/gh%2Forg%2Frepo/pipeline/", "", "", auth, "ListPipelinesForProject", nil},
+		{"trailing slash raw", "GET", "/project/gh/org/repo/", "", "", auth, "GetProjectBySlug", nil},
+		{"empty page-token", "GET", "/project/gh/org/repo/pipeline", "page-token=&branch=main", "", auth, "ListPipelinesForProject",
+			func(t *testing.T, req any) {
+				r := req.(gen.ListPipelinesForProjectRequestObject)
+				if r.Params.PageToken != nil {
+					t.Errorf("PageToken = %q, want nil", *r.Params.PageToken)
+				}
+				if r.Params.Branch == nil || *r.Params.Branch != "main" {
+					t.Errorf("Branch = %v, want main", r.Params.Branch)
+				}
+			}},
+		{"three-part route", "GET", "/project/gh/org/repo/settings", "", "", auth, "GetProjectSettings", nil},
+		{"raw org slug", "POST", "/organization/gh/org/project", "", `{"name":"p"}`, auth, "CreateProject",
+			func(t *testing.T, req any) {
+				if got := req.(gen.CreateProjectRequestObject).OrgSlugOrID; got != "gh/org" {
+					t.Errorf("OrgSlugOrID = %q, want gh/org", got)
+				}
+			}},
+		{"raw circleci org slug", "GET", "/organization/circleci/" + testUUID + "/url-orb-allow-list", "", "", auth, "ListURLOrbAllowListEntries",
+			func(t *testing.T, req any) {
+				if got := req.(gen.ListURLOrbAllowListEntriesRequestObject).OrgSlugOrID; got != "circleci/"+testUUID {
+					t.Errorf("OrgSlugOrID = %q", got)
+				}
+			}},
+		{"policy bundle trailing slash", "GET", "/owner/" + testUUID + "/context/config/policy-bundle/", "", "", auth, "GetPolicyBundle", nil},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := fmt.Sprintf("lenient-%d", i)
+			h := tt.header.Clone()
+			h.Set("X-Request-Id", id)
+			var body []byte
+			if tt.body != "" {
+				body = []byte(tt.body)
+			}
+			resp := do(t, srv.URL, tt.method, "/api/v2"+tt.path, tt.query, body, h)
+			calls := rec.takenBy(id)
+			if len(calls) != 1 {
+				t.Fatalf("implementation called %d times; response %d %s", len(calls), resp.code, resp.body)
+			}
+			if calls[0].op != tt.wantOp {
+				t.Errorf("operation %s, want %s", calls[0].op, tt.wantOp)
+			}
+			if tt.check != nil {
+				tt.check(t, calls[0].request)
+			}
+		})
+	}
+}
+
+// TestNew_tokens checks every way CircleCI accepts a token, and that the principal reaches the
+// implementation.
+func TestNew_tokens(t *testing.T) {
+	t.Parallel()
+	rec, h := newRecorded(t)
+	var mu sync.Mutex
+	principals := map[string]server.Principal{}
+	rec.respond = func(ctx context.Context, op string, request any) (any, error) {
+		p, ok := server.PrincipalFromContext(ctx)
+		if !ok {
+			return nil, errors.New("no principal")
+		}
+		mu.Lock()
+		principals[server.RequestIDFromContext(ctx)] = p
+		mu.Unlock()
+		return gen.GetCurrentUser200JSONResponse{ID: uuid.MustParse(testUUID), Login: "tester", Name: "Tester"}, nil
+	}
+	srv := servertest.NewServer(t, h)
+	basic := func(user, pass string) string {
+		return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+	}
+	tests := []struct {
+		name   string
+		header http.Header
+		query  string
+		want   int
+	}{
+		{"Circle-Token", http.Header{"Circle-Token": {testToken}}, "", 200},
+		{"Bearer", http.Header{"Authorization": {"Bearer " + testToken}}, "", 200},
+		{"bearer lower case", http.Header{"Authorization": {"bearer " + testToken}}, "", 200},
+		{"basic with token as user", http.Header{"Authorization": {basic(testToken, "")}}, "", 200},
+		{"query", nil, "circle-token=" + testToken, 200},
+		{"none", nil, "", 401},
+		{"unknown", http.Header{"Circle-Token": {testToken + "x"}}, "", 401},
+		{"prefix of token", http.Header{"Circle-Token": {testToken[:4]}}, "", 401},
+		{"bearer unknown", http.Header{"Authorization": {"Bearer nope"}}, "", 401},
+		{"basic garbage", http.Header{"Authorization": {"Basic !!!"}}, "", 401},
+		{"other scheme", http.Header{"Authorization": {"Token " + testToken}}, "", 401},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := fmt.Sprintf("tok-%d", i)
+			h := tt.header.Clone()
+			if h == nil {
+				h = http.Header{}
+			}
+			h.Set("X-Request-Id", id)
+			resp := do(t, srv.URL, "GET", "/api/v2/me", tt.query, nil, h)
+			if resp.code != tt.want {
+				t.Fatalf("status %d %s, want %d", resp.code, resp.body, tt.want)
+			}
+			if strings.Contains(string(resp.body), testToken) {
+				t.Errorf("response body contains the token: %s", resp.body)
+			}
+			if tt.want == 200 {
+				mu.Lock()
+				p := principals[id]
+				mu.Unlock()
+				if diff := cmp.Diff(server.Principal{ID: "u1", Name: "tester"}, p); diff != "" {
+					t.Errorf("principal (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func TestStaticTokens(t *testing.T) {
+	t.Parallel()
+	a := server.StaticTokens(map[string]server.Principal{"alpha": {ID: "a"}, "beta": {ID: "b"}, "": {ID: "empty"}})
+	tests := []struct {
+		token   string
+		want    server.Principal
+		wantErr error
+	}{
+		{"alpha", server.Principal{ID: "a"}, nil},
+		{"beta", server.Principal{ID: "b"}, nil},
+		{"", server.Principal{}, server.ErrUnknownToken},
+		{"alph", server.Principal{}, server.ErrUnknownToken},
+		{"alphaa", server.Principal{}, server.ErrUnknownToken},
+	}
+	for _, tt := range tests {
+		p, err := a.Authenticate(context.Background(), tt.token)
+		if !errors.Is(err, tt.wantErr) || p != tt.want {
+			t.Errorf("Authenticate(%q) = %v, %v; want %v, %v", tt.token, p, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// TestNew_errors checks the one error shape on the paths that start in the implementation.
+func TestNew_errors(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	rec, h := newRecorded(t, server.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	rec.respond = func(ctx context.Context, op string, request any) (any, error) {
+		switch op {
+		case "GetPipelineByID":
+			return nil, server.NotFound("Pipeline not found.")
+		case "GetCurrentUser":
+			return nil, errors.New("database password is hunter2")
+		case "GetCollaborations":
+			panic("boom")
+		case "GetPolicyBundle":
+			return nil, server.Forbidden("Not allowed.")
+		case "GetProjectBySlug":
+			return nil, server.Conflict("Busy.")
+		}
+		return nil, nil
+	}
+	srv := servertest.NewServer(t, h)
+	tests := []struct {
+		name, path string
+		want       int
+		wantBody   map[string]any
+	}{
+		{"typed error", "/pipeline/" + testUUID, 404, map[string]any{"message": "Pipeline not found."}},
+		{"internal error", "/me", 500, map[string]any{"message": "Internal server error."}},
+		{"panic", "/me/collaborations", 500, map[string]any{"message": "Internal server error."}},
+		{"service error body", "/owner/" + testUUID + "/context/config/policy-bundle", 403, map[string]any{"message": "Not allowed.", "error": "Not allowed."}},
+		{"undocumented status keeps the shape", "/project/gh/org/repo", 409, map[string]any{"message": "Busy."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resp := do(t, srv.URL, "GET", "/api/v2"+tt.path, "", nil, auth)
+			if resp.code != tt.want {
+				t.Errorf("status %d, want %d", resp.code, tt.want)
+			}
+			if diff := cmp.Diff(tt.wantBody, resp.json); diff != "" {
+				t.Errorf("body (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Cleanup(func() {
+		if !strings.Contains(logs.String(), "hunter2") {
+			t.Errorf("the internal error text was not logged: %s", logs.String())
+		}
+		if !strings.Contains(logs.String(), "boom") {
+			t.Errorf("the panic was not logged: %s", logs.String())
+		}
+	})
+}
+
+// TestNew_405 checks the Allow header on wrong methods.
+func TestNew_405(t *testing.T) {
+	t.Parallel()
+	_, h := newRecorded(t)
+	srv := servertest.NewServer(t, h)
+	resp := do(t, srv.URL, "PATCH", "/api/v2/context/"+testUUID, "", nil, auth)
+	if resp.code != 405 || resp.header.Get("Allow") != "DELETE, GET" {
+		t.Errorf("status %d, Allow %q; want 405, %q", resp.code, resp.header.Get("Allow"), "DELETE, GET")
+	}
+}
+
+// TestNew_log checks the request log: route pattern rather than the path, request ID echoed or made
+// up, and no token anywhere.
+func TestNew_log(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	_, h := newRecorded(t, server.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	srv := servertest.NewServer(t, h)
+	resp := do(t, srv.URL, "GET", "/api/v2/project/gh/secret-org/repo/pipeline", "circle-token="+testToken, nil,
+		http.Header{"X-Request-Id": {"req-123"}})
+	if got := resp.header.Get("X-Request-Id"); got != "req-123" {
+		t.Errorf("X-Request-Id = %q, want it echoed", got)
+	}
+	resp = do(t, srv.URL, "GET", "/api/v2/me", "", nil, http.Header{"Authorization": {"Bearer " + testToken}})
+	if got := resp.header.Get("X-Request-Id"); got == "" {
+		t.Error("no X-Request-Id made up")
+	}
+	out := logs.String()
+	for _, want := range []string{"route=/api/v2/project/{project-slug}/pipeline", "status=404", "request_id=req-123", "method=GET", "duration=", "bytes="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{testToken, "secret-org"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("log contains %q:\n%s", bad, out)
+		}
+	}
+}
+
+// TestNew_endpoints checks /healthz and openapi.json, both without a token, and the base path option.
+func TestNew_endpoints(t *testing.T) {
+	t.Parallel()
+	_, h := newRecorded(t, server.WithBasePath("/ci"))
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		path string
+		want int
+		frag string
+	}{
+		{"/healthz", 200, `"status":"ok"`},
+		{"/ci/openapi.json", 200, `"openapi":"3.0.3"`},
+		{"/ci/me", 401, "log in"},
+		{"/api/v2/me", 404, "Not found"},
+		{"/ci", 404, "Not found"},
+		{"/cixyz/me", 404, "Not found"},
+	}
+	for _, tt := range tests {
+		resp := do(t, srv.URL, "GET", tt.path, "", nil, nil)
+		if resp.code != tt.want || !bytes.Contains(resp.body, []byte(tt.frag)) {
+			t.Errorf("GET %s: %d %.80s; want %d with %q", tt.path, resp.code, resp.body, tt.want, tt.frag)
+		}
+	}
+}
+
+func TestNew_options(t *testing.T) {
+	t.Parallel()
+	impl := &recorder{}
+	ok := server.WithAuthenticator(server.StaticToken("t", server.Principal{}))
+	tests := []struct {
+		name string
+		opts []server.Option
+	}{
+		{"no authenticator", nil},
+		{"nil authenticator", []server.Option{server.WithAuthenticator(nil)}},
+		{"base path without slash", []server.Option{ok, server.WithBasePath("api")}},
+		{"base path with trailing slash", []server.Option{ok, server.WithBasePath("/api/")}},
+		{"zero body limit", []server.Option{ok, server.WithMaxBodyBytes(0)}},
+		{"nil logger", []server.Option{ok, server.WithLogger(nil)}},
+		{"nil middleware", []server.Option{ok, server.WithStrictMiddlewares(nil)}},
+	}
+	for _, tt := range tests {
+		if _, err := server.New(impl, tt.opts...); err == nil {
+			t.Errorf("%s: New succeeded, want an error", tt.name)
+		}
+	}
+	if _, err := server.New(nil, ok); err == nil {
+		t.Error("New(nil) succeeded")
+	}
+	if _, err := server.New(impl, ok, server.WithBasePath("")); err != nil {
+		t.Errorf("root base path: %v", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
