@@ -42,9 +42,9 @@ func TestNew_malformed(t *testing.T) {
 	big := `{"name":"` + strings.Repeat("x", 2048) + `","owner":{"id":"` + testUUID + `"}}`
 	tests := []struct {
 		name, method, path, query, body string
-		header                           http.Header
-		wantCode                         int
-		wantMsg                          string // fragment of the message
+		header                          http.Header
+		wantCode                        int
+		wantMsg                         string // fragment of the message
 	}{
 		{"bad UUID", "GET", "/pipeline/not-a-uuid", "", "", auth, 400, "pipeline-id"},
 		{"wrong type in path", "GET", "/project/gh%2Forg%2Frepo/job/abc", "", "", auth, 400, "job-number"},
@@ -105,9 +105,9 @@ func TestNew_lenient(t *testing.T) {
 	srv := servertest.NewServer(t, h)
 	tests := []struct {
 		name, method, path, query, body string
-		header                           http.Header
-		wantOp                           string
-		check                            func(t *testing.T, req any)
+		header                          http.Header
+		wantOp                          string
+		check                           func(t *testing.T, req any)
 	}{
 		{"charset on JSON", "POST", "/context", "", contextBody, hdr("Content-Type", "application/json; charset=utf-8"), "CreateContext", nil},
 		{"no Content-Type", "POST", "/context", "", contextBody, hdr("Content-Type", ""), "CreateContext", nil},
