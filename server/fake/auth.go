@@ -1,0 +1,64 @@
+package fake
+
+import (
+	"context"
+	"crypto/subtle"
+
+	"github.com/google/uuid"
+
+	"github.com/cikit/circleci-go/server"
+)
+
+// tokenKey is the context key under which the caller's API token travels to the implementation.
+type tokenKey struct{}
+
+// WithToken returns a copy of ctx that carries an API token, for calling the [Server] methods
+// directly from Go. Over HTTP, server.New authenticates the request with [Server.Authenticate] instead.
+func WithToken(ctx context.Context, token string) context.Context {
+	return context.WithValue(ctx, tokenKey{}, token)
+}
+
+// tokenFrom returns the API token the request was made with.
+func tokenFrom(ctx context.Context) (string, bool) {
+	t, ok := ctx.Value(tokenKey{}).(string)
+	return t, ok && t != ""
+}
+
+// Authenticate implements server.Authenticator: it returns the user a token belongs to as the
+// principal (ID: the user's UUID, Name: the login).
+func (s *Server) Authenticate(_ context.Context, token string) (server.Principal, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	found := (*user)(nil)
+	for t, u := range s.st.tokens {
+		if subtle.ConstantTimeCompare([]byte(t), []byte(token)) == 1 {
+			found = u
+		}
+	}
+	if found == nil {
+		return server.Principal{}, server.ErrUnknownToken
+	}
+	return server.Principal{ID: found.id.String(), Name: found.login}, nil
+}
+
+// caller returns the user a request acts for: the principal server.New authenticated, or for
+// direct Go calls the user of the token in the context (see [WithToken]). The caller holds s.mu.
+func (s *Server) caller(ctx context.Context) (*user, bool) {
+	if p, ok := server.PrincipalFromContext(ctx); ok {
+		id, err := uuid.Parse(p.ID)
+		if err != nil {
+			return nil, false
+		}
+		u, ok := s.st.users[id]
+		return u, ok
+	}
+	tok, ok := tokenFrom(ctx)
+	if !ok {
+		return nil, false
+	}
+	u, ok := s.st.tokens[tok]
+	return u, ok
+}
+
+
+const msgUnauthorized = "You must log in first."

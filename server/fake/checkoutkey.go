@@ -1,0 +1,148 @@
+package fake
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cikit/circleci-go/gen"
+)
+
+// newSSHKey makes an ed25519 key pair from 32 bytes of seed and returns the public half in OpenSSH
+// authorized_keys form with its MD5 ("aa:bb:…") and SHA256 ("SHA256:…") fingerprints. The private
+// half is thrown away: the fake never checks anything out.
+func newSSHKey(seed []byte, comment string) (publicKey, md5FP, sha256FP string) {
+	pub := ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey)
+	// RFC 8709: string "ssh-ed25519", string key; each string is a uint32 length and the bytes.
+	var blob []byte
+	for _, part := range [][]byte{[]byte("ssh-ed25519"), pub} {
+		blob = binary.BigEndian.AppendUint32(blob, uint32(len(part)))
+		blob = append(blob, part...)
+	}
+	publicKey = "ssh-ed25519 " + base64.StdEncoding.EncodeToString(blob) + " " + comment
+	m := md5.Sum(blob)
+	hexes := make([]string, len(m))
+	for i, b := range m {
+		hexes[i] = fmt.Sprintf("%02x", b)
+	}
+	h := sha256.Sum256(blob)
+	return publicKey, strings.Join(hexes, ":"), "SHA256:" + base64.RawStdEncoding.EncodeToString(h[:])
+}
+
+func (k *checkoutKey) api(digest string, preferred bool) gen.CheckoutKey {
+	fp := k.md5
+	if digest == string(gen.ListCheckoutKeysParamsDigestSha256) {
+		fp = k.sha256
+	}
+	return gen.CheckoutKey{CreatedAt: k.created, Fingerprint: fp, Preferred: preferred, PublicKey: k.publicKey, Type: k.typ}
+}
+
+func (p *project) findKey(fp string) int {
+	return slices.IndexFunc(p.keys, func(k *checkoutKey) bool { return k.md5 == fp || k.sha256 == fp })
+}
+
+// ListCheckoutKeys lists a project's checkout keys; the oldest one is the preferred key. The operation
+// takes no page-token, so the one page holds every key.
+// CircleCI API: GET /project/{project-slug}/checkout-key (listCheckoutKeys).
+func (s *Server) ListCheckoutKeys(ctx context.Context, req gen.ListCheckoutKeysRequestObject) (gen.ListCheckoutKeysResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.ListCheckoutKeysdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.ListCheckoutKeysdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	digest := ""
+	if req.Params.Digest != nil {
+		digest = string(*req.Params.Digest)
+	}
+	items := make([]gen.CheckoutKey, 0, len(p.keys))
+	for i, k := range p.keys {
+		items = append(items, k.api(digest, i == 0))
+	}
+	return gen.ListCheckoutKeys200JSONResponse{Items: items}, nil
+}
+
+// CreateCheckoutKey makes a fresh ed25519 key pair for the project and returns its public half.
+// CircleCI API: POST /project/{project-slug}/checkout-key (createCheckoutKey).
+func (s *Server) CreateCheckoutKey(ctx context.Context, req gen.CreateCheckoutKeyRequestObject) (gen.CreateCheckoutKeyResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.CreateCheckoutKeydefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.CreateCheckoutKeydefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	if req.Body == nil || !req.Body.Type.Valid() {
+		return gen.CreateCheckoutKeydefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: `type must be "deploy-key" or "user-key"`}}, nil
+	}
+	typ := gen.CheckoutKeyTypeDeployKey
+	if req.Body.Type == gen.CreateCheckoutKeyRequestTypeUserKey {
+		if p.org.vcsType != "github" {
+			return gen.CreateCheckoutKeydefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "user keys exist only for GitHub OAuth projects; create a deploy-key"}}, nil
+		}
+		typ = gen.CheckoutKeyTypeGithubUserKey
+	}
+	a, b := s.newID(), s.newID()
+	pub, m, sh := newSSHKey(append(a[:], b[:]...), "circleci-fake "+p.slug)
+	k := &checkoutKey{seq: s.nextSeq(), typ: typ, publicKey: pub, md5: m, sha256: sh, created: s.now()}
+	p.keys = append(p.keys, k)
+	return gen.CreateCheckoutKey201JSONResponse(k.api("", len(p.keys) == 1)), nil
+}
+
+// GetCheckoutKey returns a checkout key by its MD5 or SHA256 fingerprint.
+// CircleCI API: GET /project/{project-slug}/checkout-key/{fingerprint} (getCheckoutKey).
+func (s *Server) GetCheckoutKey(ctx context.Context, req gen.GetCheckoutKeyRequestObject) (gen.GetCheckoutKeyResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetCheckoutKeydefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.GetCheckoutKeydefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	i := p.findKey(req.Fingerprint)
+	if i < 0 {
+		return gen.GetCheckoutKeydefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Checkout key not found."}}, nil
+	}
+	digest := ""
+	if strings.HasPrefix(req.Fingerprint, "SHA256:") {
+		digest = string(gen.ListCheckoutKeysParamsDigestSha256)
+	}
+	return gen.GetCheckoutKey200JSONResponse(p.keys[i].api(digest, i == 0)), nil
+}
+
+// DeleteCheckoutKey deletes a checkout key by its MD5 or SHA256 fingerprint.
+// CircleCI API: DELETE /project/{project-slug}/checkout-key/{fingerprint} (deleteCheckoutKey).
+func (s *Server) DeleteCheckoutKey(ctx context.Context, req gen.DeleteCheckoutKeyRequestObject) (gen.DeleteCheckoutKeyResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.DeleteCheckoutKeydefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.DeleteCheckoutKeydefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	i := p.findKey(req.Fingerprint)
+	if i < 0 {
+		return gen.DeleteCheckoutKeydefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Checkout key not found."}}, nil
+	}
+	p.keys = slices.Delete(p.keys, i, i+1)
+	return gen.DeleteCheckoutKey200JSONResponse{Message: "Checkout key deleted."}, nil
+}

@@ -1,0 +1,330 @@
+package fake
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cikit/circleci-go/server"
+	"github.com/cikit/circleci-go/server/fake/internal/engine"
+)
+
+// Fault makes the next Count requests that match Method and Path answer badly, so a client's retry
+// logic can be tested: Status 429 (with a Retry-After header when RetryAfter > 0) or a 5xx, after
+// waiting Delay. A Fault with only a Delay slows the requests down and lets them through.
+type Fault struct {
+	// Method matches the request method; empty matches any.
+	Method string `json:"method,omitempty"`
+	// Path matches the path under the API base (e.g. "/me" or "/project/gh%2Fdemo-org%2Fdemo-app/pipeline"),
+	// escaped or not; a trailing "*" matches any path with that prefix; empty matches every path.
+	Path string `json:"path,omitempty"`
+	// Status is 429 or 500–599; 0 lets the request through after Delay.
+	Status int `json:"status,omitempty"`
+	// RetryAfter is sent in whole seconds as Retry-After with a 429 or 503.
+	RetryAfter time.Duration `json:"retry_after,omitempty"`
+	// Delay is waited before answering (or passing the request on); the wait ends early if the
+	// client goes away.
+	Delay time.Duration `json:"delay,omitempty"`
+	// Count is how many matching requests the fault affects; it must be at least 1.
+	Count int `json:"count"`
+}
+
+// UnmarshalJSON accepts retry_after and delay as Go duration strings ("2s") or nanoseconds.
+func (f *Fault) UnmarshalJSON(b []byte) error {
+	type plain Fault
+	var aux struct {
+		plain
+		RetryAfter json.RawMessage `json:"retry_after,omitempty"`
+		Delay      json.RawMessage `json:"delay,omitempty"`
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&aux); err != nil {
+		return err
+	}
+	*f = Fault(aux.plain)
+	var err error
+	if f.RetryAfter, err = parseDuration(aux.RetryAfter); err != nil {
+		return fmt.Errorf("retry_after: %w", err)
+	}
+	if f.Delay, err = parseDuration(aux.Delay); err != nil {
+		return fmt.Errorf("delay: %w", err)
+	}
+	return nil
+}
+
+func parseDuration(raw json.RawMessage) (time.Duration, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return time.ParseDuration(s)
+	}
+	var n int64
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return 0, errors.New(`want a duration such as "1.5s" or nanoseconds`)
+	}
+	return time.Duration(n), nil
+}
+
+func (f Fault) check() error {
+	switch {
+	case f.Count < 1:
+		return errors.New("fault: count must be at least 1")
+	case f.Status != 0 && f.Status != http.StatusTooManyRequests && (f.Status < 500 || f.Status > 599):
+		return fmt.Errorf("fault: status %d is neither 429 nor 5xx", f.Status)
+	case f.Status == 0 && f.Delay <= 0:
+		return errors.New("fault: give a status, a delay or both")
+	case f.RetryAfter < 0 || f.Delay < 0:
+		return errors.New("fault: durations must not be negative")
+	}
+	return nil
+}
+
+func (f *Fault) matches(r *http.Request, path, escaped string) bool {
+	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
+		return false
+	}
+	if prefix, ok := strings.CutSuffix(f.Path, "*"); ok {
+		return strings.HasPrefix(path, prefix) || strings.HasPrefix(escaped, prefix)
+	}
+	return f.Path == "" || f.Path == path || f.Path == escaped
+}
+
+// faults holds the injected faults in the order they were added.
+type faults struct {
+	mu   sync.Mutex
+	list []*Fault
+}
+
+// take returns a copy of the first fault that matches the request and counts it used.
+func (fs *faults) take(r *http.Request, path, escaped string) (Fault, bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for i, f := range fs.list {
+		if f.matches(r, path, escaped) {
+			out := *f
+			if f.Count--; f.Count == 0 {
+				fs.list = append(fs.list[:i:i], fs.list[i+1:]...)
+			}
+			return out, true
+		}
+	}
+	return Fault{}, false
+}
+
+// InjectFault adds a fault; faults are matched in the order they were added.
+func (s *Server) InjectFault(f Fault) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.list = append(s.faults.list, &f)
+	return nil
+}
+
+// ClearFaults removes every fault not used up yet.
+func (s *Server) ClearFaults() {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.list = nil
+}
+
+// injectFaults is the middleware that applies faults to requests under base.
+func (s *Server) injectFaults(base string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path, ok1 := strings.CutPrefix(r.URL.Path, base)
+		escaped, ok2 := strings.CutPrefix(r.URL.EscapedPath(), base)
+		if !ok1 && !ok2 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		f, ok := s.faults.take(r, path, escaped)
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if f.Delay > 0 {
+			t := time.NewTimer(f.Delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		if f.Status == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if f.RetryAfter > 0 && (f.Status == http.StatusTooManyRequests || f.Status == http.StatusServiceUnavailable) {
+			secs := int64((f.RetryAfter + time.Second - 1) / time.Second)
+			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+		}
+		msg := "Injected fault: " + http.StatusText(f.Status) + "."
+		if f.Status == http.StatusTooManyRequests {
+			msg = "Rate limit exceeded (injected by circleci-fake)."
+		}
+		writeJSON(w, f.Status, map[string]string{"message": msg})
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// SetJobOutcome makes the job with that name end with outcome ("success", "failed",
+// "infrastructure_fail" or "timedout") in the project's future workflows and in its unfinished
+// ones where the job has not finished yet.
+func (s *Server) SetJobOutcome(projectSlug, job, outcome string) error {
+	o := engine.Outcome(outcome)
+	if !o.Valid() {
+		return fmt.Errorf("fake: outcome %q: want success, failed, infrastructure_fail or timedout", outcome)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key, ok := projectKey(projectSlug)
+	p := s.st.projBySlug[key]
+	if !ok || p == nil {
+		return fmt.Errorf("fake: project %q not found", projectSlug)
+	}
+	p.outcomes[job] = o
+	for w := range s.st.running {
+		if w.pipeline.project == p {
+			w.run.Advance(s.now())
+			_ = w.run.SetOutcome(job, o) // ErrNotFound (no such job) and ErrStopped (finished) leave it be
+		}
+	}
+	return nil
+}
+
+// ContinuationKey returns the continuation key of a setup pipeline, which a real setup job reads from
+// its environment, and false when the pipeline has none left.
+func (s *Server) ContinuationKey(pipelineID uuid.UUID) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pl, ok := s.st.pipelines[pipelineID]
+	if !ok || pl.contKey == "" {
+		return "", false
+	}
+	return pl.contKey, true
+}
+
+// controlHandler serves the test controls under /_fake/:
+//
+//	GET  /_fake/clock                         {"now": "…"}
+//	POST /_fake/clock/advance                 {"duration": "90s"} → {"now": "…"}
+//	POST /_fake/job-outcome                   {"project": "gh/o/r", "job": "deploy", "outcome": "failed"}
+//	POST /_fake/faults                        a Fault, e.g. {"path": "/me", "status": 429, "retry_after": "2s", "count": 1}
+//	DELETE /_fake/faults                      removes every fault
+//	GET  /_fake/pipelines/{id}/continuation-key  {"continuation_key": "…"}
+//
+// Errors are 4xx JSON {"message": …}.
+func (s *Server) controlHandler() http.Handler {
+	mux := http.NewServeMux()
+	decode := func(w http.ResponseWriter, r *http.Request, v any) bool {
+		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "invalid JSON body: " + err.Error()})
+			return false
+		}
+		return true
+	}
+	mux.HandleFunc("GET /_fake/clock", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]time.Time{"now": s.Now()})
+	})
+	mux.HandleFunc("POST /_fake/clock/advance", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Duration string `json:"duration"`
+		}
+		if !decode(w, r, &body) {
+			return
+		}
+		d, err := time.ParseDuration(body.Duration)
+		if err == nil {
+			err = s.Advance(d)
+		}
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "duration: " + err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]time.Time{"now": s.Now()})
+	})
+	mux.HandleFunc("POST /_fake/job-outcome", func(w http.ResponseWriter, r *http.Request) {
+		var body struct{ Project, Job, Outcome string }
+		if !decode(w, r, &body) {
+			return
+		}
+		if err := s.SetJobOutcome(body.Project, body.Job, body.Outcome); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"message": "Outcome set."})
+	})
+	mux.HandleFunc("POST /_fake/faults", func(w http.ResponseWriter, r *http.Request) {
+		var f Fault
+		if !decode(w, r, &f) {
+			return
+		}
+		if err := s.InjectFault(f); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]string{"message": "Fault added."})
+	})
+	mux.HandleFunc("DELETE /_fake/faults", func(w http.ResponseWriter, r *http.Request) {
+		s.ClearFaults()
+		writeJSON(w, http.StatusOK, map[string]string{"message": "Faults cleared."})
+	})
+	mux.HandleFunc("GET /_fake/pipelines/{id}/continuation-key", func(w http.ResponseWriter, r *http.Request) {
+		id, err := uuid.Parse(r.PathValue("id"))
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "the pipeline id must be a UUID"})
+			return
+		}
+		key, ok := s.ContinuationKey(id)
+		if !ok {
+			writeJSON(w, http.StatusNotFound, map[string]string{"message": "The pipeline has no unused continuation key."})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"continuation_key": key})
+	})
+	mux.HandleFunc("/_fake/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Unknown control endpoint " + r.Method + " " + r.URL.Path + "."})
+	})
+	return mux
+}
+
+// Handler returns the fake served as circleci.com answers: the API through server.New under
+// /api/v2 (opts are passed on; the fake authenticates tokens itself), the injected faults in front of
+// it, and the test controls under /_fake/.
+func (s *Server) Handler(opts ...server.Option) (http.Handler, error) {
+	api, err := server.New(s, append([]server.Option{server.WithAuthenticator(s)}, opts...)...)
+	if err != nil {
+		return nil, err
+	}
+	control := s.controlHandler()
+	faulty := s.injectFaults(server.DefaultBasePath, api)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_fake/") {
+			control.ServeHTTP(w, r)
+			return
+		}
+		faulty.ServeHTTP(w, r)
+	}), nil
+}
+
+var _ server.Authenticator = (*Server)(nil)
+

@@ -1,0 +1,177 @@
+package fake
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cikit/circleci-go/gen"
+)
+
+var _ gen.StrictServerInterface = (*Server)(nil)
+
+// Clock tells the current wall-clock time. The fake derives its simulated time from it.
+type Clock interface {
+	Now() time.Time
+}
+
+// ClockFunc adapts a function to [Clock].
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Server is the in-memory CircleCI API v2. It implements [gen.StrictServerInterface]; serve it with
+// [Server.Handler] (which wraps the server kit) or pass it to server.New yourself.
+//
+// All state lives behind one mutex, so every method is safe for concurrent use.
+type Server struct {
+	clock  Clock
+	newID  func() uuid.UUID
+	speed  float64
+	seed   *Seed
+	demo   bool
+	faults faults
+	system *user // the actor of schedules attributed to "system"
+
+	mu       sync.Mutex
+	realBase time.Time     // clock reading at New
+	simBase  time.Time     // simulated time at New
+	advanced time.Duration // added by Advance
+	seq      uint64        // ordering of small lists
+	st       state
+}
+
+// Option configures a [Server].
+type Option func(*Server) error
+
+// WithClock sets the wall clock the simulated time is derived from (default: the system clock).
+func WithClock(c Clock) Option {
+	return func(s *Server) error {
+		if c == nil {
+			return errors.New("fake: WithClock: nil clock")
+		}
+		s.clock = c
+		return nil
+	}
+}
+
+// WithIDSource sets the function that makes every UUID the fake hands out (default: random v4 UUIDs).
+// [SequentialIDs] gives reproducible ones for tests.
+func WithIDSource(f func() uuid.UUID) Option {
+	return func(s *Server) error {
+		if f == nil {
+			return errors.New("fake: WithIDSource: nil function")
+		}
+		s.newID = f
+		return nil
+	}
+}
+
+// WithSpeed sets how fast simulated time follows the wall clock: 1 runs jobs in real time, 10 ten
+// times faster, and 0 (the default) moves simulated time only when [Server.Advance] is called.
+func WithSpeed(speed float64) Option {
+	return func(s *Server) error {
+		if speed < 0 {
+			return fmt.Errorf("fake: WithSpeed: speed %v is negative", speed)
+		}
+		s.speed = speed
+		return nil
+	}
+}
+
+// WithSeed loads users, organizations, projects and contexts from seed instead of the built-in demo
+// data (see [DemoSeed]).
+func WithSeed(seed *Seed) Option {
+	return func(s *Server) error {
+		if seed == nil {
+			return errors.New("fake: WithSeed: nil seed")
+		}
+		s.seed = seed
+		return nil
+	}
+}
+
+// New returns a fake loaded with the seed given by [WithSeed], or with [DemoSeed] when there is none.
+func New(opts ...Option) (*Server, error) {
+	s := &Server{clock: systemClock{}, newID: uuid.New}
+	for _, opt := range opts {
+		if err := opt(s); err != nil {
+			return nil, err
+		}
+	}
+	s.realBase = s.clock.Now()
+	s.simBase = s.realBase.UTC().Truncate(time.Millisecond)
+	s.st.init()
+	seed := s.seed
+	if seed == nil {
+		seed = DemoSeed()
+	}
+	if err := s.load(seed); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// now returns the simulated time; the caller holds s.mu.
+func (s *Server) now() time.Time {
+	t := s.simBase.Add(s.advanced)
+	if s.speed > 0 {
+		real := s.clock.Now().Sub(s.realBase)
+		t = t.Add(time.Duration(float64(real) * s.speed))
+	}
+	return t.Truncate(time.Millisecond)
+}
+
+// Now returns the fake's simulated time.
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.now()
+}
+
+// Advance moves simulated time forward by d and lets every running workflow catch up.
+func (s *Server) Advance(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("fake: Advance: duration %v is negative", d)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.advanced += d
+	s.advanceAll()
+	return nil
+}
+
+// nextSeq returns a new ordering number; the caller holds s.mu.
+func (s *Server) nextSeq() uint64 {
+	s.seq++
+	return s.seq
+}
+
+// SequentialIDs returns an ID source for [WithIDSource] that counts up from 1 in valid v4 UUIDs:
+// 00000000-0000-4000-8000-000000000001, …. It is safe for concurrent use.
+func SequentialIDs() func() uuid.UUID {
+	var mu sync.Mutex
+	var n uint64
+	return func() uuid.UUID {
+		mu.Lock()
+		n++
+		v := n
+		mu.Unlock()
+		var id uuid.UUID
+		id[6] = 0x40
+		id[8] = 0x80
+		for i := 15; i >= 10 && v > 0; i-- {
+			id[i] = byte(v)
+			v >>= 8
+		}
+		return id
+	}
+}

@@ -1,0 +1,294 @@
+package fake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server/fake/internal/engine"
+)
+
+const msgJobNotFound = "Job not found."
+
+func (j *jobRef) state() engine.JobState { return j.wf.run.Jobs()[j.idx] }
+
+// apiJob renders job i of w for ListWorkflowJobs.
+func (w *workflow) apiJob(i int, js engine.JobState) gen.Job {
+	j := w.jobs[i]
+	out := gen.Job{
+		ID:           j.id,
+		Name:         js.Name,
+		ProjectSlug:  w.pipeline.project.slug,
+		Status:       gen.JobStatus(js.Status),
+		Type:         gen.JobType(js.Type),
+		Dependencies: make([]uuid.UUID, 0, len(js.Dependencies)),
+		StoppedAt:    js.StoppedAt,
+		StartedAt:    startedAt(w, js),
+	}
+	if j.number > 0 {
+		out.JobNumber = ptr(j.number)
+	}
+	spec := w.run.Spec().Jobs[i]
+	if len(spec.Requires) > 0 {
+		out.Requires = make(map[string][]gen.JobRequires, len(spec.Requires))
+	}
+	for k, dep := range spec.Requires {
+		for d, other := range w.run.Spec().Jobs {
+			if other.Name == dep {
+				out.Dependencies = append(out.Dependencies, w.jobs[d].id)
+			}
+		}
+		for _, st := range spec.Statuses(k) {
+			out.Requires[dep] = append(out.Requires[dep], gen.JobRequires(st))
+		}
+	}
+	if js.ApprovalRequestID != "" {
+		if id, err := uuid.Parse(js.ApprovalRequestID); err == nil {
+			out.ApprovalRequestID = &id
+		}
+		if j.actor != nil && js.Status == engine.StatusSuccess {
+			out.ApprovedBy = &j.actor.id
+		}
+	}
+	if js.Status == engine.StatusCanceled {
+		if by := j.actor; by != nil {
+			out.CanceledBy = &by.id
+		} else if w.canceledBy != nil {
+			out.CanceledBy = &w.canceledBy.id
+		}
+	}
+	return out
+}
+
+// startedAt is when a job started; the document requires a time even for jobs that have not
+// started, so those report when they were queued, or when their workflow was created.
+func startedAt(w *workflow, js engine.JobState) time.Time {
+	switch {
+	case js.StartedAt != nil:
+		return *js.StartedAt
+	case js.QueuedAt != nil:
+		return *js.QueuedAt
+	}
+	return w.run.CreatedAt()
+}
+
+// ListWorkflowJobs lists a workflow's jobs in config order with their statuses at the simulated
+// now. The operation takes no page-token, so the one page holds every job.
+// CircleCI API: GET /workflow/{id}/job (listWorkflowJobs).
+func (s *Server) ListWorkflowJobs(ctx context.Context, req gen.ListWorkflowJobsRequestObject) (gen.ListWorkflowJobsResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.ListWorkflowJobsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	w, ok := s.visibleWorkflow(u, req.ID)
+	if !ok {
+		return gen.ListWorkflowJobsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWorkflowNotFound}}, nil
+	}
+	states := w.run.Jobs()
+	items := make([]gen.Job, 0, len(states))
+	for i, js := range states {
+		items = append(items, w.apiJob(i, js))
+	}
+	return gen.ListWorkflowJobs200JSONResponse{Items: items}, nil
+}
+
+// visibleJob returns a project's job by number, its workflow moved to now; the caller holds s.mu.
+func (s *Server) visibleJob(u *user, slug string, number int64) (*jobRef, string) {
+	p, ok := s.visibleProject(u, slug)
+	if !ok {
+		return nil, msgProjectNotFound
+	}
+	if number < 1 || number > int64(len(p.jobs)) {
+		return nil, msgJobNotFound
+	}
+	j := p.jobs[number-1]
+	if _, ok := s.st.workflows[j.wf.id]; !ok {
+		return nil, msgJobNotFound
+	}
+	s.advance(j.wf)
+	return j, ""
+}
+
+// GetJobDetails returns a build job by number: timings, executor, parallelism, and the ids of its
+// pipeline and workflow.
+// CircleCI API: GET /project/{project-slug}/job/{job-number} (getJobDetails).
+func (s *Server) GetJobDetails(ctx context.Context, req gen.GetJobDetailsRequestObject) (gen.GetJobDetailsResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetJobDetailsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	j, msg := s.visibleJob(u, req.ProjectSlug, req.JobNumber)
+	if j == nil {
+		return gen.GetJobDetailsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msg}}, nil
+	}
+	w, js := j.wf, j.state()
+	pl, p := w.pipeline, w.pipeline.project
+	created := w.run.CreatedAt()
+	queued := created
+	if js.QueuedAt != nil {
+		queued = *js.QueuedAt
+	}
+	out := gen.JobDetails{
+		Contexts:       []gen.JobContext{},
+		CreatedAt:      created,
+		Executor:       gen.JobExecutor{ResourceClass: js.ResourceClass, Type: ptr(js.Executor)},
+		LatestWorkflow: gen.JobLatestWorkflow{ID: w.id, Name: w.run.Name()},
+		Messages:       []gen.JobMessage{},
+		Name:           js.Name,
+		Number:         j.number,
+		Organization:   gen.JobOrganization{Name: p.org.name},
+		Parallelism:    int64(js.Parallelism),
+		Pipeline:       gen.JobPipeline{ID: pl.id},
+		Project:        gen.JobProject{ExternalURL: p.api().VCSInfo.VCSURL, ID: p.id, Name: p.name, Slug: p.slug},
+		QueuedAt:       queued,
+		StartedAt:      startedAt(w, js),
+		Status:         gen.JobDetailsStatus(js.Status),
+		StoppedAt:      js.StoppedAt,
+		WebURL:         fmt.Sprintf("https://app.circleci.com/pipelines/%s/%d/workflows/%s/jobs/%d", p.slug, pl.number, w.id, j.number),
+	}
+	if js.StartedAt != nil && js.StoppedAt != nil {
+		out.Duration = ptr(int64(js.StoppedAt.Sub(*js.StartedAt).Seconds()))
+	}
+	for i := range max(js.Parallelism, 1) {
+		out.ParallelRuns = append(out.ParallelRuns, gen.JobParallelRun{Index: int64(i), Status: js.Status})
+	}
+	return gen.GetJobDetails200JSONResponse(out), nil
+}
+
+// cancelJob cancels j at now; it returns a message for an error, which is a 404 when notFound.
+func (s *Server) cancelJob(u *user, j *jobRef) (msg string, conflict bool) {
+	err := j.wf.run.CancelJob(j.state().Name, s.now())
+	switch {
+	case errors.Is(err, engine.ErrStopped):
+		return "The job has already stopped.", true
+	case err != nil:
+		return err.Error(), true
+	}
+	j.actor = u
+	s.settle(j.wf)
+	return "", false
+}
+
+// CancelJobByJobNumber cancels a job by number; the jobs that require it end as not_run.
+// CircleCI API: POST /project/{project-slug}/job/{job-number}/cancel (cancelJobByJobNumber).
+func (s *Server) CancelJobByJobNumber(ctx context.Context, req gen.CancelJobByJobNumberRequestObject) (gen.CancelJobByJobNumberResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.CancelJobByJobNumberdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	j, msg := s.visibleJob(u, req.ProjectSlug, req.JobNumber)
+	if j == nil {
+		return gen.CancelJobByJobNumberdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msg}}, nil
+	}
+	if msg, _ := s.cancelJob(u, j); msg != "" {
+		return gen.CancelJobByJobNumberdefaultJSONResponse{StatusCode: 409, Body: gen.Error{Message: msg}}, nil
+	}
+	return gen.CancelJobByJobNumber200JSONResponse{Message: "Job canceled."}, nil
+}
+
+// CancelJobByJobID cancels a job by its UUID (build or approval job).
+// CircleCI API: POST /jobs/{job-id}/cancel (cancelJobByJobID).
+func (s *Server) CancelJobByJobID(ctx context.Context, req gen.CancelJobByJobIDRequestObject) (gen.CancelJobByJobIDResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.CancelJobByJobID401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
+	}
+	j, ok := s.st.jobsByID[req.JobID]
+	if !ok || !u.member(j.wf.pipeline.project.org) {
+		return gen.CancelJobByJobID404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgJobNotFound}}, nil
+	}
+	s.advance(j.wf)
+	if msg, _ := s.cancelJob(u, j); msg != "" {
+		return gen.CancelJobByJobID400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{Message: msg}}, nil
+	}
+	return gen.CancelJobByJobID200JSONResponse{Message: "Job canceled."}, nil
+}
+
+// finished reports whether a build job ran to an end that leaves artifacts and test results.
+func finished(js engine.JobState) bool {
+	return js.StartedAt != nil && js.StoppedAt != nil && js.Status != engine.StatusCanceled
+}
+
+// GetJobArtifacts lists the artifacts a finished job uploaded: one report per parallel node.
+// The operation takes no page-token, so the one page holds them all.
+// CircleCI API: GET /project/{project-slug}/{job-number}/artifacts (getJobArtifacts).
+func (s *Server) GetJobArtifacts(ctx context.Context, req gen.GetJobArtifactsRequestObject) (gen.GetJobArtifactsResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetJobArtifactsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	j, msg := s.visibleJob(u, req.ProjectSlug, req.JobNumber)
+	if j == nil {
+		return gen.GetJobArtifactsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msg}}, nil
+	}
+	js := j.state()
+	items := []gen.Artifact{}
+	if finished(js) {
+		for node := range max(js.Parallelism, 1) {
+			path := fmt.Sprintf("reports/%s/node-%d.txt", js.Name, node)
+			items = append(items, gen.Artifact{
+				NodeIndex: int64(node),
+				Path:      path,
+				URL:       fmt.Sprintf("https://output.circle-artifacts.com/output/job/%s/artifacts/%d/%s", j.id, node, path),
+			})
+		}
+	}
+	return gen.GetJobArtifacts200JSONResponse{Items: items}, nil
+}
+
+// testsPerNode is how many test results each parallel node of a finished job reports.
+const testsPerNode = 3
+
+// GetTests lists the test results of a finished job: three per parallel node, all passing for a
+// successful job and the last one failing for a failed job. The operation takes no page-token, so
+// the one page holds them all.
+// CircleCI API: GET /project/{project-slug}/{job-number}/tests (getTests).
+func (s *Server) GetTests(ctx context.Context, req gen.GetTestsRequestObject) (gen.GetTestsResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetTestsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	j, msg := s.visibleJob(u, req.ProjectSlug, req.JobNumber)
+	if j == nil {
+		return gen.GetTestsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msg}}, nil
+	}
+	js := j.state()
+	items := []gen.TestResult{}
+	if finished(js) {
+		nodes := max(js.Parallelism, 1)
+		for node := range nodes {
+			for k := range testsPerNode {
+				tr := gen.TestResult{
+					Classname: js.Name + "_test",
+					File:      fmt.Sprintf("%s/node%d_test.go", js.Name, node),
+					Name:      fmt.Sprintf("Test%s_%d_%d", js.Name, node, k+1),
+					Result:    "success",
+					RunTime:   0.25 * float64(k+1),
+					Source:    "go test",
+				}
+				if js.Status != engine.StatusSuccess && node == nodes-1 && k == testsPerNode-1 {
+					tr.Result = "failure"
+					tr.Message = ptr("expected success, got " + js.Status)
+				}
+				items = append(items, tr)
+			}
+		}
+	}
+	return gen.GetTests200JSONResponse{Items: items}, nil
+}

@@ -1,0 +1,97 @@
+package fake
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"hash/fnv"
+	"sort"
+)
+
+// pageSize is how many items one page of any list holds, as on circleci.com.
+const pageSize = 20
+
+// A page token is 16 bytes, base64url-encoded: an 8-byte tag naming the list it belongs to (a hash
+// of the list kind and its scope, e.g. the project and branch filter) and an 8-byte position in that
+// list. A token made for another list, or not made by the fake at all, is refused.
+
+// listTag names a list for its page tokens.
+func listTag(parts ...string) uint64 {
+	h := fnv.New64a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+func encodeToken(tag, pos uint64) *string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], tag)
+	binary.BigEndian.PutUint64(b[8:], pos)
+	t := base64.RawURLEncoding.EncodeToString(b[:])
+	return &t
+}
+
+// errBadToken is the message of the 400 answered for a malformed or foreign page token.
+const errBadToken = "page-token is not valid for this list: pass the next_page_token of the previous page of the same list, or no token for the first page"
+
+// decodeToken returns the position a token names; first is true for an absent or empty token.
+func decodeToken(tok *string, tag uint64) (pos uint64, first, ok bool) {
+	if tok == nil || *tok == "" {
+		return 0, true, true
+	}
+	b, err := base64.RawURLEncoding.DecodeString(*tok)
+	if err != nil || len(b) != 16 || binary.BigEndian.Uint64(b[:8]) != tag {
+		return 0, false, false
+	}
+	return binary.BigEndian.Uint64(b[8:]), false, true
+}
+
+// pageNewest returns one page of idx read newest first (idx is append-only, oldest first), and the
+// token of the next page. The position in a token is the index one past the next item to return,
+// so items appended later never shift a page. It costs O(pageSize) whatever len(idx) is.
+func pageNewest[T any](idx []T, tok *string, tag uint64) (page []T, next *string, ok bool) {
+	pos, first, ok := decodeToken(tok, tag)
+	if !ok {
+		return nil, nil, false
+	}
+	end := uint64(len(idx))
+	if !first {
+		if pos == 0 || pos > end {
+			return nil, nil, false
+		}
+		end = pos
+	}
+	start := uint64(0)
+	if end > pageSize {
+		start = end - pageSize
+	}
+	page = make([]T, 0, end-start)
+	for i := end; i > start; i-- {
+		page = append(page, idx[i-1])
+	}
+	if start > 0 {
+		next = encodeToken(tag, start)
+	}
+	return page, next, true
+}
+
+// pageAfter returns one page of items (sorted by ascending seq) after the position in tok, and the
+// token of the next page. The position is the seq of the last item returned, so deleting items
+// between pages never skips or repeats one.
+func pageAfter[T any](items []T, seq func(T) uint64, tok *string, tag uint64) (page []T, next *string, ok bool) {
+	after, first, ok := decodeToken(tok, tag)
+	if !ok {
+		return nil, nil, false
+	}
+	i := 0
+	if !first {
+		i = sort.Search(len(items), func(i int) bool { return seq(items[i]) > after })
+	}
+	end := min(i+pageSize, len(items))
+	page = items[i:end:end]
+	if end < len(items) {
+		next = encodeToken(tag, seq(items[end-1]))
+	}
+	return page, next, true
+}

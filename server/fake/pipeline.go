@@ -1,0 +1,535 @@
+package fake
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+	"unique"
+
+	"github.com/google/uuid"
+
+	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server/fake/internal/engine"
+)
+
+const msgPipelineNotFound = "Pipeline not found."
+
+// pipeline is one stored pipeline, kept small: a million of them must fit in well under 1 GiB.
+type pipeline struct {
+	id       uuid.UUID
+	number   int64
+	created  int64 // unix milliseconds of simulated time
+	project  *project
+	actor    *user
+	branch   unique.Handle[string] // zero Handle when not given
+	tag      unique.Handle[string]
+	params   map[string]any // as given to the trigger; nil when none
+	cfg      *engine.Config // the config the pipeline ran (shared with the project while unchanged)
+	setupCfg *engine.Config // the setup config of a continued setup pipeline
+	state    gen.PipelineState
+	errMsg   string // for errored pipelines
+	contKey  string // unused continuation key of a setup pipeline
+	workflows []*workflow
+}
+
+func handle(s *string) unique.Handle[string] {
+	if s == nil || *s == "" {
+		return unique.Handle[string]{}
+	}
+	return unique.Make(*s)
+}
+
+func value(h unique.Handle[string]) *string {
+	if h == (unique.Handle[string]{}) {
+		return nil
+	}
+	return ptr(h.Value())
+}
+
+func (pl *pipeline) createdAt() time.Time { return time.UnixMilli(pl.created).UTC() }
+
+func (pl *pipeline) revision() string {
+	h := sha1.Sum(pl.id[:])
+	return hex.EncodeToString(h[:])
+}
+
+func (pl *pipeline) api() gen.Pipeline {
+	p := pl.project
+	created := pl.createdAt()
+	out := gen.Pipeline{
+		CreatedAt:   created,
+		Errors:      []gen.PipelineError{},
+		ID:          pl.id,
+		Number:      pl.number,
+		ProjectSlug: p.slug,
+		State:       pl.state,
+		Trigger: gen.PipelineTrigger{
+			Actor:      gen.PipelineTriggerActor{Login: pl.actor.login},
+			ReceivedAt: created,
+			Type:       gen.PipelineTriggerTypeAPI,
+		},
+		UpdatedAt: &created,
+	}
+	if pl.errMsg != "" {
+		out.Errors = append(out.Errors, gen.PipelineError{Type: gen.PipelineErrorTypeConfig, Message: pl.errMsg})
+	}
+	if len(pl.params) > 0 {
+		out.TriggerParameters = make(map[string]gen.TriggerParameterValue, len(pl.params))
+		for k, v := range pl.params {
+			var tv gen.TriggerParameterValue
+			b, _ := json.Marshal(v)
+			_ = tv.UnmarshalJSON(b)
+			out.TriggerParameters[k] = tv
+		}
+	}
+	repo := p.api().VCSInfo
+	provider := string(repo.Provider)
+	out.VCS = &gen.PipelineVCS{
+		Branch:              value(pl.branch),
+		Tag:                 value(pl.tag),
+		OriginRepositoryURL: repo.VCSURL,
+		TargetRepositoryURL: repo.VCSURL,
+		ProviderName:        provider,
+		Revision:            ptr(pl.revision()),
+		Commit:              &gen.PipelineCommit{Subject: ptr("Simulated commit for pipeline " + fmt.Sprint(pl.number)), Body: ptr("")},
+	}
+	return out
+}
+
+// decodeParams turns API parameter values into what the engine checks: string, bool or json.Number.
+func decodeParams[V interface{ MarshalJSON() ([]byte, error) }](in map[string]V) (map[string]any, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]any, len(in))
+	for k, v := range in {
+		b, err := v.MarshalJSON()
+		if err != nil {
+			return nil, fmt.Errorf("parameter %q: %w", k, err)
+		}
+		var x any
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		if err := dec.Decode(&x); err != nil {
+			return nil, fmt.Errorf("parameter %q: %w", k, err)
+		}
+		out[k] = x
+	}
+	return out, nil
+}
+
+// checkParams checks parameters given to a schedule against the project's config.
+func (s *Server) checkParams(p *project, in map[string]gen.PipelineParameterValue) error {
+	given, err := decodeParams(in)
+	if err != nil {
+		return err
+	}
+	if p.cfg == nil {
+		if len(given) > 0 {
+			return errors.New("the project has no config, so it declares no parameters")
+		}
+		return nil
+	}
+	_, err = p.cfg.ResolveParameters(given)
+	return err
+}
+
+// triggerInput is what both trigger operations ask for.
+type triggerInput struct {
+	branch, tag *string
+	params      map[string]any
+}
+
+// trigger creates a pipeline; the caller holds s.mu. A non-nil error is a bad request whose message
+// names the problem. Numbers are handed out under s.mu, so they are gapless and unique.
+func (s *Server) trigger(u *user, p *project, in triggerInput) (*pipeline, error) {
+	if in.branch != nil && in.tag != nil {
+		return nil, errors.New("give a branch or a tag, not both")
+	}
+	if in.branch == nil && in.tag == nil {
+		in.branch = &p.defaultBranch
+	}
+	var resolved map[string]any
+	if p.cfg != nil {
+		var err error
+		if resolved, err = p.cfg.ResolveParameters(in.params); err != nil {
+			return nil, err
+		}
+	} else if len(in.params) > 0 {
+		return nil, errors.New("the project has no config, so it declares no parameters")
+	}
+	now := s.now()
+	pl := &pipeline{
+		id: s.newID(), number: int64(len(p.pipelines)) + 1, created: now.UnixMilli(), project: p, actor: u,
+		branch: handle(in.branch), tag: handle(in.tag), params: in.params, cfg: p.cfg, state: gen.PipelineStateCreated,
+	}
+	switch {
+	case p.cfg == nil:
+		pl.state = gen.PipelineStateErrored
+		pl.errMsg = "No config found: the project has no .circleci/config.yml."
+	case p.setup:
+		pl.state = gen.PipelineStateSetup
+		pl.contKey = "ck-" + s.newID().String()
+		s.st.contKeys[pl.contKey] = pl
+	}
+	s.index(pl)
+	if pl.cfg != nil {
+		s.startWorkflows(pl, pl.cfg, resolved, now)
+	}
+	return pl, nil
+}
+
+// index stores pl in every list it appears in; the caller holds s.mu.
+func (s *Server) index(pl *pipeline) {
+	p, o, u := pl.project, pl.project.org, pl.actor
+	s.st.pipelines[pl.id] = pl
+	p.pipelines = append(p.pipelines, pl)
+	if pl.branch != (unique.Handle[string]{}) {
+		b := pl.branch.Value()
+		p.byBranch[b] = append(p.byBranch[b], pl)
+	}
+	p.mine[u] = append(p.mine[u], pl)
+	o.pipelines = append(o.pipelines, pl)
+	o.mine[u] = append(o.mine[u], pl)
+}
+
+func triggerError(err error) string {
+	var pe *engine.ParamError
+	if errors.As(err, &pe) {
+		return "Invalid pipeline parameters: " + pe.Error() + "."
+	}
+	return err.Error()
+}
+
+// TriggerPipeline starts a pipeline on a branch or tag (the default branch when neither is given)
+// with parameters checked against the project's config: an undeclared or ill-typed parameter is a
+// 400 that names it.
+// CircleCI API: POST /project/{project-slug}/pipeline (triggerPipeline).
+func (s *Server) TriggerPipeline(ctx context.Context, req gen.TriggerPipelineRequestObject) (gen.TriggerPipelineResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.TriggerPipelinedefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.TriggerPipelinedefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	var in triggerInput
+	if b := req.Body; b != nil {
+		params, err := decodeParams(b.Parameters)
+		if err != nil {
+			return gen.TriggerPipelinedefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: err.Error()}}, nil
+		}
+		in = triggerInput{branch: b.Branch, tag: b.Tag, params: params}
+	}
+	pl, err := s.trigger(u, p, in)
+	if err != nil {
+		return gen.TriggerPipelinedefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: triggerError(err)}}, nil
+	}
+	return gen.TriggerPipeline201JSONResponse{ID: pl.id, Number: pl.number, CreatedAt: pl.createdAt(), State: gen.PipelineCreationState(pl.state)}, nil
+}
+
+// TriggerPipelineRun starts a pipeline like [Server.TriggerPipeline]; config and checkout name the
+// branch or tag (they must agree, as the fake keeps one config per project).
+// CircleCI API: POST /project/{provider}/{organization}/{project}/pipeline/run (triggerPipelineRun).
+func (s *Server) TriggerPipelineRun(ctx context.Context, req gen.TriggerPipelineRunRequestObject) (gen.TriggerPipelineRunResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.TriggerPipelineRun401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
+	if !ok {
+		return gen.TriggerPipelineRun404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgProjectNotFound}}, nil
+	}
+	bad := func(msg string) (gen.TriggerPipelineRunResponseObject, error) {
+		return gen.TriggerPipelineRun400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{Message: msg}}, nil
+	}
+	var in triggerInput
+	if b := req.Body; b != nil {
+		if b.DefinitionID != nil {
+			return gen.TriggerPipelineRun404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: "Pipeline definition not found: circleci-fake has no pipeline definitions; leave definition_id out."}}, nil
+		}
+		src := b.Checkout
+		if src == nil {
+			src = b.Config
+		}
+		if b.Checkout != nil && b.Config != nil && (deref(b.Checkout.Branch) != deref(b.Config.Branch) || deref(b.Checkout.Tag) != deref(b.Config.Tag)) {
+			return bad("config and checkout must name the same branch or tag in circleci-fake")
+		}
+		if src != nil {
+			in.branch, in.tag = src.Branch, src.Tag
+		}
+		if len(b.Parameters) > 0 {
+			raw, err := json.Marshal(b.Parameters)
+			if err == nil {
+				dec := json.NewDecoder(bytes.NewReader(raw))
+				dec.UseNumber()
+				err = dec.Decode(&in.params)
+			}
+			if err != nil {
+				return bad("parameters: " + err.Error())
+			}
+		}
+	}
+	pl, err := s.trigger(u, p, in)
+	if err != nil {
+		return bad(triggerError(err))
+	}
+	return gen.TriggerPipelineRun201JSONResponse{ID: &pl.id, Number: ptr(int(pl.number)), CreatedAt: ptr(pl.createdAt()), State: ptr(gen.PipelineRunCreationState(pl.state))}, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// visiblePipeline returns a pipeline of a project the caller may see; the caller holds s.mu.
+func (s *Server) visiblePipeline(u *user, id uuid.UUID) (*pipeline, bool) {
+	pl, ok := s.st.pipelines[id]
+	if !ok || !u.member(pl.project.org) {
+		return nil, false
+	}
+	return pl, true
+}
+
+// GetPipelineByID returns a pipeline.
+// CircleCI API: GET /pipeline/{pipeline-id} (getPipelineById).
+func (s *Server) GetPipelineByID(ctx context.Context, req gen.GetPipelineByIDRequestObject) (gen.GetPipelineByIDResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetPipelineByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	pl, ok := s.visiblePipeline(u, req.PipelineID)
+	if !ok {
+		return gen.GetPipelineByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
+	}
+	return gen.GetPipelineByID200JSONResponse(pl.api()), nil
+}
+
+// GetPipelineByNumber returns a project's pipeline by its number.
+// CircleCI API: GET /project/{project-slug}/pipeline/{pipeline-number} (getPipelineByNumber).
+func (s *Server) GetPipelineByNumber(ctx context.Context, req gen.GetPipelineByNumberRequestObject) (gen.GetPipelineByNumberResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetPipelineByNumberdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.GetPipelineByNumberdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	if req.PipelineNumber < 1 || req.PipelineNumber > int64(len(p.pipelines)) {
+		return gen.GetPipelineByNumberdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
+	}
+	return gen.GetPipelineByNumber200JSONResponse(p.pipelines[req.PipelineNumber-1].api()), nil
+}
+
+func pipelineItems(page []*pipeline) []gen.Pipeline {
+	items := make([]gen.Pipeline, 0, len(page))
+	for _, pl := range page {
+		items = append(items, pl.api())
+	}
+	return items
+}
+
+// ListPipelinesForProject lists a project's pipelines, newest first, 20 a page, optionally on one
+// branch. A page costs the same however many pipelines are stored.
+// CircleCI API: GET /project/{project-slug}/pipeline (listPipelinesForProject).
+func (s *Server) ListPipelinesForProject(ctx context.Context, req gen.ListPipelinesForProjectRequestObject) (gen.ListPipelinesForProjectResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.ListPipelinesForProjectdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.ListPipelinesForProjectdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	idx, tag := p.pipelines, listTag("project-pipelines", p.id.String())
+	if b := req.Params.Branch; b != nil {
+		idx, tag = p.byBranch[*b], listTag("project-pipelines", p.id.String(), "branch", *b)
+	}
+	page, next, ok := pageNewest(idx, req.Params.PageToken, tag)
+	if !ok {
+		return gen.ListPipelinesForProjectdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	}
+	return gen.ListPipelinesForProject200JSONResponse{Items: pipelineItems(page), NextPageToken: next}, nil
+}
+
+// ListMyPipelines lists the pipelines the caller triggered in a project, newest first, 20 a page.
+// CircleCI API: GET /project/{project-slug}/pipeline/mine (listMyPipelines).
+func (s *Server) ListMyPipelines(ctx context.Context, req gen.ListMyPipelinesRequestObject) (gen.ListMyPipelinesResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.ListMyPipelinesdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.ListMyPipelinesdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	page, next, ok := pageNewest(p.mine[u], req.Params.PageToken, listTag("project-pipelines-mine", p.id.String(), u.id.String()))
+	if !ok {
+		return gen.ListMyPipelinesdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	}
+	return gen.ListMyPipelines200JSONResponse{Items: pipelineItems(page), NextPageToken: next}, nil
+}
+
+// ListPipelines lists an organization's pipelines, newest first, 20 a page; mine=true keeps those
+// the caller triggered. Without org-slug, the caller's only organization is used.
+// CircleCI API: GET /pipeline (listPipelines).
+func (s *Server) ListPipelines(ctx context.Context, req gen.ListPipelinesRequestObject) (gen.ListPipelinesResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.ListPipelinesdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	var o *org
+	switch {
+	case req.Params.OrgSlug != nil:
+		if o, ok = s.visibleOrg(u, *req.Params.OrgSlug); !ok {
+			return gen.ListPipelinesdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Organization not found."}}, nil
+		}
+	case len(u.orgs) == 1:
+		o = u.orgs[0]
+	default:
+		return gen.ListPipelinesdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "org-slug is required: you belong to several organizations"}}, nil
+	}
+	idx, tag := o.pipelines, listTag("org-pipelines", o.id.String())
+	if req.Params.Mine != nil && *req.Params.Mine {
+		idx, tag = o.mine[u], listTag("org-pipelines-mine", o.id.String(), u.id.String())
+	}
+	page, next, ok := pageNewest(idx, req.Params.PageToken, tag)
+	if !ok {
+		return gen.ListPipelinesdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	}
+	return gen.ListPipelines200JSONResponse{Items: pipelineItems(page), NextPageToken: next}, nil
+}
+
+// GetPipelineConfigByID returns the config a pipeline ran: its source and the source compiled with
+// the pipeline's parameters substituted.
+// CircleCI API: GET /pipeline/{pipeline-id}/config (getPipelineConfigById).
+func (s *Server) GetPipelineConfigByID(ctx context.Context, req gen.GetPipelineConfigByIDRequestObject) (gen.GetPipelineConfigByIDResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetPipelineConfigByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	pl, ok := s.visiblePipeline(u, req.PipelineID)
+	if !ok {
+		return gen.GetPipelineConfigByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
+	}
+	if pl.cfg == nil {
+		return gen.GetPipelineConfigByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "The pipeline has no config: " + pl.errMsg}}, nil
+	}
+	params, _ := pl.cfg.ResolveParameters(pl.params) // checked when the pipeline was created
+	out := gen.GetPipelineConfigByID200JSONResponse{Source: pl.cfg.Source, Compiled: pl.cfg.Compile(params)}
+	if pl.setupCfg != nil {
+		setupParams, _ := pl.setupCfg.ResolveParameters(nil)
+		out.SetupConfig = ptr(pl.setupCfg.Source)
+		out.CompiledSetupConfig = ptr(pl.setupCfg.Compile(setupParams))
+	}
+	return out, nil
+}
+
+// GetPipelineValuesByID returns the pipeline values a config could use: pipeline.id,
+// pipeline.number, pipeline.project.type, pipeline.git.* and pipeline.trigger_source.
+// CircleCI API: GET /pipeline/{pipeline-id}/values (getPipelineValuesById).
+func (s *Server) GetPipelineValuesByID(ctx context.Context, req gen.GetPipelineValuesByIDRequestObject) (gen.GetPipelineValuesByIDResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetPipelineValuesByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	pl, ok := s.visiblePipeline(u, req.PipelineID)
+	if !ok {
+		return gen.GetPipelineValuesByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
+	}
+	api := pl.api()
+	vals := map[string]any{
+		"pipeline.id":                    pl.id.String(),
+		"pipeline.number":                pl.number,
+		"pipeline.project.git_url":       api.VCS.TargetRepositoryURL,
+		"pipeline.project.type":          pl.project.org.vcsType,
+		"pipeline.git.revision":          pl.revision(),
+		"pipeline.git.base_revision":     pl.revision(),
+		"pipeline.trigger_source":        "api",
+		"pipeline.schedule.name":         "",
+		"pipeline.trigger_parameters.circleci.trigger_type": "api",
+	}
+	if b := value(pl.branch); b != nil {
+		vals["pipeline.git.branch"] = *b
+	}
+	if t := value(pl.tag); t != nil {
+		vals["pipeline.git.tag"] = *t
+	}
+	out := make(gen.GetPipelineValuesByID200JSONResponse, len(vals))
+	for k, v := range vals {
+		var pv gen.PipelineValue
+		b, _ := json.Marshal(v)
+		if err := pv.UnmarshalJSON(b); err != nil {
+			return nil, err
+		}
+		out[k] = pv
+	}
+	return out, nil
+}
+
+// ContinuePipeline continues a setup pipeline with a configuration and parameters; its
+// continuation key works once. [Server.ContinuationKey] tells a test the key.
+// CircleCI API: POST /pipeline/continue (continuePipeline).
+func (s *Server) ContinuePipeline(ctx context.Context, req gen.ContinuePipelineRequestObject) (gen.ContinuePipelineResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.ContinuePipelinedefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	bad := func(msg string) (gen.ContinuePipelineResponseObject, error) {
+		return gen.ContinuePipelinedefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: msg}}, nil
+	}
+	if req.Body == nil || req.Body.ContinuationKey == "" {
+		return bad("continuation-key is required")
+	}
+	pl, ok := s.st.contKeys[req.Body.ContinuationKey]
+	if !ok || !u.member(pl.project.org) {
+		return gen.ContinuePipelinedefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Continuation key not found: it is unknown or was already used."}}, nil
+	}
+	cfg, err := engine.ParseConfig(req.Body.Configuration)
+	if err != nil {
+		return bad("configuration: " + err.Error())
+	}
+	params, err := decodeParams(req.Body.Parameters)
+	if err != nil {
+		return bad(err.Error())
+	}
+	resolved, err := cfg.ResolveParameters(params)
+	if err != nil {
+		return bad(triggerError(err))
+	}
+	delete(s.st.contKeys, pl.contKey)
+	pl.contKey = ""
+	pl.setupCfg, pl.cfg, pl.params, pl.state = pl.cfg, cfg, maps.Clone(params), gen.PipelineStateCreated
+	s.startWorkflows(pl, cfg, resolved, s.now())
+	return gen.ContinuePipeline200JSONResponse{Message: "Pipeline continued."}, nil
+}

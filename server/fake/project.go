@@ -1,0 +1,185 @@
+package fake
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/cikit/circleci-go/gen"
+)
+
+const msgProjectNotFound = "Project not found."
+
+// CreateProject creates a project in one of the caller's organizations. It has no config until one is
+// seeded; triggering it gives an errored pipeline, as on circleci.com.
+// CircleCI API: POST /organization/{org-slug-or-id}/project (createProject).
+func (s *Server) CreateProject(ctx context.Context, req gen.CreateProjectRequestObject) (gen.CreateProjectResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.CreateProjectdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	o, ok := s.visibleOrg(u, req.OrgSlugOrID)
+	if !ok {
+		return gen.CreateProjectdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Organization not found."}}, nil
+	}
+	if req.Body == nil || strings.TrimSpace(req.Body.Name) == "" || strings.Contains(req.Body.Name, "/") {
+		return gen.CreateProjectdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "name is required and must not contain a slash"}}, nil
+	}
+	p, err := s.addProject(o, SeedProject{Name: req.Body.Name})
+	if err != nil {
+		return gen.CreateProjectdefaultJSONResponse{StatusCode: 409, Body: gen.Error{Message: err.Error()}}, nil
+	}
+	return gen.CreateProject200JSONResponse(p.api()), nil
+}
+
+// GetProjectBySlug returns a project by its slug in any accepted form.
+// CircleCI API: GET /project/{project-slug} (getProjectBySlug).
+func (s *Server) GetProjectBySlug(ctx context.Context, req gen.GetProjectBySlugRequestObject) (gen.GetProjectBySlugResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetProjectBySlugdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.GetProjectBySlugdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	return gen.GetProjectBySlug200JSONResponse(p.api()), nil
+}
+
+// DeleteProjectBySlug deletes a project with its pipelines, schedules and webhooks.
+// CircleCI API: DELETE /project/{project-slug} (deleteProjectBySlug).
+func (s *Server) DeleteProjectBySlug(ctx context.Context, req gen.DeleteProjectBySlugRequestObject) (gen.DeleteProjectBySlugResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.DeleteProjectBySlugdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.DeleteProjectBySlugdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	s.deleteProject(p)
+	return gen.DeleteProjectBySlug200JSONResponse{Message: "Project deleted."}, nil
+}
+
+// deleteProject removes p and everything that hangs off it; the caller holds s.mu. It rebuilds the
+// organization's pipeline indexes once, which costs O(pipelines in the organization).
+func (s *Server) deleteProject(p *project) {
+	key, _ := projectKey(p.slug)
+	delete(s.st.projBySlug, key)
+	delete(s.st.projByID, p.id)
+	for _, pl := range p.pipelines {
+		delete(s.st.pipelines, pl.id)
+		for _, w := range pl.workflows {
+			delete(s.st.workflows, w.id)
+			delete(s.st.running, w)
+		}
+		if pl.contKey != "" {
+			delete(s.st.contKeys, pl.contKey)
+		}
+	}
+	for _, j := range p.jobs {
+		delete(s.st.jobsByID, j.id)
+	}
+	for _, sc := range p.schedules {
+		delete(s.st.schedules, sc.id)
+	}
+	for id, w := range s.st.webhooks {
+		if w.project == p {
+			delete(s.st.webhooks, id)
+		}
+	}
+	o := p.org
+	o.pipelines = slices.DeleteFunc(o.pipelines, func(pl *pipeline) bool { return pl.project == p })
+	for u, list := range o.mine {
+		o.mine[u] = slices.DeleteFunc(list, func(pl *pipeline) bool { return pl.project == p })
+	}
+}
+
+func defaultSettings() gen.ProjectAdvancedSettings {
+	f, t := false, true
+	return gen.ProjectAdvancedSettings{
+		AutocancelBuilds:           &f,
+		BuildForkPrs:               &f,
+		BuildPrsOnly:               &f,
+		DisableSSH:                 &f,
+		ForksReceiveSecretEnvVars:  &f,
+		Oss:                        &f,
+		PrOnlyBranchOverrides:      []string{"main"},
+		SetGithubStatus:            &t,
+		SetupWorkflows:             &f,
+		WriteSettingsRequiresAdmin: &f,
+	}
+}
+
+func cloneSettings(a gen.ProjectAdvancedSettings) gen.ProjectAdvancedSettings {
+	a.PrOnlyBranchOverrides = slices.Clone(a.PrOnlyBranchOverrides)
+	for _, p := range []**bool{&a.AutocancelBuilds, &a.BuildForkPrs, &a.BuildPrsOnly, &a.DisableSSH,
+		&a.ForksReceiveSecretEnvVars, &a.Oss, &a.SetGithubStatus, &a.SetupWorkflows, &a.WriteSettingsRequiresAdmin} {
+		if *p != nil {
+			*p = ptr(**p)
+		}
+	}
+	return a
+}
+
+// GetProjectSettings returns a project's advanced settings.
+// CircleCI API: GET /project/{provider}/{organization}/{project}/settings (getProjectSettings).
+func (s *Server) GetProjectSettings(ctx context.Context, req gen.GetProjectSettingsRequestObject) (gen.GetProjectSettingsResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetProjectSettings401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
+	if !ok {
+		return gen.GetProjectSettings404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgProjectNotFound}}, nil
+	}
+	adv := cloneSettings(p.settings)
+	return gen.GetProjectSettings200JSONResponse{Advanced: &adv}, nil
+}
+
+// PatchProjectSettings changes the advanced settings named in the body and returns them all.
+// CircleCI API: PATCH /project/{provider}/{organization}/{project}/settings (patchProjectSettings).
+func (s *Server) PatchProjectSettings(ctx context.Context, req gen.PatchProjectSettingsRequestObject) (gen.PatchProjectSettingsResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.PatchProjectSettings401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
+	if !ok {
+		return gen.PatchProjectSettings404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgProjectNotFound}}, nil
+	}
+	if req.Body == nil || req.Body.Advanced == nil {
+		return gen.PatchProjectSettings400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{Message: "the body must hold an \"advanced\" object with the settings to change"}}, nil
+	}
+	in := cloneSettings(*req.Body.Advanced)
+	cur := &p.settings
+	set := func(dst **bool, src *bool) {
+		if src != nil {
+			*dst = src
+		}
+	}
+	set(&cur.AutocancelBuilds, in.AutocancelBuilds)
+	set(&cur.BuildForkPrs, in.BuildForkPrs)
+	set(&cur.BuildPrsOnly, in.BuildPrsOnly)
+	set(&cur.DisableSSH, in.DisableSSH)
+	set(&cur.ForksReceiveSecretEnvVars, in.ForksReceiveSecretEnvVars)
+	set(&cur.Oss, in.Oss)
+	set(&cur.SetGithubStatus, in.SetGithubStatus)
+	set(&cur.SetupWorkflows, in.SetupWorkflows)
+	set(&cur.WriteSettingsRequiresAdmin, in.WriteSettingsRequiresAdmin)
+	if in.PrOnlyBranchOverrides != nil {
+		cur.PrOnlyBranchOverrides = in.PrOnlyBranchOverrides
+	}
+	adv := cloneSettings(p.settings)
+	return gen.PatchProjectSettings200JSONResponse{Advanced: &adv}, nil
+}

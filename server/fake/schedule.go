@@ -1,0 +1,299 @@
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cikit/circleci-go/gen"
+)
+
+const msgScheduleNotFound = "Schedule not found."
+
+// timetable is a schedule's timetable in one shape for checking; it becomes a
+// gen.ScheduleTimetable again with [timetable.api].
+type timetable struct {
+	PerHour     *int64   `json:"per-hour,omitempty"`
+	HoursOfDay  []int64  `json:"hours-of-day,omitempty"`
+	DaysOfWeek  []string `json:"days-of-week,omitempty"`
+	DaysOfMonth []int64  `json:"days-of-month,omitempty"`
+	Months      []string `json:"months,omitempty"`
+}
+
+var (
+	weekdays = []string{"MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"}
+	months   = []string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}
+)
+
+// check says what is wrong with a timetable, as CircleCI validates it.
+func (t timetable) check() error {
+	if t.PerHour == nil || *t.PerHour < 1 || *t.PerHour > 60 {
+		return fmt.Errorf("timetable: per-hour must be from 1 to 60")
+	}
+	if len(t.HoursOfDay) == 0 {
+		return fmt.Errorf("timetable: hours-of-day must name at least one hour")
+	}
+	for _, h := range t.HoursOfDay {
+		if h < 0 || h > 23 {
+			return fmt.Errorf("timetable: hours-of-day holds %d; hours are 0 to 23 (UTC)", h)
+		}
+	}
+	switch {
+	case len(t.DaysOfWeek) > 0 && len(t.DaysOfMonth) > 0:
+		return fmt.Errorf("timetable: give days-of-week or days-of-month, not both")
+	case len(t.DaysOfWeek) == 0 && len(t.DaysOfMonth) == 0:
+		return fmt.Errorf("timetable: give days-of-week or days-of-month")
+	}
+	for _, d := range t.DaysOfWeek {
+		if !slices.Contains(weekdays, d) {
+			return fmt.Errorf("timetable: days-of-week holds %q; days are %s", d, strings.Join(weekdays, ", "))
+		}
+	}
+	for _, d := range t.DaysOfMonth {
+		if d < 1 || d > 31 {
+			return fmt.Errorf("timetable: days-of-month holds %d; days are 1 to 31", d)
+		}
+	}
+	for _, m := range t.Months {
+		if !slices.Contains(months, m) {
+			return fmt.Errorf("timetable: months holds %q; months are %s", m, strings.Join(months, ", "))
+		}
+	}
+	return nil
+}
+
+func decodeTimetable(v gen.ScheduleTimetable) (timetable, error) {
+	var t timetable
+	b, err := v.MarshalJSON()
+	if err != nil {
+		return t, fmt.Errorf("timetable: %w", err)
+	}
+	if err := json.Unmarshal(b, &t); err != nil {
+		return t, fmt.Errorf("timetable: %w", err)
+	}
+	return t, nil
+}
+
+func (t timetable) api() gen.ScheduleTimetable {
+	var out gen.ScheduleTimetable
+	b, _ := json.Marshal(t) // a struct of numbers and strings always encodes
+	_ = out.UnmarshalJSON(b)
+	return out
+}
+
+func (sc *schedule) api(system *user) gen.Schedule {
+	actor := system
+	if sc.actor != nil {
+		actor = sc.actor
+	}
+	return gen.Schedule{
+		Actor:       actor.api(),
+		CreatedAt:   sc.created,
+		Description: sc.description,
+		ID:          sc.id,
+		Name:        sc.name,
+		Parameters:  maps.Clone(sc.params),
+		ProjectSlug: sc.project.slug,
+		Timetable:   sc.timetable,
+		UpdatedAt:   sc.updated,
+	}
+}
+
+// visibleSchedule returns a schedule of a project the caller may see; the caller holds s.mu.
+func (s *Server) visibleSchedule(u *user, sc *schedule, ok bool) (*schedule, bool) {
+	if !ok || !u.member(sc.project.org) {
+		return nil, false
+	}
+	return sc, true
+}
+
+// ListSchedulesForProject lists a project's schedules, 20 a page.
+// CircleCI API: GET /project/{project-slug}/schedule (listSchedulesForProject).
+func (s *Server) ListSchedulesForProject(ctx context.Context, req gen.ListSchedulesForProjectRequestObject) (gen.ListSchedulesForProjectResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.ListSchedulesForProjectdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.ListSchedulesForProjectdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	page, next, ok := pageAfter(p.schedules, func(sc *schedule) uint64 { return sc.seq }, req.Params.PageToken, listTag("schedules", p.id.String()))
+	if !ok {
+		return gen.ListSchedulesForProjectdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	}
+	items := make([]gen.Schedule, 0, len(page))
+	for _, sc := range page {
+		items = append(items, sc.api(s.system))
+	}
+	return gen.ListSchedulesForProject200JSONResponse{Items: items, NextPageToken: next}, nil
+}
+
+// CreateSchedule creates a schedule after checking its timetable and its parameters against the
+// project's config.
+// CircleCI API: POST /project/{project-slug}/schedule (createSchedule).
+func (s *Server) CreateSchedule(ctx context.Context, req gen.CreateScheduleRequestObject) (gen.CreateScheduleResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.CreateScheduledefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.visibleProject(u, req.ProjectSlug)
+	if !ok {
+		return gen.CreateScheduledefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	bad := func(msg string) (gen.CreateScheduleResponseObject, error) {
+		return gen.CreateScheduledefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: msg}}, nil
+	}
+	b := req.Body
+	if b == nil || strings.TrimSpace(b.Name) == "" {
+		return bad("name is required")
+	}
+	tt, err := decodeTimetable(b.Timetable)
+	if err == nil {
+		err = tt.check()
+	}
+	if err != nil {
+		return bad(err.Error())
+	}
+	if !b.AttributionActor.Valid() {
+		return bad(`attribution-actor must be "current" or "system"`)
+	}
+	if err := s.checkParams(p, b.Parameters); err != nil {
+		return bad(err.Error())
+	}
+	now := s.now()
+	sc := &schedule{
+		seq: s.nextSeq(), id: s.newID(), project: p, name: b.Name, description: b.Description,
+		timetable: tt.api(), params: maps.Clone(b.Parameters), created: now, updated: now,
+	}
+	if sc.params == nil {
+		sc.params = map[string]gen.PipelineParameterValue{}
+	}
+	if b.AttributionActor == gen.CreateScheduleRequestAttributionActorCurrent {
+		sc.actor = u
+	}
+	p.schedules = append(p.schedules, sc)
+	s.st.schedules[sc.id] = sc
+	return gen.CreateSchedule201JSONResponse(sc.api(s.system)), nil
+}
+
+// GetScheduleByID returns a schedule.
+// CircleCI API: GET /schedule/{schedule-id} (getScheduleById).
+func (s *Server) GetScheduleByID(ctx context.Context, req gen.GetScheduleByIDRequestObject) (gen.GetScheduleByIDResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetScheduleByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	sc, ok := s.st.schedules[req.ScheduleID]
+	if sc, ok = s.visibleSchedule(u, sc, ok); !ok {
+		return gen.GetScheduleByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgScheduleNotFound}}, nil
+	}
+	return gen.GetScheduleByID200JSONResponse(sc.api(s.system)), nil
+}
+
+// UpdateSchedule changes the fields given in the body; timetable fields given replace the stored ones.
+// CircleCI API: PATCH /schedule/{schedule-id} (updateSchedule).
+func (s *Server) UpdateSchedule(ctx context.Context, req gen.UpdateScheduleRequestObject) (gen.UpdateScheduleResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.UpdateScheduledefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	sc, ok := s.st.schedules[req.ScheduleID]
+	if sc, ok = s.visibleSchedule(u, sc, ok); !ok {
+		return gen.UpdateScheduledefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgScheduleNotFound}}, nil
+	}
+	bad := func(msg string) (gen.UpdateScheduleResponseObject, error) {
+		return gen.UpdateScheduledefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: msg}}, nil
+	}
+	b := req.Body
+	if b == nil {
+		return bad("the body must name the fields to change")
+	}
+	if b.Name != nil && strings.TrimSpace(*b.Name) == "" {
+		return bad("name must not be empty")
+	}
+	tt, _ := decodeTimetable(sc.timetable)
+	if t := b.Timetable; t != nil {
+		if t.PerHour != nil {
+			tt.PerHour = t.PerHour
+		}
+		if t.HoursOfDay != nil {
+			tt.HoursOfDay = t.HoursOfDay
+		}
+		if t.DaysOfWeek != nil {
+			tt.DaysOfWeek = tt.DaysOfWeek[:0:0]
+			for _, d := range t.DaysOfWeek {
+				tt.DaysOfWeek = append(tt.DaysOfWeek, string(d))
+			}
+			tt.DaysOfMonth = nil
+		}
+		if t.DaysOfMonth != nil {
+			tt.DaysOfMonth = t.DaysOfMonth
+			if t.DaysOfWeek == nil {
+				tt.DaysOfWeek = nil
+			}
+		}
+		if t.Months != nil {
+			tt.Months = tt.Months[:0:0]
+			for _, m := range t.Months {
+				tt.Months = append(tt.Months, string(m))
+			}
+		}
+		if err := tt.check(); err != nil {
+			return bad(err.Error())
+		}
+	}
+	if b.AttributionActor != nil && !b.AttributionActor.Valid() {
+		return bad(`attribution-actor must be "current" or "system"`)
+	}
+	if b.Parameters != nil {
+		if err := s.checkParams(sc.project, b.Parameters); err != nil {
+			return bad(err.Error())
+		}
+		sc.params = maps.Clone(b.Parameters)
+	}
+	if b.Name != nil {
+		sc.name = *b.Name
+	}
+	if b.Description != nil {
+		sc.description = b.Description
+	}
+	if b.AttributionActor != nil {
+		sc.actor = nil
+		if *b.AttributionActor == gen.UpdateScheduleRequestAttributionActorCurrent {
+			sc.actor = u
+		}
+	}
+	sc.timetable = tt.api()
+	sc.updated = s.now()
+	return gen.UpdateSchedule200JSONResponse(sc.api(s.system)), nil
+}
+
+// DeleteScheduleByID deletes a schedule.
+// CircleCI API: DELETE /schedule/{schedule-id} (deleteScheduleById).
+func (s *Server) DeleteScheduleByID(ctx context.Context, req gen.DeleteScheduleByIDRequestObject) (gen.DeleteScheduleByIDResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.DeleteScheduleByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	sc, ok := s.st.schedules[req.ScheduleID]
+	if sc, ok = s.visibleSchedule(u, sc, ok); !ok {
+		return gen.DeleteScheduleByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgScheduleNotFound}}, nil
+	}
+	delete(s.st.schedules, sc.id)
+	sc.project.schedules = slices.DeleteFunc(sc.project.schedules, func(x *schedule) bool { return x == sc })
+	return gen.DeleteScheduleByID200JSONResponse{Message: "Schedule deleted."}, nil
+}

@@ -1,0 +1,378 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/google/uuid"
+
+	"github.com/cikit/circleci-go/server/fake/internal/engine"
+)
+
+// Seed is the data a fake starts with: users with their API tokens, organizations with their
+// projects (each with its .circleci/config.yml text) and contexts. Read one from a file with
+// [ParseSeed]; [DemoSeed] is the built-in one.
+type Seed struct {
+	Users []SeedUser `json:"users" yaml:"users"`
+	Orgs  []SeedOrg  `json:"orgs" yaml:"orgs"`
+}
+
+// SeedUser is a user, the tokens that authenticate as them and the organizations they belong to.
+type SeedUser struct {
+	ID     string   `json:"id,omitempty" yaml:"id,omitempty"` // a UUID; made up when empty
+	Login  string   `json:"login" yaml:"login"`
+	Name   string   `json:"name,omitempty" yaml:"name,omitempty"`
+	Tokens []string `json:"tokens" yaml:"tokens"`
+	Orgs   []string `json:"orgs" yaml:"orgs"` // organization slugs, e.g. "gh/demo-org"
+}
+
+// SeedOrg is an organization. Its slug is "gh/<name>", "bb/<name>" or "circleci/<uuid>".
+type SeedOrg struct {
+	Slug     string        `json:"slug" yaml:"slug"`
+	Name     string        `json:"name,omitempty" yaml:"name,omitempty"` // defaults to the slug's last part
+	ID       string        `json:"id,omitempty" yaml:"id,omitempty"`     // a UUID; for circleci slugs, the slug's
+	Projects []SeedProject `json:"projects,omitempty" yaml:"projects,omitempty"`
+	Contexts []SeedContext `json:"contexts,omitempty" yaml:"contexts,omitempty"`
+}
+
+// SeedProject is a project of an organization.
+type SeedProject struct {
+	Name string `json:"name" yaml:"name"`
+	// ID is the project's UUID (made up when empty); it is the last part of circleci/… slugs.
+	ID            string `json:"id,omitempty" yaml:"id,omitempty"`
+	DefaultBranch string `json:"default_branch,omitempty" yaml:"default_branch,omitempty"` // "main" when empty
+	// Config is the .circleci/config.yml text pipelines run. Jobs may carry
+	// x-fake: {outcome: failed, duration: 30s} to script the simulation.
+	Config string `json:"config,omitempty" yaml:"config,omitempty"`
+	// Outcomes forces job outcomes by job name ("success", "failed", …) over the config's.
+	Outcomes map[string]string `json:"outcomes,omitempty" yaml:"outcomes,omitempty"`
+	EnvVars  map[string]string `json:"env_vars,omitempty" yaml:"env_vars,omitempty"`
+}
+
+// SeedContext is a context with its environment variables.
+type SeedContext struct {
+	Name    string            `json:"name" yaml:"name"`
+	EnvVars map[string]string `json:"env_vars,omitempty" yaml:"env_vars,omitempty"`
+}
+
+// ParseSeed reads a seed in YAML or JSON (JSON is YAML). Unknown fields are errors.
+func ParseSeed(data []byte) (*Seed, error) {
+	var s Seed
+	var err error
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&s)
+	} else {
+		err = yaml.UnmarshalWithOptions(data, &s, yaml.Strict())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fake: seed: %w", err)
+	}
+	return &s, nil
+}
+
+// Demo data identifiers; the demo seed always uses them so README commands work as written.
+const (
+	DemoToken       = "demo-token"                          // the demo user's API token
+	DemoOrgSlug     = "gh/demo-org"                         // the demo GitHub organization
+	DemoProjectSlug = "gh/demo-org/demo-app"                // its project
+	demoCircleOrg   = "7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b" // the demo circleci organization
+	demoCircleProj  = "0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b" // its project
+	// DemoCircleCIProjectSlug is the demo project of the circleci/<org-id> organization.
+	DemoCircleCIProjectSlug = "circleci/" + demoCircleOrg + "/" + demoCircleProj
+)
+
+// DemoConfig is the config of the demo projects: parameters (including those of the API v2
+// introduction's trigger example), two workflows chosen by when/unless, and an approval job.
+const DemoConfig = `version: 2.1
+
+parameters:
+  myparam:
+    type: string
+    default: "."
+  myspecialversion:
+    type: string
+    default: "1.0.0"
+  deploy:
+    type: boolean
+    default: true
+  environment:
+    type: enum
+    enum: [staging, production]
+    default: staging
+  nightly:
+    type: boolean
+    default: false
+
+jobs:
+  build:
+    docker:
+      - image: cimg/go:1.26
+    resource_class: medium
+    steps:
+      - checkout
+      - run: make build DIR=<< pipeline.parameters.myparam >> VERSION=<< pipeline.parameters.myspecialversion >>
+    x-fake:
+      duration: 30s
+  test:
+    docker:
+      - image: cimg/go:1.26
+    parallelism: 2
+    steps:
+      - checkout
+      - run: make test
+    x-fake:
+      duration: 1m
+  deploy:
+    machine: true
+    steps:
+      - run: ./deploy.sh << pipeline.parameters.environment >>
+    x-fake:
+      duration: 20s
+  report:
+    docker:
+      - image: cimg/base:current
+    steps:
+      - run: ./nightly-report.sh
+
+workflows:
+  build-test-deploy:
+    unless: << pipeline.parameters.nightly >>
+    jobs:
+      - build
+      - test:
+          requires: [build]
+      - hold:
+          type: approval
+          requires: [test]
+      - deploy:
+          requires: [hold]
+  nightly:
+    when:
+      or:
+        - << pipeline.parameters.nightly >>
+        - equal: [production, << pipeline.parameters.environment >>]
+    jobs:
+      - report
+`
+
+// DemoSeed returns the built-in demo data: user demo-user (token [DemoToken]) in organizations
+// gh/demo-org and circleci/<uuid>, with projects gh/demo-org/demo-app and circleci/<uuid>/<uuid>
+// running [DemoConfig], and a context "deploy-secrets" in gh/demo-org.
+func DemoSeed() *Seed {
+	return &Seed{
+		Users: []SeedUser{{
+			ID: "5c9a2e7b-1f3d-4a6c-8b2e-9d1f0a3c5e7b", Login: "demo-user", Name: "Demo User",
+			Tokens: []string{DemoToken}, Orgs: []string{DemoOrgSlug, "circleci/" + demoCircleOrg},
+		}},
+		Orgs: []SeedOrg{
+			{
+				Slug: DemoOrgSlug, ID: "3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a",
+				Projects: []SeedProject{{
+					Name: "demo-app", ID: "6d2f8b4a-3e1c-4f9d-b7a2-5c8e1f3d6b9a", Config: DemoConfig,
+					EnvVars: map[string]string{"DEPLOY_KEY": "s3cr3t-deploy-key"},
+				}},
+				Contexts: []SeedContext{{Name: "deploy-secrets", EnvVars: map[string]string{"AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKE"}}},
+			},
+			{
+				Slug: "circleci/" + demoCircleOrg, Name: "demo-standalone",
+				Projects: []SeedProject{{Name: "demo-standalone-app", ID: demoCircleProj, Config: DemoConfig}},
+			},
+		},
+	}
+}
+
+// load stores a seed; it runs before the server is shared.
+func (s *Server) load(seed *Seed) error {
+	s.system = &user{id: s.newID(), login: "system-actor", name: "Scheduled"}
+	for _, so := range seed.Orgs {
+		if _, err := s.addOrg(so); err != nil {
+			return err
+		}
+	}
+	for _, su := range seed.Users {
+		if su.Login == "" {
+			return fmt.Errorf("fake: seed: a user has no login")
+		}
+		id, err := s.seedID(su.ID, "user "+su.Login)
+		if err != nil {
+			return err
+		}
+		u := &user{id: id, login: su.Login, name: su.Name}
+		if u.name == "" {
+			u.name = su.Login
+		}
+		if _, dup := s.st.users[id]; dup {
+			return fmt.Errorf("fake: seed: user id %s used twice", id)
+		}
+		for _, slug := range su.Orgs {
+			key, ok := orgKey(slug)
+			o := s.st.orgsBySlug[key]
+			if !ok || o == nil {
+				return fmt.Errorf("fake: seed: user %s: organization %q is not in the seed", su.Login, slug)
+			}
+			u.orgs = append(u.orgs, o)
+		}
+		for _, t := range su.Tokens {
+			if t == "" {
+				return fmt.Errorf("fake: seed: user %s has an empty token", su.Login)
+			}
+			if _, dup := s.st.tokens[t]; dup {
+				return fmt.Errorf("fake: seed: a token of user %s is used twice", su.Login)
+			}
+			s.st.tokens[t] = u
+		}
+		s.st.users[id] = u
+	}
+	return nil
+}
+
+func (s *Server) seedID(given, what string) (uuid.UUID, error) {
+	if given == "" {
+		return s.newID(), nil
+	}
+	id, err := uuid.Parse(given)
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("fake: seed: %s: id %q is not a UUID", what, given)
+	}
+	return id, nil
+}
+
+// addOrg stores an organization with its projects and contexts; the caller holds s.mu or owns s.
+func (s *Server) addOrg(so SeedOrg) (*org, error) {
+	parts := strings.Split(so.Slug, "/")
+	vcs, ok := "", len(parts) == 2 && parts[1] != ""
+	if ok {
+		vcs, ok = canonicalVCS(parts[0])
+	}
+	if !ok {
+		return nil, fmt.Errorf("fake: seed: organization slug %q: want gh/<org>, bb/<org> or circleci/<org-id>", so.Slug)
+	}
+	o := &org{slug: vcs + "/" + parts[1], name: so.Name, mine: map[*user][]*pipeline{}}
+	var err error
+	switch vcs {
+	case "gh":
+		o.vcsType = "github"
+	case "bb":
+		o.vcsType = "bitbucket"
+	case "circleci":
+		o.vcsType = "circleci"
+		if so.ID == "" {
+			so.ID = parts[1]
+		}
+		if so.ID != parts[1] {
+			return nil, fmt.Errorf("fake: seed: organization %s: id must be the slug's UUID", so.Slug)
+		}
+	}
+	if o.id, err = s.seedID(so.ID, "organization "+so.Slug); err != nil {
+		return nil, err
+	}
+	if o.name == "" {
+		o.name = parts[1]
+	}
+	key, _ := orgKey(o.slug)
+	if _, dup := s.st.orgsBySlug[key]; dup {
+		return nil, fmt.Errorf("fake: seed: organization %s appears twice", so.Slug)
+	}
+	if _, dup := s.st.orgsByID[o.id]; dup {
+		return nil, fmt.Errorf("fake: seed: organization id %s used twice", o.id)
+	}
+	s.st.orgsBySlug[key] = o
+	s.st.orgsByID[o.id] = o
+	for _, sp := range so.Projects {
+		if _, err := s.addProject(o, sp); err != nil {
+			return nil, err
+		}
+	}
+	for _, sc := range so.Contexts {
+		if sc.Name == "" || slices.ContainsFunc(o.contexts, func(c *contextRec) bool { return c.name == sc.Name }) {
+			return nil, fmt.Errorf("fake: seed: organization %s: context names must be present and unique", so.Slug)
+		}
+		c := s.addContext(o, sc.Name)
+		for _, name := range sortedKeys(sc.EnvVars) {
+			c.setVar(name, sc.EnvVars[name], s.now(), s.nextSeq)
+		}
+	}
+	return o, nil
+}
+
+// addProject stores a project of o; the caller holds s.mu or owns s.
+func (s *Server) addProject(o *org, sp SeedProject) (*project, error) {
+	if sp.Name == "" || strings.Contains(sp.Name, "/") {
+		return nil, fmt.Errorf("fake: seed: organization %s: project name %q must be present and hold no slash", o.slug, sp.Name)
+	}
+	id, err := s.seedID(sp.ID, "project "+sp.Name)
+	if err != nil {
+		return nil, err
+	}
+	p := &project{
+		id: id, org: o, name: sp.Name, defaultBranch: sp.DefaultBranch, created: s.now(),
+		settings: defaultSettings(), byBranch: map[string][]*pipeline{}, mine: map[*user][]*pipeline{},
+		outcomes: map[string]engine.Outcome{},
+	}
+	if p.defaultBranch == "" {
+		p.defaultBranch = "main"
+	}
+	p.slug = o.slug + "/" + sp.Name
+	if o.vcsType == "circleci" {
+		p.slug = o.slug + "/" + id.String()
+	}
+	key, _ := projectKey(p.slug)
+	if _, dup := s.st.projBySlug[key]; dup {
+		return nil, fmt.Errorf("project %s already exists", p.slug)
+	}
+	if _, dup := s.st.projByID[id]; dup {
+		return nil, fmt.Errorf("project id %s is used twice", id)
+	}
+	if sp.Config != "" {
+		if err := p.setConfig(sp.Config); err != nil {
+			return nil, fmt.Errorf("fake: seed: project %s: %w", p.slug, err)
+		}
+	}
+	for job, out := range sp.Outcomes {
+		o := engine.Outcome(out)
+		if !o.Valid() {
+			return nil, fmt.Errorf("fake: seed: project %s: job %s: unknown outcome %q", p.slug, job, out)
+		}
+		p.outcomes[job] = o
+	}
+	for _, name := range sortedKeys(sp.EnvVars) {
+		if !envNameRE.MatchString(name) {
+			return nil, fmt.Errorf("fake: seed: project %s: environment variable name %q is not valid", p.slug, name)
+		}
+		p.setEnvVar(name, sp.EnvVars[name], s.now(), s.nextSeq)
+	}
+	s.st.projBySlug[key] = p
+	s.st.projByID[id] = p
+	return p, nil
+}
+
+// setConfig parses and stores a project's config.
+func (p *project) setConfig(src string) error {
+	cfg, err := engine.ParseConfig(src)
+	if err != nil {
+		return err
+	}
+	var top struct {
+		Setup bool `yaml:"setup"`
+	}
+	if err := yaml.Unmarshal([]byte(src), &top); err != nil {
+		return fmt.Errorf("config: setup: %w", err)
+	}
+	p.configSrc, p.cfg, p.setup = src, cfg, top.Setup
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,70 @@
+package fake
+
+import (
+	"context"
+
+	"github.com/cikit/circleci-go/gen"
+)
+
+// GetCurrentUser returns the user the token belongs to.
+// CircleCI API: GET /me (getCurrentUser).
+func (s *Server) GetCurrentUser(ctx context.Context, _ gen.GetCurrentUserRequestObject) (gen.GetCurrentUserResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetCurrentUserdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	return gen.GetCurrentUser200JSONResponse(u.api()), nil
+}
+
+// GetCollaborations lists the organizations the user belongs to, with their slugs as they appear in
+// project slugs ("gh/demo-org", "circleci/<org-id>").
+// CircleCI API: GET /me/collaborations (getCollaborations).
+func (s *Server) GetCollaborations(ctx context.Context, _ gen.GetCollaborationsRequestObject) (gen.GetCollaborationsResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetCollaborationsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	out := make(gen.GetCollaborations200JSONResponse, 0, len(u.orgs))
+	for _, o := range u.orgs {
+		out = append(out, gen.Collaboration{
+			ID:        ptr(o.id),
+			VCSType:   o.vcsType,
+			Name:      o.name,
+			Slug:      o.slug,
+			AvatarURL: "https://avatars.example.invalid/" + o.name + ".png",
+		})
+	}
+	return out, nil
+}
+
+// GetUser returns a user who shares an organization with the caller.
+// CircleCI API: GET /user/{id} (getUser).
+func (s *Server) GetUser(ctx context.Context, req gen.GetUserRequestObject) (gen.GetUserResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetUserdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	other, ok := s.st.users[req.ID]
+	if ok && other != u && !sharesOrg(u, other) {
+		ok = false
+	}
+	if !ok {
+		return gen.GetUserdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "User not found."}}, nil
+	}
+	return gen.GetUser200JSONResponse(other.api()), nil
+}
+
+func sharesOrg(a, b *user) bool {
+	for _, o := range a.orgs {
+		if b.member(o) {
+			return true
+		}
+	}
+	return false
+}

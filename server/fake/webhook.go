@@ -1,0 +1,212 @@
+package fake
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/cikit/circleci-go/gen"
+)
+
+const msgWebhookNotFound = "Webhook not found."
+
+func (w *webhook) api() gen.Webhook {
+	return gen.Webhook{
+		CreatedAt:     w.created,
+		Events:        slices.Clone(w.events),
+		ID:            w.id,
+		Name:          w.name,
+		Scope:         gen.WebhookScope{ID: w.project.id, Type: "project"},
+		SigningSecret: mask(w.secret),
+		UpdatedAt:     w.updated,
+		URL:           w.url,
+		VerifyTLS:     w.verifyTLS,
+	}
+}
+
+// checkWebhookURL accepts only absolute https URLs, as CircleCI does.
+func checkWebhookURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return "url must be an absolute https URL, got " + quote(raw)
+	}
+	return ""
+}
+
+func checkEvents[E ~string](events []E) (out []gen.WebhookEvents, msg string) {
+	if len(events) == 0 {
+		return nil, `events must name at least one of "workflow-completed" and "job-completed"`
+	}
+	for _, e := range events {
+		ev := gen.WebhookEvents(e)
+		if !ev.Valid() {
+			return nil, "events holds " + quote(string(e)) + `; events are "workflow-completed" and "job-completed"`
+		}
+		if !slices.Contains(out, ev) {
+			out = append(out, ev)
+		}
+	}
+	return out, ""
+}
+
+// visibleWebhook returns a webhook of a project the caller may see; the caller holds s.mu.
+func (s *Server) visibleWebhook(u *user, w *webhook, ok bool) (*webhook, bool) {
+	if !ok || !u.member(w.project.org) {
+		return nil, false
+	}
+	return w, true
+}
+
+// GetWebhooks lists the webhooks of a project scope. The operation takes no page-token, so the one
+// page holds them all.
+// CircleCI API: GET /webhook (getWebhooks).
+func (s *Server) GetWebhooks(ctx context.Context, req gen.GetWebhooksRequestObject) (gen.GetWebhooksResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetWebhooksdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	p, ok := s.st.projByID[req.Params.ScopeID]
+	if !ok || !u.member(p.org) {
+		return gen.GetWebhooksdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	var list []*webhook
+	for _, w := range s.st.webhooks {
+		if w.project == p {
+			list = append(list, w)
+		}
+	}
+	slices.SortFunc(list, func(a, b *webhook) int { return int(a.seq) - int(b.seq) })
+	items := make([]gen.Webhook, 0, len(list))
+	for _, w := range list {
+		items = append(items, w.api())
+	}
+	return gen.GetWebhooks200JSONResponse{Items: items}, nil
+}
+
+// CreateWebhook creates an outbound webhook for a project; the URL must be https. The signing
+// secret is stored and shown masked.
+// CircleCI API: POST /webhook (createWebhook).
+func (s *Server) CreateWebhook(ctx context.Context, req gen.CreateWebhookRequestObject) (gen.CreateWebhookResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.CreateWebhookdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	bad := func(msg string) (gen.CreateWebhookResponseObject, error) {
+		return gen.CreateWebhookdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: msg}}, nil
+	}
+	b := req.Body
+	if b == nil {
+		return bad("the body is required")
+	}
+	p, ok := s.st.projByID[b.Scope.ID]
+	if !ok || !u.member(p.org) || b.Scope.Type != gen.WebhookScopeInputTypeProject {
+		return gen.CreateWebhookdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	}
+	if strings.TrimSpace(b.Name) == "" {
+		return bad("name is required")
+	}
+	if msg := checkWebhookURL(b.URL); msg != "" {
+		return bad(msg)
+	}
+	events, msg := checkEvents(b.Events)
+	if msg != "" {
+		return bad(msg)
+	}
+	now := s.now()
+	w := &webhook{seq: s.nextSeq(), id: s.newID(), project: p, name: b.Name, url: b.URL, verifyTLS: b.VerifyTLS,
+		secret: b.SigningSecret, events: events, created: now, updated: now}
+	s.st.webhooks[w.id] = w
+	return gen.CreateWebhook201JSONResponse(w.api()), nil
+}
+
+// GetWebhookByID returns a webhook.
+// CircleCI API: GET /webhook/{webhook-id} (getWebhookById).
+func (s *Server) GetWebhookByID(ctx context.Context, req gen.GetWebhookByIDRequestObject) (gen.GetWebhookByIDResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetWebhookByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	w, ok := s.st.webhooks[req.WebhookID]
+	if w, ok = s.visibleWebhook(u, w, ok); !ok {
+		return gen.GetWebhookByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWebhookNotFound}}, nil
+	}
+	return gen.GetWebhookByID200JSONResponse(w.api()), nil
+}
+
+// UpdateWebhook changes the fields given in the body.
+// CircleCI API: PUT /webhook/{webhook-id} (updateWebhook).
+func (s *Server) UpdateWebhook(ctx context.Context, req gen.UpdateWebhookRequestObject) (gen.UpdateWebhookResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.UpdateWebhookdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	w, ok := s.st.webhooks[req.WebhookID]
+	if w, ok = s.visibleWebhook(u, w, ok); !ok {
+		return gen.UpdateWebhookdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWebhookNotFound}}, nil
+	}
+	bad := func(msg string) (gen.UpdateWebhookResponseObject, error) {
+		return gen.UpdateWebhookdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: msg}}, nil
+	}
+	b := req.Body
+	if b == nil {
+		return bad("the body must name the fields to change")
+	}
+	if b.Name != nil && strings.TrimSpace(*b.Name) == "" {
+		return bad("name must not be empty")
+	}
+	if b.URL != nil {
+		if msg := checkWebhookURL(*b.URL); msg != "" {
+			return bad(msg)
+		}
+	}
+	var events []gen.WebhookEvents
+	if b.Events != nil {
+		var msg string
+		if events, msg = checkEvents(b.Events); msg != "" {
+			return bad(msg)
+		}
+	}
+	if b.Name != nil {
+		w.name = *b.Name
+	}
+	if b.URL != nil {
+		w.url = *b.URL
+	}
+	if events != nil {
+		w.events = events
+	}
+	if b.SigningSecret != nil {
+		w.secret = *b.SigningSecret
+	}
+	if b.VerifyTLS != nil {
+		w.verifyTLS = *b.VerifyTLS
+	}
+	w.updated = s.now()
+	return gen.UpdateWebhook200JSONResponse(w.api()), nil
+}
+
+// DeleteWebhook deletes a webhook.
+// CircleCI API: DELETE /webhook/{webhook-id} (deleteWebhook).
+func (s *Server) DeleteWebhook(ctx context.Context, req gen.DeleteWebhookRequestObject) (gen.DeleteWebhookResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.DeleteWebhookdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	w, ok := s.st.webhooks[req.WebhookID]
+	if w, ok = s.visibleWebhook(u, w, ok); !ok {
+		return gen.DeleteWebhookdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWebhookNotFound}}, nil
+	}
+	delete(s.st.webhooks, w.id)
+	return gen.DeleteWebhook200JSONResponse{Message: "Webhook deleted."}, nil
+}

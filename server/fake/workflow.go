@@ -1,0 +1,265 @@
+package fake
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server/fake/internal/engine"
+)
+
+const msgWorkflowNotFound = "Workflow not found."
+
+// workflow is one run of a config workflow in a pipeline; the engine simulates it.
+type workflow struct {
+	seq        uint64
+	id         uuid.UUID
+	pipeline   *pipeline
+	run        *engine.Workflow
+	jobs       []*jobRef // parallel to run.Jobs()
+	startedBy  *user
+	canceledBy *user
+}
+
+// jobRef identifies one job of a workflow run.
+type jobRef struct {
+	id     uuid.UUID
+	number int64 // project-scoped; 0 for approval jobs, which have none
+	wf     *workflow
+	idx    int
+	ranBy  *jobRef // the job a rerun from failed carried over, whose number this job keeps
+	actor  *user   // who approved or canceled the job
+}
+
+// outcomeFunc decides job outcomes from the project's forced outcomes (seed or SetJobOutcome).
+func (p *project) outcomeFunc() func(string) engine.Outcome {
+	return func(job string) engine.Outcome { return p.outcomes[job] }
+}
+
+func (s *Server) idString() string { return s.newID().String() }
+
+// startWorkflows creates the workflows cfg selects for pl's parameters; the caller holds s.mu.
+func (s *Server) startWorkflows(pl *pipeline, cfg *engine.Config, params map[string]any, now time.Time) {
+	for _, spec := range cfg.Workflows(params) {
+		run := engine.NewWorkflow(spec, now, pl.project.outcomeFunc(), s.idString)
+		s.addWorkflow(pl, run, pl.actor, nil)
+	}
+}
+
+// addWorkflow stores a run and numbers its jobs; prev is the run it reruns, if any.
+func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev *workflow) *workflow {
+	w := &workflow{seq: s.nextSeq(), id: s.newID(), pipeline: pl, run: run, startedBy: by}
+	p := pl.project
+	for i, js := range run.Jobs() {
+		j := &jobRef{id: s.newID(), wf: w, idx: i}
+		if js.Reused && prev != nil {
+			j.ranBy = prev.jobs[i]
+			if j.ranBy.ranBy != nil {
+				j.ranBy = j.ranBy.ranBy
+			}
+			j.number = j.ranBy.number
+		} else if js.Type == engine.TypeBuild {
+			p.jobs = append(p.jobs, j)
+			j.number = int64(len(p.jobs))
+		}
+		w.jobs = append(w.jobs, j)
+		s.st.jobsByID[j.id] = j
+	}
+	pl.workflows = append(pl.workflows, w)
+	s.st.workflows[w.id] = w
+	if !run.Done() {
+		s.st.running[w] = struct{}{}
+	}
+	return w
+}
+
+// advance moves w to the simulated now; the caller holds s.mu.
+func (s *Server) advance(w *workflow) {
+	if _, ok := s.st.running[w]; !ok {
+		return
+	}
+	w.run.Advance(s.now())
+	if w.run.Done() {
+		delete(s.st.running, w)
+	}
+}
+
+// advanceAll moves every unfinished workflow to the simulated now; the caller holds s.mu.
+func (s *Server) advanceAll() {
+	now := s.now()
+	for w := range s.st.running {
+		w.run.Advance(now)
+		if w.run.Done() {
+			delete(s.st.running, w)
+		}
+	}
+}
+
+func (w *workflow) api() gen.Workflow {
+	pl := w.pipeline
+	out := gen.Workflow{
+		CreatedAt:      w.run.CreatedAt(),
+		ID:             w.id,
+		Name:           w.run.Name(),
+		PipelineID:     pl.id,
+		PipelineNumber: pl.number,
+		ProjectSlug:    pl.project.slug,
+		StartedBy:      w.startedBy.id,
+		Status:         gen.WorkflowStatus(w.run.Status()),
+	}
+	if t, ok := w.run.StoppedAt(); ok {
+		out.StoppedAt = &t
+	}
+	if w.canceledBy != nil {
+		out.CanceledBy = &w.canceledBy.id
+	}
+	return out
+}
+
+// visibleWorkflow returns a workflow of a project the caller may see, moved to now; the caller
+// holds s.mu.
+func (s *Server) visibleWorkflow(u *user, id uuid.UUID) (*workflow, bool) {
+	w, ok := s.st.workflows[id]
+	if !ok || !u.member(w.pipeline.project.org) {
+		return nil, false
+	}
+	s.advance(w)
+	return w, true
+}
+
+// ListWorkflowsByPipelineID lists a pipeline's workflows (reruns included) in creation order, 20 a
+// page.
+// CircleCI API: GET /pipeline/{pipeline-id}/workflow (listWorkflowsByPipelineId).
+func (s *Server) ListWorkflowsByPipelineID(ctx context.Context, req gen.ListWorkflowsByPipelineIDRequestObject) (gen.ListWorkflowsByPipelineIDResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.ListWorkflowsByPipelineIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	pl, ok := s.visiblePipeline(u, req.PipelineID)
+	if !ok {
+		return gen.ListWorkflowsByPipelineIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
+	}
+	page, next, ok := pageAfter(pl.workflows, func(w *workflow) uint64 { return w.seq }, req.Params.PageToken, listTag("pipeline-workflows", pl.id.String()))
+	if !ok {
+		return gen.ListWorkflowsByPipelineIDdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	}
+	items := make([]gen.Workflow, 0, len(page))
+	for _, w := range page {
+		s.advance(w)
+		items = append(items, w.api())
+	}
+	return gen.ListWorkflowsByPipelineID200JSONResponse{Items: items, NextPageToken: next}, nil
+}
+
+// GetWorkflowByID returns a workflow with its status at the simulated now.
+// CircleCI API: GET /workflow/{id} (getWorkflowById).
+func (s *Server) GetWorkflowByID(ctx context.Context, req gen.GetWorkflowByIDRequestObject) (gen.GetWorkflowByIDResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.GetWorkflowByID401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
+	}
+	w, ok := s.visibleWorkflow(u, req.ID)
+	if !ok {
+		return gen.GetWorkflowByID404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgWorkflowNotFound}}, nil
+	}
+	return gen.GetWorkflowByID200JSONResponse(w.api()), nil
+}
+
+// ApprovePendingApprovalJobByID approves an approval job that is on hold; the jobs that require it
+// then run.
+// CircleCI API: POST /workflow/{id}/approve/{approval_request_id} (approvePendingApprovalJobById).
+func (s *Server) ApprovePendingApprovalJobByID(ctx context.Context, req gen.ApprovePendingApprovalJobByIDRequestObject) (gen.ApprovePendingApprovalJobByIDResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.ApprovePendingApprovalJobByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	w, ok := s.visibleWorkflow(u, req.ID)
+	if !ok {
+		return gen.ApprovePendingApprovalJobByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWorkflowNotFound}}, nil
+	}
+	err := w.run.Approve(req.ApprovalRequestID.String(), s.now())
+	switch {
+	case errors.Is(err, engine.ErrNotFound):
+		return gen.ApprovePendingApprovalJobByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Approval request not found in this workflow."}}, nil
+	case err != nil:
+		return gen.ApprovePendingApprovalJobByIDdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "The job is not waiting for approval: " + err.Error()}}, nil
+	}
+	for i, js := range w.run.Jobs() {
+		if js.ApprovalRequestID == req.ApprovalRequestID.String() {
+			w.jobs[i].actor = u
+		}
+	}
+	s.settle(w)
+	return gen.ApprovePendingApprovalJobByID202JSONResponse{Message: "Accepted."}, nil
+}
+
+// settle updates the running set after a change to w; the caller holds s.mu.
+func (s *Server) settle(w *workflow) {
+	if w.run.Done() {
+		delete(s.st.running, w)
+	} else {
+		s.st.running[w] = struct{}{}
+	}
+}
+
+// CancelWorkflow cancels a workflow: its active jobs end as canceled, blocked ones as not_run.
+// CircleCI API: POST /workflow/{id}/cancel (cancelWorkflow).
+func (s *Server) CancelWorkflow(ctx context.Context, req gen.CancelWorkflowRequestObject) (gen.CancelWorkflowResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.CancelWorkflowdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	w, ok := s.visibleWorkflow(u, req.ID)
+	if !ok {
+		return gen.CancelWorkflowdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWorkflowNotFound}}, nil
+	}
+	if err := w.run.Cancel(s.now()); err != nil {
+		return gen.CancelWorkflowdefaultJSONResponse{StatusCode: 409, Body: gen.Error{Message: "The workflow has already stopped: " + err.Error()}}, nil
+	}
+	w.canceledBy = u
+	s.settle(w)
+	return gen.CancelWorkflow202JSONResponse{Message: "Accepted."}, nil
+}
+
+// RerunWorkflow reruns a stopped workflow from the start or from failed, as a new workflow with the
+// same name in the same pipeline. Rerunning chosen jobs (jobs) or with SSH is not simulated.
+// CircleCI API: POST /workflow/{id}/rerun (rerunWorkflow).
+func (s *Server) RerunWorkflow(ctx context.Context, req gen.RerunWorkflowRequestObject) (gen.RerunWorkflowResponseObject, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.caller(ctx)
+	if !ok {
+		return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	}
+	w, ok := s.visibleWorkflow(u, req.ID)
+	if !ok {
+		return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWorkflowNotFound}}, nil
+	}
+	fromFailed := false
+	if b := req.Body; b != nil {
+		if len(b.Jobs) > 0 || (b.EnableSSH != nil && *b.EnableSSH) {
+			return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "circleci-fake reruns whole workflows only: leave jobs and enable_ssh out"}}, nil
+		}
+		fromFailed = b.FromFailed != nil && *b.FromFailed
+	}
+	run, err := w.run.Rerun(fromFailed, s.now(), w.pipeline.project.outcomeFunc(), s.idString)
+	switch {
+	case errors.Is(err, engine.ErrNotStopped):
+		return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 409, Body: gen.Error{Message: "The workflow is still running; cancel it or wait for it to stop before a rerun."}}, nil
+	case err != nil:
+		return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: err.Error()}}, nil
+	}
+	nw := s.addWorkflow(w.pipeline, run, u, w)
+	return gen.RerunWorkflow202JSONResponse{WorkflowID: nw.id}, nil
+}
