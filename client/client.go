@@ -1,0 +1,252 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/cikit/circleci-go/gen"
+)
+
+// DefaultBaseURL is the base URL of the CircleCI cloud API v2. A CircleCI server install answers at
+// https://<host>/api/v2; see [WithBaseURL].
+const DefaultBaseURL = "https://circleci.com/api/v2"
+
+// modulePath is the module this package belongs to; the default User-Agent names it.
+const modulePath = "github.com/cikit/circleci-go"
+
+// Client calls the CircleCI API v2. It is safe for concurrent use. Create one with [New].
+//
+// Every operation of the API is a method named as the operation (see operations.gen.go); list
+// operations that page with next_page_token also have an …Iter twin. [Client.Generated] gives the
+// generated client underneath for anything the methods do not cover.
+type Client struct {
+	baseURL *url.URL
+	http    *http.Client // the caller's client, copied, with our transport stack
+	raw     *gen.Client
+	gen     *gen.ClientWithResponses
+
+	deprecationHook DeprecationHook
+	seenDeprecated  sync.Map // method+" "+path → struct{}, for the default hook
+}
+
+// config collects the options before [New] builds the client.
+type config struct {
+	baseURL    *url.URL
+	token      string
+	tokenSet   bool
+	authScheme AuthScheme
+	httpClient *http.Client
+	userAgent  string
+	retry      retryConfig
+	hook       DeprecationHook
+	getenv     func(string) string
+}
+
+// Option configures a [Client]. Options validate their input; [New] returns the first error.
+type Option func(*config) error
+
+// New returns a client for the CircleCI API v2.
+//
+// Without [WithToken], the token comes from the CIRCLE_TOKEN environment variable, then
+// CIRCLECI_TOKEN; with neither, requests go without credentials and the API's 401 answer becomes an
+// [*APIError] that matches [ErrUnauthorized].
+func New(opts ...Option) (*Client, error) {
+	base, _ := url.Parse(DefaultBaseURL)
+	cfg := config{
+		baseURL:    base,
+		authScheme: AuthCircleToken,
+		retry:      defaultRetryConfig(),
+		getenv:     os.Getenv,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, errors.New("circleci client: nil Option")
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, fmt.Errorf("circleci client: %w", err)
+		}
+	}
+	if !cfg.tokenSet {
+		for _, name := range []string{"CIRCLE_TOKEN", "CIRCLECI_TOKEN"} {
+			if v := strings.TrimSpace(cfg.getenv(name)); v != "" {
+				if err := checkToken(v); err != nil {
+					return nil, fmt.Errorf("circleci client: token from %s: %w", name, err)
+				}
+				cfg.token = v
+				break
+			}
+		}
+	}
+	if cfg.userAgent == "" {
+		cfg.userAgent = defaultUserAgent()
+	}
+
+	var hc http.Client
+	if cfg.httpClient != nil {
+		hc = *cfg.httpClient // copied: the caller's client is never changed
+	}
+	base2 := hc.Transport
+	if base2 == nil {
+		base2 = http.DefaultTransport
+	}
+	c := &Client{baseURL: cfg.baseURL}
+	if cfg.hook != nil {
+		c.deprecationHook = cfg.hook
+	} else {
+		c.deprecationHook = c.logDeprecationOnce
+	}
+	// The stack, outermost first: deprecation notices → retry → auth → the caller's transport.
+	var rt http.RoundTripper = base2
+	if cfg.token != "" {
+		rt = &authTransport{base: rt, scheme: cfg.authScheme, token: cfg.token, host: cfg.baseURL.Host, https: cfg.baseURL.Scheme == "https"}
+	}
+	rt = &retryTransport{base: rt, cfg: cfg.retry}
+	rt = &deprecationTransport{base: rt, hook: c.deprecationHook}
+	hc.Transport = rt
+	c.http = &hc
+
+	ua := cfg.userAgent
+	raw, err := gen.NewClient(cfg.baseURL.String(),
+		gen.WithHTTPClient(c.http),
+		gen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			// The generated client builds a fresh request per call, so it is ours to change.
+			if req.Header.Get("User-Agent") == "" {
+				req.Header.Set("User-Agent", ua)
+			}
+			return nil
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("circleci client: %w", err)
+	}
+	c.raw = raw
+	c.gen = &gen.ClientWithResponses{ClientInterface: raw}
+	return c, nil
+}
+
+// Generated returns the oapi-codegen client this client is built on, for requests the methods do not
+// cover (custom request editors, raw responses). It shares this client's base URL, authentication,
+// retries, User-Agent and deprecation hook.
+func (c *Client) Generated() *gen.ClientWithResponses { return c.gen }
+
+// BaseURL returns a copy of the base URL requests are resolved against.
+func (c *Client) BaseURL() *url.URL {
+	u := *c.baseURL
+	return &u
+}
+
+// WithToken sets the API token (a personal or project API token). It takes precedence over the
+// CIRCLE_TOKEN and CIRCLECI_TOKEN environment variables. The token is sent only to the base URL's host.
+func WithToken(token string) Option {
+	return func(c *config) error {
+		if err := checkToken(token); err != nil {
+			return fmt.Errorf("WithToken: %w", err)
+		}
+		c.token, c.tokenSet = token, true
+		return nil
+	}
+}
+
+// WithoutToken makes the client send no credentials, even when CIRCLE_TOKEN or CIRCLECI_TOKEN is set.
+func WithoutToken() Option {
+	return func(c *config) error {
+		c.token, c.tokenSet = "", true
+		return nil
+	}
+}
+
+// WithBaseURL sets the API's base URL, [DefaultBaseURL] by default. For a CircleCI server install pass
+// https://<host>/api/v2. The URL must be absolute http or https, without query, fragment or user
+// information; a trailing slash is ignored.
+func WithBaseURL(rawURL string) Option {
+	return func(c *config) error {
+		u, err := url.Parse(rawURL)
+		if err != nil {
+			return fmt.Errorf("WithBaseURL(%q): %w", rawURL, err)
+		}
+		switch {
+		case u.Scheme != "http" && u.Scheme != "https":
+			return fmt.Errorf("WithBaseURL(%q): scheme must be http or https, like %s", rawURL, DefaultBaseURL)
+		case u.Host == "":
+			return fmt.Errorf("WithBaseURL(%q): no host; want an absolute URL like https://circleci.example.com/api/v2", rawURL)
+		case u.User != nil:
+			return fmt.Errorf("WithBaseURL(%q): user information is not allowed; use WithToken", rawURL)
+		case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+			return fmt.Errorf("WithBaseURL(%q): query and fragment are not allowed", rawURL)
+		}
+		u.Path = strings.TrimRight(u.Path, "/")
+		u.RawPath = strings.TrimRight(u.RawPath, "/")
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithHTTPClient sets the HTTP client requests go through. The client is copied, never changed: its
+// Transport (http.DefaultTransport when nil) becomes the bottom of this client's transport stack, and
+// its Timeout, Jar and CheckRedirect apply as usual.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("WithHTTPClient: nil *http.Client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header. The default names this module and its version, e.g.
+// "circleci-go/v1.2.0 (+https://github.com/cikit/circleci-go)". A User-Agent set by a request editor
+// wins.
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		if strings.TrimSpace(ua) == "" {
+			return errors.New("WithUserAgent: empty User-Agent")
+		}
+		if i := strings.IndexFunc(ua, unicode.IsControl); i >= 0 {
+			return fmt.Errorf("WithUserAgent(%q): control character at byte %d", ua, i)
+		}
+		c.userAgent = ua
+		return nil
+	}
+}
+
+// defaultUserAgent names the module and its version from the build information.
+func defaultUserAgent() string {
+	version := "devel"
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if info.Main.Path == modulePath && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			version = info.Main.Version
+		}
+		for _, dep := range info.Deps {
+			if dep.Path == modulePath && dep.Version != "" {
+				version = dep.Version
+				if dep.Replace != nil && dep.Replace.Version != "" {
+					version = dep.Replace.Version
+				}
+			}
+		}
+	}
+	return "circleci-go/" + version + " (+https://" + modulePath + ")"
+}
+
+// checkToken rejects tokens that cannot go in a header.
+func checkToken(token string) error {
+	if token == "" {
+		return errors.New("empty token")
+	}
+	for i, r := range token {
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			// The token itself is never quoted in errors.
+			return fmt.Errorf("token has a space or control character at byte %d", i)
+		}
+	}
+	return nil
+}
