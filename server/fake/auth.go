@@ -60,5 +60,4 @@ func (s *Server) caller(ctx context.Context) (*user, bool) {
 	return u, ok
 }
 
-
 const msgUnauthorized = "You must log in first."

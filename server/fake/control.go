@@ -327,4 +327,3 @@ func (s *Server) Handler(opts ...server.Option) (http.Handler, error) {
 }
 
 var _ server.Authenticator = (*Server)(nil)
-

@@ -22,19 +22,19 @@ const msgPipelineNotFound = "Pipeline not found."
 
 // pipeline is one stored pipeline, kept small: a million of them must fit in well under 1 GiB.
 type pipeline struct {
-	id       uuid.UUID
-	number   int64
-	created  int64 // unix milliseconds of simulated time
-	project  *project
-	actor    *user
-	branch   unique.Handle[string] // zero Handle when not given
-	tag      unique.Handle[string]
-	params   map[string]any // as given to the trigger; nil when none
-	cfg      *engine.Config // the config the pipeline ran (shared with the project while unchanged)
-	setupCfg *engine.Config // the setup config of a continued setup pipeline
-	state    gen.PipelineState
-	errMsg   string // for errored pipelines
-	contKey  string // unused continuation key of a setup pipeline
+	id        uuid.UUID
+	number    int64
+	created   int64 // unix milliseconds of simulated time
+	project   *project
+	actor     *user
+	branch    unique.Handle[string] // zero Handle when not given
+	tag       unique.Handle[string]
+	params    map[string]any // as given to the trigger; nil when none
+	cfg       *engine.Config // the config the pipeline ran (shared with the project while unchanged)
+	setupCfg  *engine.Config // the setup config of a continued setup pipeline
+	state     gen.PipelineState
+	errMsg    string // for errored pipelines
+	contKey   string // unused continuation key of a setup pipeline
 	workflows []*workflow
 }
 
@@ -467,14 +467,14 @@ func (s *Server) GetPipelineValuesByID(ctx context.Context, req gen.GetPipelineV
 	}
 	api := pl.api()
 	vals := map[string]any{
-		"pipeline.id":                    pl.id.String(),
-		"pipeline.number":                pl.number,
-		"pipeline.project.git_url":       api.VCS.TargetRepositoryURL,
-		"pipeline.project.type":          pl.project.org.vcsType,
-		"pipeline.git.revision":          pl.revision(),
-		"pipeline.git.base_revision":     pl.revision(),
-		"pipeline.trigger_source":        "api",
-		"pipeline.schedule.name":         "",
+		"pipeline.id":                                       pl.id.String(),
+		"pipeline.number":                                   pl.number,
+		"pipeline.project.git_url":                          api.VCS.TargetRepositoryURL,
+		"pipeline.project.type":                             pl.project.org.vcsType,
+		"pipeline.git.revision":                             pl.revision(),
+		"pipeline.git.base_revision":                        pl.revision(),
+		"pipeline.trigger_source":                           "api",
+		"pipeline.schedule.name":                            "",
 		"pipeline.trigger_parameters.circleci.trigger_type": "api",
 	}
 	if b := value(pl.branch); b != nil {

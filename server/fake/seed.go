@@ -78,9 +78,9 @@ func ParseSeed(data []byte) (*Seed, error) {
 
 // Demo data identifiers; the demo seed always uses them so README commands work as written.
 const (
-	DemoToken       = "demo-token"                          // the demo user's API token
-	DemoOrgSlug     = "gh/demo-org"                         // the demo GitHub organization
-	DemoProjectSlug = "gh/demo-org/demo-app"                // its project
+	DemoToken       = "demo-token"                           // the demo user's API token
+	DemoOrgSlug     = "gh/demo-org"                          // the demo GitHub organization
+	DemoProjectSlug = "gh/demo-org/demo-app"                 // its project
 	demoCircleOrg   = "7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b" // the demo circleci organization
 	demoCircleProj  = "0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b" // its project
 	// DemoCircleCIProjectSlug is the demo project of the circleci/<org-id> organization.

@@ -85,7 +85,7 @@ type project struct {
 
 	configSrc string
 	cfg       *engine.Config
-	setup     bool // the config has setup: true; its pipelines wait for a continuation
+	setup     bool                      // the config has setup: true; its pipelines wait for a continuation
 	outcomes  map[string]engine.Outcome // job name → forced outcome
 
 	settings  gen.ProjectAdvancedSettings

@@ -1,0 +1,141 @@
+// Command circleci-fake serves an in-memory CircleCI API v2 for testing integrations offline.
+//
+// Usage:
+//
+//	circleci-fake [-addr 127.0.0.1:8080] [-token TOKEN] [-seed FILE] [-speed 1]
+//
+// Flags fall back to the environment: -addr to CIRCLECI_FAKE_ADDR, -token to CIRCLE_TOKEN (the demo
+// user's token). Without -seed it serves the demo data of fake.DemoSeed. It prints the base URL, the
+// token and ready-to-paste curl lines, and shuts down gracefully on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/cikit/circleci-go/server"
+	"github.com/cikit/circleci-go/server/fake"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "circleci-fake:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves the fake until ctx is done; ready, if not nil, receives the listening address.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return serve(ctx, args, getenv, stdout, stderr, nil)
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
+	fs := flag.NewFlagSet("circleci-fake", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envOr(getenv, "CIRCLECI_FAKE_ADDR", "127.0.0.1:8080"), "listen address (env CIRCLECI_FAKE_ADDR)")
+	token := fs.String("token", getenv("CIRCLE_TOKEN"), "the demo user's API token (env CIRCLE_TOKEN; default "+fake.DemoToken+")")
+	seedFile := fs.String("seed", "", "YAML or JSON seed file: users and tokens, organizations, projects with config, contexts")
+	speed := fs.Float64("speed", 1, "how fast simulated jobs run: 1 = real time, 10 = ten times faster, 0 = only when told (POST /_fake/clock/advance)")
+	verbose := fs.Bool("v", false, "log every request to stderr")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	var seed *fake.Seed
+	if *seedFile != "" {
+		data, err := os.ReadFile(*seedFile)
+		if err != nil {
+			return err
+		}
+		if seed, err = fake.ParseSeed(data); err != nil {
+			return fmt.Errorf("%s: %w", *seedFile, err)
+		}
+	} else {
+		seed = fake.DemoSeed()
+		if *token != "" {
+			seed.Users[0].Tokens = []string{*token}
+		}
+	}
+	if len(seed.Users) == 0 || len(seed.Users[0].Tokens) == 0 {
+		return errors.New("the seed has no user with a token")
+	}
+	f, err := fake.New(fake.WithSeed(seed), fake.WithSpeed(*speed))
+	if err != nil {
+		return err
+	}
+	var opts []server.Option
+	if *verbose {
+		opts = append(opts, server.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
+	}
+	h, err := f.Handler(opts...)
+	if err != nil {
+		return err
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	base := "http://" + ln.Addr().String()
+	printIntro(stdout, base, seed, *seedFile == "", *speed)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "circleci-fake: stopped")
+	return nil
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func printIntro(w io.Writer, base string, seed *fake.Seed, demo bool, speed float64) {
+	api := base + server.DefaultBasePath
+	tok := seed.Users[0].Tokens[0]
+	fmt.Fprintf(w, "circleci-fake is serving the CircleCI API v2 at %s\n", api)
+	fmt.Fprintf(w, "token (user %s): %s\n", seed.Users[0].Login, tok)
+	fmt.Fprintf(w, "simulated time runs at speed %s (0 = only via POST %s/_fake/clock/advance)\n\n", strconv.FormatFloat(speed, 'g', -1, 64), base)
+	fmt.Fprintln(w, "Try:")
+	fmt.Fprintf(w, "  export CIRCLE_TOKEN=%s\n", tok)
+	fmt.Fprintf(w, "  curl -s -H \"Circle-Token: $CIRCLE_TOKEN\" %s/me\n", api)
+	if !demo {
+		return
+	}
+	slug := fake.DemoProjectSlug
+	fmt.Fprintf(w, "  curl -s -H \"Circle-Token: $CIRCLE_TOKEN\" %s/project/%s\n", api, slug)
+	fmt.Fprintf(w, "  curl -s -X POST -H \"Circle-Token: $CIRCLE_TOKEN\" -H 'Content-Type: application/json' \\\n"+
+		"    -d '{\"parameters\": {\"myparam\": \"./myspecialdir\", \"myspecialversion\": \"4.8.2\"}}' \\\n"+
+		"    %s/project/%s/pipeline\n", api, slug)
+	fmt.Fprintf(w, "  curl -s -H \"Circle-Token: $CIRCLE_TOKEN\" %s/project/%s/pipeline\n", api, slug)
+	fmt.Fprintf(w, "  curl -s -X POST -d '{\"duration\": \"2m\"}' %s/_fake/clock/advance\n", base)
+}

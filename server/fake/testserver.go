@@ -1,0 +1,46 @@
+package fake
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/cikit/circleci-go/server"
+)
+
+// TestServer is a fake served on httptest for a test.
+type TestServer struct {
+	// Fake is the fake itself, for controls such as [Server.Advance] and [Server.InjectFault].
+	Fake *Server
+	// URL is the API base URL, e.g. "http://127.0.0.1:40123/api/v2".
+	URL string
+	// Token is a token of the seed's first user (the demo user's with the demo seed).
+	Token string
+	// HTTP is the underlying httptest server; the control endpoints are under HTTP.URL + "/_fake/".
+	HTTP *httptest.Server
+}
+
+// NewTestServer starts a fake on httptest and closes it when the test ends. Without options it runs
+// [DemoSeed], at speed 0 (simulated time moves only with [Server.Advance]) with [SequentialIDs].
+func NewTestServer(t testing.TB, opts ...Option) *TestServer {
+	t.Helper()
+	opts = append([]Option{WithIDSource(SequentialIDs())}, opts...)
+	f, err := New(opts...)
+	if err != nil {
+		t.Fatalf("fake.NewTestServer: %v", err)
+	}
+	h, err := f.Handler()
+	if err != nil {
+		t.Fatalf("fake.NewTestServer: %v", err)
+	}
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	seed := f.seed
+	if seed == nil {
+		seed = DemoSeed()
+	}
+	tok := ""
+	if len(seed.Users) > 0 && len(seed.Users[0].Tokens) > 0 {
+		tok = seed.Users[0].Tokens[0]
+	}
+	return &TestServer{Fake: f, URL: hs.URL + server.DefaultBasePath, Token: tok, HTTP: hs}
+}
