@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5"
 
@@ -35,7 +34,6 @@ type config struct {
 	auth        Authenticator
 	log         *slog.Logger
 	maxBody     int64
-	doc         *openapi3.T
 	middlewares []gen.StrictMiddlewareFunc
 }
 
@@ -124,30 +122,39 @@ func New(impl gen.StrictServerInterface, opts ...Option) (http.Handler, error) {
 	if impl == nil {
 		return nil, errors.New("server: nil implementation")
 	}
+	s, c, err := newServer(opts)
+	if err != nil {
+		return nil, err
+	}
+	return s.chain(impl, c.middlewares), nil
+}
+
+// newServer applies the options and builds what the middleware shares.
+func newServer(opts []Option) (*server, *config, error) {
 	c := config{base: DefaultBasePath, log: slog.New(slog.DiscardHandler), maxBody: DefaultMaxBodyBytes}
 	for _, opt := range opts {
 		if err := opt(&c); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if c.auth == nil {
-		return nil, errors.New("server: no Authenticator; use WithAuthenticator")
+		return nil, nil, errors.New("server: no Authenticator; use WithAuthenticator")
 	}
 	doc, err := openapi.Load(context.Background())
 	if err != nil {
-		return nil, fmt.Errorf("server: %w", err)
+		return nil, nil, fmt.Errorf("server: %w", err)
 	}
 	index, err := route.New(doc)
 	if err != nil {
-		return nil, fmt.Errorf("server: %w", err)
+		return nil, nil, fmt.Errorf("server: %w", err)
 	}
 	specJSON, err := json.Marshal(doc)
 	if err != nil {
-		return nil, fmt.Errorf("server: encode document: %w", err)
+		return nil, nil, fmt.Errorf("server: encode document: %w", err)
 	}
 	var prefix [6]byte
 	if _, err := rand.Read(prefix[:]); err != nil {
-		return nil, fmt.Errorf("server: request ID prefix: %w", err)
+		return nil, nil, fmt.Errorf("server: request ID prefix: %w", err)
 	}
 	s := &server{
 		base:     c.base,
@@ -159,7 +166,7 @@ func New(impl gen.StrictServerInterface, opts ...Option) (http.Handler, error) {
 		ids:      &requestIDs{prefix: hex.EncodeToString(prefix[:])},
 		specJSON: specJSON,
 	}
-	return s.chain(impl, c.middlewares), nil
+	return s, &c, nil
 }
 
 // chain is the one place the middleware chain is built, outermost first:

@@ -1,0 +1,114 @@
+package route
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cikit/circleci-go/openapi"
+)
+
+func newIndex(t testing.TB) *Index {
+	t.Helper()
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := New(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+const id = "5034460f-c7c4-4c43-9457-de07e2029e7b"
+
+func TestIndex_Resolve(t *testing.T) {
+	t.Parallel()
+	ix := newIndex(t)
+	tests := []struct {
+		in, wantLeaf, wantRouted string
+		wantVals                 []string
+	}{
+		{"/me", "/me", "/me", nil},
+		{"/me/", "/me", "/me", nil},
+		{"/pipeline/continue", "/pipeline/continue", "/pipeline/continue", nil},
+		{"/pipeline/" + id, "/pipeline/{pipeline-id}", "/pipeline/" + id, []string{id}},
+		{"/project/gh%2Fo%2Fr/pipeline", "/project/{project-slug}/pipeline", "/project/gh%2Fo%2Fr/pipeline", []string{"gh%2Fo%2Fr"}},
+		{"/project/gh/o/r/pipeline", "/project/{project-slug}/pipeline", "/project/gh%2Fo%2Fr/pipeline", []string{"gh%2Fo%2Fr"}},
+		{"/project/gh/o/r", "/project/{project-slug}", "/project/gh%2Fo%2Fr", []string{"gh%2Fo%2Fr"}},
+		{"/project/gh/o/r/123/artifacts", "/project/{project-slug}/{job-number}/artifacts", "/project/gh%2Fo%2Fr/123/artifacts", []string{"gh%2Fo%2Fr", "123"}},
+		// Matches as it is: the three-part route, whatever the method.
+		{"/project/gh/o/r/pipeline/run", "/project/{provider}/{organization}/{project}/pipeline/run", "/project/gh/o/r/pipeline/run", []string{"gh", "o", "r"}},
+		{"/project/gh/o/r/settings", "/project/{provider}/{organization}/{project}/settings", "/project/gh/o/r/settings", []string{"gh", "o", "r"}},
+		{"/insights/gh/o/summary", "/insights/{org-slug}/summary", "/insights/gh%2Fo/summary", []string{"gh%2Fo"}},
+		{"/insights/gh/o/r/workflows", "/insights/{project-slug}/workflows", "/insights/gh%2Fo%2Fr/workflows", []string{"gh%2Fo%2Fr"}},
+		{"/insights/pages/gh/o/r/summary", "/insights/pages/{project-slug}/summary", "/insights/pages/gh%2Fo%2Fr/summary", []string{"gh%2Fo%2Fr"}},
+		// "pages" as a project slug is not a literal match: backtrack to the parameter.
+		{"/insights/pages/branches", "/insights/{project-slug}/branches", "/insights/pages/branches", []string{"pages"}},
+		// Three raw parts would be an organization route with a project slug: the kind refuses it.
+		{"/organization/gh/o/project", "/organization/{org-slug-or-id}/project", "/organization/gh%2Fo/project", []string{"gh%2Fo"}},
+		{"/organization/circleci/" + id + "/url-orb-allow-list", "/organization/{org-slug-or-id}/url-orb-allow-list", "/organization/circleci%2F" + id + "/url-orb-allow-list", []string{"circleci%2F" + id}},
+		{"/project/gl/o/r/pipeline", "", "/project/gl/o/r/pipeline", nil},
+		{"/nothing", "", "/nothing", nil},
+		{"", "", "", nil},
+		{"/project//pipeline", "", "/project//pipeline", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			leaf, vals, routed := ix.Resolve(tt.in, nil)
+			got := ""
+			if leaf != nil {
+				got = leaf.Path
+			}
+			if got != tt.wantLeaf || routed != tt.wantRouted {
+				t.Errorf("Resolve(%q) = %q, routed %q; want %q, %q", tt.in, got, routed, tt.wantLeaf, tt.wantRouted)
+			}
+			if leaf != nil {
+				if diff := cmp.Diff(tt.wantVals, vals); diff != "" {
+					t.Errorf("values (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func TestIndex_everyRoute(t *testing.T) {
+	t.Parallel()
+	ix := newIndex(t)
+	for _, rt := range ix.Routes() {
+		p := rt.Path
+		for _, name := range rt.Leaf.Params {
+			p = strings.Replace(p, "{"+name+"}", "x-"+name, 1)
+		}
+		leaf, _, _ := ix.Resolve(p, nil)
+		if leaf != rt.Leaf || leaf.Route(rt.Method) != rt {
+			t.Errorf("%s %s: resolved to %v", rt.Method, p, leaf)
+		}
+	}
+}
+
+// BenchmarkIndex_Resolve shows that finding the operation does not depend on where the route is in the
+// document: the first and the last operation cost the same; a raw slug costs a fold.
+func BenchmarkIndex_Resolve(b *testing.B) {
+	ix := newIndex(b)
+	for _, bc := range []struct{ name, path string }{
+		{"first", "/me"},
+		{"last", "/org/" + id + "/project/" + id + "/oidc-custom-claims"},
+		{"escaped-slug", "/project/gh%2Fo%2Fr/pipeline"},
+		{"raw-slug", "/project/gh/o/r/pipeline"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var buf [6]string
+			b.ReportAllocs()
+			for b.Loop() {
+				if leaf, _, _ := ix.Resolve(bc.path, buf[:0]); leaf == nil {
+					b.Fatal("no match")
+				}
+			}
+		})
+	}
+}
