@@ -35,12 +35,19 @@ type cond struct {
 // parseCond compiles a when/unless value: a literal, a << pipeline.parameters.x >>
 // reference, or a logic statement (and, or, not, equal, matches).
 func (c *Config) parseCond(n *node, what string) (*cond, error) {
-	return c.parseCondDepth(n, what, 0)
+	budget := maxCondNodes
+	return c.parseCondDepth(n, what, 0, &budget)
 }
 
-func (c *Config) parseCondDepth(n *node, what string, depth int) (*cond, error) {
-	if depth > maxDepth {
-		return nil, errAt(n, "%s: logic nested too deeply", what)
+// maxCondNodes bounds the size of one when/unless statement. YAML aliases
+// can make a short text describe an exponentially large tree; the bound
+// keeps compiling and evaluating it cheap.
+const maxCondNodes = 1000
+
+func (c *Config) parseCondDepth(n *node, what string, depth int, budget *int) (*cond, error) {
+	*budget--
+	if depth > maxDepth || *budget < 0 {
+		return nil, errAt(n, "%s: logic statement too large", what)
 	}
 	switch n.kind {
 	case kindString:
@@ -69,7 +76,7 @@ func (c *Config) parseCondDepth(n *node, what string, depth int) (*cond, error) 
 			}
 			out := &cond{op: map[string]condOp{"and": opAnd, "or": opOr, "equal": opEqual}[key]}
 			for _, a := range arg.vals {
-				sub, err := c.parseCondDepth(a, what, depth+1)
+				sub, err := c.parseCondDepth(a, what, depth+1, budget)
 				if err != nil {
 					return nil, err
 				}
@@ -77,7 +84,7 @@ func (c *Config) parseCondDepth(n *node, what string, depth int) (*cond, error) 
 			}
 			return out, nil
 		case "not":
-			sub, err := c.parseCondDepth(arg, what, depth+1)
+			sub, err := c.parseCondDepth(arg, what, depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -91,7 +98,7 @@ func (c *Config) parseCondDepth(n *node, what string, depth int) (*cond, error) 
 			if err != nil {
 				return nil, errAt(p, "%s: matches pattern %q: %v", what, p.str, err)
 			}
-			sub, err := c.parseCondDepth(v, what, depth+1)
+			sub, err := c.parseCondDepth(v, what, depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
