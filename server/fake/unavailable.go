@@ -5,11 +5,15 @@ import (
 	"net/http"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 )
 
 // The operations below belong to API tags the fake does not simulate (yet). Each answers an error
 // status its operation documents, never a 2xx: 501 Not Implemented where the operation has a
-// default response, else its 404, else its 403, else its 500; the message says why.
+// default response, else its 404, else its 403, else its 500; the message says why. The
+// Policy Management and OIDC services document the error body {"error": …}, which no typed response
+// of theirs can carry together with the kit's "message"; those return a server.Error instead, which
+// server.New writes with both fields.
 
 // msgUnavailable is the message of every operation the fake does not simulate.
 const msgUnavailable = "This endpoint is not available in circleci-fake."
@@ -263,89 +267,89 @@ func (s *Server) DeleteOtelExporter(context.Context, gen.DeleteOtelExporterReque
 // GetDecisionLogs answers 403: the Policy Management API is not available in circleci-fake.
 // CircleCI API: GET /owner/{ownerID}/context/{context}/decision (GetDecisionLogs).
 func (s *Server) GetDecisionLogs(context.Context, gen.GetDecisionLogsRequestObject) (gen.GetDecisionLogsResponseObject, error) {
-	return gen.GetDecisionLogs403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // MakeDecision answers 500: the Policy Management API is not available in circleci-fake.
 // CircleCI API: POST /owner/{ownerID}/context/{context}/decision (MakeDecision).
 func (s *Server) MakeDecision(context.Context, gen.MakeDecisionRequestObject) (gen.MakeDecisionResponseObject, error) {
-	return gen.MakeDecision500JSONResponse{ServiceInternalErrorJSONResponse: gen.ServiceInternalErrorJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(500, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // GetDecisionSettings answers 403: the Policy Management API is not available in circleci-fake.
 // CircleCI API: GET /owner/{ownerID}/context/{context}/decision/settings (GetDecisionSettings).
 func (s *Server) GetDecisionSettings(context.Context, gen.GetDecisionSettingsRequestObject) (gen.GetDecisionSettingsResponseObject, error) {
-	return gen.GetDecisionSettings403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // SetDecisionSettings answers 403: the Policy Management API is not available in circleci-fake.
 // CircleCI API: PATCH /owner/{ownerID}/context/{context}/decision/settings (SetDecisionSettings).
 func (s *Server) SetDecisionSettings(context.Context, gen.SetDecisionSettingsRequestObject) (gen.SetDecisionSettingsResponseObject, error) {
-	return gen.SetDecisionSettings403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // GetDecisionLog answers 404: the Policy Management API is not available in circleci-fake.
 // CircleCI API: GET /owner/{ownerID}/context/{context}/decision/{decisionID} (GetDecisionLog).
 func (s *Server) GetDecisionLog(context.Context, gen.GetDecisionLogRequestObject) (gen.GetDecisionLogResponseObject, error) {
-	return gen.GetDecisionLog404JSONResponse{ServiceNotFoundJSONResponse: gen.ServiceNotFoundJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(404, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // GetDecisionLogPolicyBundle answers 404: the Policy Management API is not available in circleci-fake.
 // CircleCI API: GET /owner/{ownerID}/context/{context}/decision/{decisionID}/policy-bundle (GetDecisionLogPolicyBundle).
 func (s *Server) GetDecisionLogPolicyBundle(context.Context, gen.GetDecisionLogPolicyBundleRequestObject) (gen.GetDecisionLogPolicyBundleResponseObject, error) {
-	return gen.GetDecisionLogPolicyBundle404JSONResponse{ServiceNotFoundJSONResponse: gen.ServiceNotFoundJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(404, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // GetPolicyBundle answers 403: the Policy Management API is not available in circleci-fake.
 // CircleCI API: GET /owner/{ownerID}/context/{context}/policy-bundle (GetPolicyBundle).
 func (s *Server) GetPolicyBundle(context.Context, gen.GetPolicyBundleRequestObject) (gen.GetPolicyBundleResponseObject, error) {
-	return gen.GetPolicyBundle403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // CreatePolicyBundle answers 403: the Policy Management API is not available in circleci-fake.
 // CircleCI API: POST /owner/{ownerID}/context/{context}/policy-bundle (CreatePolicyBundle).
 func (s *Server) CreatePolicyBundle(context.Context, gen.CreatePolicyBundleRequestObject) (gen.CreatePolicyBundleResponseObject, error) {
-	return gen.CreatePolicyBundle403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // GetPolicyDocument answers 404: the Policy Management API is not available in circleci-fake.
 // CircleCI API: GET /owner/{ownerID}/context/{context}/policy-bundle/{policyName} (GetPolicyDocument).
 func (s *Server) GetPolicyDocument(context.Context, gen.GetPolicyDocumentRequestObject) (gen.GetPolicyDocumentResponseObject, error) {
-	return gen.GetPolicyDocument404JSONResponse{ServiceNotFoundJSONResponse: gen.ServiceNotFoundJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(404, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // GetOrgClaims answers 403: the OIDC Token Management API is not available in circleci-fake.
 // CircleCI API: GET /org/{orgID}/oidc-custom-claims (GetOrgClaims).
 func (s *Server) GetOrgClaims(context.Context, gen.GetOrgClaimsRequestObject) (gen.GetOrgClaimsResponseObject, error) {
-	return gen.GetOrgClaims403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // PatchOrgClaims answers 403: the OIDC Token Management API is not available in circleci-fake.
 // CircleCI API: PATCH /org/{orgID}/oidc-custom-claims (PatchOrgClaims).
 func (s *Server) PatchOrgClaims(context.Context, gen.PatchOrgClaimsRequestObject) (gen.PatchOrgClaimsResponseObject, error) {
-	return gen.PatchOrgClaims403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // DeleteOrgClaims answers 403: the OIDC Token Management API is not available in circleci-fake.
 // CircleCI API: DELETE /org/{orgID}/oidc-custom-claims (DeleteOrgClaims).
 func (s *Server) DeleteOrgClaims(context.Context, gen.DeleteOrgClaimsRequestObject) (gen.DeleteOrgClaimsResponseObject, error) {
-	return gen.DeleteOrgClaims403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // GetProjectClaims answers 403: the OIDC Token Management API is not available in circleci-fake.
 // CircleCI API: GET /org/{orgID}/project/{projectID}/oidc-custom-claims (GetProjectClaims).
 func (s *Server) GetProjectClaims(context.Context, gen.GetProjectClaimsRequestObject) (gen.GetProjectClaimsResponseObject, error) {
-	return gen.GetProjectClaims403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // PatchProjectClaims answers 403: the OIDC Token Management API is not available in circleci-fake.
 // CircleCI API: PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (PatchProjectClaims).
 func (s *Server) PatchProjectClaims(context.Context, gen.PatchProjectClaimsRequestObject) (gen.PatchProjectClaimsResponseObject, error) {
-	return gen.PatchProjectClaims403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
 
 // DeleteProjectClaims answers 403: the OIDC Token Management API is not available in circleci-fake.
 // CircleCI API: DELETE /org/{orgID}/project/{projectID}/oidc-custom-claims (DeleteProjectClaims).
 func (s *Server) DeleteProjectClaims(context.Context, gen.DeleteProjectClaimsRequestObject) (gen.DeleteProjectClaimsResponseObject, error) {
-	return gen.DeleteProjectClaims403JSONResponse{ServiceForbiddenJSONResponse: gen.ServiceForbiddenJSONResponse{Error: msgUnavailable}}, nil
+	return nil, server.NewError(403, msgUnavailable) // the kit writes {"message", "error"}, the shape of this service
 }
