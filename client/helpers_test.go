@@ -1,9 +1,11 @@
 package client
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -67,4 +69,22 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = io.WriteString(w, body)
+}
+
+func setQuery(k, v string) func(context.Context, *http.Request) error {
+	return func(_ context.Context, req *http.Request) error {
+		q := req.URL.Query()
+		q.Set(k, v)
+		req.URL.RawQuery = q.Encode()
+		return nil
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
