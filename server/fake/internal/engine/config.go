@@ -391,6 +391,7 @@ func (c *Config) parseWorkflows(n, root *node) error {
 			if err != nil {
 				return err
 			}
+			g.setSpec(ws)
 			ws.graph = g
 			c.AllWorkflows = []WorkflowSpec{ws}
 			return nil
@@ -451,10 +452,15 @@ func (c *Config) parseWorkflow(name string, def *node) (WorkflowSpec, error) {
 		ws.Jobs = append(ws.Jobs, ref)
 		lines = append(lines, entry)
 	}
-	ws.graph, err = buildGraph(ws.Jobs, func(i int, format string, args ...any) error {
+	g, err := buildGraph(ws.Jobs, func(i int, format string, args ...any) error {
 		return errAt(lines[i], what+": "+format, args...)
 	})
-	return ws, err
+	if err != nil {
+		return ws, err
+	}
+	g.setSpec(ws)
+	ws.graph = g
+	return ws, nil
 }
 
 func (c *Config) parseJobEntry(what string, entry *node) (JobRef, error) {

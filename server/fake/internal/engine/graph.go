@@ -5,10 +5,11 @@ import "fmt"
 // graph is the precomputed dependency structure of a workflow's jobs, shared
 // by every run of the spec.
 type graph struct {
-	order     []int32 // job indexes in a topological order (config order among peers)
-	deps      [][]dep // per job, its requirements
-	approval  []int32 // per job, its slot in Workflow.approvals, or -1
-	approvals int     // number of approval jobs
+	spec      WorkflowSpec // the spec itself (its graph field points back here)
+	order     []int32      // job indexes in a topological order (config order among peers)
+	deps      [][]dep      // per job, its requirements
+	approval  []int32      // per job, its slot in Workflow.approvals, or -1
+	approvals int          // number of approval jobs
 }
 
 // dep is one requirement: the index of the required job and the final
@@ -22,6 +23,8 @@ type dep struct {
 // topologically. fail reports an error about job i; with fail == nil
 // (hand-built specs) unknown requirements are ignored and a cycle leaves its
 // jobs blocked for ever instead.
+//
+// The caller stores the finished spec with setSpec.
 func buildGraph(jobs []JobRef, fail func(i int, format string, args ...any) error) (*graph, error) {
 	g := &graph{deps: make([][]dep, len(jobs)), approval: make([]int32, len(jobs))}
 	index := make(map[string]int32, len(jobs))
@@ -182,4 +185,10 @@ func outcomeStatus(o Outcome) status {
 		return stTimedout
 	}
 	return stSuccess
+}
+
+// setSpec records ws (whose graph is g) as the spec shared by runs.
+func (g *graph) setSpec(ws WorkflowSpec) {
+	ws.graph = g
+	g.spec = ws
 }

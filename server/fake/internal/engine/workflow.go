@@ -28,20 +28,21 @@ const unset = math.MinInt64
 // that takes a time first moves the run to that time. A Workflow is not safe
 // for concurrent use; the caller serialises access to it.
 type Workflow struct {
-	spec      WorkflowSpec // shares Jobs and the graph with every other run
-	created   int64        // unix nanoseconds
-	canceled  int64        // when Cancel stopped the workflow, or unset
-	jobs      []jobRun     // parallel to spec.Jobs
-	approvals []string     // approval request IDs, by approval slot
+	g         *graph   // the spec and its job graph, shared with every other run
+	created   int64    // unix nanoseconds
+	canceled  int64    // when Cancel stopped the workflow, or unset
+	jobs      []jobRun // parallel to the spec's Jobs
+	approvals []string // approval request IDs, by approval slot
 }
 
-// jobRun is the mutable state of one job; its times are unix nanoseconds or unset.
+// jobRun is the mutable state of one job; its times are unix nanoseconds or
+// unset. The start time is not stored: a build job starts QueueDelay after it
+// was queued (see Workflow.started).
 type jobRun struct {
 	status  status
 	outcome status // the final status the job reaches once it has run
 	reused  bool   // kept from the previous run by a rerun from failed
 	ready   int64  // queued, or on hold for approvals
-	started int64
 	stopped int64
 }
 
@@ -91,23 +92,25 @@ func NewWorkflow(spec WorkflowSpec, createdAt time.Time, outcome func(job string
 }
 
 func newRun(spec WorkflowSpec, createdAt time.Time) *Workflow {
-	if spec.graph == nil {
-		spec.graph, _ = buildGraph(spec.Jobs, nil)
+	g := spec.graph
+	if g == nil {
+		g, _ = buildGraph(spec.Jobs, nil) // hand-built spec: no errors to report
+		g.setSpec(spec)
 	}
-	w := &Workflow{spec: spec, created: createdAt.UnixNano(), canceled: unset, jobs: make([]jobRun, len(spec.Jobs))}
+	w := &Workflow{g: g, created: createdAt.UnixNano(), canceled: unset, jobs: make([]jobRun, len(spec.Jobs))}
 	for i := range w.jobs {
-		w.jobs[i] = jobRun{status: stBlocked, ready: unset, started: unset, stopped: unset}
+		w.jobs[i] = jobRun{status: stBlocked, ready: unset, stopped: unset}
 	}
-	if spec.graph.approvals > 0 {
-		w.approvals = make([]string, spec.graph.approvals)
+	if g.approvals > 0 {
+		w.approvals = make([]string, g.approvals)
 	}
 	return w
 }
 
 func (w *Workflow) pickOutcome(i int, outcome func(string) Outcome) status {
-	o := w.spec.Jobs[i].Outcome
+	o := w.g.spec.Jobs[i].Outcome
 	if outcome != nil {
-		if got := outcome(w.spec.Jobs[i].Name); got.Valid() {
+		if got := outcome(w.g.spec.Jobs[i].Name); got.Valid() {
 			o = got
 		}
 	}
@@ -116,7 +119,7 @@ func (w *Workflow) pickOutcome(i int, outcome func(string) Outcome) status {
 
 // assignApprovals gives every approval slot without an ID a fresh one.
 func (w *Workflow) assignApprovals(keep []string, newID func() string) {
-	for i, slot := range w.spec.graph.approval {
+	for i, slot := range w.g.approval {
 		if slot < 0 {
 			continue
 		}
@@ -127,16 +130,16 @@ func (w *Workflow) assignApprovals(keep []string, newID func() string) {
 		if newID != nil {
 			w.approvals[slot] = newID()
 		} else {
-			w.approvals[slot] = uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s\x00%s\x00%d", w.spec.Name, w.spec.Jobs[i].Name, w.created)).String()
+			w.approvals[slot] = uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "%s\x00%s\x00%d", w.g.spec.Name, w.g.spec.Jobs[i].Name, w.created)).String()
 		}
 	}
 }
 
 // Name returns the workflow's name.
-func (w *Workflow) Name() string { return w.spec.Name }
+func (w *Workflow) Name() string { return w.g.spec.Name }
 
 // Spec returns the spec this run follows.
-func (w *Workflow) Spec() WorkflowSpec { return w.spec }
+func (w *Workflow) Spec() WorkflowSpec { return w.g.spec }
 
 // CreatedAt returns when the run was created, in UTC.
 func (w *Workflow) CreatedAt() time.Time { return stamp(w.created) }
@@ -159,28 +162,54 @@ func stampPtr(n int64) *time.Time {
 // an earlier call changes nothing.
 func (w *Workflow) Advance(now time.Time) {
 	t := now.UnixNano()
-	g := w.spec.graph
-	for _, i := range g.order {
+	for _, i := range w.g.order {
 		j := &w.jobs[i]
 		if j.status == stBlocked {
 			w.unblock(int(i), t)
 		}
 		if j.status == stQueued && j.ready <= t-int64(QueueDelay) {
-			j.status, j.started = stRunning, j.ready+int64(QueueDelay)
+			j.status = stRunning
 		}
 		if j.status == stRunning {
-			if end := j.started + int64(w.spec.Jobs[i].Duration); end <= t {
+			if end := w.end(int(i)); end <= t {
 				j.status, j.stopped = j.outcome, end
 			}
 		}
 	}
 }
 
+// end is when build job i, once queued, stops running.
+func (w *Workflow) end(i int) int64 {
+	return w.jobs[i].ready + int64(QueueDelay) + int64(w.g.spec.Jobs[i].Duration)
+}
+
+// started is when job i started running, or unset: QueueDelay after it was
+// queued for build jobs that got that far, the time it went on hold for
+// approved approval jobs.
+func (w *Workflow) started(i int) int64 {
+	j := &w.jobs[i]
+	if j.ready == unset {
+		return unset
+	}
+	if w.g.spec.Jobs[i].Type == TypeApproval {
+		if j.status == stSuccess {
+			return j.ready
+		}
+		return unset
+	}
+	s := j.ready + int64(QueueDelay)
+	switch {
+	case j.status == stQueued, j.status == stCanceled && j.stopped < s:
+		return unset
+	}
+	return s
+}
+
 // unblock queues (or holds, or gives up on) blocked job i if its requirements allow by time t.
 func (w *Workflow) unblock(i int, t int64) {
 	j := &w.jobs[i]
 	ready, notRun, pending := w.created, int64(math.MaxInt64), false
-	for _, d := range w.spec.graph.deps[i] {
+	for _, d := range w.g.deps[i] {
 		dj := &w.jobs[d.idx]
 		if !dj.status.final() || dj.stopped > t {
 			pending = true
@@ -196,7 +225,7 @@ func (w *Workflow) unblock(i int, t int64) {
 	case notRun != math.MaxInt64:
 		j.status, j.stopped = stNotRun, notRun
 	case pending || ready > t:
-	case w.spec.Jobs[i].Type == TypeApproval:
+	case w.g.spec.Jobs[i].Type == TypeApproval:
 		j.status, j.ready = stOnHold, ready
 	default:
 		j.status, j.ready = stQueued, ready
@@ -292,7 +321,7 @@ func (w *Workflow) NextEvent() (time.Time, bool) {
 		case stQueued:
 			next = min(next, j.ready+int64(QueueDelay))
 		case stRunning:
-			next = min(next, j.started+int64(w.spec.Jobs[i].Duration))
+			next = min(next, w.end(i))
 		}
 	}
 	if next == math.MaxInt64 {
@@ -320,8 +349,8 @@ func (w *Workflow) Job(name string) (JobState, bool) {
 }
 
 func (w *Workflow) index(name string) int {
-	for i := range w.spec.Jobs {
-		if w.spec.Jobs[i].Name == name {
+	for i := range w.g.spec.Jobs {
+		if w.g.spec.Jobs[i].Name == name {
 			return i
 		}
 	}
@@ -329,16 +358,16 @@ func (w *Workflow) index(name string) int {
 }
 
 func (w *Workflow) state(i int) JobState {
-	ref, j := &w.spec.Jobs[i], &w.jobs[i]
+	ref, j := &w.g.spec.Jobs[i], &w.jobs[i]
 	s := JobState{
 		Name: ref.Name, Job: ref.Job, Type: ref.Type, Status: j.status.String(), Dependencies: ref.Requires,
 		Executor: ref.Executor, ResourceClass: ref.ResourceClass, Parallelism: ref.Parallelism, Duration: ref.Duration,
-		QueuedAt: stampPtr(j.ready), StartedAt: stampPtr(j.started), Reused: j.reused,
+		QueuedAt: stampPtr(j.ready), StartedAt: stampPtr(w.started(i)), Reused: j.reused,
 	}
 	if j.status != stNotRun {
 		s.StoppedAt = stampPtr(j.stopped)
 	}
-	if slot := w.spec.graph.approval[i]; slot >= 0 {
+	if slot := w.g.approval[i]; slot >= 0 {
 		s.ApprovalRequestID = w.approvals[slot]
 	}
 	return s
@@ -349,15 +378,15 @@ func (w *Workflow) state(i int) JobState {
 // ID and ErrNotOnHold when the job is not waiting for approval.
 func (w *Workflow) Approve(approvalRequestID string, now time.Time) error {
 	w.Advance(now)
-	for i, slot := range w.spec.graph.approval {
+	for i, slot := range w.g.approval {
 		if slot < 0 || w.approvals[slot] != approvalRequestID {
 			continue
 		}
 		j := &w.jobs[i]
 		if j.status != stOnHold {
-			return fmt.Errorf("approval job %q is %s: %w", w.spec.Jobs[i].Name, j.status, ErrNotOnHold)
+			return fmt.Errorf("approval job %q is %s: %w", w.g.spec.Jobs[i].Name, j.status, ErrNotOnHold)
 		}
-		j.status, j.started, j.stopped = stSuccess, j.ready, max(now.UnixNano(), j.ready)
+		j.status, j.stopped = stSuccess, max(now.UnixNano(), j.ready)
 		w.Advance(now)
 		return nil
 	}
@@ -370,7 +399,7 @@ func (w *Workflow) Approve(approvalRequestID string, now time.Time) error {
 func (w *Workflow) Cancel(now time.Time) error {
 	w.Advance(now)
 	if w.Done() {
-		return fmt.Errorf("workflow %q is %s: %w", w.spec.Name, w.Status(), ErrStopped)
+		return fmt.Errorf("workflow %q is %s: %w", w.g.spec.Name, w.Status(), ErrStopped)
 	}
 	t := now.UnixNano()
 	w.canceled = t
@@ -380,7 +409,7 @@ func (w *Workflow) Cancel(now time.Time) error {
 		case stBlocked:
 			j.status, j.stopped = stNotRun, t
 		case stQueued, stRunning, stOnHold:
-			j.status, j.stopped = stCanceled, max(t, j.ready, j.started)
+			j.status, j.stopped = stCanceled, max(t, j.ready)
 		}
 	}
 	return nil
@@ -399,7 +428,7 @@ func (w *Workflow) CancelJob(name string, now time.Time) error {
 	if j.status.final() {
 		return fmt.Errorf("job %q is %s: %w", name, j.status, ErrStopped)
 	}
-	j.status, j.stopped = stCanceled, max(now.UnixNano(), j.ready, j.started)
+	j.status, j.stopped = stCanceled, max(now.UnixNano(), j.ready)
 	w.Advance(now)
 	return nil
 }
@@ -415,7 +444,7 @@ func (w *Workflow) SetOutcome(name string, o Outcome) error {
 	if !o.Valid() {
 		return fmt.Errorf("job %q: invalid outcome %q", name, o)
 	}
-	if w.spec.Jobs[i].Type == TypeApproval {
+	if w.g.spec.Jobs[i].Type == TypeApproval {
 		return fmt.Errorf("job %q is an approval job; approve or cancel it instead", name)
 	}
 	if w.jobs[i].status.final() {
@@ -433,12 +462,12 @@ func (w *Workflow) SetOutcome(name string, o Outcome) error {
 // from failed, ErrNothingToRerun if the workflow succeeded.
 func (w *Workflow) Rerun(fromFailed bool, createdAt time.Time, outcome func(job string) Outcome, newID func() string) (*Workflow, error) {
 	if !w.Done() {
-		return nil, fmt.Errorf("workflow %q is %s: %w", w.spec.Name, w.Status(), ErrNotStopped)
+		return nil, fmt.Errorf("workflow %q is %s: %w", w.g.spec.Name, w.Status(), ErrNotStopped)
 	}
 	if fromFailed && w.Status() == StatusSuccess {
-		return nil, fmt.Errorf("workflow %q: %w", w.spec.Name, ErrNothingToRerun)
+		return nil, fmt.Errorf("workflow %q: %w", w.g.spec.Name, ErrNothingToRerun)
 	}
-	r := newRun(w.spec, createdAt)
+	r := newRun(w.g.spec, createdAt)
 	for i := range r.jobs {
 		if fromFailed && w.jobs[i].status == stSuccess {
 			r.jobs[i] = w.jobs[i]

@@ -45,11 +45,10 @@ func ids() func() string {
 
 // step is one moment of a scenario: an action at a time, then the expected snapshot.
 type step struct {
-	at     time.Duration
-	do     func(*Workflow) error // nil: just Advance
-	want   string
-	errIs  error
-	wantOK bool // when do is set and returns nil
+	at    time.Duration
+	do    func(*Workflow) error // nil: just Advance
+	want  string
+	errIs error
 }
 
 func runSteps(t *testing.T, w *Workflow, steps []step) {
