@@ -37,7 +37,6 @@ type Server struct {
 	newID  func() uuid.UUID
 	speed  float64
 	seed   *Seed
-	demo   bool
 	faults faults
 	system *user // the actor of schedules attributed to "system"
 

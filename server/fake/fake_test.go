@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -623,5 +622,3 @@ func TestControl(t *testing.T) {
 		t.Errorf("a 200 fault was accepted: %d", res.StatusCode)
 	}
 }
-
-var _ = httptest.NewServer

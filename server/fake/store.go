@@ -112,7 +112,6 @@ type checkoutKey struct {
 	publicKey string
 	md5       string
 	sha256    string
-	preferred bool
 	created   time.Time
 }
 
