@@ -37,11 +37,12 @@ func main() {
 	}
 }
 
-// run serves the fake until ctx is done; ready, if not nil, receives the listening address.
+// run serves the fake until ctx is done.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return serve(ctx, args, getenv, stdout, stderr, nil)
 }
 
+// serve is run; ready, if not nil, receives the listening address once the server listens.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
 	fs := flag.NewFlagSet("circleci-fake", flag.ContinueOnError)
 	fs.SetOutput(stderr)
