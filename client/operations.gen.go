@@ -421,10 +421,30 @@ func (c *Client) GetContext(ctx context.Context, contextID gen.ContextIDParam) (
 // GetContextRestrictions lists a context's restrictions.
 //
 // CircleCI API: GET /context/{context_id}/restrictions (getContextRestrictions).
-func (c *Client) GetContextRestrictions(ctx context.Context, contextID gen.ContextIDParam) (*gen.ContextRestrictionList, error) {
+func (c *Client) GetContextRestrictions(ctx context.Context, contextID gen.ContextIDParam, params *gen.GetContextRestrictionsParams) (*gen.ContextRestrictionList, error) {
 	const op = "getContextRestrictions"
-	resp, err := c.raw.GetContextRestrictions(ctx, contextID)
+	resp, err := c.raw.GetContextRestrictions(ctx, contextID, params)
 	return decodeJSON[gen.ContextRestrictionList](op, resp, err)
+}
+
+// GetContextRestrictionsIter walks every page of [Client.GetContextRestrictions], yielding one item at a time and fetching the
+// next page only when the caller gets to it. It copies params; see the package's Pagination section.
+//
+// CircleCI API: GET /context/{context_id}/restrictions (getContextRestrictions).
+func (c *Client) GetContextRestrictionsIter(ctx context.Context, contextID gen.ContextIDParam, params *gen.GetContextRestrictionsParams) iter.Seq2[gen.ContextRestriction, error] {
+	var p0 gen.GetContextRestrictionsParams
+	if params != nil {
+		p0 = *params
+	}
+	return paginate("getContextRestrictions", p0.PageToken, func(token *string) ([]gen.ContextRestriction, *string, error) {
+		p := p0
+		p.PageToken = token
+		page, err := c.GetContextRestrictions(ctx, contextID, &p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.NextPageToken, nil
+	})
 }
 
 // GetCurrentUser gets the authenticated user.
@@ -519,14 +539,34 @@ func (c *Client) GetGroup(ctx context.Context, orgID gen.OrgIDPathParam, groupID
 // GetJobArtifacts lists a job's artifacts.
 //
 // CircleCI API: GET /project/{project-slug}/{job-number}/artifacts (getJobArtifacts).
-func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam) (*gen.ArtifactList, error) {
+func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam, params *gen.GetJobArtifactsParams) (*gen.ArtifactList, error) {
 	const op = "getJobArtifacts"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetJobArtifacts(ctx, gen.ProjectSlugParam(projectSlug.String()), jobNumber)
+		resp, err = c.raw.GetJobArtifacts(ctx, gen.ProjectSlugParam(projectSlug.String()), jobNumber, params)
 	}
 	return decodeJSON[gen.ArtifactList](op, resp, err)
+}
+
+// GetJobArtifactsIter walks every page of [Client.GetJobArtifacts], yielding one item at a time and fetching the
+// next page only when the caller gets to it. It copies params; see the package's Pagination section.
+//
+// CircleCI API: GET /project/{project-slug}/{job-number}/artifacts (getJobArtifacts).
+func (c *Client) GetJobArtifactsIter(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam, params *gen.GetJobArtifactsParams) iter.Seq2[gen.Artifact, error] {
+	var p0 gen.GetJobArtifactsParams
+	if params != nil {
+		p0 = *params
+	}
+	return paginate("getJobArtifacts", p0.PageToken, func(token *string) ([]gen.Artifact, *string, error) {
+		p := p0
+		p.PageToken = token
+		page, err := c.GetJobArtifacts(ctx, projectSlug, jobNumber, &p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.NextPageToken, nil
+	})
 }
 
 // GetJobDetails gets a job by number.
@@ -553,6 +593,26 @@ func (c *Client) GetJobTimeseries(ctx context.Context, projectSlug ProjectSlug, 
 		resp, err = c.raw.GetJobTimeseries(ctx, gen.ProjectSlugParam(projectSlug.String()), workflowName, params)
 	}
 	return decodeJSON[gen.JobTimeseriesList](op, resp, err)
+}
+
+// GetJobTimeseriesIter walks every page of [Client.GetJobTimeseries], yielding one item at a time and fetching the
+// next page only when the caller gets to it. It copies params; see the package's Pagination section.
+//
+// CircleCI API: GET /insights/time-series/{project-slug}/workflows/{workflow-name}/jobs (getJobTimeseries).
+func (c *Client) GetJobTimeseriesIter(ctx context.Context, projectSlug ProjectSlug, workflowName gen.WorkflowNameParam, params *gen.GetJobTimeseriesParams) iter.Seq2[gen.JobTimeseries, error] {
+	var p0 gen.GetJobTimeseriesParams
+	if params != nil {
+		p0 = *params
+	}
+	return paginate("getJobTimeseries", p0.PageToken, func(token *string) ([]gen.JobTimeseries, *string, error) {
+		p := p0
+		p.PageToken = token
+		page, err := c.GetJobTimeseries(ctx, projectSlug, workflowName, &p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.NextPageToken, nil
+	})
 }
 
 // GetOrgClaims gets organization OIDC custom claims.
@@ -854,14 +914,34 @@ func (c *Client) GetScheduleByID(ctx context.Context, scheduleID gen.ScheduleIDP
 // GetTests lists a job's test results.
 //
 // CircleCI API: GET /project/{project-slug}/{job-number}/tests (getTests).
-func (c *Client) GetTests(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam) (*gen.TestList, error) {
+func (c *Client) GetTests(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam, params *gen.GetTestsParams) (*gen.TestList, error) {
 	const op = "getTests"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetTests(ctx, gen.ProjectSlugParam(projectSlug.String()), jobNumber)
+		resp, err = c.raw.GetTests(ctx, gen.ProjectSlugParam(projectSlug.String()), jobNumber, params)
 	}
 	return decodeJSON[gen.TestList](op, resp, err)
+}
+
+// GetTestsIter walks every page of [Client.GetTests], yielding one item at a time and fetching the
+// next page only when the caller gets to it. It copies params; see the package's Pagination section.
+//
+// CircleCI API: GET /project/{project-slug}/{job-number}/tests (getTests).
+func (c *Client) GetTestsIter(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam, params *gen.GetTestsParams) iter.Seq2[gen.TestResult, error] {
+	var p0 gen.GetTestsParams
+	if params != nil {
+		p0 = *params
+	}
+	return paginate("getTests", p0.PageToken, func(token *string) ([]gen.TestResult, *string, error) {
+		p := p0
+		p.PageToken = token
+		page, err := c.GetTests(ctx, projectSlug, jobNumber, &p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.NextPageToken, nil
+	})
 }
 
 // GetTrigger gets a trigger.
@@ -909,6 +989,26 @@ func (c *Client) GetWebhooks(ctx context.Context, params *gen.GetWebhooksParams)
 	return decodeJSON[gen.WebhookList](op, resp, err)
 }
 
+// GetWebhooksIter walks every page of [Client.GetWebhooks], yielding one item at a time and fetching the
+// next page only when the caller gets to it. It copies params; see the package's Pagination section.
+//
+// CircleCI API: GET /webhook (getWebhooks).
+func (c *Client) GetWebhooksIter(ctx context.Context, params *gen.GetWebhooksParams) iter.Seq2[gen.Webhook, error] {
+	var p0 gen.GetWebhooksParams
+	if params != nil {
+		p0 = *params
+	}
+	return paginate("getWebhooks", p0.PageToken, func(token *string) ([]gen.Webhook, *string, error) {
+		p := p0
+		p.PageToken = token
+		page, err := c.GetWebhooks(ctx, &p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.NextPageToken, nil
+	})
+}
+
 // GetWorkflowByID gets a workflow.
 //
 // CircleCI API: GET /workflow/{id} (getWorkflowById).
@@ -944,6 +1044,26 @@ func (c *Client) ListCheckoutKeys(ctx context.Context, projectSlug ProjectSlug, 
 	return decodeJSON[gen.CheckoutKeyList](op, resp, err)
 }
 
+// ListCheckoutKeysIter walks every page of [Client.ListCheckoutKeys], yielding one item at a time and fetching the
+// next page only when the caller gets to it. It copies params; see the package's Pagination section.
+//
+// CircleCI API: GET /project/{project-slug}/checkout-key (listCheckoutKeys).
+func (c *Client) ListCheckoutKeysIter(ctx context.Context, projectSlug ProjectSlug, params *gen.ListCheckoutKeysParams) iter.Seq2[gen.CheckoutKey, error] {
+	var p0 gen.ListCheckoutKeysParams
+	if params != nil {
+		p0 = *params
+	}
+	return paginate("listCheckoutKeys", p0.PageToken, func(token *string) ([]gen.CheckoutKey, *string, error) {
+		p := p0
+		p.PageToken = token
+		page, err := c.ListCheckoutKeys(ctx, projectSlug, &p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.NextPageToken, nil
+	})
+}
+
 // ListComponentVersions lists a component's versions.
 //
 // CircleCI API: GET /deploy/components/{component_id}/versions (listComponentVersions).
@@ -951,6 +1071,26 @@ func (c *Client) ListComponentVersions(ctx context.Context, componentID gen.Comp
 	const op = "listComponentVersions"
 	resp, err := c.raw.ListComponentVersions(ctx, componentID, params)
 	return decodeJSON[gen.ComponentVersionList](op, resp, err)
+}
+
+// ListComponentVersionsIter walks every page of [Client.ListComponentVersions], yielding one item at a time and fetching the
+// next page only when the caller gets to it. It copies params; see the package's Pagination section.
+//
+// CircleCI API: GET /deploy/components/{component_id}/versions (listComponentVersions).
+func (c *Client) ListComponentVersionsIter(ctx context.Context, componentID gen.ComponentIDParam, params *gen.ListComponentVersionsParams) iter.Seq2[gen.ComponentVersion, error] {
+	var p0 gen.ListComponentVersionsParams
+	if params != nil {
+		p0 = *params
+	}
+	return paginate("listComponentVersions", p0.PageToken, func(token *string) ([]gen.ComponentVersion, *string, error) {
+		p := p0
+		p.PageToken = token
+		page, err := c.ListComponentVersions(ctx, componentID, &p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.NextPageToken, nil
+	})
 }
 
 // ListComponents lists deploy components.
@@ -1014,14 +1154,34 @@ func (c *Client) ListContextsIter(ctx context.Context, params *gen.ListContextsP
 // ListEnvVars lists a project's environment variables.
 //
 // CircleCI API: GET /project/{project-slug}/envvar (listEnvVars).
-func (c *Client) ListEnvVars(ctx context.Context, projectSlug ProjectSlug) (*gen.EnvironmentVariableList, error) {
+func (c *Client) ListEnvVars(ctx context.Context, projectSlug ProjectSlug, params *gen.ListEnvVarsParams) (*gen.EnvironmentVariableList, error) {
 	const op = "listEnvVars"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.ListEnvVars(ctx, gen.ProjectSlugParam(projectSlug.String()))
+		resp, err = c.raw.ListEnvVars(ctx, gen.ProjectSlugParam(projectSlug.String()), params)
 	}
 	return decodeJSON[gen.EnvironmentVariableList](op, resp, err)
+}
+
+// ListEnvVarsIter walks every page of [Client.ListEnvVars], yielding one item at a time and fetching the
+// next page only when the caller gets to it. It copies params; see the package's Pagination section.
+//
+// CircleCI API: GET /project/{project-slug}/envvar (listEnvVars).
+func (c *Client) ListEnvVarsIter(ctx context.Context, projectSlug ProjectSlug, params *gen.ListEnvVarsParams) iter.Seq2[gen.EnvironmentVariable, error] {
+	var p0 gen.ListEnvVarsParams
+	if params != nil {
+		p0 = *params
+	}
+	return paginate("listEnvVars", p0.PageToken, func(token *string) ([]gen.EnvironmentVariable, *string, error) {
+		p := p0
+		p.PageToken = token
+		page, err := c.ListEnvVars(ctx, projectSlug, &p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.NextPageToken, nil
+	})
 }
 
 // ListEnvironmentVariablesFromContext lists a context's environment variables.
@@ -1249,10 +1409,30 @@ func (c *Client) ListURLOrbAllowListEntries(ctx context.Context, orgSlugOrID gen
 // ListWorkflowJobs lists a workflow's jobs.
 //
 // CircleCI API: GET /workflow/{id}/job (listWorkflowJobs).
-func (c *Client) ListWorkflowJobs(ctx context.Context, id gen.ResourceIDParam) (*gen.JobList, error) {
+func (c *Client) ListWorkflowJobs(ctx context.Context, id gen.ResourceIDParam, params *gen.ListWorkflowJobsParams) (*gen.JobList, error) {
 	const op = "listWorkflowJobs"
-	resp, err := c.raw.ListWorkflowJobs(ctx, id)
+	resp, err := c.raw.ListWorkflowJobs(ctx, id, params)
 	return decodeJSON[gen.JobList](op, resp, err)
+}
+
+// ListWorkflowJobsIter walks every page of [Client.ListWorkflowJobs], yielding one item at a time and fetching the
+// next page only when the caller gets to it. It copies params; see the package's Pagination section.
+//
+// CircleCI API: GET /workflow/{id}/job (listWorkflowJobs).
+func (c *Client) ListWorkflowJobsIter(ctx context.Context, id gen.ResourceIDParam, params *gen.ListWorkflowJobsParams) iter.Seq2[gen.Job, error] {
+	var p0 gen.ListWorkflowJobsParams
+	if params != nil {
+		p0 = *params
+	}
+	return paginate("listWorkflowJobs", p0.PageToken, func(token *string) ([]gen.Job, *string, error) {
+		p := p0
+		p.PageToken = token
+		page, err := c.ListWorkflowJobs(ctx, id, &p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return page.Items, page.NextPageToken, nil
+	})
 }
 
 // ListWorkflowsByPipelineID lists a pipeline's workflows.

@@ -167,7 +167,7 @@ type ClientInterface interface {
 	// Returns the project, expression and group restrictions that limit where the context may be used.
 	//
 	// Corresponds with GET /context/{context_id}/restrictions (the `GetContextRestrictions` operationId).
-	GetContextRestrictions(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetContextRestrictions(ctx context.Context, contextID ContextIDParam, params *GetContextRestrictionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateContextRestrictionWithBody Add a context restriction
 	//
@@ -769,7 +769,7 @@ type ClientInterface interface {
 	// Returns the project's environment variables with masked values: four x characters followed by the last four characters of the value. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /project/{project-slug}/envvar (the `ListEnvVars` operationId).
-	ListEnvVars(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListEnvVars(ctx context.Context, projectSlug ProjectSlugParam, params *ListEnvVarsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateEnvVarWithBody Create a project environment variable
 	//
@@ -886,14 +886,14 @@ type ClientInterface interface {
 	// Returns the files a job stored as artifacts, each with its path, node index and a download URL. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /project/{project-slug}/{job-number}/artifacts (the `GetJobArtifacts` operationId).
-	GetJobArtifacts(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetJobArtifacts(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params *GetJobArtifactsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTests List a job's test results
 	//
 	// Returns the test results a job uploaded. If the job stored more than 250 MB of test data no results are returned. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /project/{project-slug}/{job-number}/tests (the `GetTests` operationId).
-	GetTests(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetTests(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params *GetTestsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TriggerPipelineRunWithBody Trigger a pipeline run
 	//
@@ -1192,7 +1192,7 @@ type ClientInterface interface {
 	// Returns the jobs in a workflow with their status, dependencies and approval information. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
 	// Corresponds with GET /workflow/{id}/job (the `ListWorkflowJobs` operationId).
-	ListWorkflowJobs(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListWorkflowJobs(ctx context.Context, id ResourceIDParam, params *ListWorkflowJobsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RerunWorkflowWithBody Rerun a workflow
 	//
@@ -1379,8 +1379,8 @@ func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID 
 // Returns the project, expression and group restrictions that limit where the context may be used.
 //
 // Corresponds with GET /context/{context_id}/restrictions (the `GetContextRestrictions` operationId).
-func (c *Client) GetContextRestrictions(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetContextRestrictionsRequest(c.Server, contextID)
+func (c *Client) GetContextRestrictions(ctx context.Context, contextID ContextIDParam, params *GetContextRestrictionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContextRestrictionsRequest(c.Server, contextID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2761,8 +2761,8 @@ func (c *Client) GetCheckoutKey(ctx context.Context, projectSlug ProjectSlugPara
 // Returns the project's environment variables with masked values: four x characters followed by the last four characters of the value. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /project/{project-slug}/envvar (the `ListEnvVars` operationId).
-func (c *Client) ListEnvVars(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListEnvVarsRequest(c.Server, projectSlug)
+func (c *Client) ListEnvVars(ctx context.Context, projectSlug ProjectSlugParam, params *ListEnvVarsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListEnvVarsRequest(c.Server, projectSlug, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3028,8 +3028,8 @@ func (c *Client) CreateSchedule(ctx context.Context, projectSlug ProjectSlugPara
 // Returns the files a job stored as artifacts, each with its path, node index and a download URL. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /project/{project-slug}/{job-number}/artifacts (the `GetJobArtifacts` operationId).
-func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetJobArtifactsRequest(c.Server, projectSlug, jobNumber)
+func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params *GetJobArtifactsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetJobArtifactsRequest(c.Server, projectSlug, jobNumber, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3045,8 +3045,8 @@ func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug ProjectSlugPar
 // Returns the test results a job uploaded. If the job stored more than 250 MB of test data no results are returned. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /project/{project-slug}/{job-number}/tests (the `GetTests` operationId).
-func (c *Client) GetTests(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTestsRequest(c.Server, projectSlug, jobNumber)
+func (c *Client) GetTests(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params *GetTestsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTestsRequest(c.Server, projectSlug, jobNumber, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3714,8 +3714,8 @@ func (c *Client) CancelWorkflow(ctx context.Context, id ResourceIDParam, reqEdit
 // Returns the jobs in a workflow with their status, dependencies and approval information. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
 // Corresponds with GET /workflow/{id}/job (the `ListWorkflowJobs` operationId).
-func (c *Client) ListWorkflowJobs(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListWorkflowJobsRequest(c.Server, id)
+func (c *Client) ListWorkflowJobs(ctx context.Context, id ResourceIDParam, params *ListWorkflowJobsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListWorkflowJobsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4119,7 +4119,7 @@ func NewAddEnvironmentVariableToContextRequestWithBody(server string, contextID 
 }
 
 // NewGetContextRestrictionsRequest constructs an http.Request for the GetContextRestrictions method
-func NewGetContextRestrictionsRequest(server string, contextID ContextIDParam) (*http.Request, error) {
+func NewGetContextRestrictionsRequest(server string, contextID ContextIDParam, params *GetContextRestrictionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4142,6 +4142,33 @@ func NewGetContextRestrictionsRequest(server string, contextID ContextIDParam) (
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -4394,6 +4421,18 @@ func NewListComponentVersionsRequest(server string, componentID ComponentIDParam
 		if params.EnvironmentID != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "environment-id", *params.EnvironmentID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4687,6 +4726,18 @@ func NewGetJobTimeseriesRequest(server string, projectSlug ProjectSlugParam, wor
 		if params.EndDate != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "end-date", *params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -7394,6 +7445,18 @@ func NewListCheckoutKeysRequest(server string, projectSlug ProjectSlugParam, par
 
 		}
 
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -7538,7 +7601,7 @@ func NewGetCheckoutKeyRequest(server string, projectSlug ProjectSlugParam, finge
 }
 
 // NewListEnvVarsRequest constructs an http.Request for the ListEnvVars method
-func NewListEnvVarsRequest(server string, projectSlug ProjectSlugParam) (*http.Request, error) {
+func NewListEnvVarsRequest(server string, projectSlug ProjectSlugParam, params *ListEnvVarsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7561,6 +7624,33 @@ func NewListEnvVarsRequest(server string, projectSlug ProjectSlugParam) (*http.R
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -8113,7 +8203,7 @@ func NewCreateScheduleRequestWithBody(server string, projectSlug ProjectSlugPara
 }
 
 // NewGetJobArtifactsRequest constructs an http.Request for the GetJobArtifacts method
-func NewGetJobArtifactsRequest(server string, projectSlug ProjectSlugParam, jobNumber JobNumberParam) (*http.Request, error) {
+func NewGetJobArtifactsRequest(server string, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params *GetJobArtifactsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8145,6 +8235,33 @@ func NewGetJobArtifactsRequest(server string, projectSlug ProjectSlugParam, jobN
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
@@ -8154,7 +8271,7 @@ func NewGetJobArtifactsRequest(server string, projectSlug ProjectSlugParam, jobN
 }
 
 // NewGetTestsRequest constructs an http.Request for the GetTests method
-func NewGetTestsRequest(server string, projectSlug ProjectSlugParam, jobNumber JobNumberParam) (*http.Request, error) {
+func NewGetTestsRequest(server string, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params *GetTestsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8184,6 +8301,33 @@ func NewGetTestsRequest(server string, projectSlug ProjectSlugParam, jobNumber J
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -9052,6 +9196,18 @@ func NewGetWebhooksRequest(server string, params *GetWebhooksParams) (*http.Requ
 			}
 		}
 
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9331,7 +9487,7 @@ func NewCancelWorkflowRequest(server string, id ResourceIDParam) (*http.Request,
 }
 
 // NewListWorkflowJobsRequest constructs an http.Request for the ListWorkflowJobs method
-func NewListWorkflowJobsRequest(server string, id ResourceIDParam) (*http.Request, error) {
+func NewListWorkflowJobsRequest(server string, id ResourceIDParam, params *ListWorkflowJobsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9354,6 +9510,33 @@ func NewListWorkflowJobsRequest(server string, id ResourceIDParam) (*http.Reques
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-token", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -9543,7 +9726,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /context/{context_id}/restrictions (the `GetContextRestrictions` operationId).
-	GetContextRestrictionsWithResponse(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*GetContextRestrictionsResponse, error)
+	GetContextRestrictionsWithResponse(ctx context.Context, contextID ContextIDParam, params *GetContextRestrictionsParams, reqEditors ...RequestEditorFn) (*GetContextRestrictionsResponse, error)
 
 	// CreateContextRestrictionWithBodyWithResponse Add a context restriction
 	//
@@ -10245,7 +10428,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/envvar (the `ListEnvVars` operationId).
-	ListEnvVarsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*ListEnvVarsResponse, error)
+	ListEnvVarsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListEnvVarsParams, reqEditors ...RequestEditorFn) (*ListEnvVarsResponse, error)
 
 	// CreateEnvVarWithBodyWithResponse Create a project environment variable
 	//
@@ -10380,7 +10563,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/{job-number}/artifacts (the `GetJobArtifacts` operationId).
-	GetJobArtifactsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*GetJobArtifactsResponse, error)
+	GetJobArtifactsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params *GetJobArtifactsParams, reqEditors ...RequestEditorFn) (*GetJobArtifactsResponse, error)
 
 	// GetTestsWithResponse List a job's test results
 	//
@@ -10389,7 +10572,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /project/{project-slug}/{job-number}/tests (the `GetTests` operationId).
-	GetTestsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*GetTestsResponse, error)
+	GetTestsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params *GetTestsParams, reqEditors ...RequestEditorFn) (*GetTestsResponse, error)
 
 	// TriggerPipelineRunWithBodyWithResponse Trigger a pipeline run
 	//
@@ -10722,7 +10905,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /workflow/{id}/job (the `ListWorkflowJobs` operationId).
-	ListWorkflowJobsWithResponse(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*ListWorkflowJobsResponse, error)
+	ListWorkflowJobsWithResponse(ctx context.Context, id ResourceIDParam, params *ListWorkflowJobsParams, reqEditors ...RequestEditorFn) (*ListWorkflowJobsResponse, error)
 
 	// RerunWorkflowWithBodyWithResponse Rerun a workflow
 	//
@@ -10761,6 +10944,8 @@ type ListContextsResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListContextsResponse429Headers
 }
@@ -10799,6 +10984,8 @@ type CreateContextResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateContextResponse429Headers
 }
@@ -10837,6 +11024,8 @@ type DeleteContextResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteContextResponse429Headers
 }
@@ -10875,6 +11064,8 @@ type GetContextResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetContextResponse429Headers
 }
@@ -10913,6 +11104,8 @@ type ListEnvironmentVariablesFromContextResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListEnvironmentVariablesFromContextResponse429Headers
 }
@@ -10951,6 +11144,8 @@ type DeleteEnvironmentVariableFromContextResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteEnvironmentVariableFromContextResponse429Headers
 }
@@ -10989,6 +11184,8 @@ type AddEnvironmentVariableToContextResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *AddEnvironmentVariableToContextResponse429Headers
 }
@@ -11029,6 +11226,8 @@ type GetContextRestrictionsResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetContextRestrictionsResponse429Headers
 }
@@ -11071,6 +11270,8 @@ type CreateContextRestrictionResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateContextRestrictionResponse429Headers
 }
@@ -11111,6 +11312,8 @@ type DeleteContextRestrictionResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteContextRestrictionResponse429Headers
 }
@@ -11142,6 +11345,8 @@ type ListComponentsResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11171,6 +11376,8 @@ type GetComponentResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11200,6 +11407,8 @@ type ListComponentVersionsResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11229,6 +11438,8 @@ type ListEnvironmentsResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11258,6 +11469,8 @@ type GetEnvironmentResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11620,6 +11833,8 @@ type DeleteOrgClaimsResponse struct {
 	JSON403 *ServiceForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11649,6 +11864,8 @@ type GetOrgClaimsResponse struct {
 	JSON403 *ServiceForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11678,6 +11895,8 @@ type PatchOrgClaimsResponse struct {
 	JSON403 *ServiceForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11707,6 +11926,8 @@ type DeleteProjectClaimsResponse struct {
 	JSON403 *ServiceForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11736,6 +11957,8 @@ type GetProjectClaimsResponse struct {
 	JSON403 *ServiceForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11765,6 +11988,8 @@ type PatchProjectClaimsResponse struct {
 	JSON403 *ServiceForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -11969,6 +12194,8 @@ type GetOrganizationGroupsResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12004,6 +12231,8 @@ type CreateOrganizationGroupResponse struct {
 	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12035,6 +12264,8 @@ type DeleteGroupResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12064,6 +12295,8 @@ type GetGroupResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12102,6 +12335,8 @@ type CreateUsageExportResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateUsageExportResponse429Headers
 }
@@ -12142,6 +12377,8 @@ type GetUsageExportResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetUsageExportResponse429Headers
 }
@@ -12175,6 +12412,8 @@ type ListOtelExportersResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12206,6 +12445,8 @@ type CreateOtelExporterResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12235,6 +12476,8 @@ type DeleteOtelExporterResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12266,6 +12509,8 @@ type GetDecisionLogsResponse struct {
 	JSON403 *ServiceForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12295,6 +12540,8 @@ type MakeDecisionResponse struct {
 	JSON401 *ServiceUnauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12326,6 +12573,8 @@ type GetDecisionSettingsResponse struct {
 	JSON403 *ServiceForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12357,6 +12606,8 @@ type SetDecisionSettingsResponse struct {
 	JSON403 *ServiceForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12390,6 +12641,8 @@ type GetDecisionLogResponse struct {
 	JSON404 *ServiceNotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12423,6 +12676,8 @@ type GetDecisionLogPolicyBundleResponse struct {
 	JSON404 *ServiceNotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12454,6 +12709,8 @@ type GetPolicyBundleResponse struct {
 	JSON403 *ServiceForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12489,6 +12746,8 @@ type CreatePolicyBundleResponse struct {
 	JSON413 *ServicePayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -12522,6 +12781,8 @@ type GetPolicyDocumentResponse struct {
 	JSON404 *ServiceNotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ServiceInternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ServiceErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13203,6 +13464,8 @@ type TriggerPipelineRunResponse struct {
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13241,6 +13504,8 @@ type GetProjectSettingsResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetProjectSettingsResponse429Headers
 }
@@ -13283,6 +13548,8 @@ type PatchProjectSettingsResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PatchProjectSettingsResponse429Headers
 }
@@ -13316,6 +13583,8 @@ type ListPipelineDefinitionsResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13347,6 +13616,8 @@ type CreatePipelineDefinitionResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13378,6 +13649,8 @@ type DeletePipelineDefinitionResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13409,6 +13682,8 @@ type GetPipelineDefinitionResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13440,6 +13715,8 @@ type UpdatePipelineDefinitionResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13471,6 +13748,8 @@ type ListPipelineDefinitionTriggersResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13502,6 +13781,8 @@ type CreateTriggerResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13533,6 +13814,8 @@ type RollbackProjectResponse2 struct {
 	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13564,6 +13847,8 @@ type DeleteTriggerResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13595,6 +13880,8 @@ type GetTriggerResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13626,6 +13913,8 @@ type UpdateTriggerResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 }
 
 // Status returns HTTPResponse.Status
@@ -13889,6 +14178,8 @@ type GetWorkflowByIDResponse struct {
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetWorkflowByIDResponse429Headers
 }
@@ -14151,8 +14442,8 @@ func (c *ClientWithResponses) AddEnvironmentVariableToContextWithResponse(ctx co
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /context/{context_id}/restrictions (the `GetContextRestrictions` operationId).
-func (c *ClientWithResponses) GetContextRestrictionsWithResponse(ctx context.Context, contextID ContextIDParam, reqEditors ...RequestEditorFn) (*GetContextRestrictionsResponse, error) {
-	rsp, err := c.GetContextRestrictions(ctx, contextID, reqEditors...)
+func (c *ClientWithResponses) GetContextRestrictionsWithResponse(ctx context.Context, contextID ContextIDParam, params *GetContextRestrictionsParams, reqEditors ...RequestEditorFn) (*GetContextRestrictionsResponse, error) {
+	rsp, err := c.GetContextRestrictions(ctx, contextID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15321,8 +15612,8 @@ func (c *ClientWithResponses) GetCheckoutKeyWithResponse(ctx context.Context, pr
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/envvar (the `ListEnvVars` operationId).
-func (c *ClientWithResponses) ListEnvVarsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*ListEnvVarsResponse, error) {
-	rsp, err := c.ListEnvVars(ctx, projectSlug, reqEditors...)
+func (c *ClientWithResponses) ListEnvVarsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListEnvVarsParams, reqEditors ...RequestEditorFn) (*ListEnvVarsResponse, error) {
+	rsp, err := c.ListEnvVars(ctx, projectSlug, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15546,8 +15837,8 @@ func (c *ClientWithResponses) CreateScheduleWithResponse(ctx context.Context, pr
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/{job-number}/artifacts (the `GetJobArtifacts` operationId).
-func (c *ClientWithResponses) GetJobArtifactsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*GetJobArtifactsResponse, error) {
-	rsp, err := c.GetJobArtifacts(ctx, projectSlug, jobNumber, reqEditors...)
+func (c *ClientWithResponses) GetJobArtifactsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params *GetJobArtifactsParams, reqEditors ...RequestEditorFn) (*GetJobArtifactsResponse, error) {
+	rsp, err := c.GetJobArtifacts(ctx, projectSlug, jobNumber, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15561,8 +15852,8 @@ func (c *ClientWithResponses) GetJobArtifactsWithResponse(ctx context.Context, p
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /project/{project-slug}/{job-number}/tests (the `GetTests` operationId).
-func (c *ClientWithResponses) GetTestsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, reqEditors ...RequestEditorFn) (*GetTestsResponse, error) {
-	rsp, err := c.GetTests(ctx, projectSlug, jobNumber, reqEditors...)
+func (c *ClientWithResponses) GetTestsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params *GetTestsParams, reqEditors ...RequestEditorFn) (*GetTestsResponse, error) {
+	rsp, err := c.GetTests(ctx, projectSlug, jobNumber, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -16116,8 +16407,8 @@ func (c *ClientWithResponses) CancelWorkflowWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /workflow/{id}/job (the `ListWorkflowJobs` operationId).
-func (c *ClientWithResponses) ListWorkflowJobsWithResponse(ctx context.Context, id ResourceIDParam, reqEditors ...RequestEditorFn) (*ListWorkflowJobsResponse, error) {
-	rsp, err := c.ListWorkflowJobs(ctx, id, reqEditors...)
+func (c *ClientWithResponses) ListWorkflowJobsWithResponse(ctx context.Context, id ResourceIDParam, params *ListWorkflowJobsParams, reqEditors ...RequestEditorFn) (*ListWorkflowJobsResponse, error) {
+	rsp, err := c.ListWorkflowJobs(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -16203,6 +16494,13 @@ func ParseListContextsResponse(rsp *http.Response) (*ListContextsResponse, error
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	switch {
@@ -16269,6 +16567,13 @@ func ParseCreateContextResponse(rsp *http.Response) (*CreateContextResponse, err
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -16337,6 +16642,13 @@ func ParseDeleteContextResponse(rsp *http.Response) (*DeleteContextResponse, err
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	switch {
@@ -16403,6 +16715,13 @@ func ParseGetContextResponse(rsp *http.Response) (*GetContextResponse, error) {
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -16471,6 +16790,13 @@ func ParseListEnvironmentVariablesFromContextResponse(rsp *http.Response) (*List
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	switch {
@@ -16538,6 +16864,13 @@ func ParseDeleteEnvironmentVariableFromContextResponse(rsp *http.Response) (*Del
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	switch {
@@ -16604,6 +16937,13 @@ func ParseAddEnvironmentVariableToContextResponse(rsp *http.Response) (*AddEnvir
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -16678,6 +17018,13 @@ func ParseGetContextRestrictionsResponse(rsp *http.Response) (*GetContextRestric
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -16760,6 +17107,13 @@ func ParseCreateContextRestrictionResponse(rsp *http.Response) (*CreateContextRe
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	switch {
@@ -16834,6 +17188,13 @@ func ParseDeleteContextRestrictionResponse(rsp *http.Response) (*DeleteContextRe
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	switch {
@@ -16894,6 +17255,13 @@ func ParseListComponentsResponse(rsp *http.Response) (*ListComponentsResponse, e
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -16940,6 +17308,13 @@ func ParseGetComponentResponse(rsp *http.Response) (*GetComponentResponse, error
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -16988,6 +17363,13 @@ func ParseListComponentVersionsResponse(rsp *http.Response) (*ListComponentVersi
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -17035,6 +17417,13 @@ func ParseListEnvironmentsResponse(rsp *http.Response) (*ListEnvironmentsRespons
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -17081,6 +17470,13 @@ func ParseGetEnvironmentResponse(rsp *http.Response) (*GetEnvironmentResponse, e
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -17586,6 +17982,13 @@ func ParseDeleteOrgClaimsResponse(rsp *http.Response) (*DeleteOrgClaimsResponse,
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -17632,6 +18035,13 @@ func ParseGetOrgClaimsResponse(rsp *http.Response) (*GetOrgClaimsResponse, error
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -17680,6 +18090,13 @@ func ParsePatchOrgClaimsResponse(rsp *http.Response) (*PatchOrgClaimsResponse, e
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -17726,6 +18143,13 @@ func ParseDeleteProjectClaimsResponse(rsp *http.Response) (*DeleteProjectClaimsR
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -17774,6 +18198,13 @@ func ParseGetProjectClaimsResponse(rsp *http.Response) (*GetProjectClaimsRespons
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -17820,6 +18251,13 @@ func ParsePatchProjectClaimsResponse(rsp *http.Response) (*PatchProjectClaimsRes
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -18099,6 +18537,13 @@ func ParseGetOrganizationGroupsResponse(rsp *http.Response) (*GetOrganizationGro
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -18167,6 +18612,13 @@ func ParseCreateOrganizationGroupResponse(rsp *http.Response) (*CreateOrganizati
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -18221,6 +18673,13 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -18267,6 +18726,13 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -18328,6 +18794,13 @@ func ParseCreateUsageExportResponse(rsp *http.Response) (*CreateUsageExportRespo
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -18403,6 +18876,13 @@ func ParseGetUsageExportResponse(rsp *http.Response) (*GetUsageExportResponse, e
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	switch {
@@ -18470,6 +18950,13 @@ func ParseListOtelExportersResponse(rsp *http.Response) (*ListOtelExportersRespo
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -18524,6 +19011,13 @@ func ParseCreateOtelExporterResponse(rsp *http.Response) (*CreateOtelExporterRes
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -18573,6 +19067,13 @@ func ParseDeleteOtelExporterResponse(rsp *http.Response) (*DeleteOtelExporterRes
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -18628,6 +19129,13 @@ func ParseGetDecisionLogsResponse(rsp *http.Response) (*GetDecisionLogsResponse,
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -18674,6 +19182,13 @@ func ParseMakeDecisionResponse(rsp *http.Response) (*MakeDecisionResponse, error
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -18729,6 +19244,13 @@ func ParseGetDecisionSettingsResponse(rsp *http.Response) (*GetDecisionSettingsR
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -18782,6 +19304,13 @@ func ParseSetDecisionSettingsResponse(rsp *http.Response) (*SetDecisionSettingsR
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -18844,6 +19373,13 @@ func ParseGetDecisionLogResponse(rsp *http.Response) (*GetDecisionLogResponse, e
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -18905,6 +19441,13 @@ func ParseGetDecisionLogPolicyBundleResponse(rsp *http.Response) (*GetDecisionLo
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -18958,6 +19501,13 @@ func ParseGetPolicyBundleResponse(rsp *http.Response) (*GetPolicyBundleResponse,
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -19027,6 +19577,13 @@ func ParseCreatePolicyBundleResponse(rsp *http.Response) (*CreatePolicyBundleRes
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -19087,6 +19644,13 @@ func ParseGetPolicyDocumentResponse(rsp *http.Response) (*GetPolicyDocumentRespo
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ServiceErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -20000,6 +20564,13 @@ func ParseTriggerPipelineRunResponse(rsp *http.Response) (*TriggerPipelineRunRes
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -20060,6 +20631,13 @@ func ParseGetProjectSettingsResponse(rsp *http.Response) (*GetProjectSettingsRes
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -20142,6 +20720,13 @@ func ParsePatchProjectSettingsResponse(rsp *http.Response) (*PatchProjectSetting
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	switch {
@@ -20209,6 +20794,13 @@ func ParseListPipelineDefinitionsResponse(rsp *http.Response) (*ListPipelineDefi
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -20262,6 +20854,13 @@ func ParseCreatePipelineDefinitionResponse(rsp *http.Response) (*CreatePipelineD
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -20317,6 +20916,13 @@ func ParseDeletePipelineDefinitionResponse(rsp *http.Response) (*DeletePipelineD
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -20370,6 +20976,13 @@ func ParseGetPipelineDefinitionResponse(rsp *http.Response) (*GetPipelineDefinit
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -20425,6 +21038,13 @@ func ParseUpdatePipelineDefinitionResponse(rsp *http.Response) (*UpdatePipelineD
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -20478,6 +21098,13 @@ func ParseListPipelineDefinitionTriggersResponse(rsp *http.Response) (*ListPipel
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -20533,6 +21160,13 @@ func ParseCreateTriggerResponse(rsp *http.Response) (*CreateTriggerResponse, err
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -20586,6 +21220,13 @@ func ParseRollbackProjectResponse2(rsp *http.Response) (*RollbackProjectResponse
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -20641,6 +21282,13 @@ func ParseDeleteTriggerResponse(rsp *http.Response) (*DeleteTriggerResponse, err
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -20695,6 +21343,13 @@ func ParseGetTriggerResponse(rsp *http.Response) (*GetTriggerResponse, error) {
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -20748,6 +21403,13 @@ func ParseUpdateTriggerResponse(rsp *http.Response) (*UpdateTriggerResponse, err
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 
@@ -21106,6 +21768,13 @@ func ParseGetWorkflowByIDResponse(rsp *http.Response) (*GetWorkflowByIDResponse,
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
 
 	}
 

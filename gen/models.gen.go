@@ -2400,7 +2400,7 @@ type Job struct {
 	Requires map[string][]JobRequires `json:"requires,omitempty"`
 
 	// StartedAt When execution started.
-	StartedAt time.Time `json:"started_at"`
+	StartedAt *time.Time `json:"started_at"`
 
 	// Status Current or final status of the object, such as success, failed or running.
 	Status JobStatus `json:"status"`
@@ -2472,7 +2472,7 @@ type JobDetails struct {
 	QueuedAt time.Time `json:"queued_at"`
 
 	// StartedAt When execution started.
-	StartedAt time.Time `json:"started_at"`
+	StartedAt *time.Time `json:"started_at"`
 
 	// Status Current or final status of the object, such as success, failed or running.
 	Status JobDetailsStatus `json:"status"`
@@ -4372,6 +4372,11 @@ type RateLimited = Error
 // Example: {"error":"invalid owner id"}
 type ServiceBadRequest = ServiceError
 
+// ServiceErrorResponse The error body of the Policy Management and OIDC Token Management endpoints.
+//
+// Example: {"error":"invalid owner id"}
+type ServiceErrorResponse = ServiceError
+
 // ServiceForbidden The error body of the Policy Management and OIDC Token Management endpoints.
 //
 // Example: {"error":"invalid owner id"}
@@ -4426,6 +4431,12 @@ type ListEnvironmentVariablesFromContextParams struct {
 	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
+// GetContextRestrictionsParams defines parameters for GetContextRestrictions.
+type GetContextRestrictionsParams struct {
+	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
+}
+
 // ListComponentsParams defines parameters for ListComponents.
 type ListComponentsParams struct {
 	// OrgID UUID of the organization whose resources are listed.
@@ -4445,6 +4456,9 @@ type ListComponentsParams struct {
 type ListComponentVersionsParams struct {
 	// EnvironmentID Only return versions deployed to the environment with this UUID.
 	EnvironmentID *openapi_types.UUID `form:"environment-id,omitempty" json:"environment-id,omitempty"`
+
+	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // ListEnvironmentsParams defines parameters for ListEnvironments.
@@ -4487,6 +4501,9 @@ type GetJobTimeseriesParams struct {
 
 	// EndDate Upper bound (exclusive, RFC 3339) on run start time; no later than 90 days past start-date.
 	EndDate *EndDateParam `form:"end-date,omitempty" json:"end-date,omitempty"`
+
+	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // GetJobTimeseriesParamsGranularity defines parameters for GetJobTimeseries.
@@ -4664,10 +4681,19 @@ type ListWorkflowsByPipelineIDParams struct {
 type ListCheckoutKeysParams struct {
 	// Digest Fingerprint format to report for each key, md5 (the default) or sha256.
 	Digest *ListCheckoutKeysParamsDigest `form:"digest,omitempty" json:"digest,omitempty"`
+
+	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // ListCheckoutKeysParamsDigest defines parameters for ListCheckoutKeys.
 type ListCheckoutKeysParamsDigest string
+
+// ListEnvVarsParams defines parameters for ListEnvVars.
+type ListEnvVarsParams struct {
+	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
+}
 
 // ListPipelinesForProjectParams defines parameters for ListPipelinesForProject.
 type ListPipelinesForProjectParams struct {
@@ -4690,6 +4716,18 @@ type ListSchedulesForProjectParams struct {
 	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
+// GetJobArtifactsParams defines parameters for GetJobArtifacts.
+type GetJobArtifactsParams struct {
+	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
+}
+
+// GetTestsParams defines parameters for GetTests.
+type GetTestsParams struct {
+	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
+}
+
 // TriggerPipelineRunParamsProvider defines parameters for TriggerPipelineRun.
 type TriggerPipelineRunParamsProvider string
 
@@ -4706,10 +4744,19 @@ type GetWebhooksParams struct {
 
 	// ScopeType Kind of scope given in scope-id; only `project` is supported.
 	ScopeType GetWebhooksParamsScopeType `form:"scope-type" json:"scope-type"`
+
+	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
 
 // GetWebhooksParamsScopeType defines parameters for GetWebhooks.
 type GetWebhooksParamsScopeType string
+
+// ListWorkflowJobsParams defines parameters for ListWorkflowJobs.
+type ListWorkflowJobsParams struct {
+	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
+	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
+}
 
 // CreateContextJSONRequestBody defines body for CreateContext for application/json ContentType.
 type CreateContextJSONRequestBody = CreateContextRequest

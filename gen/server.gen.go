@@ -48,7 +48,7 @@ type ServerInterface interface {
 	AddEnvironmentVariableToContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, envVarName EnvVarNameParam)
 	// GetContextRestrictions List a context's restrictions
 	// (GET /context/{context_id}/restrictions)
-	GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID ContextIDParam)
+	GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, params GetContextRestrictionsParams)
 	// CreateContextRestriction Add a context restriction
 	// (POST /context/{context_id}/restrictions)
 	CreateContextRestriction(w http.ResponseWriter, r *http.Request, contextID ContextIDParam)
@@ -240,7 +240,7 @@ type ServerInterface interface {
 	GetCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam)
 	// ListEnvVars List a project's environment variables
 	// (GET /project/{project-slug}/envvar)
-	ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
+	ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListEnvVarsParams)
 	// CreateEnvVar Create a project environment variable
 	// (POST /project/{project-slug}/envvar)
 	CreateEnvVar(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
@@ -276,10 +276,10 @@ type ServerInterface interface {
 	CreateSchedule(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// GetJobArtifacts List a job's artifacts
 	// (GET /project/{project-slug}/{job-number}/artifacts)
-	GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam)
+	GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params GetJobArtifactsParams)
 	// GetTests List a job's test results
 	// (GET /project/{project-slug}/{job-number}/tests)
-	GetTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam)
+	GetTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params GetTestsParams)
 	// TriggerPipelineRun Trigger a pipeline run
 	// (POST /project/{provider}/{organization}/{project}/pipeline/run)
 	TriggerPipelineRun(w http.ResponseWriter, r *http.Request, provider TriggerPipelineRunParamsProvider, organization OrganizationParam, project ProjectParam)
@@ -360,7 +360,7 @@ type ServerInterface interface {
 	CancelWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
 	// ListWorkflowJobs List a workflow's jobs
 	// (GET /workflow/{id}/job)
-	ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
+	ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id ResourceIDParam, params ListWorkflowJobsParams)
 	// RerunWorkflow Rerun a workflow
 	// (POST /workflow/{id}/rerun)
 	RerunWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
@@ -414,7 +414,7 @@ func (_ Unimplemented) AddEnvironmentVariableToContext(w http.ResponseWriter, r 
 
 // GetContextRestrictions List a context's restrictions
 // (GET /context/{context_id}/restrictions)
-func (_ Unimplemented) GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
+func (_ Unimplemented) GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, params GetContextRestrictionsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -798,7 +798,7 @@ func (_ Unimplemented) GetCheckoutKey(w http.ResponseWriter, r *http.Request, pr
 
 // ListEnvVars List a project's environment variables
 // (GET /project/{project-slug}/envvar)
-func (_ Unimplemented) ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
+func (_ Unimplemented) ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListEnvVarsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -870,13 +870,13 @@ func (_ Unimplemented) CreateSchedule(w http.ResponseWriter, r *http.Request, pr
 
 // GetJobArtifacts List a job's artifacts
 // (GET /project/{project-slug}/{job-number}/artifacts)
-func (_ Unimplemented) GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
+func (_ Unimplemented) GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params GetJobArtifactsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetTests List a job's test results
 // (GET /project/{project-slug}/{job-number}/tests)
-func (_ Unimplemented) GetTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
+func (_ Unimplemented) GetTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params GetTestsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1038,7 +1038,7 @@ func (_ Unimplemented) CancelWorkflow(w http.ResponseWriter, r *http.Request, id
 
 // ListWorkflowJobs List a workflow's jobs
 // (GET /workflow/{id}/job)
-func (_ Unimplemented) ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
+func (_ Unimplemented) ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id ResourceIDParam, params ListWorkflowJobsParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1322,8 +1322,24 @@ func (siw *ServerInterfaceWrapper) GetContextRestrictions(w http.ResponseWriter,
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetContextRestrictionsParams
+
+	// ------------- Optional query parameter "page-token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page-token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page-token", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetContextRestrictions(w, r, contextID)
+		siw.Handler.GetContextRestrictions(w, r, contextID, params)
 	}))
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1519,6 +1535,19 @@ func (siw *ServerInterfaceWrapper) ListComponentVersions(w http.ResponseWriter, 
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "environment-id"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "environment-id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "page-token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page-token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page-token", Err: err})
 		}
 		return
 	}
@@ -1762,6 +1791,19 @@ func (siw *ServerInterfaceWrapper) GetJobTimeseries(w http.ResponseWriter, r *ht
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "end-date"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "end-date", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "page-token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page-token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page-token", Err: err})
 		}
 		return
 	}
@@ -3776,6 +3818,19 @@ func (siw *ServerInterfaceWrapper) ListCheckoutKeys(w http.ResponseWriter, r *ht
 		return
 	}
 
+	// ------------- Optional query parameter "page-token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page-token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page-token", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListCheckoutKeys(w, r, projectSlug, params)
 	}))
@@ -3898,8 +3953,24 @@ func (siw *ServerInterfaceWrapper) ListEnvVars(w http.ResponseWriter, r *http.Re
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEnvVarsParams
+
+	// ------------- Optional query parameter "page-token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page-token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page-token", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListEnvVars(w, r, projectSlug)
+		siw.Handler.ListEnvVars(w, r, projectSlug, params)
 	}))
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4325,8 +4396,24 @@ func (siw *ServerInterfaceWrapper) GetJobArtifacts(w http.ResponseWriter, r *htt
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetJobArtifactsParams
+
+	// ------------- Optional query parameter "page-token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page-token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page-token", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetJobArtifacts(w, r, projectSlug, jobNumber)
+		siw.Handler.GetJobArtifacts(w, r, projectSlug, jobNumber, params)
 	}))
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4360,8 +4447,24 @@ func (siw *ServerInterfaceWrapper) GetTests(w http.ResponseWriter, r *http.Reque
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTestsParams
+
+	// ------------- Optional query parameter "page-token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page-token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page-token", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetTests(w, r, projectSlug, jobNumber)
+		siw.Handler.GetTests(w, r, projectSlug, jobNumber, params)
 	}))
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5000,6 +5103,19 @@ func (siw *ServerInterfaceWrapper) GetWebhooks(w http.ResponseWriter, r *http.Re
 		return
 	}
 
+	// ------------- Optional query parameter "page-token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page-token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page-token", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetWebhooks(w, r, params)
 	}))
@@ -5205,8 +5321,24 @@ func (siw *ServerInterfaceWrapper) ListWorkflowJobs(w http.ResponseWriter, r *ht
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWorkflowJobsParams
+
+	// ------------- Optional query parameter "page-token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page-token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page-token", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListWorkflowJobs(w, r, id)
+		siw.Handler.ListWorkflowJobs(w, r, id, params)
 	}))
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5721,6 +5853,8 @@ type RateLimitedJSONResponse struct {
 
 type ServiceBadRequestJSONResponse ServiceError
 
+type ServiceErrorJSONResponse ServiceError
+
 type ServiceForbiddenJSONResponse ServiceError
 
 type ServiceInternalErrorJSONResponse ServiceError
@@ -5814,6 +5948,23 @@ func (response ListContexts500JSONResponse) VisitListContextsResponse(w http.Res
 	return err
 }
 
+type ListContextsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListContextsdefaultJSONResponse) VisitListContextsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateContextRequestObject struct {
 	Body *CreateContextJSONRequestBody
 }
@@ -5891,6 +6042,23 @@ func (response CreateContext500JSONResponse) VisitCreateContextResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateContextdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreateContextdefaultJSONResponse) VisitCreateContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5976,6 +6144,23 @@ func (response DeleteContext500JSONResponse) VisitDeleteContextResponse(w http.R
 	return err
 }
 
+type DeleteContextdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteContextdefaultJSONResponse) VisitDeleteContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetContextRequestObject struct {
 	ContextID ContextIDParam `json:"context_id"`
 }
@@ -6053,6 +6238,23 @@ func (response GetContext500JSONResponse) VisitGetContextResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetContextdefaultJSONResponse) VisitGetContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6139,6 +6341,23 @@ func (response ListEnvironmentVariablesFromContext500JSONResponse) VisitListEnvi
 	return err
 }
 
+type ListEnvironmentVariablesFromContextdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListEnvironmentVariablesFromContextdefaultJSONResponse) VisitListEnvironmentVariablesFromContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteEnvironmentVariableFromContextRequestObject struct {
 	ContextID  ContextIDParam  `json:"context_id"`
 	EnvVarName EnvVarNameParam `json:"env_var_name"`
@@ -6217,6 +6436,23 @@ func (response DeleteEnvironmentVariableFromContext500JSONResponse) VisitDeleteE
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEnvironmentVariableFromContextdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteEnvironmentVariableFromContextdefaultJSONResponse) VisitDeleteEnvironmentVariableFromContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6312,8 +6548,26 @@ func (response AddEnvironmentVariableToContext500JSONResponse) VisitAddEnvironme
 	return err
 }
 
+type AddEnvironmentVariableToContextdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response AddEnvironmentVariableToContextdefaultJSONResponse) VisitAddEnvironmentVariableToContextResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetContextRestrictionsRequestObject struct {
 	ContextID ContextIDParam `json:"context_id"`
+	Params    GetContextRestrictionsParams
 }
 
 type GetContextRestrictionsResponseObject interface {
@@ -6403,6 +6657,23 @@ func (response GetContextRestrictions500JSONResponse) VisitGetContextRestriction
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetContextRestrictionsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetContextRestrictionsdefaultJSONResponse) VisitGetContextRestrictionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6517,6 +6788,23 @@ func (response CreateContextRestriction500JSONResponse) VisitCreateContextRestri
 	return err
 }
 
+type CreateContextRestrictiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreateContextRestrictiondefaultJSONResponse) VisitCreateContextRestrictionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteContextRestrictionRequestObject struct {
 	ContextID     ContextIDParam `json:"context_id"`
 	RestrictionID string         `json:"restriction_id"`
@@ -6613,6 +6901,23 @@ func (response DeleteContextRestriction500JSONResponse) VisitDeleteContextRestri
 	return err
 }
 
+type DeleteContextRestrictiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteContextRestrictiondefaultJSONResponse) VisitDeleteContextRestrictionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListComponentsRequestObject struct {
 	Params ListComponentsParams
 }
@@ -6677,6 +6982,23 @@ func (response ListComponents500JSONResponse) VisitListComponentsResponse(w http
 	return err
 }
 
+type ListComponentsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListComponentsdefaultJSONResponse) VisitListComponentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetComponentRequestObject struct {
 	ComponentID ComponentIDParam `json:"component_id"`
 }
@@ -6737,6 +7059,23 @@ func (response GetComponent500JSONResponse) VisitGetComponentResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetComponentdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetComponentdefaultJSONResponse) VisitGetComponentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6806,6 +7145,23 @@ func (response ListComponentVersions500JSONResponse) VisitListComponentVersionsR
 	return err
 }
 
+type ListComponentVersionsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListComponentVersionsdefaultJSONResponse) VisitListComponentVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListEnvironmentsRequestObject struct {
 	Params ListEnvironmentsParams
 }
@@ -6870,6 +7226,23 @@ func (response ListEnvironments500JSONResponse) VisitListEnvironmentsResponse(w 
 	return err
 }
 
+type ListEnvironmentsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListEnvironmentsdefaultJSONResponse) VisitListEnvironmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetEnvironmentRequestObject struct {
 	EnvironmentID openapi_types.UUID `json:"environment_id"`
 }
@@ -6930,6 +7303,23 @@ func (response GetEnvironment500JSONResponse) VisitGetEnvironmentResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEnvironmentdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetEnvironmentdefaultJSONResponse) VisitGetEnvironmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7576,6 +7966,23 @@ func (response DeleteOrgClaims500JSONResponse) VisitDeleteOrgClaimsResponse(w ht
 	return err
 }
 
+type DeleteOrgClaimsdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response DeleteOrgClaimsdefaultJSONResponse) VisitDeleteOrgClaimsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetOrgClaimsRequestObject struct {
 	OrgID OIDCOrgIDParam `json:"orgID"`
 }
@@ -7638,6 +8045,23 @@ func (response GetOrgClaims500JSONResponse) VisitGetOrgClaimsResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrgClaimsdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response GetOrgClaimsdefaultJSONResponse) VisitGetOrgClaimsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7705,6 +8129,23 @@ func (response PatchOrgClaims500JSONResponse) VisitPatchOrgClaimsResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchOrgClaimsdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response PatchOrgClaimsdefaultJSONResponse) VisitPatchOrgClaimsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7777,6 +8218,23 @@ func (response DeleteProjectClaims500JSONResponse) VisitDeleteProjectClaimsRespo
 	return err
 }
 
+type DeleteProjectClaimsdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response DeleteProjectClaimsdefaultJSONResponse) VisitDeleteProjectClaimsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetProjectClaimsRequestObject struct {
 	OrgID     OIDCOrgIDParam     `json:"orgID"`
 	ProjectID OIDCProjectIDParam `json:"projectID"`
@@ -7840,6 +8298,23 @@ func (response GetProjectClaims500JSONResponse) VisitGetProjectClaimsResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProjectClaimsdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response GetProjectClaimsdefaultJSONResponse) VisitGetProjectClaimsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7908,6 +8383,23 @@ func (response PatchProjectClaims500JSONResponse) VisitPatchProjectClaimsRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PatchProjectClaimsdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response PatchProjectClaimsdefaultJSONResponse) VisitPatchProjectClaimsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8253,6 +8745,23 @@ func (response GetOrganizationGroups500JSONResponse) VisitGetOrganizationGroupsR
 	return err
 }
 
+type GetOrganizationGroupsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetOrganizationGroupsdefaultJSONResponse) VisitGetOrganizationGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateOrganizationGroupRequestObject struct {
 	OrgID OrgIDPathParam `json:"org_id"`
 	Body  *CreateOrganizationGroupJSONRequestBody
@@ -8360,6 +8869,23 @@ func (response CreateOrganizationGroup500JSONResponse) VisitCreateOrganizationGr
 	return err
 }
 
+type CreateOrganizationGroupdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreateOrganizationGroupdefaultJSONResponse) VisitCreateOrganizationGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteGroupRequestObject struct {
 	OrgID   OrgIDPathParam `json:"org_id"`
 	GroupID GroupIDParam   `json:"group_id"`
@@ -8439,6 +8965,23 @@ func (response DeleteGroup500JSONResponse) VisitDeleteGroupResponse(w http.Respo
 	return err
 }
 
+type DeleteGroupdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteGroupdefaultJSONResponse) VisitDeleteGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetGroupRequestObject struct {
 	OrgID   OrgIDPathParam `json:"org_id"`
 	GroupID GroupIDParam   `json:"group_id"`
@@ -8500,6 +9043,23 @@ func (response GetGroup500JSONResponse) VisitGetGroupResponse(w http.ResponseWri
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGroupdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetGroupdefaultJSONResponse) VisitGetGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8600,6 +9160,23 @@ func (response CreateUsageExport500JSONResponse) VisitCreateUsageExportResponse(
 	return err
 }
 
+type CreateUsageExportdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreateUsageExportdefaultJSONResponse) VisitCreateUsageExportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUsageExportRequestObject struct {
 	OrgID            OrgIDPathParam     `json:"org_id"`
 	UsageExportJobID openapi_types.UUID `json:"usage_export_job_id"`
@@ -8696,6 +9273,23 @@ func (response GetUsageExport500JSONResponse) VisitGetUsageExportResponse(w http
 	return err
 }
 
+type GetUsageExportdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetUsageExportdefaultJSONResponse) VisitGetUsageExportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListOtelExportersRequestObject struct {
 	Params ListOtelExportersParams
 }
@@ -8770,6 +9364,23 @@ func (response ListOtelExporters500JSONResponse) VisitListOtelExportersResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOtelExportersdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListOtelExportersdefaultJSONResponse) VisitListOtelExportersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8852,6 +9463,23 @@ func (response CreateOtelExporter500JSONResponse) VisitCreateOtelExporterRespons
 	return err
 }
 
+type CreateOtelExporterdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreateOtelExporterdefaultJSONResponse) VisitCreateOtelExporterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteOtelExporterRequestObject struct {
 	OtelExporterID openapi_types.UUID `json:"otel_exporter_id"`
 }
@@ -8920,6 +9548,23 @@ func (response DeleteOtelExporter500JSONResponse) VisitDeleteOtelExporterRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOtelExporterdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteOtelExporterdefaultJSONResponse) VisitDeleteOtelExporterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9008,6 +9653,23 @@ func (response GetDecisionLogs500JSONResponse) VisitGetDecisionLogsResponse(w ht
 	return err
 }
 
+type GetDecisionLogsdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response GetDecisionLogsdefaultJSONResponse) VisitGetDecisionLogsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type MakeDecisionRequestObject struct {
 	OwnerID       OwnerIDParam  `json:"ownerID"`
 	PolicyContext PolicyContext `json:"context"`
@@ -9074,6 +9736,23 @@ func (response MakeDecision500JSONResponse) VisitMakeDecisionResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MakeDecisiondefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response MakeDecisiondefaultJSONResponse) VisitMakeDecisionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9161,6 +9840,23 @@ func (response GetDecisionSettings500JSONResponse) VisitGetDecisionSettingsRespo
 	return err
 }
 
+type GetDecisionSettingsdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response GetDecisionSettingsdefaultJSONResponse) VisitGetDecisionSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SetDecisionSettingsRequestObject struct {
 	OwnerID       OwnerIDParam  `json:"ownerID"`
 	PolicyContext PolicyContext `json:"context"`
@@ -9241,6 +9937,23 @@ func (response SetDecisionSettings500JSONResponse) VisitSetDecisionSettingsRespo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDecisionSettingsdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response SetDecisionSettingsdefaultJSONResponse) VisitSetDecisionSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9343,6 +10056,23 @@ func (response GetDecisionLog500JSONResponse) VisitGetDecisionLogResponse(w http
 	return err
 }
 
+type GetDecisionLogdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response GetDecisionLogdefaultJSONResponse) VisitGetDecisionLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetDecisionLogPolicyBundleRequestObject struct {
 	OwnerID       OwnerIDParam    `json:"ownerID"`
 	PolicyContext PolicyContext   `json:"context"`
@@ -9441,6 +10171,23 @@ func (response GetDecisionLogPolicyBundle500JSONResponse) VisitGetDecisionLogPol
 	return err
 }
 
+type GetDecisionLogPolicyBundledefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response GetDecisionLogPolicyBundledefaultJSONResponse) VisitGetDecisionLogPolicyBundleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetPolicyBundleRequestObject struct {
 	OwnerID       OwnerIDParam  `json:"ownerID"`
 	PolicyContext PolicyContext `json:"context"`
@@ -9520,6 +10267,23 @@ func (response GetPolicyBundle500JSONResponse) VisitGetPolicyBundleResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyBundledefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response GetPolicyBundledefaultJSONResponse) VisitGetPolicyBundleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9639,6 +10403,23 @@ func (response CreatePolicyBundle500JSONResponse) VisitCreatePolicyBundleRespons
 	return err
 }
 
+type CreatePolicyBundledefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response CreatePolicyBundledefaultJSONResponse) VisitCreatePolicyBundleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetPolicyDocumentRequestObject struct {
 	OwnerID       OwnerIDParam  `json:"ownerID"`
 	PolicyContext PolicyContext `json:"context"`
@@ -9733,6 +10514,23 @@ func (response GetPolicyDocument500JSONResponse) VisitGetPolicyDocumentResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyDocumentdefaultJSONResponse struct {
+	Body       ServiceError
+	StatusCode int
+}
+
+func (response GetPolicyDocumentdefaultJSONResponse) VisitGetPolicyDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10212,6 +11010,7 @@ func (response GetCheckoutKeydefaultJSONResponse) VisitGetCheckoutKeyResponse(w 
 
 type ListEnvVarsRequestObject struct {
 	ProjectSlug ProjectSlugParam `json:"project-slug"`
+	Params      ListEnvVarsParams
 }
 
 type ListEnvVarsResponseObject interface {
@@ -10692,6 +11491,7 @@ func (response CreateScheduledefaultJSONResponse) VisitCreateScheduleResponse(w 
 type GetJobArtifactsRequestObject struct {
 	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	JobNumber   JobNumberParam   `json:"job-number"`
+	Params      GetJobArtifactsParams
 }
 
 type GetJobArtifactsResponseObject interface {
@@ -10732,6 +11532,7 @@ func (response GetJobArtifactsdefaultJSONResponse) VisitGetJobArtifactsResponse(
 type GetTestsRequestObject struct {
 	ProjectSlug ProjectSlugParam `json:"project-slug"`
 	JobNumber   JobNumberParam   `json:"job-number"`
+	Params      GetTestsParams
 }
 
 type GetTestsResponseObject interface {
@@ -10850,6 +11651,23 @@ func (response TriggerPipelineRun404JSONResponse) VisitTriggerPipelineRunRespons
 	return err
 }
 
+type TriggerPipelineRundefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response TriggerPipelineRundefaultJSONResponse) VisitTriggerPipelineRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetProjectSettingsRequestObject struct {
 	Provider     GetProjectSettingsParamsProvider `json:"provider"`
 	Organization OrganizationParam                `json:"organization"`
@@ -10943,6 +11761,23 @@ func (response GetProjectSettings500JSONResponse) VisitGetProjectSettingsRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProjectSettingsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetProjectSettingsdefaultJSONResponse) VisitGetProjectSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11059,6 +11894,23 @@ func (response PatchProjectSettings500JSONResponse) VisitPatchProjectSettingsRes
 	return err
 }
 
+type PatchProjectSettingsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response PatchProjectSettingsdefaultJSONResponse) VisitPatchProjectSettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPipelineDefinitionsRequestObject struct {
 	ProjectID ProjectIDParam `json:"project_id"`
 }
@@ -11133,6 +11985,23 @@ func (response ListPipelineDefinitions500JSONResponse) VisitListPipelineDefiniti
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPipelineDefinitionsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListPipelineDefinitionsdefaultJSONResponse) VisitListPipelineDefinitionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11216,6 +12085,23 @@ func (response CreatePipelineDefinition500JSONResponse) VisitCreatePipelineDefin
 	return err
 }
 
+type CreatePipelineDefinitiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreatePipelineDefinitiondefaultJSONResponse) VisitCreatePipelineDefinitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeletePipelineDefinitionRequestObject struct {
 	ProjectID            ProjectIDParam            `json:"project_id"`
 	PipelineDefinitionID PipelineDefinitionIDParam `json:"pipeline_definition_id"`
@@ -11295,6 +12181,23 @@ func (response DeletePipelineDefinition500JSONResponse) VisitDeletePipelineDefin
 	return err
 }
 
+type DeletePipelineDefinitiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeletePipelineDefinitiondefaultJSONResponse) VisitDeletePipelineDefinitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetPipelineDefinitionRequestObject struct {
 	ProjectID            ProjectIDParam            `json:"project_id"`
 	PipelineDefinitionID PipelineDefinitionIDParam `json:"pipeline_definition_id"`
@@ -11370,6 +12273,23 @@ func (response GetPipelineDefinition500JSONResponse) VisitGetPipelineDefinitionR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPipelineDefinitiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetPipelineDefinitiondefaultJSONResponse) VisitGetPipelineDefinitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11454,6 +12374,23 @@ func (response UpdatePipelineDefinition500JSONResponse) VisitUpdatePipelineDefin
 	return err
 }
 
+type UpdatePipelineDefinitiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response UpdatePipelineDefinitiondefaultJSONResponse) VisitUpdatePipelineDefinitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListPipelineDefinitionTriggersRequestObject struct {
 	ProjectID            ProjectIDParam            `json:"project_id"`
 	PipelineDefinitionID PipelineDefinitionIDParam `json:"pipeline_definition_id"`
@@ -11529,6 +12466,23 @@ func (response ListPipelineDefinitionTriggers500JSONResponse) VisitListPipelineD
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPipelineDefinitionTriggersdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListPipelineDefinitionTriggersdefaultJSONResponse) VisitListPipelineDefinitionTriggersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11613,6 +12567,23 @@ func (response CreateTrigger500JSONResponse) VisitCreateTriggerResponse(w http.R
 	return err
 }
 
+type CreateTriggerdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreateTriggerdefaultJSONResponse) VisitCreateTriggerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RollbackProjectRequestObject struct {
 	ProjectID ProjectIDParam `json:"project_id"`
 	Body      *RollbackProjectJSONRequestBody
@@ -11688,6 +12659,23 @@ func (response RollbackProject500JSONResponse) VisitRollbackProjectResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RollbackProjectdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RollbackProjectdefaultJSONResponse) VisitRollbackProjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11771,6 +12759,23 @@ func (response DeleteTrigger500JSONResponse) VisitDeleteTriggerResponse(w http.R
 	return err
 }
 
+type DeleteTriggerdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteTriggerdefaultJSONResponse) VisitDeleteTriggerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetTriggerRequestObject struct {
 	ProjectID ProjectIDParam `json:"project_id"`
 	TriggerID TriggerIDParam `json:"trigger_id"`
@@ -11846,6 +12851,23 @@ func (response GetTrigger500JSONResponse) VisitGetTriggerResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTriggerdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetTriggerdefaultJSONResponse) VisitGetTriggerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11926,6 +12948,23 @@ func (response UpdateTrigger500JSONResponse) VisitUpdateTriggerResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTriggerdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response UpdateTriggerdefaultJSONResponse) VisitUpdateTriggerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12378,6 +13417,23 @@ func (response GetWorkflowByID500JSONResponse) VisitGetWorkflowByIDResponse(w ht
 	return err
 }
 
+type GetWorkflowByIDdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetWorkflowByIDdefaultJSONResponse) VisitGetWorkflowByIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ApprovePendingApprovalJobByIDRequestObject struct {
 	ID                ResourceIDParam    `json:"id"`
 	ApprovalRequestID openapi_types.UUID `json:"approval_request_id"`
@@ -12458,7 +13514,8 @@ func (response CancelWorkflowdefaultJSONResponse) VisitCancelWorkflowResponse(w 
 }
 
 type ListWorkflowJobsRequestObject struct {
-	ID ResourceIDParam `json:"id"`
+	ID     ResourceIDParam `json:"id"`
+	Params ListWorkflowJobsParams
 }
 
 type ListWorkflowJobsResponseObject interface {
@@ -13116,10 +14173,11 @@ func (sh *strictHandler) AddEnvironmentVariableToContext(w http.ResponseWriter, 
 }
 
 // GetContextRestrictions operation middleware
-func (sh *strictHandler) GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
+func (sh *strictHandler) GetContextRestrictions(w http.ResponseWriter, r *http.Request, contextID ContextIDParam, params GetContextRestrictionsParams) {
 	var request GetContextRestrictionsRequestObject
 
 	request.ContextID = contextID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetContextRestrictions(ctx, request.(GetContextRestrictionsRequestObject))
@@ -14924,10 +15982,11 @@ func (sh *strictHandler) GetCheckoutKey(w http.ResponseWriter, r *http.Request, 
 }
 
 // ListEnvVars operation middleware
-func (sh *strictHandler) ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
+func (sh *strictHandler) ListEnvVars(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListEnvVarsParams) {
 	var request ListEnvVarsRequestObject
 
 	request.ProjectSlug = projectSlug
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListEnvVars(ctx, request.(ListEnvVarsRequestObject))
@@ -15268,11 +16327,12 @@ func (sh *strictHandler) CreateSchedule(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetJobArtifacts operation middleware
-func (sh *strictHandler) GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
+func (sh *strictHandler) GetJobArtifacts(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params GetJobArtifactsParams) {
 	var request GetJobArtifactsRequestObject
 
 	request.ProjectSlug = projectSlug
 	request.JobNumber = jobNumber
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetJobArtifacts(ctx, request.(GetJobArtifactsRequestObject))
@@ -15295,11 +16355,12 @@ func (sh *strictHandler) GetJobArtifacts(w http.ResponseWriter, r *http.Request,
 }
 
 // GetTests operation middleware
-func (sh *strictHandler) GetTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam) {
+func (sh *strictHandler) GetTests(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, jobNumber JobNumberParam, params GetTestsParams) {
 	var request GetTestsRequestObject
 
 	request.ProjectSlug = projectSlug
 	request.JobNumber = jobNumber
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetTests(ctx, request.(GetTestsRequestObject))
@@ -16096,10 +17157,11 @@ func (sh *strictHandler) CancelWorkflow(w http.ResponseWriter, r *http.Request, 
 }
 
 // ListWorkflowJobs operation middleware
-func (sh *strictHandler) ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
+func (sh *strictHandler) ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id ResourceIDParam, params ListWorkflowJobsParams) {
 	var request ListWorkflowJobsRequestObject
 
 	request.ID = id
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListWorkflowJobs(ctx, request.(ListWorkflowJobsRequestObject))
@@ -16162,481 +17224,483 @@ func (sh *strictHandler) RerunWorkflow(w http.ResponseWriter, r *http.Request, i
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P15k9u2tjcKfxWU3ucp2/VS7vaUHXfX/aNjO4mz7djlbid1zj65MkRCEtwUwA2Aamv7+LvfwsJAkAIH",
-	"qdWDHVedOjtukcS01sIaf+vzKOXLgjPClBwdfR4VWOAlUUTAv07y/CeBWbog8q3+Qf8tIzIVtFCUs9HR",
-	"6M8FYUiJkiQIz+eCzLEiiK+IQGRFxBpN4XVEmVQEZ4jPEGfkGGUcMa5QypdTygi6oGphH70/SkZUf/nf",
-	"JRHrUTJieElGRyOc5+OpncsoGcl0QZZYz0etC/37lPOcYDb68iUZmTm3zPiPZ6duVoqjGc0VEWi6PkYz",
-	"LtBLJul8oSQiLCs4ZUoitSCoEPwjSdUdiTIyw2Wu/LokKiXJ0IXeBkaoWhCB1IJKxLhA4Zz1o3O6Iqxt",
-	"gebB2NKkEpTNYWXPckyXbWfxjC+XeCyJPkNFMqQ/LPWW6yWkpVR8iVL4gF65IEu+IkfoAy4zSlhKPiTo",
-	"g1L5B8QFmnLVehLmE6NkJMi/SypINjoCAuieuKOyl89bZv/yuZtqRoqcr5EnTD+RAqtFMA/3+4RmW8+G",
-	"KfKpfS7v3798jmhGmKKzNWVzs4PmpdbZwK99c5lxscRqdDQqS3hyc27PSUol5WzQRplHUc7niDAl1i2T",
-	"y/w3t9yoFyx7jhVp26ai0LzDS5ahu+RTmpeSrkiC3v38DD169OjpPcQZEiVDUmGhkKJLcowYRzlWwCaY",
-	"oaeHKMNriQoslXlsnGFF2miPsAx+H0X3VP8y1qNEN/YFW/2Bxe942bYc/ZPbWsJWVHC2JEyhFRYUT3Oi",
-	"pRjNyABiIGw1WWExgX9ut+M/UzYnohCUqZZpvn7+RLPo6a8n44dPfkCz6gU3+dPTX9E5WR+j9+9ejQlL",
-	"eUb84yucl0S2zDv41pbT/kXwsujmJzu5uX6yZXz47fIs9Buf/l4up0S0TOetEedjmfJCy0l41s3vI5+i",
-	"u5ghyhSZE3GvZaof+XRsXhw2WcrUD4+r2dqvw3TfvHz+7I2YD9o9LuaY0f9g/VPLzLj+1CV3UE/J7tKg",
-	"adkLsmVGhfvSZWe1wyahiwWXBAkieSlSIhEWBOVUKpK1CRku5uNL06Cdq1rs7VC3v+beiPlpXs7fiNZd",
-	"exPulJ5SokVLbf9kXs6RLNMFwhJ9mC8OlusxF3NQEz6kVKQ5SenB/5SHh49Ss3Pw3+RD+0rG+ptjLsa7",
-	"rMjPrGVJpyTlLEOSzEF41wkUVnO0SSQMRL9IQAl8Bot69nIMTGp0qfBpmSCqJHr5vH2F/tlt13fBiNie",
-	"xtUCK8QvmNVWeU5T2irkuRljy5m9xXNySv/Tdne+xp/oslwGspQq4hRNVQqGtKpQ4Hnr1a5/G0v6n0EX",
-	"Zig+9czO+DlpI4g3Bf53qRVgIblAKS8oydBM8CXCqBBkRXkptXwoOJPkjkRMq3F6NhOlvwpWAlHaXFgQ",
-	"NON5zi+0SqifOEZ8SRWiCm4MsizU2lywKOWlNh6whCcUye4BacEnqJCqfytg8B5z4C0tSE4ZeU5mlFE1",
-	"TGss7EvalrFvtclt++SkenJ7IeTmOOwesQ/3TOjy4vmt5pG1tQPa1AR4xql6MD89JJEK4aLIKdHkfawJ",
-	"SxCm8jX6kHI2o/MP6K7fY/OXUgCf3uu2HbbZ2GT0aTznY/uB2mr0j/bu3krldSIypvq2THwH/bZPq9jQ",
-	"KY40m2K18BJd81GEhmWClKDzORESYZYhwfN8itNzCVcadpY+Zd5sGmuzSbNeu6y0c9iB6s2LLYs8W1Ax",
-	"4IoSpOCSKi7W/ReUfVvvQvCt1jvKPrDbqrRS0a1aG63hwyqVcNcf6Etfj3yglwT/9SFB5P78PmgUfj1v",
-	"y2lO0wOnVYzTnH44Rh/mVC3K6Qc41g9TqqZlek7UB1DlcJqSQm8AZajIcQrk/GG+cE9PPyR+b1AqCGyW",
-	"Wghezhd+I+9IfXsit52amtDdX6j6tZyik6JI0C9UvcLTRFuoLMM5Z+QeKiXpVIDsn+zglV5kvF1a6skE",
-	"JqkPTOZYLohES7xGU4KkpguBLzTpEplibaZgif7vw5+7zxN2e/tDXdGs1Vj6Ga6rDlpNQu3wQ+KPK7G7",
-	"H55YqDN+ONbLzPTtiSVoVPoMQlZPwEno1q/4nIB/DfbP8If0M9Izad8bWGDnvhBWLkdH/xqZyY+S0Vx/",
-	"wU9d/7f+q5v86K/YrfKOFFwoyuZ/UpbxizYeIYLyzHhJLxY0XaAlUYKmxjbxbtQM3c2xVOOHj8cLXgqZ",
-	"IPjnP8YZXrt/PDoM//WD+ZfeZfj3U/Pve8dmh4jQI5aSyNrPxnlp1ZQ2lUS4lY0vYGmj2N4F8xslo3AM",
-	"90+3FvfvR/Wf7QLaNteYcIMUCWfvgeDM0HRtyBarRYLofXIf/nnBxfks58Bl+t+lJKKFhi6tcJymC5KV",
-	"+bDZS/twy2Tcz5dXg04VFqrDw/eKX1QePsqGefiWpVRaiIG7G9EZcl47RGUbfVWuv11ce2fm4h+gVFgV",
-	"oWVj7a/bX/d/kumC8/NhllupzIZemJda5mJ/vfwZ/2mpfIAaiCuWwBJdCC0S9LXYCILUlNpj/SgGPWrt",
-	"lSyFGBaCX4BhVeYKDEGwUt0Abau2P4+3Vi2/6IeNEQexq59w9s5o6/pfoGIz+E/Q3VOY+8FHqdf/Ofjs",
-	"/xFkNjoa/f8OqrjYgflVHrwQggszVFOfq0yDC6xv8VyfC/gN0AzTnGTaLqSZdfGYEMQsp+k1Ty61o8rq",
-	"ErXmi+ZgRZriE6Zqvnzl8zxhiOjfYMyfuZjSLCPsevbHWPpUmlNC01KBJqbVj4xDQA9m9ZIpIhjOr2lH",
-	"zqpb2xKR4miBWZaT0BqFqf3O1c9aqlwXPdnrNeNEGi3tE9XKmEDU/HtFJZ3qeZrtMzsMM32HFXlFl1SR",
-	"65gs52iJ2drtlTxGF9honDlnc/2/74gS6/HJTAsuqfWhKZlxoa8KCP3hOabgIFkQnNm4ePBKmwMSJB4M",
-	"5T63IOBaqk6t068FtzMRK5qSK5Bk9sv7FGj2k/tn3CFzHci/9lNXw8ZD5jmUm+239s7Uw859d96233+L",
-	"1znH2Rnnr7CYkxsh2ynP1ggmx1GuZxFO8D3DpVpwQf9Drm9zf+eWPA21ar6SkN7wJRldyYR2mMkXJ5RM",
-	"/k+WWafii8op+If1CQYyCWcZ+OBw/lbwgghFtQ42w7kksSMyLnLFkVRaMs7AP+fcrG3uxyL48ucRfCKS",
-	"3ANftkqMj9uDPTwl+XE8rG9C4mB8L7E8N74kr0vejyrVlV76LzuXymblU3CtfUlGJ0LRGTZKXkPZ0aoy",
-	"QRjCzbAN4ODBDGH7zuaaGc/IhLKMfIpYOPrP3juDBc5zkiP9hlG7y0IzJDHOpnCIjQD1kjK61Pb84Waw",
-	"OjHa+qZHA6uFG9x9XC/HLsxa3x/5NLKZyagUecRievcKYSl5SsEV4tVVs7mVzwmjjF8wvTh9zBnJKeSd",
-	"4SwTRA44PGd+VHtrJtR1nK+ojB5pgefGjLLPSZvv5lZeP04IkMV8wwRyeSiRCEJ7VPoPW2MKbCf3dpcA",
-	"8PT3xa8GC4HX+t+NMFckncwEzDSbEgbUWcWl9F/nRFVKjYmGsTLPzaQJuJh8lEv/oHnNmXHdZ2LWtjnF",
-	"2Jn8VOoL9DmdzWLJiVghbOKhazSFJy0noHSB2ZxkiSZO+4A2OTePyfqM40YznLCLt2qiq6jdDFA7qg3K",
-	"b55JRnIycCyTvnep0ZY8ozM6bDi7XbsP96X17KyyEGMoSVRtFoq74wPONye6eWTu+farKTLdSOxPD2md",
-	"H2aoBJ2TtdmFgGbQXXtbQ6RpgeUijDKhnM/lvUAQufXHduTZgqTnvFT/JOvIfjCX2eUDF8abqzhK9YuI",
-	"l0DvgaMma6foCVZt+bxezoJq4KImd53XD/x8UuFlca92hXQ46ZJablkkyNCWxJa4E7B6HclQRudawTPD",
-	"Rm+UQpAZESJG2n8uSJWkq7eSmqQJLaYhlVdrI6k9BuMal2RFBM6NGhyM51OOk1EBgavJeezYTFALLXA+",
-	"a6wtOnfzh+ZH/klZ5h2IcDTGqY/znF8YY0zrMBkptKzmrOHFSbyP3iTXjvVMExvsGJeSCPjLX723ZbVO",
-	"+2jSSBqstj4JCe2vbmLvu1H9gZyTtb9Vg6Sza79ZQ0b9di9Xt8pTE3hhRbmtuv/nggit5jJyEQvam4OV",
-	"ILggTXUm+DIi0F0ELxZvhl/AOq3Ct0bpXXCpIBomS5evEXBFpUPaSC8XyDDEBBdFyDPVXz3PTIwlH+GY",
-	"BGJlffTzjhT8xSfjhnj5fJPPwpBlwQcczvsCgifbnc6JvcjBV2VP6qs7pT3sv928+JXMNXdxM+PopdxI",
-	"xatc6lquoinJOZvrSxpI6hNeFrk5pxVWWEzA+hktlCrk0cGB+aO8b5+7n/LlAT94qMVSNjoa/Zgdpo+m",
-	"P+Dxw9ljMn6c/TgdTx/gp+Mn5B/pw+zp7HD64HGY9r/kYy7mo2QEeQFHo/niIPjjKpUTu14b9v7SPNNw",
-	"kjETzRl98BiiSy1OIbdO//WPZ6fIEUX0pGjkgn7P6L9L4qovaJWY7Sy/UpY4z9cIQw5FTQGxMbAegej2",
-	"pznyr+USs7EgOAO3AAtyo8zY0TWYnd1wAuflfKOCxOpUlKH3717JWt7EgU+pNf8NiTIfogNWpxYrbXL7",
-	"jfQj1RDmfBPkExr0WC6Zod9Khm31Aycu8SugDrsRUUHl2G9r6WSUFTgNz8NICZyeGyXcq8HmQXlbdN0r",
-	"ouuNccCrFdF0/knWY+NkM08grBROF8blXKfnQdrOK/2VqJ6zR0YKcu2G1BqEJ1fJ2GOXQQXakrnTwpeo",
-	"RCU7Z/yCDdpgQXKCJZlAOm/ETvbZzvZBbZenXGTWjjCVQkEZ26ZDrYSrZziBgubnLPdLkemXLlZ1CvlW",
-	"7OqU6WYBn7wZFd2LnduvoLcfxB9ESKt4bHUWK/OeyeqohKckJqEDs9AXvnk+wY+9DGmPu/G9Xt6icpLT",
-	"Feky0YlfBpVBnrV+LW6Hf+TT3ulaZ2zv/PS3bIXX1hVkcV7XRDExu9XH8W7dnuXda8MvoX3KZiglLnBK",
-	"WnyF+qfmebkZIxM+35T3rrqgV+AHRQG9p+YSiHq/GiYi9SdR9TLopQRmxZ92/25YYjqh81UKTjajc2MT",
-	"O/Vwe6s4THAzkTobyoI4lFc7qZIkn22elX5j0h8qiwwTlBhX2f9t6tJN+kS6E6FbfBnVvvzVc3Te17Sd",
-	"O0nLNZNL3thbwZdHCIcVFUEdhV4XZ+TNbHT0rz4Oqab4jhR89CUZ/oInxy9/NVb7znosLkuk+mKvrVFf",
-	"/lUdg16z/depSUQJyONvScU379nbhimu1MfXxTo3QRstwh0q3LbdAVMEYKOJsRwQacjqI59KlGLms9cb",
-	"LrvQmzB6ePjwh/Hhg/Hhw7PDR0eHj48On/y389OlD7KH5NHs8Rg/mf4wfpz+Ixv/SJ7Oxof4wfRh+ih7",
-	"TJ7MQj8dxGQkSQVRctMJ9207Mfanp8acVtZT1ReKas1yinp8o2lEVkMAGWyTmY5tHlKu90wiRrTMNfXQ",
-	"RpNvnHOFIbM1JE3vNt8MEd2ceyMZrVqPsA/pZUjOl/12bWOT8Ai3o7NL2Q9xkWbDpAGR3IBF0bXel4os",
-	"v+Xoaf/itzzwFsljfTwwWgKp7R7f5LuA+cYETLDeS0ibd8DHQH5sPczuabsf+yyg10RKPNcjQj7t6Mtf",
-	"sZRgzOQFsRytFNRddGYEH9UyfG2J/9IMdT9Y+yXdMvCNLmfMlpnPe5ar377wBECcGGdzg3djXAH2oI4Q",
-	"bkTjNVmkELyx1ajTNbIgR81H/e+uknywR8DP86e1NviSbV44zcu59wfUP7SDPwDYBfB9quVUUEUNEr4m",
-	"9f6K89ns8erzCmGX/hpgHPSRnT2dPZ7DBrDW5rFcezrBFZ/PdqfSkUMAm/qO6BdTtUtETJQ5QTldUrhe",
-	"DPBChZpCPhWCSPC9g7tI8LIwcBylJNVldM061ddng2/G8QtBUpNBb+6I2xLZ95Q06WYBx8/BG0du1JBu",
-	"PNmE5F/h7FQPjhIDdNniYqzm1Vnk5ABQ7MM2Ry8sjHE7Y7YYbrxqEjENNMpnz6r6h53EYDhHgwCAJfpY",
-	"SmXKJW7uYvr2c1e+U/ggCt/BRjirT+02+VrCK/LrjN8qykriYAODKtMm2nkYWsAsQxV2vRE0qf1UGPCA",
-	"3FStikmiygIVCyxJ9E6vvt039H+dvH6VGHo0C0ugIMcNXoNcvKAGV33TeWIehy+Oo2Ukp5TNczL2n4La",
-	"mAVmmcnqw3ZFLq0hMXvgq4qlm5FRQ7CqpVVsCrRaH4C2IqoucnQH+NZ9CZg6UmnlFhQcH2zmEhfmuPwP",
-	"RhpD3bDZZ5tbYxDrIQnIKKbxaqtQ0dzY76Rx6FElFK7CoPSjlTg1X5876RrUrgBlwFc2ie6KFXFf5JOE",
-	"NUC9Gjn82rEZTujsUgt+Ehrvd6Q5Xs3JYDpFCqD3eGNz51gYaqtv7IyNLJkPDdghL5b3sFnh5bO5T99v",
-	"/mFXDZxPN7JB7Az6gFKvjmhvE+qBJf928AOzvdAY4DIUX3fSORqs73HtvY3aUkHIGKg8+PvAnMcriUvD",
-	"h9t37M0ZyV98KrhQRFxm494UhJ2RnCyJEmvNHfDFWKqvaXUTIXcDouDW9+bs1VuU8jwnqeICZVhhbZMA",
-	"VqmpbtrYwwAzacdC7BeflMDIfseMBTl4BKcLuyhXGnwc0rSNxhOWinVhg2EbG06ZJGkpunKQQZNjYLNx",
-	"G84x2wXT0Nf62avTeDKyxezfBsZ9C6uw9uaWpmEhuOIpj9R0wRkrgZnUO3uE5qJIoapdqXrilCjSUQJl",
-	"a/06hG9e4EktmEIHIwQr7BHJzQ4KVyiCr6T6agN9NgSeHZ5q6WSym2P73m4ix19G1LRAyjeMKqsHT4xu",
-	"OrTCOswH/eK09KHf2MgobcqXr+OyaC472djMjpM22sowneYqeWe7W9Dh5fbM20HhZjVztlHDqpSg0xJM",
-	"Payvrmg8cRl8S5TMgjHbV8HGPkIfbA3Kh6q6C+e5tqih1JcL9EGupSLLDxbUipFSCZwjGLaWPm0+NEpG",
-	"5oWovrwPSr3WWthvzmuQjBRdEuWSPDrR3yz1nPkXWli5+mISIc3aJrazh0U8vozQtmDHllK3E+GwD02a",
-	"+YVqVcw6PEgGcAH648BNAPBcAQjZwY9dQ0Xp1asVYeqO1B9qc5RpQdg5gc3MYyohv9lQxt7nlFGpzzPr",
-	"LmVz+61V5guqoByXz2Zx3RGGnMR5s5ZctALte4Ft9zwZHGV0rubD2lImqo+kLZG90K+8NW/4Lwy7gMMv",
-	"NK7hIbIiFjC8GX9hbdHtbPn+3as3YnqS5/ziFZXqBVNi3XODAYqCmBqH3jinUlWtHBv3WBlLtz8p1YIw",
-	"ZREi0ZKoBc+CrqTQu0hfUVxMJVpi+y9lIw/rTfVzzGGkZMQ4I6Eu6n+wz+Ei7ufZb2SNzOinOPiE+c06",
-	"uq0/VG8lQBARlhJpsOgNOH2L7z0upO2widn0jgOXeE6Mtb47HmZhGkKA5zPsM2YSO0s9hDV1o9Z7DA3S",
-	"IvUjUnmP9b2DhMNtG5bhKBdYkGxiDDgZ9RDYhdbtUehuYlvvmflTiaB/QGYcTUB+fkk+vjUwm6gKZ8HR",
-	"dm2AOfudt6CZnwLDgSHbQRS2G0CfzRrpA9A425Vry9zwiRihvy5c3UqKS2m8AvZbWujZNjK1/XWM7mH2",
-	"tcw2mINQ8Bz8+68Bu79XHJWUF733id3ZU/2sv0kknTPK5rZ+JgrILYgyIlFx9Ovrk2dj/Y7frMIgEMrj",
-	"gZ7Q64YsTUYrIuhsPVYxsA+nY5y9OkWpJp6ZvgusGwxepO4usGM5+R8QXqSLdkQqWoI066/NauMU3IHG",
-	"uMS1OI7HzUzcG8oa9OWMIV2rwticY8qkQtChtSijEhGUsYko84h3uMK29K0S15AaZlnpggjiBrbtcAYD",
-	"ai6wyCYzTPNSxEb+g/K8EuzBmNOcp+cWZpLm2eCIv/9gbDKCYBnb4hefihwz7KzFi8W6lkwIiJcQIDf9",
-	"IIR/AptYzAWWSOFzEi/ql3ymdtkCzvI1usCC7WfxevKljCY3ADIXF2hG9a1lHmxmEzlOlWWaEikTB9hu",
-	"DAdN5veHXBV6Cl30/4rPY5eDh5Cx1OmQRG8LulEWsG/XCXk2v8ZERm1aZ1jhoXN7xeev3Sta2xyAHLvE",
-	"n14RNte6+IOHPwJgdu3fN48sa3wME+DSSTTtSOtBxnw0EpYzpDg/B7DVJc1zKk0Ti/vxjtVdFP06OIEu",
-	"OGa/CtNfIiMIT3lMnoNMbEVi+b0GvQLP1nvj+8/PuIjDstzG5D0pFxNBRMm6fQpmvRegVMDjRus4Pf0V",
-	"2Wsw7l5YpXILDvnj2WnvsetnNsW9wREZayoWPEcZUZjm1q7plW5TgVm6iAdazG/hUQiSg9bTEonkgs4p",
-	"m1Ql572YhgGOQgV5jVLNluBmuIs1SZ2blpz6v1Chj941mrl3vwtQTOF53H+l8LxGzAmiM4RZC1YwFnOi",
-	"dlzUlGjFSg+iEGWKo7vQWTVcg2kmuiRiTpAZ697A3ApHGaemmqtDbbVkEEgiKpGpkEacGe8ks8UU2kJu",
-	"TbG0BN/NMDOCVSlIbYwW/XdzTdab+Np0a9wcyD0AWgWViqYg5QNZWjRvkljLPQbw1pn3Xda+0NmvocXZ",
-	"H8i6pV7dZvdugtmVDZjR+JD671c1KI2MeLrgQl3dzhZPn2yO+fSJWqCCiFSrODm5oqFNV1qRTTKyoi05",
-	"q6f2GeSfAaS+0rW7bZnQLOdQadoyCXsrN3Vfvf+W1jwFmB1KgOijU45pykFy1o7god0wdzelQF9BBPo7",
-	"5ugOTqfbhb4ZUPs+8DcDyr8ZPLmQe7/CUoRhaDCd6aANABjjXmwVQ+MYGYJLGQw0bbTdrTrvGiclRKSs",
-	"E6WUBC3WxYIwEFIzSvIMOCFInXVJDqZJfhQ45NrTBr6qtNYO7Jad4FlusotFHM/hW4UU8O0eIxuqfzIt",
-	"A5dcqgrh0WUsSodQ4aKIASqYhZ2oYGGhSeIMGjduYHn5h6PekQvIbxWczRObl7HQHAXJC1EM/abiZb8e",
-	"W/7POT5fn7UEpEAxNs5orlVWLCUxEUnn+jRHJTVHp3y5pDFtKsdSxgXDM/2TAeyjynhGYMh6d4ReqTOj",
-	"MRlsMgsMvJz/MiDQzijzALS9HwfA396Mi7YudpeFC962EZ9Dz91pzCik7rCBq8SPRuYwOFg8JjRW+Kg6",
-	"DFEyBhY4VuCCgLQbDL8lrvu+8dDgHN0tmZZVmuzuNfJ4nOXfe5b6ywMOUxEZv5LAgXqBZbQbm+vwKwuI",
-	"JTCTTRR80ix0luPzBmDzsC0GbXJiXo/csfzCtDSGx6oxdx7OQyYPsoZ8h/jAHrq/NyTm9q/0H2bHdxpi",
-	"MrbiJBBfNW5unIfngE0etPKpOelAstR3JSTTTondogboGa3h8J1LtU2XgCcnKv6pFzhdBN8yLmQLFcoy",
-	"tOAXiM8UYYiGRDZIwajunIhaobjC+aRzapV3P6NSUZYqu9w2Bst4aTIrux0U4aCxicROAyqZtrbJoGJJ",
-	"L6CUREgLvd9drvBVuwf2mi8eP4NL2cab5WQ3YxsbarrlyrZjjZb2J2f6x0CzgIUjvMI0b4DcdQYPXzJJ",
-	"5wslf4KYDmnZ+Kn9FbnH0QJLU4RmI3ux6FHsa6+gm/nMxZDAQN4u0ePGKrt6z+sGYpnbGWy+FiyYaVId",
-	"1l8d9HFaLpdYxBqjzueCzMHn4YljaYI0cIMpQeLxlyqQ08WqjfFd+EfTBXx4y/fPzEubppv5rP/qgK1o",
-	"jUR17Qhf2ViYUcQBDIuyzOhNDTAyk/8yERZ2vHkV2ZQgSOVh9lKGd0hGssSESQ+1THqA7nJhwMUhjJoY",
-	"mGSzUkuA96KBh8Y9nozUQvByvoi2B4A4FkylIAJleD3wk0bICZJRJSeljGndz8yv2h6R5TLohKxFoysZ",
-	"uosZIlLRJVYkAS/AlJr6IC2n7u1iCsDUXJhmIknstE/LpT2D/oDONsPqNXU2vdJrthuQ2PRek1vIJUFS",
-	"0Tx3+VLayOMMLXi+vYXSRKSo5hbfn+iBJnVirtHRAE4785y+aYxBclzFcI7PXMtsl7FoJChZUV7K7xx3",
-	"AxzXM5s9MlnPSNfAVy0zuBFW+u30ze/PW8GUTqqg+IWgStuZkM70C69+cPU7LojxYPno0NznWCki9Gf+",
-	"37v/Ohw//ev/f3cp/1f+7/J/F/+b/e/FvXufHyT/+PJ/YobKb3wam8xHPjW2dOhNaNThFIXgK71xJk0m",
-	"qmy9fK65sMBSmtRr85I5RSqR+8bgbmTmBZJNputuzQ4qUS8WHLk3tmp6lmKWknybYcwbOckQHYZpaaCK",
-	"CEtj5u7o5XMZOEal2S19KBdYCwOr6u9eMHJddvDe3cGbl/RVABh2wM/WLYcNuNkOiFkrcjqzajdKVKyM",
-	"gTI0pWWU3hSIRYwqMh0lo5J5jLNhRSv1pf1WIzJDm9q6T6r6DZPJbVyta1NRJghOF9HMW1tT2u5DJZ9I",
-	"WrosMaG26eh3LVntm/tvf4yfhNDaDvzXv0tSwn/Yp+w7lM0ElkqUqSoFgdoA61LNeAm4zWyiry/whool",
-	"hdj12NqX2jTMeXq+9aFLxYuiz5Wt73L74LGzdU2vt+CGbT2eft/J1QK6QXroKPHX0SDMa98QJ6DThkhu",
-	"CANPdkk7FtxvfBq0ZmpDgsVWjsuqt9JNY038xqfPTU5ytMpOrBUUywItmvx0iNl/5NMjpOiSsjlAR2uO",
-	"5iKByuM8J0A7Mqlq6jHLOvQJ12YgCjQJv7iLAWrYBrsYg1OJiMEbSn1r1QNNDYXPUy57cyT78yLdwQzY",
-	"qBfuUchwg7CMO7ABb7+CN/50L0DaKwTiY2o+VzQl0phqPs/A0JY95juyuiW2OW3bauOqk+YGqjVSa8cs",
-	"JVa/GajU1PDi+5ccYkQ5VAHNgS021qm/GAE/zPOrZkFMmXWMaU4TmKHtdv+t/di7MlqS5saictll+21O",
-	"qeJ+YEMbDzd5laUkA/fVyaIhC3GPVnrhkLfsk1+cJtAtWfR6CFNEWAMF3tlKFfquZn1XsyBDgEx7y16q",
-	"Vhn6X17qXpApsh1BexQIF+CvtCejEtXUqFo2QcUEwa0X3ElJgJ9aE3pJpRBUi2tKts1bKmDxurAJLqMW",
-	"FehFcE9uBt6WOF2AEtOQixuYs6ChTiCLYvNL7+zvCH5Hd91XJf0Puef1muvSobtPu7GWll1rXPrRvTOH",
-	"VOXMVHtI2bfQ+aDVwGjbs55MWXD52MTYdoX5GsLzv/HpN5wJG+iKkcOw4qJWwIGdX2pgNmuDmExnwgoA",
-	"A7QYTaWuSRezKbikQidocSXdBKrBjUgh+DXpTOmFc2wJAW/GfWfOdt05El6NB7n5ct+WhYmKTaKYRlCz",
-	"bj8BbGJMxFoz6WY0e5i+Z0dtgRIKx51Rsb+B44UHVRpAbVq1vekmhQEy1tHETYnWMIXiG5awIadE4onW",
-	"PKiiZ+Anyqpu6drMs5mdUa71sbqB7NssYP7iDIxhEUmTcwkv7JI3fgsj23ZOszLfYgf8pHbJq/gbJq98",
-	"BVkkIRdsUkWyyWibIfBYmLwvLt5wX0Wlbi0Z0JgP9ZqZW+BCDz1fm3UhFqrT+cU75BllGYkgIvw3EXw8",
-	"xRIqeTLyyUcig68O9ILdAlwos8ikCx8q9MFFiaIKLPQSxPXYlMOaqwZewviybH5p/6rIJ0UEw3mv4wfS",
-	"OUQIe8JLBaqbcwLd/1b6bl5z59iY6W8Dhg4tMDykFnrQ2rUkIpoK8lulqJqkVW2+QBW0gaONAqpoBbnF",
-	"IfmCZeZ1b0W42rQNaNJqgGEmxHD7qVpwoIUtKZt0ebRPAcQ0nDvBIqf7mv0+qdAHBdtWEUKx2mYYBmTI",
-	"HDRg91qev4QVVd/QpE4Z4Syrs+ul0J3wf9xtN5yCrx8S6DtCz1Uj9IB62FJAkwRDJb5+1qeYcmGUY611",
-	"LLXujlPBpQkK+nZYl5peC3iPRe0xeD0Gu8cso5dRtvBA2GoEuiQ35YsIbqCvyx3RnJpbcu/xtMqvZ4bO",
-	"Qi/E1gJsW59Ep4S9VgeFofgeS9oKxbRpUGuT3eastNzAW3lJvnskvnskOj0SwbHFKbfFJbHBnjFpYaC3",
-	"tq2wPSdrEB0G7agePLKIVGHwoy42oi2P/0nWla4+JfmtBA/a2L3X+Jw4+Mv2FgAWvlxvj0Mbr1UKAeDl",
-	"HemBz2PekijTPudpuQTI4Crc9l8nr1/ZzKGkdcRwpE5c5dYWED7R0yezGXza0rhuIlCfd302uakATewb",
-	"NiVek5PkiLN7/R1azHbEyNmGOt/Zc4xpJlJrnvWoJDicIf2biBW1qbcx0J+TNCWmw+SXGw6PbgEG9Obl",
-	"82fPckzbFKy0lIovUQqPIJzZLuP6NQTqhoz1p8koYTFsmBP7C7qLy+yeY7Mix6khDCplSbLm14fXY7uR",
-	"J4Pw/NzTZnUVrp8t2BtuN9/qBp+3DtJaqbxXGQwrxcwrw45UqfySpxkvU4+yTtCfd9tLkrV05XXISCmh",
-	"KyKrBDXlnvzetjds23tN3tmrbQ8MQk9G06inOVlKgyBXlSF5WqlBYgXXBkMlg8IkuFPcRL4SZIvb0LO4",
-	"k9XjTg19V8ZZ2ljOm1g/g/wSNRkTOaY3Ym4jKc+jSllb8o8T3fGp7ZQTVE0lsNrd/dMP2hVAVm0S5yB4",
-	"jWoCLcgatckkw4A2NlfVhbER3+WvpLr/O/jFV+ckiFr68cr9ugfBUF43wXdBXQTUfUd+g0gX32Epbg8s",
-	"xdUQucVz6bk2pXkqck+CT0Kfv2WDmB2c5xP3a0f/OQJd/7wxxTY1JFD9/Jw05XQrcy3xg5pyN6Q5VhNw",
-	"y77q7tG4H+gtEWO3mE3wLVhLZI3DNaK6xrOhE0XsN5hnZOpJ/YRaCKUjL+ukMtC6Vag9GSrfUtoI9J6a",
-	"xBPq/3h2igAlJdOm1bog1RCm43CCfC9iiIvCKaR0s4Vx2LV4lIzcg1uWyJtsFj/fGKG8xSpdVM60Vn/v",
-	"s5o/DaKFgBx8Sx1qW/tqYtZTew7bic9gOwKVwqcFVrpFzci9LY1bwAkbgwqAvyPCzO0ooN+qQyOPzIIL",
-	"vVJ9V21Rzu+208DY3yC0zZXWf18pEA1U/8QAQWckXac5ceVB8axPe3oJKgjLrJIDFGEO0Ukg+9jIkosB",
-	"zCKqLMb2PfdvTdT2L1HcGtM7fyhZ2Fb7wZuTIS32B/Xvf+s+BFG1TW/fO3wRtuO3fsysiqHYGSET/ktM",
-	"lGMmCBlrkkBLXEQdfTfXnmdQi0S39a4/4uZF4sqGG4gqtUJhK1QcdVYH/1eHTH0GLRhaYjfwm5amLk1Y",
-	"YNYCksuzdSwPBD7g6gBNTG+mLDqCLM2Gu/4BvQXa9oWIkQflVDBDy3JpbeTtc2LcUIlZWfcO6gumbQfD",
-	"pgPmZrKvJcjh14B2C4gMpldBDNjF/BIFdgkGMHvLxdRozAEnmW7UnwrMspYCaTfG2IiYtGVVp/rXxrou",
-	"M+z2o0EQeKovmmzN8JKm9u1aL4pIP+lb0G2ih+ZcOwB/3J1kZ9s5dSlFthM5luhjKZUTnvaWqULQoQ40",
-	"enj48Ifx4aPx4eOzwydHhz8cHf7jv0dGJxgdTh+kD7NHZPx49gSPH09/SMdPs3+Q8Y+zp9j9Vkmro8cP",
-	"/U3pL7Mvt0MB+yZUnK9IC4km+dtryl9uASl0Uf5zMqOMOtrfspWje9UUd9N00ZRlgeng2EiCXQHYW5qf",
-	"AL0vXZD0HEX7TMNPvFSTSuYMufyrZT2zHzDtiIxw1nPc/YPwevC5790qb1c7il4a2I7Q/zQ9V6p7IKB7",
-	"oE6pKRelPDMtqDdp2HlPopLL+FW4QCCL3B2nWWPBoYWMQLIsipzarkIuW6+SPb9Q9WsJBVXGzTKJg+do",
-	"oVHw7en9nX5r6EaHvLG/bdY0IZH17wfyJb7dM5qTSYFVpEn5W1yB2TU+RXPSxA8wtWltyKx/kyPdoa9L",
-	"rRiyOsa+dkjXUFkQufViPusB2/LObvxWN2ZQ8Bgn9FLGckp9yV4LpPVmF3msgFtC122UfGZlnrekA/xc",
-	"5nlNBlefD5w7PbWIrRvZ0vXxxKVUmsCigSeDXMvZjKTGYAgtkxvGvbliLFlryCUjylY4p9nY2hxjpyKa",
-	"B8YzotKFrZ8zsHIFEUsqpQEu42phGqbZt0UJvbj00vqVywF4N+5M+wqMvAZ4o6z/DcObuCU2HINaSrH1",
-	"m9no6F+fNw2fzbjD5420uL9iEn7lcvkDUea9FUcI+/4AgKsGwwFzIfvZ++GU35UstMG3ayLmHWolaxjp",
-	"QSfE74byEEP5a7eLW3niXcl2UktPXEMyzf54rpld3yNNZ6SobNguS8B8Kx5jteMEhCcIFMO35QMrHHHy",
-	"/UKVmafjg2lJc5UgWiE4p/pShyAA1o9ueXOfVQGQSKtkW97deU3jdAD6c2O4k9TCQLsoRjvn+iwAH/AI",
-	"Yh3DefWK73bX8T2bBAChWt+gKVWAH08N0OiC8/PB13S4O4nd6L/6D/MkbcUZ9R1FBp3sCisseuE/zGOI",
-	"LvVV7qNRTWW1N4KR83msXv29nrFRXFn0w907ab6ahGvp2sE/np1G2JkIrXuNU86U4DnKDJp9/bK8YumQ",
-	"+ljUEDazkSvIKaJzyiaVtt97nIHdAXY15PsFUuYu9II8N73T9X+hQutGttBA3us0sFusk+dUFjle1wyU",
-	"8JxjpvRPLvekxZJeUXLRY2JhKXlKQRMAKW9eCm2JcGmb9+rGcL2sEh2w9Ysy6g60kcPTX08a18KwZqNX",
-	"ds3ob4s5UTsS25RohQIG1gomR3c1gdVoK7EoJmJOkBnrXr8EqJNeG0e0TT44iE650aqaB3p4f9higK4e",
-	"KMhwOw1WzaEuNGrQmYrRzNa0tvTOiBVBGRXMxK5dwgh8LC7CbkRJd6PGem3FOm3ZQam6fwOubti8n0qW",
-	"5WRQH6fOu8AceG9zpre2JBlNjfyNJom0QooFaZqBJzAIoEJwFD+Z/iN9mj0YPyJPZuPH+Ifp+Mf0aTY+",
-	"JA9mD/Gj6eP0ic8JPBplZMnHuCgaoO0gzEc/Zofpo+kPePxw9piMH2c/TsfTB/jp+An5R/owezo7nD54",
-	"3Hwx/C4X8+bPJg1qNF8cBE9s/vEgmNcqlRPKZtxsyAyXuZq4+360xKByVE7lkbm17HsgE6FCSh4dHBiP",
-	"8P2ULyMDffny9cOXRw5xi8I3rBC/YLJZxtQ7/8j5d1VIDRu1e5T+bLodR7mR7GFH3Z0ixkz6j2enL/XT",
-	"G0kbNaQ6OKfNY4lt4ibJBHP6q108nWQrzFKSnRKlKJvLHQId2H4CSfuNnigHLhU3zTwmgKogW+42jBi5",
-	"IKK6vMEAAz8oRoyzsZUiHqPBfNQcap4ZVCDZKABRCyJIvPAVJjPR6vmkiGXT/gQQEDXtCvGCMJdQqN+U",
-	"XZ8uhJxwlq9jYKT52kJM+H7yJlyGVwRKPQrC6pr13SIvDR/Ut8HkTAkYyMrXCV8RIWhGapZGML2MSi2c",
-	"JlJGbK+fuZjSDAnithCaIUANyOnprwhDbUv8u7AjE2uSTyRJBVETwlaTFY5t8C90ZaE5gIQ2DSU7mPFC",
-	"649Jz60x3BSTP3ZO1i3T47GGIK+xOK/BCWAJGaHwLTgGF6pc4nOnfmcSFeU0pyk8NReYAfA6gWpzWzAU",
-	"n0PbSUXIr0YYWBCE8wu8toYHIivCTEvXOrEhKpsNo3rT7CVRExt2bUOmfQf5a5ZmLSqtNj6gkN6mSypu",
-	"bc/40sGd6RvFxCpZ85xfuLS8Zg6cARpC8BHfk6Nlky8EVZr+jHiauL6fE5xF8f6AG+vFVfpBCdXj1rhX",
-	"CyKJl3ixYb+0C91LCNuhMtbK5IHX0cYt0DV7d3dFvWU163RBWdY1y6YaGCMy87E7siHmblNOgvNo/hSU",
-	"9jgVf5Q4TfavFq1huL3fb7i77wVbkTR3uUMZcE2DjKjpqUWs9QHwnYQ4g8qZ6pCu0ME3EAnAreotnpOw",
-	"w8OgKv7wZVfHn4zccgeoyWG7oO7Dq380cXs1EBmgcYTDDy/sadQjVb7xDd9ln6WeZ3yzz2wGuBOEenL+",
-	"AFwQv0uG5/nEaYMtbWAdz4BVaRVGU5ELl3HDStoCuCrPuy5mM7Ynmn2PfmNgL72e4Gap8ZbVyjcAfzV4",
-	"SZ4ZrCYar6Z+vVlBPRWQA5LxCwZ4nJXoH+Zza716Ys1Km5PdeZahlNhlnq3V3hsCQysxL2z+2svnl8mY",
-	"M+U90zVktr18jrCDtKgie9eTNteQo+Ewf/XuwHsontt6H5zezZtTvk27Elm6KJmjmdYq7F/5hUmrgMKA",
-	"Gm02+bcJttZutwdYYOaxwFyv4vJ6RDDoncS2trY2X0tZW2do2Au+nNgmsF0Dm++DGeqj3LY3iWmpyC6w",
-	"yI7RslTG3Uo+pXkp6YoYB4N+KD4D/Uvs9Dy8nCxISmc0NQO5udTYvR8asGkXF1hIMlGCkKHLNkiduUnd",
-	"hKnUCz8YIVmC5DktCthyZnReKHtTskOn6bQz3/E8n+L03AqtgPC2NDe9IExqHhbA0zUhflgvz3Okx4s2",
-	"RfHfGKC8WUBe/0o8Kma64kzsDFqzD5B9MF/b77YUDQYrGz7F4KXWsJcscNryNfjJgADbyVLpZ2m7sG7e",
-	"1UMKpzejVRu5idJE6pe4MGzpf7CqHPfh0SA2agnOhFCjEa8baoJpgtC9xBCh055rrUkWSZOUN0lxYzp/",
-	"DeHOCgB4O9XAfqeR8hk0Fr+ZQJibVwucCtx2+qZx06cSpVgISjLESy1p7s/vo7cv37549fL3FwMv2lOb",
-	"TRZFUXaZZpdNyXsvTUaojXiPY2F5l8Rr2hH4QPw9C9kNLiXrwy0lQYt1sSDQ9BzNKMkz4MAgCuXmbu6N",
-	"qJf7ekvmeg2KrzHcenlEipbM85sTxoXLdB4KWGJUFUtujS5n0XZKypBB9744vjzzL1T4GVH+eVVhZaRX",
-	"wkg7Ii+HCEzV6uvH29h1l39aExi11dco768OsdZXWVKJiT6sz2soNPGy+NstNNkk61oiWyd2jXvlOV7L",
-	"N7M/CTmHNLYt3nnNmVpEEt1s2NwzsSiZPNKmcYbXlS1ByDmIkPqfl/qb96Nrqyz2dqP8IjJ0JOCD13LM",
-	"Z2MYLJLT2pyPPlVTVl8TTjMqiDxGKWYAYQlmypQyYlGp3Sh6pXGDrx0EYSPxK/hW94RhX++C7vL6ze/3",
-	"Ljd1exrB3F2Q6ez9i1EyOj050////e+jZPT6jf7/Z7++HyWjP188HyWjn9+9jEM3NRa34KWA4TK8julp",
-	"pZAVlMka3T0cP3yUoPdnz0AIt63uslsOa49F5uHvdot/O/m9cxLHCOe5ISJpiJMvqVINXDO3qa9P3o2S",
-	"0e9v/hglo+cvno2S0W9ma0/+a5SM3jzTm/3zi59GyejkrX7y9MVb/d/vf9FPnvwOz78atOUFEWO97XG1",
-	"eInZ2qRsgpPSOw70G5FFWrjZB5oBfzgcBPMR1Z1NJ5GWilS4GaAYdMoz3/jGpEqi15jhOfE+AQD2OwNR",
-	"HfziIN9lI8+RmAFdcafpLYNoBNWFxKcGBTcXAOIvuNaQZpDDu9A6IBQpDfJewrdjQv6MSGV6j7X2JNO7",
-	"AZkpU+jgmvJYwzjSU+ob/DkxAWqDF2T768Ft59FuzXCg9gRlZFtCSc8wzaMNBH6PjbN7b/VzWhQxF2F0",
-	"GEB3sq/s3qJs4GAFdiCHu6Bw31TLxB4UbkNo1fFWJ1BtT1e3RE3wfZqmQbIyGqFTNuNds69e0dTzfQfv",
-	"fMOqpl5kK9i//jGeiRGrTSMChiJSTYAQW1rrwW8Vv5BPJC2VAXCF9K62vuY9fQy5VDZmAFNoWU1N5iD9",
-	"EuIzRVjiO45QETSy3YpW7Da+YEqs45pHY4oTyODruKtnpTBOfzNzSqq+KEAemtLhztz4NJqWVuTlZKYc",
-	"9NO2Mi/nF/o0O/ezmpHt1wtV4hSs46vf09oU97eftc/uZS+BLeJY88Bl9np3ItwnOwqSggbisiGaUaZe",
-	"AVayKNQxIMh3TKp+rVkuhXvGYuFf9jaJyIsYF7ezTZM+48SwudTwLHokoiG7CIJnLb1Jfy4Sl8qxlHEv",
-	"4jP9k8kIpIpUCI51r1ivK/T6msTOaMz1bYvNZg7yGdYAcaYZmJx0WIrILMfn646AZ/DllAOAlCAZgrda",
-	"g7cDAm1Wq9h01j594vst9DfOHtS4O+Ol8ea17EXVkuJWAH/2V6xq/unfYccXm+/f4lYz9Ra0npQadBHu",
-	"gWWPJIBE9azfaNVhSL1N6FhdsyXxWf8WShy4ZwFZNqofX1r8bPLpJYRAJLn2aqGkeml4n/Ed0XJwb+yd",
-	"7pnSZcEY1gRPkzWc9FqsXRUfomQTCCRsUgddBjuvOD+HWHTJkl5xdDvFz7D2rgG7+b3xnGgPxEdUKmZo",
-	"5b2StShmqXfF1FKZrR7WAKK04bfJQICgwO8SQPrt7p24XW2lvGI3SFG1rrAwG7svkXV4LnbzYOqDNPav",
-	"PvUoxcQCJhGvho/kWe7Qe8+ZzSmMhEe+BzS+BzS+BzRuWUCjJkfcdBrEkDRYdYDQ+DPKIVvIDMeu30XG",
-	"d5HxXWR8xSIDCD8qMSoowO3arZMVtDn3gIFhd4A6oGiFjdzRGgA0txhClSAzg8tocivBvgGB5cDsbJdQ",
-	"Cw547Kpspe8brid6R+oPtYCsQSuBzglsYo1TaTAkHW7Cnud0M/0IDIhC1uMosx2nqETygipNyojPZnE/",
-	"GSx0gB9nk5pwd/sa8+FCEEnUwF5bL/Qrb80b/gvDOkiEX6i6RlxXnuiQ3E7jgriRTM0v7WIl3PJYRBZ+",
-	"QTOaK7NRFivTkIMM6AHsQ4/+6QQ+zvNxUcoFkaNkxFm+His8l1XB+NhU8jWeAcSHcSH8H3hBWPjvHE9J",
-	"TmqPAPxc7S+a+9fjGRdjg+cX/maHzUhOwNYLh4WpjBUfA/6LwDMVGYeLcZpz6UcsxDjlyyVhakz+XeJc",
-	"jkXJxikdJaPwM2MD5qJf8MPAF8f/LklJZPRui9D2bl0f7AHdke74wDH17bbTSDwA7EDxEWaVOlTYYW/+",
-	"aZ/u5TVzgC9ZUaodT5GRi2/2JBuFrLufoNngXY/Rvt0CWdmlpgVnfOki1Isd2PaGt6ttW3bsb2JXvo2+",
-	"eh0pQUG70d7S7Hgb0SuAJK3+5AaPgJQK7GVHXxuBpEIqtTEWF/wIVuVw39uqjiF70kQijHVoB6dsHhzo",
-	"UR3+PWn0ZGykdG4AOtaUL1Pf6NQtQeZmIqQcXxCpxg8gMFDkNMVydPToy5e+8ue9osl8gzVA14uP36S7",
-	"ku1WdzyMLuPxHWcRDz2qqimCt2V3erWSev3gHpGuR2a137g5E5ZobnXreoePsXOrVgLNjiacTcgnbRa1",
-	"oIALzlD1ADgeLpw/wEle774bTvH1i3ovq7Ot+CNJnEoJOoVErwmONy34c8GXxqECIIH2BZIhxY/QB1ux",
-	"/MGHulOc5w7tAbBO5VoqsvxQ605iXholI/Nj1BS6sf3/s9KLttr5mr3cSlaSsKiCHjpgzK5AGrGDlbUf",
-	"j141rZBvAdi9z3tsNpTBAGKTcwxtwTKSU0Bjwlkm6kCcw3duN8KNbV8r3e59F2Orev/u1RsxBdjIvjR2",
-	"ANgTU9O2ZJxTm1tKb6g3V2PmLzWPxVTYzSTyv/r3oSVJ8qRtE9bNHlJg9VwdoMC15x4NqPTtavcWO6yW",
-	"3S0EmdFP5n41YRroa24RvOjSJONEMZJj+QqlWuhttYXRS6IWPDMdzEGOQhs8k20Hg9h/KUuo61CkG4fA",
-	"mMNI4AgDzEEHYel/sM/hoogK/asigb1W98MhxCWuPSCDqWtbGGmWEGRGBGEpkWjpQTVAKN/fqlTcjp2Y",
-	"E41SE7giYm6yXZTnZ8CrECrZNog0zJlf7yRs/Sjb9pQOu+RWn7iSjs5X237CTN4pgK2mdu1UnMLXqdyN",
-	"u5S7CtDk8mqerZlkpFQC5wiG3Vr1uxZgke+AH93G/s6QHI4D2wncqot7EElBHOp7LHvAnL5HlYdHlaub",
-	"5Ct0kpjJW4Ns2EUSGEeNgnMIRURxe/WJrgsHnJPiUpLQ0NIfnhJtgqlokpBLyh3rA8mJ6Vj6kU+Dfw/J",
-	"ANqnKJd0ziibj01HiEj9A/zdaMmKo19fnzwb63f8kgu81ta0PEZLLM9NnauwmGzyFtjvyWhFBJ2txyqX",
-	"7WLg7NUpSjUJAG4SMVoBvEideWDHaretOzEl32t76MUnbbH8xqdbewtK/bo2xLhQ6COfDu1T7DZrUorY",
-	"8t8KAqdJMmjfE1paIMPMeDOaE4lSzDRxuy828uA6V1O5ZQUdghRKWAxbljlwU1L1UAV0K6G5eniqEYjj",
-	"ru8ba+VyI1xnz+NC8JRIadocW1xZg7bYLlOAoCbmgCcf+bTX8d6kwAHu9oZhFxvS7ZU7FXP2SYNu/+pl",
-	"qFPfaGXbjiDuJPAmj2GWQamIlzg5Zefym2EyTVKTNtTRPy2IqJsdUBWEuahCGY1DwX6n++3pfgilx1y/",
-	"QR9EhzQdRJLDTsq+85/5o7xvn4MWgOXBA9Mq7Wj0aPYQP0ifkvEP0wfZ+HH65B/jp/jJw/Fh9g/yw/TH",
-	"2QP88NHIt00e8VTxcUZWVRvFN6ni6DlZbSIQXW9j5+vKjdxTA+k9e1nqIAR+320/PNeeurVa8A/K85bi",
-	"8BMkypxoO8bAV1FWlMr0BtgUijcDZyyiILahXWbnDivxStQKFh0FuG7sKAzgwZpjGxjE0zYS13mpprxk",
-	"WbvxcTPZ17fe5PkaYXGhCLa3YY/ZxlN49obsMYOoOpjk8gpj9tKE93ewBTeCG4YwfJDDMp/ZjNoUN8ih",
-	"Vp1RO7kOSdQXzLWzv5nQrc8u/mYRyGocHk8j9M4olFOpCJPRThDXJQPjuPP/pJXVbT5+bK5lG/YDbx00",
-	"YQDznNVyqgdG/eCRvj306RbRjWTk4u+wme56tUDVkTt0u/21t3RMTDS62wUu7MDeCNWW0cPDhz+MDx+N",
-	"Dx+fHT45Ovzh6MHhfzsj4wfyj9mP+Ol0fJhqI4M8nI3xo+njcfokcz8dVhaFqVvBLBsrIgHw2wEdwMcO",
-	"pw/Sh9kjMn48e4LHj6c/pOOn2T/I+MfZU+x+C19ysBWPH1bNsLrbrttABDTzH2oguaavAWikVLwoWrbn",
-	"6dHjB/8dMZlKxSfQCqcdbYNLWkUDqYScT8CzkMQI5xnSn1liRVPTVkceIzzVypqPbHrokl5cwgex0lvT",
-	"NdruULcdTbQuz22f6VxrJsM6q9+QSmw8D8PWlVN2bhQy5fB+By3tuqTQEn+aVAQV7dv8SR9ygNjSJBwv",
-	"m2xMrhbG24Fw9hqPDqXCkOzhYbnCV4d2s7kddXE0oOHERqv9jvb6oRQbxKMu/jqQQ9vaXD8z2Q8A/gQy",
-	"xra6bnEAWnmZOPhSEw3W+m945VVS1f4I+VcAeBi6AUM0X/MQZ5MFz8FFaIWWVqEZLtWCC/qfFks0FN2t",
-	"0kcLXvvgsessSfMGilur7OkHpNtfJYLfRaJKyEnbUvENkrPsqTdskmC/6oyZRFCKalRfo9MuLaXXoAn7",
-	"mV+/ReN0qW/YpLFLbAVW9o16bVPgJrzYpZsj25Eha0juP+Px9jWavaAs4xeTaGQUIPLsnIACjB4oaUZ8",
-	"L04BPSnNV4YrQXbUlohpOO6Miv0N3CDNjQbTtWnV9qZ2eANId6gocYR8oxIl7Ab+txAslr031SGnKKiF",
-	"4OV8UZSmgYYHqh2I6e6enwyUPs/t88FBXB9I8VIp0QI5DzkK0Dk15Ssi1kfIok87fEynBFjFCiDMeXXe",
-	"VqWalfq8+/EZW87/luM1Vovc4rT8pHaBRPfE2XJsMExBBMrweiDmJKDtpoJkVMlJKWOZjc/MrwAmXS5D",
-	"gw2ghs2odzFDRCq6xIokCIDEqMlwzrDC9/ZAAhYY2FAkJd0Q7IBXZcgTbgsndaE7jW05Ck1Hmmr0peZ2",
-	"KwGaa4DKTZq1UiBKCEkD27mB+bkh6yJHVKPZLvn8Fs9Jq/L3c0z4uovEa4buMmkgegQo1BNJYp9vQpRr",
-	"YRZBKN+74Lhd4LO3RRB8jczVYJtNmkuiXGgIoI8tzuA04+B8FTvckV5HsfWBCM8xZdK13ycryksZ6M3f",
-	"+eSr4ZOe2VwDa7TM4Hq54R0RUdTxANkaYdvtvzWBeSew7O3y88IhOtcTW80bRlwPG72OHoNjr5ArNxMX",
-	"2Y2X9N7s/6pp72PyirC5WjjasHGxWLOA3RTI64rbUDnBRSH4KtY0Lyxh+siniEqEGXLPo7taKtxr9IEJ",
-	"CpluyGm/4aDvcMb3esVu3jkf849bLg/os8tH3pC/3qsenn2PWOrzYkWabN2sJ6ula9c35sU6LZdLHMOO",
-	"8EaQNE/s3T1uRw4dhl4t3eJ9q8uGPSugL3w8wxZEBIEUPE9pBm8RSxDxPucgaK/uyaYnBXSjTYo3Ys0c",
-	"N6Y44GBaLdiT+VyQue2GX+uF1n5CPp91G18gZVQubIojNTQa8ZTvdkd9d25+d25+d25eqXPzdvg4/t7B",
-	"wavylzZijBH3aS3sGPBD0rwLBlxFXV6j8N65rN9oHxK9lYGXJKOY9fmlXsNTV++OupkrpXU63z12A2+B",
-	"b+Ri+bqcgK6BZ5dEjHkGoyzfIm6dKO4KMWmiJGkpqFqfar3Uus2wpOkkjur269nZWwQPIP1AVS1UECE5",
-	"wzk6efsSGQsRS5PiCHlAWBuQDJFlodYQW7zgAjYQFGJwluivVhu4UKrQBzglWBDRMp2z1pExMi/av1h1",
-	"/8Q6PAyTLwi2NaLVJOClzVmkUP1rrNCJeS/qAticix3ZlA+Pz+Bv1cBQ22u/5/Pww2erqeCC/pOsNybz",
-	"75LEjN7npBAk1UaVba4ZTsZ8wBry8IEKK8bPynzYTyp8Z3NSmpQom/H4Efnaab0tq4f6fEBBAvgHIlY0",
-	"JWhKFngFbd4FVYoYxFUzaErHc+OUpSqvNsh/z5RxGRzX0eqh3iJeEIYLOjoaPbp/eP8RoHvbJlUHKWeK",
-	"fAKBN48V/b0jqhRMurxr/ay0qWYgEzhgmF8wIhLbSG26Nv8eU/DImf+WeTm/j0wbXlPVVuA5ZfpIjoED",
-	"UMO7YULvG14WAEo0ih3Pc36h5+C8KlrZAFp+mUHlv1TP7IQbeOb/6nLmczHHzDGFvlpwCrJQyzm/1fqc",
-	"iLhnriV+0difY9gJ466q70ALObn9csyHa83H2iIJXZnatVXEZ5mAZGAI59AZQsGUuT+7Y7hkZFnYtrOb",
-	"y+9ejcur9evpnf/ZugC13VLTh3ANH9BdaORmQLjuAQ6ePRgDhNeYm9b2Fc5NObnsnilMLJyp77OTuub5",
-	"4VSiBU9x/0ZFdAcQn9VUDLBz0EbAl8bqMR8eHhpXDlOEGaC2AgD19ZAHH209ezXHHpBGfcLgmgVh1Oac",
-	"daQA3QceHz5o+7Cf6cH70E0OLz3uf+l3rn7mJTMvPHza/8I7rMgruqTKDPLE7E33Oy+ZaXDyAnz7cJs7",
-	"HyjIAi+n7ki/7hHkt2uJMLJ7NvpL68s8iuAFbnRZXdz2K/BVr7QZGVgXItM10vJFIM0T9+D2F1asmiqH",
-	"uuQyA7kJGZWJSPUTz9b7I5FwDAda9qWuoClRki9XT6ZxEtUcmiFJAAyJsBUVnC0JU2iFBcXT3KECfORT",
-	"D10De/+t07I5OYOZbAlkk4a/JP5mP/hs/2NCsy+GqqE9V0RJ0n+X1ZeBUI1TPXYASCouTJE/VccIM3lB",
-	"hDRKcAPR2WIyb5K6GbMi9cYt3SNT7Xsvn1+DTH1tlvDOfj9OtHLBhaov3UPJWNXuWydPc6I95Jl065r+",
-	"5TsSvXyeVDYTRDJBo6HLCDX9QtTXQErf5d4uhPULUYFogit1K9F3EGzm2G3mILMHgnpAfz5pxWaYVmQa",
-	"PaljV0yv7R2mJam990l2/bbQi2qGf7gJ/iz4cl8ccytV4Mii+7XiONfZKKw98r+HxtxH4JdnwIPPhK0m",
-	"KywgdN6pn7wjS74iFUtmlSbiL9lQc7mEQhIhm+tllRds9QcWv+Ml+a7a3FrVJsoTbSZl2WFRRija+Sad",
-	"ialvjiLHKZEQ6oB7JbG3iYOCci/fgdpXDGkvmvh5qaqXNkn+JMsi9H7Gb5ra92/0nmRZ+71ws0ZwdEJa",
-	"QYhx49mCWOlmuzYp02Gviy6PaiSSQJOdSgx+24x7WlMdB3Nt60UmiFSCQoBSDtIgPW5G0ENNX1FzwcsC",
-	"hZ8zyn2uFx8Ubrup27LuUpqweJv18y6c31dgCQXzbdPOzgwIVbVPUXVsAJ38hDPP6X8vDU7UqWK44/Mk",
-	"y6CDhEUPMF25HBkHXzW9DUIVrPJyGi3MpnM/PHxwbDWyXL/K5rXPrCnJM4keHz7t8Y0GdLMfMr9yP6uf",
-	"71a3zYMrZLhnFtI6qvS5s6wdcg39H2eQw3erue9wAPc9s7R4Y+x6kmUB84gaZe94NR18Dv7V5/111hVn",
-	"NUGL7vJZ9Priwt5eal2Qey5paU/21xXw90a0sYr4RjbdBwwLbJrsmXhhfT9HTc7tinZ+RQbc91u0YkvD",
-	"FltypumWHgw2SEk0b4H1V70JfsZ6PDFBvDCdGPI1hL41y7qyBvQWz4lhOXAWSvofYhu/O9fhsU8mDF2M",
-	"YZouOMKohPqVtsQKv7RtGfONmLcz5RuWr63WEG5CLd8kRDKyGVdU+rq2WJjfPr1DgsUAj+Yp/Q+5pS5Q",
-	"+6d+j6chvWDHd5cEWzL1ftTcjfkHrPkcfmvjTH172v92N2Qno3IWZ1QTkGgxyuwzO9xh9q/XZIy5eUZp",
-	"JbpqJTB09ZuuqwQc8+BXREImstSkoV1J6MBm3w0T+u5hF0/yGwtatrb/zXgkq4n93FxxkK/FSOjSCBN2",
-	"TaMfLExyYY8k/8NN+/JU2inW/Yrdwjx0beCXGSbXw4DClrL9WhjJbumQPCx37m53vjIBHJDuHekX0cNC",
-	"wfFtoyGFhBLTj65LB3oRTv+SWtDXrGcE+zBY0wiP8OvUNUj99IfSOcQ73b+21DhqEnK69qJxQ+MITmSb",
-	"zOfNUVrM4PoSOs3gm5TD4TZ0qDT1BX+VSgupHXiUFqmt+z/QnCgPPjubSObl/MuBrOACOonRvXVBM+IB",
-	"diEzBsqtElTkJVRIjSuYHS14iRhbjJmpIPg84xfM5J9DMyGbOuuhCTIsF1OOhZHY99FzrPQFs4Kmvgot",
-	"uS05BEH99BBleB3MAq4iLKjktsN6oCz5tx6Zt46RKRTylY3Qkb0oBP/UUmkVZTiLxu4KK6UWv3rSW18L",
-	"9kOneTkfLOvfuWLWP6Hwsk0H+8nsv0lmUtwchD9DfSJouj5GghQE24pO3zGZsxRKiyxQkGnAUeQ883XK",
-	"MfXMPAxZIhXDDgVdSEZSraG+RYuQyHrcZl9yRSGqwoA1+Z5iBulhHyu7ShHYSpgtITbIGZiSBdXM1IRM",
-	"tF1YHIAGfADKMfolWZsEc36cTVFSOxz4u4e2cfLNTa4p4RRdkrFpQ9KUcx6e/eBz7SS/HHzk034l1E1z",
-	"xoVNjAbwIxaCTU7L9JzYBvILXpq24muoGEW/8lLka/uIETbnpDANUR7/CI+bPcgwDZ7TP1sxd715g78Q",
-	"9RufntElkQ6l8+rlmSPWIB+k/yUj3dpkn9adIbMP64VX5GF3+Ah2Pl+juxunAZVG5jSqH+1Z3GuzS+cC",
-	"szLHgqp1tK4IvjdKRmbU3eqJThUW6jlWZIssmyx4/iqlTo1m+m0CzUMerH9FhM3u3od8gXblwXmHDFzx",
-	"7ACZ8pmL+Za6UkSm4Qrcxyx0QdDFgufNej0+N/BqvqBYQjcNq6OA9NGUzGeQ12VFnLyPfqa5IjWcIxt+",
-	"c1KwSmVOF5zbdpoFEZTbXoceGWNcwThsyIQ3Ym6xI+JKTsP5Ey5Nb+ER+rBKJezmgd5WPakPtZYyzpc4",
-	"fltOc5p+gHSlD67+9eB/ysPDR6l+lWbw38TUAIabWGEO2qJv76C8I5FWDQDDxKxLGneAzLFcuBwbIlNc",
-	"EMD5+r8Pf24xhBxRbBUJ3JtGZ4VrpQAZz59PHtRat7tgvdrdpw8F+FgD1KEaXd16bahBtxGhFENHa7iX",
-	"fGt2z3Z7kVS1IULREZ6ieYXWEq9bJVZd8/HK+BBHm3u4pvE5QLVVzVJTuOaYZlgIaNVlPdNevUYn1nB7",
-	"khweHjrEUSuPBKkKI2IC5yTP3ZA/VUbFHlSReK/mQJvD0pfgO64y3zFVpFUbsmODs2DwA2ZGDlNl90M6",
-	"tEJjg2JVMzt67YzRTSUWbGx6i9ng6cUTRoi7d3kGAcebHwQ61+id9KOZ69w1pNyaN2Y5Pl9Dm8cB7KGf",
-	"Mmc45eBhllJfEyzzKKSsurJTvlxSlSCcCi6hj51fRmIu3AV0t9T0Za50RpCejv2kAatQODe4QTmX6j46",
-	"c2gRJ29fIsJSntkc8plJnKMMSYbPySTFMq7U/6wXfAbrvTwbXSUBBhNtIT04O3sq+7VPgejCz1+Syrzt",
-	"OcjlK2zX00pjdJdCzTAGNbLNJ3Zcc2sJopde6k+BAZIgaRxi8K7FaX342FqhVg1aUtP44rrNzobj4rVH",
-	"Prt6+7MZO+l/4yTPnYTc2WDdSSW8StaLdavqNOM2+1VdlgONsqZt9zjtz/bCjk1XUC97UpbRFc1K07jW",
-	"o1ObCh4/O59cV/NSB2nQSQWwZmubM6pkYpUHSLSYrp2iZJxCiiCB2ZzcNDu+K9kt9gVdAztuLyNus7+m",
-	"CefdyeZxQO+9XLZVM4NGB589cvcwR2/LtfuRT1u4/RL38E0z8298ep3X604s/RXdyfHkJ+eaAdiGCwBS",
-	"BFQL8u8S54ASpjkZUzDAqTYzPqk22/Ajn96sWVhRzFbO3f04SpxnJu7KvSNhi/cpMIb6e0GVrnrOYqQV",
-	"55zUg1gLAKYnaw+ha4LVFoe9DqRr/LKJz/G2qgAXZs2BLRll82YrgG/3vr6Ou9Ht4kCnYR2wfy8OwjoU",
-	"82Z0YZ80rw3ecQDe3+sSAZ2WSqWn5Dz53ra0jhE9VZnzC/04WNQJ8jeh15YVYTWDNNSwQ6dZ3612RqS6",
-	"9dfalhfOJqNcJeWHOxhzvuhjbGl2uw96B6raNl6nZf/BZ31B0uzLgWnvAz3rooWtNoELcJRSYsEiHbFB",
-	"ZN81VIJoPlUmHXn36rZnMM5vfPrT+jc+BQCjwdl5tplSJApllntr0/C+0uq0R/0v/czFlGYZYTulAF6K",
-	"QwwlIQxkammzBoj1G59anlgOQ7l6+TxBOZ9T440I29UDbvXFglcQshWg8xKfO/gRWz4dr4Exjb3eS0B2",
-	"vjJSg+9H6ctXp+jF7ElALQjAfmsRAdjS8O3gCGA27gwOUp7neMptxHnQkdTj2fHxgrb/xopwoxAjm3zs",
-	"4Y9np6gQfEUzImQd1h0CwabvWjggGPsFl1RxSJ7wtJBihjDgszeCETYSvSAwGoQj0CqVEy1uWmqjapty",
-	"SdIY1AesNmSk2VML9ATQNpjsCu/J3QG1xzjPAZK2tvVxIuJiDnkoL59/OeA0S8dpKRVfjtMcU9c9rR86",
-	"K6ewjnC8cU5WJEfmc8h8Dt3FZUYJS6F04oALpFRex641TL/EFBCIzGv3ESy3HtPVyuDn/zFd9/5ndITu",
-	"37//pa30+42YPzPr2bqk4uXzZ9uVVZiBrkGV0lOzq2ohsPreA6qC5mj9opG0W5RJnJr7snkLPhr8Zu1e",
-	"e7LFkAPQs2p5DrC82tIDyocfTYuA15jhOYH09l7wUFXtZkjB9r7K6YxAKNUF77XtwUW40YhKWRpc26YQ",
-	"vgR1m7SpPZH2d1q9WlrdSMjZkVALrGItdx3uGxeoLDIPARcRyREZ7Pd9QxLLMld7kcRv9bT3TK37h9Yx",
-	"s/TUGiDqfPnOHlfKHqd7YY+mSmN9U95JtRc1xzm8bpGGY71L16bl6Dfeui39rhvdYt3IJVrearWojsBi",
-	"4y2XU4xuA0d8J/GrV6kuSd/baVN1yd+uSCUWJoOviBCuQWjtdjMg7smVa1y3hg2+62rflq52Kb6zalrV",
-	"/qo1nBI0SNoomGhHAr2PfuYC/ULVr+VU8/BPVJmqvLp/zPgbEZUoXZDU5UfXxoF8cyqRXLM0DCn+8ez0",
-	"GHG1IOKCSoKwHpxlOOcsaMZX+xL11UNtCKRhUdOVtmgKB7oh0NDaWru96zVnyeWDHLbVUZ2eQpqttWXb",
-	"INWqam/MxXho+yPWVYyH87xZdmeKk0uaW+cwuMRhFMDHLZlEWJPkQnDGS5mvfWa/pRpNbiac6NJAHh4+",
-	"RCdpSoooBXpHabglW8PPnObl/I3o0H8eXmsE0K0WDY8FXoq2HJj/UNrqa1nUoJqccy2jysIF5yQ0ZxQ+",
-	"iNzmIbzaMz38+oUCAJ/sTSI4r8OAW81fo9YxHOn0V7/pjiFhIUQLqAuWaFDMDPfWZ7XvhQau6nKy07yh",
-	"1gluk7qpb2/1QL7x3mbJgZvJEIIrRT7mYjrGec4vxjmV/b13XQ8+pUloMypxR6L3714hLqao+mgcs+z9",
-	"u1dvxPREP2UgzNROsA7XK2oak+7ON93cCdg4SuQeo7abg3RdHJ2o+vpThSAz+sl5VnqP1tRtYaX/LJEg",
-	"MyIIaLzTtX5aav0W8pKNMkFrfSNq1bpGpWFhWoEtP17wVtU3QkPr2y6oYnO+IakV3b4oSbeQ8roBwW8z",
-	"iS9P3gaCvm3Uy1yymzLv4HP132P4/lD93OCd6m3wSmE/x0Sc+nxFMvMh6DLpEvlac/dMcOGKiD+JZv7Z",
-	"9MO1y9JpHklLPmBkZ28NVP3tpX6P9H55BjBwMQAGDD0ShmV7mUdt6UDloajnH1xzqVC40F/MUnpSVl/j",
-	"T3RZLhErl1MijK1MlpCeZgGAAWXEDhgrbwG4vlhtCyC2QILfVRQMWd+puo6iAtjKfl2mZi4Y8rh/Tcmp",
-	"+2u5XpfNc0dEjpUsVQ1ou277jQDaWgt/9DYdci2HZOKrFBbUtE+LXCRmQKDHxHQl6mpKtMEru4IC10nw",
-	"qlQimOINeRTN9kRp3+w5n0GmKWBZNOGdv7E08K3bE+2vg/zcUukGL/ZeaAef4X+Ht5T3x9rKu4lRyjQr",
-	"UiXRkuj7Q1a+Up7rKxIz/RuGMJ2B9aKqzUO6HybsvzlgnL9NE/rbf/X4Pq2t9N3bf76fXDsBuL89ytuD",
-	"xL79hGMwtXeRiqVmywn5VHChJh/5tN2dDDgQEC8Ig0LIvOoqbhp6CHzd1sBVICDobuDJqco5INBZLyfY",
-	"TGr7yKebcdi3PM/RnKj3ergXZkIlUzTXqpTeTBDmrW6h6q3brfgEE70h9SeYwW98Gucqc+aWLADGtG72",
-	"uvD0945tG3a8Cari2hbWKmrwnGzHzgefm38Z1LoBblylGRZuko0jxSxLDPKm464sQYUgY0nnjGTGmavZ",
-	"PuMXLOc4q0rtwAsQvXv2yYdJV0Fqczkt3qjIzt3aUtU6Y56CbGxLHeo5WFBi3bmhnLJz+Z1ZW+so7TW0",
-	"sZttbKtIfmCeAMpu4cMXnwoi6JIwhfP7KOTKN2ev3iL3gTqQZ7zlYnW/YrZGK5zTzKUKyTJ2Kb6iUr1R",
-	"JH/hZ3mZFkFXGsk/q2bZ1X77TUHYGcnJkiix9psX7cB0qwl9P66tGgXV8ujOSN7hzqrTpAkCsgY9Kr5l",
-	"Dt2xh56a0RUJzgbameQ5IPIWDbWw1Y8VUO3VprYFhHdTqW3BFKJ6GGshe6OOCZISuiKyyjZQ7slvnAeq",
-	"1Lwa6W7ywaa4Pvis/z1x/+7zITWFuCnx2eCZmgxvN85t7lydxAdjcNSGbMOEbyxuz8rO44iXjTNyjBhH",
-	"U55963RXpe0NobsLRsTBZ/ifl8+/bHRM/3KQkZRKm9Tcq8rjMqMK5XyuyaHgOU3XyH3AOiW1sg4GvB6y",
-	"CeXpYD+h0AZM+MQieCU+t6zKJTUBtLCZIZ/NJFHHiFyi1Oa5ne8rPt9BIzEbORy1D/bI9sYe0hu02s2q",
-	"ASgvVcqXTkVsCxqaX0c9fReGjAzniGdGxlMJpyUVXhZtQ8Oz8eajGVZkrD8Q7y49eDpTMuOCDJyPeXin",
-	"CV2qyU4lJi0xHyGMtGxEksyhZ6HmjoIWJKfQ03BGGQWNO0FK0PncufsFz/MpTs8ltP3AHk2/2paxZkK9",
-	"bEpkT9PvSaMxbO8x2B4q1QlAWhaXjrmprDNo2ynoZybmme0m8LuPnNfmIM9pkZh+ebCP2PRDt1EQ96gW",
-	"T61bYgRId2j9r+vAYAmk0CUQWC5TlfNg8Js7RUCusqIHzI/G9QPHHiakmp+bBXRxi2SF89KG2I0WhTKe",
-	"lsCxmh2XRGEorcFzTJnNgIQL7o5EUnGhbQs9HiWbqARugk0LeoFFprlb8pnBBywFuUwB3Wt8ThxV3ci9",
-	"dkUu63BdN5Sw6Le1lTNlmUPoghhKgowiTxCWaDBDlBWlukHO3RcDOoZx3OKW6Nbcw4fbaaYHkkB+Sn8O",
-	"2cXC1ClZ0eAOw5SzEaa10KyuoBrceTPi5Sq4HY2cusneGAteMRP4BUaY4c+uA7AbypmJ47HICfyN7zSo",
-	"Dm9cabKipZ5rLV4XfmY6Fm8chv4/rV7N2plh4xpj5MLP5xKccnqbOGX/l1WMSb58Z8qvlSnfA5rCrny5",
-	"5TX32f3Xy+f9gVWPre4nZXwzJkHcw6Hu507TRsoNeUp63nrut+wab0Cw2WIZC4KkXGTOGKgI5mtkoUGO",
-	"Tfvi1v7Ngfchjhl5V8d0B2a08bRkWT4MMtgpvIlFe1+jCyIIss1FFV2SxMRJCsGzMiVZUDfrqWNfPGq2",
-	"4ycz++/8elDbjwjDvnUW2nQNuL3f2XQ3NvWMsEaGdYyPbrpG2BP5Xrh2O/40NcNOgjh/TmpwuPO1c9xc",
-	"kT1448z4nbNuj2FnoOeA8OqcsqPD8h0pcpw60FTriKyzoG+mwxlBstRHbRGDQqvOJlEmaMkz0+UB2uxB",
-	"iNGrMYBpfmy+mIn1/6NEaTDCTOWhNiM4y9embQ+5INklOMeiKtyCm2zDiGIIYtcu9clsgd3tal8buGgZ",
-	"nc1g53ipQOKY6o62+EQG/9gITkw5zwlmLjixf7vVbPVbvM45zq7aaDWDPaezWdxcxYHm5y6UApIIbalr",
-	"ouVKQJwgXvaZFHM1M/zaVIsHw1+0lHPG+Sss5mSf8tPKuk0tY/8qxcFn88/fBzVB1YLV9EC00/I1Rk7U",
-	"m6/uQ494btWX2yEMfw9aozT1Ky3rLDyQXX48Saja6VtTmW/W3lKQXF/md1PhshZ9RdB9TOzyJXoZ0vZL",
-	"c89DXm5ZIMXRwyeHYUu1fA0JDKoCsAMbvUJbtMAAMtYB4RhJotCSMqK/DKXRHm5b/6UaPvieze7QqtF1",
-	"4he8olK9dfPpS/MLq7cBrO0IfVilEmBMDriYQ2O8D75q/MN8ceCSPsdvy2lO0w+QrvIhhb+m9OB/ysPD",
-	"R6l+lWbw3+SDaeVYa7JjdVCfyOE+ekdq1RZBYoZNTD82qfI5lguH6ENkigsjT//vw59b8z4sHEtfHsr2",
-	"mAqtaiIPkpkCmnCEoBWEeD+jtjVokhugHF6VcLRL6Mds8IvdE9xUtXmbhZWh+HBioi414M6nrCQdBYnl",
-	"dEmV5ddaEu1dQFi1NYaoIoR7RmBgLQrKoupvOidMs5/W/0rpO0vZmdyRyM7FfPycrBPNzikWBtUMo2zN",
-	"8JKmYxtWd29GzCS7KL/oK8pSbwxzQ/kXey36vhwCnt0Qf/RFdQB9hPjZ/dd4SOUc9p8OE4cAR1NhRXzC",
-	"YAKNxjKiMM2l7cu4tgmySR2Es7VY2834p3WsIWOfTLQvX49L1+1tXALZX49ANxclM+VUFVB/jbv3BMRZ",
-	"5XPaLd6WFA7MrIbVUvJS2LYFepbQVLYussyKPekUeWnfBHKtP3uhbysrc1wqzwWW4L7tJJRn8OzXQy5m",
-	"vq0Q6F0biKUN1wBrSb/t++ugaDe+8pnvKlMODEz/IEIC/XdMK9XEYvyju06/m1OtLq9scJllNlHfXn0m",
-	"zLXCNIfcftcSo3bVVZsK24j1jTeGYdASF50E9gdM5nYQGM4yajSAt0JPWFEihxIerCNI8OXTNrzWq+ix",
-	"WJdPd6Q9463pyncdHkJZvqW2V+xrRH39BpDrSy1/Wle0cXmy2t5auI4m7f3quT+fPannNQLzH++gsUaT",
-	"K9OJfQiGUlBYUWtA/fDw0GFX/nb65veBnahrrah+Wp8a6/CybdL/+luowR5fqAsIuhdiqNLLXj5PwOOQ",
-	"gEM12Sz8DXTcrv5JX8UxXjNot70EehC741x5AJ1GeKnG52Q9SPpnpMi56e8AjZLPybrOuKUkUMwDX0a8",
-	"1LSakWOULjiXxss/o2xORCGoKZhaYlvtndE5ker6L5BndhP+SdZyD7QVqbfaWC9ghQKYBkDn43Rh3AXL",
-	"7Am6a/YZSOIeVJAs8MMnP7SGFGHXao4jwsqlJgHz4igZLbMno7+uF2gk2NT+O8uRoSEnPgP7bm8c4q6x",
-	"ykwMh2uRbX1QnZYRzska2nJZXvDZJuE91tUZ6L1nIutu0RMlQoJDqmpCD9ehbSE0ruIFCKcpL5k6Royr",
-	"QF2fmX5DrzD0G7Kdh06KwjvE2wLzwantS8peFbZCMNUbglYINyuOrHB6+itQRdibvyEd6+6LjOyxi0NI",
-	"5pe5GA4+BxJ7sCYXjl5lqxhb+/XzJ5owT389GT988kPtQrj7/t2rMWF6K/zvxqy5V1MKrUK4jS64X+Lu",
-	"tw8Cuf/31B57CXBIR8+dyOgYtZJRVL/8tknjlgoqo7leRkoRtlphMSyT20+esBUVnEE2wwoLqm9MK0+W",
-	"WJ6TzBLKEZrxUqBPKF1ggVNAGzLqZBXdy7FU5rHgIZs5AV+5fm32BVv9gYW85UbSi+oQ/rBn0K8mxk/u",
-	"ytXF6LA7qo1OL4x9s6EsJsj5UjVRJhu6Y4sKZ87/tmtvkfO/IS0uMpMWKuw4uuOK4xGV9sj235ArOvZu",
-	"QvPgM3NZcEO0OZMIF6Var0DEfHc7qGl7I+Bk6DtmxN/xkvytvXzDqWuA3mYzJ7vEne3dJWtyLqqefeMk",
-	"cZtFUM29uBf5A2jDH/l0bKCDhoEMz8o8t/WXJoL7kU9NoxQPxRSAj1E2lwkin0haKi4SyOzJc5JDr9rE",
-	"FQDZhudhYBP+4NN9qEJTknM216pwlDB/49Pnxm29NXH+xqcGB2lb0rwmDS1YWoQWX6yIWKuFVkXPGb9g",
-	"CE+1Dq8VsY98ejTgEKJbvi961dQxXSMPTuUI9Dc+3Y44D1LMUpK3J5dZrUUi82DukwxqIPSVzWq7RtnE",
-	"00tfmc9g1N/49Ke1J6hvjhRvUX4YbHdFYPr22p7IBmc81w1XnyhZ63ApiFSCpsr09dcMaBI5bjAT+Wcu",
-	"dm3vu8uV3QTtu0Vh+5vLqsUxwolH7ZOeRh6VqDYNOmw84c1JqRaIC/QTVdMyPScKPct5WSl9kPJqiFE/",
-	"pvC8NxxyWhZESJJZD4tJgfTZqSVL0MWCpgsoeOQwuTy3/UD8JNW6IBKRTykplI2CbNLrWf3Tt9dcbkw0",
-	"MJKv0ij2iXXaAG3tf15tea1zR1UMcWlStqsPafBuTuY4Xd/bNgOlSn5aXkL0BtlxQ1L9r10Gv1531INc",
-	"hbn0txCma16KRp1CLONiOzKscvC2MYQ8HzT0Sj9IyguSIanlBEtJgOHakRa+o944IPfhbee0fJGhZ25s",
-	"C4KIuNdWWFjftWHg45SpHx5XiMD7A4P9mpPZNxTXYQSsl5eV+bYi1Iht5N6WCaL3yX0LPGzMbKio4XX9",
-	"QmsMTQUjAFY+9h+sEJb5zKoEwXMggHMKybcrig18j71cCMsKTpmS1y+uT91uXLPKfJ1i262xX2x72rj6",
-	"mI4fKiB/N9FBgRz3gazuyOhSbgH+fFYl5LQTuEvTOXa6rdWojWpbSrJJ9W3hIL+oWx4QcvO8oSiQ36a4",
-	"b2HjsPcY25HVCUUosUMQ1/xUWCg6w6kaVh4yozlQ8Uc+dThJWEs9+43EpCR6B72+gRPEeEYQZRn5ZPPR",
-	"fPOv9+9eXXvj9t/49MSv+VvzeLmV9ctMf2ZOZkKfuj3Jy498eicgi218XDXiVEQOJEz9pGv+Z+nTIK+Q",
-	"7D56WXlVLdEuTdMIzAAC4PVPoFDqTwCcO+PVpwJsjmsn1TNY/rdGo3pV/fRZO9ArI9FwlF4qXdFME+Xn",
-	"sArhi6ffwEITJetvcxuo7puNPxKT966pw0Gps6xKeRJkZmp6q0M8Ng04qLRAUylfLgnLSIYu8Brq8KzW",
-	"Wtm46MQXyjyozEJGLsLKHZolrrLY2l4wE1PCNcEKoB2g0mZBGHBOycClwwgB5jsz2jxsXqSCw6koy1Iq",
-	"NCVIQnMFiSTRa1Ok1idF9jrk3pVsF40FZjeYX0JEjG2Z7Hq9fiXrdPzd0lDLVXgk35VsoFNSE/BX11K4",
-	"z/spSjbMYO8TcoObLtSteJytMEvBk2Pe1zxuEUqMKNNGttxZXKiFIGSw0Kgqw3YGm78xoXG11WddgPFn",
-	"Bi7AHF/odLp/CSq/8t73N9a9F3eRf1saaLxhwzNAD7RwmhAy2GCnQhDgBYexxrP1Jqqn7aUd4FBWrRuu",
-	"hfHe6vV9tay3//s6ynXXB6CzB6a/rtvw25QTtpHE9qIiuLalv52hQ7+PcwRe7KGY2JuGSKNxYeXaiZkl",
-	"BoVGdmd5PA+mtaNv8VoxYqr5drUAjzVvvEl2uZHO37HckXBDIhooqrZ3WB1EhES7a2ePA2h3uD+Dslb9",
-	"pP3nKREr3yzZUbLpEp6mpFCxDGMLSr1BKPuh66vymG/O94bg2yIbF7XM6tLIJPLUsZmiSUtgyEGSqAXx",
-	"XFdVaX+THuQxdullwu2uliodYVL9ta9zuasQifPzwKTWY8POki8dVtbYwqA5Ndbwr835ijGwxXrZPwMn",
-	"g3GDqkGv5Vbbq5/m22+mvhMDJf344AM0reka9cAy/h3o9fsdcVUk3sjr2Yq+e9wUJlJM8myYW6IEIyiL",
-	"zWUPMt6YWLeSZ/av4bUt9pqiAN+59aq4tXIU3JxGd+ByhoZF5F1aHVYKpwtTZhKd/1B/wZkb/pu97ewK",
-	"uxwNYbZiy27+LRwNmwu/41H0Q0eD3dIO58KJoU9tjTByAfhqkiou1gm6INMF5+cAptZInGul5ob7oc1r",
-	"4Ob1Ld5CtRXekHPB7W8ct4astFICUV5p8jFq3UH+jozlfQbKU+YmD7XfJILn+RSn50MSX+yjZqf9RG0b",
-	"h7BUHKxO8DbbzkkrIgB3GphPYTEn/m9hOsvDKp3FDxbktLx8/v+xd3W/beNI/F8h+nIJoKwXxb1c8lS0",
-	"h7v09pCizWIfDkWXlhiZW5kUSCmpEfR/P8wHJSqibSX+aDfbp7qOJY40H5wZzvzmgnMKlc7xGIy1QKzI",
-	"a/37z/8Y6+17vtOO9daHVr4HZD5K/V4ejooN+YaQXxWvem4NCzBQR3cpwHjsWdDPE86CXrP87EX74H1x",
-	"yWCvEZEKhve5UQfD9je750/T83BhV9sRg+V4uxqv9CNp9h0mzTbtIBOSY0EWJyfEnqfU/fBgnpTR2ix8",
-	"h8lc8Zrrkk/fWD4PlWYaO/g/HPrvMWW0zaEPoe3sPnw6m+w3bMN06MLmHR2L0Nn0pNEv4eI/n7OwH5y2",
-	"zZ1iW+cxPOjAFScTgTyoXvF044ixPw9fj9/pR/vZNubttqOhbWQGP0qX422QyknX7X5P7iRNs/dQu1mi",
-	"kfTrsxKnbj/Y3jjaeuVm91PGEQL7L99korKlptSniYZA43iDB4ATa03Br/4JLtJ7ReeBRzEBSOHm8Sw0",
-	"qHU/mo9vD6OeiFNIA3GJs9OTeGTbZg6eRUhp9zARqmB4JoTauKB/zppVTXpO/9UFd0JS/ujonZC/MdXb",
-	"ZhWDcAXhQ8oFTVYTdwgX0T18j+oQlwfK6k6uYrRlktTU9JTwWqbBiLQt/jIxWHhI/n+0KQjQAEgnfdGm",
-	"4wGfhv/O5P0utB+efK+nFJfeRGuY/RLgaY489oUZPGFMGbNwT42gI72IVI1pmlKXakY3YqWaNs+F51fr",
-	"0lBPRu5Ug8xd2DuzFuCWVg9UHvIoh9f4RhgL4QnTkd/DF78/hIXxvZPCEZni2T1/mBxAJQRnx0ipl4fH",
-	"7aR83V80RprI6wnZyxE/N4U/fOcnRT/HZNixVRAdoMk8qdskT+pK5tMioDVamEr1dY+YDnb2qn2HCnXG",
-	"5vzrM5KdEOc8xnwzjPS0mEd2sNN/A/8L1z3nCZUBTLwfFN3opfKNXNaeS9dsOM6EGJvRn1WRLBUBC8FL",
-	"PclEHDU6CpSmrXkHjj7Ixn7fKdhv2DrcjVaORDZ8lZDZmaxrZ2/V7J4+yOoTm49wBLym9oku4xjRnC1s",
-	"VYhwC8LKL5Rp9I0muFINIV/4cyiauHwjvA2JoCaEXx3Dc2kQOV+bViWKNOR6h4ape6dMoU35itdF0PKU",
-	"MqQebUgmk5Z80Mby/9UaAMnEm901+ttdfV8e1SeLKjWO4p2xAAgpFqoqgE1T9eHJ8PuIy4NhWCfAYLZB",
-	"8P+wc79JgC+GNwvd9l5IvzL5wlljW1+t1oHx/9ar/N6t/PMWkw5d/7FWEwRqSvYMOE/ovZ1QhKymdt2e",
-	"X6hamUKZXCva6zv7og0ZAyxT+1Zz7t/auf++PYi3dr49AYS8YECw/Y3/4LLiyLH7g17XJDlyahrkF9YX",
-	"B9ivcItMKI1ondrguJqs15AbqcE1BFIQZ+vGOuFVpXBqA3/bT3RAkfzw4d9CGTmvUP9SFZH9Pgjk9K9w",
-	"VO8ID7Vno3SAcseYyo0Rzcu9e7q49mYLeB17QlKgoAzwpHaSWiRgu92Da1TeOt2skHU5nlaQifm0ULJQ",
-	"7sX5/z6CRzKXXuefwG/uvlHSKTf4anA9pZvhLx9hGXcbBKR11YvzF4umqf35bEbX5Pqn3C5nstaz25co",
-	"E0zvfaLVYYyLnzGuLXz2dDTSz2KKIWsY70ZWFfb0V5WcW4epWlCDn3qnjo501sGP+3BzsPIMx5GtGSc5",
-	"QML4rFY+WqUb7T9eqKtSwTY2bcoKwbr8RlTvi1DTkXWedYbnGeSrGF8j6u9CLYWsLPgy/W5FN+IhkX4w",
-	"RWlAcgdCPqI5iJYXpbNt3e+Qg9Duot+mlkwcEUB2i31tAY64z9hzAhtHKgJXRdT0seWImktT6FtdtOTG",
-	"E4MHW/W5KGgeVRYD1Q4BQ4F3ke8WrfzWzhOLvipLp0qUy3mrIZQwslo1Ovfnwrd5rrwXKG+ZKJhnsObC",
-	"2bZc1G2TgQ0odCNacKYycVPJzyukiUUOqFuqxunco9UfCHfWVVhkPe/wOnRRe+IvjdflovGJJ3jNs8xQ",
-	"7mjonlcEtblmXOqdoRhQmjE6lF9IxALOnfU+gqGW9CogBJzDMs7hFFwUR/5VJtSX2imPdf3WsUyF6UTw",
-	"uNEDMdWJ5/kwOjGnF9fVogCfmsCCbbUOF7A3jofDJBG0Qd8aJYuIzP5wf0Tn1eggFovW3l19uOYiNmMh",
-	"3s7Zjp34Nl+AC9gnUFCFQnihrTmldohf3/8C3FvRVGGLnnWvQCEJNyZoYDbtnYmEK++ExPR4RBe8f2Wi",
-	"svazaGugiA462OSYQiylAX+NNB4pc3MhwVk9A1MQURavnyDvXyAOKJZk9LXxusAqhkaaAqzb0PJn8Dvs",
-	"NSydNI1wNhjnIFL9U8HGoPJG3yqKypgiWjKl9VEcB1KLk4Q4fxyRgNZ6WbeNClipnaYDIwP6NQ1B1ZXy",
-	"g/1IlmrDPjHAF2p0PIUThWCAX8Nw2w/wmS6oc1YiArISrdFcONkJNOYnE3tB3FU6JjG0Z4pC5cAiautF",
-	"mfbipG+r468ykbe+scteEaIuO39KRMRbYbpxlEnsqkNHZGFnhYTgrLIrVUT9RtRoYrHpSLpKK9f1F81X",
-	"XRpAjluIonW7vozxwm9wRdE4mX/WpjwXTknyVCIDi0oWvD0Sl44+JoYtRFdiQtMsPUUJ9Fgd2h5TRUsn",
-	"aPrnl1o5DT+XlbiqlblWlYJ9ZiVOrq5/eXfKYg1s5GJap+QyIeG9ZXQyV4Sbze/yCyU3g3pZF2v7tarS",
-	"uxGIbW0rjdHzCTf7S3+Go/hLewv3NLk6PQ+2BX+8EvPWFDgWRIFHI5sAFOCFLCWY5t4odQzo8Q9BVpHj",
-	"lS0H7g/d/L+4FLyvFNEkv3kl9dKLE9kWGmfU4AaOsXqlb1Sjl+pUyKIgqwTLX12+ec2J1WZFP/U9f7X3",
-	"LQ3RZ0+pGe63/aYmKnWrqvjtwo1xPseA8o9f/x8AAP//",
+	"7P17c9u2tj+MvxWMft/vJJkfFTu37sae5w83Ttt0J00mdto5Z58+CkRCEmIK4AZAO9o5ee/PYOFCkAIv",
+	"kuVLUs+cObuxSOK21sK6ftaXUcqXBWeEKTk6+DIqsMBLooiAfx3l+U8Cs3RB5Dv9g/5bRmQqaKEoZ6OD",
+	"0Z8LwpASJUkQns8FmWNFED8nApFzIlZoCq8jyqQiOEN8hjgjhyjjiHGFUr6cUkbQBVUL++jDUTKi+sv/",
+	"LolYjZIRw0syOhjhPB9P7VxGyUimC7LEej5qVejfp5znBLPR16/JyMy5ZcZ/vDhxs1IczWiuiEDT1SGa",
+	"cYFeMUnnCyURYVnBKVMSqQVBheCfSKruSZSRGS5z5dclUSlJhi70NjBC1YIIpBZUIsYFCuesH53Tc8La",
+	"FmgejC1NKkHZHFb2Isd02XYWL/hyiceS6DNUJEP6w1JvuV5CWkrFlyiFD+iVC7Lk5+QAfcRlRglLyccE",
+	"fVQq/4i4QFOuWk/CfGKUjAT5d0kFyUYHQADdE3dU9uq4Zfavjt1UM1LkfIU8YfqJFFgtgnm43yc023g2",
+	"TJHP7XP58OHVMaIZYYrOVpTNzQ6al1pnA7/2zWXGxRKr0cGoLOHJ9bkdk5RKytmgjTKPopzPEWFKrFom",
+	"l/lvbrhRL1l2jBVp26ai0LzDS5ah++RzmpeSnpMEvf/5BXry5MnzB4gzJEqGpMJCIUWX5BAxjnKsgE0w",
+	"Q8/3UYZXEhVYKvPYOMOKtNEeYRn8Poruqf5lrEeJbuxLdv4HFr/jZdty9E9uawk7p4KzJWEKnWNB8TQn",
+	"WorRjAwgBsLOJ+dYTOCfm+34z5TNiSgEZaplmm+On2kWPfn1aPz42Q9oVr3gJn9y8is6I6tD9OH96zFh",
+	"Kc+If/wc5yWRLfMOvrXhtH8RvCy6+clObq6fbBkffrs8C/3Gp7+XyykRLdN5Z8T5WKa80HISnnXz+8Sn",
+	"6D5miDJF5kQ8aJnqJz4dmxeHTZYy9cPTarb26zDdt6+OX7wV80G7x8UcM/ofrH9qmRnXn7rkDuop2V0a",
+	"NC17QbbMqHBfuuysttgkdLHgkiBBJC9FSiTCgqCcSkWyNiHDxXx8aRq0c1WLnR3q5tfcWzE/ycv5W9G6",
+	"a2/DndJTSrRoqe2fzMs5kmW6QFiij/PF3nI15mIOasLHlIo0Jynd+59yf/9JanYO/pt8bF/JWH9zzMV4",
+	"mxX5mbUs6YSknGVIkjkI7zqBwmoO1omEgegXCSiBL2BRL16NgUmNLhU+LRNElUSvjttX6J/ddH0XjIjN",
+	"aVwtsEL8glltlec0pa1CnpsxNpzZOzwnJ/Q/bXfnG/yZLstlIEupIk7RVKVgSKsKBZ63Xu36t7Gk/xl0",
+	"YYbiU8/slJ+RNoJ4W+B/l1oBFpILlPKCkgzNBF8ijApBzikvpZYPBWeS3JOIaTVOz2ai9FfBSiBKmwsL",
+	"gmY8z/mFVgn1E4eIL6lCVMGNQZaFWpkLFqW81MYDlvCEItkDIC34BBVS9W8FDN5jDryjBckpI8dkRhlV",
+	"w7TGwr6kbRn7Vpvctk9Oqic3F0JujsPuEftwz4QuL57faR5ZWTugTU2AZ5yqB/PTQxKpEC6KnBJN3oea",
+	"sARhKl+hjylnMzr/iO77PTZ/KQXw6YNu22GTjU1Gn8dzPrYfqK1G/2jv7o1UXiciY6pvy8S30G/7tIo1",
+	"neJAsylWCy/RNR9FaFgmSAk6nxMhEWYZEjzPpzg9k3ClYWfpU+bNprE2mzTrtctKO4ctqN682LLI0wUV",
+	"A64oQQouqeJi1X9B2bf1LgTfar2j7APbrUorFd2qtdEaPp6nEu76PX3p65H39JLgvz4miDycPwSNwq/n",
+	"XTnNabrntIpxmtOPh+jjnKpFOf0Ix/pxStW0TM+I+giqHE5TUugNoAwVOU6BnD/OF+7p6cfE7w1KBYHN",
+	"UgvBy/nCb+Q9qW9P5LZTUxO6/wtVv5ZTdFQUCfqFqtd4mmgLlWU454w8QKUknQqQ/ZMdvNKLjLdLSz2Z",
+	"wCT1gckcywWRaIlXaEqQ1HQh8IUmXSJTrM0ULNH/ffxz93nCbm9+qOc0azWWfobrqoNWk1A7/Jj440rs",
+	"7ocnFuqMHw/1MjN9e2IJGpU+g5DVE3ASuvUrPifgX4P9M/wh/Yz0TNr3BhbYuS+ElcvRwb9GZvKjZDTX",
+	"X/BT1/+t/+omP/ordqu8JwUXirL5n5Rl/KKNR4igPDNe0osFTRdoSZSgqbFNvBs1Q/dzLNX48dPxgpdC",
+	"Jgj++Y9xhlfuH0/2w3/9YP6ldxn+/dz8+8Gh2SEi9IilJLL2s3FeWjWlTSURbmXjC1jaKLZ3wfxGySgc",
+	"w/3TrcX9+0n9Z7uAts01JtwgRcLZeyA4MzRdGbLFapEg+pA8hH9ecHE2yzlwmf53KYlooaFLKxwn6YJk",
+	"ZT5s9tI+3DIZ9/Pl1aAThYXq8PC95heVh4+yYR6+ZSmVFmLg7kZ0hpzXDlHZRl+V628b196pufgHKBVW",
+	"RWjZWPvr5tf9n2S64PxsmOVWKrOhF+allrnYXy9/xn9aKh+gBuKKJbBEF0KLBH0tNoIgNaX2UD+KQY9a",
+	"eSVLIYaF4BdgWJW5AkMQrFQ3QNuq7c/jjVXLr/phY8RB7OonnL032rr+F6jYDP4TdPcU5r73Ser1fwk+",
+	"+38EmY0ORv+/vSoutmd+lXsvheDCDNXU5yrT4ALrWzzX5wJ+AzTDNCeZtgtpZl08JgQxy2l6zZNL7aiy",
+	"ukSt+aI5WJGm+ISpmi9f+TyPGCL6NxjzZy6mNMsIu579MZY+leaU0LRUoIlp9SPjENCDWb1iigiG82va",
+	"kdPq1rZEpDhaYJblJLRGYWq/c/WzlirXRU/2es04kUZL+0y1MiYQNf8+p5JO9TzN9pkdhpm+x4q8pkuq",
+	"yHVMlnO0xGzl9koeogtsNM6cs7n+3/dEidX4aKYFl9T60JTMuNBXBYT+8BxTcJAsCM5sXDx4pc0BCRIP",
+	"hnKfWxBwLVWn1unXgtuZiHOakiuQZPbLuxRotU9e1zxrMsM+vHvRMWS3BkoQ+6mrESRD5jlUnthv7Vys",
+	"DKO87aWL/f47vMo5zk45f43FnNwI40x5tkIwOY5yPYtwgh8YLtWCC/ofcn2b+zu35GmoVXO2hASLr8no",
+	"Sia0xUy+OrFoMpCyzLo1X1ZuyT+sVzKQijjLwAuI83eCF0QoqrXAGc4liR2RcdIrjqTSsnkGHkLn6G1z",
+	"gBbBl7+M4BOR9CL4slWjfOYAWORTkh/GEwtMUB7M/yWWZ8ab5bXZh1G1vtKM/2XnUlnNfArOva/J6Ego",
+	"OsNGzWyITq2sE4Qh4A3bAC4mzBC276yvmfGMTCjLyOeIjaX/7P1DWOA8JznSbxjFvyw0QxLj7gqHWAuR",
+	"Lymjy3I5OthfD5cnxl5Y96lgtXCDu4/r5diFWfv/E59GNjMZlSKP2GzvXyMsJU8pOGO8wmw2t/J6YZTx",
+	"C6YXp485IzmFzDecZYLIAYfnDKBqb82Euo7zNZXRIy3w3Bhy9jlpM+7cyuvHCSG6mHeaQDYRJRJBcJFK",
+	"/2FrzoH15t7uEgCe/r761WAh8Er/uxFoiyS0mZCdZlPCgDqryJj+65yoSq0y8ThW5rmZNAEnl4+z6R80",
+	"rzlDsvtMzNrWpxg7k59KfYEe09kslh6JFcImIrtCU3jScgJKF5jNSZZo4rQPaKN3/Zis1zputsMJu4iv",
+	"JrqK2s0AtaNao/zmmWQkJwPHMgmElxptyTM6o8OGs9u1/XBfW8/OKgsxhpJE1WahuDs+4HxzoutH5p5v",
+	"v5oi041EH/WQ1v1ihkrQGVmZXQhoBt23tzXEuhZYLsI4F8r5XD4IBJFbf2xHXixIesZL9U+yiuwHc7ll",
+	"PnRi/MmKo1S/iHgJ9B64irJ2ip5g1ZZR7OUsqAYubnPf+R3B0ygVXhYPaldIh5swqWW3RcIcbWl0iTsB",
+	"q9eRDGV0rhU8M2z0RikEmREhYqT954JUacJ6K6lJ29BiGpKJtTaS2mMwznlJzonAuVGDg/F80nMyKiB0",
+	"NjmLHZsJq6EFzmeNtUXnbv7Q/Mg/Kcu8CxOOxoQVcJ7zC2MOah0mI4WW1Zw1/EiJjxKY9N6xnmliwy3j",
+	"UhIBf/mr97as1mkfTRppi9XWJyGh/dVN7H03qj+QM7Lyt2qQ9nbtN2vIqN/v5epWeWJCP6woN1X3/1wQ",
+	"odVcRi5iaQPmYCUILkiUnQm+jAh0F0OMRbzhF7BOqwCyUXoXXCqIx8nSZYwEXFHpkDbWzAUyDDHBRRHy",
+	"TPVXzzMTY8lHOCaBaF0f/bwnBX/52bghXh2v81kYNC34gMP5UED4ZrPTObIXOXjL7El9c6e0g/23mxe/",
+	"krnmLm5mHL2UG8mAlVNfy1U0JTlnc31JA0l9xssiN+d0jhUWE7B+RgulCnmwt2f+KB/a5x6mfLnH9x5r",
+	"sZSNDkY/Zvvpk+kPePx49pSMn2Y/TsfTR/j5+Bn5R/o4ez7bnz56GhYeLPmYi/koGUFmwsFovtgL/nie",
+	"yoldrw28f22eaTjJmInmjD54DNGlFqeQ3af/+seLE+SIInpSNHJBf2D03yVx9R+0Sg13ll8pS5znK4Qh",
+	"i6OmgNgoXI9AdPvTHPnXconZWBCcgVuABdlZZuzoGszOrrmh83K+VsNidSrK0If3r2Utc2PPJ/Wa/4ZU",
+	"nY/RAatTixVXuf1G+pFqCHO+CfIpFXosl07RbyXDtvqBE5d6FlCH3YiooHLst7F0MsoKnIbnYaQETs+M",
+	"Eu7VYPOgvC267hXR9do44NWKaDr/JKuxcbKZJxBWCqcL43Ku0/Mgbee1/kpUz9khIwXZfkOqHcKTq2Ts",
+	"ocvhAm3J3GnhS1Sikp0xfsEGbbAgOcGSTCChOGIn+3xr+6C2y1MuMmtHmFqloJBu3aFWwtUznEBB83OW",
+	"+6XI9GsXqzqFfCN2dcp0s4RQ3oyK7sXO7VfQ2w/iDyKkVTw2Ootz857JK6mEpyQmpQSz0Be+fj7Bj70M",
+	"aY+78b1e3qJyktNz0mWiE78MKoNMb/1a3A7/xKe907XO2N756W/ZGrONa9jivK6JYmJ2q4/j3bo9y7vX",
+	"hl9Cu5TNUMxc4JS0+Ar1T83zcjNGJoC/Lu9dfUOvwA/KEnpPzaUw9X41TIXqT+PqZdBLCcyKP+3+3bDE",
+	"dELnmxScbEbnxiZ26uHmVnGYYmcidTaUBXEor3ZSJUk+Wz8r/cakP1QWGSYocq7qD9rUpZv0iXSnYrf4",
+	"Mqp9+avn6LyvaTN3kpZrJpu9sbeCLw8QDms6gkoOvS7OyNvZ6OBffRxSTfE9KfjoazL8BU+OX/9qrPa9",
+	"9Vhclkj1xV5bo778q0oKvWb7rxOTiBKQx9+Sim/es7cJU1ypj6+LdW6CNlqEO9TYbboDpgzBRhNjOSDS",
+	"kNUnPpUoxcznzzdcdqE3YfR4//EP4/1H4/3Hp/tPDvafHuw/+2/np0sfZY/Jk9nTMX42/WH8NP1HNv6R",
+	"PJ+N9/Gj6eP0SfaUPJuFfjqIyUiSCqLkuhPu+3Zi7E5PjTmtrKeqLxTVmuUU9fhG04ishgAy2CYzHdo8",
+	"pFzvmUSMaJlrKrKNJt845wrFZmNQnN5tvhkiujn3RjI6bz3CPqyZITlf9tu1jU3CI9yMzi5lP8RFmg2T",
+	"BkRyAxZF13pfKbL8nqOn/Yvf8MBbJI/18cBoCSTXe4SVOwHznQmYYL2XkDbvgY+B/NhqmN3Tdj/2WUBv",
+	"iJR4rkeEfNrR179iKcGYyQtiOVopqPzozAg+qGX4WpCBpRnqYbD2S7pl4BtdzpgNM593LFe/f+EJkDwx",
+	"zuYGcce4AuxBHSDciMZrskgheGPrYacrZGGWmo/6310t+2CPgJ/nTytt8CWbvHCSl3PvD6h/aAt/ALAL",
+	"IAxVy6nAkhokfE3q/RXns9nj1ecVAj/9NcA46CM7ezo7PIc1aK/1Y7n2dIIrPp/NTqUjhwA29T3RL6Zq",
+	"m4iYKHOCcrqkcL0Y6IcKt4V8LgSR4HsHd5HgZWEAQUpJqsvomnWqb88GX4/jF4KkJoPe3BG3JbLvKWnS",
+	"zQKOn4M3DtyoId14sgnJv0L6qR4cJQZqs8XFWM2rs8jJQbDYh22OXlgY43bGbDHceNUkYhpolM9eVPUP",
+	"W4nBcI4GgwBL9KmUypRL3NzF9P3nrtxR+CAK38JGOK1P7Tb5WsIr8tuM3yrKSuKAC4Mq0ybeehhawCxD",
+	"FXq+ETSp/VQY8IDcVK2KSaLKAhULLEn0Tq++3Tf0fx29eZ0YejQLS6Agxw1eA328oAbZfd15Yh6HL46j",
+	"ZSQnlM1zMvafgtqYBWaZyerDdkUurSExe+CriqWbkVFDsKqlVawLtFongrYiqi5ydAf4zn0JmDpSaeUW",
+	"FBwfbOYSF+a4/A9GGkPdsNlnm1tjMPMhCcgopvFqq1DRXNvvpHHoUSUUrsKg9KOVODVfnznpGtSuAGXA",
+	"V9aJ7ooVcV/kk4Q1QL0aOfzasRlO6GxTC34UGu/3pDlezclgOkUKoHd4Y3PnWBhqq6/tjI0smQ8N2CEv",
+	"lnewWeHls75Pdzf/sKsGzqcb2SB2Bn1QrVdHtLcJ9cCSfzv4gdleaE1wGYqvO+kcDdb3uPbeWm2pIGQM",
+	"VB78fWDO45XEpeHD7Tv29pTkLz8XXCgiLrNxbwvCTklOlkSJleYO+GIs1dc024mQuwFRcOt7e/r6HUp5",
+	"npNUcYEyrLC2SQAt1VQ3re1hgNq0ZSH2y89KYGS/Y8aCHDyC04VdlCsNPgxp2kbjCUvFqrDBsLUNp0yS",
+	"tBRdOcigyTGw2bgN55jtgmnoa/309Uk8Gdl2DdgESH4Dq7D25oamYSG44imP1HTBGSuBmdQ7e4Dmokih",
+	"ql2peuKUKNJRAmVr/TqEb5/gSS2YQgcjBCvsEcnNHg5XKIKvpPpqDf82hL4dnmrpZLKbY/vermPXX0bU",
+	"tIDaN4wqqwdPjG46tMI6zAf96rT0od9Yyyhtypdv47JoLjtZ28yOkzbayjCd5ip5Z7Nb0CH29szbgfFm",
+	"NXO2UcOqlKDTEkw9rK+uaDxxGXxLlMzCQdtXwcY+QB9tDcrHqroL57m2qKHUlwv0Ua6kIsuPFtSKkVIJ",
+	"nCMYtpY+bT40Skbmhai+vAtKvdZa2O/Oa5CMFF0S5ZI8OtHfLPWc+hdaWLn6YhIhzdomtrOHxVy+jNC2",
+	"cMuWUjcT4bAPTZr5hWpVzDo8SAZwAfrjwE0AMV0BCNnBD11LR+nVq3PC1D2pP9TmKNOCsHMC65nHVEJ+",
+	"s6GMnc8po1KfZ9Zdyub2W6vMF1RBOS6fzeK6Iww5ifNmLbnoHLTvBbb9+2RwlNG5mg9rS5moPpK2RPZS",
+	"v/LOvOG/MOwCDr/QuIaHyIpYwPBm/IW1Rbez5Yf3r9+K6VGe84vXVKqXTIlVzw0GKApiahx645xKVTWT",
+	"bNxjZSzd/qhUC8KURYhES6IWPAv6okL3JH1FcTGVaIntv5SNPKzW1c8xh5GSEeOMhLqo/8E+h4u4n2e3",
+	"kTUyo5/j4BPmN+votv5QvZUAQURYSqRBwzfw+C2+97iQtsMmZtM7DlziOTHW+vZ4mIVpSQGez7DTmUns",
+	"LPUQ1tSNWu8xNEjbKwCRynus7x0kHG7bsAxHucCCZBNjwMmoh8AutG6PQn8V2/zPzJ9KBB0MMuNoAvLz",
+	"S/LxrYHZRFU4C462awPM2W+9Bc38FBgODNkOorD9CPps1kgngsbZnrvG0A2fiBH6q8LVraS4lMYrYL+l",
+	"hZ5tZFPbX8foHuhfy2yDOQgFz8G//xqw+zvFUUl50Xuf2J090c/6m0TSOaNsbutnopDggigjEhVHv745",
+	"ejHW7/jNKgwCoTwc6Am9bsjSZHROBJ2txioG9uF0jNPXJyjVxDPTd4F1g8GL1N0Fdiwn/wPCi/TxjkhF",
+	"S5Bm/bVZrZ2CO9AYl7gmy/G4mYl7Q1mDvpwxpGtVGJtzTJlUCHrEFmVUIoIyNhFlHvEOV9iWvlnjClLD",
+	"LCtdEEHcwLYhz2BAzQUW2WSGaV6K2Mh/UJ5Xgj0Yc5rz9MzCTNI8Gxzx9x+MTUYQLGNb/PJzkWOGnbV4",
+	"sVjVkgkB8RIC5KYjhfBPYBOLucASKXxG4kX9ks/UNlvAWb5CF1iw3SxeT76U0eQGQObiAs2ovrXMg81s",
+	"IsepskxTImXiANuN4aDJ/OGQq0JPoYv+X/N57HLwEDKWOh2S6G1BN8oC9u06Ic/m15jIqE3rDCs8dG6v",
+	"+fyNe0VrmwOQY5f482vC5loXf/T4RwDMrv375pFljY9hAlw6iaYdaT3ImI9GwnKGFOdnALa6pHlOpWmj",
+	"8TDeM7uLot8EJ9AFx+xXYTpcZAThKY/Jc5CJrUgsv9egV+DZend+//kZF3FYltuYvCflYiKIKFm3T8Gs",
+	"9wKUCnjcaB0nJ78iew3G3QvnqdyAQ/54cdJ77PqZdXFvcETGmooFz1FGFKa5tWt6pdtUYJYu4oEW81t4",
+	"FILkoPW0RCK5oHPKJlXJeS+mYYCjUEFeo1SzJbgZ7mNNUmemKaj+L1Too3etbh487AIUU3ge918pPK8R",
+	"c4LoDGHWghWMxZyoLRc1JVqx0oMoRJni6D70dg3XYNqZLomYE2TGejAwt8JRxomp5upQWy0ZBJKISmQq",
+	"pBFnxjvJbDGFtpBbUywtwXczzIxgVQpSG6NF/11fk/UmvjH9ItcHcg+AVkGloilI+UCWFs2bJNb0jwG8",
+	"deZ9l7UvdPZraHH2B7JuqVe33j+cYHZlA2Y0PqT++1UNSiMjniy4UFe3s8XzZ+tjPn+mFqggItUqTk6u",
+	"aGjTF1dkk4yc05ac1RP7DPLPAFJf6RrutkxolnOoNG2ZhL2Vm7qv3n9La54CzA4lQPTRKcc05SA5a0vw",
+	"0G6Yu5tSoK8gAn2HObqF0+l2oW8G1L4L/M2A8m8GTy7k3m+wFGEYGkxnOmgDAMa4F1vF0DhGhuBSBgNN",
+	"G233q96/xkkJESnrRCklQYtVsSAMhNSMkjwDTghSZ12Sg2nTHwUOufa0gW8qrbUDu2UreJab7GIRx3P4",
+	"XiEFfLvHyIbqn0zLwCWXqkJ4dBmL0iFUuChigApmYScqWFhokjiDxo1rWF7+4ah35ALyWwVn88TmZSw0",
+	"R0HyQhRDv6l42a/Hlv9zjs9Wpy0BKVCMjTOaa5UVS0lMRNK5Ps1RSc3RKV8uaUybyrGUccHwQv9kAPuo",
+	"Mp4RGLLeHaFX6sxoTAabzAIDL+e/DAi0M8o8AG3vxwHwtzfjoq2L3WXhgjdtxOfQc7caMwqpO2zgKvGj",
+	"kTkMDhaPCY0VPqgOQ5SMgQWOFbggIO0Gw2+J6/9vPDQ4R/dLpmWVJrsHjTweZ/n3nqX+8oDDVETGryRw",
+	"oF5gGe3G5noMywJiCcxkEwWfNAud5fisAdg8bItBm5yY1yN3LL8wTZXhsWrMrYfzkMmDrCHfoz6whx7u",
+	"DIm5/Sv9h9nxnYaYjK04CcRXjZsb5+E5YJ0HrXxqTjqQLPVdCcm0U2K3qAF6Ris4fOdSbdMl4MmJin/q",
+	"JU4XwbeMC9lChbIMLfgF4jNFGKIhkQ1SMKo7J6JWKK5wPumcWuXdz6hUlKXKLreNwTJemszKbgdFOGhs",
+	"IrHTgEqmjW0yqFjSCyglEdJC73eXK3zT7oGd5ovHz+BStvF6OdnN2MaGmm65su1Yo6X9yan+MdAsYOEI",
+	"n2OaN0DuOoOHr5ik84WSP0FMh7Rs/NT+itzjaIGlKUKzkb1Y9Cj2tdfQzXzmYkhgIG+W6HFjlV2953UD",
+	"sczNDDZfCxbMNKkO668O+jgpl0ssYo1R53NB5uDz8MSxNEEauMGUIPH4SxXI6WLVxvgu/KPpAj684fun",
+	"5qV108181n91wFa0RqK6doSf21iYUcQBDIuyzOhNDTAyk/8yERZ2vHkV2ZQgSOVh9lKGd0hGssSESfe1",
+	"THqE7nNhwMUhjJoYmGSzUkuAD6KBh8Y9nozUQvByvoi2B4A4FkylIAJleDXwk0bICZJRJSeljGndL8yv",
+	"2h6R5TLohKxFoysZuo8ZIlLRJVYkAS/AlJr6IC2nHmxjCsDUXJhmIknstE/KpT2D/oDOJsPqNXU2vdJr",
+	"thuQ2PRek1vIJUFS0Tx3+VLayOMMLXi+uYXSRKSo5hbfn+iBJnVirtHRAE479Zy+boxBclzFcI7PXMts",
+	"l7FoJCg5p7yUdxx3AxzXM5sdMlnPSNfAVy0zuBFW+u3k7e/HrWBKR1VQ/EJQpe1MSGf6hVc/uPodF8R4",
+	"tHyyb+5zrBQR+jP/7/1/7Y+f//X/v7+U/yv/d/m/i//N/vfiwYMvj5J/fP0/MUPlNz6NTeYTnxpbOvQm",
+	"NOpwikLwc71xJk0mqmy9OtZcWGApTeq1ecmcIpXIfWNwNzLzAskm01W3ZgeVqBcLjtwbGzU9SzFLSb7J",
+	"MOaNnGSIDsO0NFBFhKUxc3f06lgGjlFpdksfygXWwsCq+tsXjFyXHbxzd/D6JX0VAIYd8LN1y2ENbrYD",
+	"YtaKnM6s2rUSFStjoAxNaRmlNwViEaOKTEfJqGQe42xY0Up9ab/ViMzQprbuk6p+w2RyG1frylSUCYLT",
+	"RTTz1taUtvtQyWeSli5LTKiOjn69xt61ZLmvn4f9MX4yQms/8F//LkkJ/2Gfsu9QNhNYKlGmqhQEagWs",
+	"izXjJeA4s4m+zsA7KpYUYtlja29qUzHn6dnGRCAVL4o+17a+2+2Dh872Nb3fght3++O6YoA3SBcdJf56",
+	"GoSB7RvkBHTbENEN4eDJLmnHhvuNT4NWTW3IsNjKdVn1Wrpp7Inf+PTY5ChHq+7ESkHxLNCiyVeHGP4n",
+	"Pj1Aii4pmwOUtOZwLhKoRM5zArQjk6rGHrOsQ79wbQeiwJPwi7sooKZtsMsxOJWIWLyhVLhWvdDUVPi8",
+	"5bI3Z7I/T9IdzICNeukehYw3CNO4Axvw9mt440/3AqTBQmA+pvZzRVMijenm8w4MbdljvierW2OT07at",
+	"N646iW6gmiO1tsxSYvWdgUpODT++f8khZpRDGdAc2GJznfiLEfDEPL9qFsSUWUeZ5jSBGdps99/Zj70v",
+	"oyVqbiwql1224PqUKu4HNrTxcZNnWUoycF+dLBqyEPdopScOecs++dVpAt2SRa+HMEWENVjgnQ0K1e/U",
+	"rju1K35cF2TaWxZTtdLQ//JS+IJMke0Y2qNQuASASpsyKlJNraplG1RMEdyCwR2VBPiqNSGYVApCtbim",
+	"pFu/tQKWrwuf4HJqUYleBvfmemBuidMFKDUNObmGSQsa6wSyLNa/9N7+juB3dN99VdL/kAdez7kunbr7",
+	"tBtradm1hhIQ3TtzSFVOTbWHlH0PnRFaDY62PevJpAWXkE2cbVegryF8/xuffseZsoHuGDkMKy5qBR7Y",
+	"+a0GZrs2iMl0LqwAMkCr0VTqmngxm6JLKvSCFlfTTaAe3IgUgl+TzpRfOMeWEPF6XHjmbNmtI+XVeJC7",
+	"L3dtaZio2SSKeQQ17fYTwCbGZKw1m25Gu4fplnbUFqihcNwZFbsbOF6YUKUJ1KZV25tuUhggYx1N3JRo",
+	"DVMsvmMJG3JKJN5ozYMqugZ+o6zqpq7NPpv5GeVaH8sbyL7NAuevzsAYFrE0OZnwwjZ55bcw8m3nNCvz",
+	"DXbAT2qbvIu/YXLLN5BlEnLBOlUk64y2HiKPhdH74uYNd1ZU6taSBY35UK+puQUu9dATtl43YqE8nZ+8",
+	"Q55RlpEIYsJ/E8HHUyyh0icjn32kMvjqQK/YLcCNMotMuvCjQp9clCiqQEMvQVyPTTms+WrgNYwvy+af",
+	"9q+KfFZEMJz3On4g3UOEsCi8VKC6OSfQw++lL+c1d5aNmf42gOjQBMNDaqEHrV1LIqKpIr9ViqpJatXm",
+	"C1RJG7jaKOCKVpBbHJIvWWZe91aEq11bgy6tBhhmQgy3n6oFB1rYkrJJl4f7BEBOw7kTLHK6q9nvkgp9",
+	"kLBtFSFUq22WYUCIzEEDtq/l+UtYUfUNTeqUEc6yOrteCt0KH8jddsMp+Pohg+4QfK4awQfUw5YCmyQY",
+	"KvH1tT4FlQujHGutY6l1d5wKLk2Q0LfLutT0WsB9LKqPwfMx2D5mGb2MsoEHwlYr0CW5KV9EcAN9W+6I",
+	"5tTcknuPp1V+vTB0FnohNhZgm/okOiXstTooDMX3WNJWKKZNg1qb7DaHpeUG3shLcueRuPNIdHokgmOL",
+	"U26LS2KNPWPSwkBzbVqBe0ZWIDoMGlI9eGQRq8LgR11sRFsi/5OsKl19SvJbCS60tntv8Blx8JjtLQIs",
+	"vLneHodGXqskAkDMe9IDo8e8JVGmPeZpuQRI4Src9l9Hb17bTKKkdcRwpE7c5dYWET7x0ye3Gfza0rhu",
+	"IlCg9322uakQTewbNmVek5PkiLMH/R1czHbEyNmGOt/bc4xpJlJrnvWoJDicIT2ciHNqU3FjoEBHaUpM",
+	"B8qvNxwe3QAs6O2r4xcvckzbFKy0lIovUQqPIJzZLuT6NQTqhoz1r8koYTHsmCP7C7qPy+yBY7Mix6kh",
+	"DCplSbLm14fXa7uRJ4Pw/tzTZnUV7p8t6BtuN9/qBqC3DvJaqbxXGQwrycwrw45UqfySpxkvY4+yTtC/",
+	"d9NLkrV07XXISSmh50RWCWrKPXnX1jds63tN3tmrbR8MQk9G06qnOVlKgzBXlSl5WqlBZgXXBkMlg8Il",
+	"uFPcRL4R5Ivb0NO4k9XjTg19V8ZZ2ljO61hAg/wSNRkTOaa3Ym4jKcdRpawt+ceJ7vjUtsoJqqYSWO3u",
+	"/ukH9QogrdaJcxD8RjWBFuSN2mSSYUAc66vqwuCI7/I3Uv1/B47xzTkJopZ+vLK/7kEwlNdN8F1QGAF1",
+	"35PfIRLGHWzF7YGtuBoit3gvPdemNE9F7knwSejzt2wQs4PzfOJ+7ehPR6AroDem2LqGBKqfn5OmnG5l",
+	"riV+UFPuhjTPagJy2VfdPRr3A70jYuwWsw7OBWuJrHG4RlTXeNZ0ooj9BvOMTD2pn1ALoXTkZR1VBlq3",
+	"CrUjQ+V7ShuB3lSTeEL9Hy9OEKCoZNq0WhWkGsJ0JE6Q71UMcVE4hZSutzgOuxqPkpF7cMOSeZPN4ucb",
+	"I5R3WKWLypnW6u99UfOnQbQQkIVvqUNtY19NzHpqz2E78hlsB6BS+LTASreoGbm3pbELOGFj0AHwd0SY",
+	"uR0F9GN1aOWRWXChV6rvqg3K+912Gpj7G4S+udJ68CsFqoHqnxhg6IykqzQnrjwonvVpTy9BBWGZVXKA",
+	"IswhOglkHxtZcjGAWkSVxdi+5/6tidr+JYprY3rrDyUL24o/eHMypAX/oP7+79yHIKq27u17jy/Cdv3W",
+	"j5lVMRQ7I2TCf4mJcswEIWNNEmiJi6ij7+ba9wxqoei23vVPXL9IXNlwA2GlVihshYqjzurg/+qQqS+g",
+	"RUNL7AZ+09LUpQkLzFpAdHm2iuWBwAdcHaCJ6c2URUuQpdlw11+gv57evBAx8qCcCmZoWS6tjbx5Towb",
+	"KjEr695BfcG07WDYlMDcTPa1BDk8G9BuAaHB9DKIAb2YX6JAL8EAZm+5mBqNOeAk0636c4FZ1lIg7cYY",
+	"GxGTtqzqRP/aWNdlht18NAgCT/VFk60YXtLUvl3rVRHpN30LulH00JxrF+CPu5PsbLunLqXIdirHEn0q",
+	"pXLC094yVQg61IFGj/cf/zDefzLef3q6/+xg/4eD/X/898joBKP96aP0cfaEjJ/OnuHx0+kP6fh59g8y",
+	"/nH2HLvfKml18PSxvyn9Zfb1dihg34WK8w1pIdEkf3tN+cstIIUuyj8mM8qoo/0NWz26V01xN00XTVkW",
+	"mA6OjSTYFYDFpfkJ0P3SBUnPULQPNfzESzWpZM6Qy79a1gv7AdOuyAhnPcftPwivB5+762Z5u9pV9NLA",
+	"ZoT+p+nJUt0DAd0DdUpNuSjlmWlRvU7DznsSlVzGr8IFAlnk7jjNGgsOLWYEkmVR5NR2HXLZepXs+YWq",
+	"X0soqDJulkkcPEcLjYJvTu/v9VtDNzrkjd1ts6YJiax/P5Av8e2e0ZxMCqwiTczf4QrcrvEpmpMmfoCp",
+	"TWtDbv2bHOkWfV9qxZDVMfa1S7qGyoLIrRfzWQ/Ylvd24ze6MYOCxzihlzKWU+pL9logr9e7zGMF3BK6",
+	"bqPkMyvzvCUd4Ocyz2syuPp84NzpqUVs3ciWrpBHLqXSBBYNPBnkWs5mJDUGQ2iZ3DDuzRVjy1pDLhlR",
+	"do5zmo2tzTF2KqJ5YDwjKl3Y+jkDK1cQsaRSGuAyrhamoZp9W5TQq0svrV+5HIB34860r8DIa4A3yvrf",
+	"MbyJW2LDMailFFu9nY0O/vVl3fBZjzt8WUuL+ysm4c9dLn8gyry34gBh3z8AcNVgOGAuZD/7MJzy+5KF",
+	"NvhmTca8Q61kDSM96JR4ZygPMZS/dbu4lSfel2wrtfTINSzT7I/nmtn1PdJ0RorKhu2yBMy34jFWO05A",
+	"eIJAMXxbPrDCESffL1SZeTo+mJY0VwmiFaJzqi91CAJg/eiGN/dpFQCJtFK25d2d1zROB6BBN4Y7Si0s",
+	"tItitHOuzwLwAY8g1jGcV6/4bncd4bNJABCq9Q2aUgV48tQAjS44Pxt8TYe7k9iN/qv/MI/SVpxR33Fk",
+	"0MmeY4VFL/yHeQzRpb7KfTSqqaz2RjByPo/Vq3/QMzaKK4t+uHsnzVeTcC1dO/jHi5MIOxOhda9xypkS",
+	"PEeZQbevX5ZXLB1SH4sawmY2cgU5RXRO2aTS9nuPM7A7wK6GfL9AytyHXpFnpre6/i9UaN3IFhrIB50G",
+	"dot1ckxlkeNVzUAJzzlmSv/kck9aLOlzSi56TCwsJU8paAIg5c1LoS0RLm39Xl0brpdVogO2flFG3YE2",
+	"cnjy61HjWhjWjPTKrhn9bTEnaktimxKtUMDAWsHk6L4msBptJRbFRMwJMmM96JcAddJr44i2yQcH0Sk3",
+	"WlXzQA/vD1sM0NUDBRlup8GqOdSFRg06UzGa2ZrWll4asSIoo4KZ2LVLGIGPxUXYjSjpbtRYL65YJy47",
+	"KFUPb8DVDZv3U8mynAzq89R5F5gD723e9M6WJKOpkb/RJJFWSLEgTTPwBAYBVAiO4mfTf6TPs0fjJ+TZ",
+	"bPwU/zAd/5g+z8b75NHsMX4yfZo+8zmBB6OMLPkYF0UDtB2E+ejHbD99Mv0Bjx/PnpLx0+zH6Xj6CD8f",
+	"PyP/SB9nz2f700dPmy+G3+Vi3vzZpEGN5ou94In1P+4F8zpP5YSyGTcbMsNlribuvh8tMagclVN5ZG4t",
+	"+x7IRKiQkgd7e8Yj/DDly8hAX79++/DlkUPcoPANK8QvmGyWMfXOP3L+XRVSw0btHqU/m27LUW4ke9hR",
+	"d6eIMZP+48XJK/30WtJGDakOzmn9WGKbuE4ywZz+ahdPR9k5ZinJTohSlM3lFoEObD+BpP1GT5QDl4qb",
+	"Zh4TQFWQLXcbRoxcEFFd3mCAgR8UI8bZ2EoRj9FgPmoONc8MKpBsFICoBREkXvgKk5lo9XxSxLJpfwII",
+	"iJp2hXhBmEso1G/Krk8XQk44y1cxMNJ8ZSEmfL95Ey7D5wRKPQrC6pr1/SIvDR/Ut8HkTAkYyMrXCT8n",
+	"QtCM1CyNYHoZlVo4TaSM2F4/czGlGRLEbSE0Q4AakJOTXxGG2pb4d2FHJtYkn0iSCqImhJ1PznFsg3+h",
+	"5xaaA0ho3VCygxkvtP6Y9Nwaw00x+WNnZNUyPR5rCPIGi7ManACWkBEK34JjcKHKJT5z6ncmUVFOc5rC",
+	"U3OBGQCvE6g2twVD8Tm0nVSE/GqEgQVBOL/AK2t4IHJOmGn5Wic2RGWzgVRvmr0kamLDrm3ItO8hf83S",
+	"rEWl1cYHFNLbdEnFre0ZXzq4M32jmFgla57zC5eW18yBM0BDCD7ie3K0bPKFoErTnxFPE9cXdIKzKN4f",
+	"cGO9uEo/KKF63Br3akEk8RIvNuzXdqF7CWE7VMZamTzwOlq7Bbpm7+6uqLesZp0uKMu6ZtlUA2NEZj52",
+	"TzbE3G3KSXAezZ+C0h6n4o8Sp8n+1aI1DLf3+w13971gK5LmLncoA65pkBE1PbWItT4AvpMQZ1A5Ux3S",
+	"FTr4BiIBuFW9w3MSdngYVMUfvuzq+JORW+4ANTlsF9R9ePWPJm6vBiIDNI5w+OGFPY16pMp3vuHb7LPU",
+	"84xv9qnNAHeCUE/OH4AL4nfJ8DyfOG2wpS2s4xmwKq3CaCpy4TJuWEkbAFfledfFbMb2RLPr0W8M7KXX",
+	"E9wsNd6wWvkG4K8GL8kzg9VE49XUb9YrqKcCckAyfsEAj7MS/cN8bq1XT6x5aXOyW88ylBLbzLO12ntN",
+	"YGgl5qXNX3t1fJmMOVPeM11BZturY4QdpEUV2buetLmGHA2H+at3Bz5A8dzG++D0bt6c8m3alcjSRckc",
+	"zbRWYf/KL0xaBRQG1Gizyb9NsLV2uz3AAjOPBeZ6FZfXI4JB7yS2tbW1+VrK2jpDw17w5cQ2ge0a2Hwf",
+	"zFAf5ba9SUxLRXaBRXaIlqUy7lbyOc1LSc+JcTDoh+Iz0L/ETs/Dy8mCpHRGUzOQm0uN3fuhAZt2cYGF",
+	"JBMlCBm6bIPUmZvUTZhKvfCDEZIlSJ7RooAtZ0bnhbI3JTt0mk478z3P8ylOz6zQCghvQ3PTC8Kk5mEB",
+	"PF0T4of18jxHerxoUxT/jQHKmwXk9a/Eo2KmK87EzqA1+wDZB/OV/W5L0WCwsuFTDF5qDXvJAqctX4Of",
+	"DAiwnSyVfpa2C+v6XT2kcHo9WrWWmyhNpH6JC8OW/gerynEfHg1io5bgTAg1GvG6oSaYJgjdSwwROu25",
+	"1ppkkTRJeZ0U16bz1xDurACAN1MN7HcaKZ9Bo/GbCYS5ebXAqcBtp28aN30qUYqFoCRDvNSS5uH8IXr3",
+	"6t3L169+fznwoj2x2WRRFGWXaXbZlLwP0mSE2oj3OBaWd0m8ph2BD8Q/sJDd4FKyPtxSErRYFQsCTc/R",
+	"jJI8Aw4MolBu7ubeiHq5r7dkrteg+BbDrZdHpGjJPL85YVy4TOehgCVGVbHk1uhyFm2npAwZdO+L48tT",
+	"/0KFnxHln9cVVkZ6JYy0JfJyiMBUrb5+vI1dd/mnNYFRW32N8v7qEGt9lSWVmOjD+ryGQhMvi7/fQpN1",
+	"sq4lsnVi17hXjvFKvp39ScgZpLFt8M4bztQikuhmw+aeiUXJ5IE2jTO8qmwJQs5AhNT/vNTffBhdW2Wx",
+	"txvlF5GhIwEfvJJjPhvDYJGc1uZ89KmasvqacJpRQeQhSjEDCEswU6aUEYtK7UbRK40bfO0gCGuJX8G3",
+	"uicM+3ofdJc3b39/cLmp29MI5u6CTKcfXo6S0cnRqf7/H34fJaM3b/X/P/31wygZ/fnyeJSMfn7/Kg7d",
+	"1FjcgpcChsvwKqanlUJWUCYrdH9//PhJgj6cvgAh3La6y245rD0WmYe/2y3+7ej3zkkcIpznhoikIU6+",
+	"pEo1cM3cpr45ej9KRr+//WOUjI5fvhglo9/M1h791ygZvX2hN/vnlz+NktHRO/3kyct3+r8//KKfPPod",
+	"nn89aMsLIsZ62+Nq8RKzlUnZBCeldxzoNyKLtHCzjzQD/rA/COYjqjubTiItFalwM0Ax6JRnvvGNSZVE",
+	"bzDDc+J9AgDsdwqiOvjFQb7LRp4jMQO64k7TWwbRCKoLiU8NCm4uAMRfcK0hzSCHd6F1QChSGuS9hG/H",
+	"hPwpkcr0HmvtSaZ3AzJTptDBNeWxhnGkp9Q3+HNiAtQGL8j214PbzqPdmuFA7QnKyDaEkp5hmkcbCPwe",
+	"G2f73upntChiLsLoMIDuZF/ZvkXZwMEK7EAOt0HhvqmWiT0o3IbQquOtTqDanq5uiZrg+zRNg2RlNEKn",
+	"bMa7Zl+9oqnn+x7e+Y5VTb3IVrB//WM8EyNWm0YEDEWkmgAhtrTWg98qfiGfSVoqA+AK6V1tfc17+hhy",
+	"qWzMAKbQspqazEH6JcRnirDEdxyhImhkuxGt2G18yZRYxTWPxhQnkMHXcVfPSmGc/mbmlFR9UYA8NKXD",
+	"nbn2aTQtrcjLyUw56KdNZV7OL/Rpdu5nNSPbrxeqxClYx1e/p7Up7m4/a5/dyV4CW8Sx5oHL7PXuRLhP",
+	"dhQkBQ3EZUM0o0y9AqxkUahjQJDvmFT9WrNcCveMxcK/7G0SkRcxLm5nmyZ9xolhfanhWfRIREN2EQTP",
+	"WnqT/lwkLpVjKeNexBf6J5MRSBWpEBzrXrFeV+j1NYmd0Zjr2xabzRzkM6wB4kwzMDnpsBSRWY7PVh0B",
+	"z+DLKQcAKUEyBG+1Bm8HBNqsVrHurH3+zPdb6G+cPahxd8ZL481r2YuqJcWtAP7sr1jV/NO/w44v1t+/",
+	"xa1m6i1oPSk16CLcA8seSQCJ6lm/0arDkHqb0LG6Zkvis/4tlDhwzwKybFQ/vrT4WefTSwiBSHLt1UJJ",
+	"9dLwLuM7ouXg3to73TOly4IxrAmeJms46bVYuyo+RMkmEEhYpw66DHZecX4GseiSJb3i6HaKn2HtXQN2",
+	"83vjOdEeiI+oVMzQynsla1HMUu+KqaUyWz2sAURpw2+TgQBBgd8lgPTb3jtxu9pKecVukKJqXWFhNnZf",
+	"IuvwXOzmwdQHaexffepRiokFTCJeDR/Js9yh954zm1MYCY/cBTTuAhp3AY1bFtCoyRE3nQYxJA1WHSA0",
+	"/oxyyAYyw7Hrnci4Exl3IuMbFhlA+FGJUUEBbtZunZxDm3MPGBh2B6gDilbYyB2tAUBziyFUCTIzuIwm",
+	"txLsGxBYDszOdgm14ICHrspW+r7heqL3pP5QC8gatBLonMA61jiVBkPS4SbseE4304/AgChkPY4y23GK",
+	"SiQvqNKkjPhsFveTwUIH+HHWqQl3t68xHy4EkUQN7LX1Ur/yzrzhvzCsg0T4haprxHXliQ7J7TQuiBvJ",
+	"1PzaLlbCLY9FZOEXNKO5MhtlsTINOciAHsA+9OifTuDjPB8XpVwQOUpGnOWrscJzWRWMj00lX+MZQHwY",
+	"F8L/gReEhf/O8ZTkpPYIwM/V/qK5fzWecTE2eH7hb3bYjOQEbL1wWJjKWPEx4L8IPFORcbgYpzmXfsRC",
+	"jFO+XBKmxuTfJc7lWJRsnNJRMgo/MzZgLvoFPwx8cfzvkpRERu+2CG1v1/XBHtA96Y4PHFPfbzuNxAPA",
+	"DhQfYVapQ4Ud9uaf9uleXjMH+IoVpdryFBm5+G5PslHIuv0Jmg3e9hjt2y2QlV1qWnDGly5CvdiCbW94",
+	"u9q2Zcv+Jnblm+ir15ESFLQb7S3NjrcRvQJI0upPbvAISKnAXnb0tRFIKqRSG2NxwY9gVQ73va3qGLIn",
+	"TSTCWId2cMrmwYEe1OHfk0ZPxkZK5xqgY035MvWNTt0SZG4mQsrxBZFq/AgCA0VOUyxHB0++fu0rf94p",
+	"msx3WAN0vfj4Tbor2XZ1x8PoMh7fcRbx0KOqmiJ4W3arVyup1w/uEel6ZFb7nZszYYnmRreud/gYO7dq",
+	"JdDsaMLZhHzWZlELCrjgDFUPgOPhwvkDnOT17rvhFF+/qHeyOtuKP5LEqZSgU0j0muB404I/F3xpHCoA",
+	"EmhfIBlS/AB9tBXLH32oO8V57tAeAOtUrqQiy4+17iTmpVEyMj9GTaEb2/8/K71oo52v2cutZCUJiyro",
+	"oQPG7AqkETtYWfvx6FXTCvkWgN37vMdmQxkMIDY5x9AWLCM5BTQmnGWiDsQ5fOe2I9zY9rXS7c53Mbaq",
+	"D+9fvxVTgI3sS2MHgD0xNW1Lxjm1uaX0hnpzNWb+SvNYTIVdTyL/q38fWpIkj9o2YdXsIQVWz9UBClx7",
+	"7tGASt+udm+xw2rZ3UKQGf1s7lcTpoG+5hbBiy5NMk4UIzmWr1Cqhd5WWxi9JGrBM9PBHOQotMEz2XYw",
+	"iP2XsoS6CkW6cQiMOYwEjjDAHHQQlv4H+xwuiqjQvyoS2Gl1PxxCXOLaAzKYuraFkWYJQWZEEJYSiZYe",
+	"VAOE8sONSsXt2Ik50Sg1gSsi5ibbRnl+AbwKoZJNg0jDnPn1TsLWj7JpT+mwS271iSvp6Hy17SfM5J0C",
+	"2Gpq107FKXydyt24S7mrAE0ur+bZmklGSiVwjmDYjVW/awEWuQP86Db2t4bkcBzYTuBWXdyBSAriUHex",
+	"7AFzuosqD48qVzfJN+gkMZO3BtmwiyQwjhoF5xCKiOL26hNdFQ44J8WlJKGhpT88JdoEU9EkIZeUO9YH",
+	"khPTsfQTnwb/HpIBtEtRLumcUTYfm44QkfoH+LvRkhVHv745ejHW7/glF3ilrWl5iJZYnpk6V2Ex2eQt",
+	"sN+T0TkRdLYaq1y2i4HT1yco1SQAuEnEaAXwInXmgR2r3bbuxJT8oO2hl5+1xfIbn27sLSj169oQ40Kh",
+	"T3w6tE+x26xJKWLLfycInCbJoH1PaGmBDDPjzWhOJEox08TtvtjIg+tcTeWWFXQIUihhMWxZ5sBNSdVD",
+	"FdCthObq4alGII67vm+slcuNcJ09jwvBUyKlaXNscWUN2mK7TAGCmpgDnnzi017He5MCB7jbG4ZdbEi3",
+	"V+5UzNknDbr9q5ehTnyjlU07griTwOs8hlkGpSJe4uSUncnvhsk0SU3aUEf/tCCibnZAVRDmogplNA4F",
+	"e0f3m9P9EEqPuX6DPogOaTqIJIedlH3nP/NH+dA+By0Ay71HplXawejJ7DF+lD4n4x+mj7Lx0/TZP8bP",
+	"8bPH4/3sH+SH6Y+zR/jxk5FvmzziqeLjjJxXbRTfpoqjY3K+jkB0vY2drys3ckcNpHfsZamDEPh9t/3w",
+	"XHvq1mrBPyjPW4rDj5Aoc6LtGANfRVlRKtMbYF0o3gycsYiC2IZ2mZ07rMQrUeew6CjAdWNHYQAP1hzb",
+	"wCCetpa4zks15SXL2o2Pm8m+vvUmz7cIiwtFsL0Ne8w2nsCzN2SPGUTVwSSXVxizlya8v4MtuBbcMITh",
+	"gxyW+cxm1Ka4Rg616ozayXVIor5grp39zYRufXbxd4tAVuPweBqhd0ahnEpFmIx2grguGRjHnf8nraxu",
+	"8/FDcy3bsB9466AJA5jnrJZTPTDqB4/07aFPt4huJCMXf4fNdNerBaqO3KGb7a+9pWNiotHdLnBhB/ZG",
+	"qLaMHu8//mG8/2S8//R0/9nB/g8Hj/b/2xkZP5B/zH7Ez6fj/VQbGeTxbIyfTJ+O02eZ+2m/sihM3Qpm",
+	"2VgRCYDfDugAPrY/fZQ+zp6Q8dPZMzx+Ov0hHT/P/kHGP86eY/db+JKDrXj6uGqG1d123QYioJn/UAPJ",
+	"NX0NQCOl4kXRsj3PD54++u+IyVQqPoFWOO1oG1zSKhpIJeR8Ap6FJEY4z5D+zBIrmpq2OvIQ4alW1nxk",
+	"00OX9OISPoqV3pqu0XaHuu1oonV5bvtM51ozGdZZ/YZUYuN5GLaunLIzo5Aph/c7aGnXJYWW+POkIqho",
+	"3+bP+pADxJYm4XjZZGNytTDeFoSz03h0KBWGZA8PyxW+OrSb9e2oi6MBDSfWWu13tNcPpdggHnXx14Ec",
+	"2tbm+oXJfgDwJ5AxttV1iwPQysvEwZeaaLDWf8Mrr5Kq9kfIvwLAw9ANGKL5moc4myx4Di5CK7S0Cs1w",
+	"qRZc0P+0WKKh6G6VPlrw2gcPXWdJmjdQ3FplTz8g3e4qEfwuElVCTtqGim+QnGVPvWGTBPtVZ8wkglJU",
+	"o/oanXZpKb0GTdjP/PotGqdLfccmjV1iK7Cyb9RrmwI34cUu3RzZjgxZQ3L3GY+3r9HsBWUZv5hEI6MA",
+	"kWfnBBRg9EBJM+J7cQroSWm+MlwJsqO2REzDcWdU7G7gBmmuNZiuTau2N7XDG0C6Q0WJI+QblShhN/C/",
+	"hWCx7L2uDjlFQS0EL+eLojQNNDxQ7UBMd/f8ZKD0ObbPBwdxfSDFS6VEC+Q85ChA59SUnxOxOkAWfdrh",
+	"YzolwCpWAGHOq/O2KtWs1Ofdj8/Ycv63HK+xWuQGp+UntQ0kuifOlmODYQoiUIZXAzEnAW03FSSjSk5K",
+	"GctsfGF+BTDpchkabAA1bEa9jxkiUtElViRBACRGTYZzhhV+sAMSsMDAhiIp6YZgB7wqQ55wWzipC91p",
+	"bMtRaDrSVKMvNbdbCdBcA1Ru0qyVAlFCSBrYzg3MzzVZFzmiGs12yed3eE5alb+fY8LXXSReM3SXSQPR",
+	"I0ChnkgS+3wTolwLswhC+c4Fx+0Cn70tguBbZK4G26zTXBLlQkMAfWxxCqcZB+er2OGe9DqKrQ9EeI4p",
+	"k679PjmnvJSB3nzHJ98Mn/TM5hpYo2UG18sN74mIoo4HyNYI227/rQnMW4Flb5afFw7RuZ7Yat4y4nrY",
+	"6HX0GBw7hVy5mbjIdryk92b3V017H5PXhM3VwtGGjYvFmgVsp0BeV9yGygkuCsHPY03zwhKmT3yKqESY",
+	"Ifc8uq+lwoNGH5igkOmGnPZrDvoOZ3yvV+zmnfMx/7jl8oA+u3zkDfnrverh2feIpT4vVqTJ1s16slq6",
+	"dn1nXqyTcrnEMewIbwRJ88TO3eN25NBh6NXSDd63umzYswL6wsczbEFEEEjB85Rm8BaxBBHvcw6C9uqe",
+	"bHpSQNfapHgj1sxxbYoDDqbVgj2azwWZ2274tV5o7Sfk81k38QVSRuXCpjhSQ6MRT/l2d9Sdc/POuXnn",
+	"3LxS5+bt8HH8vYODV+UvbcQYI+7TWtgx4IekeRcMuIq6vEbhvXNZv9EuJHorAy9JRjHr80u9gaeu3h11",
+	"M1dK63TuPHYDb4Hv5GL5tpyAroFnl0SMeQajLN8ibp0o7goxaaIkaSmoWp1ovdS6zbCk6SSO6vbr6ek7",
+	"BA8g/UBVLVQQITnDOTp69woZCxFLk+IIeUBYG5AMkWWhVhBbvOACNhAUYnCW6K9WG7hQqtAHOCVYENEy",
+	"ndPWkTEyL9q/WHX/yDo8DJMvCLY1otUk4KX1WaRQ/Wus0Il5L+oCWJ+LHdmUD49P4W/VwFDba7/n8/DD",
+	"Z6up4IL+k6zWJvPvksSM3mNSCJJqo8o21wwnYz5gDXn4QIUV42dlPuwnFb6zPilNSpTNePyIfO203pbz",
+	"x/p8QEEC+AcizmlK0JQs8Dm0eRdUKWIQV82gKR3PjVOWqrzaIP89U8ZlcFxH54/1FvGCMFzQ0cHoycP9",
+	"h08A3ds2qdpLOVPkMwi8eazo7z1RpWDS5V3rZ6VNNQOZwAHD/IIRkdhGatOV+feYgkfO/LfMy/lDZNrw",
+	"mqq2As8p00dyCByAGt4NE3pf87IAUKJR7Hie8ws9B+dV0coG0PKrDCr/pXphJ9zAM/9XlzOfizlmjin0",
+	"1YJTkIVazvmt1udExANzLfGLxv4cwk4Yd1V9B1rIye2XYz5caz7WFknoytSurSI+ywQkA0M4h84QCqbM",
+	"/dkdwiUjy8K2nV1ffvdqXF6tX0/v/E9XBajtlpo+hmv4iO5DIzcDwvUAcPDswRggvMbctLavcG7KyWX3",
+	"TGFi4Ux9n53UNc8PpxIteIr7Nyqi24P4rKZigJ2DNgK+NFaP+Xh/37hymCLMALUVAKivh9z7ZOvZqzn2",
+	"gDTqEwbXLAijNuesIwXoPvB0/1Hbh/1M9z6EbnJ46Wn/S79z9TMvmXnh8fP+F95jRV7TJVVmkGdmb7rf",
+	"ecVMg5OX4Nv/6psh9b9p3wCl1HpNQXp4yXZP+p0aQUa8liEju8ujv7SGzaOYX+B4l9VVb78CX/VqnpGa",
+	"dbEzXSEtkQTSXPQA9AVhBbGpi6jLOjOQm5BRsohUP/FstTuiCsdwMGdf6yqdEiX5evWEHSdqzdMZkgTg",
+	"kwg7p4KzJWEKnWNB8TR3OAKf+NSD3cDe31F/k/rNWRtcZktS61T/NfHaw94X+x8Tmn01fAAtwCKKmP67",
+	"rL4MpG0c97EjQ1JxYYAEqDpEmMkLIqRRtBuo0Rb3eZ05zJgVczQ0gR65bd97dXwNcvuNWcJ7+/04mcsF",
+	"F6q+dA9XY9XHO4JuErShgR6CTro1YP/yPYleHSeVJQfxVdCz6DJCf78Q9S0Q351svR5S/IWoQPzBRb+R",
+	"eN0Ltn/stn+Q+QbBSaBYn3xjM2Urwo6e7aEDBdB2G9PS2mojJLt+m+5lNcM/3AR/Fny5Kx67lap8ZNH9",
+	"2n2cT2002R75HX/GNf8+lrg8y+59Iex8co4FJA10ak3vyZKfk4qJs0o/8ld/qE9dQk2KENr1MtdLdv4H",
+	"Fr/jJblTuL4jhSvKRW3GdNlhS0d4wPlxnXGtb6cixymREBaCuyuxN5aDzXIv34M6YQwpQppdeKmql9aZ",
+	"5CjLIhxyym+aP3Zv7h9lWfvdc7Pmf3RCWgmJ8e/pglh5aDtcKdONsIsuD2okkkBDokpw3rF6ndVPagrt",
+	"YD5vvSwFkUpQCP/KQXqtRyUJOtTpa3AueFmg8HPGSMn1dgVl8W7qtmi+lCbpoM2Kex/O77vUNoMVtmmZ",
+	"pwYUrNrZqFo5gBZ/wpmXJneM1a2JijrlDXdEH2UZ9ACx+A+mr5pjleCrpjtFqEpWXmejTdqE/Mf7jw6t",
+	"ZpnrV9m89pkVJXkm0dP95z2+6oDSduMcuXK/t5/vRnfgoytk0RcWlDyqvLqzrB1yrX8DziAL81bz6/4A",
+	"fn1hafEbYvCjLAvYTdR4YcsLc+9L8K8+b7yzKzmrCXN0n8+ilyoX9k5Vq4I8cIlqO7I8r0AirEWYqyh/",
+	"ZNN9kLjAprGiiRHX93PU5PWuCPc3ZLre3dSXYWTDSBvysumpHwwySNk1b4HdW70JXtx6DDlBvDD9OvIV",
+	"JEhoJnfFL0grlYZJwRUr6X9MKKNyzB76lNPQgRsmc4ObkUqocmpLv/FL25SV34p5Oxu/ZfnKaibhJtSy",
+	"kkK8K5uXR6Wvfowlg9int0jDGaDBn9D/kFuq8ts/9fuTDekFO7697NhQDNyU8r224oCZj+G3Nl7WN7T9",
+	"b3cLd7I2Z3HWNgGiFnPUPrPFPWn/ek2BRTfPKHVFV60Ehm6R01WV2GUe/K6JzsQGm1S3LdHt2TzQYReL",
+	"e9hFBP1RgLVAhKNPktWultxcvJA5yEjo/glTx03LKSxMmmvPbfGHm/bl6brz6vArdgvzIMqBD2vY3REG",
+	"eK7k/rj268AewpAcQkcpbj+/+2shYI970i+7h00DEtlE0wuJMabnXZcu9zKc/iW1uW9ZXwr2YbDGFB7h",
+	"30VnInV6GcoZEBV3/9pQc6rJ7enKC+w1zSk4w00qA9ZHaXEZ1JfQ6TLoux2uiZS7VLP6gv8myhepkUiU",
+	"eqlF0tjT3C73vjj7Uebl/OuerAA4OsnXvXVBM+IhqyFHCwoYE1TkJdQcjivgKi3ciRhb1KapIPgs4xfM",
+	"VHRAey6bWu7BPjIsF1OOhbkVHqJjrPQldg5tshVaclvEC5fB832U4VUwC7jusKBSK0tGifNKn3/riXnr",
+	"EJnSO18rrJ8HMJnPLbWLURa1/Q1cqbLUIl5PeuOrx37oJC/ng++T9648/E8oZW7TJX8y+2/S6hQ3B+HP",
+	"UJ8Imq4OkSAFwbZG2vcg5yyFYj0LvWVa2hQ5z3zlf0zNNA9D9lHF4kNhTJKRVCuoGNNCJ7Iet9mXXFGI",
+	"UzJgTb5Ln8FO2cXKrlJothJmS5AUMkumZEE1MzVBSG1fIwdJswsJ5nxe66Kkdjjwdw8W5eSbm1xTwim6",
+	"JGPT2Kcp53zDg70vtZP8uveJT/sVXTfNGRe2DADgxFgI3zot0zOijFRb8FIgLvR/Znj1EP3KS5Gv7CNG",
+	"2JyRwrQYevojPG72IMM0eE7/bMXc9Waw/kLUb3x6SpdEOtzbq5dnjliDrKH+l4x0a5N9Wj+HHFOsF16R",
+	"h93hA9j5fIXur50G1O6Z06h+tGfxoM2+ngvMyhwLqlbRSj343igZmVG3q9A7UVioY6zIBrlY2UbPX6ed",
+	"UqOyfktFc51vmHFOhK1l2IVE0p8OKSRk+YrLB0ihL1zMN9SuIlIQVwBbZqELgi4WPG/WzPK5gTj0Rf0S",
+	"OtpYrQbklaZ9PoN8QSsU5UP0M80VqWGN2XCok5tVGn664Ny2tC2IoNz2G/XoNOMKSmVNirwVc4vfEleL",
+	"Gm6vcGl6Cw/Qx/NUwm7u6W3Vk/pYa+vk/K7jd+U0p+lHSIP76GrQ9/6n3N9/kupXaQb/TUwdbriJFe6n",
+	"BV7wztx7EmllAnCEzLqkcVLIHMuFy8QiMsUFAay9//v45xZjyxHFRpHZnemAVhxXKpPxefqkVK2nuyvZ",
+	"K+p9GlSAUTdAgarR1a3Xnxp0GxFKMYTChtMLuKfGdjuRVLUhQtERnqJ5hdZKAFolVl1X8ur7EPefe7im",
+	"IzpQw/OabadwzSXPsBDQLs/65L1Cjo6sqfcs2d/fd6i/Vh4JUhX1xATOUZ67IX+qzJAdKC/xfumB/oel",
+	"h8FwXGW+Y+qyq1aAhwbrxGB4zIwcpsruh3SIocZqxapmqPRaJqObSvRY2/QWQ8PTiyeMEPvy4W6ce34Q",
+	"6B6ld9KPZq5z1xR2Y96Y5fhsBa1WB7CHfsqc4ZSD31tKfU2wzCMBs+rKTvlySVWCcCq4hF6SfhmJuXAX",
+	"0GFW05e50hlBejr2kwYwRuHcYHflXKqH6NQhthy9e4UIS3lmaxNmJvWRMiQZPiOTFMu4GfCzXvAprPfy",
+	"bHSVBBhMtIX04OzsqezWogWiCz9/SSrz1uogt7KwnYcrjdFdCjVTGtTINi/aYc0RJoheeqk/BSZLgqRx",
+	"ocG7Fiv58VNrt1o1aElN85nrNlQbro43Hn3w6i3WpqXU/8ZRnjsJubWJu5VKeJWsF+sY12nGrfeMu3R1",
+	"h1F3/kNaaH+2E3ZsOo962ZOyjJ7TrDTNoz1CvKkM87PzyY41v3aQyJ5UIIe2kj+jSiZWeYCklOnKKUrG",
+	"jaQIEpjNyU2z4/uS3WLv0TWw4+Yy4rIenutgdQep38nmcVD9nVy2VUORRhetHXL3MNdwy7X7iU9buP0S",
+	"9/BNM/NvfHqd1+tWLP0N3cnxtC/nmgGQkgsAMwUMF/LvEueA1Kc5GVMwwKk2Mz6rNtvwE5/erFlYUcxG",
+	"zt3dOEqcZybuyr0nYYt3KTCG+ntBla76PmOkFeec1MNeC2gOQVYextqEt20vhDqYtfHLJj6D3qoCXJg1",
+	"B7ZklM2b7Ti+3/v6Ou5Gt4sDnYb1phk7cRDW4dDXowu7pHlt8I6DBhq9LhHQaalUekrOk+9tS+sY0VOV",
+	"Ob/Qj4NFnSB/E3ptWRFWM0hDDTt0mvXdaqdEqlt/rW144awzylVSfriDMeeLPsaWhtO7oHegqk3jdVr2",
+	"733RFyTNvu6ZFlvQNzJammyTxAA1LCUWsNURG+QCuKZmEP+nyiRib19t+ALG+Y1Pf1r9xqcAvjU4A9A2",
+	"NItEocxyb22q3zdaLfik/6WfuZjSLCNsqzTDy6FkAiUhDGRqabMG5vYbn1qeWA5DaHt1nKCcz6nxRjBc",
+	"tTEB7PiLBa9gnCtQ9SU+c7A2tgA+Xi9kmut9kICufmWkBt+P0pev5NGL2ZGAWhCA3tciAvDd4dvBEcBs",
+	"3BnspTzP8ZTbiPOgI6nHs+Pj2cpDiCyBFeFGIUY2+djDHy9OUCH4Oc2IkPXWChAINr0PwwHB2C+4pIpD",
+	"8oSnhRQzhKFHQiMYYSPRCwKjQTgCnadyosVNSx1ZbVMuSRqDevHVhow0XGuBGwHaBpNd4R25O6AWHOc5",
+	"gDzXtj5ORFzMIQ/l1fHXPU6zdJyWUvHlOM0xdR0M+0HccgrrCMcb5+Sc5Mh8DpnPofu4zChhKRR07HGB",
+	"lMrraNCG6ZeYArKVee0hguXWY7paGfzyP6bz5f+MDtDDhw+/tpXivxXzF2Y9Gxd6vDp+sVmxhxnoGlQp",
+	"PTW7qhYCq+894GJojtYvGkm7QfHGibkvm7fgk8Fv1u61ZxsMuX1SvP1AB5xbLUEC9qW2ZwHLwI+mv8cb",
+	"zPCcQCZ9L8auqo4hJH170eV0RiAG66L+2mjhIjwhRKUsDWB0U3pfgi1MvtWOeOKOyG8pka+lAG1J4QVW",
+	"sUbbDsGQC1QWmQczjFwCEanvD2xN9ssyVzuR/e/0tHdM5ruHYzKz9GQeoDB9veOr28lXJzvhq6b2Zd1o",
+	"3p+2E43M+eZukTJmHWHXppDpN965Lb1T475HNc4lk95qDa6O4WNjSpfT4W4DK93xxi3W/i7JGJspfvW7",
+	"pl3nSyx6Cj8nQrgOxrX71HRnSK5cObw1/HOnVt4xLKiVl2JYq1FWjf1ag1RBI7e1MpR2hNyH6Gcu0C9U",
+	"/VpONfP/RJWpjqx7HY0XF1GJ0gVJXdZ5bRzI4qcSyRVLw0DtHy9ODhFXCyIuqCQI68FZhnPOgjajtS9R",
+	"X5PVhswblopdaSu5cKAbAtOtrbU7ZlHzJO2swVqdnkKarTWcXCPVqhZyzMV4aNM11lXiiPO8WcxoisRL",
+	"mluXOwQaYBTAjS6ZRFiT5EJwxkuZr3y9hKUaTW4mSOuSax7vP0ZHaUqKKAV693O4JRtDDZ3k5fyt6NC4",
+	"Hl9rXNWtFg2PsO6k9cZQ2upre9agmpxzLaPKwoU8JbSdFT403+Y+vdoz3f/2hQIA0OxMIjgHyYBbzV+j",
+	"1mse6Uhav+kOIQ0kRG2oC5ZoqNEM987XCuyEBq7qcrLTvKFGJ26TuqlvZ1VWvt3neiGHm8kQgitFPuZi",
+	"OsZ5zi/GOZX9XcVd50+lSWg9ZHNPog/vXyMupqj6aByf7sP712/F9Eg/ZeDq1FbwGtcrahqT7s7iXd8J",
+	"2DhK5A5j4euDdF0cnd0m9KcKQWb0s/Pl9B6tqYbDSv9ZIkFmRBDQeKcr/bTU+i1kextlgtZ6ttRqoI1K",
+	"w8JkDVvUveCtqm+Ehla3XVDF5nxDUiu6fVGSbiHlVaM1hc3PfrijRgtto17mkl2XeXtfqv8ew/eH6ucG",
+	"P1dvg1cK+zkmEn/g5yQzH4JOtS49sjUj0sRBroj4k2g+pU3qXLncp+aRtGRZRnb21jRkuL3U77sTXJ4B",
+	"DAgPgEtDJ5BhOXTmUVuQUXko6skZ11yAFS70F7OUnkTgN/gzXZZLxMrllAhjK5MlJP1ZQGnAbrEDxoqG",
+	"ADYxVjEEODiQNnkVZVjW6aquo1QDtrJfl6mZC4Y8Hl5Tyu+NgUazpjSfO7JzzGfpsF2zqiw204cHcPJa",
+	"OKq3fZdr3iUTXy2yoKY9YuTqMQMCBSemv1dXe6817toWMrpOtFelRMEUb8gHabYnyi1mz/kMMn4BU6QJ",
+	"/v2dpeNv3OjrBpjZG8tzS9dr3Nt7ae59gf+dDPXbVoTQyu2JUfw081Il0ZLoO0pW/lie62sYM/0bhhii",
+	"AWSjqs0Luxu27b+dYJxrsbZvQ7fn7/F6872eWzmiz8U8gMA7Ad2/P1rdwa3wPZKawWjfRvKWmvUn5HPB",
+	"hZp84tN2tzighEDcIwxuIfOqq8dqaEfwdVshWUHEoPuBR6oq9oGAbb3YZD2P8BOfrseT3/E8R3OiPujh",
+	"XpoJlUzRXCt4ehPhwmh1b1Vv3W51LJjoDSllwQx+49M4H5ozt2QBILd1892F2e/6K+7Ag2HCybi26bUK",
+	"LTwnmwmAvS/NvwxqNwJ6gNIsDrfVGhFgliUGydXxY5agQpCxpHNGMuPG1oIi4xcs5zirSjfB/xG933bJ",
+	"uUlXgXNzOS1+uMjO3drS5zorn4A0bcu26jlYUK3duaGcsjN5x947utUdX5Vyff/bGF2RfM88AbzQwrkv",
+	"PxdE0CVhCucPUcjHb09fv0PuA3Uo2XhL1eoOx2yFznFOM5dWJcvYxfuaSvVWkfyln+VlWmddadbDaTXL",
+	"rqb/bwvCTklOlkSJld+8aGeyW80aN+UGrNFcLUvxlOQdrr86FZsQK2tQsOIbZigeeri0GT0nwWlC0548",
+	"BxTpoqGstvr8Ajq/2sTBgFRvKnEwmEJUO2QtjGKUREFSQs+JrHI5lHvyjmtaUyVrxL7OOetXwt4X/e+J",
+	"+3efv615UZjqsDUuq90T7W4Jm8tYZ4rBSDO1Ids6HzQWt2MV7GnEI8kZOUSMoynP7ii1PfFyCKVeMCL2",
+	"vsD/vDr+umc7x+99sf/xdS8jKZU2Lb3XJMFlRhXK+VwTUMFzmq6Q+4B1+WqjA1wXesgmxK2Dw4XiLHBe",
+	"JBbZLvHZgVU2sAmBhq1H+WwmiTpE5BLlWcd2vq/5fAs9yWzkcDRL2CPbkX9It+BqN6uWwLxUKV86xbUt",
+	"7Gt+HfX0IxkyMpwjnpl7hEo4LanwsmgbGp6NtyPOsCJj/YF4T+LB05mSGRdk4HzMw1tN6FLtqirBaon5",
+	"AGGkpSmSZA79QjV3FLQgOYV+ojPKKNgBCVKCzucumCJ4nk9xeiahHQ72XSaqbRlrJtTLpqSVIuwkJo1W",
+	"0b3HYHsLVScAiXVcOuamss6gbaegn5mYZzabwO8+96E2B3lGi8R0noR9xHPj1TAxJveoFk+tW2IESHdy",
+	"xF/XgU0USKFLIBNdpiDr0eA3t4ov3cpiLrCNGvcW0EuYi2x+bhZdxs2lc5yXNlfCKGwo42kJrK75eEkU",
+	"hqoqPMeU2eRXuBnvSSQVF9rw0eNRsg664SbYdAgssMi0WJB8ZgA3S0EuU3T5Bp8RR443ciFekZc/XNcN",
+	"5ar6bW1laVnmEO0hhpIgmcwThCUazBBlRalukOVvnHMdpzk2c3vjNquHgTfThfckgQyl/rzDi4WpbbMy",
+	"xZ2iKYEkTOu9WV0lNh0gzIiXwxlwxHXiJntjvHvF3OMXGOGiP7sOwG4oZyZmyiIncHeLbolh0LhEZUWE",
+	"PRdpHL3g1LQpXztF/X9aE5y1c9HaxcnIhZ/PJVjs5Dax2O6vxxh3fb3j5r8dN38AsJBtGXrDi/WL+69X",
+	"x/1BcN9XwU/K+J9MGYOHQt7NLaoNsRvyBvW8dey37BrvXLBLY/kogqRcZM5uqQjmW+S9Qe5e++LGXt+r",
+	"voFxzJC9Om7dM6ONpyXL8mE44043T2yLiBW6IIIg25FY0SVJTKCqEDwrU5IFZeGerHbF3GY7fjKzv2P0",
+	"vdp+RDj9nbNCpysA+77j72vmb89BK2R4zng+pyuEPXfshN03Y2xTS+9Ej3N2pQb1P185r9YV2bw3zsV3",
+	"LPkdGK8GPRIots5iW7qB35Mix6lDWrbu3Trv+p5fnBEkS00jFoIrtFxtNm+CljwzzWigGyhEfL3GBa0X",
+	"Ds0XM7H6f5QoDVqfKeXVphJn+cp0FyMXJLsEy1mYkltwd64ZigxB8oHLjzNbYHe72tcGQmFGZzPYOV4q",
+	"EFWmlKktXJTBP9ZiRVPOc4KZixXt3jY3W/0Or3KOs6s2zM1gx3Q2i5vkONA13U1UQG6qrR1PtEAKiBPk",
+	"0i7zoK5mht+aMvNo+IuWck45f43FnNwKwWuF5Lpes3slZu+L+efvg5o8a4lserzaaflKPHdHmK/uQnM5",
+	"tgrT7ZCivwetn5oanRaSFqjLLj+eHlbt9K3ByDBrb4EGqC/zzqq5Ma9FxQl93O8SZno52TaSdM9DunhZ",
+	"IMXR42f7Ya/JfAUZLKrCoAQ/RAWYarE9ZKzDyyGSRKElZUR/GbAKPLi//ks1fPA9m96jlbHrhCB5TaV6",
+	"5+bTlxkawikA3uIB+nieSkAi2uNiDh1DP3oYh4/zxZ7LLB6/K6c5TT9CvtLHFP6a0r3/Kff3n6T6VZrB",
+	"f5OPpsdtrfuY1Xp9Jo/76D2plWkEmTm2XuLQVHDkWC4cKBeRKS6MIP6/j39uTfyxiEp9iUibw6K0KqY8",
+	"yGYLaMIRglZJ4o3e2tagSW6AOnpVUtUuoR92xS92R4hx1eatVyGH4sOJibrUAGWBspJ01OKW0yVVll9r",
+	"edf3ASTZlteiihAeGIGBtSgoi6rx85wwzX5a4yylb7lnZ3JPIjsX8/Ezsko0O6dYGGBCjLIVw0uajm2W",
+	"g3szYpjZRflFX1EpRGOYG8qj2SmmwuXqBOyG+KMvqgPoI8Qv7r/GQ0pAsf90mAAGULgKK+IzRhPowJgR",
+	"hWkubcPalc2QTuo4uq3IBm7GP61inWr7ZKJ9+Xrc1m5v4xLI/noASr0omanyq7p71Lh7R1i6VUKv3eJN",
+	"SWHPzGpYUTAvhe11omcJ3bbrIsus2JNOkZf2TSDX+rMX+rayMsdlVl1gCZ7mTkJ5Ac9+O+Ri5tva/qBr",
+	"A7G0ISlgLem3fXetZe3GV+79bWXKnmnRMYiQQP8d00o1sf090H2n382pVpfPbeSdZbZSw159JpR3jmkO",
+	"xR2uj07tqqs2FbYR6xtvDMOgJS46CewPmMztIDCcZdRoAO+EnrCiRA4lPFhHkOHNp22Qy1fRfLYun+5J",
+	"e8Yb05Vvxz6EstzDlWJfI+rrN4Bcw37506qijcuT1ebWwlVKOrfIfvXcn8+O1PMagfmPd9BYo6Ue2GWD",
+	"IMqCyppaZ/7H+/sOfva3k7e/D2zRX2t899PqxFiHGxKFeVu/+61Bi+0GjKsLy70Xj6vSy14dJ+BxSMAT",
+	"m6xXlwc6blfTtW/iGK8Zd99eAj2g+3Gu3INmQbxU4zOyGiT9M1Lk3LRogQ7yZ2RVZ9xSEqjmgi8jXmpa",
+	"zcghShecSxMemFE2J6IQ1FTMLbGFFMjonEh1/RfIC7sJ/yQruQPaihTcra0X4H4BFQa6X+B0YdwFy+wZ",
+	"um/2GUjiAVQCLfDjZz+0BjFh12qOI8LKpSYB8+IoGS2zZ6O/kh04xK6Sb4Jj6L/lHOEaAuQzsAh3xlPu",
+	"4qsMy3C4FmnYh7ZrWeeMrKCJn+Uen0oT3nxd7cA+eLazDho9USIkuLCO3r2yTTLhArV9w8ZVaALhNOUl",
+	"U4eIcRUo+DPTZOw1hiZjtt3YUVF4F3pb8kBwaruSy1cF+RFM9YYQP8LNigN+nJz8ClTh74l1eVp3eGRk",
+	"h61bQjK/zFWy9yWQ8YN1v3D0KqPGWOdvjp9pwjz59Wj8+NkPtSvk/of3r8eE6a3wvxtD6EFNjbQq5Cba",
+	"426Ju1/cBjfF31Pf7CXAIY2DtyKjQ9RKRlGN9PsmjVsqqIyuexkpRdj5ORbD8tv95Ak7p4IzSJw4x4Lq",
+	"G9PKkyWWZySzhHKAZrwU6DNKF1jgFECwjAJaxQNzLJV5LHjIJmnAV65f/33Jzv/AQl4LGV+nQvmyOrY/",
+	"7Kn1K5bxs75yBTM67JaKptMkY99sqJcJcv5aTcbJmrbZovQZirnt+l7k/G9I74vMpIUKO47usJIRiEp7",
+	"ZLvv2xcdezsxu/eFuRS9IfqfydKLUq1XOWL+wS0Uu50RcDL0HTPi73hJ/taexOHUNUDTs2mdXeLOtviT",
+	"NTkXVei+c5K4zSKo5sLcifwBaO5PfDo2+FTDELlnZZ7bAlgTJf7Ep6Y7ksf7ChDuKJvLBJHPJC0VFwlk",
+	"D+U5yaGldeLqoWTi26f4SKz+g08pogpNSc7ZXCvPUcL8jU+PjWt8Y+L8jU8N2NampHlNrvJgaRFafHlO",
+	"xEottPJ6xvgFQ3iqtX6tiH3i04MBhxDd8l3Rq6aO6Qp5BDRHoL/x6WbEuZdilpK8PYHNai0SmQdzn8hQ",
+	"6/FQWbm2uZxNbr30lfkCRv2NT39aeYL67kjxFuWgwXZXBKZvr82JbHBWdd3U9cmYtUa4gkglaApZvBwY",
+	"0CSL3GC2889cbNsFfJsru4kMeYvM3JvL3MUxwolnBiQ9fXIqUW3639gIxNujUi0QF+gnqqZlekYUepHz",
+	"slL6IK3WEKN+TOF5bwDlpCyIkCSzPhmTZukzYEuWoIsFTRdQxslhcnlu2+34SapVQSQin1NSKBs3WafX",
+	"0/qnb6+53JhoYCRfpVHsk/e0AdqConcUbHmtMU5VcHFpUrarD2nwfk7mOF092DTLpUqwWl5C9AYZeEPK",
+	"Ca5dBr9ZddScfOM+w5sTpiteikYtRCyrYzMyrPL8NjGEPB809Eo/SMoLkiGp5QRLSQAU3JF6vqXeOCC/",
+	"4l3ntHwFpGdubIuOiHjQVvVY37VhmPiUqR+eVrDTu0Mc/pYT5tcU12EErJeXlfmmItSIbeTelgmiD8lD",
+	"i25tzGyo2uF1/UJrDE0FI0DvPvQfrGC8+cyqBMFzIIBzCgm+5xQbGCR7uRCWFZwyJa9fXJ+43bhmlfk6",
+	"xbZbY7/Y9rRx9TEdP1RA/m6igwI57gNZ3ZHRpdwCxv6sSuFpJ3CX2HPodFurURvVtpRknerbwkF+Ubc8",
+	"IOTmeUNRIL9Ncd/C2mHvMLYjqxOKUGKHIK75qbBQdIZTNawEZUZzoOJPfOpgo7CWevYbiUl79A56fQMn",
+	"iPGMIMoy8tlmsPlOeR/ev75e2Wlcr0d+zTfh8bpdUtbtRb+U9afspCy0gdyRhP3Ep/cCQtrEK1YjZ0Xk",
+	"QFLWT7rempaiDQINyR6iV5Uf1pL50vQywQyACd78BCqo/gQ0C2C8+lQANXLtxH0Ky7+jar0P/RRdI4Er",
+	"I+pwlF66PqeZJuMvYTXFV0/xgRUoStbfqTowD9Y72CQmf1/Tk0PoZ1mViCXIzNQmV0d4aDrJUGkhulK+",
+	"XBKWkQxd4BXUE1rNuLKj0ZEv+HlUmZ6MXIQVSDRLXIW0te9gJqYUbYIVQFRAxdCCMOC1koHbiBEC7Hpq",
+	"LAbYvEglilODlqVUaEqQhGYfEkmi16ZIreGP7HX6vS/ZNloRzG4wt4TIHpuy5fV6FkvW6Vy8peGcq/B6",
+	"vi/ZQMenJuBvsCv4rn2yomTD3Ah9YnFw94+6bwFn55il4F8y72upYLFZjPDTpr/cWsCohSBksJipauK2",
+	"bl5wY2LmauvuuhoQnBqgBHN8oSvs4SX4YgDO1+YAX99oA27cxTBt6azxliEvANvRgp1C6GONAQtBgHsc",
+	"kB3PVuuYq7aBfoASWjUPuRZWfafX980y6+51giifXh/Y0A7ExHXduHeSpdbDZHPhEqgG0msAE5pVttE4",
+	"8N8PBUdfN48afUErp1bMWDIYP7I7v+U4mNaWXtVrReCp5tvV9z/WG/UmGewbafcfy7MJtzCiF6PqQIbV",
+	"jESIursy+TDoCgB3dFA0rJ+0/zwh4tz3O3e0Dy4unKakULFsbAtLvkZau+GEq4ourM/3huD0IhsXtTDr",
+	"8sskPdWxsqIJXmCQQkKtBVVdVTV/d/zbWl2zzmC9bLvZ9VUle0yqv04sFmFf/U1cAgxMGT40AkDypUM7",
+	"G1sgO6dcG463GXUxlrdoPbtn+WQw8lM16LXcnDv1UN2xXKzkaAuWS/rB5Afof9MV6oHi/DtQ+N09dHuY",
+	"opGZtRFH9DhoTKyf5Nkwh0wJxlwWm8sO7hFjKt5KLtu93tm22GuKsdzx9+3h78pFcnN65p7LExuWU+FS",
+	"KbFSOF2Y0qLo/Id6Sk7d8N/tjWpX2OViCTNUW3bzjnW6UE6Drbrn+zmELhZ7CB1ulSND0dqqYuQCkP4k",
+	"VVysEnRBpgvOzwDWr5Fe2Ur/DcdLm7/Ezet7vOlqK/z/2Lu+3rZxJP5ViL5cAijrRXAvlzwVzeEuvT2k",
+	"aLPYh0PRpSXGZiOTAik5NYJ+98P8IUVFsq3Ejttm+1TXscSR5v9w+JtvVFYJ73cYD0ktIfDBfXpPHTWd",
+	"OTU/VfFR1ZI6ynJf69Z7K2fLcirz2zHNTvxT4k0kkEeQpBAEmG9jLZ/HhS2VQ8x0VNdaupmK36UtTKdt",
+	"C1NcLOljurw452pKqXPclmS9ESuKpf/+6z/6mv6e77RjH/9zq+sDMh+lsKfPR8WGSkuoRYvXLbe6TTeo",
+	"1bs03Tx2b+7XEXtzb1h+vpG+whvmVtRWhxKlDRzYqLXBxU7u+dP4mmXwnDuiAR3Oc/JKPwuML6LAuMlL",
+	"jSgkBukdXTx8mXL6M646UPVvs7g+T5WP11xXqPvGEv1cJbl+ovIzMXkZ5bVtiUlI6if34dPJ6GhmG+ZJ",
+	"LBjsGO6Ek39PGr8ULv7xQpj9+PzNJym3zkR5cEJdHI0EuqE+2OONY/5+HL4e/iQsecBtzNvNB6I1ZQY/",
+	"SpdTx0ltyuv85ZNPWg+z97n838BB668vSpyiP9h+sLrxyk3ux4wEBfZfXmSitDNNRV+TTHDHgSEPAFnW",
+	"moLf/ROCqveKdlsPYgKQws0jkmhY8n40H98eZlYJp5AG4hLX5UfxyDb1FGKRUMxvYVRUwfBlCEVzTv+c",
+	"1KuK9Jz+qws+90t1sIOf+/2Dqd42LxyEKwgfUi5ouqG4QziV+PAt6knaEirLO7lK0chJUocmGIXXMg5m",
+	"p2nwlwOzjLrk/0ebggA/gHTSF20iD7jX4E8m70+hfbevYD2luPQmWsP8pQDf9N2PXmKRGDFckJm+p2PP",
+	"PU1KlJNpGtO9bHo3YjUcN1OJp87rmaHTQblTNYrD3N6ZtZDRtHqg8jm3vXiNb4RaEp5wOLt8+OL3h1nS",
+	"v/egcCTGe3LPH0anXAOCs2Nu1crD43wvX/cXzapG8npETbXHz00JE9/5SfnSIRl2aBXEkGk0T6pmkCdV",
+	"KfNxOdMaLRwqJ8ZHHE6P9qp9z5Uc9c351xckOyEzeoz5ZmD2cVmSjEDuf4OIDdc947myAZ6/He9e64Xy",
+	"tVxUnlsJbdjIhayc8dRVMdhWAxaCl3qSiThoPhUoHbbmcdxAp+L7fZd5f6hj73GEeiLk4asBKZ/IqnJ2",
+	"qSb39EGWn9jghM3vNZ1ldBnnoeZkbstChFvQvIpCmVrfaIIM1pBWhj+HBpPLC+FtKDbVIcWLIpJLg9Mr",
+	"tGnUQEOLXB8CMXXvlCm0mb3mdXFwwJD6DD1al0wmbfBBa8v/V2tAXAfe7K4Z5u4Kf3rQKC7pajlIPMcC",
+	"IKSYq7IANo3VhyePwEDcKkzcogCDoQfB/2ynfpMAn3dvFpAivJB+ZfK5s8Y2vlytG4jxR6vye/cLL1tM",
+	"4oSLx1pNEKgxFTrgPCFoR6EIlVPtYpRQqEqZQplcK4oOon3RhowBtvQdGq83vIG3dup3l63vq9D01k63",
+	"F5mQewyxt7+hPdzmnQSPn+kFj5I8p8aB6GG/dwDSC7fIhNKIsasNDpnKWp26kRrCTyAFketurBNelQpn",
+	"rfC37RwWFOIPH/4tlJHTEjV2qN+09ZxATvsKe92k8FB7NmPP0EyaUrkxazrdezSNa2+2mddp7CQFCkoH",
+	"oW23Dku83VZLCdeovHG6XiHrctxDIaP0aa5kodyrs/99BGswlV7nnyA2j98o6ZTrfNW5norg8JePsIxb",
+	"BgFpXPnq7NW8rit/NpnQNbn+JbeLiaz0ZHmKMsH03g8cVulPs8gYjRo+e9qwaSeopQBNjO4kyxLRJcpS",
+	"Tq3DcjCowS9tGEgbTeuGBvhwc/ALDCWTrRkC20FxuVUrn6wSGrIHFordNnh0UZtZiWB2fiMW/3noNMli",
+	"LJ7hLgtFN8ZXiNU9VwshSwvRT+vf6EY82tV3Zp91SI6jA3o0B9HyYuZsU7U+tZM+nreObcHEEQFktzg6",
+	"FxC6+4xjLbBxpCJwVUJNm7/2qLk0hV7qoqHAnxjcce5noqApclkKL90F7QXeJdFesvJbOx1Y9PVs5tQM",
+	"5XLaaEg+jCxXtc79mfBNnivvBcpbJgrmGaw5d7aZzaumzsAGFLoWDYRfmbgp5e0KaWKRA+oWqnY692j1",
+	"O8Kdxb6PrOUdXodBbUv8pfF6Nq/9wBO84QmEKHc0KtMrAq9dM+T4zlDWKE0fC83PJSJ45856n4DHS3oV",
+	"kDROYRnncNo1iiP/KhPqS+WUx1MT1rFMhZli8LjJAzHVA8/zobePTy8udsgAn+rAgm0dGOfgG/sjnQZx",
+	"70HfaiWLhMy25aBH51Vvexib795dfbjmZjxjIUPP2Y4d+SafQ9DYFmlQhUJCoq05psMmv7//Dbi3ounh",
+	"FmPxVoFCoa9PUMds2juTCFcehcS0WFrn7L8yUVp7K5oKKKLNFDY5phALaSBeI41HytxUSAhvT8AUJJSl",
+	"6w+Q9y8QBxRLMvraeF1gb0UtTQHWrWv5M/gdnhadOWlq4WwwzkGk2qcCx6DyWi8V5XFMES05pPVJ5gdS",
+	"i/O/uEadkIDWelE1tQrow1HTgZEBs55GF+tS+Y4/kjO1wU90sLFqnc7ORSHoICkxSP4DbLFzOi0tEYVc",
+	"icZobgCNAo010AFfkJ4L7pMYDtiKQuXAIjrKjTLtxVF7zJG/ykTe+NouWkVITj36YyIidYXDR3+ZxNjl",
+	"2iMLT6FISOdKu1JFcpqLjvFYPNIlXamVi6e3pqtYOJD9A1rJuvEMS3/hC1xR1E7mt9rMzoRTkiKVxMCi",
+	"koVoj8Ql0sfEsIWIjS80g9ZTlkCPFbElmSpaeoCmf36plNPwc1mKq0qZa1Uq8DMrcXR1/du7YxZrYCM3",
+	"BTslFwMS3lpGJ3NF2PX8Lr9QATWol3Wptl+rctgbgdhWttSYbx8xwIP0J7ktlJjZJdzT5Or4LNgW/PFK",
+	"TBtT4DAfBRGNrAM4hBdyJsE0t0YpMqBF+wRZRY6XdtYJf+jm/8Wl4H0NEU3ym5dSL7w4kk2hcbIUOnDM",
+	"7kt9o2q9UMdCFgVZJVj+6vLiDZdi6xX91Lf81d5DYFbbECnVXX/bOjVRqqUq07cLN8ZsvUP5x6//DwAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -64,16 +64,10 @@ func (w *workflow) apiJob(i int, js engine.JobState) gen.Job {
 	return out
 }
 
-// startedAt is when a job started; the document requires a time even for jobs that have not
-// started, so those report when they were queued, or when their workflow was created.
-func startedAt(w *workflow, js engine.JobState) time.Time {
-	switch {
-	case js.StartedAt != nil:
-		return *js.StartedAt
-	case js.QueuedAt != nil:
-		return *js.QueuedAt
-	}
-	return w.run.CreatedAt()
+// startedAt is when a job started, or nil while it is queued, blocked or on hold, as the live
+// API sends null for jobs that have not started.
+func startedAt(_ *workflow, js engine.JobState) *time.Time {
+	return js.StartedAt
 }
 
 // ListWorkflowJobs lists a workflow's jobs in config order with their statuses at the simulated
