@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5"
 
@@ -104,14 +106,17 @@ func WithStrictMiddlewares(mws ...gen.StrictMiddlewareFunc) Option {
 
 // server holds what the middleware of one handler shares. Nothing in it changes after New.
 type server struct {
-	base     string
-	auth     Authenticator
-	log      *slog.Logger
-	maxBody  int64
-	index    *route.Index
-	valOpts  *openapi3filter.Options
-	ids      *requestIDs
-	specJSON []byte
+	base    string
+	auth    Authenticator
+	log     *slog.Logger
+	maxBody int64
+	index   *route.Index
+	valOpts *openapi3filter.Options
+	// paramOpts are the schema options of the path parameters validated without openapi3filter:
+	// what ValidateParameter would pass for valOpts.
+	paramOpts []openapi3.SchemaValidationOption
+	ids       *requestIDs
+	specJSON  []byte
 }
 
 // New returns an http.Handler that serves impl as the CircleCI API v2 answers: mounted under
@@ -152,19 +157,25 @@ func newServer(opts []Option) (*server, *config, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("server: encode document: %w", err)
 	}
+	valOpts := validationOptions()
+	paramOpts := slices.Clip(valOpts.SchemaValidationOptions)
+	if doc.IsOpenAPI31OrLater() {
+		paramOpts = append(paramOpts, openapi3.EnableJSONSchema2020())
+	}
 	var prefix [6]byte
 	if _, err := rand.Read(prefix[:]); err != nil {
 		return nil, nil, fmt.Errorf("server: request ID prefix: %w", err)
 	}
 	s := &server{
-		base:     c.base,
-		auth:     c.auth,
-		log:      c.log,
-		maxBody:  c.maxBody,
-		index:    index,
-		valOpts:  validationOptions(),
-		ids:      &requestIDs{prefix: hex.EncodeToString(prefix[:])},
-		specJSON: specJSON,
+		base:      c.base,
+		auth:      c.auth,
+		log:       c.log,
+		maxBody:   c.maxBody,
+		index:     index,
+		valOpts:   valOpts,
+		paramOpts: paramOpts,
+		ids:       &requestIDs{prefix: hex.EncodeToString(prefix[:])},
+		specJSON:  specJSON,
 	}
 	return s, &c, nil
 }

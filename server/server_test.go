@@ -47,6 +47,9 @@ func TestNew_malformed(t *testing.T) {
 		wantMsg                         string // fragment of the message
 	}{
 		{"bad UUID", "GET", "/pipeline/not-a-uuid", "", "", auth, 400, "pipeline-id"},
+		{"bad UUID, first of two", "PATCH", "/org/nope/project/" + testUUID + "/oidc-custom-claims", "", "", auth, 400, "Path parameter orgID"},
+		{"bad UUID, second of two", "PATCH", "/org/" + testUUID + "/project/" + testUUID + "0/oidc-custom-claims", "", "", auth, 400, "Path parameter projectID"},
+		{"bad date-time in query", "GET", "/owner/" + testUUID + "/context/config/decision", "after=2023-02-29T00:00:00Z", "", auth, 400, "Query parameter after"},
 		{"wrong type in path", "GET", "/project/gh%2Forg%2Frepo/job/abc", "", "", auth, 400, "job-number"},
 		{"wrong type in query", "GET", "/deploy/components", "org-id=" + testUUID + "&page-size=many", "", auth, 400, "page-size"},
 		{"missing required query", "GET", "/deploy/components", "", "", auth, 400, "org-id"},

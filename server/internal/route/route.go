@@ -68,6 +68,23 @@ type Route struct {
 	// Validation is the route as openapi3filter takes it. Its operation is a shallow copy of the
 	// document's with no security requirements: authentication is the server's own middleware.
 	Validation *routers.Route
+	// PathChecks are the path parameters whose value is the raw string itself (type string, style
+	// simple), resolved at start-up so that request validation checks them against their schema
+	// directly instead of decoding them again for every request.
+	PathChecks []PathCheck
+	// Request is Validation without the parameters in PathChecks: what is left for openapi3filter's
+	// ValidateRequest once they have been checked. Its PathItem and Operation are shallow copies.
+	Request *routers.Route
+}
+
+// PathCheck is a path parameter validated against its schema directly.
+type PathCheck struct {
+	Index int                 // position of the value in the leaf's parameters
+	Param *openapi3.Parameter // the document's parameter; Param.Schema.Value is its schema
+	// Accept, when set, decides for a value exactly what the schema would with [StringFormats], without
+	// allocating: it is set for schemas of type string with at most a format of StringFormats. When it
+	// is nil or says no, the schema has the last word (and gives the error).
+	Accept func(string) bool
 }
 
 // Leaf is one path of the document with the operations served on it.
@@ -115,6 +132,7 @@ func New(doc *openapi3.T) (*Index, error) {
 		return nil, fmt.Errorf("route: document has no paths")
 	}
 	noSecurity := openapi3.SecurityRequirements{}
+	formats := StringFormats()
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		leaf, err := ix.insert(path)
@@ -133,6 +151,7 @@ func New(doc *openapi3.T) (*Index, error) {
 					Spec: doc, Path: path, PathItem: item, Method: method, Operation: &opCopy,
 				},
 			}
+			rt.PathChecks, rt.Request = splitPathChecks(rt.Validation, leaf, formats)
 			for _, tag := range op.Tags {
 				if slices.Contains(serviceErrorTags, tag) {
 					rt.ServiceErrors = true
@@ -152,6 +171,51 @@ func New(doc *openapi3.T) (*Index, error) {
 		return strings.Compare(a.Path+" "+a.Method, b.Path+" "+b.Method)
 	})
 	return ix, nil
+}
+
+// splitPathChecks picks the path parameters of the operation (its own, and the path's that it does not
+// override) that openapi3filter would decode to the raw string: no content, a schema of the one type
+// string, style simple. It returns them with a copy of the route that no longer lists them. Anything
+// else (integers, other styles, content) stays with openapi3filter. Formats are the validators the
+// schemas are checked with, for the Accept shortcut.
+func splitPathChecks(full *routers.Route, leaf *Leaf, formats map[string]openapi3.StringFormatValidator) ([]PathCheck, *routers.Route) {
+	op, item := full.Operation, full.PathItem
+	effective := slices.Clone(op.Parameters)
+	for _, p := range item.Parameters {
+		if p.Value != nil && op.Parameters.GetByInAndName(p.Value.In, p.Value.Name) == nil {
+			effective = append(effective, p)
+		}
+	}
+	var checks []PathCheck
+	for _, ref := range effective {
+		p := ref.Value
+		if p == nil || p.In != openapi3.ParameterInPath || p.Content != nil || p.Schema == nil || p.Schema.Value == nil ||
+			!p.Schema.Value.Type.Is(openapi3.TypeString) || (p.Style != "" && p.Style != openapi3.SerializationSimple) {
+			continue
+		}
+		i := slices.Index(leaf.Params, p.Name)
+		if i < 0 {
+			continue
+		}
+		c := PathCheck{Index: i, Param: p}
+		if !full.Spec.IsOpenAPI31OrLater() { // 3.1 documents validate with JSON Schema 2020-12: no shortcut
+			c.Accept = fastString(p.Schema.Value, formats)
+		}
+		checks = append(checks, c)
+	}
+	if len(checks) == 0 {
+		return nil, full
+	}
+	checked := func(ref *openapi3.ParameterRef) bool {
+		return ref.Value != nil && ref.Value.In == openapi3.ParameterInPath &&
+			slices.ContainsFunc(checks, func(c PathCheck) bool { return c.Param.Name == ref.Value.Name })
+	}
+	opCopy, itemCopy := *op, *item
+	opCopy.Parameters = slices.DeleteFunc(slices.Clone(op.Parameters), checked)
+	itemCopy.Parameters = slices.DeleteFunc(slices.Clone(item.Parameters), checked)
+	rest := *full
+	rest.Operation, rest.PathItem = &opCopy, &itemCopy
+	return checks, &rest
 }
 
 func (ix *Index) insert(path string) (*Leaf, error) {
