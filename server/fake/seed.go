@@ -10,6 +10,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/google/uuid"
 
+	"github.com/cikit/circleci-go/internal/slug"
 	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
 
@@ -210,11 +211,11 @@ func (s *Server) load(seed *Seed) error {
 		if _, dup := s.st.users[id]; dup {
 			return fmt.Errorf("fake: seed: user id %s used twice", id)
 		}
-		for _, slug := range su.Orgs {
-			key, ok := orgKey(slug)
+		for _, orgSlug := range su.Orgs {
+			key, ok := orgKey(orgSlug)
 			o := s.st.orgsBySlug[key]
 			if !ok || o == nil {
-				return fmt.Errorf("fake: seed: user %s: organization %q is not in the seed", su.Login, slug)
+				return fmt.Errorf("fake: seed: user %s: organization %q is not in the seed", su.Login, orgSlug)
 			}
 			u.orgs = append(u.orgs, o)
 		}
@@ -245,27 +246,24 @@ func (s *Server) seedID(given, what string) (uuid.UUID, error) {
 
 // addOrg stores an organization with its projects and contexts; the caller holds s.mu or owns s.
 func (s *Server) addOrg(so SeedOrg) (*org, error) {
-	parts := strings.Split(so.Slug, "/")
-	vcs, ok := "", len(parts) == 2 && parts[1] != ""
-	if ok {
-		vcs, ok = canonicalVCS(parts[0])
+	parsed, perr := slug.ParseOrg(so.Slug)
+	if perr != nil {
+		return nil, fmt.Errorf("fake: seed: %w", perr)
 	}
-	if !ok {
-		return nil, fmt.Errorf("fake: seed: organization slug %q: want gh/<org>, bb/<org> or circleci/<org-id>", so.Slug)
-	}
-	o := &org{slug: vcs + "/" + parts[1], name: so.Name, mine: map[*user][]*pipeline{}}
+	vcs, name := parsed.VCS(), parsed.Org()
+	o := &org{slug: parsed.Canonical(), name: so.Name, mine: map[*user][]*pipeline{}}
 	var err error
 	switch vcs {
-	case "gh":
+	case slug.GitHub:
 		o.vcsType = "github"
-	case "bb":
+	case slug.Bitbucket:
 		o.vcsType = "bitbucket"
-	case "circleci":
+	case slug.CircleCI:
 		o.vcsType = "circleci"
 		if so.ID == "" {
-			so.ID = parts[1]
+			so.ID = name
 		}
-		if so.ID != parts[1] {
+		if so.ID != name {
 			return nil, fmt.Errorf("fake: seed: organization %s: id must be the slug's UUID", so.Slug)
 		}
 	}
@@ -273,7 +271,7 @@ func (s *Server) addOrg(so SeedOrg) (*org, error) {
 		return nil, err
 	}
 	if o.name == "" {
-		o.name = parts[1]
+		o.name = name
 	}
 	key, _ := orgKey(o.slug)
 	if _, dup := s.st.orgsBySlug[key]; dup {

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/internal/slug"
 	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
 
@@ -166,48 +167,29 @@ type webhook struct {
 	updated   time.Time
 }
 
-// canonicalVCS maps a written provider prefix to its canonical short form.
-func canonicalVCS(p string) (string, bool) {
-	switch strings.ToLower(p) {
-	case "gh", "github":
-		return "gh", true
-	case "bb", "bitbucket":
-		return "bb", true
-	case "circleci":
-		return "circleci", true
+// projectKey normalises a project slug in any form [slug.ParseProject] accepts to the key of
+// projBySlug: the canonical provider, and names compared without regard to case.
+func projectKey(s string) (string, bool) {
+	p, err := slug.ParseProject(s)
+	if err != nil {
+		return "", false
 	}
-	return "", false
+	return strings.ToLower(p.Canonical()), true
 }
 
-// projectKey normalises a project slug in any accepted form to the key of projBySlug.
-func projectKey(slug string) (string, bool) {
-	parts := strings.Split(slug, "/")
-	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+// orgKey normalises an organization slug in any form [slug.ParseOrg] accepts to the key of
+// orgsBySlug.
+func orgKey(s string) (string, bool) {
+	o, err := slug.ParseOrg(s)
+	if err != nil {
 		return "", false
 	}
-	vcs, ok := canonicalVCS(parts[0])
-	if !ok {
-		return "", false
-	}
-	return strings.ToLower(vcs + "/" + parts[1] + "/" + parts[2]), true
-}
-
-// orgKey normalises an organization slug in any accepted form to the key of orgsBySlug.
-func orgKey(slug string) (string, bool) {
-	parts := strings.Split(slug, "/")
-	if len(parts) != 2 || parts[1] == "" {
-		return "", false
-	}
-	vcs, ok := canonicalVCS(parts[0])
-	if !ok {
-		return "", false
-	}
-	return strings.ToLower(vcs + "/" + parts[1]), true
+	return strings.ToLower(o.Canonical()), true
 }
 
 // visibleProject returns the project a slug names if the caller may see it.
-func (s *Server) visibleProject(u *user, slug string) (*project, bool) {
-	key, ok := projectKey(slug)
+func (s *Server) visibleProject(u *user, projectSlug string) (*project, bool) {
+	key, ok := projectKey(projectSlug)
 	if !ok {
 		return nil, false
 	}
