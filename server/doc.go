@@ -62,7 +62,8 @@
 // # Logging
 //
 // [WithLogger] turns on a log/slog request log: method, route pattern (never the raw path, which holds
-// slugs), operation ID, status, bytes, duration and request ID. The request ID is the X-Request-Id header
+// slugs), operation ID, status, bytes, duration and request ID; a request whose implementation panicked
+// is logged with the 500 it was answered. The request ID is the X-Request-Id header
 // the client sent, if usable, or one the server makes up; it is echoed in the response and available to
 // the implementation through [RequestIDFromContext].
 //

@@ -37,6 +37,10 @@ func usableRequestID(id string) bool {
 // logRequests gives the request its ID (X-Request-Id echoed, or made up), stores the per-request state
 // in the context and writes one log line when the response is done: method, route pattern (never the
 // raw path, which holds slugs), status, bytes, duration and request ID.
+//
+// When the handler below panics, the line is not written on the way out of the panic, before anything
+// was answered: it is left on the trackingWriter, and recoverPanics writes it after the 500, so the
+// line shows the status the client got.
 func (s *server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -45,13 +49,33 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 			info.id = s.ids.next()
 		}
 		w.Header().Set("X-Request-Id", info.id)
-		if tw, ok := w.(*trackingWriter); ok {
-			tw.requestID = info.id
-		}
 		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
-		defer s.logLine(r, w, info, start)
+		tw, ok := w.(*trackingWriter)
+		if !ok { // not below recoverPanics: nothing else would write the line
+			defer s.logLine(r, w, info, start)
+			next.ServeHTTP(w, r)
+			return
+		}
+		tw.requestID = info.id
+		tw.log = pendingLog{r: r, info: info, start: start}
 		next.ServeHTTP(w, r)
+		s.finishLog(tw)
 	})
+}
+
+// pendingLog is what the request log line needs, kept until the response is done.
+type pendingLog struct {
+	r     *http.Request
+	info  *requestInfo
+	start time.Time
+}
+
+// finishLog writes the pending request log line of tw, once.
+func (s *server) finishLog(tw *trackingWriter) {
+	if p := tw.log; p.r != nil {
+		tw.log = pendingLog{}
+		s.logLine(p.r, tw, p.info, p.start)
+	}
 }
 
 func (s *server) logLine(r *http.Request, w http.ResponseWriter, info *requestInfo, start time.Time) {

@@ -8,7 +8,8 @@ import (
 
 // recoverPanics turns a panic further down the chain into a logged 500 JSON error, if nothing was
 // written yet. http.ErrAbortHandler is re-raised, as net/http expects. It is the outermost middleware
-// and wraps the ResponseWriter once for the whole chain.
+// and wraps the ResponseWriter once for the whole chain. The request log line of a panicking request
+// is written here, after the 500 (see [server.logRequests]), so that it shows the status sent.
 func (s *server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tw := &trackingWriter{ResponseWriter: w}
@@ -18,15 +19,22 @@ func (s *server) recoverPanics(next http.Handler) http.Handler {
 				return
 			}
 			if rec == http.ErrAbortHandler { //nolint:errorlint // sentinel compared as net/http does
+				s.finishLog(tw)
 				panic(rec)
 			}
 			s.log.LogAttrs(r.Context(), slog.LevelError, "panic serving request",
 				slog.String("request_id", tw.requestID), slog.Any("panic", rec),
 				slog.String("stack", string(debug.Stack())))
 			if !tw.wroteHeader {
-				// The request's own context may not carry the route; a 500 has no operation-specific shape.
-				writeError(tw, r, http.StatusInternalServerError, msgInternal)
+				// The request as the log stage passed it on carries the route, and with it the
+				// operation's error shape.
+				inner := r
+				if tw.log.r != nil {
+					inner = tw.log.r
+				}
+				writeError(tw, inner, http.StatusInternalServerError, msgInternal)
 			}
+			s.finishLog(tw)
 		}()
 		next.ServeHTTP(tw, r)
 	})
@@ -39,6 +47,9 @@ type trackingWriter struct {
 	bytes       int64
 	wroteHeader bool
 	requestID   string
+	// log is the request log line still to write, set by the log stage while the request is served
+	// below it (kept by value: no allocation); its r is nil once written.
+	log pendingLog
 }
 
 // WriteHeader records the status.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
@@ -349,6 +351,63 @@ func TestNew_log(t *testing.T) {
 	for _, bad := range []string{testToken, "secret-org"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("log contains %q:\n%s", bad, out)
+		}
+	}
+}
+
+// TestNew_logPanic checks that the request log line of a request whose implementation panics shows
+// the 500 the client got (recover is outside the log stage), with the route and the operation, once,
+// and that the 500 has the operation's error shape.
+func TestNew_logPanic(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	rec, h := newRecorded(t, server.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	rec.respond = func(context.Context, string, any) (any, error) { panic("boom") }
+	srv := servertest.NewServer(t, h)
+	tests := []struct {
+		id, path, route, op string
+		wantBody            map[string]any
+	}{
+		{"panic-plain", "/me/collaborations", "/api/v2/me/collaborations", "getCollaborations",
+			map[string]any{"message": "Internal server error."}},
+		{"panic-service", "/owner/" + testUUID + "/context/config/policy-bundle", "/api/v2/owner/{ownerID}/context/{context}/policy-bundle", "GetPolicyBundle",
+			map[string]any{"message": "Internal server error.", "error": "Internal server error."}},
+	}
+	for _, tt := range tests {
+		resp := do(t, srv.URL, "GET", "/api/v2"+tt.path, "", nil, http.Header{"Circle-Token": {testToken}, "X-Request-Id": {tt.id}})
+		if resp.code != 500 {
+			t.Errorf("%s: status %d, want 500", tt.path, resp.code)
+		}
+		if diff := cmp.Diff(tt.wantBody, resp.json); diff != "" {
+			t.Errorf("%s: body (-want +got):\n%s", tt.path, diff)
+		}
+	}
+	// The line is written before the handler returns, so before the client has the response.
+	type line struct {
+		Msg       string `json:"msg"`
+		RequestID string `json:"request_id"`
+		Status    int    `json:"status"`
+		Bytes     int64  `json:"bytes"`
+		Route     string `json:"route"`
+		Operation string `json:"operation"`
+	}
+	got := map[string][]line{}
+	for _, raw := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var l line
+		if err := json.Unmarshal([]byte(raw), &l); err != nil {
+			t.Fatalf("log line %q: %v", raw, err)
+		}
+		if l.Msg == "request" {
+			got[l.RequestID] = append(got[l.RequestID], l)
+		}
+	}
+	for _, tt := range tests {
+		want := []line{{Msg: "request", RequestID: tt.id, Status: 500, Route: tt.route, Operation: tt.op}}
+		if diff := cmp.Diff(want, got[tt.id], cmpopts.IgnoreFields(line{}, "Bytes")); diff != "" {
+			t.Errorf("%s: request log lines (-want +got):\n%s", tt.path, diff)
+		}
+		if ls := got[tt.id]; len(ls) == 1 && ls[0].Bytes == 0 {
+			t.Errorf("%s: the log line counts no bytes of the 500 body", tt.path)
 		}
 	}
 }
