@@ -47,8 +47,8 @@ func (p *project) findKey(fp string) int {
 	return slices.IndexFunc(p.keys, func(k *checkoutKey) bool { return k.md5 == fp || k.sha256 == fp })
 }
 
-// ListCheckoutKeys lists a project's checkout keys; the oldest one is the preferred key. The operation
-// takes no page-token, so the one page holds every key.
+// ListCheckoutKeys lists a project's checkout keys, oldest first, 20 a page; the oldest one is the
+// preferred key.
 // CircleCI API: GET /project/{project-slug}/checkout-key (listCheckoutKeys).
 func (s *Server) ListCheckoutKeys(ctx context.Context, req gen.ListCheckoutKeysRequestObject) (gen.ListCheckoutKeysResponseObject, error) {
 	s.mu.Lock()
@@ -65,11 +65,15 @@ func (s *Server) ListCheckoutKeys(ctx context.Context, req gen.ListCheckoutKeysR
 	if req.Params.Digest != nil {
 		digest = string(*req.Params.Digest)
 	}
-	items := make([]gen.CheckoutKey, 0, len(p.keys))
-	for i, k := range p.keys {
-		items = append(items, k.api(digest, i == 0))
+	page, next, ok := pageAfter(p.keys, func(k *checkoutKey) uint64 { return k.seq }, req.Params.PageToken, listTag("project-checkout-keys", p.id.String()))
+	if !ok {
+		return gen.ListCheckoutKeysdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
 	}
-	return gen.ListCheckoutKeys200JSONResponse{Items: items}, nil
+	items := make([]gen.CheckoutKey, 0, len(page))
+	for _, k := range page {
+		items = append(items, k.api(digest, k == p.keys[0]))
+	}
+	return gen.ListCheckoutKeys200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // CreateCheckoutKey makes a fresh ed25519 key pair for the project and returns its public half.

@@ -16,8 +16,7 @@ func (e *envVar) api() gen.EnvironmentVariable {
 	return gen.EnvironmentVariable{Name: e.name, Value: mask(e.value), CreatedAt: ptr(e.created.Format(time.RFC3339))}
 }
 
-// ListEnvVars lists a project's environment variables with masked values. The operation takes no
-// page-token, so the one page holds every variable and next_page_token is null.
+// ListEnvVars lists a project's environment variables with masked values, oldest first, 20 a page.
 // CircleCI API: GET /project/{project-slug}/envvar (listEnvVars).
 func (s *Server) ListEnvVars(ctx context.Context, req gen.ListEnvVarsRequestObject) (gen.ListEnvVarsResponseObject, error) {
 	s.mu.Lock()
@@ -30,11 +29,15 @@ func (s *Server) ListEnvVars(ctx context.Context, req gen.ListEnvVarsRequestObje
 	if !ok {
 		return gen.ListEnvVarsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
 	}
-	items := make([]gen.EnvironmentVariable, 0, len(p.envVars))
-	for _, e := range p.envVars {
+	page, next, ok := pageAfter(p.envVars, func(e *envVar) uint64 { return e.seq }, req.Params.PageToken, listTag("project-envvars", p.id.String()))
+	if !ok {
+		return gen.ListEnvVarsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	}
+	items := make([]gen.EnvironmentVariable, 0, len(page))
+	for _, e := range page {
 		items = append(items, e.api())
 	}
-	return gen.ListEnvVars200JSONResponse{Items: items}, nil
+	return gen.ListEnvVars200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // CreateEnvVar creates or replaces a project environment variable and returns it masked.

@@ -71,7 +71,7 @@ func startedAt(_ *workflow, js engine.JobState) *time.Time {
 }
 
 // ListWorkflowJobs lists a workflow's jobs in config order with their statuses at the simulated
-// now. The operation takes no page-token, so the one page holds every job.
+// now, 20 a page.
 // CircleCI API: GET /workflow/{id}/job (listWorkflowJobs).
 func (s *Server) ListWorkflowJobs(ctx context.Context, req gen.ListWorkflowJobsRequestObject) (gen.ListWorkflowJobsResponseObject, error) {
 	s.mu.Lock()
@@ -85,11 +85,15 @@ func (s *Server) ListWorkflowJobs(ctx context.Context, req gen.ListWorkflowJobsR
 		return gen.ListWorkflowJobsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWorkflowNotFound}}, nil
 	}
 	states := w.run.Jobs()
-	items := make([]gen.Job, 0, len(states))
-	for i, js := range states {
-		items = append(items, w.apiJob(i, js))
+	start, end, next, ok := pageRange(len(states), req.Params.PageToken, listTag("workflow-jobs", w.id.String()))
+	if !ok {
+		return gen.ListWorkflowJobsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
 	}
-	return gen.ListWorkflowJobs200JSONResponse{Items: items}, nil
+	items := make([]gen.Job, 0, end-start)
+	for i := start; i < end; i++ {
+		items = append(items, w.apiJob(i, states[i]))
+	}
+	return gen.ListWorkflowJobs200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // visibleJob returns a project's job by number, its workflow moved to now; the caller holds s.mu.
@@ -215,8 +219,8 @@ func finished(js engine.JobState) bool {
 	return js.StartedAt != nil && js.StoppedAt != nil && js.Status != engine.StatusCanceled
 }
 
-// GetJobArtifacts lists the artifacts a finished job uploaded: one report per parallel node.
-// The operation takes no page-token, so the one page holds them all.
+// GetJobArtifacts lists the artifacts a finished job uploaded, one report per parallel node, 20 a
+// page.
 // CircleCI API: GET /project/{project-slug}/{job-number}/artifacts (getJobArtifacts).
 func (s *Server) GetJobArtifacts(ctx context.Context, req gen.GetJobArtifactsRequestObject) (gen.GetJobArtifactsResponseObject, error) {
 	s.mu.Lock()
@@ -241,15 +245,18 @@ func (s *Server) GetJobArtifacts(ctx context.Context, req gen.GetJobArtifactsReq
 			})
 		}
 	}
-	return gen.GetJobArtifacts200JSONResponse{Items: items}, nil
+	start, end, next, ok := pageRange(len(items), req.Params.PageToken, listTag("job-artifacts", j.id.String()))
+	if !ok {
+		return gen.GetJobArtifactsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	}
+	return gen.GetJobArtifacts200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
 }
 
 // testsPerNode is how many test results each parallel node of a finished job reports.
 const testsPerNode = 3
 
-// GetTests lists the test results of a finished job: three per parallel node, all passing for a
-// successful job and the last one failing for a failed job. The operation takes no page-token, so
-// the one page holds them all.
+// GetTests lists the test results of a finished job, 20 a page: three per parallel node, all passing
+// for a successful job and the last one failing for a failed job.
 // CircleCI API: GET /project/{project-slug}/{job-number}/tests (getTests).
 func (s *Server) GetTests(ctx context.Context, req gen.GetTestsRequestObject) (gen.GetTestsResponseObject, error) {
 	s.mu.Lock()
@@ -284,5 +291,9 @@ func (s *Server) GetTests(ctx context.Context, req gen.GetTestsRequestObject) (g
 			}
 		}
 	}
-	return gen.GetTests200JSONResponse{Items: items}, nil
+	start, end, next, ok := pageRange(len(items), req.Params.PageToken, listTag("job-tests", j.id.String()))
+	if !ok {
+		return gen.GetTestsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	}
+	return gen.GetTests200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
 }

@@ -95,3 +95,24 @@ func pageAfter[T any](items []T, seq func(T) uint64, tok *string, tag uint64) (p
 	}
 	return page, next, true
 }
+
+// pageRange returns the bounds [start, end) of one page of a list of n items whose order never
+// changes (a workflow's jobs, a finished job's artifacts or test results), from the offset in tok,
+// and the token of the next page.
+func pageRange(n int, tok *string, tag uint64) (start, end int, next *string, ok bool) {
+	pos, first, ok := decodeToken(tok, tag)
+	if !ok {
+		return 0, 0, nil, false
+	}
+	if !first {
+		if pos == 0 || pos >= uint64(n) {
+			return 0, 0, nil, false
+		}
+		start = int(pos)
+	}
+	end = min(start+pageSize, n)
+	if end < n {
+		next = encodeToken(tag, uint64(end))
+	}
+	return start, end, next, true
+}

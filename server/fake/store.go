@@ -135,6 +135,7 @@ type contextVar struct {
 }
 
 type restriction struct {
+	seq   uint64
 	id    uuid.UUID
 	typ   gen.ContextRestrictionRestrictionType
 	value string

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"cmp"
 	"context"
 	"net/url"
 	"slices"
@@ -58,8 +59,7 @@ func (s *Server) visibleWebhook(u *user, w *webhook, ok bool) (*webhook, bool) {
 	return w, true
 }
 
-// GetWebhooks lists the webhooks of a project scope. The operation takes no page-token, so the one
-// page holds them all.
+// GetWebhooks lists the webhooks of a project scope, oldest first, 20 a page.
 // CircleCI API: GET /webhook (getWebhooks).
 func (s *Server) GetWebhooks(ctx context.Context, req gen.GetWebhooksRequestObject) (gen.GetWebhooksResponseObject, error) {
 	s.mu.Lock()
@@ -78,12 +78,16 @@ func (s *Server) GetWebhooks(ctx context.Context, req gen.GetWebhooksRequestObje
 			list = append(list, w)
 		}
 	}
-	slices.SortFunc(list, func(a, b *webhook) int { return int(a.seq) - int(b.seq) })
-	items := make([]gen.Webhook, 0, len(list))
-	for _, w := range list {
+	slices.SortFunc(list, func(a, b *webhook) int { return cmp.Compare(a.seq, b.seq) })
+	page, next, ok := pageAfter(list, func(w *webhook) uint64 { return w.seq }, req.Params.PageToken, listTag("webhooks", p.id.String()))
+	if !ok {
+		return gen.GetWebhooksdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	}
+	items := make([]gen.Webhook, 0, len(page))
+	for _, w := range page {
 		items = append(items, w.api())
 	}
-	return gen.GetWebhooks200JSONResponse{Items: items}, nil
+	return gen.GetWebhooks200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // CreateWebhook creates an outbound webhook for a project; the URL must be https. The signing
