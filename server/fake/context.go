@@ -13,9 +13,6 @@ import (
 
 const msgContextNotFound = "Context not found."
 
-// The Context operations document no 400: input they cannot accept is answered with their 404 and a
-// message that says what was wrong.
-
 func (c *contextRec) api() gen.Context {
 	return gen.Context{CreatedAt: c.created, ID: c.id, Name: c.name}
 }
@@ -45,15 +42,14 @@ func (s *Server) ListContexts(ctx context.Context, req gen.ListContextsRequestOb
 	case req.Params.OwnerSlug != nil:
 		o, ok = s.visibleOrg(u, *req.Params.OwnerSlug)
 	default:
-		return gen.ListContexts404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: "Owner not found: pass owner-id or owner-slug."}}, nil
+		return gen.ListContextsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "owner-id or owner-slug is required"}}, nil
 	}
 	if !ok {
 		return gen.ListContexts404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: "Owner not found."}}, nil
 	}
 	page, next, ok := pageAfter(o.contexts, func(c *contextRec) uint64 { return c.seq }, req.Params.PageToken, listTag("contexts", o.id.String()))
 	if !ok {
-		// listContexts documents no 400; a token it cannot use names no page that exists.
-		return gen.ListContexts404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: errBadToken}}, nil
+		return gen.ListContextsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
 	}
 	items := make([]gen.Context, 0, len(page))
 	for _, c := range page {
@@ -63,7 +59,7 @@ func (s *Server) ListContexts(ctx context.Context, req gen.ListContextsRequestOb
 }
 
 // CreateContext creates a context in one of the caller's organizations. Names are unique per
-// organization.
+// organization: a second context of the same name is a 409.
 // CircleCI API: POST /context (createContext).
 func (s *Server) CreateContext(ctx context.Context, req gen.CreateContextRequestObject) (gen.CreateContextResponseObject, error) {
 	s.mu.Lock()
@@ -72,11 +68,11 @@ func (s *Server) CreateContext(ctx context.Context, req gen.CreateContextRequest
 	if !ok {
 		return gen.CreateContext401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
 	}
-	notFound := func(msg string) (gen.CreateContextResponseObject, error) {
-		return gen.CreateContext404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msg}}, nil
+	fail := func(status int, msg string) (gen.CreateContextResponseObject, error) {
+		return gen.CreateContextdefaultJSONResponse{StatusCode: status, Body: gen.Error{Message: msg}}, nil
 	}
 	if req.Body == nil || strings.TrimSpace(req.Body.Name) == "" {
-		return notFound("A context needs a name and an owner.")
+		return fail(400, "name is required and must not be blank")
 	}
 	var o *org
 	if byID, err := req.Body.Owner.AsContextOwnerByID(); err == nil && byID.ID != uuid.Nil {
@@ -84,13 +80,13 @@ func (s *Server) CreateContext(ctx context.Context, req gen.CreateContextRequest
 	} else if bySlug, err := req.Body.Owner.AsContextOwnerBySlug(); err == nil && bySlug.Slug != "" {
 		o, ok = s.visibleOrg(u, bySlug.Slug)
 	} else {
-		ok = false
+		return fail(400, "owner needs an id (organization UUID) or a slug (e.g. gh/<org>)")
 	}
 	if !ok {
-		return notFound("Owner not found.")
+		return fail(404, "Owner not found.")
 	}
 	if slices.ContainsFunc(o.contexts, func(c *contextRec) bool { return c.name == req.Body.Name }) {
-		return notFound("A context named " + quote(req.Body.Name) + " already exists in " + o.slug + "; context names are unique per organization.")
+		return fail(409, "A context named "+quote(req.Body.Name)+" already exists in "+o.slug+"; context names are unique per organization.")
 	}
 	c := s.addContext(o, req.Body.Name)
 	return gen.CreateContext200JSONResponse(c.api()), nil
@@ -156,7 +152,7 @@ func (s *Server) ListEnvironmentVariablesFromContext(ctx context.Context, req ge
 	}
 	page, next, ok := pageAfter(c.vars, func(v *contextVar) uint64 { return v.seq }, req.Params.PageToken, listTag("context-vars", c.id.String()))
 	if !ok {
-		return gen.ListEnvironmentVariablesFromContext404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: errBadToken}}, nil
+		return gen.ListEnvironmentVariablesFromContextdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
 	}
 	items := make([]gen.ContextEnvironmentVariableListItem, 0, len(page))
 	for _, v := range page {
@@ -178,8 +174,11 @@ func (s *Server) AddEnvironmentVariableToContext(ctx context.Context, req gen.Ad
 	if !ok {
 		return gen.AddEnvironmentVariableToContext404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgContextNotFound}}, nil
 	}
-	if !envNameRE.MatchString(req.EnvVarName) || req.Body == nil {
-		return gen.AddEnvironmentVariableToContext404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: "Environment variable names start with a letter or underscore and hold only letters, digits and underscores; the body needs a value."}}, nil
+	if !envNameRE.MatchString(req.EnvVarName) {
+		return gen.AddEnvironmentVariableToContextdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "env_var_name " + quote(req.EnvVarName) + " is not valid: names start with a letter or underscore and hold only letters, digits and underscores"}}, nil
+	}
+	if req.Body == nil {
+		return gen.AddEnvironmentVariableToContextdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "the body needs a value"}}, nil
 	}
 	v := c.setVar(req.EnvVarName, req.Body.Value, s.now(), s.nextSeq)
 	var res gen.ContextEnvironmentVariableResult
@@ -239,8 +238,7 @@ func (r *restriction) api(c *contextRec) gen.ContextRestriction {
 	return out
 }
 
-// GetContextRestrictions lists a context's restrictions. The operation takes no page-token, so the
-// one page holds them all.
+// GetContextRestrictions lists a context's restrictions, oldest first, 20 a page.
 // CircleCI API: GET /context/{context_id}/restrictions (getContextRestrictions).
 func (s *Server) GetContextRestrictions(ctx context.Context, req gen.GetContextRestrictionsRequestObject) (gen.GetContextRestrictionsResponseObject, error) {
 	s.mu.Lock()
@@ -253,11 +251,15 @@ func (s *Server) GetContextRestrictions(ctx context.Context, req gen.GetContextR
 	if !ok {
 		return gen.GetContextRestrictions404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgContextNotFound}}, nil
 	}
-	items := make([]gen.ContextRestriction, 0, len(c.restrictions))
-	for _, r := range c.restrictions {
+	page, next, ok := pageAfter(c.restrictions, func(r *restriction) uint64 { return r.seq }, req.Params.PageToken, listTag("context-restrictions", c.id.String()))
+	if !ok {
+		return gen.GetContextRestrictions400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{Message: errBadToken}}, nil
+	}
+	items := make([]gen.ContextRestriction, 0, len(page))
+	for _, r := range page {
 		items = append(items, r.api(c))
 	}
-	return gen.GetContextRestrictions200JSONResponse{Items: items}, nil
+	return gen.GetContextRestrictions200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // CreateContextRestriction restricts a context to a project (of the same organization), a group or
@@ -301,7 +303,7 @@ func (s *Server) CreateContextRestriction(ctx context.Context, req gen.CreateCon
 	if slices.ContainsFunc(c.restrictions, func(r *restriction) bool { return r.typ == typ && r.value == value }) {
 		return gen.CreateContextRestriction409JSONResponse{ConflictJSONResponse: gen.ConflictJSONResponse{Message: "The context already has this restriction."}}, nil
 	}
-	r := &restriction{id: s.newID(), typ: typ, value: value, name: name}
+	r := &restriction{seq: s.nextSeq(), id: s.newID(), typ: typ, value: value, name: name}
 	c.restrictions = append(c.restrictions, r)
 	return gen.CreateContextRestriction201JSONResponse{
 		ID:               ptr(r.id),

@@ -555,8 +555,8 @@ func TestConformance(t *testing.T) {
 	}
 }
 
-// TestUnavailable checks that operations of the tags the fake does not simulate answer a documented
-// error, validated by servertest.
+// TestUnavailable checks that operations of the tags the fake does not simulate answer 501 (their
+// default response), validated by servertest.
 func TestUnavailable(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -566,9 +566,10 @@ func TestUnavailable(t *testing.T) {
 	}{
 		{"GET", "/insights/gh/demo-org/demo-app/workflows", 501},
 		{"GET", "/organization/gh%2Fdemo-org", 501},
-		{"GET", "/organizations/3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a/groups", 404},
-		{"GET", "/otel/exporters?org-id=3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a", 404},
-		{"GET", "/org/3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a/oidc-custom-claims", 403},
+		{"GET", "/organizations/3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a/groups", 501},
+		{"GET", "/otel/exporters?org-id=3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a", 501},
+		{"GET", "/org/3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a/oidc-custom-claims", 501},
+		{"GET", "/owner/3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a/context/config/policy-bundle", 501},
 	}
 	for _, tt := range tests {
 		var msg map[string]any
@@ -620,5 +621,36 @@ func TestControl(t *testing.T) {
 	}
 	if res := post("/_fake/faults", `{"status": 200, "count": 1}`); res.StatusCode != 400 {
 		t.Errorf("a 200 fault was accepted: %d", res.StatusCode)
+	}
+}
+
+// TestContext_BadInput checks that input the Context operations cannot accept gets a 400 (or a 409
+// for a duplicate name) that says what is wrong, and that only missing things are 404s.
+func TestContext_BadInput(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var c gen.Context
+	e.must(200, "POST", "/context", map[string]any{"name": "taken", "owner": map[string]any{"slug": "gh/demo-org"}}, &c)
+	tests := []struct {
+		name, method, path string
+		body               any
+		want               int
+		msg                string
+	}{
+		{"blank name", "POST", "/context", map[string]any{"name": " ", "owner": map[string]any{"slug": "gh/demo-org"}}, 400, "name"},
+		{"owner without id or slug", "POST", "/context", map[string]any{"name": "x", "owner": map[string]any{"type": "organization"}}, 400, "owner"},
+		{"duplicate name", "POST", "/context", map[string]any{"name": "taken", "owner": map[string]any{"slug": "gh/demo-org"}}, 409, `"taken"`},
+		{"unknown owner", "POST", "/context", map[string]any{"name": "x", "owner": map[string]any{"slug": "gh/nobody"}}, 404, "not found"},
+		{"list without owner", "GET", "/context", nil, 400, "owner-id or owner-slug"},
+		{"bad variable name", "PUT", "/context/" + c.ID.String() + "/environment-variable/1BAD", map[string]any{"value": "v"}, 400, `"1BAD"`},
+		{"foreign page token", "GET", "/context/" + c.ID.String() + "/environment-variable?page-token=AAAAAAAAAAAAAAAAAAAAAA", nil, 400, "page-token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var msg gen.Error
+			if got := e.call(fake.DemoToken, tt.method, tt.path, tt.body, &msg); got != tt.want || !strings.Contains(msg.Message, tt.msg) {
+				t.Errorf("%s %s: %d %q, want %d mentioning %s", tt.method, tt.path, got, msg.Message, tt.want, tt.msg)
+			}
+		})
 	}
 }
