@@ -156,16 +156,30 @@ func TestScenario_ApprovalToSuccess(t *testing.T) {
 	}
 	wf := wl.Items[0].ID.String()
 	want := map[string]string{"build": "queued", "test": "blocked", "hold": "blocked", "deploy": "blocked"}
-	if diff := cmp.Diff(want, statuses(jobsByName(e, wf))); diff != "" {
+	jobs := jobsByName(e, wf)
+	if diff := cmp.Diff(want, statuses(jobs)); diff != "" {
 		t.Errorf("at start (-want +got):\n%s", diff)
+	}
+	for name, j := range jobs {
+		if j.StartedAt != nil {
+			t.Errorf("%s is %s but started_at = %v, want null", name, j.Status, j.StartedAt)
+		}
+	}
+	var queued gen.JobDetails
+	e.must(200, "GET", fmt.Sprintf("%s/job/%d", demo, *jobs["build"].JobNumber), nil, &queued)
+	if queued.StartedAt != nil {
+		t.Errorf("queued job details: started_at = %v, want null", queued.StartedAt)
 	}
 	if err := e.fake.Advance(5 * time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	jobs := jobsByName(e, wf)
+	jobs = jobsByName(e, wf)
 	want = map[string]string{"build": "success", "test": "success", "hold": "on_hold", "deploy": "blocked"}
 	if diff := cmp.Diff(want, statuses(jobs)); diff != "" {
 		t.Errorf("before approval (-want +got):\n%s", diff)
+	}
+	if jobs["build"].StartedAt == nil || jobs["deploy"].StartedAt != nil {
+		t.Errorf("started_at: build %v (want a time), deploy %v (blocked: want null)", jobs["build"].StartedAt, jobs["deploy"].StartedAt)
 	}
 	var w gen.Workflow
 	e.must(200, "GET", "/workflow/"+wf, nil, &w)

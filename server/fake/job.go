@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -27,7 +26,7 @@ func (w *workflow) apiJob(i int, js engine.JobState) gen.Job {
 		Type:         gen.JobType(js.Type),
 		Dependencies: make([]uuid.UUID, 0, len(js.Dependencies)),
 		StoppedAt:    js.StoppedAt,
-		StartedAt:    startedAt(w, js),
+		StartedAt:    js.StartedAt, // null while queued, blocked or on hold, as on circleci.com
 	}
 	if j.number > 0 {
 		out.JobNumber = ptr(j.number)
@@ -62,12 +61,6 @@ func (w *workflow) apiJob(i int, js engine.JobState) gen.Job {
 		}
 	}
 	return out
-}
-
-// startedAt is when a job started, or nil while it is queued, blocked or on hold, as the live
-// API sends null for jobs that have not started.
-func startedAt(_ *workflow, js engine.JobState) *time.Time {
-	return js.StartedAt
 }
 
 // ListWorkflowJobs lists a workflow's jobs in config order with their statuses at the simulated
@@ -147,7 +140,7 @@ func (s *Server) GetJobDetails(ctx context.Context, req gen.GetJobDetailsRequest
 		Pipeline:       gen.JobPipeline{ID: pl.id},
 		Project:        gen.JobProject{ExternalURL: p.api().VCSInfo.VCSURL, ID: p.id, Name: p.name, Slug: p.slug},
 		QueuedAt:       queued,
-		StartedAt:      startedAt(w, js),
+		StartedAt:      js.StartedAt, // null until the job starts
 		Status:         gen.JobDetailsStatus(js.Status),
 		StoppedAt:      js.StoppedAt,
 		WebURL:         fmt.Sprintf("https://app.circleci.com/pipelines/%s/%d/workflows/%s/jobs/%d", p.slug, pl.number, w.id, j.number),
