@@ -201,7 +201,7 @@ func (s *Server) SetJobOutcome(projectSlug, job, outcome string) error {
 	}
 	p.outcomes[job] = o
 	for w := range s.st.running {
-		if w.pipeline.project == p {
+		if w.project == p {
 			w.run.Advance(s.now())
 			_ = w.run.SetOutcome(job, o) // ErrNotFound (no such job) and ErrStopped (finished) leave it be
 		}
@@ -214,11 +214,15 @@ func (s *Server) SetJobOutcome(projectSlug, job, outcome string) error {
 func (s *Server) ContinuationKey(pipelineID uuid.UUID) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	pl, ok := s.st.pipelines[pipelineID]
-	if !ok || pl.contKey == "" {
+	pos, ok := s.st.plByID[pipelineID]
+	if !ok {
 		return "", false
 	}
-	return pl.contKey, true
+	more := s.st.plMore[pos]
+	if more == nil || more.contKey == "" {
+		return "", false
+	}
+	return more.contKey, true
 }
 
 // controlHandler serves the test controls under /_fake/:

@@ -21,7 +21,7 @@ func (w *workflow) apiJob(i int, js engine.JobState) gen.Job {
 	out := gen.Job{
 		ID:           j.id,
 		Name:         js.Name,
-		ProjectSlug:  w.pipeline.project.slug,
+		ProjectSlug:  w.project.slug,
 		Status:       gen.JobStatus(js.Status),
 		Type:         gen.JobType(js.Type),
 		Dependencies: make([]uuid.UUID, 0, len(js.Dependencies)),
@@ -121,7 +121,7 @@ func (s *Server) GetJobDetails(ctx context.Context, req gen.GetJobDetailsRequest
 		return gen.GetJobDetailsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msg}}, nil
 	}
 	w, js := j.wf, j.state()
-	pl, p := w.pipeline, w.pipeline.project
+	pl, p := w.pipeline, w.project
 	created := w.run.CreatedAt()
 	queued := created
 	if js.QueuedAt != nil {
@@ -197,7 +197,7 @@ func (s *Server) CancelJobByJobID(ctx context.Context, req gen.CancelJobByJobIDR
 		return gen.CancelJobByJobID401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
 	}
 	j, ok := s.st.jobsByID[req.JobID]
-	if !ok || !u.member(j.wf.pipeline.project.org) {
+	if !ok || !u.member(j.wf.project.org) {
 		return gen.CancelJobByJobID404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgJobNotFound}}, nil
 	}
 	s.advance(j.wf)

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"maps"
 	"time"
-	"unique"
 
 	"github.com/google/uuid"
 
@@ -20,36 +19,50 @@ import (
 
 const msgPipelineNotFound = "Pipeline not found."
 
-// pipeline is one stored pipeline, kept small: a million of them must fit in well under 1 GiB.
+// pipeline is one stored pipeline. It holds no pointers: what it refers to is an int32 index into
+// a table of the state (projects, users, interned strings, configs), and what few pipelines have
+// (parameters, workflows, an error, a continuation key) lives in state.plMore. So the garbage
+// collector never scans the pipelines, however many are stored; see [pipelineStore].
 type pipeline struct {
-	id        uuid.UUID
-	number    int64
-	created   int64 // unix milliseconds of simulated time
-	project   *project
-	actor     *user
-	branch    unique.Handle[string] // zero Handle when not given
-	tag       unique.Handle[string]
-	params    map[string]any // as given to the trigger; nil when none
-	cfg       *engine.Config // the config the pipeline ran (shared with the project while unchanged)
+	id      uuid.UUID
+	number  int64
+	created int64 // unix milliseconds of simulated time
+	pos     int32 // position in state.pls
+	project int32 // index in state.projTab
+	actor   int32 // index in state.userTab
+	branch  int32 // index in state.strs; 0 when not given
+	tag     int32
+	cfg     int32 // index in state.cfgTab of the config the pipeline ran; 0 for none
+	state   pipelineState
+}
+
+// pipelineMore is what only some pipelines have, kept out of [pipeline] so that it stays free of
+// pointers.
+type pipelineMore struct {
+	params    map[string]any // as given to the trigger or the continuation
 	setupCfg  *engine.Config // the setup config of a continued setup pipeline
-	state     gen.PipelineState
-	errMsg    string // for errored pipelines
-	contKey   string // unused continuation key of a setup pipeline
+	errMsg    string         // for errored pipelines
+	contKey   string         // unused continuation key of a setup pipeline
 	workflows []*workflow
 }
 
-func handle(s *string) unique.Handle[string] {
-	if s == nil || *s == "" {
-		return unique.Handle[string]{}
-	}
-	return unique.Make(*s)
-}
+// pipelineState is a gen.PipelineState in one byte: the states the fake gives pipelines.
+type pipelineState uint8
 
-func value(h unique.Handle[string]) *string {
-	if h == (unique.Handle[string]{}) {
-		return nil
+const (
+	stateCreated pipelineState = iota
+	stateErrored
+	stateSetup
+)
+
+func (ps pipelineState) api() gen.PipelineState {
+	switch ps {
+	case stateErrored:
+		return gen.PipelineStateErrored
+	case stateSetup:
+		return gen.PipelineStateSetup
 	}
-	return ptr(h.Value())
+	return gen.PipelineStateCreated
 }
 
 func (pl *pipeline) createdAt() time.Time { return time.UnixMilli(pl.created).UTC() }
@@ -59,8 +72,9 @@ func (pl *pipeline) revision() string {
 	return hex.EncodeToString(h[:])
 }
 
-func (pl *pipeline) api() gen.Pipeline {
-	p := pl.project
+// pipelineAPI renders a stored pipeline; the caller holds s.mu.
+func (st *state) pipelineAPI(pl *pipeline) gen.Pipeline {
+	p := st.projTab[pl.project]
 	created := pl.createdAt()
 	out := gen.Pipeline{
 		CreatedAt:   created,
@@ -68,31 +82,33 @@ func (pl *pipeline) api() gen.Pipeline {
 		ID:          pl.id,
 		Number:      pl.number,
 		ProjectSlug: p.slug,
-		State:       pl.state,
+		State:       pl.state.api(),
 		Trigger: gen.PipelineTrigger{
-			Actor:      gen.PipelineTriggerActor{Login: pl.actor.login},
+			Actor:      gen.PipelineTriggerActor{Login: st.userTab[pl.actor].login},
 			ReceivedAt: created,
 			Type:       gen.PipelineTriggerTypeAPI,
 		},
 		UpdatedAt: &created,
 	}
-	if pl.errMsg != "" {
-		out.Errors = append(out.Errors, gen.PipelineError{Type: gen.PipelineErrorTypeConfig, Message: pl.errMsg})
-	}
-	if len(pl.params) > 0 {
-		out.TriggerParameters = make(map[string]gen.TriggerParameterValue, len(pl.params))
-		for k, v := range pl.params {
-			var tv gen.TriggerParameterValue
-			b, _ := json.Marshal(v)
-			_ = tv.UnmarshalJSON(b)
-			out.TriggerParameters[k] = tv
+	if more := st.plMore[pl.pos]; more != nil {
+		if more.errMsg != "" {
+			out.Errors = append(out.Errors, gen.PipelineError{Type: gen.PipelineErrorTypeConfig, Message: more.errMsg})
+		}
+		if len(more.params) > 0 {
+			out.TriggerParameters = make(map[string]gen.TriggerParameterValue, len(more.params))
+			for k, v := range more.params {
+				var tv gen.TriggerParameterValue
+				b, _ := json.Marshal(v)
+				_ = tv.UnmarshalJSON(b)
+				out.TriggerParameters[k] = tv
+			}
 		}
 	}
 	repo := p.api().VCSInfo
 	provider := string(repo.Provider)
 	out.VCS = &gen.PipelineVCS{
-		Branch:              value(pl.branch),
-		Tag:                 value(pl.tag),
+		Branch:              st.strs.get(pl.branch),
+		Tag:                 st.strs.get(pl.tag),
 		OriginRepositoryURL: repo.VCSURL,
 		TargetRepositoryURL: repo.VCSURL,
 		ProviderName:        provider,
@@ -165,38 +181,45 @@ func (s *Server) trigger(u *user, p *project, in triggerInput) (*pipeline, error
 		return nil, errors.New("the project has no config, so it declares no parameters")
 	}
 	now := s.now()
-	pl := &pipeline{
-		id: s.newID(), number: int64(len(p.pipelines)) + 1, created: now.UnixMilli(), project: p, actor: u,
-		branch: handle(in.branch), tag: handle(in.tag), params: in.params, cfg: p.cfg, state: gen.PipelineStateCreated,
+	st := &s.st
+	pl := st.pls.add()
+	*pl = pipeline{
+		id: s.newID(), number: int64(len(p.pipelines)) + 1, created: now.UnixMilli(), pos: pl.pos,
+		project: p.idx, actor: u.idx, branch: st.strs.intern(in.branch), tag: st.strs.intern(in.tag),
+		cfg: st.config(p.cfg), state: stateCreated,
+	}
+	if len(in.params) > 0 {
+		st.more(pl).params = in.params
 	}
 	switch {
 	case p.cfg == nil:
-		pl.state = gen.PipelineStateErrored
-		pl.errMsg = "No config found: the project has no .circleci/config.yml."
+		pl.state = stateErrored
+		st.more(pl).errMsg = "No config found: the project has no .circleci/config.yml."
 	case p.setup:
-		pl.state = gen.PipelineStateSetup
-		pl.contKey = "ck-" + s.newID().String()
-		s.st.contKeys[pl.contKey] = pl
+		pl.state = stateSetup
+		key := "ck-" + s.newID().String()
+		st.more(pl).contKey = key
+		st.contKeys[key] = pl.pos
 	}
 	s.index(pl)
-	if pl.cfg != nil {
-		s.startWorkflows(pl, pl.cfg, resolved, now)
+	if p.cfg != nil {
+		s.startWorkflows(pl, p.cfg, resolved, now)
 	}
 	return pl, nil
 }
 
 // index stores pl in every list it appears in; the caller holds s.mu.
 func (s *Server) index(pl *pipeline) {
-	p, o, u := pl.project, pl.project.org, pl.actor
-	s.st.pipelines[pl.id] = pl
-	p.pipelines = append(p.pipelines, pl)
-	if pl.branch != (unique.Handle[string]{}) {
-		b := pl.branch.Value()
-		p.byBranch[b] = append(p.byBranch[b], pl)
+	p := s.st.projTab[pl.project]
+	o, u := p.org, s.st.userTab[pl.actor]
+	s.st.plByID[pl.id] = pl.pos
+	p.pipelines = append(p.pipelines, pl.pos)
+	if pl.branch != 0 {
+		p.byBranch[pl.branch] = append(p.byBranch[pl.branch], pl.pos)
 	}
-	p.mine[u] = append(p.mine[u], pl)
-	o.pipelines = append(o.pipelines, pl)
-	o.mine[u] = append(o.mine[u], pl)
+	p.mine[u] = append(p.mine[u], pl.pos)
+	o.pipelines = append(o.pipelines, pl.pos)
+	o.mine[u] = append(o.mine[u], pl.pos)
 }
 
 func triggerError(err error) string {
@@ -234,7 +257,7 @@ func (s *Server) TriggerPipeline(ctx context.Context, req gen.TriggerPipelineReq
 	if err != nil {
 		return gen.TriggerPipelinedefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: triggerError(err)}}, nil
 	}
-	return gen.TriggerPipeline201JSONResponse{ID: pl.id, Number: pl.number, CreatedAt: pl.createdAt(), State: gen.PipelineCreationState(pl.state)}, nil
+	return gen.TriggerPipeline201JSONResponse{ID: pl.id, Number: pl.number, CreatedAt: pl.createdAt(), State: gen.PipelineCreationState(pl.state.api())}, nil
 }
 
 // TriggerPipelineRun starts a pipeline like [Server.TriggerPipeline]; config and checkout name the
@@ -285,7 +308,7 @@ func (s *Server) TriggerPipelineRun(ctx context.Context, req gen.TriggerPipeline
 	if err != nil {
 		return bad(triggerError(err))
 	}
-	return gen.TriggerPipelineRun201JSONResponse{ID: &pl.id, Number: ptr(int(pl.number)), CreatedAt: ptr(pl.createdAt()), State: ptr(gen.PipelineRunCreationState(pl.state))}, nil
+	return gen.TriggerPipelineRun201JSONResponse{ID: ptr(pl.id), Number: ptr(int(pl.number)), CreatedAt: ptr(pl.createdAt()), State: ptr(gen.PipelineRunCreationState(pl.state.api()))}, nil
 }
 
 func deref(s *string) string {
@@ -297,8 +320,12 @@ func deref(s *string) string {
 
 // visiblePipeline returns a pipeline of a project the caller may see; the caller holds s.mu.
 func (s *Server) visiblePipeline(u *user, id uuid.UUID) (*pipeline, bool) {
-	pl, ok := s.st.pipelines[id]
-	if !ok || !u.member(pl.project.org) {
+	pos, ok := s.st.plByID[id]
+	if !ok {
+		return nil, false
+	}
+	pl := s.st.pls.at(pos)
+	if !u.member(s.st.projTab[pl.project].org) {
 		return nil, false
 	}
 	return pl, true
@@ -317,7 +344,7 @@ func (s *Server) GetPipelineByID(ctx context.Context, req gen.GetPipelineByIDReq
 	if !ok {
 		return gen.GetPipelineByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
 	}
-	return gen.GetPipelineByID200JSONResponse(pl.api()), nil
+	return gen.GetPipelineByID200JSONResponse(s.st.pipelineAPI(pl)), nil
 }
 
 // GetPipelineByNumber returns a project's pipeline by its number.
@@ -336,13 +363,14 @@ func (s *Server) GetPipelineByNumber(ctx context.Context, req gen.GetPipelineByN
 	if req.PipelineNumber < 1 || req.PipelineNumber > int64(len(p.pipelines)) {
 		return gen.GetPipelineByNumberdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
 	}
-	return gen.GetPipelineByNumber200JSONResponse(p.pipelines[req.PipelineNumber-1].api()), nil
+	return gen.GetPipelineByNumber200JSONResponse(s.st.pipelineAPI(s.st.pls.at(p.pipelines[req.PipelineNumber-1]))), nil
 }
 
-func pipelineItems(page []*pipeline) []gen.Pipeline {
+// pipelineItems renders a page of pipeline positions; the caller holds s.mu.
+func (st *state) pipelineItems(page []int32) []gen.Pipeline {
 	items := make([]gen.Pipeline, 0, len(page))
-	for _, pl := range page {
-		items = append(items, pl.api())
+	for _, pos := range page {
+		items = append(items, st.pipelineAPI(st.pls.at(pos)))
 	}
 	return items
 }
@@ -363,13 +391,13 @@ func (s *Server) ListPipelinesForProject(ctx context.Context, req gen.ListPipeli
 	}
 	idx, tag := p.pipelines, listTag("project-pipelines", p.id.String())
 	if b := req.Params.Branch; b != nil {
-		idx, tag = p.byBranch[*b], listTag("project-pipelines", p.id.String(), "branch", *b)
+		idx, tag = p.byBranch[s.st.strs.lookup(*b)], listTag("project-pipelines", p.id.String(), "branch", *b)
 	}
 	page, next, ok := pageNewest(idx, req.Params.PageToken, tag)
 	if !ok {
 		return gen.ListPipelinesForProjectdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
 	}
-	return gen.ListPipelinesForProject200JSONResponse{Items: pipelineItems(page), NextPageToken: next}, nil
+	return gen.ListPipelinesForProject200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
 }
 
 // ListMyPipelines lists the pipelines the caller triggered in a project, newest first, 20 a page.
@@ -389,7 +417,7 @@ func (s *Server) ListMyPipelines(ctx context.Context, req gen.ListMyPipelinesReq
 	if !ok {
 		return gen.ListMyPipelinesdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
 	}
-	return gen.ListMyPipelines200JSONResponse{Items: pipelineItems(page), NextPageToken: next}, nil
+	return gen.ListMyPipelines200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
 }
 
 // ListPipelines lists an organization's pipelines, newest first, 20 a page; mine=true keeps those
@@ -421,7 +449,7 @@ func (s *Server) ListPipelines(ctx context.Context, req gen.ListPipelinesRequest
 	if !ok {
 		return gen.ListPipelinesdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
 	}
-	return gen.ListPipelines200JSONResponse{Items: pipelineItems(page), NextPageToken: next}, nil
+	return gen.ListPipelines200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
 }
 
 // GetPipelineConfigByID returns the config a pipeline ran: its source and the source compiled with
@@ -438,15 +466,20 @@ func (s *Server) GetPipelineConfigByID(ctx context.Context, req gen.GetPipelineC
 	if !ok {
 		return gen.GetPipelineConfigByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
 	}
-	if pl.cfg == nil {
-		return gen.GetPipelineConfigByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "The pipeline has no config: " + pl.errMsg}}, nil
+	more := s.st.plMore[pl.pos]
+	if more == nil {
+		more = &pipelineMore{}
 	}
-	params, _ := pl.cfg.ResolveParameters(pl.params) // checked when the pipeline was created
-	out := gen.GetPipelineConfigByID200JSONResponse{Source: pl.cfg.Source, Compiled: pl.cfg.Compile(params)}
-	if pl.setupCfg != nil {
-		setupParams, _ := pl.setupCfg.ResolveParameters(nil)
-		out.SetupConfig = ptr(pl.setupCfg.Source)
-		out.CompiledSetupConfig = ptr(pl.setupCfg.Compile(setupParams))
+	cfg := s.st.cfgTab[pl.cfg]
+	if cfg == nil {
+		return gen.GetPipelineConfigByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "The pipeline has no config: " + more.errMsg}}, nil
+	}
+	params, _ := cfg.ResolveParameters(more.params) // checked when the pipeline was created
+	out := gen.GetPipelineConfigByID200JSONResponse{Source: cfg.Source, Compiled: cfg.Compile(params)}
+	if more.setupCfg != nil {
+		setupParams, _ := more.setupCfg.ResolveParameters(nil)
+		out.SetupConfig = ptr(more.setupCfg.Source)
+		out.CompiledSetupConfig = ptr(more.setupCfg.Compile(setupParams))
 	}
 	return out, nil
 }
@@ -465,22 +498,22 @@ func (s *Server) GetPipelineValuesByID(ctx context.Context, req gen.GetPipelineV
 	if !ok {
 		return gen.GetPipelineValuesByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
 	}
-	api := pl.api()
+	api := s.st.pipelineAPI(pl)
 	vals := map[string]any{
 		"pipeline.id":                                       pl.id.String(),
 		"pipeline.number":                                   pl.number,
 		"pipeline.project.git_url":                          api.VCS.TargetRepositoryURL,
-		"pipeline.project.type":                             pl.project.org.vcsType,
+		"pipeline.project.type":                             s.st.projTab[pl.project].org.vcsType,
 		"pipeline.git.revision":                             pl.revision(),
 		"pipeline.git.base_revision":                        pl.revision(),
 		"pipeline.trigger_source":                           "api",
 		"pipeline.schedule.name":                            "",
 		"pipeline.trigger_parameters.circleci.trigger_type": "api",
 	}
-	if b := value(pl.branch); b != nil {
+	if b := s.st.strs.get(pl.branch); b != nil {
 		vals["pipeline.git.branch"] = *b
 	}
-	if t := value(pl.tag); t != nil {
+	if t := s.st.strs.get(pl.tag); t != nil {
 		vals["pipeline.git.tag"] = *t
 	}
 	out := make(gen.GetPipelineValuesByID200JSONResponse, len(vals))
@@ -511,8 +544,13 @@ func (s *Server) ContinuePipeline(ctx context.Context, req gen.ContinuePipelineR
 	if req.Body == nil || req.Body.ContinuationKey == "" {
 		return bad("continuation-key is required")
 	}
-	pl, ok := s.st.contKeys[req.Body.ContinuationKey]
-	if !ok || !u.member(pl.project.org) {
+	pos, ok := s.st.contKeys[req.Body.ContinuationKey]
+	var pl *pipeline
+	if ok {
+		pl = s.st.pls.at(pos)
+		ok = u.member(s.st.projTab[pl.project].org)
+	}
+	if !ok {
 		return gen.ContinuePipelinedefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Continuation key not found: it is unknown or was already used."}}, nil
 	}
 	cfg, err := engine.ParseConfig(req.Body.Configuration)
@@ -527,9 +565,11 @@ func (s *Server) ContinuePipeline(ctx context.Context, req gen.ContinuePipelineR
 	if err != nil {
 		return bad(triggerError(err))
 	}
-	delete(s.st.contKeys, pl.contKey)
-	pl.contKey = ""
-	pl.setupCfg, pl.cfg, pl.params, pl.state = pl.cfg, cfg, maps.Clone(params), gen.PipelineStateCreated
+	more := s.st.more(pl)
+	delete(s.st.contKeys, more.contKey)
+	more.contKey = ""
+	more.setupCfg, more.params = s.st.cfgTab[pl.cfg], maps.Clone(params)
+	pl.cfg, pl.state = s.st.config(cfg), stateCreated
 	s.startWorkflows(pl, cfg, resolved, s.now())
 	return gen.ContinuePipeline200JSONResponse{Message: "Pipeline continued."}, nil
 }

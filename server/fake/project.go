@@ -68,20 +68,26 @@ func (s *Server) DeleteProjectBySlug(ctx context.Context, req gen.DeleteProjectB
 }
 
 // deleteProject removes p and everything that hangs off it; the caller holds s.mu. It rebuilds the
-// organization's pipeline indexes once, which costs O(pipelines in the organization).
+// organization's pipeline indexes once, which costs O(pipelines in the organization). The records of
+// the project's pipelines stay in the append-only store, unreachable.
 func (s *Server) deleteProject(p *project) {
 	key, _ := projectKey(p.slug)
 	delete(s.st.projBySlug, key)
 	delete(s.st.projByID, p.id)
-	for _, pl := range p.pipelines {
-		delete(s.st.pipelines, pl.id)
-		for _, w := range pl.workflows {
+	for _, pos := range p.pipelines {
+		delete(s.st.plByID, s.st.pls.at(pos).id)
+		more := s.st.plMore[pos]
+		if more == nil {
+			continue
+		}
+		for _, w := range more.workflows {
 			delete(s.st.workflows, w.id)
 			delete(s.st.running, w)
 		}
-		if pl.contKey != "" {
-			delete(s.st.contKeys, pl.contKey)
+		if more.contKey != "" {
+			delete(s.st.contKeys, more.contKey)
 		}
+		delete(s.st.plMore, pos)
 	}
 	for _, j := range p.jobs {
 		delete(s.st.jobsByID, j.id)
@@ -95,9 +101,10 @@ func (s *Server) deleteProject(p *project) {
 		}
 	}
 	o := p.org
-	o.pipelines = slices.DeleteFunc(o.pipelines, func(pl *pipeline) bool { return pl.project == p })
+	ofP := func(pos int32) bool { return s.st.pls.at(pos).project == p.idx }
+	o.pipelines = slices.DeleteFunc(o.pipelines, ofP)
 	for u, list := range o.mine {
-		o.mine[u] = slices.DeleteFunc(list, func(pl *pipeline) bool { return pl.project == p })
+		o.mine[u] = slices.DeleteFunc(list, ofP)
 	}
 }
 

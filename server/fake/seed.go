@@ -229,6 +229,7 @@ func (s *Server) load(seed *Seed) error {
 			s.st.tokens[t] = u
 		}
 		s.st.users[id] = u
+		s.st.addUser(u)
 	}
 	return nil
 }
@@ -251,7 +252,7 @@ func (s *Server) addOrg(so SeedOrg) (*org, error) {
 		return nil, fmt.Errorf("fake: seed: %w", perr)
 	}
 	vcs, name := parsed.VCS(), parsed.Org()
-	o := &org{slug: parsed.Canonical(), name: so.Name, mine: map[*user][]*pipeline{}}
+	o := &org{slug: parsed.Canonical(), name: so.Name, mine: map[*user][]int32{}}
 	var err error
 	switch vcs {
 	case slug.GitHub:
@@ -310,7 +311,7 @@ func (s *Server) addProject(o *org, sp SeedProject) (*project, error) {
 	}
 	p := &project{
 		id: id, org: o, name: sp.Name, defaultBranch: sp.DefaultBranch, created: s.now(),
-		settings: defaultSettings(), byBranch: map[string][]*pipeline{}, mine: map[*user][]*pipeline{},
+		settings: defaultSettings(), byBranch: map[int32][]int32{}, mine: map[*user][]int32{},
 		outcomes: map[string]engine.Outcome{},
 	}
 	if p.defaultBranch == "" {
@@ -347,6 +348,7 @@ func (s *Server) addProject(o *org, sp SeedProject) (*project, error) {
 	}
 	s.st.projBySlug[key] = p
 	s.st.projByID[id] = p
+	s.st.addProject(p)
 	return p, nil
 }
 

@@ -19,14 +19,24 @@ type state struct {
 	orgsBySlug map[string]*org // lower-cased canonical slug
 	projByID   map[uuid.UUID]*project
 	projBySlug map[string]*project // lower-cased canonical slug
-	pipelines  map[uuid.UUID]*pipeline
+	projTab    []*project          // by project.idx; deleted projects stay, unreachable
+	userTab    []*user             // by user.idx
 	workflows  map[uuid.UUID]*workflow
 	jobsByID   map[uuid.UUID]*jobRef
 	contexts   map[uuid.UUID]*contextRec
 	schedules  map[uuid.UUID]*schedule
 	webhooks   map[uuid.UUID]*webhook
-	contKeys   map[string]*pipeline // unused continuation keys
+	contKeys   map[string]int32 // unused continuation keys → pipeline position
 	running    map[*workflow]struct{}
+
+	// The pipelines: records free of pointers in a chunked array, found by id through a map whose
+	// keys and values hold no pointers either, and the tables their int32 fields index.
+	pls    pipelineStore
+	plByID map[uuid.UUID]int32
+	plMore map[int32]*pipelineMore // by position, for the pipelines that have any
+	strs   strTable                // branches and tags
+	cfgTab []*engine.Config        // index 0 is no config
+	cfgIdx map[*engine.Config]int32
 }
 
 func (st *state) init() {
@@ -36,21 +46,127 @@ func (st *state) init() {
 	st.orgsBySlug = map[string]*org{}
 	st.projByID = map[uuid.UUID]*project{}
 	st.projBySlug = map[string]*project{}
-	st.pipelines = map[uuid.UUID]*pipeline{}
+	st.projTab = []*project{nil}
+	st.userTab = []*user{nil}
+	st.plByID = map[uuid.UUID]int32{}
+	st.plMore = map[int32]*pipelineMore{}
+	st.strs = strTable{strs: []string{""}, idx: map[string]int32{}}
+	st.cfgTab = []*engine.Config{nil}
+	st.cfgIdx = map[*engine.Config]int32{}
 	st.workflows = map[uuid.UUID]*workflow{}
 	st.jobsByID = map[uuid.UUID]*jobRef{}
 	st.contexts = map[uuid.UUID]*contextRec{}
 	st.schedules = map[uuid.UUID]*schedule{}
 	st.webhooks = map[uuid.UUID]*webhook{}
-	st.contKeys = map[string]*pipeline{}
+	st.contKeys = map[string]int32{}
 	st.running = map[*workflow]struct{}{}
 }
 
 type user struct {
+	idx   int32 // in state.userTab
 	id    uuid.UUID
 	login string
 	name  string
 	orgs  []*org
+}
+
+// addUser gives u its index in userTab; the caller holds s.mu or owns s.
+func (st *state) addUser(u *user) {
+	u.idx = int32(len(st.userTab))
+	st.userTab = append(st.userTab, u)
+}
+
+// addProject gives p its index in projTab; the caller holds s.mu or owns s.
+func (st *state) addProject(p *project) {
+	p.idx = int32(len(st.projTab))
+	st.projTab = append(st.projTab, p)
+}
+
+// config returns the index of cfg in cfgTab, adding it on first use; the caller holds s.mu.
+func (st *state) config(cfg *engine.Config) int32 {
+	if cfg == nil {
+		return 0
+	}
+	i, ok := st.cfgIdx[cfg]
+	if !ok {
+		i = int32(len(st.cfgTab))
+		st.cfgTab = append(st.cfgTab, cfg)
+		st.cfgIdx[cfg] = i
+	}
+	return i
+}
+
+// more returns the side record of pl, making it on first use; the caller holds s.mu.
+func (st *state) more(pl *pipeline) *pipelineMore {
+	m := st.plMore[pl.pos]
+	if m == nil {
+		m = &pipelineMore{}
+		st.plMore[pl.pos] = m
+	}
+	return m
+}
+
+// chunkBits sets how many pipelines one chunk of a [pipelineStore] holds: 1024, 64 KiB.
+const chunkBits = 10
+
+// pipelineStore holds pipelines in fixed-size chunks that never move, so a *pipeline stays valid
+// and appending never copies what is stored. The chunks hold no pointers, so the garbage collector
+// does not scan them.
+type pipelineStore struct {
+	chunks []*[1 << chunkBits]pipeline
+	n      int32
+}
+
+// add returns a zeroed slot for a new pipeline with its position set.
+func (ps *pipelineStore) add() *pipeline {
+	if ps.n&(1<<chunkBits-1) == 0 {
+		ps.chunks = append(ps.chunks, new([1 << chunkBits]pipeline))
+	}
+	pl := &ps.chunks[ps.n>>chunkBits][ps.n&(1<<chunkBits-1)]
+	pl.pos = ps.n
+	ps.n++
+	return pl
+}
+
+// at returns the pipeline at a position add handed out.
+func (ps *pipelineStore) at(pos int32) *pipeline {
+	return &ps.chunks[pos>>chunkBits][pos&(1<<chunkBits-1)]
+}
+
+// strTable interns strings as int32 indexes; index 0 is the absent string.
+type strTable struct {
+	strs []string
+	idx  map[string]int32
+}
+
+// intern returns the index of *s, 0 for nil or "".
+func (t *strTable) intern(s *string) int32 {
+	if s == nil || *s == "" {
+		return 0
+	}
+	i, ok := t.idx[*s]
+	if !ok {
+		i = int32(len(t.strs))
+		t.strs = append(t.strs, *s)
+		t.idx[*s] = i
+	}
+	return i
+}
+
+// lookup returns the index of s, or -1 when it was never interned.
+func (t *strTable) lookup(s string) int32 {
+	if i, ok := t.idx[s]; ok {
+		return i
+	}
+	return -1
+}
+
+// get returns the string at i, nil for 0.
+func (t *strTable) get(i int32) *string {
+	if i == 0 {
+		return nil
+	}
+	return ptr(t.strs[i])
 }
 
 func (u *user) api() gen.User {
@@ -69,14 +185,15 @@ func (u *user) member(o *org) bool {
 type org struct {
 	id        uuid.UUID
 	name      string
-	slug      string // "gh/demo-org" or "circleci/<uuid>"
-	vcsType   string // "github", "bitbucket" or "circleci"
-	pipelines []*pipeline
-	mine      map[*user][]*pipeline
+	slug      string  // "gh/demo-org" or "circleci/<uuid>"
+	vcsType   string  // "github", "bitbucket" or "circleci"
+	pipelines []int32 // positions in state.pls, oldest first
+	mine      map[*user][]int32
 	contexts  []*contextRec
 }
 
 type project struct {
+	idx           int32 // in state.projTab
 	id            uuid.UUID
 	org           *org
 	name          string
@@ -94,9 +211,9 @@ type project struct {
 	keys      []*checkoutKey
 	schedules []*schedule
 
-	pipelines []*pipeline // pipelines[n-1] has number n
-	byBranch  map[string][]*pipeline
-	mine      map[*user][]*pipeline
+	pipelines []int32           // positions in state.pls; pipelines[n-1] has number n
+	byBranch  map[int32][]int32 // by interned branch
+	mine      map[*user][]int32
 	jobs      []*jobRef // jobs[n-1] has job number n
 }
 

@@ -17,7 +17,8 @@ const msgWorkflowNotFound = "Workflow not found."
 type workflow struct {
 	seq        uint64
 	id         uuid.UUID
-	pipeline   *pipeline
+	pipeline   *pipeline // in a chunk of state.pls, which never moves
+	project    *project
 	run        *engine.Workflow
 	jobs       []*jobRef // parallel to run.Jobs()
 	startedBy  *user
@@ -44,15 +45,15 @@ func (s *Server) idString() string { return s.newID().String() }
 // startWorkflows creates the workflows cfg selects for pl's parameters; the caller holds s.mu.
 func (s *Server) startWorkflows(pl *pipeline, cfg *engine.Config, params map[string]any, now time.Time) {
 	for _, spec := range cfg.Workflows(params) {
-		run := engine.NewWorkflow(spec, now, pl.project.outcomeFunc(), s.idString)
-		s.addWorkflow(pl, run, pl.actor, nil)
+		run := engine.NewWorkflow(spec, now, s.st.projTab[pl.project].outcomeFunc(), s.idString)
+		s.addWorkflow(pl, run, s.st.userTab[pl.actor], nil)
 	}
 }
 
 // addWorkflow stores a run and numbers its jobs; prev is the run it reruns, if any.
 func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev *workflow) *workflow {
-	w := &workflow{seq: s.nextSeq(), id: s.newID(), pipeline: pl, run: run, startedBy: by}
-	p := pl.project
+	p := s.st.projTab[pl.project]
+	w := &workflow{seq: s.nextSeq(), id: s.newID(), pipeline: pl, project: p, run: run, startedBy: by}
 	for i, js := range run.Jobs() {
 		j := &jobRef{id: s.newID(), wf: w, idx: i}
 		if js.Reused && prev != nil {
@@ -68,7 +69,8 @@ func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev 
 		w.jobs = append(w.jobs, j)
 		s.st.jobsByID[j.id] = j
 	}
-	pl.workflows = append(pl.workflows, w)
+	more := s.st.more(pl)
+	more.workflows = append(more.workflows, w)
 	s.st.workflows[w.id] = w
 	if !run.Done() {
 		s.st.running[w] = struct{}{}
@@ -106,7 +108,7 @@ func (w *workflow) api() gen.Workflow {
 		Name:           w.run.Name(),
 		PipelineID:     pl.id,
 		PipelineNumber: pl.number,
-		ProjectSlug:    pl.project.slug,
+		ProjectSlug:    w.project.slug,
 		StartedBy:      w.startedBy.id,
 		Status:         gen.WorkflowStatus(w.run.Status()),
 	}
@@ -123,7 +125,7 @@ func (w *workflow) api() gen.Workflow {
 // holds s.mu.
 func (s *Server) visibleWorkflow(u *user, id uuid.UUID) (*workflow, bool) {
 	w, ok := s.st.workflows[id]
-	if !ok || !u.member(w.pipeline.project.org) {
+	if !ok || !u.member(w.project.org) {
 		return nil, false
 	}
 	s.advance(w)
@@ -144,7 +146,11 @@ func (s *Server) ListWorkflowsByPipelineID(ctx context.Context, req gen.ListWork
 	if !ok {
 		return gen.ListWorkflowsByPipelineIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
 	}
-	page, next, ok := pageAfter(pl.workflows, func(w *workflow) uint64 { return w.seq }, req.Params.PageToken, listTag("pipeline-workflows", pl.id.String()))
+	var workflows []*workflow
+	if more := s.st.plMore[pl.pos]; more != nil {
+		workflows = more.workflows
+	}
+	page, next, ok := pageAfter(workflows, func(w *workflow) uint64 { return w.seq }, req.Params.PageToken, listTag("pipeline-workflows", pl.id.String()))
 	if !ok {
 		return gen.ListWorkflowsByPipelineIDdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
 	}
@@ -253,7 +259,7 @@ func (s *Server) RerunWorkflow(ctx context.Context, req gen.RerunWorkflowRequest
 		}
 		fromFailed = b.FromFailed != nil && *b.FromFailed
 	}
-	run, err := w.run.Rerun(fromFailed, s.now(), w.pipeline.project.outcomeFunc(), s.idString)
+	run, err := w.run.Rerun(fromFailed, s.now(), w.project.outcomeFunc(), s.idString)
 	switch {
 	case errors.Is(err, engine.ErrNotStopped):
 		return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 409, Body: gen.Error{Message: "The workflow is still running; cancel it or wait for it to stop before a rerun."}}, nil
