@@ -1,0 +1,32 @@
+// Package fake is an in-memory CircleCI API v2: a reference implementation of
+// [gen.StrictServerInterface] that behaves like circleci.com, for testing CircleCI integrations
+// offline. cmd/circleci-fake serves it from the command line; [NewTestServer] starts it in a test.
+//
+// # What it simulates
+//
+// Users, Project, Pipeline, Workflow, Job, Context, Schedule and Webhook operations keep state:
+// projects with settings, environment variables (values masked as xxxx plus the last four
+// characters) and checkout keys (real ed25519 keys); pipelines triggered with parameters checked
+// against the project's .circleci/config.yml; workflows and jobs that follow the config's requires,
+// approval jobs, when/unless and per-job outcomes; contexts, schedules and webhooks. A token sees only
+// its own organizations' resources; anything else is 404. Operations of the other tags answer 501
+// with a JSON message.
+//
+// # Time
+//
+// Jobs move on a simulated clock. [WithSpeed] sets how fast it follows the wall clock (0, the default,
+// moves it only when [Server.Advance] is called), and [WithClock] and [WithIDSource] make runs
+// reproducible.
+//
+// # Pagination
+//
+// Every list answers pages of 20 with an opaque next_page_token, null on the last page; an empty
+// page-token means the first page and a malformed or foreign one is a 400.
+//
+// # Test controls
+//
+// Besides the Go methods ([Server.Advance], [Server.SetJobOutcome], [Server.InjectFault],
+// [Server.ClearFaults], [Server.ContinuationKey]), [Server.Handler] serves the same controls over
+// HTTP under /_fake/, outside the API's base path: the clock, job outcomes, and faults that make the
+// next N matching requests answer 429 with Retry-After, a 5xx, or wait first.
+package fake
