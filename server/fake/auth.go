@@ -42,22 +42,21 @@ func (s *Server) Authenticate(_ context.Context, token string) (server.Principal
 }
 
 // caller returns the user a request acts for: the principal server.New authenticated, or for
-// direct Go calls the user of the token in the context (see [WithToken]). The caller holds s.mu.
-func (s *Server) caller(ctx context.Context) (*user, bool) {
+// direct Go calls the user of the token in the context (see [WithToken]). Without one it returns a
+// 401 [*server.Error]. The caller holds s.mu.
+func (s *Server) caller(ctx context.Context) (*user, error) {
+	var u *user
 	if p, ok := server.PrincipalFromContext(ctx); ok {
-		id, err := uuid.Parse(p.ID)
-		if err != nil {
-			return nil, false
+		if id, err := uuid.Parse(p.ID); err == nil {
+			u = s.st.users[id]
 		}
-		u, ok := s.st.users[id]
-		return u, ok
+	} else if tok, ok := tokenFrom(ctx); ok {
+		u = s.st.tokens[tok]
 	}
-	tok, ok := tokenFrom(ctx)
-	if !ok {
-		return nil, false
+	if u == nil {
+		return nil, server.Unauthorized(msgUnauthorized)
 	}
-	u, ok := s.st.tokens[tok]
-	return u, ok
+	return u, nil
 }
 
 const msgUnauthorized = "You must log in first."

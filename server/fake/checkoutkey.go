@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 )
 
 // newSSHKey makes an ed25519 key pair from 32 bytes of seed and returns the public half in OpenSSH
@@ -43,8 +44,18 @@ func (k *checkoutKey) api(digest string, preferred bool) gen.CheckoutKey {
 	return gen.CheckoutKey{CreatedAt: k.created, Fingerprint: fp, Preferred: preferred, PublicKey: k.publicKey, Type: k.typ}
 }
 
-func (p *project) findKey(fp string) int {
-	return slices.IndexFunc(p.keys, func(k *checkoutKey) bool { return k.md5 == fp || k.sha256 == fp })
+// visibleCheckoutKey returns a project the caller may see and the index in its keys of the key with
+// an MD5 or SHA256 fingerprint, or the error of [Server.visibleProject] or a 404 [*server.Error];
+// the caller holds s.mu.
+func (s *Server) visibleCheckoutKey(ctx context.Context, slug, fp string) (*project, int, error) {
+	_, p, err := s.visibleProject(ctx, slug)
+	if err != nil {
+		return nil, -1, err
+	}
+	if i := slices.IndexFunc(p.keys, func(k *checkoutKey) bool { return k.md5 == fp || k.sha256 == fp }); i >= 0 {
+		return p, i, nil
+	}
+	return nil, -1, server.NotFound("Checkout key not found.")
 }
 
 // ListCheckoutKeys lists a project's checkout keys, oldest first, 20 a page; the oldest one is the
@@ -53,21 +64,17 @@ func (p *project) findKey(fp string) int {
 func (s *Server) ListCheckoutKeys(ctx context.Context, req gen.ListCheckoutKeysRequestObject) (gen.ListCheckoutKeysResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ListCheckoutKeysdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.ListCheckoutKeysdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
 	digest := ""
 	if req.Params.Digest != nil {
 		digest = string(*req.Params.Digest)
 	}
-	page, next, ok := pageAfter(p.keys, func(k *checkoutKey) uint64 { return k.seq }, req.Params.PageToken, listTag("project-checkout-keys", p.id.String()))
-	if !ok {
-		return gen.ListCheckoutKeysdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	page, next, err := pageAfter(p.keys, func(k *checkoutKey) uint64 { return k.seq }, req.Params.PageToken, listTag("project-checkout-keys", p.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	items := make([]gen.CheckoutKey, 0, len(page))
 	for _, k := range page {
@@ -81,21 +88,17 @@ func (s *Server) ListCheckoutKeys(ctx context.Context, req gen.ListCheckoutKeysR
 func (s *Server) CreateCheckoutKey(ctx context.Context, req gen.CreateCheckoutKeyRequestObject) (gen.CreateCheckoutKeyResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.CreateCheckoutKeydefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.CreateCheckoutKeydefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
 	if req.Body == nil || !req.Body.Type.Valid() {
-		return gen.CreateCheckoutKeydefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: `type must be "deploy-key" or "user-key"`}}, nil
+		return nil, server.BadRequest(`type must be "deploy-key" or "user-key"`)
 	}
 	typ := gen.CheckoutKeyTypeDeployKey
 	if req.Body.Type == gen.CreateCheckoutKeyRequestTypeUserKey {
 		if p.org.vcsType != "github" {
-			return gen.CreateCheckoutKeydefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "user keys exist only for GitHub OAuth projects; create a deploy-key"}}, nil
+			return nil, server.BadRequest("user keys exist only for GitHub OAuth projects; create a deploy-key")
 		}
 		typ = gen.CheckoutKeyTypeGithubUserKey
 	}
@@ -111,17 +114,9 @@ func (s *Server) CreateCheckoutKey(ctx context.Context, req gen.CreateCheckoutKe
 func (s *Server) GetCheckoutKey(ctx context.Context, req gen.GetCheckoutKeyRequestObject) (gen.GetCheckoutKeyResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetCheckoutKeydefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.GetCheckoutKeydefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
-	}
-	i := p.findKey(req.Fingerprint)
-	if i < 0 {
-		return gen.GetCheckoutKeydefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Checkout key not found."}}, nil
+	p, i, err := s.visibleCheckoutKey(ctx, req.ProjectSlug, req.Fingerprint)
+	if err != nil {
+		return nil, err
 	}
 	digest := ""
 	if strings.HasPrefix(req.Fingerprint, "SHA256:") {
@@ -135,17 +130,9 @@ func (s *Server) GetCheckoutKey(ctx context.Context, req gen.GetCheckoutKeyReque
 func (s *Server) DeleteCheckoutKey(ctx context.Context, req gen.DeleteCheckoutKeyRequestObject) (gen.DeleteCheckoutKeyResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.DeleteCheckoutKeydefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.DeleteCheckoutKeydefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
-	}
-	i := p.findKey(req.Fingerprint)
-	if i < 0 {
-		return gen.DeleteCheckoutKeydefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Checkout key not found."}}, nil
+	p, i, err := s.visibleCheckoutKey(ctx, req.ProjectSlug, req.Fingerprint)
+	if err != nil {
+		return nil, err
 	}
 	p.keys = slices.Delete(p.keys, i, i+1)
 	return gen.DeleteCheckoutKey200JSONResponse{Message: "Checkout key deleted."}, nil

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 )
 
 const msgContextNotFound = "Context not found."
@@ -17,13 +18,18 @@ func (c *contextRec) api() gen.Context {
 	return gen.Context{CreatedAt: c.created, ID: c.id, Name: c.name}
 }
 
-// visibleContext returns a context of one of the caller's organizations; the caller holds s.mu.
-func (s *Server) visibleContext(u *user, id uuid.UUID) (*contextRec, bool) {
-	c, ok := s.st.contexts[id]
-	if !ok || !u.member(c.org) {
-		return nil, false
+// visibleContext returns the caller and a context of one of their organizations, or the 401 of
+// [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
+func (s *Server) visibleContext(ctx context.Context, id uuid.UUID) (*user, *contextRec, error) {
+	return visibleByID(s, ctx, s.st.contexts, id, func(c *contextRec) *org { return c.org }, msgContextNotFound)
+}
+
+// findOwner is [Server.findOrg] for the Context operations, which call the organization the owner.
+func (s *Server) findOwner(u *user, slugOrID string) (*org, error) {
+	if o := s.memberOrg(u, slugOrID); o != nil {
+		return o, nil
 	}
-	return c, true
+	return nil, server.NotFound("Owner not found.")
 }
 
 // ListContexts lists the contexts of an organization given by owner-id or owner-slug, 20 a page.
@@ -31,25 +37,26 @@ func (s *Server) visibleContext(u *user, id uuid.UUID) (*contextRec, bool) {
 func (s *Server) ListContexts(ctx context.Context, req gen.ListContextsRequestObject) (gen.ListContextsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ListContexts401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
-	var o *org
+	var owner string
 	switch {
 	case req.Params.OwnerID != nil:
-		o, ok = s.visibleOrg(u, req.Params.OwnerID.String())
+		owner = req.Params.OwnerID.String()
 	case req.Params.OwnerSlug != nil:
-		o, ok = s.visibleOrg(u, *req.Params.OwnerSlug)
+		owner = *req.Params.OwnerSlug
 	default:
-		return gen.ListContextsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "owner-id or owner-slug is required"}}, nil
+		return nil, server.BadRequest("owner-id or owner-slug is required")
 	}
-	if !ok {
-		return gen.ListContexts404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: "Owner not found."}}, nil
+	o, err := s.findOwner(u, owner)
+	if err != nil {
+		return nil, err
 	}
-	page, next, ok := pageAfter(o.contexts, func(c *contextRec) uint64 { return c.seq }, req.Params.PageToken, listTag("contexts", o.id.String()))
-	if !ok {
-		return gen.ListContextsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	page, next, err := pageAfter(o.contexts, func(c *contextRec) uint64 { return c.seq }, req.Params.PageToken, listTag("contexts", o.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	items := make([]gen.Context, 0, len(page))
 	for _, c := range page {
@@ -64,29 +71,27 @@ func (s *Server) ListContexts(ctx context.Context, req gen.ListContextsRequestOb
 func (s *Server) CreateContext(ctx context.Context, req gen.CreateContextRequestObject) (gen.CreateContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.CreateContext401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	fail := func(status int, msg string) (gen.CreateContextResponseObject, error) {
-		return gen.CreateContextdefaultJSONResponse{StatusCode: status, Body: gen.Error{Message: msg}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if req.Body == nil || strings.TrimSpace(req.Body.Name) == "" {
-		return fail(400, "name is required and must not be blank")
+		return nil, server.BadRequest("name is required and must not be blank")
 	}
-	var o *org
+	var owner string
 	if byID, err := req.Body.Owner.AsContextOwnerByID(); err == nil && byID.ID != uuid.Nil {
-		o, ok = s.visibleOrg(u, byID.ID.String())
+		owner = byID.ID.String()
 	} else if bySlug, err := req.Body.Owner.AsContextOwnerBySlug(); err == nil && bySlug.Slug != "" {
-		o, ok = s.visibleOrg(u, bySlug.Slug)
+		owner = bySlug.Slug
 	} else {
-		return fail(400, "owner needs an id (organization UUID) or a slug (e.g. gh/<org>)")
+		return nil, server.BadRequest("owner needs an id (organization UUID) or a slug (e.g. gh/<org>)")
 	}
-	if !ok {
-		return fail(404, "Owner not found.")
+	o, err := s.findOwner(u, owner)
+	if err != nil {
+		return nil, err
 	}
 	if slices.ContainsFunc(o.contexts, func(c *contextRec) bool { return c.name == req.Body.Name }) {
-		return fail(409, "A context named "+quote(req.Body.Name)+" already exists in "+o.slug+"; context names are unique per organization.")
+		return nil, server.Conflict("A context named " + quote(req.Body.Name) + " already exists in " + o.slug + "; context names are unique per organization.")
 	}
 	c := s.addContext(o, req.Body.Name)
 	return gen.CreateContext200JSONResponse(c.api()), nil
@@ -107,13 +112,9 @@ func (s *Server) addContext(o *org, name string) *contextRec {
 func (s *Server) GetContext(ctx context.Context, req gen.GetContextRequestObject) (gen.GetContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetContext401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	c, ok := s.visibleContext(u, req.ContextID)
-	if !ok {
-		return gen.GetContext404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgContextNotFound}}, nil
+	_, c, err := s.visibleContext(ctx, req.ContextID)
+	if err != nil {
+		return nil, err
 	}
 	return gen.GetContext200JSONResponse(c.api()), nil
 }
@@ -123,13 +124,9 @@ func (s *Server) GetContext(ctx context.Context, req gen.GetContextRequestObject
 func (s *Server) DeleteContext(ctx context.Context, req gen.DeleteContextRequestObject) (gen.DeleteContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.DeleteContext401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	c, ok := s.visibleContext(u, req.ContextID)
-	if !ok {
-		return gen.DeleteContext404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgContextNotFound}}, nil
+	_, c, err := s.visibleContext(ctx, req.ContextID)
+	if err != nil {
+		return nil, err
 	}
 	delete(s.st.contexts, c.id)
 	c.org.contexts = slices.DeleteFunc(c.org.contexts, func(x *contextRec) bool { return x == c })
@@ -142,17 +139,13 @@ func (s *Server) DeleteContext(ctx context.Context, req gen.DeleteContextRequest
 func (s *Server) ListEnvironmentVariablesFromContext(ctx context.Context, req gen.ListEnvironmentVariablesFromContextRequestObject) (gen.ListEnvironmentVariablesFromContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ListEnvironmentVariablesFromContext401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
+	_, c, err := s.visibleContext(ctx, req.ContextID)
+	if err != nil {
+		return nil, err
 	}
-	c, ok := s.visibleContext(u, req.ContextID)
-	if !ok {
-		return gen.ListEnvironmentVariablesFromContext404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgContextNotFound}}, nil
-	}
-	page, next, ok := pageAfter(c.vars, func(v *contextVar) uint64 { return v.seq }, req.Params.PageToken, listTag("context-vars", c.id.String()))
-	if !ok {
-		return gen.ListEnvironmentVariablesFromContextdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	page, next, err := pageAfter(c.vars, func(v *contextVar) uint64 { return v.seq }, req.Params.PageToken, listTag("context-vars", c.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	items := make([]gen.ContextEnvironmentVariableListItem, 0, len(page))
 	for _, v := range page {
@@ -166,19 +159,15 @@ func (s *Server) ListEnvironmentVariablesFromContext(ctx context.Context, req ge
 func (s *Server) AddEnvironmentVariableToContext(ctx context.Context, req gen.AddEnvironmentVariableToContextRequestObject) (gen.AddEnvironmentVariableToContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.AddEnvironmentVariableToContext401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	c, ok := s.visibleContext(u, req.ContextID)
-	if !ok {
-		return gen.AddEnvironmentVariableToContext404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgContextNotFound}}, nil
+	_, c, err := s.visibleContext(ctx, req.ContextID)
+	if err != nil {
+		return nil, err
 	}
 	if !envNameRE.MatchString(req.EnvVarName) {
-		return gen.AddEnvironmentVariableToContextdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "env_var_name " + quote(req.EnvVarName) + " is not valid: names start with a letter or underscore and hold only letters, digits and underscores"}}, nil
+		return nil, server.BadRequest("env_var_name " + quote(req.EnvVarName) + " is not valid: names start with a letter or underscore and hold only letters, digits and underscores")
 	}
 	if req.Body == nil {
-		return gen.AddEnvironmentVariableToContextdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "the body needs a value"}}, nil
+		return nil, server.BadRequest("the body needs a value")
 	}
 	v := c.setVar(req.EnvVarName, req.Body.Value, s.now(), s.nextSeq)
 	var res gen.ContextEnvironmentVariableResult
@@ -206,17 +195,13 @@ func (c *contextRec) setVar(name, value string, now time.Time, seq func() uint64
 func (s *Server) DeleteEnvironmentVariableFromContext(ctx context.Context, req gen.DeleteEnvironmentVariableFromContextRequestObject) (gen.DeleteEnvironmentVariableFromContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.DeleteEnvironmentVariableFromContext401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	c, ok := s.visibleContext(u, req.ContextID)
-	if !ok {
-		return gen.DeleteEnvironmentVariableFromContext404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgContextNotFound}}, nil
+	_, c, err := s.visibleContext(ctx, req.ContextID)
+	if err != nil {
+		return nil, err
 	}
 	i := slices.IndexFunc(c.vars, func(v *contextVar) bool { return v.name == req.EnvVarName })
 	if i < 0 {
-		return gen.DeleteEnvironmentVariableFromContext404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: "Environment variable not found."}}, nil
+		return nil, server.NotFound(msgEnvVarNotFound)
 	}
 	c.vars = slices.Delete(c.vars, i, i+1)
 	return gen.DeleteEnvironmentVariableFromContext200JSONResponse{Message: "Environment variable deleted."}, nil
@@ -243,17 +228,13 @@ func (r *restriction) api(c *contextRec) gen.ContextRestriction {
 func (s *Server) GetContextRestrictions(ctx context.Context, req gen.GetContextRestrictionsRequestObject) (gen.GetContextRestrictionsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetContextRestrictions401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
+	_, c, err := s.visibleContext(ctx, req.ContextID)
+	if err != nil {
+		return nil, err
 	}
-	c, ok := s.visibleContext(u, req.ContextID)
-	if !ok {
-		return gen.GetContextRestrictions404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgContextNotFound}}, nil
-	}
-	page, next, ok := pageAfter(c.restrictions, func(r *restriction) uint64 { return r.seq }, req.Params.PageToken, listTag("context-restrictions", c.id.String()))
-	if !ok {
-		return gen.GetContextRestrictions400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{Message: errBadToken}}, nil
+	page, next, err := pageAfter(c.restrictions, func(r *restriction) uint64 { return r.seq }, req.Params.PageToken, listTag("context-restrictions", c.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	items := make([]gen.ContextRestriction, 0, len(page))
 	for _, r := range page {
@@ -268,19 +249,12 @@ func (s *Server) GetContextRestrictions(ctx context.Context, req gen.GetContextR
 func (s *Server) CreateContextRestriction(ctx context.Context, req gen.CreateContextRestrictionRequestObject) (gen.CreateContextRestrictionResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.CreateContextRestriction401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	c, ok := s.visibleContext(u, req.ContextID)
-	if !ok {
-		return gen.CreateContextRestriction404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgContextNotFound}}, nil
-	}
-	bad := func(msg string) (gen.CreateContextRestrictionResponseObject, error) {
-		return gen.CreateContextRestriction400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{Message: msg}}, nil
+	_, c, err := s.visibleContext(ctx, req.ContextID)
+	if err != nil {
+		return nil, err
 	}
 	if req.Body == nil || req.Body.RestrictionType == nil || req.Body.RestrictionValue == nil || *req.Body.RestrictionValue == "" {
-		return bad("restriction_type and restriction_value are required")
+		return nil, server.BadRequest("restriction_type and restriction_value are required")
 	}
 	typ := gen.ContextRestrictionRestrictionType(*req.Body.RestrictionType)
 	value := *req.Body.RestrictionValue
@@ -289,19 +263,19 @@ func (s *Server) CreateContextRestriction(ctx context.Context, req gen.CreateCon
 	case gen.ContextRestrictionRestrictionTypeProject:
 		id, err := uuid.Parse(value)
 		if err != nil {
-			return bad("restriction_value of a project restriction must be a project UUID, got " + quote(value))
+			return nil, server.BadRequest("restriction_value of a project restriction must be a project UUID, got " + quote(value))
 		}
 		p, ok := s.st.projByID[id]
 		if !ok || p.org != c.org {
-			return gen.CreateContextRestriction404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgProjectNotFound}}, nil
+			return nil, server.NotFound(msgProjectNotFound)
 		}
 		name = p.name
 	case gen.ContextRestrictionRestrictionTypeGroup, gen.ContextRestrictionRestrictionTypeExpression:
 	default:
-		return bad(`restriction_type must be "project", "group" or "expression"`)
+		return nil, server.BadRequest(`restriction_type must be "project", "group" or "expression"`)
 	}
 	if slices.ContainsFunc(c.restrictions, func(r *restriction) bool { return r.typ == typ && r.value == value }) {
-		return gen.CreateContextRestriction409JSONResponse{ConflictJSONResponse: gen.ConflictJSONResponse{Message: "The context already has this restriction."}}, nil
+		return nil, server.Conflict("The context already has this restriction.")
 	}
 	r := &restriction{seq: s.nextSeq(), id: s.newID(), typ: typ, value: value, name: name}
 	c.restrictions = append(c.restrictions, r)
@@ -319,21 +293,17 @@ func (s *Server) CreateContextRestriction(ctx context.Context, req gen.CreateCon
 func (s *Server) DeleteContextRestriction(ctx context.Context, req gen.DeleteContextRestrictionRequestObject) (gen.DeleteContextRestrictionResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.DeleteContextRestriction401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	c, ok := s.visibleContext(u, req.ContextID)
-	if !ok {
-		return gen.DeleteContextRestriction404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgContextNotFound}}, nil
+	_, c, err := s.visibleContext(ctx, req.ContextID)
+	if err != nil {
+		return nil, err
 	}
 	id, err := uuid.Parse(req.RestrictionID)
 	if err != nil {
-		return gen.DeleteContextRestriction400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{Message: "restriction_id must be a UUID, got " + quote(req.RestrictionID)}}, nil
+		return nil, server.BadRequest("restriction_id must be a UUID, got " + quote(req.RestrictionID))
 	}
 	i := slices.IndexFunc(c.restrictions, func(r *restriction) bool { return r.id == id })
 	if i < 0 {
-		return gen.DeleteContextRestriction404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: "Restriction not found."}}, nil
+		return nil, server.NotFound("Restriction not found.")
 	}
 	c.restrictions = slices.Delete(c.restrictions, i, i+1)
 	return gen.DeleteContextRestriction200JSONResponse{Message: "Restriction deleted."}, nil

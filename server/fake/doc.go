@@ -12,6 +12,13 @@
 // its own organizations' resources; anything else is 404. Operations of the other tags answer 501
 // with a JSON message.
 //
+// # Errors
+//
+// Methods return typed responses only for 2xx answers. Every error answer (a 401 without a known
+// token, a 404 for what the caller may not see, a 400 or 409 for input the operation cannot take,
+// a 501 for an operation not simulated) is returned as a *server.Error, which server.New writes as
+// {"message": …} with its status; a Go caller reads both with errors.As.
+//
 // # Time
 //
 // Jobs move on a simulated clock. [WithSpeed] sets how fast it follows the wall clock (0, the default,

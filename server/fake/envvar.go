@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 )
 
 // envNameRE is what CircleCI accepts as an environment variable name.
@@ -21,17 +22,13 @@ func (e *envVar) api() gen.EnvironmentVariable {
 func (s *Server) ListEnvVars(ctx context.Context, req gen.ListEnvVarsRequestObject) (gen.ListEnvVarsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ListEnvVarsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.ListEnvVarsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
-	}
-	page, next, ok := pageAfter(p.envVars, func(e *envVar) uint64 { return e.seq }, req.Params.PageToken, listTag("project-envvars", p.id.String()))
-	if !ok {
-		return gen.ListEnvVarsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	page, next, err := pageAfter(p.envVars, func(e *envVar) uint64 { return e.seq }, req.Params.PageToken, listTag("project-envvars", p.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	items := make([]gen.EnvironmentVariable, 0, len(page))
 	for _, e := range page {
@@ -45,20 +42,32 @@ func (s *Server) ListEnvVars(ctx context.Context, req gen.ListEnvVarsRequestObje
 func (s *Server) CreateEnvVar(ctx context.Context, req gen.CreateEnvVarRequestObject) (gen.CreateEnvVarResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.CreateEnvVardefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.CreateEnvVardefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
 	if req.Body == nil || !envNameRE.MatchString(req.Body.Name) {
-		return gen.CreateEnvVardefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "name must start with a letter or underscore and hold only letters, digits and underscores"}}, nil
+		return nil, server.BadRequest("name must start with a letter or underscore and hold only letters, digits and underscores")
 	}
 	e := p.setEnvVar(req.Body.Name, req.Body.Value, s.now(), s.nextSeq)
 	return gen.CreateEnvVar201JSONResponse(e.api()), nil
 }
+
+// visibleEnvVar returns a project the caller may see and the index in its envVars of the variable
+// with a name, or the error of [Server.visibleProject] or a 404 [*server.Error]; the caller holds
+// s.mu.
+func (s *Server) visibleEnvVar(ctx context.Context, slug, name string) (*project, int, error) {
+	_, p, err := s.visibleProject(ctx, slug)
+	if err != nil {
+		return nil, -1, err
+	}
+	if i := slices.IndexFunc(p.envVars, func(e *envVar) bool { return e.name == name }); i >= 0 {
+		return p, i, nil
+	}
+	return nil, -1, server.NotFound(msgEnvVarNotFound)
+}
+
+const msgEnvVarNotFound = "Environment variable not found."
 
 // setEnvVar creates or replaces a variable; the caller holds s.mu.
 func (p *project) setEnvVar(name, value string, now time.Time, seq func() uint64) *envVar {
@@ -78,17 +87,9 @@ func (p *project) setEnvVar(name, value string, now time.Time, seq func() uint64
 func (s *Server) GetEnvVar(ctx context.Context, req gen.GetEnvVarRequestObject) (gen.GetEnvVarResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetEnvVardefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.GetEnvVardefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
-	}
-	i := slices.IndexFunc(p.envVars, func(e *envVar) bool { return e.name == req.Name })
-	if i < 0 {
-		return gen.GetEnvVardefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Environment variable not found."}}, nil
+	p, i, err := s.visibleEnvVar(ctx, req.ProjectSlug, req.Name)
+	if err != nil {
+		return nil, err
 	}
 	return gen.GetEnvVar200JSONResponse(p.envVars[i].api()), nil
 }
@@ -98,17 +99,9 @@ func (s *Server) GetEnvVar(ctx context.Context, req gen.GetEnvVarRequestObject) 
 func (s *Server) DeleteEnvVar(ctx context.Context, req gen.DeleteEnvVarRequestObject) (gen.DeleteEnvVarResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.DeleteEnvVardefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.DeleteEnvVardefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
-	}
-	i := slices.IndexFunc(p.envVars, func(e *envVar) bool { return e.name == req.Name })
-	if i < 0 {
-		return gen.DeleteEnvVardefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Environment variable not found."}}, nil
+	p, i, err := s.visibleEnvVar(ctx, req.ProjectSlug, req.Name)
+	if err != nil {
+		return nil, err
 	}
 	p.envVars = slices.Delete(p.envVars, i, i+1)
 	return gen.DeleteEnvVar200JSONResponse{Message: "Environment variable deleted."}, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -664,6 +665,59 @@ func TestContext_BadInput(t *testing.T) {
 			var msg gen.Error
 			if got := e.call(fake.DemoToken, tt.method, tt.path, tt.body, &msg); got != tt.want || !strings.Contains(msg.Message, tt.msg) {
 				t.Errorf("%s %s: %d %q, want %d mentioning %s", tt.method, tt.path, got, msg.Message, tt.want, tt.msg)
+			}
+		})
+	}
+}
+
+// TestDirectCall_Errors calls methods from Go, without HTTP: every error path returns a
+// *server.Error that carries the status and message server.New would write.
+func TestDirectCall_Errors(t *testing.T) {
+	t.Parallel()
+	f, err := fake.New(fake.WithSeed(otherSeed()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := context.Background()
+	demo := fake.WithToken(anon, fake.DemoToken)
+	bad := "garbage"
+	tests := []struct {
+		name   string
+		call   func() (any, error)
+		status int
+		msg    string
+	}{
+		{"no token", func() (any, error) { return f.GetCurrentUser(anon, gen.GetCurrentUserRequestObject{}) }, 401, "You must log in first."},
+		{"unknown token", func() (any, error) {
+			return f.GetProjectBySlug(fake.WithToken(anon, "nope"), gen.GetProjectBySlugRequestObject{ProjectSlug: "gh/demo-org/demo-app"})
+		}, 401, "You must log in first."},
+		{"foreign project", func() (any, error) {
+			return f.TriggerPipeline(demo, gen.TriggerPipelineRequestObject{ProjectSlug: "gh/other-org/secret-app"})
+		}, 404, "Project not found."},
+		{"unknown env var", func() (any, error) {
+			return f.GetEnvVar(demo, gen.GetEnvVarRequestObject{ProjectSlug: "gh/demo-org/demo-app", Name: "NOPE"})
+		}, 404, "Environment variable not found."},
+		{"bad page token", func() (any, error) {
+			return f.ListPipelinesForProject(demo, gen.ListPipelinesForProjectRequestObject{ProjectSlug: "gh/demo-org/demo-app", Params: gen.ListPipelinesForProjectParams{PageToken: &bad}})
+		}, 400, "page-token is not valid for this list"},
+		{"unknown workflow", func() (any, error) { return f.GetWorkflowByID(demo, gen.GetWorkflowByIDRequestObject{}) }, 404, "Workflow not found."},
+		{"unknown context", func() (any, error) { return f.GetContext(demo, gen.GetContextRequestObject{}) }, 404, "Context not found."},
+		{"context without owner", func() (any, error) { return f.ListContexts(demo, gen.ListContextsRequestObject{}) }, 400, "owner-id or owner-slug is required"},
+		{"settings without body", func() (any, error) {
+			return f.PatchProjectSettings(demo, gen.PatchProjectSettingsRequestObject{Provider: "gh", Organization: "demo-org", Project: "demo-app"})
+		}, 400, "the body must hold"},
+		{"not simulated", func() (any, error) { return f.GetOrganization(demo, gen.GetOrganizationRequestObject{}) }, 501, "This endpoint is not available in circleci-fake."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := tt.call()
+			var se *server.Error
+			if !errors.As(err, &se) {
+				t.Fatalf("answered %T %v, want a *server.Error", res, err)
+			}
+			if se.Status != tt.status || !strings.HasPrefix(se.Message, tt.msg) {
+				t.Errorf("error %d %q, want %d %q…", se.Status, se.Message, tt.status, tt.msg)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
 
@@ -69,18 +70,14 @@ func (w *workflow) apiJob(i int, js engine.JobState) gen.Job {
 func (s *Server) ListWorkflowJobs(ctx context.Context, req gen.ListWorkflowJobsRequestObject) (gen.ListWorkflowJobsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ListWorkflowJobsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	w, ok := s.visibleWorkflow(u, req.ID)
-	if !ok {
-		return gen.ListWorkflowJobsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWorkflowNotFound}}, nil
+	_, w, err := s.visibleWorkflow(ctx, req.ID)
+	if err != nil {
+		return nil, err
 	}
 	states := w.run.Jobs()
-	start, end, next, ok := pageRange(len(states), req.Params.PageToken, listTag("workflow-jobs", w.id.String()))
-	if !ok {
-		return gen.ListWorkflowJobsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	start, end, next, err := pageRange(len(states), req.Params.PageToken, listTag("workflow-jobs", w.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	items := make([]gen.Job, 0, end-start)
 	for i := start; i < end; i++ {
@@ -89,21 +86,23 @@ func (s *Server) ListWorkflowJobs(ctx context.Context, req gen.ListWorkflowJobsR
 	return gen.ListWorkflowJobs200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
-// visibleJob returns a project's job by number, its workflow moved to now; the caller holds s.mu.
-func (s *Server) visibleJob(u *user, slug string, number int64) (*jobRef, string) {
-	p, ok := s.visibleProject(u, slug)
-	if !ok {
-		return nil, msgProjectNotFound
+// visibleJob returns the caller and a job of a project they may see by number, its workflow moved
+// to now, or the 401 of [Server.caller] or a 404 [*server.Error] for the project or the job; the
+// caller holds s.mu.
+func (s *Server) visibleJob(ctx context.Context, slug string, number int64) (*user, *jobRef, error) {
+	u, p, err := s.visibleProject(ctx, slug)
+	if err != nil {
+		return nil, nil, err
 	}
 	if number < 1 || number > int64(len(p.jobs)) {
-		return nil, msgJobNotFound
+		return nil, nil, server.NotFound(msgJobNotFound)
 	}
 	j := p.jobs[number-1]
 	if _, ok := s.st.workflows[j.wf.id]; !ok {
-		return nil, msgJobNotFound
+		return nil, nil, server.NotFound(msgJobNotFound)
 	}
 	s.advance(j.wf)
-	return j, ""
+	return u, j, nil
 }
 
 // GetJobDetails returns a build job by number: timings, executor, parallelism, and the ids of its
@@ -112,13 +111,9 @@ func (s *Server) visibleJob(u *user, slug string, number int64) (*jobRef, string
 func (s *Server) GetJobDetails(ctx context.Context, req gen.GetJobDetailsRequestObject) (gen.GetJobDetailsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetJobDetailsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	j, msg := s.visibleJob(u, req.ProjectSlug, req.JobNumber)
-	if j == nil {
-		return gen.GetJobDetailsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msg}}, nil
+	_, j, err := s.visibleJob(ctx, req.ProjectSlug, req.JobNumber)
+	if err != nil {
+		return nil, err
 	}
 	w, js := j.wf, j.state()
 	pl, p := w.pipeline, w.project
@@ -154,18 +149,19 @@ func (s *Server) GetJobDetails(ctx context.Context, req gen.GetJobDetailsRequest
 	return gen.GetJobDetails200JSONResponse(out), nil
 }
 
-// cancelJob cancels j at now; it returns a message for an error, which is a 404 when notFound.
-func (s *Server) cancelJob(u *user, j *jobRef) (msg string, conflict bool) {
+// cancelJob cancels j at now for u; it returns the message of why it cannot, or "". The two cancel
+// operations answer it with different statuses.
+func (s *Server) cancelJob(u *user, j *jobRef) (msg string) {
 	err := j.wf.run.CancelJob(j.state().Name, s.now())
 	switch {
 	case errors.Is(err, engine.ErrStopped):
-		return "The job has already stopped.", true
+		return "The job has already stopped."
 	case err != nil:
-		return err.Error(), true
+		return err.Error()
 	}
 	j.actor = u
 	s.settle(j.wf)
-	return "", false
+	return ""
 }
 
 // CancelJobByJobNumber cancels a job by number; the jobs that require it end as not_run.
@@ -173,16 +169,12 @@ func (s *Server) cancelJob(u *user, j *jobRef) (msg string, conflict bool) {
 func (s *Server) CancelJobByJobNumber(ctx context.Context, req gen.CancelJobByJobNumberRequestObject) (gen.CancelJobByJobNumberResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.CancelJobByJobNumberdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	u, j, err := s.visibleJob(ctx, req.ProjectSlug, req.JobNumber)
+	if err != nil {
+		return nil, err
 	}
-	j, msg := s.visibleJob(u, req.ProjectSlug, req.JobNumber)
-	if j == nil {
-		return gen.CancelJobByJobNumberdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msg}}, nil
-	}
-	if msg, _ := s.cancelJob(u, j); msg != "" {
-		return gen.CancelJobByJobNumberdefaultJSONResponse{StatusCode: 409, Body: gen.Error{Message: msg}}, nil
+	if msg := s.cancelJob(u, j); msg != "" {
+		return nil, server.Conflict(msg)
 	}
 	return gen.CancelJobByJobNumber200JSONResponse{Message: "Job canceled."}, nil
 }
@@ -192,17 +184,17 @@ func (s *Server) CancelJobByJobNumber(ctx context.Context, req gen.CancelJobByJo
 func (s *Server) CancelJobByJobID(ctx context.Context, req gen.CancelJobByJobIDRequestObject) (gen.CancelJobByJobIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.CancelJobByJobID401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
 	j, ok := s.st.jobsByID[req.JobID]
 	if !ok || !u.member(j.wf.project.org) {
-		return gen.CancelJobByJobID404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgJobNotFound}}, nil
+		return nil, server.NotFound(msgJobNotFound)
 	}
 	s.advance(j.wf)
-	if msg, _ := s.cancelJob(u, j); msg != "" {
-		return gen.CancelJobByJobID400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{Message: msg}}, nil
+	if msg := s.cancelJob(u, j); msg != "" {
+		return nil, server.BadRequest(msg)
 	}
 	return gen.CancelJobByJobID200JSONResponse{Message: "Job canceled."}, nil
 }
@@ -218,13 +210,9 @@ func finished(js engine.JobState) bool {
 func (s *Server) GetJobArtifacts(ctx context.Context, req gen.GetJobArtifactsRequestObject) (gen.GetJobArtifactsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetJobArtifactsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	j, msg := s.visibleJob(u, req.ProjectSlug, req.JobNumber)
-	if j == nil {
-		return gen.GetJobArtifactsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msg}}, nil
+	_, j, err := s.visibleJob(ctx, req.ProjectSlug, req.JobNumber)
+	if err != nil {
+		return nil, err
 	}
 	js := j.state()
 	items := []gen.Artifact{}
@@ -238,9 +226,9 @@ func (s *Server) GetJobArtifacts(ctx context.Context, req gen.GetJobArtifactsReq
 			})
 		}
 	}
-	start, end, next, ok := pageRange(len(items), req.Params.PageToken, listTag("job-artifacts", j.id.String()))
-	if !ok {
-		return gen.GetJobArtifactsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	start, end, next, err := pageRange(len(items), req.Params.PageToken, listTag("job-artifacts", j.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	return gen.GetJobArtifacts200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
 }
@@ -254,13 +242,9 @@ const testsPerNode = 3
 func (s *Server) GetTests(ctx context.Context, req gen.GetTestsRequestObject) (gen.GetTestsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetTestsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	j, msg := s.visibleJob(u, req.ProjectSlug, req.JobNumber)
-	if j == nil {
-		return gen.GetTestsdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msg}}, nil
+	_, j, err := s.visibleJob(ctx, req.ProjectSlug, req.JobNumber)
+	if err != nil {
+		return nil, err
 	}
 	js := j.state()
 	items := []gen.TestResult{}
@@ -284,9 +268,9 @@ func (s *Server) GetTests(ctx context.Context, req gen.GetTestsRequestObject) (g
 			}
 		}
 	}
-	start, end, next, ok := pageRange(len(items), req.Params.PageToken, listTag("job-tests", j.id.String()))
-	if !ok {
-		return gen.GetTestsdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	start, end, next, err := pageRange(len(items), req.Params.PageToken, listTag("job-tests", j.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	return gen.GetTests200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"hash/fnv"
 	"sort"
+
+	"github.com/cikit/circleci-go/server"
 )
 
 // pageSize is how many items one page of any list holds, as on circleci.com.
@@ -35,6 +37,9 @@ func encodeToken(tag, pos uint64) *string {
 // errBadToken is the message of the 400 answered for a malformed or foreign page token.
 const errBadToken = "page-token is not valid for this list: pass the next_page_token of the previous page of the same list, or no token for the first page"
 
+// badToken returns the 400 [*server.Error] of a malformed or foreign page token.
+func badToken() error { return server.BadRequest(errBadToken) }
+
 // decodeToken returns the position a token names; first is true for an absent or empty token.
 func decodeToken(tok *string, tag uint64) (pos uint64, first, ok bool) {
 	if tok == nil || *tok == "" {
@@ -48,17 +53,18 @@ func decodeToken(tok *string, tag uint64) (pos uint64, first, ok bool) {
 }
 
 // pageNewest returns one page of idx read newest first (idx is append-only, oldest first), and the
-// token of the next page. The position in a token is the index one past the next item to return,
-// so items appended later never shift a page. It costs O(pageSize) whatever len(idx) is.
-func pageNewest[T any](idx []T, tok *string, tag uint64) (page []T, next *string, ok bool) {
+// token of the next page, or the 400 of [badToken]. The position in a token is the index one past
+// the next item to return, so items appended later never shift a page. It costs O(pageSize)
+// whatever len(idx) is.
+func pageNewest[T any](idx []T, tok *string, tag uint64) (page []T, next *string, err error) {
 	pos, first, ok := decodeToken(tok, tag)
 	if !ok {
-		return nil, nil, false
+		return nil, nil, badToken()
 	}
 	end := uint64(len(idx))
 	if !first {
 		if pos == 0 || pos > end {
-			return nil, nil, false
+			return nil, nil, badToken()
 		}
 		end = pos
 	}
@@ -73,16 +79,16 @@ func pageNewest[T any](idx []T, tok *string, tag uint64) (page []T, next *string
 	if start > 0 {
 		next = encodeToken(tag, start)
 	}
-	return page, next, true
+	return page, next, nil
 }
 
 // pageAfter returns one page of items (sorted by ascending seq) after the position in tok, and the
-// token of the next page. The position is the seq of the last item returned, so deleting items
-// between pages never skips or repeats one.
-func pageAfter[T any](items []T, seq func(T) uint64, tok *string, tag uint64) (page []T, next *string, ok bool) {
+// token of the next page, or the 400 of [badToken]. The position is the seq of the last item
+// returned, so deleting items between pages never skips or repeats one.
+func pageAfter[T any](items []T, seq func(T) uint64, tok *string, tag uint64) (page []T, next *string, err error) {
 	after, first, ok := decodeToken(tok, tag)
 	if !ok {
-		return nil, nil, false
+		return nil, nil, badToken()
 	}
 	i := 0
 	if !first {
@@ -93,20 +99,20 @@ func pageAfter[T any](items []T, seq func(T) uint64, tok *string, tag uint64) (p
 	if end < len(items) {
 		next = encodeToken(tag, seq(items[end-1]))
 	}
-	return page, next, true
+	return page, next, nil
 }
 
 // pageRange returns the bounds [start, end) of one page of a list of n items whose order never
 // changes (a workflow's jobs, a finished job's artifacts or test results), from the offset in tok,
-// and the token of the next page.
-func pageRange(n int, tok *string, tag uint64) (start, end int, next *string, ok bool) {
+// and the token of the next page, or the 400 of [badToken].
+func pageRange(n int, tok *string, tag uint64) (start, end int, next *string, err error) {
 	pos, first, ok := decodeToken(tok, tag)
 	if !ok {
-		return 0, 0, nil, false
+		return 0, 0, nil, badToken()
 	}
 	if !first {
 		if pos == 0 || pos >= uint64(n) {
-			return 0, 0, nil, false
+			return 0, 0, nil, badToken()
 		}
 		start = int(pos)
 	}
@@ -114,5 +120,5 @@ func pageRange(n int, tok *string, tag uint64) (start, end int, next *string, ok
 	if end < n {
 		next = encodeToken(tag, uint64(end))
 	}
-	return start, end, next, true
+	return start, end, next, nil
 }

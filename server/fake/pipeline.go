@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
 
@@ -237,25 +238,21 @@ func triggerError(err error) string {
 func (s *Server) TriggerPipeline(ctx context.Context, req gen.TriggerPipelineRequestObject) (gen.TriggerPipelineResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.TriggerPipelinedefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.TriggerPipelinedefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	u, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
 	var in triggerInput
 	if b := req.Body; b != nil {
 		params, err := decodeParams(b.Parameters)
 		if err != nil {
-			return gen.TriggerPipelinedefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: err.Error()}}, nil
+			return nil, server.BadRequest(err.Error())
 		}
 		in = triggerInput{branch: b.Branch, tag: b.Tag, params: params}
 	}
 	pl, err := s.trigger(u, p, in)
 	if err != nil {
-		return gen.TriggerPipelinedefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: triggerError(err)}}, nil
+		return nil, server.BadRequest(triggerError(err))
 	}
 	return gen.TriggerPipeline201JSONResponse{ID: pl.id, Number: pl.number, CreatedAt: pl.createdAt(), State: gen.PipelineCreationState(pl.state.api())}, nil
 }
@@ -266,28 +263,21 @@ func (s *Server) TriggerPipeline(ctx context.Context, req gen.TriggerPipelineReq
 func (s *Server) TriggerPipelineRun(ctx context.Context, req gen.TriggerPipelineRunRequestObject) (gen.TriggerPipelineRunResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.TriggerPipelineRun401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
-	if !ok {
-		return gen.TriggerPipelineRun404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgProjectNotFound}}, nil
-	}
-	bad := func(msg string) (gen.TriggerPipelineRunResponseObject, error) {
-		return gen.TriggerPipelineRun400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{Message: msg}}, nil
+	u, p, err := s.visibleProject(ctx, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
+	if err != nil {
+		return nil, err
 	}
 	var in triggerInput
 	if b := req.Body; b != nil {
 		if b.DefinitionID != nil {
-			return gen.TriggerPipelineRun404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: "Pipeline definition not found: circleci-fake has no pipeline definitions; leave definition_id out."}}, nil
+			return nil, server.NotFound("Pipeline definition not found: circleci-fake has no pipeline definitions; leave definition_id out.")
 		}
 		src := b.Checkout
 		if src == nil {
 			src = b.Config
 		}
 		if b.Checkout != nil && b.Config != nil && (deref(b.Checkout.Branch) != deref(b.Config.Branch) || deref(b.Checkout.Tag) != deref(b.Config.Tag)) {
-			return bad("config and checkout must name the same branch or tag in circleci-fake")
+			return nil, server.BadRequest("config and checkout must name the same branch or tag in circleci-fake")
 		}
 		if src != nil {
 			in.branch, in.tag = src.Branch, src.Tag
@@ -300,13 +290,13 @@ func (s *Server) TriggerPipelineRun(ctx context.Context, req gen.TriggerPipeline
 				err = dec.Decode(&in.params)
 			}
 			if err != nil {
-				return bad("parameters: " + err.Error())
+				return nil, server.BadRequest("parameters: " + err.Error())
 			}
 		}
 	}
 	pl, err := s.trigger(u, p, in)
 	if err != nil {
-		return bad(triggerError(err))
+		return nil, server.BadRequest(triggerError(err))
 	}
 	return gen.TriggerPipelineRun201JSONResponse{ID: ptr(pl.id), Number: ptr(int(pl.number)), CreatedAt: ptr(pl.createdAt()), State: ptr(gen.PipelineRunCreationState(pl.state.api()))}, nil
 }
@@ -318,17 +308,19 @@ func deref(s *string) string {
 	return *s
 }
 
-// visiblePipeline returns a pipeline of a project the caller may see; the caller holds s.mu.
-func (s *Server) visiblePipeline(u *user, id uuid.UUID) (*pipeline, bool) {
-	pos, ok := s.st.plByID[id]
-	if !ok {
-		return nil, false
+// visiblePipeline returns the caller and a pipeline of a project they may see, or the 401 of
+// [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
+func (s *Server) visiblePipeline(ctx context.Context, id uuid.UUID) (*user, *pipeline, error) {
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
-	pl := s.st.pls.at(pos)
-	if !u.member(s.st.projTab[pl.project].org) {
-		return nil, false
+	if pos, ok := s.st.plByID[id]; ok {
+		if pl := s.st.pls.at(pos); u.member(s.st.projTab[pl.project].org) {
+			return u, pl, nil
+		}
 	}
-	return pl, true
+	return nil, nil, server.NotFound(msgPipelineNotFound)
 }
 
 // GetPipelineByID returns a pipeline.
@@ -336,13 +328,9 @@ func (s *Server) visiblePipeline(u *user, id uuid.UUID) (*pipeline, bool) {
 func (s *Server) GetPipelineByID(ctx context.Context, req gen.GetPipelineByIDRequestObject) (gen.GetPipelineByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetPipelineByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	pl, ok := s.visiblePipeline(u, req.PipelineID)
-	if !ok {
-		return gen.GetPipelineByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
+	_, pl, err := s.visiblePipeline(ctx, req.PipelineID)
+	if err != nil {
+		return nil, err
 	}
 	return gen.GetPipelineByID200JSONResponse(s.st.pipelineAPI(pl)), nil
 }
@@ -352,16 +340,12 @@ func (s *Server) GetPipelineByID(ctx context.Context, req gen.GetPipelineByIDReq
 func (s *Server) GetPipelineByNumber(ctx context.Context, req gen.GetPipelineByNumberRequestObject) (gen.GetPipelineByNumberResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetPipelineByNumberdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.GetPipelineByNumberdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
 	if req.PipelineNumber < 1 || req.PipelineNumber > int64(len(p.pipelines)) {
-		return gen.GetPipelineByNumberdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
+		return nil, server.NotFound(msgPipelineNotFound)
 	}
 	return gen.GetPipelineByNumber200JSONResponse(s.st.pipelineAPI(s.st.pls.at(p.pipelines[req.PipelineNumber-1]))), nil
 }
@@ -381,21 +365,17 @@ func (st *state) pipelineItems(page []int32) []gen.Pipeline {
 func (s *Server) ListPipelinesForProject(ctx context.Context, req gen.ListPipelinesForProjectRequestObject) (gen.ListPipelinesForProjectResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ListPipelinesForProjectdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.ListPipelinesForProjectdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
 	idx, tag := p.pipelines, listTag("project-pipelines", p.id.String())
 	if b := req.Params.Branch; b != nil {
 		idx, tag = p.byBranch[s.st.strs.lookup(*b)], listTag("project-pipelines", p.id.String(), "branch", *b)
 	}
-	page, next, ok := pageNewest(idx, req.Params.PageToken, tag)
-	if !ok {
-		return gen.ListPipelinesForProjectdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	page, next, err := pageNewest(idx, req.Params.PageToken, tag)
+	if err != nil {
+		return nil, err
 	}
 	return gen.ListPipelinesForProject200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
 }
@@ -405,17 +385,13 @@ func (s *Server) ListPipelinesForProject(ctx context.Context, req gen.ListPipeli
 func (s *Server) ListMyPipelines(ctx context.Context, req gen.ListMyPipelinesRequestObject) (gen.ListMyPipelinesResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ListMyPipelinesdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	u, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.ListMyPipelinesdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
-	}
-	page, next, ok := pageNewest(p.mine[u], req.Params.PageToken, listTag("project-pipelines-mine", p.id.String(), u.id.String()))
-	if !ok {
-		return gen.ListMyPipelinesdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	page, next, err := pageNewest(p.mine[u], req.Params.PageToken, listTag("project-pipelines-mine", p.id.String(), u.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	return gen.ListMyPipelines200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
 }
@@ -426,28 +402,28 @@ func (s *Server) ListMyPipelines(ctx context.Context, req gen.ListMyPipelinesReq
 func (s *Server) ListPipelines(ctx context.Context, req gen.ListPipelinesRequestObject) (gen.ListPipelinesResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ListPipelinesdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var o *org
 	switch {
 	case req.Params.OrgSlug != nil:
-		if o, ok = s.visibleOrg(u, *req.Params.OrgSlug); !ok {
-			return gen.ListPipelinesdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Organization not found."}}, nil
+		if o, err = s.findOrg(u, *req.Params.OrgSlug); err != nil {
+			return nil, err
 		}
 	case len(u.orgs) == 1:
 		o = u.orgs[0]
 	default:
-		return gen.ListPipelinesdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "org-slug is required: you belong to several organizations"}}, nil
+		return nil, server.BadRequest("org-slug is required: you belong to several organizations")
 	}
 	idx, tag := o.pipelines, listTag("org-pipelines", o.id.String())
 	if req.Params.Mine != nil && *req.Params.Mine {
 		idx, tag = o.mine[u], listTag("org-pipelines-mine", o.id.String(), u.id.String())
 	}
-	page, next, ok := pageNewest(idx, req.Params.PageToken, tag)
-	if !ok {
-		return gen.ListPipelinesdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	page, next, err := pageNewest(idx, req.Params.PageToken, tag)
+	if err != nil {
+		return nil, err
 	}
 	return gen.ListPipelines200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
 }
@@ -458,13 +434,9 @@ func (s *Server) ListPipelines(ctx context.Context, req gen.ListPipelinesRequest
 func (s *Server) GetPipelineConfigByID(ctx context.Context, req gen.GetPipelineConfigByIDRequestObject) (gen.GetPipelineConfigByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetPipelineConfigByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	pl, ok := s.visiblePipeline(u, req.PipelineID)
-	if !ok {
-		return gen.GetPipelineConfigByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
+	_, pl, err := s.visiblePipeline(ctx, req.PipelineID)
+	if err != nil {
+		return nil, err
 	}
 	more := s.st.plMore[pl.pos]
 	if more == nil {
@@ -472,7 +444,7 @@ func (s *Server) GetPipelineConfigByID(ctx context.Context, req gen.GetPipelineC
 	}
 	cfg := s.st.cfgTab[pl.cfg]
 	if cfg == nil {
-		return gen.GetPipelineConfigByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "The pipeline has no config: " + more.errMsg}}, nil
+		return nil, server.NotFound("The pipeline has no config: " + more.errMsg)
 	}
 	params, _ := cfg.ResolveParameters(more.params) // checked when the pipeline was created
 	out := gen.GetPipelineConfigByID200JSONResponse{Source: cfg.Source, Compiled: cfg.Compile(params)}
@@ -490,13 +462,9 @@ func (s *Server) GetPipelineConfigByID(ctx context.Context, req gen.GetPipelineC
 func (s *Server) GetPipelineValuesByID(ctx context.Context, req gen.GetPipelineValuesByIDRequestObject) (gen.GetPipelineValuesByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetPipelineValuesByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	pl, ok := s.visiblePipeline(u, req.PipelineID)
-	if !ok {
-		return gen.GetPipelineValuesByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
+	_, pl, err := s.visiblePipeline(ctx, req.PipelineID)
+	if err != nil {
+		return nil, err
 	}
 	api := s.st.pipelineAPI(pl)
 	vals := map[string]any{
@@ -534,36 +502,29 @@ func (s *Server) GetPipelineValuesByID(ctx context.Context, req gen.GetPipelineV
 func (s *Server) ContinuePipeline(ctx context.Context, req gen.ContinuePipelineRequestObject) (gen.ContinuePipelineResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ContinuePipelinedefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	bad := func(msg string) (gen.ContinuePipelineResponseObject, error) {
-		return gen.ContinuePipelinedefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: msg}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if req.Body == nil || req.Body.ContinuationKey == "" {
-		return bad("continuation-key is required")
+		return nil, server.BadRequest("continuation-key is required")
 	}
 	pos, ok := s.st.contKeys[req.Body.ContinuationKey]
-	var pl *pipeline
-	if ok {
-		pl = s.st.pls.at(pos)
-		ok = u.member(s.st.projTab[pl.project].org)
+	if !ok || !u.member(s.st.projTab[s.st.pls.at(pos).project].org) {
+		return nil, server.NotFound("Continuation key not found: it is unknown or was already used.")
 	}
-	if !ok {
-		return gen.ContinuePipelinedefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Continuation key not found: it is unknown or was already used."}}, nil
-	}
+	pl := s.st.pls.at(pos)
 	cfg, err := engine.ParseConfig(req.Body.Configuration)
 	if err != nil {
-		return bad("configuration: " + err.Error())
+		return nil, server.BadRequest("configuration: " + err.Error())
 	}
 	params, err := decodeParams(req.Body.Parameters)
 	if err != nil {
-		return bad(err.Error())
+		return nil, server.BadRequest(err.Error())
 	}
 	resolved, err := cfg.ResolveParameters(params)
 	if err != nil {
-		return bad(triggerError(err))
+		return nil, server.BadRequest(triggerError(err))
 	}
 	more := s.st.more(pl)
 	delete(s.st.contKeys, more.contKey)

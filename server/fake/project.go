@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 )
 
 const msgProjectNotFound = "Project not found."
@@ -16,20 +17,20 @@ const msgProjectNotFound = "Project not found."
 func (s *Server) CreateProject(ctx context.Context, req gen.CreateProjectRequestObject) (gen.CreateProjectResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.CreateProjectdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
-	o, ok := s.visibleOrg(u, req.OrgSlugOrID)
-	if !ok {
-		return gen.CreateProjectdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Organization not found."}}, nil
+	o, err := s.findOrg(u, req.OrgSlugOrID)
+	if err != nil {
+		return nil, err
 	}
 	if req.Body == nil || strings.TrimSpace(req.Body.Name) == "" || strings.Contains(req.Body.Name, "/") {
-		return gen.CreateProjectdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "name is required and must not contain a slash"}}, nil
+		return nil, server.BadRequest("name is required and must not contain a slash")
 	}
 	p, err := s.addProject(o, SeedProject{Name: req.Body.Name})
 	if err != nil {
-		return gen.CreateProjectdefaultJSONResponse{StatusCode: 409, Body: gen.Error{Message: err.Error()}}, nil
+		return nil, server.Conflict(err.Error())
 	}
 	return gen.CreateProject200JSONResponse(p.api()), nil
 }
@@ -39,13 +40,9 @@ func (s *Server) CreateProject(ctx context.Context, req gen.CreateProjectRequest
 func (s *Server) GetProjectBySlug(ctx context.Context, req gen.GetProjectBySlugRequestObject) (gen.GetProjectBySlugResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetProjectBySlugdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.GetProjectBySlugdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
 	return gen.GetProjectBySlug200JSONResponse(p.api()), nil
 }
@@ -55,13 +52,9 @@ func (s *Server) GetProjectBySlug(ctx context.Context, req gen.GetProjectBySlugR
 func (s *Server) DeleteProjectBySlug(ctx context.Context, req gen.DeleteProjectBySlugRequestObject) (gen.DeleteProjectBySlugResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.DeleteProjectBySlugdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.DeleteProjectBySlugdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
 	s.deleteProject(p)
 	return gen.DeleteProjectBySlug200JSONResponse{Message: "Project deleted."}, nil
@@ -140,13 +133,9 @@ func cloneSettings(a gen.ProjectAdvancedSettings) gen.ProjectAdvancedSettings {
 func (s *Server) GetProjectSettings(ctx context.Context, req gen.GetProjectSettingsRequestObject) (gen.GetProjectSettingsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetProjectSettings401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
-	if !ok {
-		return gen.GetProjectSettings404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgProjectNotFound}}, nil
+	_, p, err := s.visibleProject(ctx, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
+	if err != nil {
+		return nil, err
 	}
 	adv := cloneSettings(p.settings)
 	return gen.GetProjectSettings200JSONResponse{Advanced: &adv}, nil
@@ -157,16 +146,12 @@ func (s *Server) GetProjectSettings(ctx context.Context, req gen.GetProjectSetti
 func (s *Server) PatchProjectSettings(ctx context.Context, req gen.PatchProjectSettingsRequestObject) (gen.PatchProjectSettingsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.PatchProjectSettings401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
-	if !ok {
-		return gen.PatchProjectSettings404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgProjectNotFound}}, nil
+	_, p, err := s.visibleProject(ctx, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
+	if err != nil {
+		return nil, err
 	}
 	if req.Body == nil || req.Body.Advanced == nil {
-		return gen.PatchProjectSettings400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{Message: "the body must hold an \"advanced\" object with the settings to change"}}, nil
+		return nil, server.BadRequest(`the body must hold an "advanced" object with the settings to change`)
 	}
 	in := cloneSettings(*req.Body.Advanced)
 	cur := &p.settings

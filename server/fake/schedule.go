@@ -8,7 +8,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 )
 
 const msgScheduleNotFound = "Schedule not found."
@@ -102,12 +105,10 @@ func (sc *schedule) api(system *user) gen.Schedule {
 	}
 }
 
-// visibleSchedule returns a schedule of a project the caller may see; the caller holds s.mu.
-func (s *Server) visibleSchedule(u *user, sc *schedule, ok bool) (*schedule, bool) {
-	if !ok || !u.member(sc.project.org) {
-		return nil, false
-	}
-	return sc, true
+// visibleSchedule returns the caller and a schedule of a project they may see, or the 401 of
+// [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
+func (s *Server) visibleSchedule(ctx context.Context, id uuid.UUID) (*user, *schedule, error) {
+	return visibleByID(s, ctx, s.st.schedules, id, func(sc *schedule) *org { return sc.project.org }, msgScheduleNotFound)
 }
 
 // ListSchedulesForProject lists a project's schedules, 20 a page.
@@ -115,17 +116,13 @@ func (s *Server) visibleSchedule(u *user, sc *schedule, ok bool) (*schedule, boo
 func (s *Server) ListSchedulesForProject(ctx context.Context, req gen.ListSchedulesForProjectRequestObject) (gen.ListSchedulesForProjectResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ListSchedulesForProjectdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.ListSchedulesForProjectdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
-	}
-	page, next, ok := pageAfter(p.schedules, func(sc *schedule) uint64 { return sc.seq }, req.Params.PageToken, listTag("schedules", p.id.String()))
-	if !ok {
-		return gen.ListSchedulesForProjectdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	page, next, err := pageAfter(p.schedules, func(sc *schedule) uint64 { return sc.seq }, req.Params.PageToken, listTag("schedules", p.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	items := make([]gen.Schedule, 0, len(page))
 	for _, sc := range page {
@@ -140,33 +137,26 @@ func (s *Server) ListSchedulesForProject(ctx context.Context, req gen.ListSchedu
 func (s *Server) CreateSchedule(ctx context.Context, req gen.CreateScheduleRequestObject) (gen.CreateScheduleResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.CreateScheduledefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	p, ok := s.visibleProject(u, req.ProjectSlug)
-	if !ok {
-		return gen.CreateScheduledefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
-	}
-	bad := func(msg string) (gen.CreateScheduleResponseObject, error) {
-		return gen.CreateScheduledefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: msg}}, nil
+	u, p, err := s.visibleProject(ctx, req.ProjectSlug)
+	if err != nil {
+		return nil, err
 	}
 	b := req.Body
 	if b == nil || strings.TrimSpace(b.Name) == "" {
-		return bad("name is required")
+		return nil, server.BadRequest("name is required")
 	}
 	tt, err := decodeTimetable(b.Timetable)
 	if err == nil {
 		err = tt.check()
 	}
 	if err != nil {
-		return bad(err.Error())
+		return nil, server.BadRequest(err.Error())
 	}
 	if !b.AttributionActor.Valid() {
-		return bad(`attribution-actor must be "current" or "system"`)
+		return nil, server.BadRequest(`attribution-actor must be "current" or "system"`)
 	}
 	if err := s.checkParams(p, b.Parameters); err != nil {
-		return bad(err.Error())
+		return nil, server.BadRequest(err.Error())
 	}
 	now := s.now()
 	sc := &schedule{
@@ -189,13 +179,9 @@ func (s *Server) CreateSchedule(ctx context.Context, req gen.CreateScheduleReque
 func (s *Server) GetScheduleByID(ctx context.Context, req gen.GetScheduleByIDRequestObject) (gen.GetScheduleByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetScheduleByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	sc, ok := s.st.schedules[req.ScheduleID]
-	if sc, ok = s.visibleSchedule(u, sc, ok); !ok {
-		return gen.GetScheduleByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgScheduleNotFound}}, nil
+	_, sc, err := s.visibleSchedule(ctx, req.ScheduleID)
+	if err != nil {
+		return nil, err
 	}
 	return gen.GetScheduleByID200JSONResponse(sc.api(s.system)), nil
 }
@@ -205,23 +191,16 @@ func (s *Server) GetScheduleByID(ctx context.Context, req gen.GetScheduleByIDReq
 func (s *Server) UpdateSchedule(ctx context.Context, req gen.UpdateScheduleRequestObject) (gen.UpdateScheduleResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.UpdateScheduledefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	sc, ok := s.st.schedules[req.ScheduleID]
-	if sc, ok = s.visibleSchedule(u, sc, ok); !ok {
-		return gen.UpdateScheduledefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgScheduleNotFound}}, nil
-	}
-	bad := func(msg string) (gen.UpdateScheduleResponseObject, error) {
-		return gen.UpdateScheduledefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: msg}}, nil
+	u, sc, err := s.visibleSchedule(ctx, req.ScheduleID)
+	if err != nil {
+		return nil, err
 	}
 	b := req.Body
 	if b == nil {
-		return bad("the body must name the fields to change")
+		return nil, server.BadRequest("the body must name the fields to change")
 	}
 	if b.Name != nil && strings.TrimSpace(*b.Name) == "" {
-		return bad("name must not be empty")
+		return nil, server.BadRequest("name must not be empty")
 	}
 	tt, _ := decodeTimetable(sc.timetable)
 	if t := b.Timetable; t != nil {
@@ -251,15 +230,15 @@ func (s *Server) UpdateSchedule(ctx context.Context, req gen.UpdateScheduleReque
 			}
 		}
 		if err := tt.check(); err != nil {
-			return bad(err.Error())
+			return nil, server.BadRequest(err.Error())
 		}
 	}
 	if b.AttributionActor != nil && !b.AttributionActor.Valid() {
-		return bad(`attribution-actor must be "current" or "system"`)
+		return nil, server.BadRequest(`attribution-actor must be "current" or "system"`)
 	}
 	if b.Parameters != nil {
 		if err := s.checkParams(sc.project, b.Parameters); err != nil {
-			return bad(err.Error())
+			return nil, server.BadRequest(err.Error())
 		}
 		sc.params = maps.Clone(b.Parameters)
 	}
@@ -285,13 +264,9 @@ func (s *Server) UpdateSchedule(ctx context.Context, req gen.UpdateScheduleReque
 func (s *Server) DeleteScheduleByID(ctx context.Context, req gen.DeleteScheduleByIDRequestObject) (gen.DeleteScheduleByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.DeleteScheduleByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	sc, ok := s.st.schedules[req.ScheduleID]
-	if sc, ok = s.visibleSchedule(u, sc, ok); !ok {
-		return gen.DeleteScheduleByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgScheduleNotFound}}, nil
+	_, sc, err := s.visibleSchedule(ctx, req.ScheduleID)
+	if err != nil {
+		return nil, err
 	}
 	delete(s.st.schedules, sc.id)
 	sc.project.schedules = slices.DeleteFunc(sc.project.schedules, func(x *schedule) bool { return x == sc })

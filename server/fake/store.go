@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/cikit/circleci-go/gen"
 	"github.com/cikit/circleci-go/internal/slug"
+	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
 
@@ -305,21 +307,47 @@ func orgKey(s string) (string, bool) {
 	return strings.ToLower(o.Canonical()), true
 }
 
-// visibleProject returns the project a slug names if the caller may see it.
-func (s *Server) visibleProject(u *user, projectSlug string) (*project, bool) {
-	key, ok := projectKey(projectSlug)
-	if !ok {
-		return nil, false
+// visibleProject returns the caller and the project a slug names if they may see it, or the 401 of
+// [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
+func (s *Server) visibleProject(ctx context.Context, projectSlug string) (*user, *project, error) {
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
-	p, ok := s.st.projBySlug[key]
-	if !ok || !u.member(p.org) {
-		return nil, false
+	if key, ok := projectKey(projectSlug); ok {
+		if p, ok := s.st.projBySlug[key]; ok && u.member(p.org) {
+			return u, p, nil
+		}
 	}
-	return p, true
+	return nil, nil, server.NotFound(msgProjectNotFound)
 }
 
-// visibleOrg returns the organization a slug or UUID names if the caller belongs to it.
-func (s *Server) visibleOrg(u *user, slugOrID string) (*org, bool) {
+// visibleByID returns the caller and m[id] if they belong to the organization orgOf gives for it,
+// or the 401 of [Server.caller] or a 404 [*server.Error] with the message notFound; the caller
+// holds s.mu.
+func visibleByID[T any](s *Server, ctx context.Context, m map[uuid.UUID]T, id uuid.UUID, orgOf func(T) *org, notFound string) (*user, T, error) {
+	var zero T
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, zero, err
+	}
+	if x, ok := m[id]; ok && u.member(orgOf(x)) {
+		return u, x, nil
+	}
+	return nil, zero, server.NotFound(notFound)
+}
+
+// findProjectByID returns the project with a UUID if u may see it, or a 404 [*server.Error]; the
+// caller holds s.mu.
+func (s *Server) findProjectByID(u *user, id uuid.UUID) (*project, error) {
+	if p, ok := s.st.projByID[id]; ok && u.member(p.org) {
+		return p, nil
+	}
+	return nil, server.NotFound(msgProjectNotFound)
+}
+
+// memberOrg returns the organization a slug or UUID names if u belongs to it, or nil.
+func (s *Server) memberOrg(u *user, slugOrID string) *org {
 	var o *org
 	if id, err := uuid.Parse(slugOrID); err == nil {
 		o = s.st.orgsByID[id]
@@ -327,9 +355,18 @@ func (s *Server) visibleOrg(u *user, slugOrID string) (*org, bool) {
 		o = s.st.orgsBySlug[key]
 	}
 	if o == nil || !u.member(o) {
-		return nil, false
+		return nil
 	}
-	return o, true
+	return o
+}
+
+// findOrg returns the organization a slug or UUID names if u belongs to it, or a 404
+// [*server.Error]; the caller holds s.mu.
+func (s *Server) findOrg(u *user, slugOrID string) (*org, error) {
+	if o := s.memberOrg(u, slugOrID); o != nil {
+		return o, nil
+	}
+	return nil, server.NotFound("Organization not found.")
 }
 
 func (p *project) api() gen.Project {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 )
 
 // GetCurrentUser returns the user the token belongs to.
@@ -11,9 +12,9 @@ import (
 func (s *Server) GetCurrentUser(ctx context.Context, _ gen.GetCurrentUserRequestObject) (gen.GetCurrentUserResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetCurrentUserdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
 	return gen.GetCurrentUser200JSONResponse(u.api()), nil
 }
@@ -24,9 +25,9 @@ func (s *Server) GetCurrentUser(ctx context.Context, _ gen.GetCurrentUserRequest
 func (s *Server) GetCollaborations(ctx context.Context, _ gen.GetCollaborationsRequestObject) (gen.GetCollaborationsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetCollaborationsdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
 	out := make(gen.GetCollaborations200JSONResponse, 0, len(u.orgs))
 	for _, o := range u.orgs {
@@ -46,16 +47,13 @@ func (s *Server) GetCollaborations(ctx context.Context, _ gen.GetCollaborationsR
 func (s *Server) GetUser(ctx context.Context, req gen.GetUserRequestObject) (gen.GetUserResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetUserdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
 	other, ok := s.st.users[req.ID]
-	if ok && other != u && !sharesOrg(u, other) {
-		ok = false
-	}
-	if !ok {
-		return gen.GetUserdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "User not found."}}, nil
+	if !ok || (other != u && !sharesOrg(u, other)) {
+		return nil, server.NotFound("User not found.")
 	}
 	return gen.GetUser200JSONResponse(other.api()), nil
 }

@@ -7,7 +7,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 )
 
 const msgWebhookNotFound = "Webhook not found."
@@ -51,12 +54,10 @@ func checkEvents[E ~string](events []E) (out []gen.WebhookEvents, msg string) {
 	return out, ""
 }
 
-// visibleWebhook returns a webhook of a project the caller may see; the caller holds s.mu.
-func (s *Server) visibleWebhook(u *user, w *webhook, ok bool) (*webhook, bool) {
-	if !ok || !u.member(w.project.org) {
-		return nil, false
-	}
-	return w, true
+// visibleWebhook returns the caller and a webhook of a project they may see, or the 401 of
+// [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
+func (s *Server) visibleWebhook(ctx context.Context, id uuid.UUID) (*user, *webhook, error) {
+	return visibleByID(s, ctx, s.st.webhooks, id, func(w *webhook) *org { return w.project.org }, msgWebhookNotFound)
 }
 
 // GetWebhooks lists the webhooks of a project scope, oldest first, 20 a page.
@@ -64,13 +65,13 @@ func (s *Server) visibleWebhook(u *user, w *webhook, ok bool) (*webhook, bool) {
 func (s *Server) GetWebhooks(ctx context.Context, req gen.GetWebhooksRequestObject) (gen.GetWebhooksResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetWebhooksdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
-	p, ok := s.st.projByID[req.Params.ScopeID]
-	if !ok || !u.member(p.org) {
-		return gen.GetWebhooksdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	p, err := s.findProjectByID(u, req.Params.ScopeID)
+	if err != nil {
+		return nil, err
 	}
 	var list []*webhook
 	for _, w := range s.st.webhooks {
@@ -79,9 +80,9 @@ func (s *Server) GetWebhooks(ctx context.Context, req gen.GetWebhooksRequestObje
 		}
 	}
 	slices.SortFunc(list, func(a, b *webhook) int { return cmp.Compare(a.seq, b.seq) })
-	page, next, ok := pageAfter(list, func(w *webhook) uint64 { return w.seq }, req.Params.PageToken, listTag("webhooks", p.id.String()))
-	if !ok {
-		return gen.GetWebhooksdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	page, next, err := pageAfter(list, func(w *webhook) uint64 { return w.seq }, req.Params.PageToken, listTag("webhooks", p.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	items := make([]gen.Webhook, 0, len(page))
 	for _, w := range page {
@@ -96,30 +97,30 @@ func (s *Server) GetWebhooks(ctx context.Context, req gen.GetWebhooksRequestObje
 func (s *Server) CreateWebhook(ctx context.Context, req gen.CreateWebhookRequestObject) (gen.CreateWebhookResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.CreateWebhookdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	bad := func(msg string) (gen.CreateWebhookResponseObject, error) {
-		return gen.CreateWebhookdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: msg}}, nil
+	u, err := s.caller(ctx)
+	if err != nil {
+		return nil, err
 	}
 	b := req.Body
 	if b == nil {
-		return bad("the body is required")
+		return nil, server.BadRequest("the body is required")
 	}
-	p, ok := s.st.projByID[b.Scope.ID]
-	if !ok || !u.member(p.org) || b.Scope.Type != gen.WebhookScopeInputTypeProject {
-		return gen.CreateWebhookdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgProjectNotFound}}, nil
+	if b.Scope.Type != gen.WebhookScopeInputTypeProject {
+		return nil, server.NotFound(msgProjectNotFound) // the only scope there is
+	}
+	p, err := s.findProjectByID(u, b.Scope.ID)
+	if err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(b.Name) == "" {
-		return bad("name is required")
+		return nil, server.BadRequest("name is required")
 	}
 	if msg := checkWebhookURL(b.URL); msg != "" {
-		return bad(msg)
+		return nil, server.BadRequest(msg)
 	}
 	events, msg := checkEvents(b.Events)
 	if msg != "" {
-		return bad(msg)
+		return nil, server.BadRequest(msg)
 	}
 	now := s.now()
 	w := &webhook{seq: s.nextSeq(), id: s.newID(), project: p, name: b.Name, url: b.URL, verifyTLS: b.VerifyTLS,
@@ -133,13 +134,9 @@ func (s *Server) CreateWebhook(ctx context.Context, req gen.CreateWebhookRequest
 func (s *Server) GetWebhookByID(ctx context.Context, req gen.GetWebhookByIDRequestObject) (gen.GetWebhookByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetWebhookByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	w, ok := s.st.webhooks[req.WebhookID]
-	if w, ok = s.visibleWebhook(u, w, ok); !ok {
-		return gen.GetWebhookByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWebhookNotFound}}, nil
+	_, w, err := s.visibleWebhook(ctx, req.WebhookID)
+	if err != nil {
+		return nil, err
 	}
 	return gen.GetWebhookByID200JSONResponse(w.api()), nil
 }
@@ -149,34 +146,27 @@ func (s *Server) GetWebhookByID(ctx context.Context, req gen.GetWebhookByIDReque
 func (s *Server) UpdateWebhook(ctx context.Context, req gen.UpdateWebhookRequestObject) (gen.UpdateWebhookResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.UpdateWebhookdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	w, ok := s.st.webhooks[req.WebhookID]
-	if w, ok = s.visibleWebhook(u, w, ok); !ok {
-		return gen.UpdateWebhookdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWebhookNotFound}}, nil
-	}
-	bad := func(msg string) (gen.UpdateWebhookResponseObject, error) {
-		return gen.UpdateWebhookdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: msg}}, nil
+	_, w, err := s.visibleWebhook(ctx, req.WebhookID)
+	if err != nil {
+		return nil, err
 	}
 	b := req.Body
 	if b == nil {
-		return bad("the body must name the fields to change")
+		return nil, server.BadRequest("the body must name the fields to change")
 	}
 	if b.Name != nil && strings.TrimSpace(*b.Name) == "" {
-		return bad("name must not be empty")
+		return nil, server.BadRequest("name must not be empty")
 	}
 	if b.URL != nil {
 		if msg := checkWebhookURL(*b.URL); msg != "" {
-			return bad(msg)
+			return nil, server.BadRequest(msg)
 		}
 	}
 	var events []gen.WebhookEvents
 	if b.Events != nil {
 		var msg string
 		if events, msg = checkEvents(b.Events); msg != "" {
-			return bad(msg)
+			return nil, server.BadRequest(msg)
 		}
 	}
 	if b.Name != nil {
@@ -203,13 +193,9 @@ func (s *Server) UpdateWebhook(ctx context.Context, req gen.UpdateWebhookRequest
 func (s *Server) DeleteWebhook(ctx context.Context, req gen.DeleteWebhookRequestObject) (gen.DeleteWebhookResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.DeleteWebhookdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	w, ok := s.st.webhooks[req.WebhookID]
-	if w, ok = s.visibleWebhook(u, w, ok); !ok {
-		return gen.DeleteWebhookdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWebhookNotFound}}, nil
+	_, w, err := s.visibleWebhook(ctx, req.WebhookID)
+	if err != nil {
+		return nil, err
 	}
 	delete(s.st.webhooks, w.id)
 	return gen.DeleteWebhook200JSONResponse{Message: "Webhook deleted."}, nil

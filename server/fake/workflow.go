@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
 
@@ -121,15 +122,14 @@ func (w *workflow) api() gen.Workflow {
 	return out
 }
 
-// visibleWorkflow returns a workflow of a project the caller may see, moved to now; the caller
-// holds s.mu.
-func (s *Server) visibleWorkflow(u *user, id uuid.UUID) (*workflow, bool) {
-	w, ok := s.st.workflows[id]
-	if !ok || !u.member(w.project.org) {
-		return nil, false
+// visibleWorkflow returns the caller and a workflow of a project they may see, moved to now, or
+// the 401 of [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
+func (s *Server) visibleWorkflow(ctx context.Context, id uuid.UUID) (*user, *workflow, error) {
+	u, w, err := visibleByID(s, ctx, s.st.workflows, id, func(w *workflow) *org { return w.project.org }, msgWorkflowNotFound)
+	if err == nil {
+		s.advance(w)
 	}
-	s.advance(w)
-	return w, true
+	return u, w, err
 }
 
 // ListWorkflowsByPipelineID lists a pipeline's workflows (reruns included) in creation order, 20 a
@@ -138,21 +138,17 @@ func (s *Server) visibleWorkflow(u *user, id uuid.UUID) (*workflow, bool) {
 func (s *Server) ListWorkflowsByPipelineID(ctx context.Context, req gen.ListWorkflowsByPipelineIDRequestObject) (gen.ListWorkflowsByPipelineIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ListWorkflowsByPipelineIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	pl, ok := s.visiblePipeline(u, req.PipelineID)
-	if !ok {
-		return gen.ListWorkflowsByPipelineIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgPipelineNotFound}}, nil
+	_, pl, err := s.visiblePipeline(ctx, req.PipelineID)
+	if err != nil {
+		return nil, err
 	}
 	var workflows []*workflow
 	if more := s.st.plMore[pl.pos]; more != nil {
 		workflows = more.workflows
 	}
-	page, next, ok := pageAfter(workflows, func(w *workflow) uint64 { return w.seq }, req.Params.PageToken, listTag("pipeline-workflows", pl.id.String()))
-	if !ok {
-		return gen.ListWorkflowsByPipelineIDdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: errBadToken}}, nil
+	page, next, err := pageAfter(workflows, func(w *workflow) uint64 { return w.seq }, req.Params.PageToken, listTag("pipeline-workflows", pl.id.String()))
+	if err != nil {
+		return nil, err
 	}
 	items := make([]gen.Workflow, 0, len(page))
 	for _, w := range page {
@@ -167,13 +163,9 @@ func (s *Server) ListWorkflowsByPipelineID(ctx context.Context, req gen.ListWork
 func (s *Server) GetWorkflowByID(ctx context.Context, req gen.GetWorkflowByIDRequestObject) (gen.GetWorkflowByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.GetWorkflowByID401JSONResponse{UnauthorizedJSONResponse: gen.UnauthorizedJSONResponse{Message: msgUnauthorized}}, nil
-	}
-	w, ok := s.visibleWorkflow(u, req.ID)
-	if !ok {
-		return gen.GetWorkflowByID404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Message: msgWorkflowNotFound}}, nil
+	_, w, err := s.visibleWorkflow(ctx, req.ID)
+	if err != nil {
+		return nil, err
 	}
 	return gen.GetWorkflowByID200JSONResponse(w.api()), nil
 }
@@ -184,20 +176,15 @@ func (s *Server) GetWorkflowByID(ctx context.Context, req gen.GetWorkflowByIDReq
 func (s *Server) ApprovePendingApprovalJobByID(ctx context.Context, req gen.ApprovePendingApprovalJobByIDRequestObject) (gen.ApprovePendingApprovalJobByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.ApprovePendingApprovalJobByIDdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
+	u, w, err := s.visibleWorkflow(ctx, req.ID)
+	if err != nil {
+		return nil, err
 	}
-	w, ok := s.visibleWorkflow(u, req.ID)
-	if !ok {
-		return gen.ApprovePendingApprovalJobByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWorkflowNotFound}}, nil
-	}
-	err := w.run.Approve(req.ApprovalRequestID.String(), s.now())
-	switch {
+	switch err := w.run.Approve(req.ApprovalRequestID.String(), s.now()); {
 	case errors.Is(err, engine.ErrNotFound):
-		return gen.ApprovePendingApprovalJobByIDdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: "Approval request not found in this workflow."}}, nil
+		return nil, server.NotFound("Approval request not found in this workflow.")
 	case err != nil:
-		return gen.ApprovePendingApprovalJobByIDdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "The job is not waiting for approval: " + err.Error()}}, nil
+		return nil, server.BadRequest("The job is not waiting for approval: " + err.Error())
 	}
 	for i, js := range w.run.Jobs() {
 		if js.ApprovalRequestID == req.ApprovalRequestID.String() {
@@ -222,16 +209,12 @@ func (s *Server) settle(w *workflow) {
 func (s *Server) CancelWorkflow(ctx context.Context, req gen.CancelWorkflowRequestObject) (gen.CancelWorkflowResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.CancelWorkflowdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	w, ok := s.visibleWorkflow(u, req.ID)
-	if !ok {
-		return gen.CancelWorkflowdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWorkflowNotFound}}, nil
+	u, w, err := s.visibleWorkflow(ctx, req.ID)
+	if err != nil {
+		return nil, err
 	}
 	if err := w.run.Cancel(s.now()); err != nil {
-		return gen.CancelWorkflowdefaultJSONResponse{StatusCode: 409, Body: gen.Error{Message: "The workflow has already stopped: " + err.Error()}}, nil
+		return nil, server.Conflict("The workflow has already stopped: " + err.Error())
 	}
 	w.canceledBy = u
 	s.settle(w)
@@ -244,27 +227,23 @@ func (s *Server) CancelWorkflow(ctx context.Context, req gen.CancelWorkflowReque
 func (s *Server) RerunWorkflow(ctx context.Context, req gen.RerunWorkflowRequestObject) (gen.RerunWorkflowResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.caller(ctx)
-	if !ok {
-		return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 401, Body: gen.Error{Message: msgUnauthorized}}, nil
-	}
-	w, ok := s.visibleWorkflow(u, req.ID)
-	if !ok {
-		return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 404, Body: gen.Error{Message: msgWorkflowNotFound}}, nil
+	u, w, err := s.visibleWorkflow(ctx, req.ID)
+	if err != nil {
+		return nil, err
 	}
 	fromFailed := false
 	if b := req.Body; b != nil {
 		if len(b.Jobs) > 0 || (b.EnableSSH != nil && *b.EnableSSH) {
-			return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: "circleci-fake reruns whole workflows only: leave jobs and enable_ssh out"}}, nil
+			return nil, server.BadRequest("circleci-fake reruns whole workflows only: leave jobs and enable_ssh out")
 		}
 		fromFailed = b.FromFailed != nil && *b.FromFailed
 	}
 	run, err := w.run.Rerun(fromFailed, s.now(), w.project.outcomeFunc(), s.idString)
 	switch {
 	case errors.Is(err, engine.ErrNotStopped):
-		return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 409, Body: gen.Error{Message: "The workflow is still running; cancel it or wait for it to stop before a rerun."}}, nil
+		return nil, server.Conflict("The workflow is still running; cancel it or wait for it to stop before a rerun.")
 	case err != nil:
-		return gen.RerunWorkflowdefaultJSONResponse{StatusCode: 400, Body: gen.Error{Message: err.Error()}}, nil
+		return nil, server.BadRequest(err.Error())
 	}
 	nw := s.addWorkflow(w.pipeline, run, u, w)
 	return gen.RerunWorkflow202JSONResponse{WorkflowID: nw.id}, nil
