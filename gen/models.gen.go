@@ -1867,10 +1867,10 @@ type ContextRestrictionCreatedRestrictionType string
 // ContextRestrictionList The restrictions of one context.
 type ContextRestrictionList struct {
 	// Items The entries on this page of results.
-	Items []ContextRestriction `json:"items,omitempty"`
+	Items []ContextRestriction `json:"items"`
 
 	// NextPageToken Cursor to send as page-token to get the next page; null on the last page.
-	NextPageToken *string `json:"next_page_token,omitempty"`
+	NextPageToken *string `json:"next_page_token"`
 }
 
 // ContinuePipelineRequest Configuration and parameters that continue a pipeline from its setup phase.
