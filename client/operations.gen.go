@@ -53,7 +53,7 @@ func (c *Client) CancelJobByJobNumber(ctx context.Context, projectSlug ProjectSl
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
-// CancelWorkflow cancels a workflow.
+// CancelWorkflow stops a running workflow.
 //
 // CircleCI API: POST /workflow/{id}/cancel (cancelWorkflow).
 func (c *Client) CancelWorkflow(ctx context.Context, id gen.ResourceIDParam) (*gen.MessageResponse, error) {
@@ -169,7 +169,7 @@ func (c *Client) CreateProject(ctx context.Context, orgSlugOrID gen.OrgSlugOrIDP
 	return decodeJSON[gen.Project](op, resp, err)
 }
 
-// CreateSchedule creates a schedule.
+// CreateSchedule adds a scheduled trigger to a project.
 //
 // CircleCI API: POST /project/{project-slug}/schedule (createSchedule).
 func (c *Client) CreateSchedule(ctx context.Context, projectSlug ProjectSlug, body gen.CreateScheduleJSONRequestBody) (*gen.Schedule, error) {
@@ -209,7 +209,7 @@ func (c *Client) CreateUsageExport(ctx context.Context, orgID gen.OrgIDPathParam
 	return decodeJSON[gen.UsageExportJob](op, resp, err)
 }
 
-// CreateWebhook creates an outbound webhook.
+// CreateWebhook registers a webhook endpoint.
 //
 // CircleCI API: POST /webhook (createWebhook).
 func (c *Client) CreateWebhook(ctx context.Context, body gen.CreateWebhookJSONRequestBody) (*gen.Webhook, error) {
@@ -218,7 +218,7 @@ func (c *Client) CreateWebhook(ctx context.Context, body gen.CreateWebhookJSONRe
 	return decodeJSON[gen.Webhook](op, resp, err)
 }
 
-// DeleteCheckoutKey deletes a checkout key.
+// DeleteCheckoutKey removes a checkout key by fingerprint.
 //
 // CircleCI API: DELETE /project/{project-slug}/checkout-key/{fingerprint} (deleteCheckoutKey).
 func (c *Client) DeleteCheckoutKey(ctx context.Context, projectSlug ProjectSlug, fingerprint gen.FingerprintParam) (*gen.MessageResponse, error) {
@@ -231,7 +231,7 @@ func (c *Client) DeleteCheckoutKey(ctx context.Context, projectSlug ProjectSlug,
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
-// DeleteContext deletes a context.
+// DeleteContext removes a context and its variables.
 //
 // CircleCI API: DELETE /context/{context_id} (deleteContext).
 func (c *Client) DeleteContext(ctx context.Context, contextID gen.ContextIDParam) (*gen.MessageResponse, error) {
@@ -271,7 +271,7 @@ func (c *Client) DeleteEnvironmentVariableFromContext(ctx context.Context, conte
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
-// DeleteGroup deletes a group.
+// DeleteGroup removes a group from an organization.
 //
 // CircleCI API: DELETE /organizations/{org_id}/groups/{group_id} (deleteGroup).
 func (c *Client) DeleteGroup(ctx context.Context, orgID gen.OrgIDPathParam, groupID gen.GroupIDParam) (*gen.MessageResponse, error) {
@@ -289,7 +289,7 @@ func (c *Client) DeleteOrgClaims(ctx context.Context, orgID gen.OIDCOrgIDParam, 
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
 }
 
-// DeleteOrganization deletes an organization.
+// DeleteOrganization removes an organization.
 //
 // CircleCI API: DELETE /organization/{org-slug-or-id} (deleteOrganization).
 func (c *Client) DeleteOrganization(ctx context.Context, orgSlugOrID gen.OrgSlugOrIDParam) (*gen.MessageResponse, error) {
@@ -316,7 +316,7 @@ func (c *Client) DeletePipelineDefinition(ctx context.Context, projectID gen.Pro
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
-// DeleteProjectBySlug deletes a project.
+// DeleteProjectBySlug removes a project by slug.
 //
 // CircleCI API: DELETE /project/{project-slug} (deleteProjectBySlug).
 func (c *Client) DeleteProjectBySlug(ctx context.Context, projectSlug ProjectSlug) (*gen.MessageResponse, error) {
@@ -338,7 +338,7 @@ func (c *Client) DeleteProjectClaims(ctx context.Context, orgID gen.OIDCOrgIDPar
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
 }
 
-// DeleteScheduleByID deletes a schedule.
+// DeleteScheduleByID removes a scheduled trigger.
 //
 // CircleCI API: DELETE /schedule/{schedule-id} (deleteScheduleById).
 func (c *Client) DeleteScheduleByID(ctx context.Context, scheduleID gen.ScheduleIDParam) (*gen.MessageResponse, error) {
@@ -356,7 +356,7 @@ func (c *Client) DeleteTrigger(ctx context.Context, projectID gen.ProjectIDParam
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
-// DeleteWebhook deletes an outbound webhook.
+// DeleteWebhook removes a webhook endpoint.
 //
 // CircleCI API: DELETE /webhook/{webhook-id} (deleteWebhook).
 func (c *Client) DeleteWebhook(ctx context.Context, webhookID gen.WebhookIDParam) (*gen.MessageResponse, error) {
@@ -378,7 +378,7 @@ func (c *Client) GetAllInsightsBranches(ctx context.Context, projectSlug Project
 	return decodeJSON[gen.InsightsBranches](op, resp, err)
 }
 
-// GetCheckoutKey gets a checkout key.
+// GetCheckoutKey looks up one checkout key by fingerprint.
 //
 // CircleCI API: GET /project/{project-slug}/checkout-key/{fingerprint} (getCheckoutKey).
 func (c *Client) GetCheckoutKey(ctx context.Context, projectSlug ProjectSlug, fingerprint gen.FingerprintParam) (*gen.CheckoutKey, error) {
@@ -637,7 +637,7 @@ func (c *Client) GetOrgSummaryData(ctx context.Context, orgSlug OrgSlug, params 
 	return decodeJSON[gen.OrgSummaryData](op, resp, err)
 }
 
-// GetOrganization gets an organization.
+// GetOrganization looks up one organization.
 //
 // CircleCI API: GET /organization/{org-slug-or-id} (getOrganization).
 func (c *Client) GetOrganization(ctx context.Context, orgSlugOrID gen.OrgSlugOrIDParam) (*gen.Organization, error) {
@@ -742,7 +742,7 @@ func (c *Client) GetPolicyDocument(ctx context.Context, ownerID gen.OwnerIDParam
 	return decodeJSON[gen.Policy](op, resp, err)
 }
 
-// GetProjectBySlug gets a project.
+// GetProjectBySlug looks up one project by slug.
 //
 // CircleCI API: GET /project/{project-slug} (getProjectBySlug).
 func (c *Client) GetProjectBySlug(ctx context.Context, projectSlug ProjectSlug) (*gen.Project, error) {
@@ -1009,7 +1009,7 @@ func (c *Client) GetWebhooksIter(ctx context.Context, params *gen.GetWebhooksPar
 	})
 }
 
-// GetWorkflowByID gets a workflow.
+// GetWorkflowByID looks up one workflow by ID.
 //
 // CircleCI API: GET /workflow/{id} (getWorkflowById).
 func (c *Client) GetWorkflowByID(ctx context.Context, id gen.ResourceIDParam) (*gen.Workflow, error) {
@@ -1513,7 +1513,7 @@ func (c *Client) RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID gen
 	return decodeJSON[gen.URLOrbAllowListEntry](op, resp, err)
 }
 
-// RerunWorkflow reruns a workflow.
+// RerunWorkflow runs a workflow again.
 //
 // CircleCI API: POST /workflow/{id}/rerun (rerunWorkflow).
 func (c *Client) RerunWorkflow(ctx context.Context, id gen.ResourceIDParam, body gen.RerunWorkflowJSONRequestBody) (*gen.WorkflowRerun, error) {
@@ -1602,7 +1602,7 @@ func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID gen.Pro
 	return decodeJSON[gen.PipelineDefinition](op, resp, err)
 }
 
-// UpdateSchedule updates a schedule.
+// UpdateSchedule changes a scheduled trigger.
 //
 // CircleCI API: PATCH /schedule/{schedule-id} (updateSchedule).
 func (c *Client) UpdateSchedule(ctx context.Context, scheduleID gen.ScheduleIDParam, body gen.UpdateScheduleJSONRequestBody) (*gen.Schedule, error) {
@@ -1620,7 +1620,7 @@ func (c *Client) UpdateTrigger(ctx context.Context, projectID gen.ProjectIDParam
 	return decodeJSON[gen.Trigger](op, resp, err)
 }
 
-// UpdateWebhook updates an outbound webhook.
+// UpdateWebhook changes a webhook endpoint.
 //
 // CircleCI API: PUT /webhook/{webhook-id} (updateWebhook).
 func (c *Client) UpdateWebhook(ctx context.Context, webhookID gen.WebhookIDParam, body gen.UpdateWebhookJSONRequestBody) (*gen.Webhook, error) {

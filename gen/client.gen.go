@@ -116,7 +116,7 @@ type ClientInterface interface {
 	// Corresponds with POST /context (the `CreateContext` operationId).
 	CreateContext(ctx context.Context, body CreateContextJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteContext Delete a context
+	// DeleteContext Remove a context and its variables
 	//
 	// Deletes a context and every environment variable stored in it; answers with a confirmation message.
 	//
@@ -402,14 +402,14 @@ type ClientInterface interface {
 	// Corresponds with POST /organization (the `CreateOrganization` operationId).
 	CreateOrganization(ctx context.Context, body CreateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteOrganization Delete an organization
+	// DeleteOrganization Remove an organization
 	//
 	// Deletes an organization together with all of its projects and build data. The deletion runs asynchronously and the request is answered with 202 Accepted.
 	//
 	// Corresponds with DELETE /organization/{org-slug-or-id} (the `DeleteOrganization` operationId).
 	DeleteOrganization(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetOrganization Get an organization
+	// GetOrganization Look up one organization
 	//
 	// Returns an organization looked up by its slug or its UUID.
 	//
@@ -491,7 +491,7 @@ type ClientInterface interface {
 	// Corresponds with POST /organizations/{org_id}/groups (the `CreateOrganizationGroup` operationId).
 	CreateOrganizationGroup(ctx context.Context, orgID OrgIDPathParam, body CreateOrganizationGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteGroup Delete a group
+	// DeleteGroup Remove a group from an organization
 	//
 	// Deletes a group of a standalone organization, removing its members and the role grants made through it.
 	//
@@ -557,7 +557,7 @@ type ClientInterface interface {
 
 	// DeleteOtelExporter Delete an OTLP exporter
 	//
-	// Experimental. Removes an OTLP exporter configuration by UUID.
+	// Experimental. Deletes the exporter with the given UUID; its organization stops sending trace data to that collector. Answers 204 with no body.
 	//
 	// Corresponds with DELETE /otel/exporters/{otel_exporter_id} (the `DeleteOtelExporter` operationId).
 	DeleteOtelExporter(ctx context.Context, otelExporterID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -711,14 +711,14 @@ type ClientInterface interface {
 	// Corresponds with GET /pipeline/{pipeline-id}/workflow (the `ListWorkflowsByPipelineID` operationId).
 	ListWorkflowsByPipelineID(ctx context.Context, pipelineID PipelineIDParam, params *ListWorkflowsByPipelineIDParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteProjectBySlug Delete a project
+	// DeleteProjectBySlug Remove a project by slug
 	//
 	// Deletes the project and answers 200 with a JSON confirmation message.
 	//
 	// Corresponds with DELETE /project/{project-slug} (the `DeleteProjectBySlug` operationId).
 	DeleteProjectBySlug(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetProjectBySlug Get a project
+	// GetProjectBySlug Look up one project by slug
 	//
 	// Returns a project's ID, slug, name, organization and VCS details.
 	//
@@ -750,14 +750,14 @@ type ClientInterface interface {
 	// Corresponds with POST /project/{project-slug}/checkout-key (the `CreateCheckoutKey` operationId).
 	CreateCheckoutKey(ctx context.Context, projectSlug ProjectSlugParam, body CreateCheckoutKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteCheckoutKey Delete a checkout key
+	// DeleteCheckoutKey Remove a checkout key by fingerprint
 	//
 	// Deletes the checkout key with the given MD5 or SHA-256 fingerprint (URL-encode SHA-256 values) and answers with a confirmation message.
 	//
 	// Corresponds with DELETE /project/{project-slug}/checkout-key/{fingerprint} (the `DeleteCheckoutKey` operationId).
 	DeleteCheckoutKey(ctx context.Context, projectSlug ProjectSlugParam, fingerprint FingerprintParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetCheckoutKey Get a checkout key
+	// GetCheckoutKey Look up one checkout key by fingerprint
 	//
 	// Returns the checkout key with the given MD5 or SHA-256 fingerprint; URL-encode SHA-256 values.
 	//
@@ -863,7 +863,7 @@ type ClientInterface interface {
 	// Corresponds with GET /project/{project-slug}/schedule (the `ListSchedulesForProject` operationId).
 	ListSchedulesForProject(ctx context.Context, projectSlug ProjectSlugParam, params *ListSchedulesForProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateScheduleWithBody Create a schedule
+	// CreateScheduleWithBody Add a scheduled trigger to a project
 	//
 	// Creates a scheduled pipeline and returns it with status 201. Only for GitHub OAuth and Bitbucket Cloud projects; other project types use schedule triggers.
 	//
@@ -872,7 +872,7 @@ type ClientInterface interface {
 	// Corresponds with POST /project/{project-slug}/schedule (the `CreateSchedule` operationId).
 	CreateScheduleWithBody(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateSchedule Create a schedule
+	// CreateSchedule Add a scheduled trigger to a project
 	//
 	// Creates a scheduled pipeline and returns it with status 201. Only for GitHub OAuth and Bitbucket Cloud projects; other project types use schedule triggers.
 	//
@@ -1070,7 +1070,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /projects/{project_id}/triggers/{trigger_id} (the `UpdateTrigger` operationId).
 	UpdateTrigger(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteScheduleByID Delete a schedule
+	// DeleteScheduleByID Remove a scheduled trigger
 	//
 	// Deletes a GitHub OAuth or Bitbucket Cloud schedule and answers with a confirmation message.
 	//
@@ -1084,7 +1084,7 @@ type ClientInterface interface {
 	// Corresponds with GET /schedule/{schedule-id} (the `GetScheduleByID` operationId).
 	GetScheduleByID(ctx context.Context, scheduleID ScheduleIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateScheduleWithBody Update a schedule
+	// UpdateScheduleWithBody Change a scheduled trigger
 	//
 	// Changes the fields present in the body of a legacy GitHub OAuth or Bitbucket Cloud schedule and returns the result.
 	//
@@ -1093,7 +1093,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /schedule/{schedule-id} (the `UpdateSchedule` operationId).
 	UpdateScheduleWithBody(ctx context.Context, scheduleID ScheduleIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateSchedule Update a schedule
+	// UpdateSchedule Change a scheduled trigger
 	//
 	// Changes the fields present in the body of a legacy GitHub OAuth or Bitbucket Cloud schedule and returns the result.
 	//
@@ -1116,7 +1116,7 @@ type ClientInterface interface {
 	// Corresponds with GET /webhook (the `GetWebhooks` operationId).
 	GetWebhooks(ctx context.Context, params *GetWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateWebhookWithBody Create an outbound webhook
+	// CreateWebhookWithBody Register a webhook endpoint
 	//
 	// Creates an outbound webhook for a project and returns it with status 201; the signing secret is shown masked.
 	//
@@ -1125,7 +1125,7 @@ type ClientInterface interface {
 	// Corresponds with POST /webhook (the `CreateWebhook` operationId).
 	CreateWebhookWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateWebhook Create an outbound webhook
+	// CreateWebhook Register a webhook endpoint
 	//
 	// Creates an outbound webhook for a project and returns it with status 201; the signing secret is shown masked.
 	//
@@ -1134,7 +1134,7 @@ type ClientInterface interface {
 	// Corresponds with POST /webhook (the `CreateWebhook` operationId).
 	CreateWebhook(ctx context.Context, body CreateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteWebhook Delete an outbound webhook
+	// DeleteWebhook Remove a webhook endpoint
 	//
 	// Deletes an outbound webhook and answers with a confirmation message.
 	//
@@ -1148,7 +1148,7 @@ type ClientInterface interface {
 	// Corresponds with GET /webhook/{webhook-id} (the `GetWebhookByID` operationId).
 	GetWebhookByID(ctx context.Context, webhookID WebhookIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateWebhookWithBody Update an outbound webhook
+	// UpdateWebhookWithBody Change a webhook endpoint
 	//
 	// Replaces the fields present in the body of an outbound webhook and returns the updated webhook.
 	//
@@ -1157,7 +1157,7 @@ type ClientInterface interface {
 	// Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
 	UpdateWebhookWithBody(ctx context.Context, webhookID WebhookIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateWebhook Update an outbound webhook
+	// UpdateWebhook Change a webhook endpoint
 	//
 	// Replaces the fields present in the body of an outbound webhook and returns the updated webhook.
 	//
@@ -1166,7 +1166,7 @@ type ClientInterface interface {
 	// Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
 	UpdateWebhook(ctx context.Context, webhookID WebhookIDParam, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetWorkflowByID Get a workflow
+	// GetWorkflowByID Look up one workflow by ID
 	//
 	// Returns a workflow's summary: name, status, pipeline, timestamps and who started or cancelled it.
 	//
@@ -1180,7 +1180,7 @@ type ClientInterface interface {
 	// Corresponds with POST /workflow/{id}/approve/{approval_request_id} (the `ApprovePendingApprovalJobByID` operationId).
 	ApprovePendingApprovalJobByID(ctx context.Context, id ResourceIDParam, approvalRequestID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CancelWorkflow Cancel a workflow
+	// CancelWorkflow Stop a running workflow
 	//
 	// Requests cancellation of a running workflow and its jobs. Answers 202 with a message; cancellation completes asynchronously.
 	//
@@ -1194,7 +1194,7 @@ type ClientInterface interface {
 	// Corresponds with GET /workflow/{id}/job (the `ListWorkflowJobs` operationId).
 	ListWorkflowJobs(ctx context.Context, id ResourceIDParam, params *ListWorkflowJobsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RerunWorkflowWithBody Rerun a workflow
+	// RerunWorkflowWithBody Run a workflow again
 	//
 	// Starts a new run of a workflow, either in full, from the failed jobs, or for selected jobs, optionally with SSH enabled. Answers 202 with the ID of the new workflow.
 	//
@@ -1203,7 +1203,7 @@ type ClientInterface interface {
 	// Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
 	RerunWorkflowWithBody(ctx context.Context, id ResourceIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RerunWorkflow Rerun a workflow
+	// RerunWorkflow Run a workflow again
 	//
 	// Starts a new run of a workflow, either in full, from the failed jobs, or for selected jobs, optionally with SSH enabled. Answers 202 with the ID of the new workflow.
 	//
@@ -1268,7 +1268,7 @@ func (c *Client) CreateContext(ctx context.Context, body CreateContextJSONReques
 	return c.Client.Do(req)
 }
 
-// DeleteContext Delete a context
+// DeleteContext Remove a context and its variables
 //
 // Deletes a context and every environment variable stored in it; answers with a confirmation message.
 //
@@ -1934,7 +1934,7 @@ func (c *Client) CreateOrganization(ctx context.Context, body CreateOrganization
 	return c.Client.Do(req)
 }
 
-// DeleteOrganization Delete an organization
+// DeleteOrganization Remove an organization
 //
 // Deletes an organization together with all of its projects and build data. The deletion runs asynchronously and the request is answered with 202 Accepted.
 //
@@ -1951,7 +1951,7 @@ func (c *Client) DeleteOrganization(ctx context.Context, orgSlugOrID OrgSlugOrID
 	return c.Client.Do(req)
 }
 
-// GetOrganization Get an organization
+// GetOrganization Look up one organization
 //
 // Returns an organization looked up by its slug or its UUID.
 //
@@ -2133,7 +2133,7 @@ func (c *Client) CreateOrganizationGroup(ctx context.Context, orgID OrgIDPathPar
 	return c.Client.Do(req)
 }
 
-// DeleteGroup Delete a group
+// DeleteGroup Remove a group from an organization
 //
 // Deletes a group of a standalone organization, removing its members and the role grants made through it.
 //
@@ -2279,7 +2279,7 @@ func (c *Client) CreateOtelExporter(ctx context.Context, body CreateOtelExporter
 
 // DeleteOtelExporter Delete an OTLP exporter
 //
-// Experimental. Removes an OTLP exporter configuration by UUID.
+// Experimental. Deletes the exporter with the given UUID; its organization stops sending trace data to that collector. Answers 204 with no body.
 //
 // Corresponds with DELETE /otel/exporters/{otel_exporter_id} (the `DeleteOtelExporter` operationId).
 func (c *Client) DeleteOtelExporter(ctx context.Context, otelExporterID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2633,7 +2633,7 @@ func (c *Client) ListWorkflowsByPipelineID(ctx context.Context, pipelineID Pipel
 	return c.Client.Do(req)
 }
 
-// DeleteProjectBySlug Delete a project
+// DeleteProjectBySlug Remove a project by slug
 //
 // Deletes the project and answers 200 with a JSON confirmation message.
 //
@@ -2650,7 +2650,7 @@ func (c *Client) DeleteProjectBySlug(ctx context.Context, projectSlug ProjectSlu
 	return c.Client.Do(req)
 }
 
-// GetProjectBySlug Get a project
+// GetProjectBySlug Look up one project by slug
 //
 // Returns a project's ID, slug, name, organization and VCS details.
 //
@@ -2722,7 +2722,7 @@ func (c *Client) CreateCheckoutKey(ctx context.Context, projectSlug ProjectSlugP
 	return c.Client.Do(req)
 }
 
-// DeleteCheckoutKey Delete a checkout key
+// DeleteCheckoutKey Remove a checkout key by fingerprint
 //
 // Deletes the checkout key with the given MD5 or SHA-256 fingerprint (URL-encode SHA-256 values) and answers with a confirmation message.
 //
@@ -2739,7 +2739,7 @@ func (c *Client) DeleteCheckoutKey(ctx context.Context, projectSlug ProjectSlugP
 	return c.Client.Do(req)
 }
 
-// GetCheckoutKey Get a checkout key
+// GetCheckoutKey Look up one checkout key by fingerprint
 //
 // Returns the checkout key with the given MD5 or SHA-256 fingerprint; URL-encode SHA-256 values.
 //
@@ -2985,7 +2985,7 @@ func (c *Client) ListSchedulesForProject(ctx context.Context, projectSlug Projec
 	return c.Client.Do(req)
 }
 
-// CreateScheduleWithBody Create a schedule
+// CreateScheduleWithBody Add a scheduled trigger to a project
 //
 // Creates a scheduled pipeline and returns it with status 201. Only for GitHub OAuth and Bitbucket Cloud projects; other project types use schedule triggers.
 //
@@ -3004,7 +3004,7 @@ func (c *Client) CreateScheduleWithBody(ctx context.Context, projectSlug Project
 	return c.Client.Do(req)
 }
 
-// CreateSchedule Create a schedule
+// CreateSchedule Add a scheduled trigger to a project
 //
 // Creates a scheduled pipeline and returns it with status 201. Only for GitHub OAuth and Bitbucket Cloud projects; other project types use schedule triggers.
 //
@@ -3442,7 +3442,7 @@ func (c *Client) UpdateTrigger(ctx context.Context, projectID ProjectIDParam, tr
 	return c.Client.Do(req)
 }
 
-// DeleteScheduleByID Delete a schedule
+// DeleteScheduleByID Remove a scheduled trigger
 //
 // Deletes a GitHub OAuth or Bitbucket Cloud schedule and answers with a confirmation message.
 //
@@ -3476,7 +3476,7 @@ func (c *Client) GetScheduleByID(ctx context.Context, scheduleID ScheduleIDParam
 	return c.Client.Do(req)
 }
 
-// UpdateScheduleWithBody Update a schedule
+// UpdateScheduleWithBody Change a scheduled trigger
 //
 // Changes the fields present in the body of a legacy GitHub OAuth or Bitbucket Cloud schedule and returns the result.
 //
@@ -3495,7 +3495,7 @@ func (c *Client) UpdateScheduleWithBody(ctx context.Context, scheduleID Schedule
 	return c.Client.Do(req)
 }
 
-// UpdateSchedule Update a schedule
+// UpdateSchedule Change a scheduled trigger
 //
 // Changes the fields present in the body of a legacy GitHub OAuth or Bitbucket Cloud schedule and returns the result.
 //
@@ -3548,7 +3548,7 @@ func (c *Client) GetWebhooks(ctx context.Context, params *GetWebhooksParams, req
 	return c.Client.Do(req)
 }
 
-// CreateWebhookWithBody Create an outbound webhook
+// CreateWebhookWithBody Register a webhook endpoint
 //
 // Creates an outbound webhook for a project and returns it with status 201; the signing secret is shown masked.
 //
@@ -3567,7 +3567,7 @@ func (c *Client) CreateWebhookWithBody(ctx context.Context, contentType string, 
 	return c.Client.Do(req)
 }
 
-// CreateWebhook Create an outbound webhook
+// CreateWebhook Register a webhook endpoint
 //
 // Creates an outbound webhook for a project and returns it with status 201; the signing secret is shown masked.
 //
@@ -3586,7 +3586,7 @@ func (c *Client) CreateWebhook(ctx context.Context, body CreateWebhookJSONReques
 	return c.Client.Do(req)
 }
 
-// DeleteWebhook Delete an outbound webhook
+// DeleteWebhook Remove a webhook endpoint
 //
 // Deletes an outbound webhook and answers with a confirmation message.
 //
@@ -3620,7 +3620,7 @@ func (c *Client) GetWebhookByID(ctx context.Context, webhookID WebhookIDParam, r
 	return c.Client.Do(req)
 }
 
-// UpdateWebhookWithBody Update an outbound webhook
+// UpdateWebhookWithBody Change a webhook endpoint
 //
 // Replaces the fields present in the body of an outbound webhook and returns the updated webhook.
 //
@@ -3639,7 +3639,7 @@ func (c *Client) UpdateWebhookWithBody(ctx context.Context, webhookID WebhookIDP
 	return c.Client.Do(req)
 }
 
-// UpdateWebhook Update an outbound webhook
+// UpdateWebhook Change a webhook endpoint
 //
 // Replaces the fields present in the body of an outbound webhook and returns the updated webhook.
 //
@@ -3658,7 +3658,7 @@ func (c *Client) UpdateWebhook(ctx context.Context, webhookID WebhookIDParam, bo
 	return c.Client.Do(req)
 }
 
-// GetWorkflowByID Get a workflow
+// GetWorkflowByID Look up one workflow by ID
 //
 // Returns a workflow's summary: name, status, pipeline, timestamps and who started or cancelled it.
 //
@@ -3692,7 +3692,7 @@ func (c *Client) ApprovePendingApprovalJobByID(ctx context.Context, id ResourceI
 	return c.Client.Do(req)
 }
 
-// CancelWorkflow Cancel a workflow
+// CancelWorkflow Stop a running workflow
 //
 // Requests cancellation of a running workflow and its jobs. Answers 202 with a message; cancellation completes asynchronously.
 //
@@ -3726,7 +3726,7 @@ func (c *Client) ListWorkflowJobs(ctx context.Context, id ResourceIDParam, param
 	return c.Client.Do(req)
 }
 
-// RerunWorkflowWithBody Rerun a workflow
+// RerunWorkflowWithBody Run a workflow again
 //
 // Starts a new run of a workflow, either in full, from the failed jobs, or for selected jobs, optionally with SSH enabled. Answers 202 with the ID of the new workflow.
 //
@@ -3745,7 +3745,7 @@ func (c *Client) RerunWorkflowWithBody(ctx context.Context, id ResourceIDParam, 
 	return c.Client.Do(req)
 }
 
-// RerunWorkflow Rerun a workflow
+// RerunWorkflow Run a workflow again
 //
 // Starts a new run of a workflow, either in full, from the failed jobs, or for selected jobs, optionally with SSH enabled. Answers 202 with the ID of the new workflow.
 //
@@ -9665,7 +9665,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /context (the `CreateContext` operationId).
 	CreateContextWithResponse(ctx context.Context, body CreateContextJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateContextResponse, error)
 
-	// DeleteContextWithResponse Delete a context
+	// DeleteContextWithResponse Remove a context and its variables
 	//
 	// Deletes a context and every environment variable stored in it; answers with a confirmation message.
 	//
@@ -10007,7 +10007,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /organization (the `CreateOrganization` operationId).
 	CreateOrganizationWithResponse(ctx context.Context, body CreateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrganizationResponse, error)
 
-	// DeleteOrganizationWithResponse Delete an organization
+	// DeleteOrganizationWithResponse Remove an organization
 	//
 	// Deletes an organization together with all of its projects and build data. The deletion runs asynchronously and the request is answered with 202 Accepted.
 	//
@@ -10016,7 +10016,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /organization/{org-slug-or-id} (the `DeleteOrganization` operationId).
 	DeleteOrganizationWithResponse(ctx context.Context, orgSlugOrID OrgSlugOrIDParam, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error)
 
-	// GetOrganizationWithResponse Get an organization
+	// GetOrganizationWithResponse Look up one organization
 	//
 	// Returns an organization looked up by its slug or its UUID.
 	//
@@ -10106,7 +10106,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /organizations/{org_id}/groups (the `CreateOrganizationGroup` operationId).
 	CreateOrganizationGroupWithResponse(ctx context.Context, orgID OrgIDPathParam, body CreateOrganizationGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrganizationGroupResponse, error)
 
-	// DeleteGroupWithResponse Delete a group
+	// DeleteGroupWithResponse Remove a group from an organization
 	//
 	// Deletes a group of a standalone organization, removing its members and the role grants made through it.
 	//
@@ -10180,7 +10180,7 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteOtelExporterWithResponse Delete an OTLP exporter
 	//
-	// Experimental. Removes an OTLP exporter configuration by UUID.
+	// Experimental. Deletes the exporter with the given UUID; its organization stops sending trace data to that collector. Answers 204 with no body.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10358,7 +10358,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /pipeline/{pipeline-id}/workflow (the `ListWorkflowsByPipelineID` operationId).
 	ListWorkflowsByPipelineIDWithResponse(ctx context.Context, pipelineID PipelineIDParam, params *ListWorkflowsByPipelineIDParams, reqEditors ...RequestEditorFn) (*ListWorkflowsByPipelineIDResponse, error)
 
-	// DeleteProjectBySlugWithResponse Delete a project
+	// DeleteProjectBySlugWithResponse Remove a project by slug
 	//
 	// Deletes the project and answers 200 with a JSON confirmation message.
 	//
@@ -10367,7 +10367,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /project/{project-slug} (the `DeleteProjectBySlug` operationId).
 	DeleteProjectBySlugWithResponse(ctx context.Context, projectSlug ProjectSlugParam, reqEditors ...RequestEditorFn) (*DeleteProjectBySlugResponse, error)
 
-	// GetProjectBySlugWithResponse Get a project
+	// GetProjectBySlugWithResponse Look up one project by slug
 	//
 	// Returns a project's ID, slug, name, organization and VCS details.
 	//
@@ -10403,7 +10403,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /project/{project-slug}/checkout-key (the `CreateCheckoutKey` operationId).
 	CreateCheckoutKeyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, body CreateCheckoutKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCheckoutKeyResponse, error)
 
-	// DeleteCheckoutKeyWithResponse Delete a checkout key
+	// DeleteCheckoutKeyWithResponse Remove a checkout key by fingerprint
 	//
 	// Deletes the checkout key with the given MD5 or SHA-256 fingerprint (URL-encode SHA-256 values) and answers with a confirmation message.
 	//
@@ -10412,7 +10412,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /project/{project-slug}/checkout-key/{fingerprint} (the `DeleteCheckoutKey` operationId).
 	DeleteCheckoutKeyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, fingerprint FingerprintParam, reqEditors ...RequestEditorFn) (*DeleteCheckoutKeyResponse, error)
 
-	// GetCheckoutKeyWithResponse Get a checkout key
+	// GetCheckoutKeyWithResponse Look up one checkout key by fingerprint
 	//
 	// Returns the checkout key with the given MD5 or SHA-256 fingerprint; URL-encode SHA-256 values.
 	//
@@ -10538,7 +10538,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /project/{project-slug}/schedule (the `ListSchedulesForProject` operationId).
 	ListSchedulesForProjectWithResponse(ctx context.Context, projectSlug ProjectSlugParam, params *ListSchedulesForProjectParams, reqEditors ...RequestEditorFn) (*ListSchedulesForProjectResponse, error)
 
-	// CreateScheduleWithBodyWithResponse Create a schedule
+	// CreateScheduleWithBodyWithResponse Add a scheduled trigger to a project
 	//
 	// Creates a scheduled pipeline and returns it with status 201. Only for GitHub OAuth and Bitbucket Cloud projects; other project types use schedule triggers.
 	//
@@ -10547,7 +10547,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /project/{project-slug}/schedule (the `CreateSchedule` operationId).
 	CreateScheduleWithBodyWithResponse(ctx context.Context, projectSlug ProjectSlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateScheduleResponse, error)
 
-	// CreateScheduleWithResponse Create a schedule
+	// CreateScheduleWithResponse Add a scheduled trigger to a project
 	//
 	// Creates a scheduled pipeline and returns it with status 201. Only for GitHub OAuth and Bitbucket Cloud projects; other project types use schedule triggers.
 	//
@@ -10763,7 +10763,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /projects/{project_id}/triggers/{trigger_id} (the `UpdateTrigger` operationId).
 	UpdateTriggerWithResponse(ctx context.Context, projectID ProjectIDParam, triggerID TriggerIDParam, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTriggerResponse, error)
 
-	// DeleteScheduleByIDWithResponse Delete a schedule
+	// DeleteScheduleByIDWithResponse Remove a scheduled trigger
 	//
 	// Deletes a GitHub OAuth or Bitbucket Cloud schedule and answers with a confirmation message.
 	//
@@ -10781,7 +10781,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /schedule/{schedule-id} (the `GetScheduleByID` operationId).
 	GetScheduleByIDWithResponse(ctx context.Context, scheduleID ScheduleIDParam, reqEditors ...RequestEditorFn) (*GetScheduleByIDResponse, error)
 
-	// UpdateScheduleWithBodyWithResponse Update a schedule
+	// UpdateScheduleWithBodyWithResponse Change a scheduled trigger
 	//
 	// Changes the fields present in the body of a legacy GitHub OAuth or Bitbucket Cloud schedule and returns the result.
 	//
@@ -10790,7 +10790,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /schedule/{schedule-id} (the `UpdateSchedule` operationId).
 	UpdateScheduleWithBodyWithResponse(ctx context.Context, scheduleID ScheduleIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateScheduleResponse, error)
 
-	// UpdateScheduleWithResponse Update a schedule
+	// UpdateScheduleWithResponse Change a scheduled trigger
 	//
 	// Changes the fields present in the body of a legacy GitHub OAuth or Bitbucket Cloud schedule and returns the result.
 	//
@@ -10817,7 +10817,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /webhook (the `GetWebhooks` operationId).
 	GetWebhooksWithResponse(ctx context.Context, params *GetWebhooksParams, reqEditors ...RequestEditorFn) (*GetWebhooksResponse, error)
 
-	// CreateWebhookWithBodyWithResponse Create an outbound webhook
+	// CreateWebhookWithBodyWithResponse Register a webhook endpoint
 	//
 	// Creates an outbound webhook for a project and returns it with status 201; the signing secret is shown masked.
 	//
@@ -10826,7 +10826,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /webhook (the `CreateWebhook` operationId).
 	CreateWebhookWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWebhookResponse, error)
 
-	// CreateWebhookWithResponse Create an outbound webhook
+	// CreateWebhookWithResponse Register a webhook endpoint
 	//
 	// Creates an outbound webhook for a project and returns it with status 201; the signing secret is shown masked.
 	//
@@ -10835,7 +10835,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /webhook (the `CreateWebhook` operationId).
 	CreateWebhookWithResponse(ctx context.Context, body CreateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWebhookResponse, error)
 
-	// DeleteWebhookWithResponse Delete an outbound webhook
+	// DeleteWebhookWithResponse Remove a webhook endpoint
 	//
 	// Deletes an outbound webhook and answers with a confirmation message.
 	//
@@ -10853,7 +10853,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /webhook/{webhook-id} (the `GetWebhookByID` operationId).
 	GetWebhookByIDWithResponse(ctx context.Context, webhookID WebhookIDParam, reqEditors ...RequestEditorFn) (*GetWebhookByIDResponse, error)
 
-	// UpdateWebhookWithBodyWithResponse Update an outbound webhook
+	// UpdateWebhookWithBodyWithResponse Change a webhook endpoint
 	//
 	// Replaces the fields present in the body of an outbound webhook and returns the updated webhook.
 	//
@@ -10862,7 +10862,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
 	UpdateWebhookWithBodyWithResponse(ctx context.Context, webhookID WebhookIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error)
 
-	// UpdateWebhookWithResponse Update an outbound webhook
+	// UpdateWebhookWithResponse Change a webhook endpoint
 	//
 	// Replaces the fields present in the body of an outbound webhook and returns the updated webhook.
 	//
@@ -10871,7 +10871,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /webhook/{webhook-id} (the `UpdateWebhook` operationId).
 	UpdateWebhookWithResponse(ctx context.Context, webhookID WebhookIDParam, body UpdateWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookResponse, error)
 
-	// GetWorkflowByIDWithResponse Get a workflow
+	// GetWorkflowByIDWithResponse Look up one workflow by ID
 	//
 	// Returns a workflow's summary: name, status, pipeline, timestamps and who started or cancelled it.
 	//
@@ -10889,7 +10889,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /workflow/{id}/approve/{approval_request_id} (the `ApprovePendingApprovalJobByID` operationId).
 	ApprovePendingApprovalJobByIDWithResponse(ctx context.Context, id ResourceIDParam, approvalRequestID openapi_types.UUID, reqEditors ...RequestEditorFn) (*ApprovePendingApprovalJobByIDResponse, error)
 
-	// CancelWorkflowWithResponse Cancel a workflow
+	// CancelWorkflowWithResponse Stop a running workflow
 	//
 	// Requests cancellation of a running workflow and its jobs. Answers 202 with a message; cancellation completes asynchronously.
 	//
@@ -10907,7 +10907,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /workflow/{id}/job (the `ListWorkflowJobs` operationId).
 	ListWorkflowJobsWithResponse(ctx context.Context, id ResourceIDParam, params *ListWorkflowJobsParams, reqEditors ...RequestEditorFn) (*ListWorkflowJobsResponse, error)
 
-	// RerunWorkflowWithBodyWithResponse Rerun a workflow
+	// RerunWorkflowWithBodyWithResponse Run a workflow again
 	//
 	// Starts a new run of a workflow, either in full, from the failed jobs, or for selected jobs, optionally with SSH enabled. Answers 202 with the ID of the new workflow.
 	//
@@ -10916,7 +10916,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
 	RerunWorkflowWithBodyWithResponse(ctx context.Context, id ResourceIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RerunWorkflowResponse, error)
 
-	// RerunWorkflowWithResponse Rerun a workflow
+	// RerunWorkflowWithResponse Run a workflow again
 	//
 	// Starts a new run of a workflow, either in full, from the failed jobs, or for selected jobs, optionally with SSH enabled. Answers 202 with the ID of the new workflow.
 	//
@@ -14345,7 +14345,7 @@ func (c *ClientWithResponses) CreateContextWithResponse(ctx context.Context, bod
 	return ParseCreateContextResponse(rsp)
 }
 
-// DeleteContextWithResponse Delete a context
+// DeleteContextWithResponse Remove a context and its variables
 //
 // Deletes a context and every environment variable stored in it; answers with a confirmation message.
 //
@@ -14915,7 +14915,7 @@ func (c *ClientWithResponses) CreateOrganizationWithResponse(ctx context.Context
 	return ParseCreateOrganizationResponse(rsp)
 }
 
-// DeleteOrganizationWithResponse Delete an organization
+// DeleteOrganizationWithResponse Remove an organization
 //
 // Deletes an organization together with all of its projects and build data. The deletion runs asynchronously and the request is answered with 202 Accepted.
 //
@@ -14930,7 +14930,7 @@ func (c *ClientWithResponses) DeleteOrganizationWithResponse(ctx context.Context
 	return ParseDeleteOrganizationResponse(rsp)
 }
 
-// GetOrganizationWithResponse Get an organization
+// GetOrganizationWithResponse Look up one organization
 //
 // Returns an organization looked up by its slug or its UUID.
 //
@@ -15080,7 +15080,7 @@ func (c *ClientWithResponses) CreateOrganizationGroupWithResponse(ctx context.Co
 	return ParseCreateOrganizationGroupResponse(rsp)
 }
 
-// DeleteGroupWithResponse Delete a group
+// DeleteGroupWithResponse Remove a group from an organization
 //
 // Deletes a group of a standalone organization, removing its members and the role grants made through it.
 //
@@ -15202,7 +15202,7 @@ func (c *ClientWithResponses) CreateOtelExporterWithResponse(ctx context.Context
 
 // DeleteOtelExporterWithResponse Delete an OTLP exporter
 //
-// Experimental. Removes an OTLP exporter configuration by UUID.
+// Experimental. Deletes the exporter with the given UUID; its organization stops sending trace data to that collector. Answers 204 with no body.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -15500,7 +15500,7 @@ func (c *ClientWithResponses) ListWorkflowsByPipelineIDWithResponse(ctx context.
 	return ParseListWorkflowsByPipelineIDResponse(rsp)
 }
 
-// DeleteProjectBySlugWithResponse Delete a project
+// DeleteProjectBySlugWithResponse Remove a project by slug
 //
 // Deletes the project and answers 200 with a JSON confirmation message.
 //
@@ -15515,7 +15515,7 @@ func (c *ClientWithResponses) DeleteProjectBySlugWithResponse(ctx context.Contex
 	return ParseDeleteProjectBySlugResponse(rsp)
 }
 
-// GetProjectBySlugWithResponse Get a project
+// GetProjectBySlugWithResponse Look up one project by slug
 //
 // Returns a project's ID, slug, name, organization and VCS details.
 //
@@ -15575,7 +15575,7 @@ func (c *ClientWithResponses) CreateCheckoutKeyWithResponse(ctx context.Context,
 	return ParseCreateCheckoutKeyResponse(rsp)
 }
 
-// DeleteCheckoutKeyWithResponse Delete a checkout key
+// DeleteCheckoutKeyWithResponse Remove a checkout key by fingerprint
 //
 // Deletes the checkout key with the given MD5 or SHA-256 fingerprint (URL-encode SHA-256 values) and answers with a confirmation message.
 //
@@ -15590,7 +15590,7 @@ func (c *ClientWithResponses) DeleteCheckoutKeyWithResponse(ctx context.Context,
 	return ParseDeleteCheckoutKeyResponse(rsp)
 }
 
-// GetCheckoutKeyWithResponse Get a checkout key
+// GetCheckoutKeyWithResponse Look up one checkout key by fingerprint
 //
 // Returns the checkout key with the given MD5 or SHA-256 fingerprint; URL-encode SHA-256 values.
 //
@@ -15800,7 +15800,7 @@ func (c *ClientWithResponses) ListSchedulesForProjectWithResponse(ctx context.Co
 	return ParseListSchedulesForProjectResponse(rsp)
 }
 
-// CreateScheduleWithBodyWithResponse Create a schedule
+// CreateScheduleWithBodyWithResponse Add a scheduled trigger to a project
 //
 // Creates a scheduled pipeline and returns it with status 201. Only for GitHub OAuth and Bitbucket Cloud projects; other project types use schedule triggers.
 //
@@ -15815,7 +15815,7 @@ func (c *ClientWithResponses) CreateScheduleWithBodyWithResponse(ctx context.Con
 	return ParseCreateScheduleResponse(rsp)
 }
 
-// CreateScheduleWithResponse Create a schedule
+// CreateScheduleWithResponse Add a scheduled trigger to a project
 //
 // Creates a scheduled pipeline and returns it with status 201. Only for GitHub OAuth and Bitbucket Cloud projects; other project types use schedule triggers.
 //
@@ -16175,7 +16175,7 @@ func (c *ClientWithResponses) UpdateTriggerWithResponse(ctx context.Context, pro
 	return ParseUpdateTriggerResponse(rsp)
 }
 
-// DeleteScheduleByIDWithResponse Delete a schedule
+// DeleteScheduleByIDWithResponse Remove a scheduled trigger
 //
 // Deletes a GitHub OAuth or Bitbucket Cloud schedule and answers with a confirmation message.
 //
@@ -16205,7 +16205,7 @@ func (c *ClientWithResponses) GetScheduleByIDWithResponse(ctx context.Context, s
 	return ParseGetScheduleByIDResponse(rsp)
 }
 
-// UpdateScheduleWithBodyWithResponse Update a schedule
+// UpdateScheduleWithBodyWithResponse Change a scheduled trigger
 //
 // Changes the fields present in the body of a legacy GitHub OAuth or Bitbucket Cloud schedule and returns the result.
 //
@@ -16220,7 +16220,7 @@ func (c *ClientWithResponses) UpdateScheduleWithBodyWithResponse(ctx context.Con
 	return ParseUpdateScheduleResponse(rsp)
 }
 
-// UpdateScheduleWithResponse Update a schedule
+// UpdateScheduleWithResponse Change a scheduled trigger
 //
 // Changes the fields present in the body of a legacy GitHub OAuth or Bitbucket Cloud schedule and returns the result.
 //
@@ -16265,7 +16265,7 @@ func (c *ClientWithResponses) GetWebhooksWithResponse(ctx context.Context, param
 	return ParseGetWebhooksResponse(rsp)
 }
 
-// CreateWebhookWithBodyWithResponse Create an outbound webhook
+// CreateWebhookWithBodyWithResponse Register a webhook endpoint
 //
 // Creates an outbound webhook for a project and returns it with status 201; the signing secret is shown masked.
 //
@@ -16280,7 +16280,7 @@ func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Cont
 	return ParseCreateWebhookResponse(rsp)
 }
 
-// CreateWebhookWithResponse Create an outbound webhook
+// CreateWebhookWithResponse Register a webhook endpoint
 //
 // Creates an outbound webhook for a project and returns it with status 201; the signing secret is shown masked.
 //
@@ -16295,7 +16295,7 @@ func (c *ClientWithResponses) CreateWebhookWithResponse(ctx context.Context, bod
 	return ParseCreateWebhookResponse(rsp)
 }
 
-// DeleteWebhookWithResponse Delete an outbound webhook
+// DeleteWebhookWithResponse Remove a webhook endpoint
 //
 // Deletes an outbound webhook and answers with a confirmation message.
 //
@@ -16325,7 +16325,7 @@ func (c *ClientWithResponses) GetWebhookByIDWithResponse(ctx context.Context, we
 	return ParseGetWebhookByIDResponse(rsp)
 }
 
-// UpdateWebhookWithBodyWithResponse Update an outbound webhook
+// UpdateWebhookWithBodyWithResponse Change a webhook endpoint
 //
 // Replaces the fields present in the body of an outbound webhook and returns the updated webhook.
 //
@@ -16340,7 +16340,7 @@ func (c *ClientWithResponses) UpdateWebhookWithBodyWithResponse(ctx context.Cont
 	return ParseUpdateWebhookResponse(rsp)
 }
 
-// UpdateWebhookWithResponse Update an outbound webhook
+// UpdateWebhookWithResponse Change a webhook endpoint
 //
 // Replaces the fields present in the body of an outbound webhook and returns the updated webhook.
 //
@@ -16355,7 +16355,7 @@ func (c *ClientWithResponses) UpdateWebhookWithResponse(ctx context.Context, web
 	return ParseUpdateWebhookResponse(rsp)
 }
 
-// GetWorkflowByIDWithResponse Get a workflow
+// GetWorkflowByIDWithResponse Look up one workflow by ID
 //
 // Returns a workflow's summary: name, status, pipeline, timestamps and who started or cancelled it.
 //
@@ -16385,7 +16385,7 @@ func (c *ClientWithResponses) ApprovePendingApprovalJobByIDWithResponse(ctx cont
 	return ParseApprovePendingApprovalJobByIDResponse(rsp)
 }
 
-// CancelWorkflowWithResponse Cancel a workflow
+// CancelWorkflowWithResponse Stop a running workflow
 //
 // Requests cancellation of a running workflow and its jobs. Answers 202 with a message; cancellation completes asynchronously.
 //
@@ -16415,7 +16415,7 @@ func (c *ClientWithResponses) ListWorkflowJobsWithResponse(ctx context.Context, 
 	return ParseListWorkflowJobsResponse(rsp)
 }
 
-// RerunWorkflowWithBodyWithResponse Rerun a workflow
+// RerunWorkflowWithBodyWithResponse Run a workflow again
 //
 // Starts a new run of a workflow, either in full, from the failed jobs, or for selected jobs, optionally with SSH enabled. Answers 202 with the ID of the new workflow.
 //
@@ -16430,7 +16430,7 @@ func (c *ClientWithResponses) RerunWorkflowWithBodyWithResponse(ctx context.Cont
 	return ParseRerunWorkflowResponse(rsp)
 }
 
-// RerunWorkflowWithResponse Rerun a workflow
+// RerunWorkflowWithResponse Run a workflow again
 //
 // Starts a new run of a workflow, either in full, from the failed jobs, or for selected jobs, optionally with SSH enabled. Answers 202 with the ID of the new workflow.
 //

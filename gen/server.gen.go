@@ -31,7 +31,7 @@ type ServerInterface interface {
 	// CreateContext Create a context
 	// (POST /context)
 	CreateContext(w http.ResponseWriter, r *http.Request)
-	// DeleteContext Delete a context
+	// DeleteContext Remove a context and its variables
 	// (DELETE /context/{context_id})
 	DeleteContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam)
 	// GetContext Get a context by ID
@@ -130,10 +130,10 @@ type ServerInterface interface {
 	// CreateOrganization Create an organization
 	// (POST /organization)
 	CreateOrganization(w http.ResponseWriter, r *http.Request)
-	// DeleteOrganization Delete an organization
+	// DeleteOrganization Remove an organization
 	// (DELETE /organization/{org-slug-or-id})
 	DeleteOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam)
-	// GetOrganization Get an organization
+	// GetOrganization Look up one organization
 	// (GET /organization/{org-slug-or-id})
 	GetOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam)
 	// CreateProject Create a project
@@ -154,7 +154,7 @@ type ServerInterface interface {
 	// CreateOrganizationGroup Create a group
 	// (POST /organizations/{org_id}/groups)
 	CreateOrganizationGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam)
-	// DeleteGroup Delete a group
+	// DeleteGroup Remove a group from an organization
 	// (DELETE /organizations/{org_id}/groups/{group_id})
 	DeleteGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, groupID GroupIDParam)
 	// GetGroup Get a group
@@ -220,10 +220,10 @@ type ServerInterface interface {
 	// ListWorkflowsByPipelineID List a pipeline's workflows
 	// (GET /pipeline/{pipeline-id}/workflow)
 	ListWorkflowsByPipelineID(w http.ResponseWriter, r *http.Request, pipelineID PipelineIDParam, params ListWorkflowsByPipelineIDParams)
-	// DeleteProjectBySlug Delete a project
+	// DeleteProjectBySlug Remove a project by slug
 	// (DELETE /project/{project-slug})
 	DeleteProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
-	// GetProjectBySlug Get a project
+	// GetProjectBySlug Look up one project by slug
 	// (GET /project/{project-slug})
 	GetProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// ListCheckoutKeys List a project's checkout keys
@@ -232,10 +232,10 @@ type ServerInterface interface {
 	// CreateCheckoutKey Create a checkout key
 	// (POST /project/{project-slug}/checkout-key)
 	CreateCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
-	// DeleteCheckoutKey Delete a checkout key
+	// DeleteCheckoutKey Remove a checkout key by fingerprint
 	// (DELETE /project/{project-slug}/checkout-key/{fingerprint})
 	DeleteCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam)
-	// GetCheckoutKey Get a checkout key
+	// GetCheckoutKey Look up one checkout key by fingerprint
 	// (GET /project/{project-slug}/checkout-key/{fingerprint})
 	GetCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam)
 	// ListEnvVars List a project's environment variables
@@ -271,7 +271,7 @@ type ServerInterface interface {
 	// ListSchedulesForProject List a project's schedules
 	// (GET /project/{project-slug}/schedule)
 	ListSchedulesForProject(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params ListSchedulesForProjectParams)
-	// CreateSchedule Create a schedule
+	// CreateSchedule Add a scheduled trigger to a project
 	// (POST /project/{project-slug}/schedule)
 	CreateSchedule(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam)
 	// GetJobArtifacts List a job's artifacts
@@ -322,13 +322,13 @@ type ServerInterface interface {
 	// UpdateTrigger Update a trigger
 	// (PATCH /projects/{project_id}/triggers/{trigger_id})
 	UpdateTrigger(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam, triggerID TriggerIDParam)
-	// DeleteScheduleByID Delete a schedule
+	// DeleteScheduleByID Remove a scheduled trigger
 	// (DELETE /schedule/{schedule-id})
 	DeleteScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam)
 	// GetScheduleByID Get a schedule
 	// (GET /schedule/{schedule-id})
 	GetScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam)
-	// UpdateSchedule Update a schedule
+	// UpdateSchedule Change a scheduled trigger
 	// (PATCH /schedule/{schedule-id})
 	UpdateSchedule(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam)
 	// GetUser Get a user by ID
@@ -337,31 +337,31 @@ type ServerInterface interface {
 	// GetWebhooks List outbound webhooks
 	// (GET /webhook)
 	GetWebhooks(w http.ResponseWriter, r *http.Request, params GetWebhooksParams)
-	// CreateWebhook Create an outbound webhook
+	// CreateWebhook Register a webhook endpoint
 	// (POST /webhook)
 	CreateWebhook(w http.ResponseWriter, r *http.Request)
-	// DeleteWebhook Delete an outbound webhook
+	// DeleteWebhook Remove a webhook endpoint
 	// (DELETE /webhook/{webhook-id})
 	DeleteWebhook(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam)
 	// GetWebhookByID Get an outbound webhook
 	// (GET /webhook/{webhook-id})
 	GetWebhookByID(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam)
-	// UpdateWebhook Update an outbound webhook
+	// UpdateWebhook Change a webhook endpoint
 	// (PUT /webhook/{webhook-id})
 	UpdateWebhook(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam)
-	// GetWorkflowByID Get a workflow
+	// GetWorkflowByID Look up one workflow by ID
 	// (GET /workflow/{id})
 	GetWorkflowByID(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
 	// ApprovePendingApprovalJobByID Approve a held job
 	// (POST /workflow/{id}/approve/{approval_request_id})
 	ApprovePendingApprovalJobByID(w http.ResponseWriter, r *http.Request, id ResourceIDParam, approvalRequestID openapi_types.UUID)
-	// CancelWorkflow Cancel a workflow
+	// CancelWorkflow Stop a running workflow
 	// (POST /workflow/{id}/cancel)
 	CancelWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
 	// ListWorkflowJobs List a workflow's jobs
 	// (GET /workflow/{id}/job)
 	ListWorkflowJobs(w http.ResponseWriter, r *http.Request, id ResourceIDParam, params ListWorkflowJobsParams)
-	// RerunWorkflow Rerun a workflow
+	// RerunWorkflow Run a workflow again
 	// (POST /workflow/{id}/rerun)
 	RerunWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam)
 }
@@ -382,7 +382,7 @@ func (_ Unimplemented) CreateContext(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// DeleteContext Delete a context
+// DeleteContext Remove a context and its variables
 // (DELETE /context/{context_id})
 func (_ Unimplemented) DeleteContext(w http.ResponseWriter, r *http.Request, contextID ContextIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -580,13 +580,13 @@ func (_ Unimplemented) CreateOrganization(w http.ResponseWriter, r *http.Request
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// DeleteOrganization Delete an organization
+// DeleteOrganization Remove an organization
 // (DELETE /organization/{org-slug-or-id})
 func (_ Unimplemented) DeleteOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// GetOrganization Get an organization
+// GetOrganization Look up one organization
 // (GET /organization/{org-slug-or-id})
 func (_ Unimplemented) GetOrganization(w http.ResponseWriter, r *http.Request, orgSlugOrID OrgSlugOrIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -628,7 +628,7 @@ func (_ Unimplemented) CreateOrganizationGroup(w http.ResponseWriter, r *http.Re
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// DeleteGroup Delete a group
+// DeleteGroup Remove a group from an organization
 // (DELETE /organizations/{org_id}/groups/{group_id})
 func (_ Unimplemented) DeleteGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, groupID GroupIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -760,13 +760,13 @@ func (_ Unimplemented) ListWorkflowsByPipelineID(w http.ResponseWriter, r *http.
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// DeleteProjectBySlug Delete a project
+// DeleteProjectBySlug Remove a project by slug
 // (DELETE /project/{project-slug})
 func (_ Unimplemented) DeleteProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// GetProjectBySlug Get a project
+// GetProjectBySlug Look up one project by slug
 // (GET /project/{project-slug})
 func (_ Unimplemented) GetProjectBySlug(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -784,13 +784,13 @@ func (_ Unimplemented) CreateCheckoutKey(w http.ResponseWriter, r *http.Request,
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// DeleteCheckoutKey Delete a checkout key
+// DeleteCheckoutKey Remove a checkout key by fingerprint
 // (DELETE /project/{project-slug}/checkout-key/{fingerprint})
 func (_ Unimplemented) DeleteCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// GetCheckoutKey Get a checkout key
+// GetCheckoutKey Look up one checkout key by fingerprint
 // (GET /project/{project-slug}/checkout-key/{fingerprint})
 func (_ Unimplemented) GetCheckoutKey(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, fingerprint FingerprintParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -862,7 +862,7 @@ func (_ Unimplemented) ListSchedulesForProject(w http.ResponseWriter, r *http.Re
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// CreateSchedule Create a schedule
+// CreateSchedule Add a scheduled trigger to a project
 // (POST /project/{project-slug}/schedule)
 func (_ Unimplemented) CreateSchedule(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -964,7 +964,7 @@ func (_ Unimplemented) UpdateTrigger(w http.ResponseWriter, r *http.Request, pro
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// DeleteScheduleByID Delete a schedule
+// DeleteScheduleByID Remove a scheduled trigger
 // (DELETE /schedule/{schedule-id})
 func (_ Unimplemented) DeleteScheduleByID(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -976,7 +976,7 @@ func (_ Unimplemented) GetScheduleByID(w http.ResponseWriter, r *http.Request, s
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// UpdateSchedule Update a schedule
+// UpdateSchedule Change a scheduled trigger
 // (PATCH /schedule/{schedule-id})
 func (_ Unimplemented) UpdateSchedule(w http.ResponseWriter, r *http.Request, scheduleID ScheduleIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -994,13 +994,13 @@ func (_ Unimplemented) GetWebhooks(w http.ResponseWriter, r *http.Request, param
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// CreateWebhook Create an outbound webhook
+// CreateWebhook Register a webhook endpoint
 // (POST /webhook)
 func (_ Unimplemented) CreateWebhook(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// DeleteWebhook Delete an outbound webhook
+// DeleteWebhook Remove a webhook endpoint
 // (DELETE /webhook/{webhook-id})
 func (_ Unimplemented) DeleteWebhook(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -1012,13 +1012,13 @@ func (_ Unimplemented) GetWebhookByID(w http.ResponseWriter, r *http.Request, we
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// UpdateWebhook Update an outbound webhook
+// UpdateWebhook Change a webhook endpoint
 // (PUT /webhook/{webhook-id})
 func (_ Unimplemented) UpdateWebhook(w http.ResponseWriter, r *http.Request, webhookID WebhookIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// GetWorkflowByID Get a workflow
+// GetWorkflowByID Look up one workflow by ID
 // (GET /workflow/{id})
 func (_ Unimplemented) GetWorkflowByID(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -1030,7 +1030,7 @@ func (_ Unimplemented) ApprovePendingApprovalJobByID(w http.ResponseWriter, r *h
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// CancelWorkflow Cancel a workflow
+// CancelWorkflow Stop a running workflow
 // (POST /workflow/{id}/cancel)
 func (_ Unimplemented) CancelWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -1042,7 +1042,7 @@ func (_ Unimplemented) ListWorkflowJobs(w http.ResponseWriter, r *http.Request, 
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
-// RerunWorkflow Rerun a workflow
+// RerunWorkflow Run a workflow again
 // (POST /workflow/{id}/rerun)
 func (_ Unimplemented) RerunWorkflow(w http.ResponseWriter, r *http.Request, id ResourceIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
@@ -13601,7 +13601,7 @@ type StrictServerInterface interface {
 	// CreateContext Create a context
 	// (POST /context)
 	CreateContext(ctx context.Context, request CreateContextRequestObject) (CreateContextResponseObject, error)
-	// DeleteContext Delete a context
+	// DeleteContext Remove a context and its variables
 	// (DELETE /context/{context_id})
 	DeleteContext(ctx context.Context, request DeleteContextRequestObject) (DeleteContextResponseObject, error)
 	// GetContext Get a context by ID
@@ -13700,10 +13700,10 @@ type StrictServerInterface interface {
 	// CreateOrganization Create an organization
 	// (POST /organization)
 	CreateOrganization(ctx context.Context, request CreateOrganizationRequestObject) (CreateOrganizationResponseObject, error)
-	// DeleteOrganization Delete an organization
+	// DeleteOrganization Remove an organization
 	// (DELETE /organization/{org-slug-or-id})
 	DeleteOrganization(ctx context.Context, request DeleteOrganizationRequestObject) (DeleteOrganizationResponseObject, error)
-	// GetOrganization Get an organization
+	// GetOrganization Look up one organization
 	// (GET /organization/{org-slug-or-id})
 	GetOrganization(ctx context.Context, request GetOrganizationRequestObject) (GetOrganizationResponseObject, error)
 	// CreateProject Create a project
@@ -13724,7 +13724,7 @@ type StrictServerInterface interface {
 	// CreateOrganizationGroup Create a group
 	// (POST /organizations/{org_id}/groups)
 	CreateOrganizationGroup(ctx context.Context, request CreateOrganizationGroupRequestObject) (CreateOrganizationGroupResponseObject, error)
-	// DeleteGroup Delete a group
+	// DeleteGroup Remove a group from an organization
 	// (DELETE /organizations/{org_id}/groups/{group_id})
 	DeleteGroup(ctx context.Context, request DeleteGroupRequestObject) (DeleteGroupResponseObject, error)
 	// GetGroup Get a group
@@ -13790,10 +13790,10 @@ type StrictServerInterface interface {
 	// ListWorkflowsByPipelineID List a pipeline's workflows
 	// (GET /pipeline/{pipeline-id}/workflow)
 	ListWorkflowsByPipelineID(ctx context.Context, request ListWorkflowsByPipelineIDRequestObject) (ListWorkflowsByPipelineIDResponseObject, error)
-	// DeleteProjectBySlug Delete a project
+	// DeleteProjectBySlug Remove a project by slug
 	// (DELETE /project/{project-slug})
 	DeleteProjectBySlug(ctx context.Context, request DeleteProjectBySlugRequestObject) (DeleteProjectBySlugResponseObject, error)
-	// GetProjectBySlug Get a project
+	// GetProjectBySlug Look up one project by slug
 	// (GET /project/{project-slug})
 	GetProjectBySlug(ctx context.Context, request GetProjectBySlugRequestObject) (GetProjectBySlugResponseObject, error)
 	// ListCheckoutKeys List a project's checkout keys
@@ -13802,10 +13802,10 @@ type StrictServerInterface interface {
 	// CreateCheckoutKey Create a checkout key
 	// (POST /project/{project-slug}/checkout-key)
 	CreateCheckoutKey(ctx context.Context, request CreateCheckoutKeyRequestObject) (CreateCheckoutKeyResponseObject, error)
-	// DeleteCheckoutKey Delete a checkout key
+	// DeleteCheckoutKey Remove a checkout key by fingerprint
 	// (DELETE /project/{project-slug}/checkout-key/{fingerprint})
 	DeleteCheckoutKey(ctx context.Context, request DeleteCheckoutKeyRequestObject) (DeleteCheckoutKeyResponseObject, error)
-	// GetCheckoutKey Get a checkout key
+	// GetCheckoutKey Look up one checkout key by fingerprint
 	// (GET /project/{project-slug}/checkout-key/{fingerprint})
 	GetCheckoutKey(ctx context.Context, request GetCheckoutKeyRequestObject) (GetCheckoutKeyResponseObject, error)
 	// ListEnvVars List a project's environment variables
@@ -13841,7 +13841,7 @@ type StrictServerInterface interface {
 	// ListSchedulesForProject List a project's schedules
 	// (GET /project/{project-slug}/schedule)
 	ListSchedulesForProject(ctx context.Context, request ListSchedulesForProjectRequestObject) (ListSchedulesForProjectResponseObject, error)
-	// CreateSchedule Create a schedule
+	// CreateSchedule Add a scheduled trigger to a project
 	// (POST /project/{project-slug}/schedule)
 	CreateSchedule(ctx context.Context, request CreateScheduleRequestObject) (CreateScheduleResponseObject, error)
 	// GetJobArtifacts List a job's artifacts
@@ -13892,13 +13892,13 @@ type StrictServerInterface interface {
 	// UpdateTrigger Update a trigger
 	// (PATCH /projects/{project_id}/triggers/{trigger_id})
 	UpdateTrigger(ctx context.Context, request UpdateTriggerRequestObject) (UpdateTriggerResponseObject, error)
-	// DeleteScheduleByID Delete a schedule
+	// DeleteScheduleByID Remove a scheduled trigger
 	// (DELETE /schedule/{schedule-id})
 	DeleteScheduleByID(ctx context.Context, request DeleteScheduleByIDRequestObject) (DeleteScheduleByIDResponseObject, error)
 	// GetScheduleByID Get a schedule
 	// (GET /schedule/{schedule-id})
 	GetScheduleByID(ctx context.Context, request GetScheduleByIDRequestObject) (GetScheduleByIDResponseObject, error)
-	// UpdateSchedule Update a schedule
+	// UpdateSchedule Change a scheduled trigger
 	// (PATCH /schedule/{schedule-id})
 	UpdateSchedule(ctx context.Context, request UpdateScheduleRequestObject) (UpdateScheduleResponseObject, error)
 	// GetUser Get a user by ID
@@ -13907,31 +13907,31 @@ type StrictServerInterface interface {
 	// GetWebhooks List outbound webhooks
 	// (GET /webhook)
 	GetWebhooks(ctx context.Context, request GetWebhooksRequestObject) (GetWebhooksResponseObject, error)
-	// CreateWebhook Create an outbound webhook
+	// CreateWebhook Register a webhook endpoint
 	// (POST /webhook)
 	CreateWebhook(ctx context.Context, request CreateWebhookRequestObject) (CreateWebhookResponseObject, error)
-	// DeleteWebhook Delete an outbound webhook
+	// DeleteWebhook Remove a webhook endpoint
 	// (DELETE /webhook/{webhook-id})
 	DeleteWebhook(ctx context.Context, request DeleteWebhookRequestObject) (DeleteWebhookResponseObject, error)
 	// GetWebhookByID Get an outbound webhook
 	// (GET /webhook/{webhook-id})
 	GetWebhookByID(ctx context.Context, request GetWebhookByIDRequestObject) (GetWebhookByIDResponseObject, error)
-	// UpdateWebhook Update an outbound webhook
+	// UpdateWebhook Change a webhook endpoint
 	// (PUT /webhook/{webhook-id})
 	UpdateWebhook(ctx context.Context, request UpdateWebhookRequestObject) (UpdateWebhookResponseObject, error)
-	// GetWorkflowByID Get a workflow
+	// GetWorkflowByID Look up one workflow by ID
 	// (GET /workflow/{id})
 	GetWorkflowByID(ctx context.Context, request GetWorkflowByIDRequestObject) (GetWorkflowByIDResponseObject, error)
 	// ApprovePendingApprovalJobByID Approve a held job
 	// (POST /workflow/{id}/approve/{approval_request_id})
 	ApprovePendingApprovalJobByID(ctx context.Context, request ApprovePendingApprovalJobByIDRequestObject) (ApprovePendingApprovalJobByIDResponseObject, error)
-	// CancelWorkflow Cancel a workflow
+	// CancelWorkflow Stop a running workflow
 	// (POST /workflow/{id}/cancel)
 	CancelWorkflow(ctx context.Context, request CancelWorkflowRequestObject) (CancelWorkflowResponseObject, error)
 	// ListWorkflowJobs List a workflow's jobs
 	// (GET /workflow/{id}/job)
 	ListWorkflowJobs(ctx context.Context, request ListWorkflowJobsRequestObject) (ListWorkflowJobsResponseObject, error)
-	// RerunWorkflow Rerun a workflow
+	// RerunWorkflow Run a workflow again
 	// (POST /workflow/{id}/rerun)
 	RerunWorkflow(ctx context.Context, request RerunWorkflowRequestObject) (RerunWorkflowResponseObject, error)
 }
@@ -17520,187 +17520,188 @@ var swaggerSpec = []string{
 	"7ExXSEskgTQXPQB9QVhBbPIi6rLOdOQGZJQsItVPPFvtjqjCPhzM2de6SqdESb5ePWHHiVrzdIYkAfgk",
 	"ws6p4GxJmELnWFA8zR2OwCc+9WA3sPZ31N+kfrPXBpfZktQ61X9NvPaw98X+Y0Kzr4YPoARYRBHTv8uq",
 	"ZSBt47iPbRmSigsDJEDVIcJMXhAhjaLdQI22uM/rzGH6rJijoQn0yG373avja5Dbb8wU3tv242QuF1yo",
-	"+tQ9XI1VH+8IuknQhgZ6CDrp1oD9x/ckenWcVJYc3K+CnkWXEfr7hahvgfjuZOv1kOIvRAXiDw76jcTr",
-	"XrD8Y7f8g8w3uJwEivXBNzZStiLs6N4eOlAAbbcxLa2tNkKy67fpXlYj/MMN8GfBl7visVupykcm3a/d",
-	"x/nU3ibbLb/jz7jm38cSl2fZvS+EnU/OsYCggU6t6T1Z8nNSMXFW6Uf+6A/1qUuoSRFCu17mesnO/8Di",
-	"d7wkdwrXd6RwRbmozZguO2zpCA84P64zrvXpVOQ4JRKuheDsSuyJ5WCz3Mf3IE8YQ4iQZhdequqjdSY5",
-	"yrIIh5zym+aP3Zv7R1nWfvbcrPkfHZBWQmL8e7ogVh7aClfKVCPsosuDGokkUJCoEpx3rF5n9ZOaQjuY",
-	"z1sPS0GkEhSuf+UgvdajkgQV6vQxOBe8LFDYnDFScr1cQVq8G7pNmi+lCTpos+Leh+P7LrXNYIZtWuap",
-	"AQWrVjaqVg6gxZ9w5qXJHWN1a6KiTnnDHdFHWQY1QCz+g6mr5lglaNVUpwhVycrrbLRJG5D/eP/RodUs",
-	"c/0pm9eaWVGSZxI93X/e46sOKG03zpEr93v78W50Bj66QhZ9YUHJo8qr28vaJtfqN+AMojBvNb/uD+DX",
-	"F5YWvyEGP8qygN1EjRe2PDD3vgR/9XnjnV3JWU2Yo/t8Fj1UubBnqloV5IELVNuR5XkFEmHthrm65Y8s",
-	"ur8kLrAprGjuiOvrOWryetcN9zdkut6d1JdhZMNIG/KyqakfdDJI2TVfgd1bfQle3PodcoJ4Yep15CsI",
-	"kNBM7pJfkFYqDZOCK1bS/5irjMoxe+hDTkMHbhjMDW5GKiHLqS38xk9tU1Z+K+btbPyW5SurmYSLUItK",
-	"CvGubFwelT77MRYMYt/eIgxngAZ/Qv9DbqnKb3/q9ycb0gtWfHvZsaEYuCnle23GATMfw7M2XtYntP23",
-	"O4U7WZuzOGubC6IWc9S+s8U5aX+9potFN84odUVnrQSGapHTVRXYZV78ronO3A02qW5botuzcaDDDhb3",
-	"srsR9FsB1gIRjj5JVjtacnPwQuQgI6H7JwwdNyWnsDBhrj2nxR9u2Jen686jw8/YTcyDKAc+rGFnR3jB",
-	"cyXnx7UfB3YThsQQOkpx6/ndHwsBe9yTfto9bBqQyCaaXkiMMT3vunS5l+HwL6nNfcv6UrAOgzWmcAv/",
-	"LjoTqdPLUM6AW3H314aaU01uT1deYK9pTsEebpIZsN5Li8ugPoVOl0Hf6XBNpNylmtUn/DdRvkiNRKLU",
-	"Sy2Sxp7mdrn3xdmPMi/nX/dkBcDRSb7uqwuaEQ9ZDTFakMCYoCIvIedwXAFXaeFOxNiiNk0FwWcZv2Am",
-	"owPKc9nQcg/2kWG5mHIszKnwEB1jpQ+xcyiTrdCS2yReOAye76MMr4JRwHGHBZVaWTJKnFf6/FdPzFeH",
-	"yKTe+Vxh/T6AyXxuyV2Msqitb+BSlaUW8XrQGx89tqGTvJwPPk/eu/TwPyGVuU2X/MmsvwmrU9xshN9D",
-	"vSNoujpEghQE2xxpX4OcsxSS9Sz0lilpU+Q885n/MTXTvAzRRxWLD4UxSUZSrSBjTAudyHzcYl9yRiFO",
-	"yYA5+Sp9BjtlFzO7SqHZSpgtl6QQWTIlC6qZqQlCausaOUiaXUgw5/NaFyW1zYHfPViUk29ucE0Jp+iS",
-	"jE1hn6ac8wUP9r7UdvLr3ic+7Vd03TBnXNg0AIATYyF867RMz4gyUm3BS4G40P/M8Ooh+pWXIl/ZV4yw",
-	"OSOFKTH09Ed43axBhmnwnn5sxdz1RrD+QtRvfHpKl0Q63Nurl2eOWIOoof6PjHRrk31aP4cYU6wnXpGH",
-	"XeEDWPl8he6v7Qbk7pndqB7avXjQZl/PBWZljgVVq2imHrQ3Skam1+0y9E4UFuoYK7JBLFa20fvXaafU",
-	"qKzfUtFc5wtmnBNhcxl2IZF00yGFhCxfcfkAKfSFi/mG2lVECuIKYMtMdEHQxYLnzZxZPjcQhz6pX0JF",
-	"G6vVgLzStM9nEC9ohaJ8iH6muSI1rDF7HerkZhWGny44tyVtCyIot/VGPTrNuIJSWZMib8Xc4rfE1aKG",
-	"2yucml7CA/TxPJWwmnt6WfWgPtbKOjm/6/hdOc1p+hHC4D66HPS9/yn395+k+lOawb+JycMNF7HC/bTA",
-	"C96Ze08irUwAjpCZlzROCpljuXCRWESmuCCAtfd/H//cYmw5otjoZnZnOqAVx5XKZHyePihV6+nuSPaK",
-	"ep8GFWDUDVCganR16/WnBt1GhFIMobDh9ALuqbHdTiRVrYtQdIS7aD6htRSAVolV15W8+j7E/ederumI",
-	"DtTwvGbbKVxzyTMsBJTLsz55r5CjI2vqPUv29/cd6q+VR4JUST0xgXOU567LnyozZAfKS7xeeqD/Yelh",
-	"MBxXmXZMXnZVCvDQYJ0YDI+ZkcNU2fWQDjHUWK1Y1QyVXstkdFOBHmuL3mJoeHrxhBFiXz7cjXPPdwLV",
-	"o/RK+t7Mce6Kwm7MG7Mcn62g1OoA9tBvmT2ccvB7S6mPCZZ5JGBWHdkpXy6pShBOBZdQS9JPIzEH7gIq",
-	"zGr6Mkc6I0gPxzZpAGMUzg12V86leohOHWLL0btXiLCUZzY3YWZCHylDkuEzMkmxjJsBP+sJn8J8L89G",
-	"V0mAwUBbSA/2zu7Kbi1aILqw+UtSmbdWB7mVha08XGmM7lComdKgRrZ50Q5rjjBB9NRL3RSYLAmSxoUG",
-	"31qs5MdPrd1q1aAlNcVnrttQbbg63nj0wau3WJuWUv8XR3nuJOTWJu5WKuFVsl6sYlynGbdeM+7S2R1G",
-	"3fkPaaH92U7Ysek86mVPyjJ6TrPSFI/2CPEmM8yPzgc71vzaQSB7UoEc2kz+jCqZWOUBglKmK6coGTeS",
-	"IkhgNic3zY7vS3aLvUfXwI6by4jLeniug9UdpH4nm8dB9Xdy2FYFRRpVtHbI3cNcwy3H7ic+beH2S5zD",
-	"N83Mv/HpdR6vW7H0N3Qmx8O+nGsGQEouAMwUMFzIv0ucA1Kf5mRMwQCn2sz4rNpsw098erNmYUUxGzl3",
-	"d+MocZ6ZuCv3noQl3qXAGOrvBVW6qvuMkVacc1K/9lpAcQiy8jDW5nrb1kKog1kbv2ziI+itKsCFmXNg",
-	"S0bZvFmO4/s9r6/jbHSrONBpWC+asRMHYR0Off12YZc0rw3ecVBAo9clAjotlUoPyXnyvW1pHSN6qDLn",
-	"F/p1sKgT5E9Cry0rwmoGaahhh06zvlPtlEh164+1DQ+cdUa5SsoPVzDmfNHb2FJwehf0DlS16X2dlv17",
-	"X/QBSbOve6bEFtSNjKYm2yAxQA1LiQVsdcQGsQCuqBnc/1NlArG3zzZ8Af38xqc/rX7jUwDfGhwBaAua",
-	"RW6hzHRvbajfN5ot+KT/o5+5mNIsI2yrMMPLoWQCJSEMZGppswbm9hufWp5YDkNoe3WcoJzPqfFGMFyV",
-	"MQHs+IsFr2CcK1D1JT5zsDY2AT6eL2SK632QgK5+ZaQG7Ufpy2fy6MnsSEAtCEDvaxEB+O7QdrAFMBq3",
-	"B3spz3M85fbGedCW1O+z4/3ZzEO4WQIrwvVCjGzydw9/vDhBheDnNCNC1ksrwEWwqX0YdgjGfsElVRyC",
-	"JzwtpJghDDUSGpcR9iZ6QaA3uI5A56mcaHHTkkdWW5RLksagWny1LiMF11rgRoC2wWRXeEfuDsgFx3kO",
-	"IM+1pY8TERdziEN5dfx1j9MsHaelVHw5TnNMXQXDfhC3nMI8wv7GOTknOTLNIdMcuo/LjBKWQkLHHhdI",
-	"qbyOBm2YfokpIFuZzx4imG79Tlcrg1/+x1S+/J/RAXr48OHXtlT8t2L+wsxn40SPV8cvNkv2MB1dgyql",
-	"h2Zn1UJg9bUHXAzN0fpDI2k3SN44Medl8xR8MvjL2rn2bIMutw+Ktw10wLnVAiRgXWprFrAMPDT1Pd5g",
-	"hucEIul7MXZVtQ0h6duDLqczAnew7tZfGy1chDuEqJSlAYxuSu9LsIWJt9oRT9wR+S0l8rUQoC0pvMAq",
-	"VmjbIRhygcoi82CGkUMgIvX9hq3Jflnmaiey/50e9o7JfPdwTGaUnswDFKavd3x1O/nqZCd81dS+rBvN",
-	"+9N2opE539wtUsasI+zaFDL9xTu3pHdq3Peoxrlg0lutwdUxfOyd0uV0uNvASne8cYu1v0syxmaKX/2s",
-	"adf5Eouews+JEK6Cce08NdUZkitXDm8N/9yplXcMC2rlpRjWapRVYb/WS6qgkNtaGko7Qu5D9DMX6Beq",
-	"fi2nmvl/ospkR9a9jsaLi6hE6YKkLuq81g9E8VOJ5Iql4UXtHy9ODhFXCyIuqCQI685ZhnPOgjKjtZao",
-	"z8lqQ+YNU8WutJRc2NENgenW5tp9Z1HzJO2swFqdnkKarRWcXCPVKhdyzMV4aNE11pXiiPO8mcxoksRL",
-	"mluXO1w0QC+AG10yibAmyYXgjJcyX/l8CUs1mtzMJa0Lrnm8/xgdpSkpohTo3c/hkmwMNXSSl/O3okPj",
-	"enyt96putmj4DetOSm8Mpa2+smcNqsk51zKqLNyVp4Sys8Jfzbe5T692T/e/faEAADQ7kwjOQTLgVPPH",
-	"qPWaRyqS1k+6QwgDCVEb6oIletVounvncwV2QgNXdTjZYd5QoRO3SN3Ut7MsK1/ucz2Rw41kCMGVIh9z",
-	"MR3jPOcX45zK/qrirvKn0iS0fmVzT6IP718jLqaoajSOT/fh/eu3Ynqk3zJwdWoreI3rFTWNQXdH8a6v",
-	"BCwcJXKHd+HrnXQdHJ3VJnRThSAz+tn5cnq31mTDYaV/lkiQGREENN7pSr8ttX4L0d5GmaC1mi21HGij",
-	"0rAwWMMmdS94q+oboaHVbRdUsTHfkNSKLl+UpFtIedUoTWHjsx/uqNBCW6+XOWTXZd7el+rfY2h/qH5u",
-	"8HP1MnilsJ9jIvcP/JxkpiGoVOvCI1sjIs09yBURfxKNp7RBnSsX+9TckpYoy8jK3pqCDLeX+n11gssz",
-	"gAHhAXBpqAQyLIbOvGoTMioPRT0445oTsMKJ/mKm0hMI/AZ/pstyiVi5nBJhbGWyhKA/CygN2C22w1jS",
-	"EMAmxjKGAAcHwiavIg3LOl3VdaRqwFL26zI1c8GQx8NrCvm9MdBo1pTmc0d2jvksHbZrVpXFZurwAE5e",
-	"C0f1lu9yxbtk4rNFFtSUR4wcPaZDoODE1PfqKu+1xl3bQkbXifaqlCgY4g35IM3yRLnFrDmfQcQvYIo0",
-	"wb+/s3D8jQt93QAze2N5bul6jXt7D829L/DfyVC/bUUIrdyeGMVPMy9VEi2JPqNk5Y/luT6GMdPPMNwh",
-	"GkA2qtq8sLth2/7TCfq5Fmv7NlR7/h6PN1/ruZUj+lzMAwi8E9D9+6PVHZwK3yOpGYz2bSRvqVl/Qj4X",
-	"XKjJJz5td4sDSgjce4SXW8h86vKxGtoRtG4zJCuIGHQ/8EhVyT5wYVtPNlmPI/zEp+v3ye94nqM5UR90",
-	"dy/NgEqmaK4VPL2IcGC0ureqr263OhYM9IaUsmAEv/FpnA/NnluyAJDbuvnurtnv6ivuwINhrpNxbdFr",
-	"GVp4TjYTAHtfmr8MKjcCeoDSLA6n1RoRYJYlBsnV8WOWoEKQsaRzRjLjxtaCIuMXLOc4q1I3wf8RPd92",
-	"yblJV4JzczotfrjIyt3a1Oc6K5+ANG2LturZWFCt3b6hnLIzecfeOzrVHV+Vcn392xhdkXzPvAG80MK5",
-	"Lz8XRNAlYQrnD1HIx29PX79DroE6lGy8pGp1hmO2Quc4p5kLq5Jl7OB9TaV6q0j+0o/yMqWzrjTq4bQa",
-	"ZVfR/7cFYackJ0uixMovXrQy2a1mjZtyA9ZorhaleEryDtdfnYrNFStrULDiG0YoHnq4tBk9J8FuQtGe",
-	"PAcU6aKhrLb6/AI6v9rAwYBUbypwMBhCVDtkLYxilERBUkLPiaxiOZR7845rWkMla8S+zjnrR8LeF/33",
-	"xP3d529rHhQmO2yNy2rnRLtbwsYy1pliMNJMrcu2ygeNye1YBXsa8UhyRg4R42jKsztKbQ+8HEKpF4yI",
-	"vS/wn1fHX/ds5fi9L/YfX/cyklJpw9J7TRJcZlShnM81ARU8p+kKuQasy1cbHeC60F02IW4dHC4kZ4Hz",
-	"IrHIdomPDqyigc0VaFh6lM9mkqhDRC6RnnVsx/uaz7fQk8xCDkezhDWyFfmHVAuuVrMqCcxLlfKlU1zb",
-	"rn3N01FPPZIhPcM+4pk5R6iE3ZIKL4u2ruHdeDniDCsy1g3EaxIPHs6UzLggA8djXt5qQJcqV1UJVkvM",
-	"BwgjLU2RJHOoF6q5o6AFySnUE51RRsEOSJASdD53lymC5/kUp2cSyuFgX2WiWpaxZkI9bUpaKcIOYtIo",
-	"Fd27Dba2ULUDEFjHpWNuKusM2rYL+p2JeWezAfzuYx9qY5BntEhM5UlYRzw3Xg1zx+Re1eKpdUmMAOkO",
-	"jvjrOrCJAil0CWSiyyRkPRr85Vb3S7cymQtso8a5BfQSxiKbx82ky7i5dI7z0sZKGIUNZTwtgdU1Hy+J",
-	"wpBVheeYMhv8CifjPYmk4kIbPro/StZBN9wAmw6BBRaZFguSzwzgZinIZZIu3+Az4sjxRg7EK/Lyh/O6",
-	"oVhVv6ytLC3LHG57iKEkCCbzBGGJBjNEWVGqG2T5G+dcx2mOzdzauMXqYeDNdOE9SSBCqT/u8GJhctus",
-	"THG7aFIgCdN6b1ZXiU0FCNPj5XAGHHGduMHeGO9eMff4CUa46M+uDbALypm5M2WRHbg7RbfEMGgcorIi",
-	"wp6DNI5ecGrKlK/tov6f1gRn7Vy0dnAycuHHcwkWO7lNLLb74zHGXV/vuPlvx80fACxkW4be8GD94v71",
-	"6rj/EtzXVfCDMv4nk8bgoZB3c4pqQ+yGvEE9Xx37JbvGMxfs0lg8iiApF5mzWyqC+RZ5b5C71364sdf3",
-	"qk9gHDNkr45b90xv42nJsnwYzrjTzRNbImKFLoggyFYkVnRJEnNRVQielSnJgrRwT1a7Ym6zHD+Z0d8x",
-	"+l5tPSKc/s5ZodMVgH3f8fc187fnoBUyPGc8n9MVwp47dsLumzG2yaV3osc5u1KD+p+vnFfrimzeG+fi",
-	"O5b8DoxXgx4JFFtnsS3dwO9JkePUIS1b926dd33NL84IkqWmEQvBFVquNpo3QUuemWI0UA0Ubny9xgWl",
-	"Fw5Ni5lY/T9KlAatz6TyalOJs3xlqouRC5JdguUsTMktODvXDEWGIPjAxceZJbCrXa1rA6Ewo7MZrBwv",
-	"FYgqk8rUdl2UwR9rd0VTznOCmbsr2r1tbpb6HV7lHGdXbZibzo7pbBY3yXGga7qTqIDYVJs7nmiBFBAn",
-	"yKVdxkFdzQi/NWXm0fAPLeWccv4aizm5FYLXCsl1vWb3SszeF/Pn74OKPGuJbGq82mH5TDx3RphWd6G5",
-	"HFuF6XZI0d+D0k9NjU4LSQvUZacfDw+rVvrWYGSYubdAA9SneWfV3JjXouKEPu53ATO9nGwLSbr3IVy8",
-	"LJDi6PGz/bDWZL6CCBZVYVCCH6ICTLXYHjJW4eUQSaLQkjKiWwasAg/ur3+pug/as+E9Whm7TgiS11Sq",
-	"d248fZGhIZwC4C0eoI/nqQQkoj0u5lAx9KOHcfg4X+y5yOLxu3Ka0/QjxCt9TOHXlO79T7m//yTVn9IM",
-	"/k0+mhq3tepjVuv1kTyu0XtSK9MIInNsvsShyeDIsVw4UC4iU1wYQfx/H//cGvhjEZX6ApE2h0VpVUx5",
-	"EM0W0IQjBK2SxAu9tc1Bk9wAdfSqpKqdQj/sip/sjhDjqsVbz0IOxYcTE3WpAcoCZSXpyMUtp0uqLL/W",
-	"4q7vA0iyTa9FFSE8MAIDa1FQFlXh5zlhmv20xllKX3LPjuSeRHYspvEzsko0O6dYGGBCjLIVw0uajm2U",
-	"g/syYpjZSflJX1EqRKObG4qj2SmmwuXyBOyC+K0vqg3oI8Qv7l/jISmg2DcdBoABFK7CiviI0QQqMGZE",
-	"YZpLW7B2ZSOkkzqObiuygRvxT6tYpdo+mWg/vh63tVvbuASyTw9AqRclM1l+VXWPGnfvCEu3Cui1S7wp",
-	"KeyZUQ1LCualsLVO9Cih2nZdZJkZe9Ip8tJ+CeRaf/dCn1ZW5rjIqgsswdPcSSgv4N1vh1zMeFvLH3Qt",
-	"IJb2SgpYS/pl311pWbvwlXt/W5myZ0p0DCIk0H/HtFJNbH0PdN/pd3Oq1eVze/POMpupYY8+c5V3jmkO",
-	"yR2ujk7tqKsWFZYR6xNvDN2gJS46CewPGMztIDCcZdRoAO+EHrCiRA4lPJhHEOHNp22Qy1dRfLYun+5J",
-	"u8cb05Uvxz6EstzLlWJfI+rrN4BcwX7506qijcuT1ebWwlVKOjfJfvXc78+O1PMagfnGO2isUVIP7LJB",
-	"EGVBZk2tMv/j/X0HP/vbydvfB5borxW++2l1YqzDDYnCfK2//dagxXYDxtWF5d6Lx1XpZa+OE/A4JOCJ",
-	"TdazywMdt6vo2jexjdeMu28PgR7Q/ThX7kGxIF6q8RlZDZL+GSlybkq0QAX5M7KqM24pCWRzQcuIl5pW",
-	"M3KI0gXn0lwPzCibE1EIajLmlthCCmR0TqS6/gPkhV2Ef5KV3AFtRRLu1uYLcL+ACgPVL3C6MO6CZfYM",
-	"3TfrDCTxADKBFvjxsx9aLzFh1WqOI8LKpSYB8+EoGS2zZ6O/kh04xK6Sb4Jt6D/lHOEaAuQzsAh3xlPu",
-	"4KsMy7C7FmnYh7ZrWeeMrKCIn+UeH0oTnnxd5cA+eLazDho9UCIkuLCO3r2yRTLhALV1w8bV1QTCacpL",
-	"pg4R4ypQ8GemyNhrDEXGbLmxo6LwLvS24IFg13Yll68K8iMY6g0hfoSLFQf8ODn5FajCnxPr8rTu8MjI",
-	"Dku3hGR+maNk70sg4wfrfmHvVUSNsc7fHD/ThHny69H48bMfakfI/Q/vX48J00vhnxtD6EFNjbQq5Cba",
-	"426Ju1/cBifF31Pf7CXAIYWDtyKjQ9RKRlGN9PsmjVsqqIyuexkpRdj5ORbD4tv94Ak7p4IzCJw4x4Lq",
-	"E9PKkyWWZySzhHKAZrwU6DNKF1jgFECwjAJa3QfmWCrzWvCSDdKAVq5f/33Jzv/AQl4LGV+nQvmy2rY/",
-	"7K71K5bxvb5yBTPa7ZaKptMkY2021MsEOX+tJuNkTdtsUfoMxdx2fS+y/zek90VG0kKFHVt3WMkIRKXd",
-	"st3X7Yv2vZ2Y3fvCXIjeEP3PROlFqdarHDH/4BaK3c4IOBn6jenxd7wkf2tP4nDqGqDp2bDOLnFnS/zJ",
-	"mpyLKnTfOUncZhFUc2HuRP4ANPcnPh0bfKphiNyzMs9tAqy5Jf7Ep6Y6ksf7ChDuKJvLBJHPJC0VFwlE",
-	"D+U5yaGkdeLyoWTiy6f4m1j9gw8pogpNSc7ZXCvPUcL8jU+PjWt8Y+L8jU8N2NampHlNrvJgahFafHlO",
-	"xEottPJ6xvgFQ3iqtX6tiH3i04MBmxBd8l3Rq6aO6Qp5BDRHoL/x6WbEuZdilpK8PYDNai0SmRdzH8hQ",
-	"q/FQWbm2uJwNbr30kfkCev2NT39aeYL67kjxFsWgwXJXBKZPr82JbHBUdd3U9cGYtUK4gkglaApRvBwY",
-	"0ASL3GC0889cbFsFfJsju4kMeYvM3JuL3MUxwolHBiQ9dXIqUW3q39gbiLdHpVogLtBPVE3L9Iwo9CLn",
-	"ZaX0QVitIUb9msLz3guUk7IgQpLM+mRMmKWPgC1Zgi4WNF1AGieHweW5LbfjB6lWBZGIfE5Joey9yTq9",
-	"ntabvr3mcmOggZF8lUaxD97TBmgLit5RsOS1wjhVwsWlSdnOPqTB+zmZ43T1YNMolyrAankJ0RtE4A1J",
-	"J7h2Gfxm1ZFz8o37DG9OmK54KRq5ELGojs3IsIrz28QQ8nzQ0Ct9JykvSIaklhMsJQFQcEfo+ZZ644D4",
-	"inedw/IZkJ65sU06IuJBW9ZjfdWGYeJTpn54WsFO7w5x+FsOmF9TXIcRsJ5eVuabilAjtpH7WiaIPiQP",
-	"Lbq1MbMha4fX9QutMTQVjAC9+9A3WMF485lVCYL3QADnFAJ8zyk2MEj2cCEsKzhlSl6/uD5xq3HNKvN1",
-	"im03x36x7Wnj6u90fFcB+buBDrrIcQ1kdUdGl3ILGPuzKoSnncBdYM+h022tRm1U21KSdapvuw7yk7rl",
-	"F0JunDd0C+SXKe5bWNvsHd7tyGqHIpTYIYhrfiosFJ3hVA1LQZnRHKj4E5862CispZ5tIzFhj95Br0/g",
-	"BDGeEURZRj7bCDZfKe/D+9fXKzuN6/XIz/kmPF63S8q6teiXsn6XnZSFMpA7krCf+PReQEibeMVq5KyI",
-	"HEjK+k1XW9NStEGgIdlD9Kryw1oyX5paJpgBMMGbn0AF1U1AsQDGq6YCqJFrJ+5TmP4dVet16KfoGglc",
-	"GVGHvfTS9TnNNBl/CbMpvnqKD6xAUbL+StWBebBewSYx8fuanhxCP8uqQCxBZiY3udrCQ1NJhkoL0ZXy",
-	"5ZKwjGToAq8gn9BqxpUdjY58ws+jyvRk5CLMQKJZ4jKkrX0HIzGpaBOsAKICMoYWhAGvlQzcRowQYNdT",
-	"YzHA4kUyUZwatCylQlOCJBT7kEgSPTdFagV/ZK/T733JttGKYHSDuSVE9tiULa/Xs1iyTufiLb3OuQqv",
-	"5/uSDXR8agL+BquC79onK0o2zI3QJxYHV/+o+xZwdo5ZCv4l872WChabxQg/bfrLrQWMWghCBouZKidu",
-	"6+IFNyZmrjbvrqsAwakBSjDbF7rCHl6CLwbgfG0O8PWNFuDGXQzTFs4aLxnyArAdLdgpXH2sMWAhCHCP",
-	"A7Lj2Wodc9UW0A9QQqviIdfCqu/0/L5ZZt29ThDl0+sDG9qBmLiuE/dOstRqmGwuXALVQHoNYEKzyjYa",
-	"B/77oeDo6+ZRoy5o5dSKGUsG40d2x7ccB8Pa0qt6rQg81Xi76v7HaqPeJIN9I+X+Y3E24RJG9GJUbciw",
-	"nJEIUXdnJh8GVQHgjA6ShvWb9s8TIs59vXNH++DiwmlKChWLxraw5GuktRtOuKrbhfXx3hCcXmThohZm",
-	"XX6ZoKc6VlY0wAsMUgiotaCqqyrn745/W7Nr1hmsl203O76qYI9J9evEYhH25d/EJcDAkOFDIwAkXzq0",
-	"s7EFsnPKteF4G1EXY3mL1rN7lk8GIz9VnV7LyblTD9Udy8VSjrZguaQfTH6A/jddoR4ozr8Dhd+dQ7eH",
-	"KRqRWRtxRI+Dxtz1kzwb5pApwZjLYmPZwTliTMVbyWW71zvbJntNdyx3/H17+Ltykdycnrnn4sSGxVS4",
-	"UEqsFE4XJrUoOv6hnpJT1/13e6LaGXa5WMII1ZbVvGOdLpTTYKnu+XoOoYvFbkKHW+XIULS2qhi5AKQ/",
-	"SRUXqwRdkOmC8zOA9WuEV7bSf8Px0uYvceP6Hk+62gxvyK3y/7F3fb1t40j8qxB9uQRQ1ovgXi55KprD",
-	"XXp7SNFmsQ+HoktLjM1GJgVScmoE/e6H+UOKimRbiR23zfaprmOJI83/4fA34f0O4yGpJQQ+uE/vqaOm",
-	"M6fmpyo+qlpSR1nua916b+VsWU5lfjum2Yl/SryJBPIIkhSCAPNtrOXzuLClcoiZjupaSzdT8bu0hem0",
-	"bWGKiyV9TJcX51xNKXWO25KsN2JFsfTff/1HX9Pf85127ON/bnV9QOajFPb0+ajYUGkJtWjxuuVWt+kG",
-	"tXqXppvH7s39OmJv7g3LzzfSV3jD3Ira6lCitIEDG7U2uNjJPX8aX7MMnnNHNKDDeU5e6WeB8UUUGDd5",
-	"qRGFxCC9o4uHL1NOf8ZVB6r+bRbX56ny8ZrrCnXfWKKfqyTXT1R+JiYvo7y2LTEJSf3kPnw6GR3NbMM8",
-	"iQWDHcOdcPLvSeOXwsU/XgizH5+/+STl1pkoD06oi6ORQDfUB3u8cczfj8PXw5+EJQ+4jXm7+UC0pszg",
-	"R+ly6jipTXmdv3zySeth9j6X/xs4aP31RYlT9AfbD1Y3XrnJ/ZiRoMD+y4tMlHamqehrkgnuODDkASDL",
-	"WlPwu39CUPVe0W7rQUwAUrh5RBINS96P5uPbw8wq4RTSQFziuvwoHtmmnkIsEor5LYyKKhi+DKFozumf",
-	"k3pVkZ7Tf3XB536pDnbwc79/MNXb5oWDcAXhQ8oFTTcUdwinEh++RT1JW0JleSdXKRo5SerQBKPwWsbB",
-	"7DQN/nJgllGX/P9oUxDgB5BO+qJN5AH3GvzJ5P0ptO/2FaynFJfeRGuYvxTgm7770UssEiOGCzLT93Ts",
-	"uadJiXIyTWO6l03vRqyG42Yq8dR5PTN0Oih3qkZxmNs7sxYymlYPVD7nthev8Y1QS8ITDmeXD1/8/jBL",
-	"+vceFI7EeE/u+cPolGtAcHbMrVp5eJzv5ev+olnVSF6PqKn2+LkpYeI7PylfOiTDDq2CGDKN5knVDPKk",
-	"KmU+Lmdao4VD5cT4iMPp0V6177mSo745//qCZCdkRo8x3wzMPi5LkhHI/W8QseG6ZzxXNsDzt+Pda71Q",
-	"vpaLynMroQ0buZCVM566KgbbasBC8FJPMhEHzacCpcPWPI4b6FR8v+8y7w917D2OUE+EPHw1IOUTWVXO",
-	"LtXknj7I8hMbnLD5vaazjC7jPNSczG1ZiHALmldRKFPrG02QwRrSyvDn0GByeSG8DcWmOqR4UURyaXB6",
-	"hTaNGmhoketDIKbunTKFNrPXvC4ODhhSn6FH65LJpA0+aG35/2oNiOvAm901w9xd4U8PGsUlXS0HiedY",
-	"AIQUc1UWwKax+vDkERiIW4WJWxRgMPQg+J/t1G8S4PPuzQJShBfSr0w+d9bYxperdQMx/mhVfu9+4WWL",
-	"SZxw8VirCQI1pkIHnCcE7SgUoXKqXYwSClUpUyiTa0XRQbQv2pAxwJa+Q+P1hjfw1k797rL1fRWa3trp",
-	"9iITco8h9vY3tIfbvJPg8TO94FGS59Q4ED3s9w5AeuEWmVAaMXa1wSFTWatTN1JD+AmkIHLdjXXCq1Lh",
-	"rBX+tp3DgkL84cO/hTJyWqLGDvWbtp4TyGlfYa+bFB5qz2bsGZpJUyo3Zk2ne4+mce3NNvM6jZ2kQEHp",
-	"ILTt1mGJt9tqKeEalTdO1ytkXY57KGSUPs2VLJR7dfa/j2ANptLr/BPE5vEbJZ1yna8611MRHP7yEZZx",
-	"yyAgjStfnb2a13XlzyYTuibXv+R2MZGVnixPUSaY3vuBwyr9aRYZo1HDZ08bNu0EtRSgidGdZFkiukRZ",
-	"yql1WA4GNfilDQNpo2nd0AAfbg5+gaFksjVDYDsoLrdq5ZNVQkP2wEKx2waPLmozKxHMzm/E4j8PnSZZ",
-	"jMUz3GWh6Mb4CrG652ohZGkh+mn9G92IR7v6zuyzDslxdECP5iBaXsycbarWp3bSx/PWsS2YOCKA7BZH",
-	"5wJCd59xrAU2jlQErkqoafPXHjWXptBLXTQU+BODO879TBQ0RS5L4aW7oL3AuyTaS1Z+a6cDi76ezZya",
-	"oVxOGw3Jh5Hlqta5PxO+yXPlvUB5y0TBPIM15842s3nV1BnYgELXooHwKxM3pbxdIU0sckDdQtVO5x6t",
-	"fke4s9j3kbW8w+swqG2JvzRez+a1H3iCNzyBEOWORmV6ReC1a4Yc3xnKGqXpY6H5uUQE79xZ7xPweEmv",
-	"ApLGKSzjHE67RnHkX2VCfamc8nhqwjqWqTBTDB43eSCmeuB5PvT28enFxQ4Z4FMdWLCtA+McfGN/pNMg",
-	"7j3oW61kkZDZthz06LzqbQ9j8927qw/X3IxnLGToOduxI9/kcwga2yINqlBISLQ1x3TY5Pf3vwH3VjQ9",
-	"3GIs3ipQKPT1CeqYTXtnEuHKo5CYFkvrnP1XJkprb0VTAUW0mcImxxRiIQ3Ea6TxSJmbCgnh7QmYgoSy",
-	"dP0B8v4F4oBiSUZfG68L7K2opSnAunUtfwa/w9OiMydNLZwNxjmIVPtU4BhUXuulojyOKaIlh7Q+yfxA",
-	"anH+F9eoExLQWi+qplYBfThqOjAyYNbT6GJdKt/xR3KmNviJDjZWrdPZuSgEHSQlBsl/gC12TqelJaKQ",
-	"K9EYzQ2gUaCxBjrgC9JzwX0SwwFbUagcWERHuVGmvThqjznyV5nIG1/bRasIyalHf0xEpK5w+Ogvkxi7",
-	"XHtk4SkUCelcaVeqSE5z0TEei0e6pCu1cvH01nQVCweyf0ArWTeeYekvfIEritrJ/Fab2ZlwSlKkkhhY",
-	"VLIQ7ZG4RPqYGLYQsfGFZtB6yhLosSK2JFNFSw/Q9M8vlXIafi5LcVUpc61KBX5mJY6urn97d8xiDWzk",
-	"pmCn5GJAwlvL6GSuCLue3+UXKqAG9bIu1fZrVQ57IxDbypYa8+0jBniQ/iS3hRIzu4R7mlwdnwXbgj9e",
-	"iWljChzmoyCikXUAh/BCziSY5tYoRQa0aJ8gq8jx0s464Q/d/L+4FLyvIaJJfvNS6oUXR7IpNE6WQgeO",
-	"2X2pb1StF+pYyKIgqwTLX11evOFSbL2in/qWv9p7CMxqGyKluutvW6cmSrVUZfp24caYrXco//j1/wEA",
-	"AP//",
+	"+tQ9XI1VH+8IuknQ78mSn5MG2Wmb28uGFsHeqRP75u5J9Oo4qWw7uHEFzYsuIxT5C1HfAjneSdvrIc5f",
+	"iAooE47+jQTuXrD8Y7f8gww6uK4EivXhODZ2tiLs6N4eOpgAbckxLb+tfkKy67fyXlYj/MMN8GfBl7vi",
+	"sVup3Ecm3a/vx/nU3i/bLb/jz7gt0McSl2fZvS+EnU/OsYAwgk49ypxnFRNnlcbklYHwqLuE4hQhtOtl",
+	"rpfs/A8sfsdLcqeCfcNcZKgpOOhiXNRmXpcd1nWEB5xn15nb+nQqcpwSaZW+vCSJPbEckJb7+B5kDmMI",
+	"GtLswktVfbTOJEdZFuGQU37T/LF7B8BRlrWfPTfrEIgOSCshMf49XRArD23NK2XqE3bR5UGNRBIoUVQJ",
+	"zjtWr7P6SU2hHcznrYelIFIJChfCcpBe63FKgpp1+hicC14WKGzOGCm5Xq4gUd4N3abRl9KEIbRZce/D",
+	"8X2X2mYwwzYt89TAhFUrG1UrB9DiTzjz0uSOsbo1UVGnvOGu6aMsg6ogFhHCVFpzrBK0aupVhKpk5Yc2",
+	"2qQN0X+8/+jQapa5/pTNa82sKMkziZ7uP+/xXgeUthvnyJV7wv14NzoDH10hi76wMOVR5dXtZW2TaxUd",
+	"cAZxmbeaX/cH8OsLS4vfEIMfZVnAbqLGC1semHtfgr/6/PPOruSsJszRfT6LHqpc2DNVrQrywIWu7cjy",
+	"vAKJsHbnXN37RxbdXxsX2JRaNLfG9fUcNXm96877GzJd707qnV44DOFlU2U/6GSQsmu+Aru3+hK8uPVb",
+	"5QTxwlTwyFcQMqGZ3KXDIK1UGiYFV6yk/zFXGZVj9tAHoYYO3DC8G9yMVELeU1tAjp/apqz8Vszb2fgt",
+	"y1dWMwkXoRanFCJg2Ug9Kn0+ZCw8xL69RWDOAA3+hP6H3FKV3/7U7082pBes+PayY0MxcFPK99qMA2Y+",
+	"hmdtvKxPaPtvdwp3sjZncdY2F0Qt5qh9Z4tz0v56TReLbpxR6orOWgkM9SOnqyrUy7z4XROduRtsUt22",
+	"RLdnI0OHHSzuZXcj6LcCrAUiHH2SrHa05ObghVhCRkL3TxhMbopQYWECX3tOiz/csC9P151Hh5+xm5iH",
+	"VQ58WMPOjvCC50rOj2s/DuwmDIkqdJTi1vO7PxYC9rgn/bR72DQgkU00vZAYY3redelyL8PhX1Kb+5b1",
+	"pWAdBmtM4Rb+XXQmUqeXoZwBt+Lurw01p5rcnq68wF7TnII93CRXYL2XFpdBfQqdLoO+0+GaSLlLNatP",
+	"+G+ifJEaiUSpl1psjT3N7XLvi7MfZV7Ov+7JCpKjk3zdVxc0Ix7EGmK0IKUxQUVeQhbiuIKy0sKdiLHF",
+	"cZoKgs8yfsFMjgcU7LLB5h7+I8NyMeVYmFPhITrGSh9i51A4W6Elt2m9cBg830cZXgWjgOMOCyq1smSU",
+	"OK/0+a+emK8OkUnG89nD+n2Al/ncks0YZVFb8cAlL0st4vWgNz56bEMneTkffJ68dwnjf0Jyc5su+ZNZ",
+	"fxNWp7jZCL+HekfQdHWIBCkItlnTvio5Zymk71kwLlPkpsh55rEAYmqmeRmijyoWHwpskoykWkEOmRY6",
+	"kfm4xb7kjELkkgFz8nX7DJrKLmZ2lUKzlTBbLkkhsmRKFlQzUxOW1FY6ciA1u5Bgzue1LkpqmwO/e/go",
+	"J9/c4JoSTtElGZtSP00550sg7H2p7eTXvU982q/oumHOuLCJAQAwxkJA12mZnhFlpNqClwJxof+Z4dVD",
+	"9CsvRb6yrxhhc0YKU3To6Y/wulmDDNPgPf3YirnrjWD9hajf+PSULol0SLhXL88csQZRQ/0fGenWJvu0",
+	"fg4xplhPvCIPu8IHsPL5Ct1f2w3I5jO7UT20e/Ggzb6eC8zKHAuqVtHcPWhvlIxMr9vl7J0oLNQxVmSD",
+	"WKxso/ev006pUVm/paK5zpfQOCfC5jLsQiLppkMKCVm+4vIBUugLF/MNtauIFMQV5JaZ6IKgiwXPm1m0",
+	"fG5AD32av4QaN1arAXmlaZ/PIF7QCkX5EP1Mc0Vq6GP2OtTJzSoMP11wbovcFkRQbiuQeryacQWusiZF",
+	"3oq5RXSJq0UNt1c4Nb2EB+jjeSphNff0supBfawVenJ+1/G7cprT9COEwX10Wel7/1Pu7z9J9ac0g38T",
+	"k5kbLmKFBGqhGLwz955EWpkAZCEzL2mcFDLHcuEisYhMcUEAfe//Pv65xdhyRLHRzezOdEArjiuVyfg8",
+	"fVCq1tPdkewV9T4NKkCtG6BA1ejq1utPDbqNCKUYZmHD6eUTujzb7URS1boIRUe4i+YTWksBaJVYdV3J",
+	"q+9D3H/u5ZqO6GAOz2u2ncI1lzzDQkABPeuT9wo5OrKm3rNkf3/f4QBbeSRIldQTEzhHee66/KkyQ3ag",
+	"vMQrqAf6H5YeGMNxlWnHZGpXxQEPDfqJQfWYGTlMlV0P6TBEjdWKVc1Q6bVMRjcV6LG26C2GhqcXTxgh",
+	"GubD3Tj3fCdQT0qvpO/NHOeuTOzGvDHL8dkKiq8OYA/9ltnDKQe/t5T6mGCZxwZm1ZGd8uWSqgThVHAJ",
+	"1SX9NBJz4C6g5qymL3OkM4L0cGyTBkJG4dygeeVcqofo1GG4HL17hQhLeWZzE2Ym9JEyJBk+I5MUy7gZ",
+	"8LOe8CnM9/JsdJUEGAy0hfRg7+yu7NaiBaILm78klXlrdZBbWdhaxJXG6A6FmikNamSbF+2w5ggTRE+9",
+	"1E2ByZIgaVxo8K1FT3781NqtVg1aUlOO5roN1Yar443HI7x6i7VpKfV/cZTnTkJubeJupRJeJevFash1",
+	"mnHrVeQund1h1J3/kBban+2EHZvOo172pCyj5zQrTTlpjxlvMsP86HywY82vHQSyJxXsoc3kz6iSiVUe",
+	"IChlunKKknEjKYIEZnNy0+z4vmS32Ht0Dey4uYy4rIfnOljdgex3snkcZn8nh21VYqRRV2uH3D3MNdxy",
+	"7H7i0xZuv8Q5fNPM/BufXufxuhVLf0Nncjzsy7lmAKTkAuBNAcOF/LvEOWD3aU7GFAxwqs2Mz6rNNvzE",
+	"pzdrFlYUs5FzdzeOEueZibty70lY4l0KjKH+XlClq0rQGGnFOSf1a68FlIsgKw9sba63bXWEOry18csm",
+	"PoLeqgJcmDkHtmSUzZsFOr7f8/o6zka3igOdhvUyGjtxENYB0tdvF3ZJ89rgHQclNXpdIqDTUqn0kJwn",
+	"39uW1jGihypzfqFfB4s6Qf4k9NqyIqxmkIYadug06zvVTolUt/5Y2/DAWWeUq6T8cAVjzhe9jS0lqHdB",
+	"70BVm97Xadm/90UfkDT7umeKbkElyWhqsg0SA9SwlFgIV0dsEAvgypzB/T9VJhB7+2zDF9DPb3z60+o3",
+	"PgXwrcERgLbEWeQWykz31ob6faPZgk/6P/qZiynNMsK2CjO8HG4mUBLCQKaWNmtgbr/xqeWJ5TCEtlfH",
+	"Ccr5nBpvBMNVYRNAk79Y8ArYuYJZX+IzB2tjE+Dj+UKm3N4HCXjrV0Zq0H6Uvnwmj57MjgTUggAYvxYR",
+	"gPgObQdbAKNxe7CX8jzHU25vnAdtSf0+O96fzTyEmyWwIlwvxMgmf/fwx4sTVAh+TjMiZL3YAlwEm2qI",
+	"YYdg7BdcUsUheMLTQooZwlA1oXEZYW+iFwR6g+sIdJ7KiRY3LXlktUW5JGkMqs5X6zJSgq0FbgRoG0x2",
+	"hXfk7oBccJznAPtcW/o4EXExhziUV8df9zjN0nFaSsWX4zTH1NU07AdxyynMI+xvnJNzkiPTHDLNofu4",
+	"zChhKSR07HGBlMrr+NCG6ZeYArKV+ewhgunW73S1Mvjlf0wtzP8ZHaCHDx9+bUvFfyvmL8x8Nk70eHX8",
+	"YrNkD9PRNahSemh2Vi0EVl97wMXQHK0/NJJ2g+SNE3NeNk/BJ4O/rJ1rzzbocvugeNtAB5xbLUAC1qW2",
+	"ZgHLwENT8eMNZnhOIJK+F2NXVdsQkr496HI6I3AH6279tdHCRbhDiEpZGgjppvS+BFuYeKsd8cQdkd9S",
+	"Il8LAdqSwgusYqW3HYIhF6gsMg9mGDkEIlLfb9ia7JdlrnYi+9/pYe+YzHcPx2RG6ck8QGH6esdXt5Ov",
+	"TnbCV03ty7rRvD9tJxqZ883dImXMOsKuTSHTX7xzS3qnxn2PapwLJr3VGlwdw8feKV1Oh7sNrHTHG7dY",
+	"+7skY2ym+NXPmnadL7HoKfycCOFqGtfOU1OdIbly5fDW8M+dWnnHsKBWXophrUZZlfprvaQKSrutpaG0",
+	"I+Q+RD9zgX6h6tdyqpn/J6pMdmTd62i8uIhKlC5I6qLOa/1AFD+VSK5YGl7U/vHi5BBxtSDigkqCsO6c",
+	"ZTjnLCg8WmuJ+pysNmTeMFXsSovLhR3dEJhuba7ddxY1T9LOSq7V6Smk2VoJyjVSrXIhx1yMh5ZhY10p",
+	"jjjPm8mMJkm8pLl1ucNFA/QCuNElkwhrklwIzngp85XPl7BUo8nNXNK64JrH+4/RUZqSIkqB3v0cLsnG",
+	"UEMneTl/Kzo0rsfXeq/qZouG37DuBIx0KG31lT1rUE3OuZZRZeGuPCUUohX+ar7NfXq1e7r/7QuF15yf",
+	"6XXV0ntHYsF5SQYcbf4sta7zSKHS+nF3CLEgIXRDXbpE7xtNd+98wsBOCOGqTig7zBuqduIWqZsEd5Zq",
+	"5auArmdzuJEMIbhS5GMupmOc5/xinFPZX2zcFQRVmoTW723uSfTh/WvExRRVjcZB6j68f/1WTI/0Wwaz",
+	"Tm2FsXG98qYx6O5Q3vWVgIWjRO7wQny9k67To7PkhG6qEGRGPzuHTu/WmpQ4rPTPEgkyI4KA2jtd6bel",
+	"VnIh5NtoFLRWuKWWCG30GhZGbNjM7gVv1X8jNLS67YIqNuYbklrR5YuSdAsprxr1KWyQ9sMdVVto6/Uy",
+	"h+y6zNv7Uv17DO0PVdINiK5eBq8Z9nNM5BKCn5PMNATlal2MZGtYpNEar4j4k2hQpY3sXLkAqOaWtIRa",
+	"Rlb21lRluL3U70sUXJ4BDBIPIExDOZBhgXTmVZuVUbkp6hEa15yFFU70FzOVnmjgN/gzXZZLxMrllAhj",
+	"MJMlRP5ZVGkAcLEdxjKHADsxljYEYDgQO3kVuVjW86quI18DlrJfl6mZC4Y8Hl5T3O+NIUezpjSfO7Jz",
+	"zGfpsF2zqiw2U4wHwPJaOKq3hper4CUTnzKyoKZGYuToMR0CBSemyFdXja817toWN7pOtFelRMEQb8gR",
+	"aZYnyi1mzfkMwn4BWKSJAP6dxeRvXO3rBpjZG8tzS9dr3Nt7aO59gf9OhjpvK0Jo5fbEKH6aeamSaEn0",
+	"GSUrpyzP9TGMmX6G4SLRoLJR1eaK3Q3b9p9O0M+1WNu3oeTz93i8ef3SkKmpDdfqgg4OuW7n8wCq74R6",
+	"//4IeAdHxfdIfwa9fRtxXGp5MCGfCy7U5BOftvvKAT8EbkTCay9kPnWZWg2VCVq3uZMVeAy6H7ipqjQg",
+	"uMqtp6GsRxh+4tP1m+Z3PM/RnKgPuruXZkAlUzTXWp9eRDhFWn1e1Ve3W0cLBnpDmlowgt/4NM6HZs8t",
+	"WQD8bd2mdxfwd5UXd3DsmItmXFv0Wu4WnpPNBMDel+YvgwqRgHKgNIvDabVGBJhlicF4dfyYJagQZCzp",
+	"nJHM+La1oMj4Bcs5zqqkTnCKRM+3XXJu0pX63JxOi3MusnK3Nim6zsonIE3b4rB6Nhb0bbdvKKfsTN6x",
+	"945OdcdXpVxf/zZGVyTfM28AL7Rw7svPBRF0SZjC+UMU8vHb09fvkGugDjIbL7ZaneGYrdA5zmnmAq5k",
+	"GTt4X1Op3iqSv/SjvExRrSuNhzitRtnm1NMs8rYg7JTkZEmUWPnFi9Ysu9WscVO+wRrN1eIXT0ne4Q+s",
+	"U7G5d2UNClZ8w9jFQw+kNqPnJNhNKOeT54AvXTSU1VZHYEDnVxtSGJDqTYUUBkOIaoeshVGMkihISug5",
+	"kVWAh3Jv3nFNaxBljdjXOWf9SNj7ov+euL/7nHB1FnMuOSgV6nbPQ4eZuCmtOh2CVlBjOql4IZEkzCh3",
+	"Aqe2QpDDJE95npNUcfEQHVl0m8f7T03rjKMpz1atYZN1LhsMalNbvLYiC43V2rFO9zTi9+SMHFZTviP9",
+	"WCLXQNK/YETsfYH/vDr+umeL1O99sf/4upeRlEobAd9r4+AyowrlfK4JqOA5TVfINWAdy9qKAV+I7rKJ",
+	"puuQdyEPDLwhiQXRS3wMYhV4bC5awyqnfDaTRB0icolMsGM73td8voXiZRZyOHAmrJEt/j+kMHG1mlX1",
+	"YV6qlC+dJtx2uWyejnpKnwzpGfYRz8zBRCXsllR4WbR1De/GKx9nWJGxbiBe/njwcKZkxgUZOB7z8lYD",
+	"ulRlrEqwWmI+QBhpaYokmUNpUs0dBS1ITqF06YwyCoZFgpSg87m7shE8z6c4PZNQeQf7ghbVsow1E+pp",
+	"U9JKEXYQk0ZV6t5tsGWMqh2AE4pLx9xU1hm0bRf0OxPzzmYD+N1HWNTGIM9okZgil7COeG7cJOYmy72q",
+	"xVPrkhgB0h2C8dd1wCAFUugSIEiXyf16NPjLrW6xbmXeGBhbjXML6CWMeDaPm/mdcfvrHOeljcgwngKU",
+	"8bQEVtd8vCQKg46H55gyG2ILJ+M9qRVCoS0p3R8l6/geboBND8MCi0yLBclnBtuzFOQy+Z1v8Blx5Hgj",
+	"B+IVXRuE87qhiFi/rK0sLcscro+IoSQIWfMEYYkGM0RZUaobZPkb51zHaY7N3Nq4xeph4M104T1JIA6q",
+	"P7rxYmHS6KxMcbtosi0J03pvVleJTbEJ0+PlIA0ccZ24wd4Y714x9/gJRrjoz64NsAvKmbmEZZEduDtF",
+	"t4RLaByisiLCnoM0DpRwaiqir+2i/p/WBGftXLR2cDJy4cdzCRY7uU0stvvjMcZdX++4+W/HzR8Al2Rb",
+	"ht7wYP3i/vXquP9W3Zdw8IMy/ieTLOFRl3dzimpD7Ia8QT1fHfslu8YzF+zSWICLICkXmbNbKoL5Fnlv",
+	"kLvXfrix1/eqT2AcM2Svjlv3TG/jacmyfBikudPNE1uNYoUuiCDIFj9WdEkSc/NRCJ6VKcmCSxRPVrti",
+	"brMcP5nR3zH6Xm09Ipz+zlmh0xXgit/x9zXzt+egFTI8Zzyf0xXCnjt2wu6bMbbJ2Heixzm7UlNgIF85",
+	"r9YV2bw3zsV3LPkdGK8GqBIots5iW7qB35Mix6kDdbbu3Trv+hgBzgiSpaYRi/YVWq42PDhBS56ZujdQ",
+	"eBRufL3GBVUeDk2LmVj9P0qUBhjQJAxrU4mzfGUKmZELkl2C5SwYyi04O9cMRYYg+MAF3JklsKtdrWsD",
+	"DDGjsxmsHC8ViCqTMNV2XZTBH2t3RVPOc4KZuyvavW1ulvodXuUcZ1dtmJvOjulsFjfJcaBrupOogGBX",
+	"m6GeaIEUECfIpV0GVl3NCL81ZebR8A8t5Zxy/hqLObkVgtcKyXW9ZvdKzN4X8+fvg+pJa4lsysnaYfl8",
+	"P3dGmFZ3obkcW4XpdkjR34MqU02NTgtJCwdmpx8PD6tW+tYgcZi5twAQ1Kd5Z9XcmNei4oQ+7ncBM72c",
+	"bGtWuvch/rwskOLo8bP9sKxlvoIIFlXBXYIfosJmtQgiMlZM5hBJotCSMqJbBkQEX0dA/1J1H7Rnw3u0",
+	"MnadQCevqVTv3Hj6IkPf1sJV83J+gD6epxLwjva4mENx0o8eLOLjfLHnQpXH78ppTtOPEK/0MYVfU7r3",
+	"P+X+/pNUf0oz+Df5aMrp1gqdWa3XR/K4Ru9JrUwjiMyxCRiHJiUkx3LhoL+ITHFhBPH/ffxza+CPxW3q",
+	"C0TaHHylVTHlQTRbQBOOELRKEq8p1zYHTXID1NGrkqp2Cv3gLn6yO8KlqxZvPa05FB9OTNSlBigLlJWk",
+	"I7m3nC6psvwaJvyg+4DHbPN1UUUID4zAwFoUlEVVY3pOmGY/rXGW0lf3syO5J5Edi2n8jKwSzc4pFgb+",
+	"EKNsxfCSpmMb5eC+jBhmdlJ+0leUW9Ho5obiaHaK3HC5xAO7IH7ri2oD+gjxi/vXeEhOKfZNhwFggLqr",
+	"sCI+YjSBYo8ZUZjm0tbGXdkI6aQO2dsKleBG/NMqVhS3Tybaj6/Hbe3WNi6B7NMDUOpFyUzaYFVIpMbd",
+	"D3eEPOADeu0Sb0oKe2ZUw7KMeSlsWRU9SijsXRdZZsaedIq8tF8CudbfvdCnlZU5LrLqAkvwNHcSygt4",
+	"99shFzPe1koLXQuIpb2SAtaSftl3V8XWLnzl3t9WpuyZaiCDCAn03zGtVBNbSgTdd/rdnGp1+dzevLPM",
+	"ZmrYo89c5Z1jmkNyhyvZUzvqqkWFZcT6xBtDN2iJi04C+wMGczsIDGcZNRrAO6EHrCiRQwkP5hFEePNp",
+	"G7DzVdS5rcune9Lu8cZ05Su/D6Es93Kl2NeI+voNoD/dgH5aVbRxebLa3Fq4SknnJtmvnvv92ZF6XiMw",
+	"33gHjTWq94FdNggILcissYqOS5PcdyC3v528/b2uA7bC3tZq7P20OjHW4YZEYb7W335rAGa7gfxy2zFd",
+	"IWteryPH9wJ9VfrZq+ME2knAI5usp60Hum5XnbdvYjuvGeU/rDExZNvaeXUPqhXxUo3PyGrQmZCRIuem",
+	"RgyUsD8jqzo7l5JAjhe0jHipKTgjhyhdcC7NpcGMsjkRhaAmj26JLXJBRudEqus/Vl7YRfgnWckdUFok",
+	"DW9tvgA1DOAzUHkDpwvjRFhmz9B9s85AIA8gP2iBHz/7ofVqE1at5k4irFxqEjAfjpLRMns2+ivZgZvs",
+	"Krko2Ib+s88RriFAPguZYXfHYWVuht21yMY+pF/LOmdkBVUELff4AJvwPOyqR/bBs5112+iBEiHBsXX0",
+	"7pWt0gnHqi1cNq4uLBBOU14ydYgYV4HaPzNVzl5jqHJm650dFYV3rLeFFAS7tispfVXIIsFQbwhYJFys",
+	"OK7IycmvQBX+1FiXp3U3SEZ2WDYmJPPLHCV7XwIZP1gjDHtvYnG8OX6mCfPk16Px42c/1I6Q+x/evx4T",
+	"ppfCPzfm0YOacmkVy010yt0Sd7+4DU6Kv6cWWiOB6Src52000u2p6hC1UlVUXf2+KeWWyq1QEd6Ucjok",
+	"GWHn51gMi4z3MyLsnArOIOTiHAuqT1Urc5ZYnpHMUs8BmvFSoM8oXWCBU8DjMkpqdZOYY6nMa8FLNrwD",
+	"Wrl+HfklO/8DC3kttH2dSufLatv+sLvWr3zG9/rKldBot1sqo07bjLXZUEET5Dy9moyTNY20RTE0FHPb",
+	"dcLI/t+QbhgZSQsVdmzdYSUjEJV2y3ZfVzDa93Zidu8Lc8F9Q3REE98XpVqvlsQ8i1sofzsj4GToN6bH",
+	"3/GS/K20PweEtjl1DVD/bEBol7izJQhlTc5FtbzvnCRuswiyN2A7lD+AEv6JT8cG2WoYOPiszHObOmvu",
+	"lz/xqane5JHCAmw8yuYyQeQzSUvFRQJxR3lOcqi7nbhMKpn48i7+Dlf/4IORqEJTknM21xp1lDB/49Nj",
+	"40zfmDh/41MD07UpaV6Tcz2YWoQWX54TsVILrbyeMX7BEJ5qI0ArYp/49GDAJkSXfFf0qqljukIeO80R",
+	"6G98uhlx7qWYpSRvD32zWotE5sXch0DUyk1Upq8tfmfDYi99ZL6AXn/j059WnqC+O1K8RdFrsNwVgenT",
+	"a3MiGxyPXTd1fRhnrVCvIFIJmkL8LwcGNGEmNxgn/TMX21Yp3+bIbmJK3iIz9+ZifnGMcOIxBUlPyZ5K",
+	"VJtSPPaW4u1RqRaIC/QTVdMyPSMKvch5WSl9EJBriFG/pvC895LlpCyIkCSzPhkToOljZ0uWoIsFTReQ",
+	"AMphcHluK//4QapVQSQin1NSKHu3sk6vp/Wmb6+53BhoYCRfpVHsw/60AdqCv3cULHmtRk+VqnFpUraz",
+	"D2nwfk7mOF092DQ+pgrNWl5C9Aaxe0MSEa5dBr9ZdWSrfOM+w5sTpiteikYWhSOO7cmwihDcxBDyfNDQ",
+	"K30nKS9IhqSWEywlAcRwR9D6lnrjgBiMd53D8rmTnrmxTVci4kFbvmR91Yah6VOmfnhaAVbvDqv4Ww61",
+	"X1NchxGwnl5W5puKUCO2kftaJog+JA8tLrYxsyHfh9f1C60xNBWMAPf70DdYAYDzmVUJgvdAAOcUQoPP",
+	"KTYASvZwISwrOGVKXr+4PnGrcc0q83WKbTfHfrHtaePq73R8VwH5u4EOushxDWR1R0aXcgvo/LMqzKed",
+	"wF3wz6HTba1GbVTbUpJ1qm+7DvKTuuUXQm6cN3QL5Jcp7ltY2+zLk+RRltXIyEkjxaPKRUCcHbK55rrC",
+	"QtEZTtWwfJYZzYGwP/Gpw6DCWhDaNhITLel99vpQThDjGUGUZeSzDXzzdfw+vH99veLUeGOP/Jxvwgl2",
+	"uwSvW4t+wet32QleKFK5I6H7iU/vBYS0iaOsRs6KyIGkrN90lT8tRRs4G5I9RK8q16wl86UpjIIZoBy8",
+	"+Qm0Ut0EVB5gvGoqwC25duI+henfUbVeh36KrpHAlRF12EsvXZ/TTJPxlzAl46un+MAwFCXrr6MdWAzr",
+	"5XASE/av6cnB/bOsCtUSZGYSnastPDRlaai0eF8pXy4Jy0iGLvAKkhPt8VSZ1kGRtUeVNcrIRZjORLPE",
+	"pVtbkw9GYvLaJlgB3gWkHy0IA14rGXiSGCHArqfGiIDFi6SzOM1oWUqFpgRJqBwikSR6borUqgfJXj/g",
+	"+5JtoyjB6AZzSwgTsilbXq+zsWSd/sZbesNzFY7Q9yUb6AvVBPwN1izftZtWlGyYZ6FPLA4uJVJ3N+Ds",
+	"HLMUXE7mey0VLNCLEX45ldrk31LAqIUgZLCYqRLrtq6EcGNi5mqT97qqGZwa1AWzfaF37OEl+GIAaNjm",
+	"aGHfaHlw3MUwbRGu8fojLwAo0iKnwm3IGgMWggD3OFQ8nq3WAVxtef8AcrSqRHItrPpOz++bZdbd6wRR",
+	"Pr0+5KIdiInrOnHvJEutIMrmwiVQDaTXACY0q2yjceDSH4q0vm4eNYqMVk6tmLFkAINkd8jLcTCsLR2t",
+	"1wrnU423zZQ+Da/lwouUG2Sw219bujX0JlzCiF6Mqg0ZlkYSIeruhObDoMQAnNFBrrF+0/55QsQ5EY4R",
+	"LO2DiwunKSlULEDbYpyvkdZuOOGqLhzWx3tD2HyRhYtamHX5ZeKg6sBb0ZgvMEghxtYitK6q3MA7/m1N",
+	"uFlnsF623ez4quI/JtWvEwts2JeSE5cAA6OID40AkHzpoNPGFhXPKdeG422QXYzlLfTP7lk+GQwjVXV6",
+	"LSfnTj1UdywXy0LaguWSfmT6AfrfdIV6cD3/DhR+dw7dHqZoBGttxBE9Dhpz10/ybJhDpvz/2Lu+3rZx",
+	"JP5ViL5sAijrRXAvlzwVzeEuvT2kaLK4h0PRpSXGZiOTBkklNYJ+9wNnhhQVUY4SO06azVNdxxJHnP+j",
+	"4W8gmatytGzBj2Cq+CK1bPtx59DD7ugdy5t+vxz9bkskzxdnTkLr2LieitBdyZ3j5RxPG2XpH1spuQjL",
+	"v1qPSk+4rsSSNq0O7Oab6qyDTE226pc4HCItsRAT1pRV3qNE+6xKiRsACLTSabMq2I2YzrW+AjTAOx2X",
+	"g/J/p/AyVC8JdL1GT9d5wmcqq4T9zeMmiWsf+MB7eosdNZ2hN2+q+KBqiYuy3Ne6YW9ldF1PeXk1ptmJ",
+	"foq8iQTSPJMUlQDybajl0+yxa2EAgB3U1XEzE/G7tIXpsG1hioslfUynJ8dUTallCa8lSW/YCmPpv/32",
+	"976mf6Y7bdja/9TqeofMByns4dNRsabSEmrR7H3LrW7TDWj1Jk03D30399uId3MfSH6eSV/9DlMraqtD",
+	"idIGDqzV2uBiJ7f0aXzNMnjODQGCduc5aaW3AuOrKDCu81IjColBekcXD1+nnL7FVTuq/q0X16ep8tGa",
+	"Q4W6Z5bopyrJ9ROVt8TkdZTX7ktMQlI/uQ2fDkZHM/fBoMSCwYbhTjj596hZTuHiny+E2Q6wde985dB5",
+	"33smrNw5vc72RoLgYEPs/trhgT8Pg3d/ShZdoW0PMecPa2/kDMGsEoMfpNSpB8V+5SHH+ehT2Hn2PpUj",
+	"zBzC/vGqxAklYrxd8D6iscJMbsdMHPVycHpSsFrPJJaBVTIgHiaP3EFtGbQJf9hHhFmfBb5/3YktAArX",
+	"T17CWczbMQGwe5BrJZwCGpBLVKkfxSPduKmPTkJ5v8VaERVhnAFezTH+c+BWS1R4/K+s6CQwVsZ2fhL4",
+	"v0T1fePIvXAF4QPKGQ5PZDeAuRIfvoVGSZtEeX3DVylkOUpqbhRS2JZxWDxNA7/MDEXqkv9vqSpEBfGk",
+	"o75IFXlA3Qd/Enl/Mmm7nQbDlMLS62gNg5wCDMOLn+FEIjFidiExfUsHoXualCgn0TSmn1n1bkRqOG44",
+	"Ew21lzOF54VKIxyIw1zfqEFcaVw9UPmUL8JojWeCNglPmM837278NmLvmTcmnn2BmQFhKSsdifWe3NKH",
+	"0VlYRnI2TLdagXiY86Xr/qqJ1ihWj6iy9ti5LnOiOz8qcdolv3atghAy9W88ZJybLE+WNS/HJU8DSpgr",
+	"MMZHzOdJW1W+p8qS+ub8xyuSnZgijTfeBN4+LkniEez9Fx+wwbJHNK02QPi3w+OdXAjr+GJpqbdQhze7",
+	"PjsnzHVRZftsvIGgpR5lIXaaTgVK87Y8jiTolIBfdt33Jzmtmg4zi9t8N9GM3MlI/IQvl0Zfi8ktfuD1",
+	"V7I94c34QNsZXkYpqTqY67pi4RY436ISyslLiRDD0meY4c+h++T0hFkdClAuZHvxOUquYNqFVI3IdLvw",
+	"4WCIqPskVCXV7D2tC4MGcqqUe7QumURa9kGdpv+LAdDXzM5ummxurvyHO43nkpaXnUR2JACMs7moK8+m",
+	"sfrw6JEZAGoFOVwUYG/0veB/01O7ToCPuzcLMBKWcbtS5dxopRtbr4YGaMTneQIf8brF5NzpZYZxY2XF",
+	"i9WYkp3nP+JuR9EIpVRpYtxQiaVQlVClFBgvRCsjFZoE6PrbNcpv2IGPemo3l7CXVXn6qKf3V52Ae4TC",
+	"t71RP9QJnoST33CDR0meEeNw9qAlPGDthVsUTEhA5pUKRlMVrWZdcukDUk8KgNtdasOsqAVMaKFv2+kt",
+	"IMTn5/9iQvFpDXqba0lt/acnp93CXsOpf6gtG7Mn6DdNqVybRh1uPb6Gtddbzos0guIMBKUD4rZZxaTp",
+	"WDE+41INyKy/TpSNkW4F7CvhxQoapq9zwSth3h3974u3CFNuZfnVR+zxG8GNMJ2vOtdjZdz/5YtfxlwH",
+	"IWlM/e7o3dy5pT2aTPCaUv5a6sWEL+Xk+hDkgui9zZxp6c/BKAjH2n+2GFy3s9dSHCcCgeJ1DSAUdc2n",
+	"2kCN2KvCr21AiG+fhsYN2HBz7xsIcaYYGB/bAXu5EiubrBL6tjMLxaYcOOEo1awGzDu7FsX/OLxtLGJU",
+	"XsCrF4xzlF0CyvdcLBivtXenrY/DG9FQWNuZmtYhOQ4d6NEcRMuymdHNsvWrnaTyuHVuCyIOCUDbRXE6",
+	"80G8LSjq8nYO1cRflVDTZrU9ak5VJa9l1WAKgAzuOPgjVuH8uSJFoe5i+3reJXFfsvJHPc0s+n42M2IG",
+	"cjltpE9DFK9XTpb2iNmmLIW1DOStYBXxzK85N7qZzZeNK7wdqKRjjQ/ECnZZ86sV0EQi56lbCGdkacHy",
+	"d4S7iF0hRcs7uA7C25b4U2XlbO5s5gk+0OxCkDscsmkFYtwOjEe+UZg/ctWHTLNzDkDfpdHWJrDzHLfC",
+	"p49Tv4wxMCcbxJF+VTDxfWmEhcMV2pBMhWlk/nGTByKqM89z3nvLjxsX+2c8n1xgwX39GcfeP/aHQWUR",
+	"872+OcGrhMy2IaFH51nvnTH06H06O7+gnj2lfa5ekh3bs00594FjW7oBFQqpidRqH8+k/PH5d8+9Fc4d",
+	"1xCVtwoUqn99gjpmU9+oRLjKKCSqhdw6Jh9WsDqUPAzDFyxkclTFFlz5mA01HigzU8Z9iHvgTUFCWbp+",
+	"hrx/enEAsUSjL5WVFXReOK4qb926lr/wv4NDpTPDlWNGB+McRKp9Ku8YROnktcCMjijCJXNan+SAXmph",
+	"chgVrhMSwFovlo0TAaQ4arpnZIC2x6HHsha244/4TKzxEx0ILSfTqbsgBB3AJcLSvwNBdoyHqjmAlQvW",
+	"KEl9olGgoTKa8QXp8eE+ieEcLqtE6VmEJ75Bpi3ba09D0lcFKxvr9KJVhORwpN1HIlJXmD8hTCTGZtge",
+	"WXBYhfuUrtYrUSWHvvC0j4aTX9zUUph4yGu6ipko75/jStaNR136C5/AiswZXl5JNTtiRnCMVBIDC0oW",
+	"Ij4Ul0gfEUMWInbD4PRai5kCPlaEoCSqcOkMTf/4vhRG+p/zmp0thboQtfB+ZsX2zi5+/7RPYu3ZSL3D",
+	"RvBFRsJby2h4KRDinvbyO5ZVg3ppk2r7hajz3siL7VLXEnLuPcKB4Pag1JVgM33t76lKsX8UbAv8eMWm",
+	"japgDJDwEQ13AUPCYkhsXWuUIgNaUFAvq8DxWs864Q/e/D+wlN+vHNEov2XN5cKyPd5UEmZSgQOHDL+W",
+	"l8LJhdhnvKrQKvnlz05PPlBR1q3wp7blr7TWB2ZOh0jJdf1t69RYLa5Fne6uvzFk7B3Kv/z4fwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
