@@ -777,7 +777,7 @@ func (c *Client) GetProjectSettings(ctx context.Context, projectSlug ProjectSlug
 	return decodeJSON[gen.ProjectSettings](op, resp, err)
 }
 
-// GetProjectWorkflowJobMetrics gets summary metrics for a workflow's jobs.
+// GetProjectWorkflowJobMetrics aggregateds job metrics within one workflow.
 //
 // CircleCI API: GET /insights/{project-slug}/workflows/{workflow-name}/jobs (getProjectWorkflowJobMetrics).
 func (c *Client) GetProjectWorkflowJobMetrics(ctx context.Context, projectSlug ProjectSlug, workflowName gen.WorkflowNameParam, params *gen.GetProjectWorkflowJobMetricsParams) (*gen.JobMetricsList, error) {

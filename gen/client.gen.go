@@ -278,7 +278,7 @@ type ClientInterface interface {
 	// Corresponds with GET /insights/{project-slug}/workflows/{workflow-name} (the `GetProjectWorkflowRuns` operationId).
 	GetProjectWorkflowRuns(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowRunsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetProjectWorkflowJobMetrics Get summary metrics for a workflow's jobs
+	// GetProjectWorkflowJobMetrics Aggregated job metrics within one workflow
 	//
 	// Returns aggregated metrics per job of the named workflow over at most the last 90 days; figures are recomputed daily. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
@@ -1650,7 +1650,7 @@ func (c *Client) GetProjectWorkflowRuns(ctx context.Context, projectSlug Project
 	return c.Client.Do(req)
 }
 
-// GetProjectWorkflowJobMetrics Get summary metrics for a workflow's jobs
+// GetProjectWorkflowJobMetrics Aggregated job metrics within one workflow
 //
 // Returns aggregated metrics per job of the named workflow over at most the last 90 days; figures are recomputed daily. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //
@@ -9863,7 +9863,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /insights/{project-slug}/workflows/{workflow-name} (the `GetProjectWorkflowRuns` operationId).
 	GetProjectWorkflowRunsWithResponse(ctx context.Context, projectSlug ProjectSlugParam, workflowName WorkflowNameParam, params *GetProjectWorkflowRunsParams, reqEditors ...RequestEditorFn) (*GetProjectWorkflowRunsResponse, error)
 
-	// GetProjectWorkflowJobMetricsWithResponse Get summary metrics for a workflow's jobs
+	// GetProjectWorkflowJobMetricsWithResponse Aggregated job metrics within one workflow
 	//
 	// Returns aggregated metrics per job of the named workflow over at most the last 90 days; figures are recomputed daily. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 	//
@@ -14675,7 +14675,7 @@ func (c *ClientWithResponses) GetProjectWorkflowRunsWithResponse(ctx context.Con
 	return ParseGetProjectWorkflowRunsResponse(rsp)
 }
 
-// GetProjectWorkflowJobMetricsWithResponse Get summary metrics for a workflow's jobs
+// GetProjectWorkflowJobMetricsWithResponse Aggregated job metrics within one workflow
 //
 // Returns aggregated metrics per job of the named workflow over at most the last 90 days; figures are recomputed daily. Results are paginated; pass next_page_token back as page-token to fetch the following page.
 //

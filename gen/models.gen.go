@@ -2076,7 +2076,7 @@ type CreateWebhookRequest struct {
 	// URL URL associated with the object, such as a download or delivery address.
 	URL string `json:"url"`
 
-	// VerifyTLS Whether TLS certificates are verified when delivering the webhook.
+	// VerifyTLS When true, deliveries fail if the receiver's TLS certificate does not check out.
 	VerifyTLS bool `json:"verify-tls"`
 }
 
@@ -3685,7 +3685,7 @@ type TriggerPipelineRunRequest struct {
 
 // TriggerSchedule A schedule event source.
 type TriggerSchedule struct {
-	// CronExpression Cron expression for when the trigger fires.
+	// CronExpression Five-field cron schedule of the trigger.
 	CronExpression *string `json:"cron_expression,omitempty"`
 }
 
@@ -3694,7 +3694,7 @@ type TriggerScheduleInput struct {
 	// AttributionActor Whom runs are attributed to: `current` for the calling user or `system`.
 	AttributionActor *TriggerScheduleInputAttributionActor `json:"attribution_actor,omitempty"`
 
-	// CronExpression Cron expression for when the trigger fires.
+	// CronExpression Five-field cron schedule of the trigger.
 	CronExpression *string `json:"cron_expression,omitempty"`
 }
 
@@ -3823,7 +3823,7 @@ type UpdateWebhookRequest struct {
 	// URL URL associated with the object, such as a download or delivery address.
 	URL *string `json:"url,omitempty"`
 
-	// VerifyTLS Whether TLS certificates are verified when delivering the webhook.
+	// VerifyTLS When true, deliveries fail if the receiver's TLS certificate does not check out.
 	VerifyTLS *bool `json:"verify-tls,omitempty"`
 }
 
@@ -3921,7 +3921,7 @@ type Webhook struct {
 	// URL URL associated with the object, such as a download or delivery address.
 	URL string `json:"url"`
 
-	// VerifyTLS Whether TLS certificates are verified when delivering the webhook.
+	// VerifyTLS When true, deliveries fail if the receiver's TLS certificate does not check out.
 	VerifyTLS bool `json:"verify-tls"`
 }
 
@@ -4646,7 +4646,7 @@ type GetDecisionLogsParams struct {
 	// ProjectID ID of the project: a path segment for pipeline definitions, triggers and rollbacks, or a filter in decision-log queries.
 	ProjectID *string `form:"project_id,omitempty" json:"project_id,omitempty"`
 
-	// BuildNumber Filter decisions to those for this build number.
+	// BuildNumber Only decisions taken for the build with this number.
 	BuildNumber *string `form:"build_number,omitempty" json:"build_number,omitempty"`
 
 	// Offset Number of decisions to skip, used for paging through decision logs.
