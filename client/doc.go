@@ -45,8 +45,9 @@
 // pages lazily: it copies the params it is given, fetches a page only when the loop reaches it,
 // feeds next_page_token back as page-token, and stops when the token is null or empty or when the
 // loop breaks. An error is yielded once, with a zero item, and ends the walk. A next_page_token the
-// API has handed out before ends the walk with [ErrRepeatedPageToken] rather than looping forever;
-// the check takes constant memory, so a walk over any number of pages holds one page at a time.
+// API has handed out before ends the walk with [ErrRepeatedPageToken], before that page is fetched
+// again, rather than looping forever. A walk holds one page of items at a time; to catch a repeat it
+// remembers the page tokens it has used, one short string per page.
 //
 // # Errors
 //

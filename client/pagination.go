@@ -11,17 +11,17 @@ type pageFunc[Item any] func(token *string) (items []Item, next *string, err err
 
 // paginate walks pages lazily: it fetches a page only when the previous one has been yielded, stops on
 // an absent or empty next token, when the caller breaks, or on the first error, which it yields once.
-// A next token seen before ends the walk with [ErrRepeatedPageToken]; the check uses Brent's cycle
-// detection, so memory stays constant however many pages there are (a cycle longer than one page
-// is noticed within two rounds of it).
+//
+// A next token that names a page already fetched (the caller's starting token included) ends the walk
+// with [ErrRepeatedPageToken] before that page is fetched again, so no item is yielded twice because of
+// a token cycle. To notice this the walk remembers every token it has used: memory grows by one short
+// string per page, while items are never retained, so a walk holds one page of items at a time.
 func paginate[Item any](op string, first *string, fetch pageFunc[Item]) iter.Seq2[Item, error] {
 	return func(yield func(Item, error) bool) {
 		token := first
-		var saved string // Brent: the token at the last power-of-two checkpoint
-		haveSaved := false
-		power, lam := 1, 0
+		seen := make(map[string]struct{})
 		if first != nil && *first != "" {
-			saved, haveSaved = *first, true
+			seen[*first] = struct{}{}
 		}
 		for {
 			items, next, err := fetch(token)
@@ -38,17 +38,12 @@ func paginate[Item any](op string, first *string, fetch pageFunc[Item]) iter.Seq
 			if next == nil || *next == "" {
 				return
 			}
-			if haveSaved && *next == saved {
+			if _, repeated := seen[*next]; repeated {
 				var zero Item
 				yield(zero, fmt.Errorf("circleci: %s: next_page_token %q: %w", op, *next, ErrRepeatedPageToken))
 				return
 			}
-			lam++
-			if !haveSaved || lam == power {
-				saved, haveSaved = *next, true
-				power *= 2
-				lam = 0
-			}
+			seen[*next] = struct{}{}
 			token = next
 		}
 	}

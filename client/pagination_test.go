@@ -74,7 +74,7 @@ func TestClient_ListPipelinesForProjectIter(t *testing.T) {
 			want: []int{9}, wantTokens: ",p2",
 		},
 		{
-			name: "repeated token",
+			name: "token cycle of one page",
 			pages: map[string]page{
 				"":   {[]int{1}, `"p2"`},
 				"p2": {[]int{2}, `"p2"`},
@@ -82,7 +82,7 @@ func TestClient_ListPipelinesForProjectIter(t *testing.T) {
 			want: []int{1, 2}, wantErr: ErrRepeatedPageToken, wantTokens: ",p2",
 		},
 		{
-			name: "token cycle over two pages",
+			name: "token cycle of two pages",
 			pages: map[string]page{
 				"":   {[]int{1}, `"a"`},
 				"a":  {[]int{2}, `"b"`},
@@ -90,6 +90,33 @@ func TestClient_ListPipelinesForProjectIter(t *testing.T) {
 				"zz": {nil, `null`},
 			},
 			want: []int{1, 2, 3}, wantErr: ErrRepeatedPageToken, wantTokens: ",a,b",
+		},
+		{
+			name: "token cycle of three pages",
+			pages: map[string]page{
+				"":  {[]int{1}, `"a"`},
+				"a": {[]int{2, 3}, `"b"`},
+				"b": {[]int{4}, `"c"`},
+				"c": {[]int{5}, `"a"`},
+			},
+			want: []int{1, 2, 3, 4, 5}, wantErr: ErrRepeatedPageToken, wantTokens: ",a,b,c",
+		},
+		{
+			name: "token cycle back to the caller's token",
+			pages: map[string]page{
+				"p2": {[]int{3}, `"p3"`},
+				"p3": {[]int{4}, `"p2"`},
+			},
+			params: &gen.ListPipelinesForProjectParams{PageToken: ptr("p2")},
+			want:   []int{3, 4}, wantErr: ErrRepeatedPageToken, wantTokens: "p2,p3",
+		},
+		{
+			name: "caller breaks on the page that closes a cycle",
+			pages: map[string]page{
+				"":  {[]int{1}, `"a"`},
+				"a": {[]int{2}, `"a"`},
+			},
+			breakAfter: 2, want: []int{1, 2}, wantTokens: ",a",
 		},
 		{
 			name: "caller breaks",
@@ -174,43 +201,63 @@ func TestClient_ListPipelinesForProjectIter(t *testing.T) {
 	}
 }
 
-// TestPaginate_longCycle checks that cycles longer than one page end the walk, within two rounds.
-func TestPaginate_longCycle(t *testing.T) {
+// TestPaginate_cycles checks that a cycle of any length, reached after a prefix of distinct pages, ends
+// the walk as soon as its first token comes back: every page is fetched once, every item yielded once,
+// then the error.
+func TestPaginate_cycles(t *testing.T) {
 	t.Parallel()
+	const prefix = 5
 	for _, cycle := range []int{1, 2, 3, 7, 16, 33} {
 		t.Run(fmt.Sprint(cycle), func(t *testing.T) {
 			t.Parallel()
-			const prefix = 5
-			fetches := 0
+			var fetched []string
+			// Page n (token "tn", nil for n = 0) holds item n. Tokens t1..t(prefix-1) lead into a
+			// cycle of the given length: the page after the last of it is t(prefix) again.
 			fetch := func(token *string) ([]int, *string, error) {
-				fetches++
-				// Tokens t0..t(prefix-1) lead into a cycle of the given length.
 				n := 0
 				if token != nil {
-					fmt.Sscanf(*token, "t%d", &n)
-					n++
+					fetched = append(fetched, *token)
+					if _, err := fmt.Sscanf(*token, "t%d", &n); err != nil {
+						return nil, nil, err
+					}
 				}
-				next := n
-				if next >= prefix+cycle {
-					next = prefix + (next-prefix)%cycle
+				next := n + 1
+				if next == prefix+cycle {
+					next = prefix
 				}
-				s := fmt.Sprintf("t%d", next)
-				return []int{n}, &s, nil
+				return []int{n}, ptr(fmt.Sprintf("t%d", next)), nil
 			}
-			var err error
-			for _, e := range paginate("test", nil, fetch) {
-				if e != nil {
-					err = e
+			var got []int
+			var errs []error
+			for v, err := range paginate("test", nil, fetch) {
+				if err != nil {
+					errs = append(errs, err)
+					continue
 				}
-				if fetches > 10*(prefix+cycle) {
-					t.Fatalf("still walking after %d fetches", fetches)
+				got = append(got, v)
+				if len(got) > 2*(prefix+cycle) {
+					t.Fatalf("still walking after %d items", len(got))
 				}
 			}
-			if !errors.Is(err, ErrRepeatedPageToken) {
-				t.Errorf("err = %v, want ErrRepeatedPageToken", err)
+			var want []int
+			var wantFetched []string
+			for n := range prefix + cycle {
+				want = append(want, n)
+				if n > 0 {
+					wantFetched = append(wantFetched, fmt.Sprintf("t%d", n))
+				}
 			}
-			if fetches > prefix+3*cycle+2 {
-				t.Errorf("noticed the cycle after %d fetches, want at most %d", fetches, prefix+3*cycle+2)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("items mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(wantFetched, fetched); diff != "" {
+				t.Errorf("tokens fetched mismatch (-want +got):\n%s", diff)
+			}
+			if len(errs) != 1 || !errors.Is(errs[0], ErrRepeatedPageToken) {
+				t.Fatalf("errors = %v, want exactly one ErrRepeatedPageToken", errs)
+			}
+			if wantTok := fmt.Sprintf("%q", fmt.Sprintf("t%d", prefix)); !strings.Contains(errs[0].Error(), wantTok) {
+				t.Errorf("error %q does not name the repeated token %s", errs[0], wantTok)
 			}
 		})
 	}
