@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -34,16 +35,37 @@ func DefaultRetryPolicy(ctx context.Context, resp *http.Response, err error) boo
 // ExponentialBackoff returns a capped exponential backoff with full jitter: retry n waits a random
 // duration in [0, min(maxWait, minWait·2ⁿ⁻¹)], but at least minWait/2.
 func ExponentialBackoff(minWait, maxWait time.Duration) Backoff {
+	maxWait = max(maxWait, 0)
+	minWait = min(max(minWait, 0), maxWait)
+	floor := minWait - minWait/2 // half of minWait, rounded up: never 0 when minWait is not
 	return func(attempt int) time.Duration {
-		ceil := maxWait
-		if attempt < 32 {
-			ceil = min(maxWait, minWait<<(attempt-1))
-		}
+		ceil := backoffCeil(minWait, maxWait, attempt)
 		if ceil <= 0 {
 			return 0
 		}
-		return max(minWait/2, rand.N(ceil+1))
+		var d time.Duration
+		if ceil == math.MaxInt64 {
+			d = rand.N(ceil) // ceil+1 would overflow; one nanosecond less is no matter
+		} else {
+			d = rand.N(ceil + 1)
+		}
+		return max(floor, d)
 	}
+}
+
+// backoffCeil returns min(maxWait, minWait·2ⁿ⁻¹) for attempt n (attempts below 1 count as 1), for
+// 0 <= minWait <= maxWait, without overflowing: the doubling saturates at maxWait.
+func backoffCeil(minWait, maxWait time.Duration, attempt int) time.Duration {
+	shift := max(attempt-1, 0)
+	if minWait == 0 {
+		return 0
+	}
+	// minWait<<shift <= maxWait exactly when minWait <= maxWait>>shift; a shift of 63 or more
+	// leaves nothing of maxWait (a positive int64), so then the cap applies.
+	if shift >= 63 || minWait > maxWait>>shift {
+		return maxWait
+	}
+	return minWait << shift
 }
 
 // retryConfig holds the retry options.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -13,7 +14,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
@@ -288,21 +288,103 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
+// refCeil is the backoff ceiling for attempt n, min(maxWait, minWait·2ⁿ⁻¹), worked out by doubling
+// with an explicit overflow check, for 0 <= minWait <= maxWait.
+func refCeil(minWait, maxWait time.Duration, attempt int) time.Duration {
+	c := minWait
+	for i := 1; i < attempt && c < maxWait; i++ {
+		if c > maxWait-c {
+			return maxWait
+		}
+		c *= 2
+	}
+	return min(c, maxWait)
+}
+
 func TestExponentialBackoff(t *testing.T) {
 	t.Parallel()
-	b := ExponentialBackoff(100*time.Millisecond, time.Second)
-	for attempt := 1; attempt <= 40; attempt++ {
-		ceil := min(time.Second, 100*time.Millisecond<<min(attempt-1, 31))
-		for range 50 {
-			d := b(attempt)
-			if d < 50*time.Millisecond || d > ceil {
-				t.Fatalf("attempt %d: %s outside [50ms, %s]", attempt, d, ceil)
+	const forever = time.Duration(math.MaxInt64)
+	tests := []struct {
+		name             string
+		minWait, maxWait time.Duration
+		// lo and hi are the normalised bounds: the floor is half of lo, rounded up.
+		lo, hi time.Duration
+	}{
+		{"defaults", 500 * time.Millisecond, 30 * time.Second, 500 * time.Millisecond, 30 * time.Second},
+		{"one nanosecond up to forever", 1, forever, 1, forever},
+		{"an hour up to forever", time.Hour, forever, time.Hour, forever},
+		{"an hour up to a day", time.Hour, 24 * time.Hour, time.Hour, 24 * time.Hour},
+		{"over half of forever", forever/2 + 1, forever, forever/2 + 1, forever},
+		{"forever", forever, forever, forever, forever},
+		{"one nanosecond", 1, 1, 1, 1},
+		{"min equals max", time.Second, time.Second, time.Second, time.Second},
+		{"zero min", 0, time.Second, 0, time.Second},
+		{"zero", 0, 0, 0, 0},
+		{"negative min counts as zero", -time.Second, time.Second, 0, time.Second},
+		{"min above max counts as max", 2 * time.Second, time.Second, time.Second, time.Second},
+		{"negative max counts as zero", 0, -time.Second, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := ExponentialBackoff(tt.minWait, tt.maxWait)
+			floor := tt.lo - tt.lo/2
+			prevCeil := time.Duration(0)
+			for attempt := -1; attempt <= 100; attempt++ {
+				ceil := refCeil(tt.lo, tt.hi, max(attempt, 1))
+				if got := backoffCeil(tt.lo, tt.hi, attempt); got != ceil {
+					t.Fatalf("backoffCeil(%d, %d, %d) = %d, want %d", tt.lo, tt.hi, attempt, got, ceil)
+				}
+				if ceil < prevCeil {
+					t.Fatalf("attempt %d: ceiling %d below the previous %d", attempt, ceil, prevCeil)
+				}
+				prevCeil = ceil
+				for range 50 {
+					d := b(attempt)
+					if d < floor || d > ceil {
+						t.Fatalf("attempt %d: wait %d outside [%d, %d]", attempt, d, floor, ceil)
+					}
+					if tt.lo > 0 && d == 0 {
+						t.Fatalf("attempt %d: zero wait with a minimum of %d", attempt, tt.lo)
+					}
+				}
+			}
+			if tt.lo > 0 && prevCeil != tt.hi {
+				t.Errorf("ceiling at attempt 100 = %d, want the maximum %d", prevCeil, tt.hi)
+			}
+		})
+	}
+}
+
+// TestRetry_hundredRetries retries a GET 100 times with a backoff that doubles from an hour: every
+// wait the server sees lies within the backoff's bounds, however high the attempt number.
+func TestRetry_hundredRetries(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var times []time.Time
+		minWait, maxWait := time.Hour, 1000*time.Hour
+		c := bubbleClient(t, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			times = append(times, time.Now())
+			mu.Unlock()
+			writeJSON(w, http.StatusServiceUnavailable, `{"message":"down"}`)
+		}, WithRetryMax(100), WithRetryBackoff(minWait, maxWait))
+		if err := callWith(t.Context(), c, http.MethodGet); !errors.Is(err, ErrServer) {
+			t.Fatalf("err = %v, want ErrServer", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(times) != 101 {
+			t.Fatalf("server saw %d tries, want 101", len(times))
+		}
+		for n := 1; n <= 100; n++ {
+			wait, ceil := times[n].Sub(times[n-1]), refCeil(minWait, maxWait, n)
+			if wait < minWait/2 || wait > ceil {
+				t.Errorf("wait before retry %d = %s, want within [%s, %s]", n, wait, minWait/2, ceil)
 			}
 		}
-	}
-	if diff := cmp.Diff(time.Duration(0), ExponentialBackoff(0, 0)(3)); diff != "" {
-		t.Error(diff)
-	}
+	})
 }
 
 // constBackoff waits d before every retry, so tests can check the fake time spent.
