@@ -32,8 +32,12 @@ func DefaultRetryPolicy(ctx context.Context, resp *http.Response, err error) boo
 		resp.StatusCode >= 500 && resp.StatusCode <= 599 && resp.StatusCode != http.StatusNotImplemented
 }
 
-// ExponentialBackoff returns a capped exponential backoff with full jitter: retry n waits a random
-// duration in [0, min(maxWait, minWait·2ⁿ⁻¹)], but at least minWait/2.
+// ExponentialBackoff returns a capped exponential backoff with jitter. Retry n (n below 1 counts as
+// 1) has the ceiling c = min(maxWait, minWait·2ⁿ⁻¹), where the doubling stops at maxWait instead of
+// overflowing. Its wait is drawn uniformly from [0, c] and, if shorter than half of minWait (rounded
+// up to the nanosecond), raised to that floor: every wait lies in [⌈minWait/2⌉, c], and the floor
+// itself comes up about minWait/(2c) of the time. A minWait of 0 makes every wait 0. A negative bound
+// counts as 0, and a minWait above maxWait counts as maxWait.
 func ExponentialBackoff(minWait, maxWait time.Duration) Backoff {
 	maxWait = max(maxWait, 0)
 	minWait = min(max(minWait, 0), maxWait)
