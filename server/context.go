@@ -19,6 +19,10 @@ type requestInfo struct {
 	authenticated bool
 	params        []string // decoded path parameter values, in the route's order
 	paramBuf      [6]string
+	// serviceErrors is set when errors about this request carry an "error" member as well because the
+	// path, or the part of the document it fell in, belongs to operations that document {"error": ...}.
+	// (When the route is known, its ServiceErrors says the same.)
+	serviceErrors bool
 }
 
 func infoFrom(ctx context.Context) *requestInfo {

@@ -53,9 +53,10 @@
 //
 // Every error the server writes has one shape: application/json with a "message" member; for the
 // Policy Management and OIDC Token Management operations, whose documented error body is
-// {"error": …}, an "error" member with the same text is added. That covers parameter binding and body
-// decoding errors, unknown routes (404), wrong methods (405 with Allow), panics (500), authentication
-// (401), validation (400) and size (413). An implementation that returns an [*Error] (see [NotFound],
+// {"error": …}, an "error" member with the same text is added; so it is to a 405 on their paths and to
+// a 404 or 400 for a path among theirs that matches nothing (under /owner/ or /org/). That covers
+// parameter binding and body decoding errors, unknown routes (404), wrong methods (405 with Allow),
+// panics (500), authentication (401), validation (400) and size (413). An implementation that returns an [*Error] (see [NotFound],
 // [BadRequest] and the others) gets its status and message written in that shape; any other error it
 // returns is answered 500 "Internal server error." and its text goes only to the log.
 //

@@ -58,7 +58,7 @@ type errorBody struct {
 // writeError is the one place error responses are written: every error path of the server ends here.
 func writeError(w http.ResponseWriter, r *http.Request, status int, message string) {
 	body := errorBody{Message: message}
-	if info := infoFrom(r.Context()); info != nil && info.route != nil && info.route.ServiceErrors {
+	if info := infoFrom(r.Context()); info != nil && (info.serviceErrors || info.route != nil && info.route.ServiceErrors) {
 		body.Error = message
 	}
 	var buf bytes.Buffer

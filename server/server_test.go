@@ -315,6 +315,58 @@ func TestNew_errors(t *testing.T) {
 	})
 }
 
+// TestNew_serviceErrorsWithoutRoute checks that errors about the path itself (a method it does not
+// serve, a path that matches nothing, an empty segment) carry the "error" member where the path belongs
+// to operations whose documented error body is {"error": ...}, and only there.
+func TestNew_serviceErrorsWithoutRoute(t *testing.T) {
+	t.Parallel()
+	rec, h := newRecorded(t)
+	srv := servertest.NewServer(t, h)
+	policy := "/owner/" + testUUID + "/context/config"
+	tests := []struct {
+		name, method, path string
+		wantCode           int
+		wantError          bool
+	}{
+		{"policy 405", "PUT", policy + "/policy-bundle", 405, true},
+		{"policy 405 with trailing slash", "DELETE", policy + "/decision/", 405, true},
+		{"OIDC 405", "POST", "/org/" + testUUID + "/oidc-custom-claims", 405, true},
+		{"OIDC project 405", "PUT", "/org/" + testUUID + "/project/" + testUUID + "/oidc-custom-claims", 405, true},
+		{"policy 404", "GET", policy + "/nothing", 404, true},
+		{"policy 404 deeper", "GET", policy + "/policy-bundle/name/more", 404, true},
+		{"OIDC 404", "GET", "/org/" + testUUID + "/nothing", 404, true},
+		{"policy empty segment", "GET", "/owner//context/config/policy-bundle", 400, true},
+		{"other 405", "PUT", "/context/" + testUUID, 405, false},
+		{"other 404", "GET", "/nothing", 404, false},
+		{"other 404 under a shared word", "GET", "/organization/gh%2Fo/nothing", 404, false},
+		{"other empty segment", "GET", "/context//x", 400, false},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := fmt.Sprintf("service-%d", i)
+			resp := do(t, srv.URL, tt.method, "/api/v2"+tt.path, "", nil, hdr("X-Request-Id", id))
+			if resp.code != tt.wantCode {
+				t.Errorf("status %d %s, want %d", resp.code, resp.body, tt.wantCode)
+			}
+			msg, _ := resp.json["message"].(string)
+			if msg == "" {
+				t.Errorf("no message: %s", resp.body)
+			}
+			want := map[string]any{"message": msg}
+			if tt.wantError {
+				want["error"] = msg
+			}
+			if diff := cmp.Diff(want, resp.json); diff != "" {
+				t.Errorf("body (-want +got):\n%s", diff)
+			}
+			if calls := rec.takenBy(id); len(calls) != 0 {
+				t.Errorf("implementation reached: %v", calls)
+			}
+		})
+	}
+}
+
 // TestNew_405 checks the Allow header on wrong methods.
 func TestNew_405(t *testing.T) {
 	t.Parallel()

@@ -15,7 +15,8 @@ import (
 //
 // Paths with empty segments ("//") and parameters that decode to "." or ".." parts ("..", "%2e%2e",
 // "gh%2F..%2Frepo") are refused with 400; paths that match nothing get 404 and methods a path does
-// not serve 405 with Allow, all as JSON. The route and the decoded path parameters go into the request
+// not serve 405 with Allow, all as JSON, with the "error" member as well where the path (or the part
+// of the document it falls in) belongs to operations that document it. The route and the decoded path parameters go into the request
 // state for the later stages, so escaped and raw slugs reach the implementation as the same value.
 func (s *server) normalizeSlugs(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -23,16 +24,19 @@ func (s *server) normalizeSlugs(next http.Handler) http.Handler {
 		escaped := r.URL.EscapedPath()
 		rel := escaped[len(s.base):] // the endpoints stage checked the prefix
 		if strings.Contains(rel, "//") {
+			info.serviceErrors = s.index.ServiceErrors(rel)
 			writeError(w, r, http.StatusBadRequest, "The path has an empty segment (//).")
 			return
 		}
 		leaf, vals, routed := s.index.Resolve(rel, info.paramBuf[:0])
 		if leaf == nil {
+			info.serviceErrors = s.index.ServiceErrors(rel)
 			writeError(w, r, http.StatusNotFound, msgNotFound)
 			return
 		}
 		rt := leaf.Route(r.Method)
 		if rt == nil {
+			info.serviceErrors = leaf.ServiceErrors()
 			w.Header().Set("Allow", leaf.Allow())
 			writeError(w, r, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here; allowed: "+leaf.Allow()+".")
 			return

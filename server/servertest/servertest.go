@@ -8,7 +8,9 @@
 // document (the server's own 400, 401, 404, 405 and 413, which any operation can answer) must still have
 // the server's one error shape: application/json with a non-empty string "message" (and "error" for
 // the Policy Management and OIDC Token Management operations). A 2xx or 3xx the operation does not
-// document fails. Requests that match no operation must be answered with that error shape too.
+// document fails. Requests that match no operation must be answered with that error shape too: a 405
+// with an Allow header, and with "error" when every operation of the path documents it; a 404 with
+// "error" when the path lies where every operation of the document does ("/owner/…", "/org/…").
 // GET /healthz and GET {base}/openapi.json are not checked.
 //
 // The wrapper buffers each response and writes it on only after validating it, so the failure is
@@ -135,7 +137,8 @@ func (c *checker) check(r *http.Request, reqBody []byte, rec *recorder) error {
 	}
 	var leaf *route.Leaf
 	var vals []string
-	if strings.HasPrefix(p, c.base+"/") {
+	inBase := strings.HasPrefix(p, c.base+"/")
+	if inBase {
 		leaf, vals, _ = c.index.Resolve(p[len(c.base):], nil)
 	}
 	var rt *route.Route
@@ -146,7 +149,13 @@ func (c *checker) check(r *http.Request, reqBody []byte, rec *recorder) error {
 		if rec.status < 400 {
 			return fmt.Errorf("no operation of the document serves %s %s, yet the status is %d", r.Method, p, rec.status)
 		}
-		return errorShape(rec, false)
+		if leaf != nil { // a method the path does not serve
+			if rec.status == http.StatusMethodNotAllowed && rec.header.Get("Allow") == "" {
+				return fmt.Errorf("405 without an Allow header")
+			}
+			return errorShape(rec, leaf.ServiceErrors())
+		}
+		return errorShape(rec, inBase && c.index.ServiceErrors(p[len(c.base):]))
 	}
 	op := rt.Validation.Operation
 	if op.Responses.Status(rec.status) == nil && op.Responses.Default() == nil {

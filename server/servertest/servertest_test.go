@@ -42,26 +42,37 @@ func TestHandler(t *testing.T) {
 		ct       string
 		body     string
 		wantFail bool
+		header   http.Header // set on the response
 	}{
-		{"valid 200", "GET", "/api/v2/me", 200, "application/json", user, false},
-		{"wrong field type", "GET", "/api/v2/me", 200, "application/json", `{"id":5,"login":"l","name":"n"}`, true},
-		{"missing required field", "GET", "/api/v2/me", 200, "application/json", `{"id":"` + pipelineID + `"}`, true},
-		{"plain-text error", "GET", "/api/v2/me", 400, "text/plain", "bad", true},
-		{"JSON error", "GET", "/api/v2/me", 401, "application/json", `{"message":"You must log in first."}`, false},
-		{"error without message", "GET", "/api/v2/me", 401, "application/json", `{"msg":"x"}`, true},
-		{"undocumented success", "GET", "/api/v2/me", 201, "application/json", user, true},
-		{"service error without error member", "GET", "/api/v2/owner/o/context/config/policy-bundle", 400, "application/json", `{"message":"x"}`, true},
-		{"service error with both", "GET", "/api/v2/owner/o/context/config/policy-bundle", 400, "application/json", `{"message":"x","error":"x"}`, false},
-		{"unknown route with JSON 404", "GET", "/api/v2/nothing", 404, "application/json", `{"message":"Not found."}`, false},
-		{"unknown route with 200", "GET", "/api/v2/nothing", 200, "application/json", `{}`, true},
-		{"raw slug resolved", "GET", "/api/v2/project/gh/org/repo", 200, "application/json", `{"nope":1}`, true},
-		{"health not checked", "GET", "/healthz", 200, "text/plain", "ok", false},
+		{"valid 200", "GET", "/api/v2/me", 200, "application/json", user, false, nil},
+		{"wrong field type", "GET", "/api/v2/me", 200, "application/json", `{"id":5,"login":"l","name":"n"}`, true, nil},
+		{"missing required field", "GET", "/api/v2/me", 200, "application/json", `{"id":"` + pipelineID + `"}`, true, nil},
+		{"plain-text error", "GET", "/api/v2/me", 400, "text/plain", "bad", true, nil},
+		{"JSON error", "GET", "/api/v2/me", 401, "application/json", `{"message":"You must log in first."}`, false, nil},
+		{"error without message", "GET", "/api/v2/me", 401, "application/json", `{"msg":"x"}`, true, nil},
+		{"undocumented success", "GET", "/api/v2/me", 201, "application/json", user, true, nil},
+		{"service error without error member", "GET", "/api/v2/owner/o/context/config/policy-bundle", 400, "application/json", `{"message":"x"}`, true, nil},
+		{"service error with both", "GET", "/api/v2/owner/o/context/config/policy-bundle", 400, "application/json", `{"message":"x","error":"x"}`, false, nil},
+		{"unknown route with JSON 404", "GET", "/api/v2/nothing", 404, "application/json", `{"message":"Not found."}`, false, nil},
+		{"service 405 without error member", "PUT", "/api/v2/owner/o/context/config/policy-bundle", 405, "application/json", `{"message":"x"}`, true, http.Header{"Allow": {"GET"}}},
+		{"service 405 with both", "PUT", "/api/v2/owner/o/context/config/policy-bundle", 405, "application/json", `{"message":"x","error":"x"}`, false, http.Header{"Allow": {"GET"}}},
+		{"service 404 without error member", "GET", "/api/v2/org/o/nothing", 404, "application/json", `{"message":"x"}`, true, nil},
+		{"service 404 with both", "GET", "/api/v2/org/o/nothing", 404, "application/json", `{"message":"x","error":"x"}`, false, nil},
+		{"service 400 on empty segment without error member", "GET", "/api/v2/owner//context", 400, "application/json", `{"message":"x"}`, true, nil},
+		{"other 405 with message only", "PUT", "/api/v2/me", 405, "application/json", `{"message":"x"}`, false, http.Header{"Allow": {"GET"}}},
+		{"405 without Allow", "PUT", "/api/v2/me", 405, "application/json", `{"message":"x"}`, true, nil},
+		{"unknown route with 200", "GET", "/api/v2/nothing", 200, "application/json", `{}`, true, nil},
+		{"raw slug resolved", "GET", "/api/v2/project/gh/org/repo", 200, "application/json", `{"nope":1}`, true, nil},
+		{"health not checked", "GET", "/healthz", 200, "text/plain", "ok", false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := &failures{TB: t}
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range tt.header {
+					w.Header()[k] = v
+				}
 				w.Header().Set("Content-Type", tt.ct)
 				w.WriteHeader(tt.status)
 				_, _ = io.WriteString(w, tt.body)

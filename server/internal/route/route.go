@@ -95,6 +95,8 @@ type Leaf struct {
 	segs   []int    // segment index of each parameter
 	routes []*Route // by method, sorted by method
 	allow  string   // Allow header value
+	// service is set when every operation on the path answers errors as {"error": ...}.
+	service bool
 }
 
 // Route returns the operation served for method, or nil.
@@ -113,10 +115,17 @@ func (l *Leaf) Allow() string { return l.allow }
 // Routes returns the operations served on the path.
 func (l *Leaf) Routes() []*Route { return slices.Clone(l.routes) }
 
+// ServiceErrors reports whether every operation served on the path documents its error body as
+// {"error": ...}, so that errors about the path itself (a method it does not serve) carry that member.
+func (l *Leaf) ServiceErrors() bool { return l.service }
+
 type node struct {
 	lit   map[string]*node
 	param *node
 	leaf  *Leaf
+	// service is set when the subtree holds at least one path and every operation in it answers errors
+	// as {"error": ...}.
+	service bool
 }
 
 // Index finds operations by escaped request path. It is safe for concurrent use once built.
@@ -166,7 +175,9 @@ func New(doc *openapi3.T) (*Index, error) {
 			methods[i] = r.Method
 		}
 		leaf.allow = strings.Join(methods, ", ")
+		leaf.service = len(leaf.routes) > 0 && !slices.ContainsFunc(leaf.routes, func(r *Route) bool { return !r.ServiceErrors })
 	}
+	ix.root.markService()
 	slices.SortFunc(ix.routes, func(a, b *Route) int {
 		return strings.Compare(a.Path+" "+a.Method, b.Path+" "+b.Method)
 	})
@@ -254,6 +265,48 @@ func (ix *Index) insert(path string) (*Leaf, error) {
 	}
 	n.leaf = leaf
 	return leaf, nil
+}
+
+// markService sets service on n and the nodes below it and reports whether n's subtree holds a path
+// and whether all of its paths are served with service errors.
+func (n *node) markService() (hasLeaf, all bool) {
+	hasLeaf, all = n.leaf != nil, n.leaf == nil || n.leaf.service
+	visit := func(c *node) {
+		if c == nil {
+			return
+		}
+		h, a := c.markService()
+		hasLeaf = hasLeaf || h
+		all = all && (a || !h)
+	}
+	for _, c := range n.lit {
+		visit(c)
+	}
+	visit(n.param)
+	n.service = hasLeaf && all
+	return hasLeaf, all
+}
+
+// ServiceErrors reports whether an escaped path (relative to the base path) that matches no route, or
+// is malformed, lies in a part of the document where every operation answers errors as
+// {"error": ...}: "/owner/<id>/context/<ctx>/nothing" under Policy Management, "/org/<id>/nothing"
+// under OIDC Token Management. It follows the path segment by segment, a literal before a parameter,
+// and answers for the deepest part of the document it reaches.
+func (ix *Index) ServiceErrors(escaped string) bool {
+	n := &ix.root
+	p, _ := strings.CutPrefix(escaped, "/")
+	for p != "" && !n.service {
+		seg, rest, _ := strings.Cut(p, "/")
+		c := n.lit[seg]
+		if c == nil && seg != "" {
+			c = n.param
+		}
+		if c == nil {
+			break
+		}
+		n, p = c, rest
+	}
+	return n.service
 }
 
 // Routes returns every operation, sorted by path and method.

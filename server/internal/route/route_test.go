@@ -112,3 +112,39 @@ func BenchmarkIndex_Resolve(b *testing.B) {
 		})
 	}
 }
+
+func TestIndex_ServiceErrors(t *testing.T) {
+	t.Parallel()
+	ix := newIndex(t)
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"/owner/" + id + "/context/c/nothing", true},
+		{"/owner/" + id + "/context/c/policy-bundle/p/more", true},
+		{"/owner", true},
+		{"/owner//context", true},
+		{"/org/" + id + "/nothing", true},
+		{"/org/" + id + "/project/" + id + "/nothing", true},
+		{"/organization/gh%2Fo/nothing", false},
+		{"/context/" + id + "/nothing", false},
+		{"/nothing", false},
+		{"/", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := ix.ServiceErrors(tt.in); got != tt.want {
+			t.Errorf("ServiceErrors(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	// A leaf is a service path exactly when all of its operations are.
+	for _, rt := range ix.Routes() {
+		all := true
+		for _, r := range rt.Leaf.Routes() {
+			all = all && r.ServiceErrors
+		}
+		if got := rt.Leaf.ServiceErrors(); got != all {
+			t.Errorf("%s: Leaf.ServiceErrors() = %v, want %v", rt.Leaf.Path, got, all)
+		}
+	}
+}
