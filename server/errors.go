@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 )
 
 // Error is an error an implementation returns to answer with a status and message of its choosing,
@@ -15,7 +16,8 @@ import (
 type Error struct {
 	// Status is the HTTP status code, 400–599.
 	Status int
-	// Message is sent to the client as is; keep secrets and internal detail out of it.
+	// Message is sent to the client as is; keep secrets and internal detail out of it. When it is
+	// empty, the status text (say "Not Found") is sent instead.
 	Message string
 }
 
@@ -56,7 +58,14 @@ type errorBody struct {
 }
 
 // writeError is the one place error responses are written: every error path of the server ends here.
+// An empty message is replaced with the status text, so that the body always says something.
 func writeError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	if message == "" {
+		message = http.StatusText(status)
+		if message == "" {
+			message = "HTTP status " + strconv.Itoa(status) + "."
+		}
+	}
 	body := errorBody{Message: message}
 	if info := infoFrom(r.Context()); info != nil && (info.serviceErrors || info.route != nil && info.route.ServiceErrors) {
 		body.Error = message

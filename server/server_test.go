@@ -239,6 +239,41 @@ func TestNew_tokens(t *testing.T) {
 	}
 }
 
+// TestNew_authenticatorErrors checks how the errors of an Authenticator are answered: an *Error with
+// an error status as it is (its status text when it has no message), anything else as 401.
+func TestNew_authenticatorErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		err      error
+		wantCode int
+		wantMsg  string
+	}{
+		{"typed", server.Forbidden("Suspended."), 403, "Suspended."},
+		{"typed without message", &server.Error{Status: http.StatusForbidden}, 403, "Forbidden"},
+		{"typed with a success status", &server.Error{Status: http.StatusOK, Message: "odd"}, 401, "You must log in first."},
+		{"untyped", errors.New("token database down"), 401, "You must log in first."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := server.AuthenticatorFunc(func(context.Context, string) (server.Principal, error) { return server.Principal{}, tt.err })
+			h, err := server.New(&recorder{}, server.WithAuthenticator(a))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := servertest.NewServer(t, h)
+			resp := do(t, srv.URL, "GET", "/api/v2/me", "", nil, auth)
+			if resp.code != tt.wantCode {
+				t.Errorf("status %d, want %d", resp.code, tt.wantCode)
+			}
+			if diff := cmp.Diff(map[string]any{"message": tt.wantMsg}, resp.json); diff != "" {
+				t.Errorf("body (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestStaticTokens(t *testing.T) {
 	t.Parallel()
 	a := server.StaticTokens(map[string]server.Principal{"alpha": {ID: "a"}, "beta": {ID: "b"}, "": {ID: "empty"}})
@@ -278,6 +313,12 @@ func TestNew_errors(t *testing.T) {
 			return nil, server.Forbidden("Not allowed.")
 		case "GetProjectBySlug":
 			return nil, server.Conflict("Busy.")
+		case "GetPipelineConfigByID":
+			return nil, server.NotFound("")
+		case "GetOrgClaims":
+			return nil, &server.Error{Status: http.StatusForbidden}
+		case "GetPipelineValuesByID":
+			return nil, server.NewError(599, "")
 		}
 		return nil, nil
 	}
@@ -292,6 +333,9 @@ func TestNew_errors(t *testing.T) {
 		{"panic", "/me/collaborations", 500, map[string]any{"message": "Internal server error."}},
 		{"service error body", "/owner/" + testUUID + "/context/config/policy-bundle", 403, map[string]any{"message": "Not allowed.", "error": "Not allowed."}},
 		{"undocumented status keeps the shape", "/project/gh/org/repo", 409, map[string]any{"message": "Busy."}},
+		{"typed error without message", "/pipeline/" + testUUID + "/config", 404, map[string]any{"message": "Not Found"}},
+		{"service error without message", "/org/" + testUUID + "/oidc-custom-claims", 403, map[string]any{"message": "Forbidden", "error": "Forbidden"}},
+		{"status without text", "/pipeline/" + testUUID + "/values", 599, map[string]any{"message": "HTTP status 599."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
