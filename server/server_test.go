@@ -132,6 +132,14 @@ func TestNew_lenient(t *testing.T) {
 					t.Errorf("Branch = %v, want main", r.Params.Branch)
 				}
 			}},
+		{"empty then non-empty page-token", "GET", "/project/gh/org/repo/pipeline", "page-token=&page-token=next", "", auth, "ListPipelinesForProject",
+			wantPageToken("next")},
+		{"non-empty then empty page-token", "GET", "/project/gh/org/repo/pipeline", "page-token=next&page-token=", "", auth, "ListPipelinesForProject",
+			wantPageToken("next")},
+		{"bare page-token", "GET", "/project/gh/org/repo/pipeline", "page-token", "", auth, "ListPipelinesForProject",
+			wantPageToken("")},
+		{"page-token kept", "GET", "/project/gh/org/repo/pipeline", "page-token=a%2Bb", "", auth, "ListPipelinesForProject",
+			wantPageToken("a+b")},
 		{"three-part route", "GET", "/project/gh/org/repo/settings", "", "", auth, "GetProjectSettings", nil},
 		{"raw org slug", "POST", "/organization/gh/org/project", "", `{"name":"p"}`, auth, "CreateProject",
 			func(t *testing.T, req any) {
@@ -169,6 +177,21 @@ func TestNew_lenient(t *testing.T) {
 				tt.check(t, calls[0].request)
 			}
 		})
+	}
+}
+
+// wantPageToken checks the page-token a ListPipelinesForProject request reached the implementation
+// with; "" means none.
+func wantPageToken(want string) func(t *testing.T, req any) {
+	return func(t *testing.T, req any) {
+		t.Helper()
+		got := req.(gen.ListPipelinesForProjectRequestObject).Params.PageToken
+		switch {
+		case want == "" && got != nil:
+			t.Errorf("PageToken = %q, want none", *got)
+		case want != "" && (got == nil || *got != want):
+			t.Errorf("PageToken = %v, want %q", got, want)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -116,12 +117,13 @@ func checkSlugs(leaf *route.Leaf, vals []string) string {
 }
 
 // lenient returns the request with the live API's leniencies applied, copying what it changes: a
-// body sent without Content-Type is taken as JSON, and an empty page-token as absent. (A charset on
+// body sent without Content-Type is taken as JSON, and an empty page-token as absent (only the empty
+// values are dropped when page-token is repeated). (A charset on
 // application/json, a Content-Type on a request without body and a trailing newline after the JSON
 // need nothing: openapi3filter and the generated decoder accept them.)
 func lenient(r *http.Request) *http.Request {
 	noCT := r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 && r.Header.Get("Content-Type") == ""
-	emptyToken := strings.Contains(r.URL.RawQuery, "page-token=")
+	emptyToken := strings.Contains(r.URL.RawQuery, "page-token")
 	if !noCT && !emptyToken {
 		return r
 	}
@@ -132,8 +134,13 @@ func lenient(r *http.Request) *http.Request {
 		r2.Header.Set("Content-Type", "application/json")
 	}
 	if emptyToken {
-		if q := r.URL.Query(); q.Has("page-token") && q.Get("page-token") == "" {
-			q.Del("page-token")
+		if q := r.URL.Query(); slices.Contains(q["page-token"], "") {
+			// Only the empty values go: "page-token=&page-token=x" keeps x.
+			if v := slices.DeleteFunc(q["page-token"], func(v string) bool { return v == "" }); len(v) > 0 {
+				q["page-token"] = v
+			} else {
+				q.Del("page-token")
+			}
 			u := *r.URL
 			u.RawQuery = q.Encode()
 			r2.URL = &u
