@@ -516,8 +516,8 @@ func TestConformance(t *testing.T) {
 
 	tt := map[string]any{"per-hour": 1, "hours-of-day": []int{3}, "days-of-week": []string{"MON"}}
 	var sc gen.Schedule
-	e.must(201, "POST", demo+"/schedule", map[string]any{"name": "nightly", "timetable": tt, "attribution-actor": "system", "parameters": map[string]any{"nightly": true}}, &sc)
-	e.must(400, "POST", demo+"/schedule", map[string]any{"name": "bad", "timetable": map[string]any{"per-hour": 61, "hours-of-day": []int{3}, "days-of-week": []string{"MON"}}, "attribution-actor": "system", "parameters": map[string]any{}}, nil)
+	e.must(201, "POST", demo+"/schedule", map[string]any{"name": "nightly", "timetable": tt, "attribution-actor": "system", "parameters": map[string]any{"branch": "main", "nightly": true}}, &sc)
+	e.must(400, "POST", demo+"/schedule", map[string]any{"name": "bad", "timetable": map[string]any{"per-hour": 61, "hours-of-day": []int{3}, "days-of-week": []string{"MON"}}, "attribution-actor": "system", "parameters": map[string]any{"branch": "main"}}, nil)
 	e.must(200, "GET", demo+"/schedule", nil, nil)
 	e.must(200, "GET", "/schedule/"+sc.ID.String(), nil, nil)
 	e.must(200, "PATCH", "/schedule/"+sc.ID.String(), map[string]any{"timetable": map[string]any{"days-of-month": []int{1}}}, nil)

@@ -89,7 +89,7 @@ func TestPagination_EveryList(t *testing.T) {
 		e.must(201, "POST", ctxPath+"/restrictions", map[string]any{"restriction_type": "group", "restriction_value": fmt.Sprint("group-", i)}, nil)
 		e.must(200, "PUT", ctxPath+fmt.Sprintf("/environment-variable/V_%02d", i), map[string]any{"value": "v"}, nil)
 		e.must(200, "POST", "/context", map[string]any{"name": fmt.Sprint("ctx-", i), "owner": map[string]any{"slug": "gh/demo-org"}}, nil)
-		e.must(201, "POST", wide+"/schedule", map[string]any{"name": fmt.Sprint("s", i), "timetable": tt, "attribution-actor": "system", "parameters": map[string]any{}}, nil)
+		e.must(201, "POST", wide+"/schedule", map[string]any{"name": fmt.Sprint("s", i), "timetable": tt, "attribution-actor": "system", "parameters": map[string]any{"branch": "main"}}, nil)
 	}
 	var pc gen.PipelineCreation
 	e.must(201, "POST", wide+"/pipeline", nil, &pc)

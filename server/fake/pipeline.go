@@ -141,22 +141,6 @@ func decodeParams[V interface{ MarshalJSON() ([]byte, error) }](in map[string]V)
 	return out, nil
 }
 
-// checkParams checks parameters given to a schedule against the project's config.
-func (s *Server) checkParams(p *project, in map[string]gen.PipelineParameterValue) error {
-	given, err := decodeParams(in)
-	if err != nil {
-		return err
-	}
-	if p.cfg == nil {
-		if len(given) > 0 {
-			return errors.New("the project has no config, so it declares no parameters")
-		}
-		return nil
-	}
-	_, err = p.cfg.ResolveParameters(given)
-	return err
-}
-
 // triggerInput is what both trigger operations ask for.
 type triggerInput struct {
 	branch, tag *string

@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -105,6 +106,47 @@ func (sc *schedule) api(system *user) gen.Schedule {
 	}
 }
 
+// scheduleRefs are the parameters of a schedule that name the git ref its pipelines run on rather
+// than pipeline parameters of the config.
+var scheduleRefs = [...]string{"branch", "tag"}
+
+// checkScheduleParams checks a schedule's parameters as CircleCI does: exactly one of branch and tag
+// names, as a non-empty string, the ref the scheduled pipelines run on, and the other parameters must
+// fit the project's config as a trigger's parameters do (declared, of the declared type, and every
+// parameter without a default given).
+func checkScheduleParams(p *project, in map[string]gen.PipelineParameterValue) error {
+	given, err := decodeParams(in)
+	if err != nil {
+		return err
+	}
+	var refs []string
+	for _, name := range scheduleRefs {
+		v, ok := given[name]
+		if !ok {
+			continue
+		}
+		if s, isString := v.(string); !isString || strings.TrimSpace(s) == "" {
+			return fmt.Errorf("parameters: %s must be a non-empty string naming the git %s scheduled pipelines run on", name, name)
+		}
+		refs = append(refs, name)
+		delete(given, name)
+	}
+	switch len(refs) {
+	case 0:
+		return errors.New("parameters must hold branch or tag: the git ref scheduled pipelines run on")
+	case 2:
+		return errors.New("parameters hold both branch and tag: give one of them")
+	}
+	if p.cfg == nil {
+		if len(given) > 0 {
+			return errors.New("the project has no config, so it declares no parameters")
+		}
+		return nil
+	}
+	_, err = p.cfg.ResolveParameters(given)
+	return err
+}
+
 // visibleSchedule returns the caller and a schedule of a project they may see, or the 401 of
 // [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
 func (s *Server) visibleSchedule(ctx context.Context, id uuid.UUID) (*user, *schedule, error) {
@@ -131,8 +173,8 @@ func (s *Server) ListSchedulesForProject(ctx context.Context, req gen.ListSchedu
 	return gen.ListSchedulesForProject200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
-// CreateSchedule creates a schedule after checking its timetable and its parameters against the
-// project's config.
+// CreateSchedule creates a schedule after checking its timetable and its parameters: branch or tag
+// (exactly one) and the pipeline parameters of the project's config (see [checkScheduleParams]).
 // CircleCI API: POST /project/{project-slug}/schedule (createSchedule).
 func (s *Server) CreateSchedule(ctx context.Context, req gen.CreateScheduleRequestObject) (gen.CreateScheduleResponseObject, error) {
 	s.mu.Lock()
@@ -155,8 +197,8 @@ func (s *Server) CreateSchedule(ctx context.Context, req gen.CreateScheduleReque
 	if !b.AttributionActor.Valid() {
 		return nil, server.BadRequest(`attribution-actor must be "current" or "system"`)
 	}
-	if err := s.checkParams(p, b.Parameters); err != nil {
-		return nil, server.BadRequest(err.Error())
+	if err := checkScheduleParams(p, b.Parameters); err != nil {
+		return nil, server.BadRequest(triggerError(err))
 	}
 	now := s.now()
 	sc := &schedule{
@@ -186,7 +228,8 @@ func (s *Server) GetScheduleByID(ctx context.Context, req gen.GetScheduleByIDReq
 	return gen.GetScheduleByID200JSONResponse(sc.api(s.system)), nil
 }
 
-// UpdateSchedule changes the fields given in the body; timetable fields given replace the stored ones.
+// UpdateSchedule changes the fields given in the body; timetable fields given replace the stored ones,
+// and parameters given replace the stored ones after the checks of [Server.CreateSchedule].
 // CircleCI API: PATCH /schedule/{schedule-id} (updateSchedule).
 func (s *Server) UpdateSchedule(ctx context.Context, req gen.UpdateScheduleRequestObject) (gen.UpdateScheduleResponseObject, error) {
 	s.mu.Lock()
@@ -237,8 +280,8 @@ func (s *Server) UpdateSchedule(ctx context.Context, req gen.UpdateScheduleReque
 		return nil, server.BadRequest(`attribution-actor must be "current" or "system"`)
 	}
 	if b.Parameters != nil {
-		if err := s.checkParams(sc.project, b.Parameters); err != nil {
-			return nil, server.BadRequest(err.Error())
+		if err := checkScheduleParams(sc.project, b.Parameters); err != nil {
+			return nil, server.BadRequest(triggerError(err))
 		}
 		sc.params = maps.Clone(b.Parameters)
 	}
