@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -34,7 +35,8 @@ type Client struct {
 	gen     *gen.ClientWithResponses
 
 	deprecationHook DeprecationHook
-	seenDeprecated  sync.Map // method+" "+path → struct{}, for the default hook
+	seenDeprecated  sync.Map     // method+" "+route template ("" for no operation) → struct{}, for the default hook
+	logger          *slog.Logger // where the default hook writes; nil for slog.Default()
 }
 
 // config collects the options before [New] builds the client.
@@ -109,7 +111,7 @@ func New(opts ...Option) (*Client, error) {
 		rt = &authTransport{base: rt, scheme: cfg.authScheme, token: cfg.token, host: cfg.baseURL.Host, https: cfg.baseURL.Scheme == "https"}
 	}
 	rt = &retryTransport{base: rt, cfg: cfg.retry}
-	rt = &deprecationTransport{base: rt, hook: c.deprecationHook}
+	rt = &deprecationTransport{base: rt, hook: c.deprecationHook, baseURL: cfg.baseURL}
 	hc.Transport = rt
 	c.http = &hc
 

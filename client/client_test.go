@@ -414,24 +414,3 @@ func TestClient_bodyAndSuccessForms(t *testing.T) {
 		t.Errorf("PipelineParameters(float) error = %v", err)
 	}
 }
-
-func TestClient_deprecationHook(t *testing.T) {
-	t.Parallel()
-	got := make(chan Deprecation, 1)
-	_, c, _ := newServer(t, func(w http.ResponseWriter, r *http.Request, _ recorded) {
-		w.Header().Set("Deprecation", "@1767225600")
-		w.Header().Set("Sunset", "Thu, 01 Jan 2027 00:00:00 GMT")
-		w.Header().Set("Link", `<https://circleci.com/docs/api>; rel="deprecation"`)
-		writeJSON(w, 200, pipelineJSON)
-	}, WithDeprecationHook(func(_ context.Context, d Deprecation) { got <- d }))
-	id := uuid.MustParse("5034460f-c7c4-4c43-9457-de07e2029e7b")
-	if _, err := c.GetPipelineByID(t.Context(), id); err != nil {
-		t.Fatal(err)
-	}
-	d := <-got
-	want := Deprecation{Method: "GET", Path: "/api/v2/pipeline/" + id.String(), Deprecation: "@1767225600", Sunset: "Thu, 01 Jan 2027 00:00:00 GMT", Link: `<https://circleci.com/docs/api>; rel="deprecation"`}
-	d.URL = ""
-	if diff := cmp.Diff(want, d); diff != "" {
-		t.Errorf("Deprecation mismatch (-want +got):\n%s", diff)
-	}
-}

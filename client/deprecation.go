@@ -2,8 +2,14 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/cikit/circleci-go/gen"
 )
 
 // Deprecation describes a response that carried a Deprecation or Sunset header: CircleCI marks
@@ -12,8 +18,16 @@ type Deprecation struct {
 	// Method and URL name the request (the URL without credentials).
 	Method string
 	URL    string
-	// Path is the request path, handy for reporting each endpoint once.
+	// Path is the request's path, IDs and slugs included.
 	Path string
+	// Operation and Route name the operation of the document the request was for: the [Client]
+	// method that calls it (such as "GetPipelineByID", the operationId as package gen spells it) and
+	// its path template (such as "/pipeline/{pipeline-id}"). They are empty when the request is not
+	// one of the document's operations under the base URL (a redirect elsewhere, or a request edited
+	// by hand through [Client.Generated]). Report each endpoint once by Method and Route, or by
+	// Operation, not by Path.
+	Operation string
+	Route     string
 	// Deprecation and Sunset are the raw header values; either may be empty.
 	Deprecation string
 	Sunset      string
@@ -26,8 +40,8 @@ type Deprecation struct {
 type DeprecationHook func(ctx context.Context, d Deprecation)
 
 // WithDeprecationHook sets the function called when a response carries a Deprecation or Sunset
-// header. By default the client logs a warning through [slog.Default], once per method and path; a
-// nil hook turns the reports off.
+// header. By default the client logs a warning through [slog.Default] once per operation (requests
+// that are none of the document's operations: once per method); a nil hook turns the reports off.
 func WithDeprecationHook(hook DeprecationHook) Option {
 	return func(c *config) error {
 		if hook == nil {
@@ -38,19 +52,28 @@ func WithDeprecationHook(hook DeprecationHook) Option {
 	}
 }
 
-// logDeprecationOnce is the default hook.
+// logDeprecationOnce is the default hook. It remembers one key per operation, its method and route
+// (and one per method for requests that match no operation), so what it keeps is bounded by the
+// size of the document.
 func (c *Client) logDeprecationOnce(ctx context.Context, d Deprecation) {
-	if _, seen := c.seenDeprecated.LoadOrStore(d.Method+" "+d.Path, struct{}{}); seen {
+	key := d.Method + " " + d.Route // d.Route is "" when no operation matched
+	if _, seen := c.seenDeprecated.LoadOrStore(key, struct{}{}); seen {
 		return
 	}
-	slog.Default().WarnContext(ctx, "circleci: the API marks this endpoint as deprecated",
-		"method", d.Method, "url", d.URL, "deprecation", d.Deprecation, "sunset", d.Sunset, "link", d.Link)
+	logger := c.logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger.WarnContext(ctx, "circleci: the API marks this endpoint as deprecated",
+		"operation", d.Operation, "route", d.Route, "method", d.Method, "url", d.URL,
+		"deprecation", d.Deprecation, "sunset", d.Sunset, "link", d.Link)
 }
 
 // deprecationTransport reports Deprecation and Sunset headers to the hook.
 type deprecationTransport struct {
-	base http.RoundTripper
-	hook DeprecationHook
+	base    http.RoundTripper
+	hook    DeprecationHook
+	baseURL *url.URL // requests are matched to operations below its path, on its host
 }
 
 // RoundTrip implements [http.RoundTripper].
@@ -61,14 +84,117 @@ func (t *deprecationTransport) RoundTrip(req *http.Request) (*http.Response, err
 	}
 	dep, sunset := resp.Header.Get("Deprecation"), resp.Header.Get("Sunset")
 	if dep != "" || sunset != "" {
-		t.hook(req.Context(), Deprecation{
+		d := Deprecation{
 			Method:      req.Method,
 			URL:         redactURL(req.URL),
 			Path:        req.URL.Path,
 			Deprecation: dep,
 			Sunset:      sunset,
 			Link:        resp.Header.Get("Link"),
-		})
+		}
+		if strings.EqualFold(req.URL.Host, t.baseURL.Host) {
+			if rest, ok := strings.CutPrefix(req.URL.EscapedPath(), t.baseURL.EscapedPath()); ok {
+				if r := matchRoute(routes(), req.Method, rest); r != nil {
+					d.Operation, d.Route = r.operation, r.template
+				}
+			}
+		}
+		t.hook(req.Context(), d)
 	}
 	return resp, nil
+}
+
+// route is one operation of the document.
+type route struct {
+	operation, template string
+	segments            []string // the template after its leading "/", split at "/"; "" stands for a parameter
+}
+
+// routes returns the document's operations by HTTP method. It reads the document embedded in package
+// gen (whose operationIds are the Go names the Client methods carry) once, when a response first carries a Deprecation or Sunset header; if that fails, no request
+// matches an operation.
+var routes = sync.OnceValue(func() map[string][]route {
+	data, err := gen.GetSpecJSON()
+	if err != nil {
+		return nil
+	}
+	return parseRoutes(data)
+})
+
+// parseRoutes reads the operations of an OpenAPI document in JSON form.
+func parseRoutes(data []byte) map[string][]route {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if json.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	table := make(map[string][]route)
+	for template, item := range doc.Paths {
+		if !strings.HasPrefix(template, "/") {
+			continue
+		}
+		segments := strings.Split(template[1:], "/")
+		for i, s := range segments {
+			if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+				segments[i] = ""
+			}
+		}
+		for method, raw := range item {
+			switch method {
+			case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+			default:
+				continue // parameters, summary, servers, …
+			}
+			var op struct {
+				OperationID string `json:"operationId"`
+			}
+			if json.Unmarshal(raw, &op) != nil || op.OperationID == "" {
+				continue
+			}
+			m := strings.ToUpper(method)
+			table[m] = append(table[m], route{operation: op.OperationID, template: template, segments: segments})
+		}
+	}
+	return table
+}
+
+// matchRoute finds the operation for method and an escaped path relative to the base URL. A path
+// parameter matches one non-empty segment; when several templates match, the one with a literal
+// segment where the others have a parameter, leftmost first, wins (/project/{slug}/pipeline/mine
+// over /project/{slug}/pipeline/{number}).
+func matchRoute(table map[string][]route, method, escapedPath string) *route {
+	rest, ok := strings.CutPrefix(escapedPath, "/")
+	if !ok {
+		return nil
+	}
+	segments := strings.Split(rest, "/")
+	var best *route
+candidates:
+	for i := range table[method] {
+		r := &table[method][i]
+		if len(r.segments) != len(segments) {
+			continue
+		}
+		for j, s := range r.segments {
+			if s == "" && segments[j] == "" || s != "" && s != segments[j] {
+				continue candidates
+			}
+		}
+		if best == nil || moreLiteral(r, best) {
+			best = r
+		}
+	}
+	return best
+}
+
+// moreLiteral reports whether a has a literal segment where b has a parameter, at the first position
+// where they differ in that respect. Both have the same number of segments.
+func moreLiteral(a, b *route) bool {
+	for i := range a.segments {
+		if (a.segments[i] == "") != (b.segments[i] == "") {
+			return a.segments[i] != ""
+		}
+	}
+	return false
 }

@@ -60,8 +60,9 @@
 // returned wrapped, so errors.Is(err, context.Canceled) works.
 //
 // Responses with a Deprecation or Sunset header, which CircleCI sends for endpoints it will retire,
-// are reported to the hook set with [WithDeprecationHook]; by default a warning is logged through
-// [log/slog]'s default logger once per method and path.
+// are reported to the hook set with [WithDeprecationHook], naming the operation of the document the
+// request was for; by default a warning is logged through [log/slog]'s default logger once per
+// operation.
 //
 // # Retries
 //
