@@ -23,6 +23,16 @@
 // /project/{provider}/{organization}/{project}/... keep working, and a trailing slash routes like the
 // path without it.
 //
+// A raw slug is ambiguous when an organization or repository is named like a word of the routes:
+// "/project/gh/pipeline/mine" is the project gh/pipeline/mine, or the pipelines of a project "gh". The
+// server takes a path as it is only when each slug parameter then holds something shaped like a slug
+// (a VCS prefix and the right number of parts, or an organization UUID); "gh" alone is not, so that
+// path is read as the project gh/pipeline/mine. Where both readings are well-formed, the path as it is
+// wins: POST /project/gh/org/repo/pipeline/run is the three-part route, never pipeline number "run" of
+// gh/org/repo. Of several folds, the leftmost VCS prefix and then the longer slug win. A path that no
+// fold makes valid keeps its match as it is and gets the slug's 400 ("/project/gh/pipeline"). Clients
+// that want no guessing send the slug escaped, which always matches as it is.
+//
 // # Authentication
 //
 // Every operation needs a token, checked by the [Authenticator] given with [WithAuthenticator]

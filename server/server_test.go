@@ -66,6 +66,7 @@ func TestNew_malformed(t *testing.T) {
 		{"unknown VCS raw", "GET", "/project/gl/org/repo/pipeline", "", "", auth, 404, "Not found"},
 		{"upper-case VCS", "GET", "/project/GH%2Forg%2Frepo", "", "", auth, 400, "unknown provider"},
 		{"two-part project slug", "GET", "/project/gh%2Forg", "", "", auth, 400, "project-slug"},
+		{"bare VCS as project slug", "GET", "/project/gh/pipeline", "", "", auth, 400, `invalid project slug "gh"`},
 		{"dot-dot raw in slug", "GET", "/project/gh/../repo/pipeline", "", "", auth, 400, `".."`},
 		{"dot-dot escaped in slug", "GET", "/project/gh%2F%2e%2e%2Frepo/pipeline", "", "", auth, 400, `".."`},
 		{"dot-dot escaped in raw slug", "GET", "/project/gh/org/%2E%2E/pipeline", "", "", auth, 400, `".."`},
@@ -192,6 +193,47 @@ func wantPageToken(want string) func(t *testing.T, req any) {
 		case want != "" && (got == nil || *got != want):
 			t.Errorf("PageToken = %v, want %q", got, want)
 		}
+	}
+}
+
+// TestNew_slugForms checks which operation, with which decoded slug, a raw or escaped slug reaches
+// where the path could be read more than one way.
+func TestNew_slugForms(t *testing.T) {
+	t.Parallel()
+	rec, h := newRecorded(t)
+	srv := servertest.NewServer(t, h)
+	tests := []struct {
+		name, method, path string
+		wantOp             string
+		want               []string // decoded path parameters among the request object's fields
+	}{
+		{"repository named like a route word", "GET", "/project/gh/pipeline/mine", "GetProjectBySlug", []string{"gh/pipeline/mine"}},
+		{"organization named like a route word", "GET", "/project/gh/job/5", "GetProjectBySlug", []string{"gh/job/5"}},
+		{"repository pipeline with its pipelines", "GET", "/project/gh/org/pipeline/pipeline/mine", "ListMyPipelines", []string{"gh/org/pipeline"}},
+		{"insights organization named workflows", "GET", "/insights/gh/workflows/summary", "GetOrgSummaryData", []string{"gh/workflows"}},
+		{"organization named project", "GET", "/organization/gh/project", "GetOrganization", []string{"gh/project"}},
+		{"three-part route as it is", "GET", "/project/gh/o/r/settings", "GetProjectSettings", []string{"gh", "o", "r"}},
+		{"escaped slug as it is", "GET", "/project/gh%2Fpipeline%2Fmine", "GetProjectBySlug", []string{"gh/pipeline/mine"}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := fmt.Sprintf("slugform-%d", i)
+			resp := do(t, srv.URL, tt.method, "/api/v2"+tt.path, "", nil, hdr("X-Request-Id", id))
+			calls := rec.takenBy(id)
+			if len(calls) != 1 {
+				t.Fatalf("implementation called %d times; response %d %s", len(calls), resp.code, resp.body)
+			}
+			if calls[0].op != tt.wantOp {
+				t.Errorf("operation %s, want %s", calls[0].op, tt.wantOp)
+			}
+			got := fieldValues(calls[0].request)
+			for _, w := range tt.want {
+				if !contains(got, w) {
+					t.Errorf("decoded parameter %q not among the request object's fields %q", w, got)
+				}
+			}
+		})
 	}
 }
 

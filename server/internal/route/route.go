@@ -9,6 +9,7 @@ package route
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -348,24 +349,51 @@ func (n *node) match(p string, vals []string) (*Leaf, []string) {
 	return nil, vals
 }
 
-// Resolve finds the path an escaped request path (relative to the base path) is served on.
+// Resolve finds the path an escaped request path (relative to the base path) is served on. One
+// trailing slash is dropped first. Then, in this order:
 //
-// A path that matches a route as it is stays as it is, apart from one trailing slash, which is dropped.
-// Otherwise, where a segment is a VCS prefix (gh, github, bb, bitbucket, circleci), it and the segments
-// after it are joined with %2F into one segment, three for a project slug, two for an organization slug,
-// and the result is kept only if it matches a route whose parameter at that place takes that kind of
-// slug. Resolve returns the leaf, the escaped parameter values appended to vals, and the path to route
-// on, which differs from escaped only when it was rewritten. The leaf is nil when nothing matched.
+//  1. A path that matches a route as it is, with a well-formed value (see below) in each slug parameter,
+//     stays as it is.
+//  2. Otherwise, where a segment is a VCS prefix (gh, github, bb, bitbucket, circleci), it and the
+//     segments after it are joined with %2F into one segment, three for a project slug, two for an
+//     organization slug; the first result, from the left and three before two, that matches a route
+//     whose parameter at that place takes that kind of slug is kept.
+//  3. Otherwise a path that matched as it is, with a slug parameter that is not well-formed, stays as
+//     it is, so that the slug's own error can be reported.
+//
+// A slug value is well-formed when it has the number of parts of its kind (three for a project, two
+// for an organization, separated by %2F) and the first is a VCS prefix; an organization slug-or-ID may
+// also be a UUID. Step 1 thus keeps "/project/gh%2Forg%2Frepo/pipeline" and the three-part routes
+// ("/project/gh/org/repo/settings") as they are, while "/project/gh/pipeline/mine", which matches
+// /project/{project-slug}/pipeline/mine only with the slug "gh", is read as the project gh/pipeline/mine
+// (a repository "mine" of an organization "pipeline") by step 2.
+//
+// Resolve returns the leaf, the escaped parameter values appended to vals, and the path to route on,
+// which differs from escaped only when it was rewritten. The leaf is nil when nothing matched.
 func (ix *Index) Resolve(escaped string, vals []string) (*Leaf, []string, string) {
 	if len(escaped) > 1 && strings.HasSuffix(escaped, "/") {
 		escaped = escaped[:len(escaped)-1]
 	}
-	if leaf, v := ix.Lookup(escaped, vals); leaf != nil {
-		return leaf, v, escaped
+	asIs, v := ix.Lookup(escaped, vals)
+	if asIs != nil && slugsFit(asIs, v[len(vals):]) {
+		return asIs, v, escaped
 	}
 	if !strings.HasPrefix(escaped, "/") {
 		return nil, vals, escaped
 	}
+	if leaf, v, p := ix.fold(escaped, vals); leaf != nil {
+		return leaf, v, p
+	}
+	if asIs != nil {
+		// The folds tried above wrote into the same backing array as the first lookup: look up again.
+		leaf, v := ix.Lookup(escaped, vals)
+		return leaf, v, escaped
+	}
+	return nil, vals, escaped
+}
+
+// fold tries the raw slug folds of [Index.Resolve], step 2.
+func (ix *Index) fold(escaped string, vals []string) (*Leaf, []string, string) {
 	segs := strings.Split(escaped[1:], "/")
 	for i, s := range segs {
 		if !slug.KnownVCS(s) {
@@ -384,10 +412,52 @@ func (ix *Index) Resolve(escaped string, vals []string) (*Leaf, []string, string
 			if leaf == nil {
 				continue
 			}
-			if j := slices.Index(leaf.segs, i); j >= 0 && leaf.Kinds[j].parts() == k {
+			if j := slices.Index(leaf.segs, i); j >= 0 && leaf.Kinds[j].parts() == k && slugsFit(leaf, v[len(vals):]) {
 				return leaf, v, p
 			}
 		}
 	}
 	return nil, vals, escaped
+}
+
+// slugsFit reports whether each slug parameter of leaf has a well-formed escaped value in vals.
+func slugsFit(leaf *Leaf, vals []string) bool {
+	for i, k := range leaf.Kinds {
+		if k != Plain && !fits(k, vals[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// fits reports whether an escaped path parameter value has the shape of a slug of kind k: as many
+// parts as the kind takes, separated by %2F, the first a VCS prefix; or a UUID, for [OrgSlugOrID].
+// It looks only at the shape, so that a value that fits but is wrong ("gh%2F..%2Frepo") is kept, and
+// refused later with the slug's own error.
+func fits(k Kind, v string) bool {
+	if k == OrgSlugOrID && IsUUID(v) {
+		return true
+	}
+	parts, first := 1, len(v)
+	for i := 0; i+2 < len(v); i++ {
+		if v[i] == '%' && v[i+1] == '2' && (v[i+2] == 'F' || v[i+2] == 'f') {
+			if parts == 1 {
+				first = i
+			}
+			parts++
+			i += 2
+		}
+	}
+	if parts != k.parts() {
+		return false
+	}
+	prefix := v[:first]
+	if strings.IndexByte(prefix, '%') >= 0 {
+		u, err := url.PathUnescape(prefix)
+		if err != nil {
+			return false
+		}
+		prefix = u
+	}
+	return slug.KnownVCS(prefix)
 }

@@ -51,6 +51,30 @@ func TestIndex_Resolve(t *testing.T) {
 		// Three raw parts would be an organization route with a project slug: the kind refuses it.
 		{"/organization/gh/o/project", "/organization/{org-slug-or-id}/project", "/organization/gh%2Fo/project", []string{"gh%2Fo"}},
 		{"/organization/circleci/" + id + "/url-orb-allow-list", "/organization/{org-slug-or-id}/url-orb-allow-list", "/organization/circleci%2F" + id + "/url-orb-allow-list", []string{"circleci%2F" + id}},
+		// A slug parameter that matches only with a value that is no slug: a repository or organization
+		// is named like a route word, and the fold wins.
+		{"/project/gh/pipeline/mine", "/project/{project-slug}", "/project/gh%2Fpipeline%2Fmine", []string{"gh%2Fpipeline%2Fmine"}},
+		{"/project/gh/pipeline/run", "/project/{project-slug}", "/project/gh%2Fpipeline%2Frun", []string{"gh%2Fpipeline%2Frun"}},
+		{"/project/gh/job/5", "/project/{project-slug}", "/project/gh%2Fjob%2F5", []string{"gh%2Fjob%2F5"}},
+		{"/project/gh/o/artifacts", "/project/{project-slug}", "/project/gh%2Fo%2Fartifacts", []string{"gh%2Fo%2Fartifacts"}},
+		{"/project/gh/envvar/X", "/project/{project-slug}", "/project/gh%2Fenvvar%2FX", []string{"gh%2Fenvvar%2FX"}},
+		{"/project/gh/o/pipeline/pipeline/mine", "/project/{project-slug}/pipeline/mine", "/project/gh%2Fo%2Fpipeline/pipeline/mine", []string{"gh%2Fo%2Fpipeline"}},
+		{"/insights/gh/workflows/summary", "/insights/{org-slug}/summary", "/insights/gh%2Fworkflows/summary", []string{"gh%2Fworkflows"}},
+		{"/organization/gh/project", "/organization/{org-slug-or-id}", "/organization/gh%2Fproject", []string{"gh%2Fproject"}},
+		{"/organization/gh/url-orb-allow-list", "/organization/{org-slug-or-id}", "/organization/gh%2Furl-orb-allow-list", []string{"gh%2Furl-orb-allow-list"}},
+		// No fold fits: the match as it is stays, for the slug's own error.
+		{"/project/gh/pipeline", "/project/{project-slug}/pipeline", "/project/gh/pipeline", []string{"gh"}},
+		{"/project/gh%2Fo/pipeline", "/project/{project-slug}/pipeline", "/project/gh%2Fo/pipeline", []string{"gh%2Fo"}},
+		{"/project/GH%2Fo%2Fr", "/project/{project-slug}", "/project/GH%2Fo%2Fr", []string{"GH%2Fo%2Fr"}},
+		{"/organization/gh", "/organization/{org-slug-or-id}", "/organization/gh", []string{"gh"}},
+		// Well-formed as it is, so kept although a fold would match too: the three-part route wins.
+		{"/project/gh/o/r/pipeline/run/", "/project/{provider}/{organization}/{project}/pipeline/run", "/project/gh/o/r/pipeline/run", []string{"gh", "o", "r"}},
+		{"/project/gh%2F..%2Fr", "/project/{project-slug}", "/project/gh%2F..%2Fr", []string{"gh%2F..%2Fr"}},
+		{"/project/%67h%2Fo%2Fr", "/project/{project-slug}", "/project/%67h%2Fo%2Fr", []string{"%67h%2Fo%2Fr"}},
+		{"/organization/" + id, "/organization/{org-slug-or-id}", "/organization/" + id, []string{id}},
+		// Raw but not the intended route: an organization "org" with a repository "pipeline" and a
+		// route word "mine" is no route; the project gh/org/pipeline has no /mine.
+		{"/project/gh/org/pipeline/mine", "", "/project/gh/org/pipeline/mine", nil},
 		{"/project/gl/o/r/pipeline", "", "/project/gl/o/r/pipeline", nil},
 		{"/nothing", "", "/nothing", nil},
 		{"", "", "", nil},
@@ -145,6 +169,36 @@ func TestIndex_ServiceErrors(t *testing.T) {
 		}
 		if got := rt.Leaf.ServiceErrors(); got != all {
 			t.Errorf("%s: Leaf.ServiceErrors() = %v, want %v", rt.Leaf.Path, got, all)
+		}
+	}
+}
+
+func TestFits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		k    Kind
+		v    string
+		want bool
+	}{
+		{ProjectSlug, "gh%2Fo%2Fr", true},
+		{ProjectSlug, "github%2fo%2fr", true},
+		{ProjectSlug, "%67h%2Fo%2Fr", true},
+		{ProjectSlug, "gh%2F..%2Fr", true}, // the shape fits; the slug's own check refuses it
+		{ProjectSlug, "gh%2Fo", false},
+		{ProjectSlug, "gh", false},
+		{ProjectSlug, "gl%2Fo%2Fr", false},
+		{ProjectSlug, "gh%2Fo%2Fr%2Fx", false},
+		{ProjectSlug, "%zz%2Fo%2Fr", false},
+		{OrgSlug, "gh%2Fo", true},
+		{OrgSlug, "gh%2Fo%2Fr", false},
+		{OrgSlug, id, false},
+		{OrgSlugOrID, id, true},
+		{OrgSlugOrID, "circleci%2F" + id, true},
+		{OrgSlugOrID, "pages", false},
+	}
+	for _, tt := range tests {
+		if got := fits(tt.k, tt.v); got != tt.want {
+			t.Errorf("fits(%d, %q) = %v, want %v", tt.k, tt.v, got, tt.want)
 		}
 	}
 }
