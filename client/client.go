@@ -167,28 +167,67 @@ func WithoutToken() Option {
 
 // WithBaseURL sets the API's base URL, [DefaultBaseURL] by default. For a CircleCI server install pass
 // https://<host>/api/v2. The URL must be absolute http or https, without query, fragment or user
-// information; a trailing slash is ignored.
+// information; a trailing slash is ignored. Errors show the URL with its user information and query
+// values replaced by "xxxxx", so a token pasted into it does not end up in logs.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
+		shown, hadUser := redactRawURL(rawURL)
 		u, err := url.Parse(rawURL)
 		if err != nil {
-			return fmt.Errorf("WithBaseURL(%q): %w", rawURL, err)
+			var ue *url.Error
+			if hadUser || !errors.As(err, &ue) {
+				// The parser's message may quote a piece of the user information.
+				return fmt.Errorf("WithBaseURL(%q): not a valid URL", shown)
+			}
+			return fmt.Errorf("WithBaseURL(%q): %w", shown, ue.Err)
 		}
 		switch {
 		case u.Scheme != "http" && u.Scheme != "https":
-			return fmt.Errorf("WithBaseURL(%q): scheme must be http or https, like %s", rawURL, DefaultBaseURL)
+			return fmt.Errorf("WithBaseURL(%q): scheme must be http or https, like %s", shown, DefaultBaseURL)
 		case u.Host == "":
-			return fmt.Errorf("WithBaseURL(%q): no host; want an absolute URL like https://circleci.example.com/api/v2", rawURL)
+			return fmt.Errorf("WithBaseURL(%q): no host; want an absolute URL like https://circleci.example.com/api/v2", shown)
 		case u.User != nil:
-			return fmt.Errorf("WithBaseURL(%q): user information is not allowed; use WithToken", rawURL)
+			return fmt.Errorf("WithBaseURL(%q): user information is not allowed; use WithToken", shown)
 		case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-			return fmt.Errorf("WithBaseURL(%q): query and fragment are not allowed", rawURL)
+			return fmt.Errorf("WithBaseURL(%q): query and fragment are not allowed", shown)
 		}
 		u.Path = strings.TrimRight(u.Path, "/")
 		u.RawPath = strings.TrimRight(u.RawPath, "/")
 		c.baseURL = u
 		return nil
 	}
+}
+
+// redactRawURL renders a URL given as text, parsed or not, for an error message: everything from the
+// start of the authority ("//", or the start of the text when there is none) to the last "@" becomes
+// "xxxxx", and so does every query value (or bare query parameter). It over-redacts a URL with "@" in its path rather than risk
+// showing a password that holds "/" or "?". hadUser reports whether anything before an "@" was hidden.
+func redactRawURL(raw string) (shown string, hadUser bool) {
+	start := 0
+	if i := strings.Index(raw, "//"); i >= 0 {
+		start = i + 2
+	}
+	if at := strings.LastIndex(raw, "@"); at >= start {
+		raw = raw[:start] + "xxxxx" + raw[at:]
+		hadUser = true
+	}
+	q := strings.Index(raw, "?")
+	if q < 0 {
+		return raw, hadUser
+	}
+	query, fragment := raw[q+1:], ""
+	if h := strings.Index(query, "#"); h >= 0 {
+		query, fragment = query[:h], query[h:]
+	}
+	params := strings.Split(query, "&")
+	for i, p := range params {
+		if k, _, ok := strings.Cut(p, "="); ok {
+			params[i] = k + "=xxxxx"
+		} else if p != "" {
+			params[i] = "xxxxx" // a bare value may be a token too
+		}
+	}
+	return raw[:q+1] + strings.Join(params, "&") + fragment, hadUser
 }
 
 // WithHTTPClient sets the HTTP client requests go through. The client is copied, never changed: its

@@ -414,3 +414,40 @@ func TestClient_bodyAndSuccessForms(t *testing.T) {
 		t.Errorf("PipelineParameters(float) error = %v", err)
 	}
 }
+
+// TestWithBaseURL_errorsHideCredentials checks that WithBaseURL errors never show the user
+// information or query values of the URL they quote, whether or not it parses.
+func TestWithBaseURL_errorsHideCredentials(t *testing.T) {
+	t.Parallel()
+	const prefix = "circleci client: "
+	tests := []struct {
+		name, in, want string
+	}{
+		{"user and password", "https://me:s3cret@example.com/api/v2", `WithBaseURL("https://xxxxx@example.com/api/v2"): user information is not allowed; use WithToken`},
+		{"token as user name", "https://s3cret@example.com/api/v2", `WithBaseURL("https://xxxxx@example.com/api/v2"): user information is not allowed; use WithToken`},
+		{"user information and a bad host", "https://me:s3cret@exa mple.com/api/v2", `WithBaseURL("https://xxxxx@exa mple.com/api/v2"): not a valid URL`},
+		{"bad escape in the password", "https://me:s3%zzcret@example.com", `WithBaseURL("https://xxxxx@example.com"): not a valid URL`},
+		{"slash in the password", "https://me:s3/cret@example.com", `WithBaseURL("https://xxxxx@example.com"): not a valid URL`},
+		{"question mark in the password", "https://me:s3?cret@example.com", `WithBaseURL("https://xxxxx@example.com"): not a valid URL`},
+		{"no scheme", "me:s3cret@example.com/api/v2", `WithBaseURL("xxxxx@example.com/api/v2"): scheme must be http or https, like https://circleci.com/api/v2`},
+		{"token in the query", "https://example.com/api/v2?circle-token=s3cret&x=1", `WithBaseURL("https://example.com/api/v2?circle-token=xxxxx&x=xxxxx"): query and fragment are not allowed`},
+		{"bare query value", "https://example.com/api/v2?s3cret#top", `WithBaseURL("https://example.com/api/v2?xxxxx#top"): query and fragment are not allowed`},
+		{"bad host, nothing to hide", "https://exa mple.com", `WithBaseURL("https://exa mple.com"): invalid character " " in host name`},
+		{"ftp, nothing to hide", "ftp://example.com/api/v2", `WithBaseURL("ftp://example.com/api/v2"): scheme must be http or https, like https://circleci.com/api/v2`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := New(WithBaseURL(tt.in))
+			if err == nil {
+				t.Fatalf("New(WithBaseURL(%q)) succeeded", tt.in)
+			}
+			if got := err.Error(); got != prefix+tt.want {
+				t.Errorf("error = %s\nwant    %s", got, prefix+tt.want)
+			}
+			if strings.Contains(err.Error(), "s3") || strings.Contains(err.Error(), "cret") {
+				t.Errorf("error %q shows part of the secret", err)
+			}
+		})
+	}
+}
