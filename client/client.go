@@ -244,8 +244,9 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithUserAgent sets the User-Agent header. The default names this module and its version, e.g.
-// "circleci-go/v1.2.0 (+https://github.com/cikit/circleci-go)". A User-Agent set by a request editor
-// wins.
+// "circleci-go/v1.2.0 (+https://github.com/cikit/circleci-go)", with "devel" for the version when the
+// build records none (a workspace, a replacement by a local folder). A User-Agent set by a request
+// editor wins.
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
 		if strings.TrimSpace(ua) == "" {
@@ -261,19 +262,39 @@ func WithUserAgent(ua string) Option {
 
 // defaultUserAgent names the module and its version from the build information.
 func defaultUserAgent() string {
-	version := "devel"
-	if info, ok := debug.ReadBuildInfo(); ok {
-		if info.Main.Path == modulePath && info.Main.Version != "" && info.Main.Version != "(devel)" {
+	info, _ := debug.ReadBuildInfo()
+	return userAgentFor(info)
+}
+
+// userAgentFor names the module and the version of it that info records (info may be nil):
+// "circleci-go/<version> (+https://github.com/cikit/circleci-go)". The version is, in order:
+//   - for a dependency replaced by another module version, the replacement's version;
+//   - for a dependency replaced by a local folder, none;
+//   - for a dependency, the version required;
+//   - for the main module, the version the go command stamped (a tag, or a pseudo-version from the
+//     work tree's VCS, when it can work one out).
+//
+// With none ("(devel)" is the go command's word for none: a workspace module, a replacement folder,
+// a build outside VCS), the version is "devel", without the parentheses, which would turn it into a
+// User-Agent comment.
+func userAgentFor(info *debug.BuildInfo) string {
+	version := ""
+	if info != nil {
+		if info.Main.Path == modulePath {
 			version = info.Main.Version
 		}
 		for _, dep := range info.Deps {
-			if dep.Path == modulePath && dep.Version != "" {
-				version = dep.Version
-				if dep.Replace != nil && dep.Replace.Version != "" {
-					version = dep.Replace.Version
-				}
+			if dep.Path != modulePath {
+				continue
+			}
+			version = dep.Version
+			if dep.Replace != nil {
+				version = dep.Replace.Version // "" for a folder
 			}
 		}
+	}
+	if version == "" || version == "(devel)" {
+		version = "devel"
 	}
 	return "circleci-go/" + version + " (+https://" + modulePath + ")"
 }

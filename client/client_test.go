@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -326,8 +327,42 @@ func withGetenv(f func(string) string) Option {
 func TestDefaultUserAgent(t *testing.T) {
 	t.Parallel()
 	ua := defaultUserAgent()
-	if !strings.HasPrefix(ua, "circleci-go/") || !strings.Contains(ua, "github.com/cikit/circleci-go") {
+	if !strings.HasPrefix(ua, "circleci-go/") || !strings.Contains(ua, "github.com/cikit/circleci-go") || strings.Contains(ua, "(devel)") {
 		t.Errorf("defaultUserAgent() = %q", ua)
+	}
+}
+
+func TestUserAgentFor(t *testing.T) {
+	t.Parallel()
+	const self = "github.com/cikit/circleci-go"
+	mainMod := func(path, version string) debug.Module { return debug.Module{Path: path, Version: version} }
+	dep := func(version string, replace *debug.Module) *debug.Module {
+		return &debug.Module{Path: self, Version: version, Replace: replace}
+	}
+	other := &debug.Module{Path: "example.com/other", Version: "v9.9.9"}
+	tests := []struct {
+		name string
+		info *debug.BuildInfo
+		want string // the version
+	}{
+		{"no build information", nil, "devel"},
+		{"main module, tagged", &debug.BuildInfo{Main: mainMod(self, "v1.2.0")}, "v1.2.0"},
+		{"main module, VCS pseudo-version", &debug.BuildInfo{Main: mainMod(self, "v1.2.1-0.20260101120000-abcdef123456+dirty")}, "v1.2.1-0.20260101120000-abcdef123456+dirty"},
+		{"main module, no VCS", &debug.BuildInfo{Main: mainMod(self, "(devel)")}, "devel"},
+		{"dependency", &debug.BuildInfo{Main: mainMod("example.com/app", "(devel)"), Deps: []*debug.Module{other, dep("v1.3.0", nil)}}, "v1.3.0"},
+		{"dependency in a workspace", &debug.BuildInfo{Main: mainMod("example.com/app", "(devel)"), Deps: []*debug.Module{dep("(devel)", nil)}}, "devel"},
+		{"dependency replaced by a folder", &debug.BuildInfo{Main: mainMod("example.com/app", "v0.1.0"), Deps: []*debug.Module{dep("v0.0.0-00010101000000-000000000000", &debug.Module{Path: "../circleci-go"})}}, "devel"},
+		{"dependency replaced by a fork", &debug.BuildInfo{Main: mainMod("example.com/app", "(devel)"), Deps: []*debug.Module{dep("v1.3.0", &debug.Module{Path: "example.com/fork", Version: "v1.3.1-fork"})}}, "v1.3.1-fork"},
+		{"not among the modules", &debug.BuildInfo{Main: mainMod("example.com/app", "v0.1.0"), Deps: []*debug.Module{other}}, "devel"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := "circleci-go/" + tt.want + " (+https://github.com/cikit/circleci-go)"
+			if got := userAgentFor(tt.info); got != want {
+				t.Errorf("userAgentFor = %q, want %q", got, want)
+			}
+		})
 	}
 }
 
