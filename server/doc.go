@@ -29,9 +29,16 @@
 // (a VCS prefix and the right number of parts, or an organization UUID); "gh" alone is not, so that
 // path is read as the project gh/pipeline/mine. Where both readings are well-formed, the path as it is
 // wins: POST /project/gh/org/repo/pipeline/run is the three-part route, never pipeline number "run" of
-// gh/org/repo. Of several folds, the leftmost VCS prefix and then the longer slug win. A path that no
-// fold makes valid keeps its match as it is and gets the slug's 400 ("/project/gh/pipeline"). Clients
-// that want no guessing send the slug escaped, which always matches as it is.
+// gh/org/repo. Of several folds, the leftmost VCS prefix and then the longer slug win, and a reading
+// whose route serves the request's method beats one whose route does not. A path that no fold makes
+// valid keeps its match as it is and gets the slug's 400 ("/project/gh/pipeline"). Clients that want no
+// guessing send the slug escaped, which always matches as it is where a route takes it.
+//
+// Escaped slugs also reach the three-part routes, which take the slug as three segments:
+// "/project/gh%2Forg%2Frepo/settings" is served as "/project/gh/org/repo/settings". Half-escaped slugs
+// ("/project/gh%2Forg/repo/pipeline", "/project/gh/org%2Frepo/pipeline") are read as the whole slug.
+// Escaped slashes are never taken apart beyond a slug's parts: "gh%2Forg%2Frepo%2Fpipeline" stays one
+// (invalid) value.
 //
 // # Authentication
 //

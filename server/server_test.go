@@ -214,6 +214,13 @@ func TestNew_slugForms(t *testing.T) {
 		{"organization named project", "GET", "/organization/gh/project", "GetOrganization", []string{"gh/project"}},
 		{"three-part route as it is", "GET", "/project/gh/o/r/settings", "GetProjectSettings", []string{"gh", "o", "r"}},
 		{"escaped slug as it is", "GET", "/project/gh%2Fpipeline%2Fmine", "GetProjectBySlug", []string{"gh/pipeline/mine"}},
+		{"escaped slug on a three-part route", "GET", "/project/gh%2Fo%2Fr/settings", "GetProjectSettings", []string{"gh", "o", "r"}},
+		{"escaped slug on a three-part route, lower-case escape", "GET", "/project/github%2fo%2fr/settings", "GetProjectSettings", []string{"github", "o", "r"}},
+		{"escaped slug on a three-part route another path also matches", "POST", "/project/gh%2Fo%2Fr/pipeline/run", "TriggerPipelineRun", []string{"gh", "o", "r"}},
+		{"half-escaped slug, organization escaped", "GET", "/project/gh%2Fo/r/pipeline", "ListPipelinesForProject", []string{"gh/o/r"}},
+		{"half-escaped slug, repository escaped", "GET", "/project/gh/o%2Fr/pipeline", "ListPipelinesForProject", []string{"gh/o/r"}},
+		{"half-escaped slug on a three-part route", "GET", "/project/gh%2Fo/r/settings", "GetProjectSettings", []string{"gh", "o", "r"}},
+		{"half-escaped insights slug", "GET", "/insights/gh%2Fo/r/workflows", "GetProjectWorkflowMetrics", []string{"gh/o/r"}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

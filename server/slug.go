@@ -28,7 +28,7 @@ func (s *server) normalizeSlugs(next http.Handler) http.Handler {
 			writeError(w, r, http.StatusBadRequest, "The path has an empty segment (//).")
 			return
 		}
-		leaf, vals, routed := s.index.Resolve(rel, info.paramBuf[:0])
+		leaf, vals, routed := s.index.Resolve(r.Method, rel, info.paramBuf[:0])
 		if leaf == nil {
 			info.serviceErrors = s.index.ServiceErrors(rel)
 			writeError(w, r, http.StatusNotFound, msgNotFound)

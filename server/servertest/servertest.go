@@ -139,7 +139,7 @@ func (c *checker) check(r *http.Request, reqBody []byte, rec *recorder) error {
 	var vals []string
 	inBase := strings.HasPrefix(p, c.base+"/")
 	if inBase {
-		leaf, vals, _ = c.index.Resolve(p[len(c.base):], nil)
+		leaf, vals, _ = c.index.Resolve(r.Method, p[len(c.base):], nil)
 	}
 	var rt *route.Route
 	if leaf != nil {

@@ -9,6 +9,7 @@ package route
 
 import (
 	"fmt"
+	"iter"
 	"net/url"
 	"slices"
 	"strings"
@@ -349,75 +350,172 @@ func (n *node) match(p string, vals []string) (*Leaf, []string) {
 	return nil, vals
 }
 
-// Resolve finds the path an escaped request path (relative to the base path) is served on. One
-// trailing slash is dropped first. Then, in this order:
+// Resolve finds the path an escaped request path (relative to the base path) is served on, for a
+// request with method. One trailing slash is dropped first. Then the readings of the path are tried
+// in this order:
 //
-//  1. A path that matches a route as it is, with a well-formed value (see below) in each slug parameter,
-//     stays as it is.
-//  2. Otherwise, where a segment is a VCS prefix (gh, github, bb, bitbucket, circleci), it and the
-//     segments after it are joined with %2F into one segment, three for a project slug, two for an
-//     organization slug; the first result, from the left and three before two, that matches a route
-//     whose parameter at that place takes that kind of slug is kept.
-//  3. Otherwise a path that matched as it is, with a slug parameter that is not well-formed, stays as
-//     it is, so that the slug's own error can be reported.
+//  1. The path as it is, if it matches a route with a well-formed value (see below) in each slug
+//     parameter.
+//  2. From the left, where a segment is a VCS prefix (gh, github, bb, bitbucket, circleci) or an escaped
+//     slug that starts with one, and for three, two and then one segments from there: the segments
+//     joined with %2F into one, which must land on a slug parameter and be well-formed there (raw
+//     slugs "/project/gh/org/repo/pipeline", half-escaped ones "gh%2Forg/repo" and "gh/org%2Frepo");
+//     then, if the slug so joined has escaped slashes, the slug unfolded into raw segments, which must
+//     all land on plain parameters (the three-part routes /project/{provider}/{organization}/{project}/...
+//     sent with an escaped or half-escaped slug).
+//  3. The path as it is, matched with a slug parameter that is not well-formed, so that the slug's
+//     own error can be reported.
+//
+// The first reading whose route serves method wins; when none does, the first reading that matched
+// at all (and the client gets 405).
 //
 // A slug value is well-formed when it has the number of parts of its kind (three for a project, two
 // for an organization, separated by %2F) and the first is a VCS prefix; an organization slug-or-ID may
 // also be a UUID. Step 1 thus keeps "/project/gh%2Forg%2Frepo/pipeline" and the three-part routes
 // ("/project/gh/org/repo/settings") as they are, while "/project/gh/pipeline/mine", which matches
 // /project/{project-slug}/pipeline/mine only with the slug "gh", is read as the project gh/pipeline/mine
-// (a repository "mine" of an organization "pipeline") by step 2.
+// (a repository "mine" of an organization "pipeline") by step 2. Escaped slashes are never taken apart
+// beyond a slug's three parts: "gh%2Fo%2Fr%2Fpipeline" stays one value.
 //
 // Resolve returns the leaf, the escaped parameter values appended to vals, and the path to route on,
 // which differs from escaped only when it was rewritten. The leaf is nil when nothing matched.
-func (ix *Index) Resolve(escaped string, vals []string) (*Leaf, []string, string) {
+func (ix *Index) Resolve(method, escaped string, vals []string) (*Leaf, []string, string) {
 	if len(escaped) > 1 && strings.HasSuffix(escaped, "/") {
 		escaped = escaped[:len(escaped)-1]
 	}
 	asIs, v := ix.Lookup(escaped, vals)
-	if asIs != nil && slugsFit(asIs, v[len(vals):]) {
+	fit := asIs != nil && slugsFit(asIs, v[len(vals):])
+	if fit && asIs.Route(method) != nil {
 		return asIs, v, escaped
 	}
 	if !strings.HasPrefix(escaped, "/") {
 		return nil, vals, escaped
 	}
-	if leaf, v, p := ix.fold(escaped, vals); leaf != nil {
-		return leaf, v, p
+	first := "" // the first reading that matched, in case none serves the method
+	if fit {
+		first = escaped
 	}
-	if asIs != nil {
-		// The folds tried above wrote into the same backing array as the first lookup: look up again.
-		leaf, v := ix.Lookup(escaped, vals)
-		return leaf, v, escaped
-	}
-	return nil, vals, escaped
-}
-
-// fold tries the raw slug folds of [Index.Resolve], step 2.
-func (ix *Index) fold(escaped string, vals []string) (*Leaf, []string, string) {
-	segs := strings.Split(escaped[1:], "/")
-	for i, s := range segs {
-		if !slug.KnownVCS(s) {
+	for p, ok := range ix.readings(escaped) {
+		leaf, v := ix.Lookup(p, vals)
+		if leaf == nil || !slugsFit(leaf, v[len(vals):]) || !ok(leaf) {
 			continue
 		}
-		for _, k := range [...]int{3, 2} {
-			if i+k > len(segs) {
+		if leaf.Route(method) != nil {
+			return leaf, v, p
+		}
+		if first == "" {
+			first = p
+		}
+	}
+	if first == "" && asIs != nil { // step 3
+		first = escaped
+	}
+	if first == "" {
+		return nil, vals, escaped
+	}
+	// The readings were looked up into the same backing array: look the one chosen up again.
+	leaf, v := ix.Lookup(first, vals)
+	return leaf, v, first
+}
+
+// readings yields the rewritten forms of an escaped path that [Index.Resolve] tries after the path as
+// it is, each with the condition the leaf it matches must meet. Where a segment is a VCS prefix or an
+// escaped slug that starts with one, and for three, two and then one segments from there:
+//
+//   - the segments joined with %2F into one, which must land on a slug parameter (not for one
+//     segment: that is the path as it is);
+//   - if what is joined holds a whole slug with escaped slashes in it ("gh%2Forg%2Frepo", "gh%2Forg/repo"),
+//     the slug unfolded into raw segments, which must all land on plain parameters.
+func (ix *Index) readings(escaped string) iter.Seq2[string, func(*Leaf) bool] {
+	return func(yield func(string, func(*Leaf) bool) bool) {
+		segs := strings.Split(escaped[1:], "/")
+		for i, seg := range segs {
+			if !slug.KnownVCS(seg) && splitSlug(seg) == nil {
 				continue
 			}
-			folded := make([]string, 0, len(segs)-k+1)
-			folded = append(folded, segs[:i]...)
-			folded = append(folded, strings.Join(segs[i:i+k], "%2F"))
-			folded = append(folded, segs[i+k:]...)
-			p := "/" + strings.Join(folded, "/")
-			leaf, v := ix.Lookup(p, vals)
-			if leaf == nil {
-				continue
-			}
-			if j := slices.Index(leaf.segs, i); j >= 0 && leaf.Kinds[j].parts() == k && slugsFit(leaf, v[len(vals):]) {
-				return leaf, v, p
+			for _, k := range [...]int{3, 2, 1} {
+				if i+k > len(segs) {
+					continue
+				}
+				joined := strings.Join(segs[i:i+k], "%2F")
+				if k > 1 {
+					onSlug := func(leaf *Leaf) bool {
+						j := slices.Index(leaf.segs, i)
+						return j >= 0 && leaf.Kinds[j] != Plain
+					}
+					if !yield(rejoin(segs[:i], joined, segs[i+k:]), onSlug) {
+						return
+					}
+				}
+				parts := splitSlug(joined)
+				if len(parts) <= k { // no escaped slash in it, or no whole slug
+					continue
+				}
+				onPlain := func(leaf *Leaf) bool {
+					for at := i; at < i+len(parts); at++ {
+						if j := slices.Index(leaf.segs, at); j < 0 || leaf.Kinds[j] != Plain {
+							return false
+						}
+					}
+					return true
+				}
+				if !yield(rejoin(segs[:i], strings.Join(parts, "/"), segs[i+k:]), onPlain) {
+					return
+				}
 			}
 		}
 	}
-	return nil, vals, escaped
+}
+
+// rejoin builds an escaped path from the segments before, a middle part and the segments after.
+func rejoin(before []string, mid string, after []string) string {
+	var b strings.Builder
+	for _, s := range before {
+		b.WriteString("/")
+		b.WriteString(s)
+	}
+	b.WriteString("/")
+	b.WriteString(mid)
+	for _, s := range after {
+		b.WriteString("/")
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// splitSlug splits an escaped path segment that holds a whole slug ("gh%2Forg%2Frepo", "gh%2Forg":
+// two or three non-empty parts separated by %2F, the first a VCS prefix) into its escaped parts, and
+// returns nil for any other segment.
+func splitSlug(seg string) []string {
+	if len(seg) < 4 || strings.IndexByte(seg, '%') < 0 {
+		return nil
+	}
+	var parts []string
+	start := 0
+	for i := 0; i+2 < len(seg); i++ {
+		if seg[i] == '%' && seg[i+1] == '2' && (seg[i+2] == 'F' || seg[i+2] == 'f') {
+			parts = append(parts, seg[start:i])
+			start = i + 3
+			i += 2
+		}
+	}
+	parts = append(parts, seg[start:])
+	if len(parts) < 2 || len(parts) > 3 || slices.Contains(parts, "") || !knownVCSEscaped(parts[0]) {
+		return nil
+	}
+	return parts
+}
+
+// knownVCSEscaped is [slug.KnownVCS] for an escaped path segment.
+func knownVCSEscaped(prefix string) bool {
+	if strings.IndexByte(prefix, '%') >= 0 {
+		u, err := url.PathUnescape(prefix)
+		if err != nil {
+			return false
+		}
+		prefix = u
+	}
+	return slug.KnownVCS(prefix)
 }
 
 // slugsFit reports whether each slug parameter of leaf has a well-formed escaped value in vals.
@@ -448,16 +546,5 @@ func fits(k Kind, v string) bool {
 			i += 2
 		}
 	}
-	if parts != k.parts() {
-		return false
-	}
-	prefix := v[:first]
-	if strings.IndexByte(prefix, '%') >= 0 {
-		u, err := url.PathUnescape(prefix)
-		if err != nil {
-			return false
-		}
-		prefix = u
-	}
-	return slug.KnownVCS(prefix)
+	return parts == k.parts() && knownVCSEscaped(v[:first])
 }

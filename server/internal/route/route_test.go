@@ -29,67 +29,88 @@ func TestIndex_Resolve(t *testing.T) {
 	t.Parallel()
 	ix := newIndex(t)
 	tests := []struct {
-		in, wantLeaf, wantRouted string
-		wantVals                 []string
+		method, in, wantLeaf, wantRouted string
+		wantVals                         []string
 	}{
-		{"/me", "/me", "/me", nil},
-		{"/me/", "/me", "/me", nil},
-		{"/pipeline/continue", "/pipeline/continue", "/pipeline/continue", nil},
-		{"/pipeline/" + id, "/pipeline/{pipeline-id}", "/pipeline/" + id, []string{id}},
-		{"/project/gh%2Fo%2Fr/pipeline", "/project/{project-slug}/pipeline", "/project/gh%2Fo%2Fr/pipeline", []string{"gh%2Fo%2Fr"}},
-		{"/project/gh/o/r/pipeline", "/project/{project-slug}/pipeline", "/project/gh%2Fo%2Fr/pipeline", []string{"gh%2Fo%2Fr"}},
-		{"/project/gh/o/r", "/project/{project-slug}", "/project/gh%2Fo%2Fr", []string{"gh%2Fo%2Fr"}},
-		{"/project/gh/o/r/123/artifacts", "/project/{project-slug}/{job-number}/artifacts", "/project/gh%2Fo%2Fr/123/artifacts", []string{"gh%2Fo%2Fr", "123"}},
+		{"GET", "/me", "/me", "/me", nil},
+		{"GET", "/me/", "/me", "/me", nil},
+		{"GET", "/pipeline/continue", "/pipeline/continue", "/pipeline/continue", nil},
+		{"GET", "/pipeline/" + id, "/pipeline/{pipeline-id}", "/pipeline/" + id, []string{id}},
+		{"GET", "/project/gh%2Fo%2Fr/pipeline", "/project/{project-slug}/pipeline", "/project/gh%2Fo%2Fr/pipeline", []string{"gh%2Fo%2Fr"}},
+		{"GET", "/project/gh/o/r/pipeline", "/project/{project-slug}/pipeline", "/project/gh%2Fo%2Fr/pipeline", []string{"gh%2Fo%2Fr"}},
+		{"GET", "/project/gh/o/r", "/project/{project-slug}", "/project/gh%2Fo%2Fr", []string{"gh%2Fo%2Fr"}},
+		{"GET", "/project/gh/o/r/123/artifacts", "/project/{project-slug}/{job-number}/artifacts", "/project/gh%2Fo%2Fr/123/artifacts", []string{"gh%2Fo%2Fr", "123"}},
 		// Matches as it is: the three-part route, whatever the method.
-		{"/project/gh/o/r/pipeline/run", "/project/{provider}/{organization}/{project}/pipeline/run", "/project/gh/o/r/pipeline/run", []string{"gh", "o", "r"}},
-		{"/project/gh/o/r/settings", "/project/{provider}/{organization}/{project}/settings", "/project/gh/o/r/settings", []string{"gh", "o", "r"}},
-		{"/insights/gh/o/summary", "/insights/{org-slug}/summary", "/insights/gh%2Fo/summary", []string{"gh%2Fo"}},
-		{"/insights/gh/o/r/workflows", "/insights/{project-slug}/workflows", "/insights/gh%2Fo%2Fr/workflows", []string{"gh%2Fo%2Fr"}},
-		{"/insights/pages/gh/o/r/summary", "/insights/pages/{project-slug}/summary", "/insights/pages/gh%2Fo%2Fr/summary", []string{"gh%2Fo%2Fr"}},
+		{"POST", "/project/gh/o/r/pipeline/run", "/project/{provider}/{organization}/{project}/pipeline/run", "/project/gh/o/r/pipeline/run", []string{"gh", "o", "r"}},
+		{"GET", "/project/gh/o/r/settings", "/project/{provider}/{organization}/{project}/settings", "/project/gh/o/r/settings", []string{"gh", "o", "r"}},
+		{"GET", "/insights/gh/o/summary", "/insights/{org-slug}/summary", "/insights/gh%2Fo/summary", []string{"gh%2Fo"}},
+		{"GET", "/insights/gh/o/r/workflows", "/insights/{project-slug}/workflows", "/insights/gh%2Fo%2Fr/workflows", []string{"gh%2Fo%2Fr"}},
+		{"GET", "/insights/pages/gh/o/r/summary", "/insights/pages/{project-slug}/summary", "/insights/pages/gh%2Fo%2Fr/summary", []string{"gh%2Fo%2Fr"}},
 		// "pages" as a project slug is not a literal match: backtrack to the parameter.
-		{"/insights/pages/branches", "/insights/{project-slug}/branches", "/insights/pages/branches", []string{"pages"}},
+		{"GET", "/insights/pages/branches", "/insights/{project-slug}/branches", "/insights/pages/branches", []string{"pages"}},
 		// Three raw parts would be an organization route with a project slug: the kind refuses it.
-		{"/organization/gh/o/project", "/organization/{org-slug-or-id}/project", "/organization/gh%2Fo/project", []string{"gh%2Fo"}},
-		{"/organization/circleci/" + id + "/url-orb-allow-list", "/organization/{org-slug-or-id}/url-orb-allow-list", "/organization/circleci%2F" + id + "/url-orb-allow-list", []string{"circleci%2F" + id}},
+		{"GET", "/organization/gh/o/project", "/organization/{org-slug-or-id}/project", "/organization/gh%2Fo/project", []string{"gh%2Fo"}},
+		{"GET", "/organization/circleci/" + id + "/url-orb-allow-list", "/organization/{org-slug-or-id}/url-orb-allow-list", "/organization/circleci%2F" + id + "/url-orb-allow-list", []string{"circleci%2F" + id}},
 		// A slug parameter that matches only with a value that is no slug: a repository or organization
 		// is named like a route word, and the fold wins.
-		{"/project/gh/pipeline/mine", "/project/{project-slug}", "/project/gh%2Fpipeline%2Fmine", []string{"gh%2Fpipeline%2Fmine"}},
-		{"/project/gh/pipeline/run", "/project/{project-slug}", "/project/gh%2Fpipeline%2Frun", []string{"gh%2Fpipeline%2Frun"}},
-		{"/project/gh/job/5", "/project/{project-slug}", "/project/gh%2Fjob%2F5", []string{"gh%2Fjob%2F5"}},
-		{"/project/gh/o/artifacts", "/project/{project-slug}", "/project/gh%2Fo%2Fartifacts", []string{"gh%2Fo%2Fartifacts"}},
-		{"/project/gh/envvar/X", "/project/{project-slug}", "/project/gh%2Fenvvar%2FX", []string{"gh%2Fenvvar%2FX"}},
-		{"/project/gh/o/pipeline/pipeline/mine", "/project/{project-slug}/pipeline/mine", "/project/gh%2Fo%2Fpipeline/pipeline/mine", []string{"gh%2Fo%2Fpipeline"}},
-		{"/insights/gh/workflows/summary", "/insights/{org-slug}/summary", "/insights/gh%2Fworkflows/summary", []string{"gh%2Fworkflows"}},
-		{"/organization/gh/project", "/organization/{org-slug-or-id}", "/organization/gh%2Fproject", []string{"gh%2Fproject"}},
-		{"/organization/gh/url-orb-allow-list", "/organization/{org-slug-or-id}", "/organization/gh%2Furl-orb-allow-list", []string{"gh%2Furl-orb-allow-list"}},
+		{"GET", "/project/gh/pipeline/mine", "/project/{project-slug}", "/project/gh%2Fpipeline%2Fmine", []string{"gh%2Fpipeline%2Fmine"}},
+		{"GET", "/project/gh/pipeline/run", "/project/{project-slug}", "/project/gh%2Fpipeline%2Frun", []string{"gh%2Fpipeline%2Frun"}},
+		{"GET", "/project/gh/job/5", "/project/{project-slug}", "/project/gh%2Fjob%2F5", []string{"gh%2Fjob%2F5"}},
+		{"GET", "/project/gh/o/artifacts", "/project/{project-slug}", "/project/gh%2Fo%2Fartifacts", []string{"gh%2Fo%2Fartifacts"}},
+		{"GET", "/project/gh/envvar/X", "/project/{project-slug}", "/project/gh%2Fenvvar%2FX", []string{"gh%2Fenvvar%2FX"}},
+		{"GET", "/project/gh/o/pipeline/pipeline/mine", "/project/{project-slug}/pipeline/mine", "/project/gh%2Fo%2Fpipeline/pipeline/mine", []string{"gh%2Fo%2Fpipeline"}},
+		{"GET", "/insights/gh/workflows/summary", "/insights/{org-slug}/summary", "/insights/gh%2Fworkflows/summary", []string{"gh%2Fworkflows"}},
+		{"GET", "/organization/gh/project", "/organization/{org-slug-or-id}", "/organization/gh%2Fproject", []string{"gh%2Fproject"}},
+		{"GET", "/organization/gh/url-orb-allow-list", "/organization/{org-slug-or-id}", "/organization/gh%2Furl-orb-allow-list", []string{"gh%2Furl-orb-allow-list"}},
 		// No fold fits: the match as it is stays, for the slug's own error.
-		{"/project/gh/pipeline", "/project/{project-slug}/pipeline", "/project/gh/pipeline", []string{"gh"}},
-		{"/project/gh%2Fo/pipeline", "/project/{project-slug}/pipeline", "/project/gh%2Fo/pipeline", []string{"gh%2Fo"}},
-		{"/project/GH%2Fo%2Fr", "/project/{project-slug}", "/project/GH%2Fo%2Fr", []string{"GH%2Fo%2Fr"}},
-		{"/organization/gh", "/organization/{org-slug-or-id}", "/organization/gh", []string{"gh"}},
+		{"GET", "/project/gh/pipeline", "/project/{project-slug}/pipeline", "/project/gh/pipeline", []string{"gh"}},
+		{"GET", "/project/gh%2Fo", "/project/{project-slug}", "/project/gh%2Fo", []string{"gh%2Fo"}},
+		{"GET", "/insights/pages/branches", "/insights/{project-slug}/branches", "/insights/pages/branches", []string{"pages"}},
+		{"GET", "/project/GH%2Fo%2Fr", "/project/{project-slug}", "/project/GH%2Fo%2Fr", []string{"GH%2Fo%2Fr"}},
+		{"GET", "/organization/gh", "/organization/{org-slug-or-id}", "/organization/gh", []string{"gh"}},
 		// Well-formed as it is, so kept although a fold would match too: the three-part route wins.
-		{"/project/gh/o/r/pipeline/run/", "/project/{provider}/{organization}/{project}/pipeline/run", "/project/gh/o/r/pipeline/run", []string{"gh", "o", "r"}},
-		{"/project/gh%2F..%2Fr", "/project/{project-slug}", "/project/gh%2F..%2Fr", []string{"gh%2F..%2Fr"}},
-		{"/project/%67h%2Fo%2Fr", "/project/{project-slug}", "/project/%67h%2Fo%2Fr", []string{"%67h%2Fo%2Fr"}},
-		{"/organization/" + id, "/organization/{org-slug-or-id}", "/organization/" + id, []string{id}},
+		{"POST", "/project/gh/o/r/pipeline/run/", "/project/{provider}/{organization}/{project}/pipeline/run", "/project/gh/o/r/pipeline/run", []string{"gh", "o", "r"}},
+		{"GET", "/project/gh%2F..%2Fr", "/project/{project-slug}", "/project/gh%2F..%2Fr", []string{"gh%2F..%2Fr"}},
+		{"GET", "/project/%67h%2Fo%2Fr", "/project/{project-slug}", "/project/%67h%2Fo%2Fr", []string{"%67h%2Fo%2Fr"}},
+		{"GET", "/organization/" + id, "/organization/{org-slug-or-id}", "/organization/" + id, []string{id}},
+		// Escaped slugs unfolded onto the three-part routes.
+		{"GET", "/project/gh%2Fo%2Fr/settings", "/project/{provider}/{organization}/{project}/settings", "/project/gh/o/r/settings", []string{"gh", "o", "r"}},
+		{"PATCH", "/project/github%2fo%2fr/settings/", "/project/{provider}/{organization}/{project}/settings", "/project/github/o/r/settings", []string{"github", "o", "r"}},
+		{"GET", "/project/gh%2Fo/r/settings", "/project/{provider}/{organization}/{project}/settings", "/project/gh/o/r/settings", []string{"gh", "o", "r"}},
+		{"GET", "/project/gh/o%2Fr/settings", "/project/{provider}/{organization}/{project}/settings", "/project/gh/o/r/settings", []string{"gh", "o", "r"}},
+		// The path as it is matches a route that does not serve the method; the unfolded one does.
+		{"POST", "/project/gh%2Fo%2Fr/pipeline/run", "/project/{provider}/{organization}/{project}/pipeline/run", "/project/gh/o/r/pipeline/run", []string{"gh", "o", "r"}},
+		// No reading serves the method: the first that matched, for a 405.
+		{"DELETE", "/project/gh/o/r/settings", "/project/{provider}/{organization}/{project}/settings", "/project/gh/o/r/settings", []string{"gh", "o", "r"}},
+		{"DELETE", "/project/gh%2Fo%2Fr/settings", "/project/{provider}/{organization}/{project}/settings", "/project/gh/o/r/settings", []string{"gh", "o", "r"}},
+		{"PUT", "/project/gh%2Fo%2Fr/pipeline/run", "/project/{project-slug}/pipeline/{pipeline-number}", "/project/gh%2Fo%2Fr/pipeline/run", []string{"gh%2Fo%2Fr", "run"}},
+		// Half-escaped slugs folded.
+		{"GET", "/project/gh%2Fo/r/pipeline", "/project/{project-slug}/pipeline", "/project/gh%2Fo%2Fr/pipeline", []string{"gh%2Fo%2Fr"}},
+		{"GET", "/project/gh/o%2Fr/pipeline", "/project/{project-slug}/pipeline", "/project/gh%2Fo%2Fr/pipeline", []string{"gh%2Fo%2Fr"}},
+		{"GET", "/project/gh%2Fo/r", "/project/{project-slug}", "/project/gh%2Fo%2Fr", []string{"gh%2Fo%2Fr"}},
+		{"GET", "/project/gh%2Fo/pipeline", "/project/{project-slug}", "/project/gh%2Fo%2Fpipeline", []string{"gh%2Fo%2Fpipeline"}},
+		{"GET", "/insights/gh%2Fo/r/workflows", "/insights/{project-slug}/workflows", "/insights/gh%2Fo%2Fr/workflows", []string{"gh%2Fo%2Fr"}},
+		// Escaped slashes beyond a slug are never unfolded.
+		{"GET", "/project/gh%2Fo%2Fr%2Fpipeline", "/project/{project-slug}", "/project/gh%2Fo%2Fr%2Fpipeline", []string{"gh%2Fo%2Fr%2Fpipeline"}},
+		{"GET", "/insights/gh%2Fo%2Fsummary", "", "/insights/gh%2Fo%2Fsummary", nil},
 		// Raw but not the intended route: an organization "org" with a repository "pipeline" and a
 		// route word "mine" is no route; the project gh/org/pipeline has no /mine.
-		{"/project/gh/org/pipeline/mine", "", "/project/gh/org/pipeline/mine", nil},
-		{"/project/gl/o/r/pipeline", "", "/project/gl/o/r/pipeline", nil},
-		{"/nothing", "", "/nothing", nil},
-		{"", "", "", nil},
-		{"/project//pipeline", "", "/project//pipeline", nil},
+		{"GET", "/project/gh/org/pipeline/mine", "", "/project/gh/org/pipeline/mine", nil},
+		{"GET", "/project/gl/o/r/pipeline", "", "/project/gl/o/r/pipeline", nil},
+		{"GET", "/nothing", "", "/nothing", nil},
+		{"GET", "", "", "", nil},
+		{"GET", "/project//pipeline", "", "/project//pipeline", nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
+		t.Run(tt.method+" "+tt.in, func(t *testing.T) {
 			t.Parallel()
-			leaf, vals, routed := ix.Resolve(tt.in, nil)
+			leaf, vals, routed := ix.Resolve(tt.method, tt.in, nil)
 			got := ""
 			if leaf != nil {
 				got = leaf.Path
 			}
 			if got != tt.wantLeaf || routed != tt.wantRouted {
-				t.Errorf("Resolve(%q) = %q, routed %q; want %q, %q", tt.in, got, routed, tt.wantLeaf, tt.wantRouted)
+				t.Errorf("Resolve(%s, %q) = %q, routed %q; want %q, %q", tt.method, tt.in, got, routed, tt.wantLeaf, tt.wantRouted)
 			}
 			if leaf != nil {
 				if diff := cmp.Diff(tt.wantVals, vals); diff != "" {
@@ -108,7 +129,7 @@ func TestIndex_everyRoute(t *testing.T) {
 		for _, name := range rt.Leaf.Params {
 			p = strings.Replace(p, "{"+name+"}", "x-"+name, 1)
 		}
-		leaf, _, _ := ix.Resolve(p, nil)
+		leaf, _, _ := ix.Resolve(rt.Method, p, nil)
 		if leaf != rt.Leaf || leaf.Route(rt.Method) != rt {
 			t.Errorf("%s %s: resolved to %v", rt.Method, p, leaf)
 		}
@@ -119,17 +140,17 @@ func TestIndex_everyRoute(t *testing.T) {
 // document: the first and the last operation cost the same; a raw slug costs a fold.
 func BenchmarkIndex_Resolve(b *testing.B) {
 	ix := newIndex(b)
-	for _, bc := range []struct{ name, path string }{
-		{"first", "/me"},
-		{"last", "/org/" + id + "/project/" + id + "/oidc-custom-claims"},
-		{"escaped-slug", "/project/gh%2Fo%2Fr/pipeline"},
-		{"raw-slug", "/project/gh/o/r/pipeline"},
+	for _, bc := range []struct{ name, method, path string }{
+		{"first", "GET", "/me"},
+		{"last", "PATCH", "/org/" + id + "/project/" + id + "/oidc-custom-claims"},
+		{"escaped-slug", "GET", "/project/gh%2Fo%2Fr/pipeline"},
+		{"raw-slug", "GET", "/project/gh/o/r/pipeline"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var buf [6]string
 			b.ReportAllocs()
 			for b.Loop() {
-				if leaf, _, _ := ix.Resolve(bc.path, buf[:0]); leaf == nil {
+				if leaf, _, _ := ix.Resolve(bc.method, bc.path, buf[:0]); leaf == nil {
 					b.Fatal("no match")
 				}
 			}
