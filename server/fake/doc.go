@@ -12,6 +12,23 @@
 // its own organizations' resources; anything else is 404. Operations of the other tags answer 501
 // with a JSON message.
 //
+// # Config
+//
+// Pipelines run the project's config: its parameters are checked and substituted; when/unless pick
+// the workflows; branch and tag filters on workflow jobs decide which jobs run (on a tag, only jobs
+// with a tags filter that matches; a job whose requirements were all filtered out does not run; a
+// workflow left with no job does not run); requires, type: approval and x-fake: {outcome, duration}
+// drive the simulation. These pipeline values are known, in when/unless, filters and the compiled
+// config alike: pipeline.id, pipeline.number, pipeline.project.git_url, pipeline.project.type,
+// pipeline.git.branch, pipeline.git.branch.is_default, pipeline.git.tag, pipeline.git.revision,
+// pipeline.git.base_revision (the same made-up revision), pipeline.in_setup,
+// pipeline.trigger_source and pipeline.trigger_parameters.circleci.trigger_type ("api"),
+// pipeline.schedule.name and pipeline.schedule.id (empty: schedules are stored but never run).
+//
+// Not simulated: other pipeline values (empty in when/unless and filters, left as written in the
+// compiled config), expression filters (filters: pipeline.git.branch == "main", which are ignored),
+// orbs, commands, executors beyond their kind, matrix jobs, and workflow triggers.
+//
 // # Errors
 //
 // Methods return typed responses only for 2xx answers. Every error answer (a 401 without a known

@@ -474,7 +474,7 @@ func TestConformance(t *testing.T) {
 
 	var run gen.PipelineRunCreation
 	e.must(201, "POST", "/project/gh/demo-org/demo-app/pipeline/run", map[string]any{"config": map[string]any{"branch": "main"}, "checkout": map[string]any{"branch": "main"}, "parameters": map[string]any{"environment": "production"}}, &run)
-	e.must(201, "POST", demo+"/pipeline", map[string]any{"tag": "v1.0.0"}, &pc)
+	e.must(201, "POST", demo+"/pipeline", map[string]any{"branch": "release"}, &pc)
 	id := pc.ID.String()
 	e.must(200, "GET", "/pipeline/"+id, nil, nil)
 	e.must(200, "GET", "/pipeline/"+id+"/config", nil, nil)

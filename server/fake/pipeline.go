@@ -413,7 +413,7 @@ func (s *Server) ListPipelines(ctx context.Context, req gen.ListPipelinesRequest
 }
 
 // GetPipelineConfigByID returns the config a pipeline ran: its source and the source compiled with
-// the pipeline's parameters substituted.
+// the pipeline's parameters and pipeline values substituted.
 // CircleCI API: GET /pipeline/{pipeline-id}/config (getPipelineConfigById).
 func (s *Server) GetPipelineConfigByID(ctx context.Context, req gen.GetPipelineConfigByIDRequestObject) (gen.GetPipelineConfigByIDResponseObject, error) {
 	s.mu.Lock()
@@ -431,17 +431,71 @@ func (s *Server) GetPipelineConfigByID(ctx context.Context, req gen.GetPipelineC
 		return nil, server.NotFound("The pipeline has no config: " + more.errMsg)
 	}
 	params, _ := cfg.ResolveParameters(more.params) // checked when the pipeline was created
-	out := gen.GetPipelineConfigByID200JSONResponse{Source: cfg.Source, Compiled: cfg.Compile(params)}
+	out := gen.GetPipelineConfigByID200JSONResponse{Source: cfg.Source, Compiled: cfg.Compile(params, s.st.values(pl, pl.state == stateSetup))}
 	if more.setupCfg != nil {
 		setupParams, _ := more.setupCfg.ResolveParameters(nil)
 		out.SetupConfig = ptr(more.setupCfg.Source)
-		out.CompiledSetupConfig = ptr(more.setupCfg.Compile(setupParams))
+		out.CompiledSetupConfig = ptr(more.setupCfg.Compile(setupParams, s.st.values(pl, true)))
 	}
 	return out, nil
 }
 
-// GetPipelineValuesByID returns the pipeline values a config could use: pipeline.id,
-// pipeline.number, pipeline.project.type, pipeline.git.* and pipeline.trigger_source.
+// pipelineValueNames are the pipeline values the fake knows, in the order GetPipelineValuesByID
+// builds them.
+var pipelineValueNames = []string{
+	"pipeline.id",
+	"pipeline.number",
+	"pipeline.project.git_url",
+	"pipeline.project.type",
+	"pipeline.git.branch",
+	"pipeline.git.branch.is_default",
+	"pipeline.git.tag",
+	"pipeline.git.revision",
+	"pipeline.git.base_revision",
+	"pipeline.in_setup",
+	"pipeline.trigger_source",
+	"pipeline.schedule.name",
+	"pipeline.schedule.id",
+	"pipeline.trigger_parameters.circleci.trigger_type",
+}
+
+// values returns the pipeline values of pl for the engine: the values its config sees through
+// << pipeline.… >> in when/unless, in filters and in the compiled config. inSetup is the value of
+// pipeline.in_setup. The caller holds s.mu while the engine uses it.
+func (st *state) values(pl *pipeline, inSetup bool) engine.Values {
+	return func(name string) (any, bool) {
+		p := st.projTab[pl.project]
+		switch name {
+		case "pipeline.id":
+			return pl.id.String(), true
+		case "pipeline.number":
+			return pl.number, true
+		case "pipeline.project.git_url":
+			return p.api().VCSInfo.VCSURL, true
+		case "pipeline.project.type":
+			return p.org.vcsType, true
+		case "pipeline.git.branch":
+			return deref(st.strs.get(pl.branch)), true
+		case "pipeline.git.branch.is_default":
+			b := st.strs.get(pl.branch)
+			return b != nil && *b == p.defaultBranch, true
+		case "pipeline.git.tag":
+			return deref(st.strs.get(pl.tag)), true
+		case "pipeline.git.revision", "pipeline.git.base_revision":
+			return pl.revision(), true
+		case "pipeline.in_setup":
+			return inSetup, true
+		case "pipeline.trigger_source", "pipeline.trigger_parameters.circleci.trigger_type":
+			return "api", true
+		case "pipeline.schedule.name", "pipeline.schedule.id":
+			return "", true // the fake does not run schedules
+		}
+		return nil, false
+	}
+}
+
+// GetPipelineValuesByID returns the pipeline values a config could use (see pipelineValueNames);
+// pipeline.git.branch and pipeline.git.tag are left out when the pipeline has none.
 // CircleCI API: GET /pipeline/{pipeline-id}/values (getPipelineValuesById).
 func (s *Server) GetPipelineValuesByID(ctx context.Context, req gen.GetPipelineValuesByIDRequestObject) (gen.GetPipelineValuesByIDResponseObject, error) {
 	s.mu.Lock()
@@ -450,32 +504,19 @@ func (s *Server) GetPipelineValuesByID(ctx context.Context, req gen.GetPipelineV
 	if err != nil {
 		return nil, err
 	}
-	api := s.st.pipelineAPI(pl)
-	vals := map[string]any{
-		"pipeline.id":                                       pl.id.String(),
-		"pipeline.number":                                   pl.number,
-		"pipeline.project.git_url":                          api.VCS.TargetRepositoryURL,
-		"pipeline.project.type":                             s.st.projTab[pl.project].org.vcsType,
-		"pipeline.git.revision":                             pl.revision(),
-		"pipeline.git.base_revision":                        pl.revision(),
-		"pipeline.trigger_source":                           "api",
-		"pipeline.schedule.name":                            "",
-		"pipeline.trigger_parameters.circleci.trigger_type": "api",
-	}
-	if b := s.st.strs.get(pl.branch); b != nil {
-		vals["pipeline.git.branch"] = *b
-	}
-	if t := s.st.strs.get(pl.tag); t != nil {
-		vals["pipeline.git.tag"] = *t
-	}
-	out := make(gen.GetPipelineValuesByID200JSONResponse, len(vals))
-	for k, v := range vals {
+	values := s.st.values(pl, pl.state == stateSetup)
+	out := make(gen.GetPipelineValuesByID200JSONResponse, len(pipelineValueNames))
+	for _, name := range pipelineValueNames {
+		v, _ := values(name)
+		if v == "" && (name == "pipeline.git.branch" || name == "pipeline.git.tag") {
+			continue
+		}
 		var pv gen.PipelineValue
 		b, _ := json.Marshal(v)
 		if err := pv.UnmarshalJSON(b); err != nil {
 			return nil, err
 		}
-		out[k] = pv
+		out[name] = pv
 	}
 	return out, nil
 }

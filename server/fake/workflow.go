@@ -43,9 +43,10 @@ func (p *project) outcomeFunc() func(string) engine.Outcome {
 
 func (s *Server) idString() string { return s.newID().String() }
 
-// startWorkflows creates the workflows cfg selects for pl's parameters; the caller holds s.mu.
+// startWorkflows creates the workflows cfg selects for pl's parameters and pipeline values, each
+// without the jobs its filters rule out on pl's branch or tag; the caller holds s.mu.
 func (s *Server) startWorkflows(pl *pipeline, cfg *engine.Config, params map[string]any, now time.Time) {
-	for _, spec := range cfg.Workflows(params) {
+	for _, spec := range cfg.Workflows(params, s.st.values(pl, pl.state == stateSetup)) {
 		run := engine.NewWorkflow(spec, now, s.st.projTab[pl.project].outcomeFunc(), s.idString)
 		s.addWorkflow(pl, run, s.st.userTab[pl.actor], nil)
 	}

@@ -48,8 +48,8 @@ func BenchmarkTrigger(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = c.Compile(params)
-		for _, ws := range c.Workflows(params) {
+		_ = c.Compile(params, nil)
+		for _, ws := range c.Workflows(params, nil) {
 			NewWorkflow(ws, t0, nil, id)
 		}
 	}

@@ -70,7 +70,8 @@ type Config struct {
 	// AllWorkflows lists every workflow in config order, whatever its when/unless.
 	AllWorkflows []WorkflowSpec
 
-	refs []paramRef // every << pipeline.parameters.x >> in Source, in order
+	refs  []ref      // every << pipeline.… >> in Source, in order
+	cache *specCache // workflows with jobs filtered out, by what was kept
 }
 
 // ParamSpec is one declared pipeline parameter.
@@ -128,6 +129,8 @@ type JobRef struct {
 	Parallelism     int
 	Outcome         Outcome
 	Duration        time.Duration
+
+	filter *filters // the entry's branch and tag filters; nil for none
 }
 
 // Statuses returns the final statuses of requirement i that let the job run.
@@ -138,17 +141,37 @@ func (j JobRef) Statuses(i int) []string {
 	return []string{StatusSuccess}
 }
 
-// paramRef is the position of one << pipeline.parameters.name >> in a source.
-type paramRef struct {
+// ref is the position of one << pipeline.… >> in a source: a pipeline parameter (name is the
+// parameter's) or a pipeline value (name is the value's full name, e.g. "pipeline.git.branch").
+type ref struct {
 	start, end int
 	name       string
+	param      bool
 }
 
 var (
 	paramRefRE    = regexp.MustCompile(`<<\s*pipeline\.parameters\.([A-Za-z0-9_-]+)\s*>>`)
-	pipelineRefRE = regexp.MustCompile(`<<\s*pipeline\.[A-Za-z0-9_.-]*\s*>>`)
+	pipelineRefRE = regexp.MustCompile(`<<\s*(pipeline\.[A-Za-z0-9_.-]*)\s*>>`)
 	paramNameRE   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 )
+
+// Values looks up a pipeline value by its full name, such as "pipeline.git.branch" or
+// "pipeline.number"; ok is false for a name the caller does not know. Values are strings, bools or
+// int64s. A nil Values knows no value.
+type Values func(name string) (v any, ok bool)
+
+func (vs Values) get(name string) (any, bool) {
+	if vs == nil {
+		return nil, false
+	}
+	return vs(name)
+}
+
+// text returns a value as it appears in a config, "" when it is unknown.
+func (vs Values) text(name string) string {
+	v, _ := vs.get(name)
+	return text(v)
+}
 
 // ParseConfig parses config text in CircleCI 2.1 shape: top-level
 // parameters, jobs and workflows are read; version, orbs, executors (beyond
@@ -165,16 +188,19 @@ func ParseConfig(src string) (*Config, error) {
 		}
 		return nil, errAt(root, "config must be a map, got %s", root.kind)
 	}
-	c := &Config{Source: src}
+	c := &Config{Source: src, cache: &specCache{}}
 	if err := c.parseParameters(root.get("parameters")); err != nil {
 		return nil, err
 	}
-	for _, m := range paramRefRE.FindAllStringSubmatchIndex(src, -1) {
-		name := src[m[2]:m[3]]
-		if _, ok := c.Parameters[name]; !ok {
-			return nil, &ConfigError{Line: 1 + strings.Count(src[:m[0]], "\n"), Msg: fmt.Sprintf("unknown pipeline parameter %q in %s", name, src[m[0]:m[1]])}
+	for _, m := range pipelineRefRE.FindAllStringSubmatchIndex(src, -1) {
+		r := ref{start: m[0], end: m[1], name: src[m[2]:m[3]]}
+		if pm := paramRefRE.FindStringSubmatch(src[m[0]:m[1]]); pm != nil {
+			r.name, r.param = pm[1], true
+			if _, ok := c.Parameters[r.name]; !ok {
+				return nil, &ConfigError{Line: 1 + strings.Count(src[:m[0]], "\n"), Msg: fmt.Sprintf("unknown pipeline parameter %q in %s", r.name, src[m[0]:m[1]])}
+			}
 		}
-		c.refs = append(c.refs, paramRef{start: m[0], end: m[1], name: name})
+		c.refs = append(c.refs, r)
 	}
 	if err := c.parseJobs(root.get("jobs"), root.get("executors")); err != nil {
 		return nil, err
@@ -523,6 +549,11 @@ func (c *Config) parseJobEntry(what string, entry *node) (JobRef, error) {
 			}
 		}
 	}
+	f, err := parseFilters(opts.get("filters"), what+": job "+strconv.Quote(ref.Name))
+	if err != nil {
+		return JobRef{}, err
+	}
+	ref.filter = f
 	if ref.Type == TypeBuild {
 		if err := applyFake(opts.get("x-fake"), what+": job "+strconv.Quote(ref.Name), &ref.Outcome, &ref.Duration); err != nil {
 			return JobRef{}, err

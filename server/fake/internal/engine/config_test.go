@@ -116,7 +116,7 @@ func TestParseConfig_Demo(t *testing.T) {
 			{Name: "deploy", Job: "deploy", Type: TypeBuild, Requires: []string{"hold"}, Executor: "machine", ResourceClass: DefaultResourceClass, Parallelism: 1, Outcome: OutcomeSuccess, Duration: 30 * time.Second},
 		}},
 	}
-	if diff := cmp.Diff(want, c.AllWorkflows, cmpopts.IgnoreUnexported(WorkflowSpec{})); diff != "" {
+	if diff := cmp.Diff(want, c.AllWorkflows, cmpopts.IgnoreUnexported(WorkflowSpec{}, JobRef{})); diff != "" {
 		t.Errorf("AllWorkflows (-want +got):\n%s", diff)
 	}
 }
@@ -184,7 +184,7 @@ workflows:
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := mustParse(t, tt.src)
-			if diff := cmp.Diff(tt.want, c.AllWorkflows, cmpopts.IgnoreUnexported(WorkflowSpec{})); diff != "" {
+			if diff := cmp.Diff(tt.want, c.AllWorkflows, cmpopts.IgnoreUnexported(WorkflowSpec{}, JobRef{})); diff != "" {
 				t.Errorf("AllWorkflows (-want +got):\n%s", diff)
 			}
 		})

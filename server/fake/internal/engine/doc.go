@@ -11,15 +11,28 @@
 // [ParseConfig] reads the CircleCI 2.1 shape: parameters (types string,
 // boolean, integer and enum, with defaults), jobs (executor kind docker,
 // machine or macos, resource_class, parallelism) and workflows (jobs with
-// requires, type: approval, name: aliases, and when/unless logic on pipeline
-// parameters: literals, << pipeline.parameters.x >>, and, or, not, equal,
-// matches). version, orbs, executors (beyond the kind a job's named executor
-// has), commands, filters and matrix are ignored; orb jobs (orb/job) are
-// accepted without a definition. Requirements may use CircleCI's flexible
-// form ({job: failed}, {job: [success, canceled]}, {job: terminal}). Other
-// << pipeline.… >> values (git branch, trigger source) are unknown to the
-// engine and evaluate to the empty string. Errors are *[ConfigError] with the
+// requires, type: approval, name: aliases, branch and tag filters, and
+// when/unless logic: literals, << pipeline.parameters.x >>, pipeline values
+// such as << pipeline.git.branch >>, and, or, not, equal, matches). version,
+// orbs, executors (beyond the kind a job's named executor has), commands and
+// matrix are ignored; orb jobs (orb/job) are accepted without a definition.
+// Requirements may use CircleCI's flexible form ({job: failed}, {job:
+// [success, canceled]}, {job: terminal}). Errors are *[ConfigError] with the
 // line they were found on.
+//
+// Pipeline values come from the caller as [Values]; a value it does not know
+// is the empty string in when/unless and in filters and stays as written in
+// the compiled config.
+//
+// Filters follow CircleCI: a pattern is a name or a /regular expression/ that
+// must match the whole name; only applies before ignore. On a branch, a job
+// runs if its branches filter lets the branch through (no filter lets every
+// branch through). On a tag, a job runs only if it has a tags filter that
+// lets the tag through, so a workflow without tag filters does not run on
+// tags. A job whose requirements were all filtered out does not run either;
+// one that keeps some requirements runs after those. A workflow left with no
+// job does not run. Expression filters (filters: pipeline.git.branch ==
+// "main") are not simulated: the job runs as if unfiltered.
 //
 // The fake-only extension key x-fake sets a job's simulated outcome and
 // duration, on the job definition or on its workflow entry (which wins):

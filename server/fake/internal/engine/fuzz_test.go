@@ -43,8 +43,8 @@ func FuzzParseConfig(f *testing.F) {
 			}
 			return
 		}
-		_ = c.Compile(params)
-		for _, ws := range c.Workflows(params) {
+		_ = c.Compile(params, nil)
+		for _, ws := range c.Workflows(params, nil) {
 			w := NewWorkflow(ws, t0, nil, nil)
 			for _, j := range w.Jobs() {
 				if j.ApprovalRequestID != "" {

@@ -14,6 +14,7 @@ type condOp uint8
 const (
 	opLiteral condOp = iota // val
 	opParam                 // the typed value of pipeline parameter param
+	opValue                 // the typed value of the pipeline value named param
 	opText                  // text with << pipeline.… >> references substituted
 	opAnd
 	opOr
@@ -27,13 +28,14 @@ type cond struct {
 	op    condOp
 	val   any // literal value: string, int64, float64, bool, nil, or []any / map marker for non-empty collections
 	text  string
-	param string
+	param string // parameter name (opParam) or full value name (opValue)
 	args  []*cond
 	re    *regexp.Regexp
 }
 
 // parseCond compiles a when/unless value: a literal, a << pipeline.parameters.x >>
-// reference, or a logic statement (and, or, not, equal, matches).
+// or << pipeline.… >> value reference, text holding such references, or a
+// logic statement (and, or, not, equal, matches).
 func (c *Config) parseCond(n *node, what string) (*cond, error) {
 	budget := maxCondNodes
 	return c.parseCondDepth(n, what, 0, &budget)
@@ -54,6 +56,9 @@ func (c *Config) parseCondDepth(n *node, what string, depth int, budget *int) (*
 		s := strings.TrimSpace(n.str)
 		if m := paramRefRE.FindStringSubmatchIndex(s); m != nil && m[0] == 0 && m[1] == len(s) {
 			return &cond{op: opParam, param: s[m[2]:m[3]]}, nil
+		}
+		if m := pipelineRefRE.FindStringSubmatchIndex(s); m != nil && m[0] == 0 && m[1] == len(s) {
+			return &cond{op: opValue, param: s[m[2]:m[3]]}, nil
 		}
 		if pipelineRefRE.MatchString(n.str) {
 			return &cond{op: opText, text: n.str}, nil
@@ -111,52 +116,60 @@ func (c *Config) parseCondDepth(n *node, what string, depth int, budget *int) (*
 	}
 }
 
-// eval computes the statement's value with the resolved parameters.
-func (c *cond) eval(params map[string]any) any {
+// eval computes the statement's value with the resolved parameters and the
+// pipeline values.
+func (c *cond) eval(params map[string]any, values Values) any {
 	switch c.op {
 	case opLiteral:
 		return c.val
 	case opParam:
 		return params[c.param]
+	case opValue:
+		if v, ok := values.get(c.param); ok {
+			return v
+		}
+		return "" // an unknown value is empty, as in text
+
 	case opText:
-		return substitute(c.text, params)
+		return substitute(c.text, params, values)
 	case opAnd:
 		for _, a := range c.args {
-			if !truthy(a.eval(params)) {
+			if !truthy(a.eval(params, values)) {
 				return false
 			}
 		}
 		return len(c.args) > 0
 	case opOr:
 		for _, a := range c.args {
-			if truthy(a.eval(params)) {
+			if truthy(a.eval(params, values)) {
 				return true
 			}
 		}
 		return false
 	case opNot:
-		return !truthy(c.args[0].eval(params))
+		return !truthy(c.args[0].eval(params, values))
 	case opEqual:
 		if len(c.args) == 0 {
 			return false
 		}
-		first := normalize(c.args[0].eval(params))
+		first := normalize(c.args[0].eval(params, values))
 		for _, a := range c.args[1:] {
-			if normalize(a.eval(params)) != first {
+			if normalize(a.eval(params, values)) != first {
 				return false
 			}
 		}
 		return true
 	case opMatches:
-		return c.re.MatchString(text(c.args[0].eval(params)))
+		return c.re.MatchString(text(c.args[0].eval(params, values)))
 	}
 	return nil
 }
 
 // substitute replaces << pipeline.parameters.x >> in s with the parameter
-// values; other << pipeline.… >> values (git branch and the like) are not
-// known to the engine and become empty.
-func substitute(s string, params map[string]any) string {
+// values (a parameter missing from params stays as it is) and other
+// << pipeline.… >> references with the pipeline values (empty when values
+// does not know them).
+func substitute(s string, params map[string]any, values Values) string {
 	return pipelineRefRE.ReplaceAllStringFunc(s, func(ref string) string {
 		if m := paramRefRE.FindStringSubmatch(ref); m != nil {
 			if v, ok := params[m[1]]; ok {
@@ -164,7 +177,7 @@ func substitute(s string, params map[string]any) string {
 			}
 			return ref
 		}
-		return ""
+		return values.text(pipelineRefRE.FindStringSubmatch(ref)[1])
 	})
 }
 

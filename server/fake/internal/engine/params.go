@@ -136,9 +136,11 @@ func toInt(v any) (int64, bool) {
 }
 
 // Compile returns the config source with every << pipeline.parameters.x >>
-// replaced by the parameter's value (as resolved by ResolveParameters);
-// references to parameters missing from params stay as they are.
-func (c *Config) Compile(params map[string]any) string {
+// replaced by the parameter's value (as resolved by ResolveParameters) and
+// every other << pipeline.… >> by the pipeline value values gives for it.
+// References to parameters missing from params, and to values that values
+// does not know, stay as they are.
+func (c *Config) Compile(params map[string]any, values Values) string {
 	if len(c.refs) == 0 {
 		return c.Source
 	}
@@ -146,7 +148,13 @@ func (c *Config) Compile(params map[string]any) string {
 	b.Grow(len(c.Source))
 	last := 0
 	for _, r := range c.refs {
-		v, ok := params[r.name]
+		var v any
+		var ok bool
+		if r.param {
+			v, ok = params[r.name]
+		} else {
+			v, ok = values.get(r.name)
+		}
 		if !ok {
 			continue
 		}
@@ -158,25 +166,31 @@ func (c *Config) Compile(params map[string]any) string {
 	return b.String()
 }
 
-// Workflows returns the workflows, in config order, that run with the
-// resolved parameters: those whose when is true (or absent) and whose unless
-// is false (or absent). The specs share their jobs with the Config.
-func (c *Config) Workflows(params map[string]any) []WorkflowSpec {
+// Workflows returns the workflows, in config order, that run in a pipeline
+// with the resolved parameters and the pipeline values: those whose when is
+// true (or absent) and whose unless is false (or absent), with the jobs their
+// filters rule out removed (see [WorkflowSpec.Filter]). A workflow left with
+// no job does not run. The specs share their jobs with the Config.
+func (c *Config) Workflows(params map[string]any, values Values) []WorkflowSpec {
 	out := make([]WorkflowSpec, 0, len(c.AllWorkflows))
-	for _, w := range c.AllWorkflows {
-		if w.Runs(params) {
-			out = append(out, w)
+	for i, w := range c.AllWorkflows {
+		if !w.Runs(params, values) {
+			continue
+		}
+		if f, ok := c.filter(i, params, values); ok {
+			out = append(out, f)
 		}
 	}
 	return out
 }
 
-// Runs reports whether the workflow's when/unless select it with the resolved parameters.
-func (w *WorkflowSpec) Runs(params map[string]any) bool {
-	if w.when != nil && !truthy(w.when.eval(params)) {
+// Runs reports whether the workflow's when/unless select it with the
+// resolved parameters and the pipeline values.
+func (w *WorkflowSpec) Runs(params map[string]any, values Values) bool {
+	if w.when != nil && !truthy(w.when.eval(params, values)) {
 		return false
 	}
-	if w.unless != nil && truthy(w.unless.eval(params)) {
+	if w.unless != nil && truthy(w.unless.eval(params, values)) {
 		return false
 	}
 	return true

@@ -137,12 +137,12 @@ workflows:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if diff := cmp.Diff(tt.want, c.Compile(tt.params)); diff != "" {
+			if diff := cmp.Diff(tt.want, c.Compile(tt.params, nil)); diff != "" {
 				t.Errorf("Compile (-want +got):\n%s", diff)
 			}
 		})
 	}
-	if got := mustParse(t, "jobs: {build: {}}\n").Compile(nil); got != "jobs: {build: {}}\n" {
+	if got := mustParse(t, "jobs: {build: {}}\n").Compile(nil, nil); got != "jobs: {build: {}}\n" {
 		t.Errorf("Compile without references = %q", got)
 	}
 }
@@ -210,7 +210,7 @@ workflows:
 				t.Fatal(err)
 			}
 			var got []string
-			for _, w := range c.Workflows(params) {
+			for _, w := range c.Workflows(params, nil) {
 				got = append(got, w.Name)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {

@@ -1,0 +1,126 @@
+package fake_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/server/fake"
+)
+
+// refsConfig uses pipeline values in when/unless and in steps, and branch and tag filters.
+const refsConfig = `version: 2.1
+jobs:
+  build:
+    docker: [{image: cimg/base:current}]
+    steps:
+      - run: echo branch=<< pipeline.git.branch >> tag=<< pipeline.git.tag >> number=<< pipeline.number >> url=<< pipeline.project.git_url >> type=<< pipeline.project.type >>
+  deploy:
+    docker: [{image: cimg/base:current}]
+    steps: [checkout]
+  publish:
+    docker: [{image: cimg/base:current}]
+    steps: [checkout]
+workflows:
+  ci:
+    jobs:
+      - build:
+          filters: {tags: {only: /.*/}}
+      - deploy:
+          requires: [build]
+          filters:
+            branches:
+              only: [main, "/release\\/.*/"]
+      - publish:
+          requires: [build]
+          filters:
+            branches: {ignore: /.*/}
+            tags: {only: "/^v[0-9.]+$/"}
+  main-only:
+    when: {equal: [main, << pipeline.git.branch >>]}
+    jobs: [build]
+  first-pipeline:
+    when: {equal: [1, << pipeline.number >>]}
+    jobs: [build]
+  not-on-tags:
+    unless: << pipeline.git.tag >>
+    jobs: [build]
+`
+
+// TestPipeline_ValuesAndFilters triggers pipelines on branches and tags of a project whose config uses
+// pipeline values and filters, and checks the workflows and jobs that run and the compiled config.
+func TestPipeline_ValuesAndFilters(t *testing.T) {
+	t.Parallel()
+	seed := fake.DemoSeed()
+	seed.Orgs[0].Projects = append(seed.Orgs[0].Projects, fake.SeedProject{Name: "refs", Config: refsConfig})
+	e := newEnv(t, fake.WithSeed(seed))
+	const refs = "/project/gh/demo-org/refs"
+	tests := []struct {
+		name     string
+		body     map[string]any
+		compiled string
+		want     map[string][]string // workflow → its jobs
+	}{
+		{
+			name:     "default branch, first pipeline",
+			body:     nil,
+			compiled: "branch=main tag= number=1 url=https://github.com/demo-org/refs type=github",
+			want:     map[string][]string{"ci": {"build", "deploy"}, "main-only": {"build"}, "first-pipeline": {"build"}, "not-on-tags": {"build"}},
+		},
+		{
+			name:     "release branch",
+			body:     map[string]any{"branch": "release/1.0"},
+			compiled: "branch=release/1.0 tag= number=2 ",
+			want:     map[string][]string{"ci": {"build", "deploy"}, "not-on-tags": {"build"}},
+		},
+		{
+			name:     "feature branch",
+			body:     map[string]any{"branch": "feature"},
+			compiled: "branch=feature tag= number=3 ",
+			want:     map[string][]string{"ci": {"build"}, "not-on-tags": {"build"}},
+		},
+		{
+			name:     "version tag",
+			body:     map[string]any{"tag": "v1.2.0"},
+			compiled: "branch= tag=v1.2.0 number=4 ",
+			want:     map[string][]string{"ci": {"build", "publish"}},
+		},
+		{
+			name:     "other tag",
+			body:     map[string]any{"tag": "nightly"},
+			compiled: "branch= tag=nightly number=5 ",
+			want:     map[string][]string{"ci": {"build"}},
+		},
+	}
+	for _, tt := range tests { // in order: the pipeline numbers count up
+		t.Run(tt.name, func(t *testing.T) {
+			var pc gen.PipelineCreation
+			e.must(201, "POST", refs+"/pipeline", tt.body, &pc)
+			var cfg gen.PipelineConfig
+			e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/config", nil, &cfg)
+			if !strings.Contains(cfg.Compiled, "- run: echo "+tt.compiled) {
+				t.Errorf("compiled config lacks %q:\n%s", tt.compiled, cfg.Compiled)
+			}
+			var wl gen.WorkflowList
+			e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/workflow", nil, &wl)
+			got := map[string][]string{}
+			for _, w := range wl.Items {
+				var jl gen.JobList
+				e.must(200, "GET", "/workflow/"+w.ID.String()+"/job", nil, &jl)
+				for _, j := range jl.Items {
+					got[w.Name] = append(got[w.Name], j.Name)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("workflows and jobs (-want +got):\n%s", diff)
+			}
+			var values map[string]any
+			e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/values", nil, &values)
+			if values["pipeline.number"] != float64(pc.Number) || values["pipeline.git.branch"] != tt.body["branch"] && !(tt.body == nil && values["pipeline.git.branch"] == "main") {
+				t.Errorf("values = %v", values)
+			}
+		})
+	}
+}
