@@ -28,7 +28,7 @@ type workflow struct {
 
 // jobRef identifies one job of a workflow run.
 type jobRef struct {
-	id     uuid.UUID
+	id     uuid.UUID // for approval jobs, also their approval request id
 	number int64 // project-scoped; 0 for approval jobs, which have none
 	wf     *workflow
 	idx    int
@@ -57,7 +57,12 @@ func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev 
 	p := s.st.projTab[pl.project]
 	w := &workflow{seq: s.nextSeq(), id: s.newID(), pipeline: pl, project: p, run: run, startedBy: by}
 	for i, js := range run.Jobs() {
-		j := &jobRef{id: s.newID(), wf: w, idx: i}
+		j := &jobRef{wf: w, idx: i}
+		if id, err := uuid.Parse(js.ApprovalRequestID); err == nil {
+			j.id = id // approving names the approval job by its own id, as on CircleCI
+		} else {
+			j.id = s.newID()
+		}
 		if js.Reused && prev != nil {
 			j.ranBy = prev.jobs[i]
 			if j.ranBy.ranBy != nil {
@@ -172,7 +177,7 @@ func (s *Server) GetWorkflowByID(ctx context.Context, req gen.GetWorkflowByIDReq
 }
 
 // ApprovePendingApprovalJobByID approves an approval job that is on hold; the jobs that require it
-// then run.
+// then run. The approval request id is the approval job's id, as listed by ListWorkflowJobs.
 // CircleCI API: POST /workflow/{id}/approve/{approval_request_id} (approvePendingApprovalJobById).
 func (s *Server) ApprovePendingApprovalJobByID(ctx context.Context, req gen.ApprovePendingApprovalJobByIDRequestObject) (gen.ApprovePendingApprovalJobByIDResponseObject, error) {
 	s.mu.Lock()

@@ -86,7 +86,7 @@ func NewWorkflow(spec WorkflowSpec, createdAt time.Time, outcome func(job string
 	for i := range w.jobs {
 		w.jobs[i].outcome = w.pickOutcome(i, outcome)
 	}
-	w.assignApprovals(nil, newID)
+	w.assignApprovals(newID)
 	w.Advance(createdAt)
 	return w
 }
@@ -117,14 +117,10 @@ func (w *Workflow) pickOutcome(i int, outcome func(string) Outcome) status {
 	return outcomeStatus(o)
 }
 
-// assignApprovals gives every approval slot without an ID a fresh one.
-func (w *Workflow) assignApprovals(keep []string, newID func() string) {
+// assignApprovals gives every approval slot a fresh ID.
+func (w *Workflow) assignApprovals(newID func() string) {
 	for i, slot := range w.g.approval {
 		if slot < 0 {
-			continue
-		}
-		if keep != nil && w.jobs[i].reused {
-			w.approvals[slot] = keep[slot]
 			continue
 		}
 		if newID != nil {
@@ -457,8 +453,9 @@ func (w *Workflow) SetOutcome(name string, o Outcome) error {
 // Rerun starts a new run of the same spec at createdAt. From the start,
 // every job runs again; from failed, jobs that succeeded are carried over as
 // success (Reused) and the others, with everything that requires them, run
-// again. outcome and newID work as for NewWorkflow (carried-over approvals
-// keep their IDs). It returns ErrNotStopped while the workflow is active and,
+// again. outcome and newID work as for NewWorkflow; every approval job of the
+// new run, carried over or not, gets a new ID, as every job of a new workflow
+// is a new job. It returns ErrNotStopped while the workflow is active and,
 // from failed, ErrNothingToRerun if the workflow succeeded.
 func (w *Workflow) Rerun(fromFailed bool, createdAt time.Time, outcome func(job string) Outcome, newID func() string) (*Workflow, error) {
 	if !w.Done() {
@@ -476,7 +473,7 @@ func (w *Workflow) Rerun(fromFailed bool, createdAt time.Time, outcome func(job 
 		}
 		r.jobs[i].outcome = r.pickOutcome(i, outcome)
 	}
-	r.assignApprovals(w.approvals, newID)
+	r.assignApprovals(newID)
 	r.Advance(createdAt)
 	return r, nil
 }

@@ -375,7 +375,7 @@ func TestWorkflow_Rerun(t *testing.T) {
 
 func TestWorkflow_RerunApproval(t *testing.T) {
 	t.Parallel()
-	// Approved, then deploy fails: a rerun from failed keeps the approval (and its ID).
+	// Approved, then deploy fails: a rerun from failed keeps the approval, under a new ID.
 	w := NewWorkflow(spec(t, dagConfig, "approval"), t0, func(j string) Outcome {
 		if j == "deploy" {
 			return OutcomeFailed
@@ -394,8 +394,8 @@ func TestWorkflow_RerunApproval(t *testing.T) {
 	if got, want := snapshot(r), "running: build=success hold=success deploy=queued"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	if j, _ := r.Job("hold"); j.ApprovalRequestID != "approval-1" {
-		t.Errorf("kept approval ID = %q, want approval-1", j.ApprovalRequestID)
+	if j, _ := r.Job("hold"); j.ApprovalRequestID != "fresh" || !j.Reused {
+		t.Errorf("kept approval = %+v, want it reused with ID fresh", j)
 	}
 	// From the start the approval waits again, under a new ID.
 	r, err = w.Rerun(false, at(2*time.Hour), nil, func() string { return "fresh" })
