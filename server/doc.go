@@ -23,6 +23,9 @@
 // /project/{provider}/{organization}/{project}/... keep working, and a trailing slash routes like the
 // path without it.
 //
+// HEAD is answered wherever GET is, as that GET without its body (net/http drops it), and Allow lists
+// it.
+//
 // A raw slug is ambiguous when an organization or repository is named like a word of the routes:
 // "/project/gh/pipeline/mine" is the project gh/pipeline/mine, or the pipelines of a project "gh". The
 // server takes a path as it is only when each slug parameter then holds something shaped like a slug

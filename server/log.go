@@ -87,6 +87,9 @@ func (s *server) logLine(r *http.Request, w http.ResponseWriter, info *requestIn
 	if tw, ok := w.(*trackingWriter); ok {
 		status, size = tw.status, tw.bytes
 	}
+	if r.Method == http.MethodHead {
+		size = 0 // what the handler wrote for the GET it was served as; net/http sent none of it
+	}
 	routePattern, op := "", ""
 	if info.route != nil {
 		routePattern, op = s.base+info.route.Path, info.route.OperationID

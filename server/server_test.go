@@ -488,9 +488,72 @@ func TestNew_405(t *testing.T) {
 	t.Parallel()
 	_, h := newRecorded(t)
 	srv := servertest.NewServer(t, h)
-	resp := do(t, srv.URL, "PATCH", "/api/v2/context/"+testUUID, "", nil, auth)
-	if resp.code != 405 || resp.header.Get("Allow") != "DELETE, GET" {
-		t.Errorf("status %d, Allow %q; want 405, %q", resp.code, resp.header.Get("Allow"), "DELETE, GET")
+	tests := []struct{ method, path, wantAllow string }{
+		{"PATCH", "/context/" + testUUID, "DELETE, GET, HEAD"},
+		{"GET", "/pipeline/continue", "POST"},
+		{"HEAD", "/pipeline/continue", "POST"},
+	}
+	for _, tt := range tests {
+		resp := do(t, srv.URL, tt.method, "/api/v2"+tt.path, "", nil, auth)
+		if resp.code != 405 || resp.header.Get("Allow") != tt.wantAllow {
+			t.Errorf("%s %s: status %d, Allow %q; want 405, %q", tt.method, tt.path, resp.code, resp.header.Get("Allow"), tt.wantAllow)
+		}
+	}
+}
+
+// TestNew_head checks that HEAD is answered as the GET of the path, with the same status and headers
+// and no body, and never reaches an operation a GET would not.
+func TestNew_head(t *testing.T) {
+	t.Parallel()
+	rec, h := newRecorded(t)
+	rec.respond = func(ctx context.Context, op string, request any) (any, error) {
+		if op == "GetCurrentUser" {
+			return gen.GetCurrentUser200JSONResponse{ID: uuid.MustParse(testUUID), Login: "tester", Name: "Tester"}, nil
+		}
+		return nil, server.NotFound("Recorded.")
+	}
+	srv := servertest.NewServer(t, h)
+	tests := []struct {
+		name, path string
+		wantCode   int
+		wantOp     string // "" for none
+	}{
+		{"user", "/me", 200, "GetCurrentUser"},
+		{"raw slug", "/project/gh/org/repo/pipeline", 404, "ListPipelinesForProject"},
+		{"service path", "/owner/" + testUUID + "/context/config/policy-bundle", 404, "GetPolicyBundle"},
+		{"no GET on the path", "/pipeline/continue", 405, ""},
+		{"no path", "/nothing", 404, ""},
+		{"invalid parameter", "/pipeline/nope", 400, ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			get := do(t, srv.URL, "GET", "/api/v2"+tt.path, "", nil, hdr("X-Request-Id", fmt.Sprintf("get-%d", i)))
+			id := fmt.Sprintf("head-%d", i)
+			head := do(t, srv.URL, "HEAD", "/api/v2"+tt.path, "", nil, hdr("X-Request-Id", id))
+			if head.code != tt.wantCode || len(head.body) != 0 {
+				t.Errorf("HEAD: %d with %d body bytes, want %d with none", head.code, len(head.body), tt.wantCode)
+			}
+			if tt.wantCode != 405 && head.code != get.code {
+				t.Errorf("HEAD %d, GET %d", head.code, get.code)
+			}
+			for _, k := range []string{"Content-Type", "Content-Length"} {
+				if tt.wantCode != 405 && head.header.Get(k) != get.header.Get(k) {
+					t.Errorf("%s: HEAD %q, GET %q", k, head.header.Get(k), get.header.Get(k))
+				}
+			}
+			var ops []string
+			for _, c := range rec.takenBy(id) {
+				ops = append(ops, c.op)
+			}
+			var want []string
+			if tt.wantOp != "" {
+				want = []string{tt.wantOp}
+			}
+			if diff := cmp.Diff(want, ops); diff != "" {
+				t.Errorf("operations reached (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -7,17 +7,21 @@ import (
 )
 
 // normalizeSlugs resolves the request to an operation of the document, once per request and in time
-// proportional to the path's length, and rewrites the path chi routes on when it has to:
+// proportional to the path's length, and rewrites the path chi routes on when it has to (see
+// route.Index.Resolve for the rules):
 //
-//   - a path that matches a route as it is stays untouched, except that one trailing slash is dropped;
-//   - otherwise a slug sent as raw segments ("/project/gh/org/repo/pipeline") is folded into the one
-//     escaped segment the route takes ("/project/gh%2Forg%2Frepo/pipeline"), if that matches a route.
+//   - a path that matches a route as it is, with well-formed slugs, stays untouched, except that one
+//     trailing slash is dropped;
+//   - otherwise a slug sent as raw segments ("/project/gh/org/repo/pipeline") or half escaped is folded
+//     into the one escaped segment the route takes ("/project/gh%2Forg%2Frepo/pipeline"), and an
+//     escaped slug on a three-part route is unfolded, if that matches a route.
 //
-// Paths with empty segments ("//") and parameters that decode to "." or ".." parts ("..", "%2e%2e",
-// "gh%2F..%2Frepo") are refused with 400; paths that match nothing get 404 and methods a path does
-// not serve 405 with Allow, all as JSON, with the "error" member as well where the path (or the part
-// of the document it falls in) belongs to operations that document it. The route and the decoded path parameters go into the request
-// state for the later stages, so escaped and raw slugs reach the implementation as the same value.
+// HEAD is served as GET wherever the path has a GET operation. Paths with empty segments ("//") and
+// parameters that decode to "." or ".." parts ("..", "%2e%2e", "gh%2F..%2Frepo") are refused with 400;
+// paths that match nothing get 404 and methods a path does not serve 405 with Allow, all as JSON, with
+// the "error" member as well where the path (or the part of the document it falls in) belongs to
+// operations that document it. The route and the decoded path parameters go into the request state
+// for the later stages, so escaped and raw slugs reach the implementation as the same value.
 func (s *server) normalizeSlugs(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoFrom(r.Context())
@@ -34,7 +38,7 @@ func (s *server) normalizeSlugs(next http.Handler) http.Handler {
 			writeError(w, r, http.StatusNotFound, msgNotFound)
 			return
 		}
-		rt := leaf.Route(r.Method)
+		rt := leaf.For(r.Method)
 		if rt == nil {
 			info.serviceErrors = leaf.ServiceErrors()
 			w.Header().Set("Allow", leaf.Allow())
@@ -59,6 +63,14 @@ func (s *server) normalizeSlugs(next http.Handler) http.Handler {
 		info.params = vals
 		if routed != rel {
 			r = withPath(r, s.base+routed)
+		}
+		if rt.Method != r.Method {
+			// HEAD on a GET operation: served as the GET it is. net/http sends the headers and drops the
+			// body, because the request it answers is still the HEAD.
+			r2 := new(http.Request)
+			*r2 = *r
+			r2.Method = rt.Method
+			r = r2
 		}
 		next.ServeHTTP(w, r)
 	})

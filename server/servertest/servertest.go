@@ -11,7 +11,8 @@
 // document fails. Requests that match no operation must be answered with that error shape too: a 405
 // with an Allow header, and with "error" when every operation of the path documents it; a 404 with
 // "error" when the path lies where every operation of the document does ("/owner/…", "/org/…").
-// GET /healthz and GET {base}/openapi.json are not checked.
+// A HEAD request on a path with a GET operation is checked as that GET, without its body (status,
+// headers, and the Content-Type of an error). GET /healthz and GET {base}/openapi.json are not checked.
 //
 // The wrapper buffers each response and writes it on only after validating it, so the failure is
 // reported before the client sees the response and before the test can end; streaming is not kept.
@@ -60,6 +61,8 @@ type checker struct {
 	base  string
 	index *route.Index
 	opts  *openapi3filter.Options
+	// headOpts are opts without the response body, for HEAD requests.
+	headOpts *openapi3filter.Options
 }
 
 // Handler returns h wrapped so that each response it writes is validated against the document; every
@@ -82,13 +85,13 @@ func Handler(t testing.TB, h http.Handler, opts ...Option) http.Handler {
 	if err != nil {
 		t.Fatalf("servertest: %v", err)
 	}
-	return &checker{
-		t: t, next: h, base: c.base, index: index,
-		opts: &openapi3filter.Options{
-			IncludeResponseStatus:   true,
-			SchemaValidationOptions: route.SchemaValidationOptions(),
-		},
+	valOpts := &openapi3filter.Options{
+		IncludeResponseStatus:   true,
+		SchemaValidationOptions: route.SchemaValidationOptions(),
 	}
+	headOpts := *valOpts
+	headOpts.ExcludeResponseBody = true
+	return &checker{t: t, next: h, base: c.base, index: index, opts: valOpts, headOpts: &headOpts}
 }
 
 // NewServer starts an httptest.Server serving [Handler](t, h, opts...) and closes it when the test
@@ -143,8 +146,9 @@ func (c *checker) check(r *http.Request, reqBody []byte, rec *recorder) error {
 	}
 	var rt *route.Route
 	if leaf != nil {
-		rt = leaf.Route(r.Method)
+		rt = leaf.For(r.Method)
 	}
+	head := r.Method == http.MethodHead
 	if rt == nil {
 		if rec.status < 400 {
 			return fmt.Errorf("no operation of the document serves %s %s, yet the status is %d", r.Method, p, rec.status)
@@ -153,16 +157,16 @@ func (c *checker) check(r *http.Request, reqBody []byte, rec *recorder) error {
 			if rec.status == http.StatusMethodNotAllowed && rec.header.Get("Allow") == "" {
 				return fmt.Errorf("405 without an Allow header")
 			}
-			return errorShape(rec, leaf.ServiceErrors())
+			return errorShape(rec, leaf.ServiceErrors(), head)
 		}
-		return errorShape(rec, inBase && c.index.ServiceErrors(p[len(c.base):]))
+		return errorShape(rec, inBase && c.index.ServiceErrors(p[len(c.base):]), head)
 	}
 	op := rt.Validation.Operation
 	if op.Responses.Status(rec.status) == nil && op.Responses.Default() == nil {
 		if rec.status < 400 {
 			return fmt.Errorf("operation %s does not document status %d", rt.OperationID, rec.status)
 		}
-		return errorShape(rec, rt.ServiceErrors)
+		return errorShape(rec, rt.ServiceErrors, head)
 	}
 	params := make(map[string]string, len(vals))
 	for i, v := range vals {
@@ -170,29 +174,37 @@ func (c *checker) check(r *http.Request, reqBody []byte, rec *recorder) error {
 	}
 	req := r.Clone(r.Context())
 	req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	opts := c.opts
+	if head { // the body of the GET is not sent; check the status and the headers
+		opts = c.headOpts
+	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
-			Request: req, PathParams: params, Route: rt.Validation, Options: c.opts,
+			Request: req, PathParams: params, Route: rt.Validation, Options: opts,
 		},
 		Status:  rec.status,
 		Header:  rec.header,
 		Body:    io.NopCloser(bytes.NewReader(rec.body.Bytes())),
-		Options: c.opts,
+		Options: opts,
 	}
 	if err := openapi3filter.ValidateResponse(r.Context(), in); err != nil {
 		return err
 	}
 	if rec.status >= 400 {
-		return errorShape(rec, rt.ServiceErrors)
+		return errorShape(rec, rt.ServiceErrors, head)
 	}
 	return nil
 }
 
-// errorShape checks the server's one error shape.
-func errorShape(rec *recorder, service bool) error {
+// errorShape checks the server's one error shape; of the answer to a HEAD request, only the
+// Content-Type, since its body is not sent.
+func errorShape(rec *recorder, service, head bool) error {
 	ct := rec.header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 		return fmt.Errorf("error response has Content-Type %q, want application/json", ct)
+	}
+	if head {
+		return nil
 	}
 	var body map[string]any
 	if err := json.Unmarshal(rec.body.Bytes(), &body); err != nil {

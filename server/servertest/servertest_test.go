@@ -64,6 +64,10 @@ func TestHandler(t *testing.T) {
 		{"unknown route with 200", "GET", "/api/v2/nothing", 200, "application/json", `{}`, true, nil},
 		{"raw slug resolved", "GET", "/api/v2/project/gh/org/repo", 200, "application/json", `{"nope":1}`, true, nil},
 		{"health not checked", "GET", "/healthz", 200, "text/plain", "ok", false, nil},
+		{"HEAD as GET without body", "HEAD", "/api/v2/me", 200, "application/json", "", false, nil},
+		{"HEAD error without body", "HEAD", "/api/v2/nothing", 404, "application/json", "", false, nil},
+		{"HEAD plain-text error", "HEAD", "/api/v2/me", 401, "text/plain", "", true, nil},
+		{"HEAD on a path without GET", "HEAD", "/api/v2/pipeline/continue", 200, "application/json", "", true, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ package route
 import (
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -111,7 +112,18 @@ func (l *Leaf) Route(method string) *Route {
 	return nil
 }
 
-// Allow returns the methods served on the path, as the Allow header lists them.
+// For returns the operation that answers a request with method on the path, or nil: the operation of
+// that method or, for HEAD on a path without a HEAD operation, its GET operation, which the server
+// answers without a body.
+func (l *Leaf) For(method string) *Route {
+	if r := l.Route(method); r != nil || method != http.MethodHead {
+		return r
+	}
+	return l.Route(http.MethodGet)
+}
+
+// Allow returns the methods served on the path, as the Allow header lists them: HEAD is among them
+// wherever GET is.
 func (l *Leaf) Allow() string { return l.allow }
 
 // Routes returns the operations served on the path.
@@ -172,9 +184,13 @@ func New(doc *openapi3.T) (*Index, error) {
 			ix.routes = append(ix.routes, rt)
 		}
 		slices.SortFunc(leaf.routes, func(a, b *Route) int { return strings.Compare(a.Method, b.Method) })
-		methods := make([]string, len(leaf.routes))
-		for i, r := range leaf.routes {
-			methods[i] = r.Method
+		methods := make([]string, 0, len(leaf.routes)+1)
+		for _, r := range leaf.routes {
+			methods = append(methods, r.Method)
+		}
+		if leaf.For(http.MethodHead) != nil && !slices.Contains(methods, http.MethodHead) {
+			methods = append(methods, http.MethodHead)
+			slices.Sort(methods)
 		}
 		leaf.allow = strings.Join(methods, ", ")
 		leaf.service = len(leaf.routes) > 0 && !slices.ContainsFunc(leaf.routes, func(r *Route) bool { return !r.ServiceErrors })
@@ -367,7 +383,7 @@ func (n *node) match(p string, vals []string) (*Leaf, []string) {
 //     own error can be reported.
 //
 // The first reading whose route serves method wins; when none does, the first reading that matched
-// at all (and the client gets 405).
+// at all (and the client gets 405). HEAD is served wherever GET is (see [Leaf.For]).
 //
 // A slug value is well-formed when it has the number of parts of its kind (three for a project, two
 // for an organization, separated by %2F) and the first is a VCS prefix; an organization slug-or-ID may
@@ -385,7 +401,7 @@ func (ix *Index) Resolve(method, escaped string, vals []string) (*Leaf, []string
 	}
 	asIs, v := ix.Lookup(escaped, vals)
 	fit := asIs != nil && slugsFit(asIs, v[len(vals):])
-	if fit && asIs.Route(method) != nil {
+	if fit && asIs.For(method) != nil {
 		return asIs, v, escaped
 	}
 	if !strings.HasPrefix(escaped, "/") {
@@ -400,7 +416,7 @@ func (ix *Index) Resolve(method, escaped string, vals []string) (*Leaf, []string
 		if leaf == nil || !slugsFit(leaf, v[len(vals):]) || !ok(leaf) {
 			continue
 		}
-		if leaf.Route(method) != nil {
+		if leaf.For(method) != nil {
 			return leaf, v, p
 		}
 		if first == "" {

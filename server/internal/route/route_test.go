@@ -223,3 +223,31 @@ func TestFits(t *testing.T) {
 		}
 	}
 }
+
+func TestLeaf_ForAndAllow(t *testing.T) {
+	t.Parallel()
+	ix := newIndex(t)
+	tests := []struct {
+		path, method, wantMethod, wantAllow string
+	}{
+		{"/context/" + id, "HEAD", "GET", "DELETE, GET, HEAD"},
+		{"/context/" + id, "GET", "GET", "DELETE, GET, HEAD"},
+		{"/context/" + id, "PUT", "", "DELETE, GET, HEAD"},
+		{"/pipeline/continue", "HEAD", "", "POST"},
+		{"/pipeline/continue", "POST", "POST", "POST"},
+	}
+	for _, tt := range tests {
+		leaf, _, _ := ix.Resolve(tt.method, tt.path, nil)
+		if leaf == nil {
+			t.Errorf("%s %s: no leaf", tt.method, tt.path)
+			continue
+		}
+		got := ""
+		if rt := leaf.For(tt.method); rt != nil {
+			got = rt.Method
+		}
+		if got != tt.wantMethod || leaf.Allow() != tt.wantAllow {
+			t.Errorf("%s %s: For = %q, Allow %q; want %q, %q", tt.method, tt.path, got, leaf.Allow(), tt.wantMethod, tt.wantAllow)
+		}
+	}
+}
