@@ -29,7 +29,7 @@ type workflow struct {
 // jobRef identifies one job of a workflow run.
 type jobRef struct {
 	id     uuid.UUID // for approval jobs, also their approval request id
-	number int64 // project-scoped; 0 for approval jobs, which have none
+	number int64     // project-scoped; 0 for approval jobs, which have none
 	wf     *workflow
 	idx    int
 	ranBy  *jobRef // the job a rerun from failed carried over, whose number this job keeps
