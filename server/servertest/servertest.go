@@ -162,10 +162,11 @@ func (c *checker) check(r *http.Request, reqBody []byte, rec *recorder) error {
 		return errorShape(rec, inBase && c.index.ServiceErrors(p[len(c.base):]), head)
 	}
 	op := rt.Validation.Operation
+	if rec.status < 400 && op.Responses.Status(rec.status) == nil {
+		// A default response documents errors; a success must be documented by its status or range.
+		return fmt.Errorf("operation %s does not document status %d", rt.OperationID, rec.status)
+	}
 	if op.Responses.Status(rec.status) == nil && op.Responses.Default() == nil {
-		if rec.status < 400 {
-			return fmt.Errorf("operation %s does not document status %d", rt.OperationID, rec.status)
-		}
 		return errorShape(rec, rt.ServiceErrors, head)
 	}
 	params := make(map[string]string, len(vals))

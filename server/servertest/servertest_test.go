@@ -67,6 +67,8 @@ func TestHandler(t *testing.T) {
 		{"HEAD as GET without body", "HEAD", "/api/v2/me", 200, "application/json", "", false, nil},
 		{"HEAD error without body", "HEAD", "/api/v2/nothing", 404, "application/json", "", false, nil},
 		{"HEAD plain-text error", "HEAD", "/api/v2/me", 401, "text/plain", "", true, nil},
+		{"HEAD undocumented success", "HEAD", "/api/v2/me", 201, "application/json", "", true, nil},
+		{"undocumented success matching the default", "GET", "/api/v2/me", 201, "application/json", `{"message":"x"}`, true, nil},
 		{"HEAD on a path without GET", "HEAD", "/api/v2/pipeline/continue", 200, "application/json", "", true, nil},
 	}
 	for _, tt := range tests {
