@@ -60,8 +60,10 @@
 // known VCS and sane parts. A failure is 400 {"message": …} naming the parameter or JSON field and what
 // was expected. The server is lenient where the live API is: "application/json; charset=utf-8", a
 // Content-Type on a GET or DELETE without body, a body without Content-Type (taken as JSON), a trailing
-// newline after the JSON, an empty page-token (taken as absent) and any Accept header. Bodies larger
-// than [DefaultMaxBodyBytes] (or [WithMaxBodyBytes]) get 413.
+// newline after the JSON, an empty page-token (taken as absent) and any Accept header. It is strict
+// where Go's URL parsing would silently drop part of the query: a malformed escape ("branch=%ZZ") or a
+// ";" between parameters is a 400 naming the parameter. Bodies larger than [DefaultMaxBodyBytes] (or
+// [WithMaxBodyBytes]) get 413.
 //
 // The operation is found once per request from an index built at start-up, in time proportional to the
 // path's length, so validation costs about the same on every route. Path parameters of type string

@@ -77,6 +77,11 @@ func TestNew_malformed(t *testing.T) {
 		{"wrong method", "PUT", "/pipeline/" + testUUID, "", "", auth, 405, "GET"},
 		{"bad enum", "GET", "/insights/gh%2Forg/summary", "reporting-window=fortnight", "", auth, 400, "reporting-window"},
 		{"wrong token", "GET", "/me", "", "", http.Header{"Circle-Token": {"nope"}}, 401, "log in"},
+		{"invalid escape in query value", "GET", "/project/gh/org/repo/pipeline", "branch=%ZZ", "", auth, 400, "Query parameter branch is not validly escaped"},
+		{"lone percent in query value", "GET", "/project/gh/org/repo/pipeline", "page-token=x&branch=50%", "", auth, 400, "Query parameter branch"},
+		{"invalid escape in query name", "GET", "/project/gh/org/repo/pipeline", "bra%ZZnch=main", "", auth, 400, `Query parameter name "bra%ZZnch"`},
+		{"semicolon in query", "GET", "/project/gh/org/repo/pipeline", "branch=a;b", "", auth, 400, `Query parameter branch holds a ";"`},
+		{"invalid escape next to a token", "GET", "/me", "circle-token=" + testToken + "%ZZ", "", auth, 400, "Query parameter circle-token"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +99,9 @@ func TestNew_malformed(t *testing.T) {
 			}
 			msg, _ := resp.json["message"].(string)
 			t.Logf("%d %s", resp.code, msg)
+			if strings.Contains(string(resp.body), testToken) {
+				t.Errorf("the response holds the token: %s", resp.body)
+			}
 			if msg == "" || !strings.Contains(msg, tt.wantMsg) {
 				t.Errorf("message %q, want it to contain %q", msg, tt.wantMsg)
 			}
@@ -142,6 +150,12 @@ func TestNew_lenient(t *testing.T) {
 		{"page-token kept", "GET", "/project/gh/org/repo/pipeline", "page-token=a%2Bb", "", auth, "ListPipelinesForProject",
 			wantPageToken("a+b")},
 		{"three-part route", "GET", "/project/gh/org/repo/settings", "", "", auth, "GetProjectSettings", nil},
+		{"escaped query value", "GET", "/project/gh/org/repo/pipeline", "branch=feature%2Fx+y%3Bz", "", auth, "ListPipelinesForProject",
+			func(t *testing.T, req any) {
+				if b := req.(gen.ListPipelinesForProjectRequestObject).Params.Branch; b == nil || *b != "feature/x y;z" {
+					t.Errorf("Branch = %v, want feature/x y;z", b)
+				}
+			}},
 		{"raw org slug", "POST", "/organization/gh/org/project", "", `{"name":"p"}`, auth, "CreateProject",
 			func(t *testing.T, req any) {
 				if got := req.(gen.CreateProjectRequestObject).OrgSlugOrID; got != "gh/org" {

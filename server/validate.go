@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -30,8 +31,9 @@ func isUUID(s string) bool { return route.IsUUID(s) }
 // parameters (decoded, slugs included), query and header parameters, content type and JSON body. The
 // operation was found by normalizeSlugs; nothing here scans routes. It is lenient where the live API
 // is: a charset on application/json, a body without Content-Type taken as JSON, a Content-Type on a
-// request without body, a trailing newline, and an empty page-token taken as absent. Bodies over the
-// limit get 413.
+// request without body, a trailing newline, and an empty page-token taken as absent. It is strict
+// where net/url would quietly drop part of the query: a malformed escape or a ";" in it is a 400 that
+// names the parameter. Bodies over the limit get 413.
 func (s *server) validate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoFrom(r.Context())
@@ -42,6 +44,10 @@ func (s *server) validate(next http.Handler) http.Handler {
 		}
 		if r.Body != nil && r.Body != http.NoBody {
 			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+		}
+		if msg := checkQuery(r.URL.RawQuery); msg != "" {
+			writeError(w, r, http.StatusBadRequest, msg)
+			return
 		}
 		if msg := checkSlugs(rt.Leaf, info.params); msg != "" {
 			writeError(w, r, http.StatusBadRequest, msg)
@@ -90,6 +96,29 @@ func (s *server) checkPath(in *openapi3filter.RequestValidationInput, checks []r
 		}
 		if err := c.Param.Schema.Value.VisitJSON(v, s.paramOpts...); err != nil {
 			return describe(&openapi3filter.RequestError{Input: in, Parameter: c.Param, Err: err})
+		}
+	}
+	return ""
+}
+
+// checkQuery finds what net/url would drop from the raw query without a word: a name or value with a
+// malformed escape ("%ZZ", a lone "%") and pairs joined with ";". It names the parameter, never its
+// value, which may be a token.
+func checkQuery(raw string) string {
+	if strings.IndexByte(raw, '%') < 0 && strings.IndexByte(raw, ';') < 0 {
+		return ""
+	}
+	for pair := range strings.SplitSeq(raw, "&") {
+		key, val, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(key)
+		if err != nil {
+			return fmt.Sprintf("Query parameter name %q is not validly escaped: a %% must start an escape of two hexadecimal digits.", key)
+		}
+		if _, err := url.QueryUnescape(val); err != nil {
+			return fmt.Sprintf("Query parameter %s is not validly escaped: a %% must start an escape of two hexadecimal digits.", name)
+		}
+		if strings.IndexByte(pair, ';') >= 0 {
+			return fmt.Sprintf("Query parameter %s holds a \";\": separate parameters with \"&\", and escape a \";\" in a value as %%3B.", name)
 		}
 	}
 	return ""
