@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,18 +13,22 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cikit/circleci-go/internal/slug"
 	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
 
 // Fault makes the next Count requests that match Method and Path answer badly, so a client's retry
-// logic can be tested: Status 429 (with a Retry-After header when RetryAfter > 0) or a 5xx, after
-// waiting Delay. A Fault with only a Delay slows the requests down and lets them through.
+// logic can be tested: Status 429 (with a Retry-After header) or a 5xx, after waiting Delay. A Fault
+// with only a Delay slows the requests down and lets them through.
 type Fault struct {
 	// Method matches the request method; empty matches any.
 	Method string `json:"method,omitempty"`
-	// Path matches the path under the API base (e.g. "/me" or "/project/gh%2Fdemo-org%2Fdemo-app/pipeline"),
-	// escaped or not; a trailing "*" matches any path with that prefix; empty matches every path.
+	// Path matches the path under the API base (e.g. "/me" or "/project/gh/demo-org/demo-app/pipeline"),
+	// escaped or not; a trailing "*" matches any path with that prefix; empty matches every path. A
+	// project slug after /project/ matches in any form the API takes: gh/org/repo matches
+	// gh%2Forg%2Frepo and github/org/repo (bb and bitbucket likewise), names compared without regard
+	// to case.
 	Path string `json:"path,omitempty"`
 	// Status is 429 or 500–599; 0 lets the request through after Delay.
 	Status int `json:"status,omitempty"`
@@ -34,6 +39,9 @@ type Fault struct {
 	Delay time.Duration `json:"delay,omitempty"`
 	// Count is how many matching requests the fault affects; it must be at least 1.
 	Count int `json:"count"`
+
+	path   string // Path with its project slug canonical and without a trailing "*"
+	prefix bool   // Path ended in "*"
 }
 
 // UnmarshalJSON accepts retry_after and delay as Go duration strings ("2s") or nanoseconds.
@@ -89,14 +97,51 @@ func (f Fault) check() error {
 	return nil
 }
 
-func (f *Fault) matches(r *http.Request, path, escaped string) bool {
+// matches reports whether the fault applies to a request whose path under the API base, with its
+// project slug made canonical by [canonicalPath], is path (escaped) or decoded (unescaped).
+func (f *Fault) matches(r *http.Request, escaped, decoded string) bool {
 	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
 		return false
 	}
-	if prefix, ok := strings.CutSuffix(f.Path, "*"); ok {
-		return strings.HasPrefix(path, prefix) || strings.HasPrefix(escaped, prefix)
+	if f.prefix {
+		return strings.HasPrefix(escaped, f.path) || strings.HasPrefix(decoded, f.path)
 	}
-	return f.Path == "" || f.Path == path || f.Path == escaped
+	return f.Path == "" || f.path == escaped || f.path == decoded
+}
+
+// canonicalPath rewrites the project slug of a path under the API base that starts with /project/,
+// in whichever form it is written (one escaped segment gh%2Forg%2Frepo, three segments gh/org/repo,
+// half escaped gh%2Forg/repo, the provider spelled gh or github, bb or bitbucket), to its canonical
+// lower-case form gh/org/repo. It returns the path with the rest as written, and with the rest
+// unescaped. Paths without a project slug come back as they are (decoded: unescaped).
+func canonicalPath(p string) (escaped, decoded string) {
+	rest, ok := strings.CutPrefix(p, "/project/")
+	if !ok {
+		return p, unescape(p)
+	}
+	segs := strings.SplitN(rest, "/", 4)
+	for n := 1; n <= min(3, len(segs)); n++ {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = unescape(segs[i])
+		}
+		ps, err := slug.ParseProject(strings.Join(parts, "/"))
+		if err != nil {
+			continue
+		}
+		tail := strings.TrimPrefix(rest, strings.Join(segs[:n], "/"))
+		head := "/project/" + strings.ToLower(ps.Canonical())
+		return head + tail, head + unescape(tail)
+	}
+	return p, unescape(p)
+}
+
+// unescape undoes the percent-encoding of a path, or leaves it be when it is not valid.
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // faults holds the injected faults in the order they were added.
@@ -106,11 +151,11 @@ type faults struct {
 }
 
 // take returns a copy of the first fault that matches the request and counts it used.
-func (fs *faults) take(r *http.Request, path, escaped string) (Fault, bool) {
+func (fs *faults) take(r *http.Request, escaped, decoded string) (Fault, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, f := range fs.list {
-		if f.matches(r, path, escaped) {
+		if f.matches(r, escaped, decoded) {
 			out := *f
 			if f.Count--; f.Count == 0 {
 				fs.list = append(fs.list[:i:i], fs.list[i+1:]...)
@@ -126,6 +171,9 @@ func (s *Server) InjectFault(f Fault) error {
 	if err := f.check(); err != nil {
 		return err
 	}
+	p, prefix := strings.CutSuffix(f.Path, "*")
+	f.path, _ = canonicalPath(p)
+	f.prefix = prefix
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.list = append(s.faults.list, &f)
@@ -142,13 +190,13 @@ func (s *Server) ClearFaults() {
 // injectFaults is the middleware that applies faults to requests under base.
 func (s *Server) injectFaults(base string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		path, ok1 := strings.CutPrefix(r.URL.Path, base)
-		escaped, ok2 := strings.CutPrefix(r.URL.EscapedPath(), base)
-		if !ok1 && !ok2 {
+		under, ok := strings.CutPrefix(r.URL.EscapedPath(), base)
+		if !ok {
 			next.ServeHTTP(w, r)
 			return
 		}
-		f, ok := s.faults.take(r, path, escaped)
+		escaped, decoded := canonicalPath(under)
+		f, ok := s.faults.take(r, escaped, decoded)
 		if !ok {
 			next.ServeHTTP(w, r)
 			return

@@ -1,0 +1,92 @@
+package fake_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/cikit/circleci-go/server/fake"
+)
+
+// get sends an authenticated GET to the API of ts and returns the status and the Retry-After header.
+func get(t *testing.T, ts *fake.TestServer, path string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", ts.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Circle-Token", ts.Token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	return res.StatusCode, res.Header.Get("Retry-After")
+}
+
+// postControl sends a JSON body to a control endpoint of ts and fails the test unless it answers want.
+func postControl(t *testing.T, ts *fake.TestServer, path string, body any, want int) {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.Post(ts.HTTP.URL+path, "application/json", strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	msg, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		t.Fatalf("POST %s %s: %d %s, want %d", path, b, res.StatusCode, msg, want)
+	}
+}
+
+// TestFault_ProjectSlugForms checks that a fault registered for a project path matches requests that
+// write the project slug in another form, and only those of that project.
+func TestFault_ProjectSlugForms(t *testing.T) {
+	t.Parallel()
+	const (
+		circleOrg  = "7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b"
+		circleProj = "0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b"
+	)
+	tests := []struct {
+		name, fault, request string
+		want                 int
+	}{
+		{"raw fault, escaped request", "/project/gh/demo-org/demo-app", "/project/gh%2Fdemo-org%2Fdemo-app", 503},
+		{"raw fault, github request", "/project/gh/demo-org/demo-app", "/project/github/demo-org/demo-app", 503},
+		{"raw fault, escaped github request", "/project/gh/demo-org/demo-app/pipeline", "/project/github%2Fdemo-org%2Fdemo-app/pipeline", 503},
+		{"half-escaped request", "/project/gh/demo-org/demo-app/pipeline", "/project/gh%2Fdemo-org/demo-app/pipeline", 503},
+		{"escaped fault, raw request", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", "/project/gh/demo-org/demo-app/pipeline", 503},
+		{"github fault, gh request", "/project/github/demo-org/demo-app", "/project/gh/demo-org/demo-app", 503},
+		{"case of the names", "/project/gh/Demo-Org/demo-app", "/project/gh/demo-org/DEMO-APP", 503},
+		{"prefix fault", "/project/github/demo-org/demo-app/*", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", 503},
+		{"prefix fault, other route", "/project/gh/demo-org/demo-app/*", "/project/gh/demo-org/demo-app/envvar", 503},
+		{"bitbucket fault, bb request", "/project/bitbucket/bb-org/bb-app", "/project/bb%2Fbb-org%2Fbb-app", 503},
+		{"bb fault, bitbucket request", "/project/bb%2Fbb-org%2Fbb-app/pipeline", "/project/bitbucket/bb-org/bb-app/pipeline", 503},
+		{"circleci slug", "/project/circleci/" + circleOrg + "/" + circleProj + "/pipeline", "/project/circleci%2F" + circleOrg + "%2F" + circleProj + "/pipeline", 503},
+		{"other project", "/project/gh/demo-org/demo-app", "/project/bb/bb-org/bb-app", 200},
+		{"other route", "/project/gh/demo-org/demo-app", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", 200},
+		{"gh is not bb", "/project/bb/demo-org/demo-app", "/project/gh/demo-org/demo-app", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			seed := fake.DemoSeed()
+			seed.Orgs = append(seed.Orgs, fake.SeedOrg{Slug: "bb/bb-org", Projects: []fake.SeedProject{{Name: "bb-app", Config: fake.DemoConfig}}})
+			seed.Users[0].Orgs = append(seed.Users[0].Orgs, "bb/bb-org")
+			ts := fake.NewTestServer(t, fake.WithSeed(seed))
+			postControl(t, ts, "/_fake/faults", map[string]any{"method": "GET", "path": tt.fault, "status": 503, "count": 1}, http.StatusCreated)
+			if got, _ := get(t, ts, tt.request); got != tt.want {
+				t.Errorf("GET %s with a fault on %s: %d, want %d", tt.request, tt.fault, got, tt.want)
+			}
+			if got, _ := get(t, ts, tt.request); got != http.StatusOK {
+				t.Errorf("second GET %s: %d, want 200", tt.request, got)
+			}
+		})
+	}
+}
