@@ -62,7 +62,8 @@
 // Content-Type on a GET or DELETE without body, a body without Content-Type (taken as JSON), a trailing
 // newline after the JSON, an empty page-token (taken as absent) and any Accept header. It is strict
 // where Go's URL parsing would silently drop part of the query: a malformed escape ("branch=%ZZ") or a
-// ";" between parameters is a 400 naming the parameter. Bodies larger than [DefaultMaxBodyBytes] (or
+// ";" between parameters is a 400 naming the parameter. Data after the JSON value of a body
+// (`{"name":"x"}xyz`, two values) is a 400 too; white space is not. Bodies larger than [DefaultMaxBodyBytes] (or
 // [WithMaxBodyBytes]) get 413.
 //
 // The operation is found once per request from an index built at start-up, in time proportional to the

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -32,8 +35,9 @@ func isUUID(s string) bool { return route.IsUUID(s) }
 // operation was found by normalizeSlugs; nothing here scans routes. It is lenient where the live API
 // is: a charset on application/json, a body without Content-Type taken as JSON, a Content-Type on a
 // request without body, a trailing newline, and an empty page-token taken as absent. It is strict
-// where net/url would quietly drop part of the query: a malformed escape or a ";" in it is a 400 that
-// names the parameter. Bodies over the limit get 413.
+// where net/url would quietly drop part of the query (a malformed escape or a ";" in it is a 400 that
+// names the parameter) and where the JSON decoders would ignore data after the JSON value (400; white
+// space is fine). Bodies over the limit get 413.
 func (s *server) validate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoFrom(r.Context())
@@ -66,12 +70,26 @@ func (s *server) validate(next http.Handler) http.Handler {
 				in.PathParams[rt.Leaf.Params[i]] = v
 			}
 		}
+		body, err := readBody(r, rt)
+		if err != nil {
+			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+				writeError(w, r, http.StatusRequestEntityTooLarge, msgTooLarge)
+				return
+			}
+			writeError(w, r, http.StatusBadRequest, "Reading the request body failed.")
+			return
+		}
 		if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
 			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 				writeError(w, r, http.StatusRequestEntityTooLarge, msgTooLarge)
 				return
 			}
 			writeError(w, r, http.StatusBadRequest, describe(err))
+			return
+		}
+		if body != nil && isJSON(r.Header.Get("Content-Type")) && !json.Valid(body) {
+			// openapi3filter and the generated decoder read the first JSON value and ignore the rest.
+			writeError(w, r, http.StatusBadRequest, "Request body is not valid JSON: unexpected data after the top-level value.")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -99,6 +117,34 @@ func (s *server) checkPath(in *openapi3filter.RequestValidationInput, checks []r
 		}
 	}
 	return ""
+}
+
+// readBody reads the body of a request whose operation takes one, so that it can be checked as a whole
+// after validation, and puts it back for the later stages. It returns nil when the operation takes no
+// body or none was sent.
+func readBody(r *http.Request, rt *route.Route) ([]byte, error) {
+	if rt.Validation.Operation.RequestBody == nil || r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	b, err := io.ReadAll(r.Body)
+	_ = r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	r.ContentLength = int64(len(b))
+	if len(b) == 0 {
+		return nil, nil
+	}
+	return b, nil
+}
+
+// isJSON reports whether a Content-Type is JSON: application/json or a +json type, any parameters.
+func isJSON(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
 }
 
 // checkQuery finds what net/url would drop from the raw query without a word: a name or value with a
