@@ -6,7 +6,8 @@
 //
 // Flags fall back to the environment: -addr to CIRCLECI_FAKE_ADDR, -token to CIRCLE_TOKEN (the demo
 // user's token). Without -seed it serves the demo data of fake.DemoSeed. It prints the base URL, the
-// token and ready-to-paste curl lines, and shuts down gracefully on SIGINT or SIGTERM.
+// token and ready-to-paste curl lines, and shuts down gracefully on SIGINT or SIGTERM: requests that
+// delay faults hold are let go at once, so it stops promptly and exits with status 0.
 package main
 
 import (
@@ -39,11 +40,17 @@ func main() {
 
 // run serves the fake until ctx is done.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return serve(ctx, args, getenv, stdout, stderr, nil)
+	return serve(ctx, args, getenv, stdout, stderr, hooks{})
 }
 
-// serve is run; ready, if not nil, receives the listening address once the server listens.
-func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
+// hooks let a test watch serve; the zero value does nothing.
+type hooks struct {
+	ready chan<- string                   // receives the listening address once the server listens
+	wrap  func(http.Handler) http.Handler // wraps the handler served
+}
+
+// serve is run with hooks.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, hk hooks) error {
 	fs := flag.NewFlagSet("circleci-fake", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr(getenv, "CIRCLECI_FAKE_ADDR", "127.0.0.1:8080"), "listen address (env CIRCLECI_FAKE_ADDR)")
@@ -91,11 +98,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if hk.wrap != nil {
+		h = hk.wrap(h)
+	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	base := "http://" + ln.Addr().String()
 	printIntro(stdout, base, seed, *seedFile == "", *speed)
-	if ready != nil {
-		ready <- ln.Addr().String()
+	if hk.ready != nil {
+		hk.ready <- ln.Addr().String()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -104,6 +114,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	case <-ctx.Done():
 	}
+	// Requests held by delay faults would make Shutdown wait out its timeout: end the delays first.
+	_ = f.Close()
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {

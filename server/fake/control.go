@@ -35,7 +35,7 @@ type Fault struct {
 	// RetryAfter is sent in whole seconds as Retry-After with a 429 or 503.
 	RetryAfter time.Duration `json:"retry_after,omitempty"`
 	// Delay is waited before answering (or passing the request on); the wait ends early if the
-	// client goes away.
+	// client goes away, and when the fake is closed ([Server.Close]).
 	Delay time.Duration `json:"delay,omitempty"`
 	// Count is how many matching requests the fault affects; it must be at least 1.
 	Count int `json:"count"`
@@ -205,6 +205,8 @@ func (s *Server) injectFaults(base string, next http.Handler) http.Handler {
 			t := time.NewTimer(f.Delay)
 			select {
 			case <-t.C:
+			case <-s.closed:
+				t.Stop()
 			case <-r.Context().Done():
 				t.Stop()
 				return

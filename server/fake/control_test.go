@@ -1,11 +1,14 @@
 package fake_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cikit/circleci-go/server/fake"
 )
@@ -86,6 +89,81 @@ func TestFault_ProjectSlugForms(t *testing.T) {
 			}
 			if got, _ := get(t, ts, tt.request); got != http.StatusOK {
 				t.Errorf("second GET %s: %d, want 200", tt.request, got)
+			}
+		})
+	}
+}
+
+// TestClose_EndsDelays checks that Close lets a request held by a delay fault go on at once, and
+// that later delays do not wait.
+func TestClose_EndsDelays(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		status int // of the fault; 0 passes the request on
+		want   int
+	}{
+		{"delay only", 0, http.StatusOK},
+		{"delay then 429", http.StatusTooManyRequests, http.StatusTooManyRequests},
+		{"delay then 503", http.StatusServiceUnavailable, http.StatusServiceUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := fake.New()
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := f.Handler()
+			if err != nil {
+				t.Fatal(err)
+			}
+			entered := make(chan struct{}, 2)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				entered <- struct{}{}
+				h.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			if err := f.InjectFault(fake.Fault{Path: "/me", Status: tt.status, Delay: time.Hour, Count: 2}); err != nil {
+				t.Fatal(err)
+			}
+			// The bound only turns a regression into a failure instead of a hang; nothing waits for it.
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			send := func() (int, error) {
+				req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v2/me", nil)
+				if err != nil {
+					return 0, err
+				}
+				req.Header.Set("Circle-Token", fake.DemoToken)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return 0, err
+				}
+				res.Body.Close()
+				return res.StatusCode, nil
+			}
+			type answer struct {
+				status int
+				err    error
+			}
+			held := make(chan answer, 1)
+			go func() {
+				status, err := send()
+				held <- answer{status, err}
+			}()
+			<-entered
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if a := <-held; a.err != nil || a.status != tt.want {
+				t.Errorf("held request after Close: %d %v, want %d", a.status, a.err, tt.want)
+			}
+			if err := f.Close(); err != nil {
+				t.Errorf("second Close: %v", err)
+			}
+			if status, err := send(); err != nil || status != tt.want {
+				t.Errorf("request after Close: %d %v, want %d without waiting", status, err, tt.want)
 			}
 		})
 	}

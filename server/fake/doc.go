@@ -52,5 +52,6 @@
 // Besides the Go methods ([Server.Advance], [Server.SetJobOutcome], [Server.InjectFault],
 // [Server.ClearFaults], [Server.ContinuationKey]), [Server.Handler] serves the same controls over
 // HTTP under /_fake/, outside the API's base path: the clock, job outcomes, and faults that make the
-// next N matching requests answer 429 with Retry-After, a 5xx, or wait first.
+// next N matching requests answer 429 with Retry-After, a 5xx, or wait first. [Server.Close] ends
+// the waits, so that the http.Server serving the fake can shut down at once.
 package fake

@@ -40,6 +40,9 @@ type Server struct {
 	faults faults
 	system *user // the actor of schedules attributed to "system"
 
+	closed    chan struct{} // closed by Close: delays end at once
+	closeOnce sync.Once
+
 	mu       sync.Mutex
 	realBase time.Time     // clock reading at New
 	simBase  time.Time     // simulated time at New
@@ -100,7 +103,7 @@ func WithSeed(seed *Seed) Option {
 
 // New returns a fake loaded with the seed given by [WithSeed], or with [DemoSeed] when there is none.
 func New(opts ...Option) (*Server, error) {
-	s := &Server{clock: systemClock{}, newID: uuid.New}
+	s := &Server{clock: systemClock{}, newID: uuid.New, closed: make(chan struct{})}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {
 			return nil, err
@@ -117,6 +120,15 @@ func New(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// Close ends at once every delay an injected fault holds a request in, and makes the delays of later
+// faults pass without waiting; the requests go on as if their delay were over. Call it before
+// http.Server.Shutdown so that shutting down does not wait for delayed requests. The fake keeps its
+// state and goes on answering. Close may be called more than once; it always returns nil.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() { close(s.closed) })
+	return nil
 }
 
 // now returns the simulated time; the caller holds s.mu.

@@ -19,7 +19,7 @@ type TestServer struct {
 	HTTP *httptest.Server
 }
 
-// NewTestServer starts a fake on httptest and closes it when the test ends. Without options it runs
+// NewTestServer starts a fake on httptest and closes both when the test ends. Without options it runs
 // [DemoSeed], at speed 0 (simulated time moves only with [Server.Advance]) with [SequentialIDs].
 func NewTestServer(t testing.TB, opts ...Option) *TestServer {
 	t.Helper()
@@ -34,6 +34,7 @@ func NewTestServer(t testing.TB, opts ...Option) *TestServer {
 	}
 	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
+	t.Cleanup(func() { _ = f.Close() }) // runs first: no delayed request holds up hs.Close
 	seed := f.seed
 	if seed == nil {
 		seed = DemoSeed()
