@@ -76,41 +76,54 @@ func (st *staticTokens) Authenticate(_ context.Context, token string) (Principal
 }
 
 // tokenFrom finds the token the way CircleCI accepts it: the Circle-Token header, an Authorization
-// header with a Bearer token or HTTP basic credentials whose user name is the token, or the deprecated
-// circle-token query parameter.
-func tokenFrom(r *http.Request) string {
+// header with a Bearer token or HTTP basic credentials whose user name is the token (or, with no user
+// name, whose password is), or the deprecated circle-token query parameter. An Authorization header
+// that is sent but holds no usable token (malformed base64, an empty token, another scheme) is not
+// passed over for the query parameter: problem then says what is wrong with it, without the token.
+func tokenFrom(r *http.Request) (token, problem string) {
 	if tok := r.Header.Get("Circle-Token"); tok != "" {
-		return tok
+		return tok, ""
 	}
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		scheme, rest, _ := strings.Cut(auth, " ")
 		rest = strings.TrimSpace(rest)
 		switch {
 		case strings.EqualFold(scheme, "Bearer"):
-			return rest
+			if rest == "" {
+				return "", "The Authorization header holds an empty Bearer token."
+			}
+			return rest, ""
 		case strings.EqualFold(scheme, "Basic"):
 			raw, err := base64.StdEncoding.DecodeString(rest)
 			if err != nil {
-				return ""
+				return "", "The Authorization header holds basic credentials that are not valid base64."
 			}
 			user, pass, _ := strings.Cut(string(raw), ":")
 			if user == "" {
-				return pass
+				user = pass
 			}
-			return user
+			if user == "" {
+				return "", "The Authorization header holds basic credentials without a token."
+			}
+			return user, ""
 		}
+		return "", "The Authorization header uses a scheme other than Bearer or Basic; send the token as Circle-Token, Bearer or basic user name."
 	}
 	if strings.Contains(r.URL.RawQuery, "circle-token=") {
-		return r.URL.Query().Get("circle-token")
+		return r.URL.Query().Get("circle-token"), ""
 	}
-	return ""
+	return "", ""
 }
 
 // authenticate answers 401 JSON to a request without a token or with one the Authenticator refuses,
 // and records the principal otherwise. No token reaches a log line or an error body.
 func (s *server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok := tokenFrom(r)
+		tok, problem := tokenFrom(r)
+		if problem != "" {
+			writeError(w, r, http.StatusUnauthorized, problem)
+			return
+		}
 		if tok == "" {
 			writeError(w, r, http.StatusUnauthorized, msgUnauthorized)
 			return

@@ -48,7 +48,10 @@
 // Every operation needs a token, checked by the [Authenticator] given with [WithAuthenticator]
 // ([StaticTokens] compares in constant time). The token is accepted in the Circle-Token header, as
 // "Authorization: Bearer", as the user name of HTTP basic auth, and in the deprecated circle-token query
-// parameter. A missing or unknown token gets 401 {"message": "You must log in first."}. The
+// parameter. A missing or unknown token gets 401 {"message": "You must log in first."}. An Authorization
+// header that holds no usable token (basic credentials that are not valid base64, an empty Bearer
+// token, another scheme) gets 401 with a message saying so, rather than being passed over for the
+// query parameter. The
 // implementation finds the caller with [PrincipalFromContext]. Tokens never appear in log lines or error
 // bodies.
 //

@@ -284,22 +284,30 @@ func TestNew_tokens(t *testing.T) {
 		return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
 	}
 	tests := []struct {
-		name   string
-		header http.Header
-		query  string
-		want   int
+		name    string
+		header  http.Header
+		query   string
+		want    int
+		wantMsg string // fragment of the error message
 	}{
-		{"Circle-Token", http.Header{"Circle-Token": {testToken}}, "", 200},
-		{"Bearer", http.Header{"Authorization": {"Bearer " + testToken}}, "", 200},
-		{"bearer lower case", http.Header{"Authorization": {"bearer " + testToken}}, "", 200},
-		{"basic with token as user", http.Header{"Authorization": {basic(testToken, "")}}, "", 200},
-		{"query", nil, "circle-token=" + testToken, 200},
-		{"none", nil, "", 401},
-		{"unknown", http.Header{"Circle-Token": {testToken + "x"}}, "", 401},
-		{"prefix of token", http.Header{"Circle-Token": {testToken[:4]}}, "", 401},
-		{"bearer unknown", http.Header{"Authorization": {"Bearer nope"}}, "", 401},
-		{"basic garbage", http.Header{"Authorization": {"Basic !!!"}}, "", 401},
-		{"other scheme", http.Header{"Authorization": {"Token " + testToken}}, "", 401},
+		{"Circle-Token", http.Header{"Circle-Token": {testToken}}, "", 200, ""},
+		{"Bearer", http.Header{"Authorization": {"Bearer " + testToken}}, "", 200, ""},
+		{"bearer lower case", http.Header{"Authorization": {"bearer " + testToken}}, "", 200, ""},
+		{"basic with token as user", http.Header{"Authorization": {basic(testToken, "")}}, "", 200, ""},
+		{"query", nil, "circle-token=" + testToken, 200, ""},
+		{"unknown", http.Header{"Circle-Token": {testToken + "x"}}, "", 401, ""},
+		{"prefix of token", http.Header{"Circle-Token": {testToken[:4]}}, "", 401, ""},
+		{"bearer unknown", http.Header{"Authorization": {"Bearer nope"}}, "", 401, ""},
+		{"basic with token as password", http.Header{"Authorization": {basic("", testToken)}}, "", 200, ""},
+		{"basic garbage", http.Header{"Authorization": {"Basic !!!"}}, "", 401, "not valid base64"},
+		{"basic garbage does not fall back to the query", http.Header{"Authorization": {"Basic !!!"}}, "circle-token=" + testToken, 401, "not valid base64"},
+		{"basic without padding", http.Header{"Authorization": {strings.TrimRight(basic(testToken+"x", ""), "=")}}, "", 401, "not valid base64"},
+		{"basic without token", http.Header{"Authorization": {basic("", "")}}, "", 401, "without a token"},
+		{"bearer empty", http.Header{"Authorization": {"Bearer "}}, "circle-token=" + testToken, 401, "empty Bearer token"},
+		{"other scheme", http.Header{"Authorization": {"Token " + testToken}}, "", 401, "scheme other than"},
+		{"other scheme does not fall back to the query", http.Header{"Authorization": {"Token " + testToken}}, "circle-token=" + testToken, 401, "scheme other than"},
+		{"Circle-Token wins over a bad Authorization", http.Header{"Circle-Token": {testToken}, "Authorization": {"Basic !!!"}}, "", 200, ""},
+		{"none", nil, "", 401, "You must log in first."},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -316,6 +324,9 @@ func TestNew_tokens(t *testing.T) {
 			}
 			if strings.Contains(string(resp.body), testToken) {
 				t.Errorf("response body contains the token: %s", resp.body)
+			}
+			if msg, _ := resp.json["message"].(string); tt.wantMsg != "" && !strings.Contains(msg, tt.wantMsg) {
+				t.Errorf("message %q, want it to contain %q", msg, tt.wantMsg)
 			}
 			if tt.want == 200 {
 				mu.Lock()
