@@ -86,6 +86,11 @@
 // [BadRequest] and the others) gets its status and message written in that shape; any other error it
 // returns is answered 500 "Internal server error." and its text goes only to the log.
 //
+// One error escapes this shape: a request target that is not a valid URL, such as a path with a
+// malformed escape ("/api/v2/project/%zz"), is refused by net/http while it reads the request, before
+// any handler runs, with a plain-text "400 Bad Request". A handler cannot change that; a proxy in front
+// of the server can, where it matters.
+//
 // # Logging
 //
 // [WithLogger] turns on a log/slog request log: method, route pattern (never the raw path, which holds

@@ -1,13 +1,16 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -669,6 +672,36 @@ func TestNew_logPanic(t *testing.T) {
 		if ls := got[tt.id]; len(ls) == 1 && ls[0].Bytes == 0 {
 			t.Errorf("%s: the log line counts no bytes of the 500 body", tt.path)
 		}
+	}
+}
+
+// TestNew_invalidPathEscape pins the limitation the package documentation states: net/http refuses a
+// path with a malformed escape itself, in plain text, before the handler can answer.
+func TestNew_invalidPathEscape(t *testing.T) {
+	t.Parallel()
+	rec, h := newRecorded(t)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// The Go client refuses to send such a path, so it is written by hand.
+	if _, err := io.WriteString(conn, "GET /api/v2/project/%zz/pipeline HTTP/1.1\r\nHost: x\r\nCircle-Token: "+testToken+"\r\nX-Request-Id: bad-escape\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("status %d, Content-Type %q: net/http no longer answers this itself; update the package documentation",
+			res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if calls := rec.takenBy("bad-escape"); len(calls) != 0 {
+		t.Errorf("implementation reached: %v", calls)
 	}
 }
 
