@@ -1,14 +1,18 @@
 package fake_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/openapi"
 	"github.com/cikit/circleci-go/server/fake"
 )
 
@@ -67,21 +71,33 @@ func wideConfig() string {
 	return b.String()
 }
 
-// TestPagination_EveryList fills each paginated list of the simulated tags past one page, walks it
-// page by page, and refuses malformed tokens and tokens of another list.
-func TestPagination_EveryList(t *testing.T) {
-	t.Parallel()
-	seed := fake.DemoSeed()
-	seed.Orgs[0].Projects = append(seed.Orgs[0].Projects, fake.SeedProject{Name: "wide", Config: wideConfig()})
-	e := newEnv(t, fake.WithSeed(seed))
-	const wide = "/project/gh/demo-org/wide"
+// listCase is one list of the simulated tags, made by everyList.
+type listCase struct {
+	op, name, path string
+	min            int // items the setup made (the seed may add more); 0 for an empty list
+}
 
-	var prj gen.Project
+// everyList fills one instance of each list operation of the simulated tags past one page, leaves
+// another empty where the API allows one to be, and returns them all.
+func everyList(t *testing.T) (*env, []listCase) {
+	t.Helper()
+	seed := fake.DemoSeed()
+	seed.Orgs[0].Projects = append(seed.Orgs[0].Projects,
+		fake.SeedProject{Name: "wide", Config: wideConfig()},
+		fake.SeedProject{Name: "empty", Config: fake.DemoConfig},
+		fake.SeedProject{Name: "no-config"})
+	e := newEnv(t, fake.WithSeed(seed))
+	const wide, empty = "/project/gh/demo-org/wide", "/project/gh/demo-org/empty"
+
+	var prj, emptyPrj gen.Project
 	e.must(200, "GET", wide, nil, &prj)
-	var c gen.Context
+	e.must(200, "GET", empty, nil, &emptyPrj)
+	var c, emptyCtx gen.Context
 	e.must(200, "POST", "/context", map[string]any{"name": "paged", "owner": map[string]any{"slug": "gh/demo-org"}}, &c)
-	ctxPath := "/context/" + c.ID.String()
+	e.must(200, "POST", "/context", map[string]any{"name": "empty", "owner": map[string]any{"slug": "gh/demo-org"}}, &emptyCtx)
+	ctxPath, emptyCtxPath := "/context/"+c.ID.String(), "/context/"+emptyCtx.ID.String()
 	tt := map[string]any{"per-hour": 1, "hours-of-day": []int{3}, "days-of-week": []string{"MON"}}
+	var pc gen.PipelineCreation
 	for i := range 25 {
 		e.must(201, "POST", wide+"/envvar", map[string]any{"name": fmt.Sprintf("VAR_%02d", i), "value": "secret-value"}, nil)
 		e.must(201, "POST", wide+"/checkout-key", map[string]any{"type": "deploy-key"}, nil)
@@ -90,36 +106,73 @@ func TestPagination_EveryList(t *testing.T) {
 		e.must(200, "PUT", ctxPath+fmt.Sprintf("/environment-variable/V_%02d", i), map[string]any{"value": "v"}, nil)
 		e.must(200, "POST", "/context", map[string]any{"name": fmt.Sprint("ctx-", i), "owner": map[string]any{"slug": "gh/demo-org"}}, nil)
 		e.must(201, "POST", wide+"/schedule", map[string]any{"name": fmt.Sprint("s", i), "timetable": tt, "attribution-actor": "system", "parameters": map[string]any{"branch": "main"}}, nil)
+		e.must(201, "POST", wide+"/pipeline", nil, &pc)
 	}
-	var pc gen.PipelineCreation
-	e.must(201, "POST", wide+"/pipeline", nil, &pc)
 	var wl gen.WorkflowList
 	e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/workflow", nil, &wl)
-	wfPath := "/workflow/" + wl.Items[0].ID.String() + "/job"
+	wfID := wl.Items[0].ID.String()
 	if err := e.fake.Advance(time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	var first gen.JobList
-	e.must(200, "GET", wfPath, nil, &first)
-	if first.Items[0].Name != "j00" || first.Items[0].JobNumber == nil {
-		t.Fatalf("first job = %+v, want j00 with a number", first.Items[0])
+	for range 24 { // 25 workflows in the pipeline
+		e.must(202, "POST", "/workflow/"+wfID+"/rerun", map[string]any{}, nil)
 	}
-	jobPath := fmt.Sprintf("%s/%d", wide, *first.Items[0].JobNumber)
+	var jobs gen.JobList
+	e.must(200, "GET", "/workflow/"+wfID+"/job", nil, &jobs)
+	if jobs.Items[0].Name != "j00" || jobs.Items[0].JobNumber == nil || jobs.Items[0].Status != "success" {
+		t.Fatalf("first job = %+v, want j00 finished with a number", jobs.Items[0])
+	}
+	finished := fmt.Sprintf("%s/%d", wide, *jobs.Items[0].JobNumber)
+	var later gen.PipelineCreation // its jobs have not run: no artifacts or tests yet
+	e.must(201, "POST", wide+"/pipeline", nil, &later)
+	e.must(200, "GET", "/pipeline/"+later.ID.String()+"/workflow", nil, &wl)
+	e.must(200, "GET", "/workflow/"+wl.Items[0].ID.String()+"/job", nil, &jobs)
+	queued := fmt.Sprintf("%s/%d", wide, *jobs.Items[0].JobNumber)
+	var errored gen.PipelineCreation // no config: no workflows
+	e.must(201, "POST", "/project/gh/demo-org/no-config/pipeline", nil, &errored)
+	const circleOrg = "7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b" // the demo circleci organization: no pipelines, no contexts
 
-	lists := []struct {
-		name, path string
-		min        int // items the test made; the seed may add more
-	}{
-		{"envvars", wide + "/envvar", 25},
-		{"checkout keys", wide + "/checkout-key?digest=sha256", 25},
-		{"workflow jobs", wfPath, 25},
-		{"artifacts", jobPath + "/artifacts", 25},
-		{"tests", jobPath + "/tests", 75},
-		{"webhooks", "/webhook?scope-type=project&scope-id=" + prj.ID.String(), 25},
-		{"context restrictions", ctxPath + "/restrictions", 25},
-		{"context envvars", ctxPath + "/environment-variable", 25},
-		{"contexts", "/context?owner-slug=gh%2Fdemo-org", 26},
-		{"schedules", wide + "/schedule", 25},
+	return e, []listCase{
+		{"listPipelinesForProject", "project pipelines", wide + "/pipeline", 25},
+		{"listPipelinesForProject", "no project pipelines", empty + "/pipeline", 0},
+		{"listMyPipelines", "my pipelines", wide + "/pipeline/mine", 25},
+		{"listMyPipelines", "none of mine", empty + "/pipeline/mine", 0},
+		{"listPipelines", "org pipelines", "/pipeline?org-slug=gh%2Fdemo-org", 25},
+		{"listPipelines", "no org pipelines", "/pipeline?org-slug=circleci%2F" + circleOrg, 0},
+		{"listWorkflowsByPipelineId", "workflows", "/pipeline/" + pc.ID.String() + "/workflow", 25},
+		{"listWorkflowsByPipelineId", "no workflows", "/pipeline/" + errored.ID.String() + "/workflow", 0},
+		{"listWorkflowJobs", "workflow jobs", "/workflow/" + wfID + "/job", 25}, // a workflow has at least one job
+		{"getJobArtifacts", "artifacts", finished + "/artifacts", 25},
+		{"getJobArtifacts", "no artifacts", queued + "/artifacts", 0},
+		{"getTests", "tests", finished + "/tests", 75},
+		{"getTests", "no tests", queued + "/tests", 0},
+		{"listEnvVars", "envvars", wide + "/envvar", 25},
+		{"listEnvVars", "no envvars", empty + "/envvar", 0},
+		{"listCheckoutKeys", "checkout keys", wide + "/checkout-key?digest=sha256", 25},
+		{"listCheckoutKeys", "no checkout keys", empty + "/checkout-key", 0},
+		{"getWebhooks", "webhooks", "/webhook?scope-type=project&scope-id=" + prj.ID.String(), 25},
+		{"getWebhooks", "no webhooks", "/webhook?scope-type=project&scope-id=" + emptyPrj.ID.String(), 0},
+		{"getContextRestrictions", "context restrictions", ctxPath + "/restrictions", 25},
+		{"getContextRestrictions", "no context restrictions", emptyCtxPath + "/restrictions", 0},
+		{"listEnvironmentVariablesFromContext", "context envvars", ctxPath + "/environment-variable", 25},
+		{"listEnvironmentVariablesFromContext", "no context envvars", emptyCtxPath + "/environment-variable", 0},
+		{"listContexts", "contexts", "/context?owner-slug=gh%2Fdemo-org", 27},
+		{"listContexts", "no contexts", "/context?owner-id=" + circleOrg, 0},
+		{"listSchedulesForProject", "schedules", wide + "/schedule", 25},
+		{"listSchedulesForProject", "no schedules", empty + "/schedule", 0},
+	}
+}
+
+// TestPagination_EveryList walks each list of the simulated tags page by page, and refuses
+// malformed tokens and tokens of another list.
+func TestPagination_EveryList(t *testing.T) {
+	t.Parallel()
+	e, all := everyList(t)
+	var lists []listCase
+	for _, l := range all {
+		if l.min > 20 {
+			lists = append(lists, l)
+		}
 	}
 	seconds := make([]string, len(lists))
 	for i, l := range lists {
@@ -148,5 +201,75 @@ func TestPagination_EveryList(t *testing.T) {
 				t.Errorf("%s with page-token %q: %d %q, want 400 about page-token", l.name, bad, got, msg.Message)
 			}
 		}
+	}
+}
+
+// TestLists_ItemsAndNextPageToken reads every page of every list operation of the simulated tags, full
+// and empty, as raw JSON: each page must hold "items", an array (never null or missing), and
+// "next_page_token", a string on every page but the last and null on the last.
+func TestLists_ItemsAndNextPageToken(t *testing.T) {
+	t.Parallel()
+	e, lists := everyList(t)
+	covered := map[string]bool{}
+	for _, l := range lists {
+		covered[strings.ToLower(l.op)] = true
+		sep := "?"
+		if strings.Contains(l.path, "?") {
+			sep = "&"
+		}
+		tok, n := "", 0
+		for pages := 1; ; pages++ {
+			var page map[string]json.RawMessage
+			e.must(200, "GET", l.path+sep+"page-token="+url.QueryEscape(tok), nil, &page)
+			items, ok := page["items"]
+			var list []json.RawMessage
+			if !ok || !bytes.HasPrefix(bytes.TrimSpace(items), []byte("[")) || json.Unmarshal(items, &list) != nil {
+				t.Fatalf("%s page %d: items = %s, want an array", l.name, pages, items)
+			}
+			n += len(list)
+			raw, ok := page["next_page_token"]
+			if !ok {
+				t.Fatalf("%s page %d: no next_page_token key", l.name, pages)
+			}
+			if string(raw) == "null" {
+				break
+			}
+			if err := json.Unmarshal(raw, &tok); err != nil || tok == "" {
+				t.Fatalf("%s page %d: next_page_token = %s, want a token or null", l.name, pages, raw)
+			}
+			if pages > 10 {
+				t.Fatalf("%s: more than 10 pages", l.name)
+			}
+		}
+		if (l.min == 0) != (n == 0) || n < l.min {
+			t.Errorf("%s: %d items, want %d or more (none only for an empty list)", l.name, n, l.min)
+		}
+	}
+
+	// Every list operation of the simulated tags is covered: those whose 200 answer has items.
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	simulated := map[string]bool{"User": true, "Project": true, "Pipeline": true, "Workflow": true, "Job": true, "Context": true, "Schedule": true, "Webhook": true}
+	var missing []string
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			ok := op.Responses.Status(200)
+			if !simulated[op.Tags[0]] || ok == nil || ok.Value == nil || ok.Value.Content.Get("application/json") == nil {
+				continue
+			}
+			schema := ok.Value.Content.Get("application/json").Schema
+			if schema == nil || schema.Value == nil || schema.Value.Properties["items"] == nil {
+				continue
+			}
+			if !covered[strings.ToLower(op.OperationID)] {
+				missing = append(missing, op.OperationID)
+			}
+		}
+	}
+	slices.Sort(missing)
+	if len(missing) > 0 {
+		t.Errorf("list operations not walked: %v", missing)
 	}
 }
