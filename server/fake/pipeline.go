@@ -215,9 +215,14 @@ func triggerError(err error) string {
 	return err.Error()
 }
 
+// msgLegacyTrigger is the 400 of the legacy trigger for a project it does not serve.
+const msgLegacyTrigger = "This endpoint does not trigger pipelines of projects with a circleci/<org-id>/<project-id> slug; " +
+	"use POST /project/{provider}/{organization}/{project}/pipeline/run instead."
+
 // TriggerPipeline starts a pipeline on a branch or tag (the default branch when neither is given)
 // with parameters checked against the project's config: an undeclared or ill-typed parameter is a
-// 400 that names it.
+// 400 that names it. As on CircleCI, it serves GitHub OAuth and Bitbucket Cloud projects only: for a
+// circleci/<org-id>/<project-id> project it answers 400 and points to [Server.TriggerPipelineRun].
 // CircleCI API: POST /project/{project-slug}/pipeline (triggerPipeline).
 func (s *Server) TriggerPipeline(ctx context.Context, req gen.TriggerPipelineRequestObject) (gen.TriggerPipelineResponseObject, error) {
 	s.mu.Lock()
@@ -225,6 +230,9 @@ func (s *Server) TriggerPipeline(ctx context.Context, req gen.TriggerPipelineReq
 	u, p, err := s.visibleProject(ctx, req.ProjectSlug)
 	if err != nil {
 		return nil, err
+	}
+	if p.org.vcsType == "circleci" {
+		return nil, server.BadRequest(msgLegacyTrigger)
 	}
 	var in triggerInput
 	if b := req.Body; b != nil {

@@ -124,3 +124,33 @@ func TestPipeline_ValuesAndFilters(t *testing.T) {
 		})
 	}
 }
+
+// TestTriggerPipeline_Legacy checks that the legacy trigger refuses circleci/<org-id>/<project-id>
+// projects with a 400 that points to …/pipeline/run, which triggers them.
+func TestTriggerPipeline_Legacy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	circle := strings.Split(fake.DemoCircleCIProjectSlug, "/")
+	tests := []struct {
+		name, path string
+		want       int
+		msg        string
+	}{
+		{"github project", "/project/gh/demo-org/demo-app/pipeline", 201, ""},
+		{"github project, escaped slug", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", 201, ""},
+		{"circleci project", "/project/" + fake.DemoCircleCIProjectSlug + "/pipeline", 400, "/project/{provider}/{organization}/{project}/pipeline/run"},
+		{"circleci project, escaped slug", "/project/circleci%2F" + circle[1] + "%2F" + circle[2] + "/pipeline", 400, "circleci/<org-id>/<project-id>"},
+		{"circleci project, pipeline/run", "/project/" + fake.DemoCircleCIProjectSlug + "/pipeline/run", 201, ""},
+		{"unknown circleci project", "/project/circleci/" + circle[1] + "/00000000-0000-4000-8000-000000000000/pipeline", 404, "not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var msg gen.Error
+			got := e.call(fake.DemoToken, "POST", tt.path, map[string]any{}, &msg)
+			if got != tt.want || !strings.Contains(msg.Message, tt.msg) {
+				t.Errorf("POST %s: %d %q, want %d mentioning %q", tt.path, got, msg.Message, tt.want, tt.msg)
+			}
+		})
+	}
+}
