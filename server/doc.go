@@ -16,7 +16,8 @@
 // in time proportional to the length of its path rather than to the number of routes. Slugs may be
 // sent escaped as one segment ("/project/gh%2Forg%2Frepo/pipeline") or raw
 // ("/project/gh/org/repo/pipeline", "/insights/gh/org/summary", "/organization/gh/org/project",
-// "/organization/circleci/<uuid>/project"): a path that matches a route as it is stays untouched;
+// "/organization/circleci/<uuid>/project"): a path that matches a route as it is, with well-formed
+// slugs (see below), stays untouched;
 // otherwise a raw slug that starts with a VCS prefix (gh, github, bb, bitbucket, circleci) is folded into
 // the escaped form, which is kept only if it matches a route that takes that kind of slug. Both forms
 // reach the implementation with the same decoded value. The three-part routes
