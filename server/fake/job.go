@@ -155,9 +155,9 @@ func (s *Server) cancelJob(u *user, j *jobRef) (msg string) {
 	err := j.wf.run.CancelJob(j.state().Name, s.now())
 	switch {
 	case errors.Is(err, engine.ErrStopped):
-		return "The job has already stopped."
+		return fmt.Sprintf("The job has already stopped with status %s.", j.state().Status)
 	case err != nil:
-		return err.Error()
+		return "The job cannot be canceled."
 	}
 	j.actor = u
 	s.settle(j.wf)

@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -190,7 +191,12 @@ func (s *Server) ApprovePendingApprovalJobByID(ctx context.Context, req gen.Appr
 	case errors.Is(err, engine.ErrNotFound):
 		return nil, server.NotFound("Approval request not found in this workflow.")
 	case err != nil:
-		return nil, server.BadRequest("The job is not waiting for approval: " + err.Error())
+		for _, js := range w.run.Jobs() {
+			if js.ApprovalRequestID == req.ApprovalRequestID.String() {
+				return nil, server.BadRequest(fmt.Sprintf("Approval job %q is %s: only an approval job that is on_hold can be approved.", js.Name, js.Status))
+			}
+		}
+		return nil, server.BadRequest("The approval job is not on_hold: only an approval job that is on_hold can be approved.")
 	}
 	for i, js := range w.run.Jobs() {
 		if js.ApprovalRequestID == req.ApprovalRequestID.String() {
@@ -220,7 +226,7 @@ func (s *Server) CancelWorkflow(ctx context.Context, req gen.CancelWorkflowReque
 		return nil, err
 	}
 	if err := w.run.Cancel(s.now()); err != nil {
-		return nil, server.Conflict("The workflow has already stopped: " + err.Error())
+		return nil, server.Conflict(fmt.Sprintf("The workflow has already stopped with status %s: only an active workflow can be canceled.", w.run.Status()))
 	}
 	w.canceledBy = u
 	s.settle(w)
@@ -248,8 +254,10 @@ func (s *Server) RerunWorkflow(ctx context.Context, req gen.RerunWorkflowRequest
 	switch {
 	case errors.Is(err, engine.ErrNotStopped):
 		return nil, server.Conflict("The workflow is still running; cancel it or wait for it to stop before a rerun.")
+	case errors.Is(err, engine.ErrNothingToRerun):
+		return nil, server.BadRequest("The workflow has no failed jobs to rerun from: it succeeded. Rerun it from the start instead.")
 	case err != nil:
-		return nil, server.BadRequest(err.Error())
+		return nil, server.BadRequest("The workflow cannot be rerun.")
 	}
 	nw := s.addWorkflow(w.pipeline, run, u, w)
 	return gen.RerunWorkflow202JSONResponse{WorkflowID: nw.id}, nil

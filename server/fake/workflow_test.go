@@ -1,6 +1,8 @@
 package fake_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +67,54 @@ func TestApproval_RequestIDIsJobID(t *testing.T) {
 	again := jobsByName(e, rr.WorkflowID.String())["hold"]
 	if again.Status != "success" || again.ID == hold.ID || again.ApprovalRequestID == nil || *again.ApprovalRequestID != again.ID {
 		t.Errorf("carried-over hold = %s id %s approval_request_id %v, want success under a new id of its own", again.Status, again.ID, again.ApprovalRequestID)
+	}
+}
+
+// TestWorkflow_ErrorMessages checks that refusals of workflow and job operations say what is wrong in
+// the API's words, without the simulation engine's own error text.
+func TestWorkflow_ErrorMessages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	// A pipeline run to success.
+	var wl gen.WorkflowList
+	var done gen.PipelineCreation
+	e.must(201, "POST", demo+"/pipeline", nil, &done)
+	e.must(200, "GET", "/pipeline/"+done.ID.String()+"/workflow", nil, &wl)
+	doneWf := wl.Items[0].ID.String()
+	if err := e.fake.Advance(5 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	doneJobs := jobsByName(e, doneWf)
+	e.must(202, "POST", "/workflow/"+doneWf+"/approve/"+doneJobs["hold"].ID.String(), nil, nil)
+	if err := e.fake.Advance(5 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	// A pipeline just started: its approval job is blocked.
+	var pc gen.PipelineCreation
+	e.must(201, "POST", demo+"/pipeline", nil, &pc)
+	e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/workflow", nil, &wl)
+	wf := wl.Items[0].ID.String()
+	blockedHold := jobsByName(e, wf)["hold"].ID.String()
+	tests := []struct {
+		name, method, path string
+		body               any
+		want               int
+		msg                string
+	}{
+		{"approve a blocked approval", "POST", "/workflow/" + wf + "/approve/" + blockedHold, nil, 400, `Approval job "hold" is blocked: only an approval job that is on_hold can be approved.`},
+		{"approve twice", "POST", "/workflow/" + doneWf + "/approve/" + doneJobs["hold"].ID.String(), nil, 400, `Approval job "hold" is success: only an approval job that is on_hold can be approved.`},
+		{"cancel a finished workflow", "POST", "/workflow/" + doneWf + "/cancel", nil, 409, "The workflow has already stopped with status success"},
+		{"rerun a successful workflow from failed", "POST", "/workflow/" + doneWf + "/rerun", map[string]any{"from_failed": true}, 400, "no failed jobs to rerun from"},
+		{"cancel a finished job by number", "POST", fmt.Sprintf("%s/job/%d/cancel", demo, *doneJobs["build"].JobNumber), nil, 409, "The job has already stopped with status success."},
+		{"cancel a finished job by id", "POST", "/jobs/" + doneJobs["deploy"].ID.String() + "/cancel", nil, 400, "The job has already stopped with status success."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var msg gen.Error
+			got := e.call(fake.DemoToken, tt.method, tt.path, tt.body, &msg)
+			if got != tt.want || !strings.Contains(msg.Message, tt.msg) || strings.Contains(msg.Message, "engine") {
+				t.Errorf("%s %s: %d %q, want %d with %q and no engine text", tt.method, tt.path, got, msg.Message, tt.want, tt.msg)
+			}
+		})
 	}
 }
