@@ -18,7 +18,8 @@
 // the workflows; branch and tag filters on workflow jobs decide which jobs run (on a tag, only jobs
 // with a tags filter that matches; a job whose requirements were all filtered out does not run; a
 // workflow left with no job does not run); requires, type: approval and x-fake: {outcome, duration}
-// drive the simulation. These pipeline values are known, in when/unless, filters and the compiled
+// drive the simulation; the contexts a job entry names with context: appear in its job details (they
+// are not looked up among the organization's contexts). These pipeline values are known, in when/unless, filters and the compiled
 // config alike: pipeline.id, pipeline.number, pipeline.project.git_url, pipeline.project.type,
 // pipeline.git.branch, pipeline.git.branch.is_default, pipeline.git.tag, pipeline.git.revision,
 // pipeline.git.base_revision (the same made-up revision), pipeline.in_setup,

@@ -105,8 +105,8 @@ func (s *Server) visibleJob(ctx context.Context, slug string, number int64) (*us
 	return u, j, nil
 }
 
-// GetJobDetails returns a build job by number: timings, executor, parallelism, and the ids of its
-// pipeline and workflow.
+// GetJobDetails returns a build job by number: timings, executor, parallelism, the contexts its
+// workflow entry names with context:, and the ids of its pipeline and workflow.
 // CircleCI API: GET /project/{project-slug}/job/{job-number} (getJobDetails).
 func (s *Server) GetJobDetails(ctx context.Context, req gen.GetJobDetailsRequestObject) (gen.GetJobDetailsResponseObject, error) {
 	s.mu.Lock()
@@ -122,8 +122,12 @@ func (s *Server) GetJobDetails(ctx context.Context, req gen.GetJobDetailsRequest
 	if js.QueuedAt != nil {
 		queued = *js.QueuedAt
 	}
+	contexts := make([]gen.JobContext, 0, len(js.Contexts))
+	for _, name := range js.Contexts {
+		contexts = append(contexts, gen.JobContext{Name: name})
+	}
 	out := gen.JobDetails{
-		Contexts:       []gen.JobContext{},
+		Contexts:       contexts,
 		CreatedAt:      created,
 		Executor:       gen.JobExecutor{ResourceClass: js.ResourceClass, Type: ptr(js.Executor)},
 		LatestWorkflow: gen.JobLatestWorkflow{ID: w.id, Name: w.run.Name()},

@@ -89,7 +89,8 @@ const (
 )
 
 // DemoConfig is the config of the demo projects: parameters (including those of the API v2
-// introduction's trigger example), two workflows chosen by when/unless, and an approval job.
+// introduction's trigger example), two workflows chosen by when/unless, an approval job, and a job
+// that uses the context deploy-secrets.
 const DemoConfig = `version: 2.1
 
 parameters:
@@ -153,6 +154,7 @@ workflows:
           requires: [test]
       - deploy:
           requires: [hold]
+          context: deploy-secrets
   nightly:
     when:
       or:

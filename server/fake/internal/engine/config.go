@@ -129,6 +129,8 @@ type JobRef struct {
 	Parallelism     int
 	Outcome         Outcome
 	Duration        time.Duration
+	// Contexts names the contexts the entry's context key gives the job, in config order.
+	Contexts []string
 
 	filter *filters // the entry's branch and tag filters; nil for none
 }
@@ -549,6 +551,11 @@ func (c *Config) parseJobEntry(what string, entry *node) (JobRef, error) {
 			}
 		}
 	}
+	contexts, err := parseContexts(opts.get("context"), what+": job "+strconv.Quote(ref.Name))
+	if err != nil {
+		return JobRef{}, err
+	}
+	ref.Contexts = contexts
 	f, err := parseFilters(opts.get("filters"), what+": job "+strconv.Quote(ref.Name))
 	if err != nil {
 		return JobRef{}, err
@@ -560,6 +567,25 @@ func (c *Config) parseJobEntry(what string, entry *node) (JobRef, error) {
 		}
 	}
 	return ref, nil
+}
+
+// parseContexts reads a job entry's context: a context name or a list of them.
+func parseContexts(n *node, what string) ([]string, error) {
+	if n == nil || n.kind == kindNull {
+		return nil, nil
+	}
+	items := []*node{n}
+	if n.kind == kindSeq {
+		items = n.vals
+	}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		if it.kind != kindString || it.str == "" {
+			return nil, errAt(it, "%s: context must be a context name or a list of them", what)
+		}
+		out = append(out, it.str)
+	}
+	return out, nil
 }
 
 // parseRequirement reads "job", {job: status} or {job: [statuses]}.

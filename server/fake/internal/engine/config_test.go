@@ -247,3 +247,40 @@ func TestParseConfig_Errors(t *testing.T) {
 		})
 	}
 }
+
+func TestParseConfig_Contexts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, context string
+		want          []string
+		err           string
+	}{
+		{"none", "", nil, ""},
+		{"one", "context: deploy-secrets", []string{"deploy-secrets"}, ""},
+		{"list", "context: [org-global, deploy-secrets]", []string{"org-global", "deploy-secrets"}, ""},
+		{"map", "context: {name: x}", nil, "context must be a context name or a list of them"},
+		{"empty name", `context: [""]`, nil, "context must be a context name or a list of them"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := ParseConfig("jobs: {j: {}}\nworkflows:\n  w:\n    jobs:\n      - j: {" + tt.context + "}\n")
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("ParseConfig = %v, want an error with %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, c.AllWorkflows[0].Jobs[0].Contexts); diff != "" {
+				t.Errorf("contexts (-want +got):\n%s", diff)
+			}
+			w := NewWorkflow(c.AllWorkflows[0], t0, nil, nil)
+			if diff := cmp.Diff(tt.want, w.Jobs()[0].Contexts); diff != "" {
+				t.Errorf("job state contexts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -11,7 +11,7 @@
 // [ParseConfig] reads the CircleCI 2.1 shape: parameters (types string,
 // boolean, integer and enum, with defaults), jobs (executor kind docker,
 // machine or macos, resource_class, parallelism) and workflows (jobs with
-// requires, type: approval, name: aliases, branch and tag filters, and
+// requires, context, type: approval, name: aliases, branch and tag filters, and
 // when/unless logic: literals, << pipeline.parameters.x >>, pipeline values
 // such as << pipeline.git.branch >>, and, or, not, equal, matches). version,
 // orbs, executors (beyond the kind a job's named executor has), commands and

@@ -74,6 +74,8 @@ type JobState struct {
 	ApprovalRequestID string
 	// Reused is true for a successful job that a rerun from failed carried over.
 	Reused bool
+	// Contexts are the contexts the job runs with (shared with the spec: read-only).
+	Contexts []string
 }
 
 // NewWorkflow starts a run of spec at createdAt: jobs without requirements
@@ -358,7 +360,7 @@ func (w *Workflow) state(i int) JobState {
 	s := JobState{
 		Name: ref.Name, Job: ref.Job, Type: ref.Type, Status: j.status.String(), Dependencies: ref.Requires,
 		Executor: ref.Executor, ResourceClass: ref.ResourceClass, Parallelism: ref.Parallelism, Duration: ref.Duration,
-		QueuedAt: stampPtr(j.ready), StartedAt: stampPtr(w.started(i)), Reused: j.reused,
+		QueuedAt: stampPtr(j.ready), StartedAt: stampPtr(w.started(i)), Reused: j.reused, Contexts: ref.Contexts,
 	}
 	if j.status != stNotRun {
 		s.StoppedAt = stampPtr(j.stopped)
