@@ -234,9 +234,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// SetJobOutcome makes the job with that name end with outcome ("success", "failed",
-// "infrastructure_fail" or "timedout") in the project's future workflows and in its unfinished
-// ones where the job has not finished yet.
+// errNotFound marks the errors of test controls that name something the fake does not have.
+var errNotFound = errors.New("not found")
+
+// SetJobOutcome makes the job with that name (its name in the workflow: the name: alias if it has
+// one) end with outcome ("success", "failed", "infrastructure_fail" or "timedout") in the project's
+// future workflows and in its unfinished ones where the job has not finished yet. The job must be a
+// build job of the project's config or of one of its unfinished workflows; an unknown project or job
+// is an error that wraps a not-found error (which /_fake/job-outcome answers with 404), an invalid
+// outcome or an approval job another error (400).
 func (s *Server) SetJobOutcome(projectSlug, job, outcome string) error {
 	o := engine.Outcome(outcome)
 	if !o.Valid() {
@@ -247,7 +253,13 @@ func (s *Server) SetJobOutcome(projectSlug, job, outcome string) error {
 	key, ok := projectKey(projectSlug)
 	p := s.st.projBySlug[key]
 	if !ok || p == nil {
-		return fmt.Errorf("fake: project %q not found", projectSlug)
+		return fmt.Errorf("fake: project %q: %w", projectSlug, errNotFound)
+	}
+	switch s.jobType(p, job) {
+	case "":
+		return fmt.Errorf("fake: job %q is not in the config of project %s: %w", job, p.slug, errNotFound)
+	case engine.TypeApproval:
+		return fmt.Errorf("fake: job %q is an approval job: approve or cancel it instead of setting its outcome", job)
 	}
 	p.outcomes[job] = o
 	for w := range s.st.running {
@@ -257,6 +269,30 @@ func (s *Server) SetJobOutcome(projectSlug, job, outcome string) error {
 		}
 	}
 	return nil
+}
+
+// jobType returns the type of the job with a name in p's config or in one of its unfinished
+// workflows (which may run a continued config), or "" when there is none; the caller holds s.mu.
+func (s *Server) jobType(p *project, name string) string {
+	typ := ""
+	scan := func(spec engine.WorkflowSpec) {
+		for _, j := range spec.Jobs {
+			if j.Name == name && typ != engine.TypeBuild {
+				typ = j.Type
+			}
+		}
+	}
+	if p.cfg != nil {
+		for _, spec := range p.cfg.AllWorkflows {
+			scan(spec)
+		}
+	}
+	for w := range s.st.running {
+		if w.project == p {
+			scan(w.run.Spec())
+		}
+	}
+	return typ
 }
 
 // ContinuationKey returns the continuation key of a setup pipeline, which a real setup job reads from
@@ -322,7 +358,11 @@ func (s *Server) controlHandler() http.Handler {
 			return
 		}
 		if err := s.SetJobOutcome(body.Project, body.Job, body.Outcome); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+			status := http.StatusBadRequest
+			if errors.Is(err, errNotFound) {
+				status = http.StatusNotFound
+			}
+			writeJSON(w, status, map[string]string{"message": strings.TrimPrefix(err.Error(), "fake: ")})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"message": "Outcome set."})

@@ -168,3 +168,29 @@ func TestClose_EndsDelays(t *testing.T) {
 		})
 	}
 }
+
+// TestControl_JobOutcome checks /_fake/job-outcome: known build jobs only, 404 for an unknown project
+// or job, 400 for an approval job or an unknown outcome.
+func TestControl_JobOutcome(t *testing.T) {
+	t.Parallel()
+	ts := fake.NewTestServer(t)
+	tests := []struct {
+		name                  string
+		project, job, outcome string
+		want                  int
+	}{
+		{"build job", fake.DemoProjectSlug, "deploy", "failed", 200},
+		{"other slug form", "github/demo-org/demo-app", "test", "timedout", 200},
+		{"job of another workflow", fake.DemoCircleCIProjectSlug, "report", "infrastructure_fail", 200},
+		{"unknown job", fake.DemoProjectSlug, "depoly", "failed", 404},
+		{"unknown project", "gh/demo-org/nope", "deploy", "failed", 404},
+		{"approval job", fake.DemoProjectSlug, "hold", "failed", 400},
+		{"unknown outcome", fake.DemoProjectSlug, "deploy", "exploded", 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			postControl(t, ts, "/_fake/job-outcome", map[string]any{"project": tt.project, "job": tt.job, "outcome": tt.outcome}, tt.want)
+		})
+	}
+}
