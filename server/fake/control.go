@@ -32,7 +32,8 @@ type Fault struct {
 	Path string `json:"path,omitempty"`
 	// Status is 429 or 500–599; 0 lets the request through after Delay.
 	Status int `json:"status,omitempty"`
-	// RetryAfter is sent in whole seconds as Retry-After with a 429 or 503.
+	// RetryAfter is sent in whole seconds (rounded up) as Retry-After with a 429 or 503. A 429 without
+	// it sends [DefaultRetryAfter], as a rate limit always says when to come back.
 	RetryAfter time.Duration `json:"retry_after,omitempty"`
 	// Delay is waited before answering (or passing the request on); the wait ends early if the
 	// client goes away, and when the fake is closed ([Server.Close]).
@@ -43,6 +44,9 @@ type Fault struct {
 	path   string // Path with its project slug canonical and without a trailing "*"
 	prefix bool   // Path ended in "*"
 }
+
+// DefaultRetryAfter is the Retry-After a 429 [Fault] sends when it gives no RetryAfter.
+const DefaultRetryAfter = time.Second
 
 // UnmarshalJSON accepts retry_after and delay as Go duration strings ("2s") or nanoseconds.
 func (f *Fault) UnmarshalJSON(b []byte) error {
@@ -216,8 +220,12 @@ func (s *Server) injectFaults(base string, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if f.RetryAfter > 0 && (f.Status == http.StatusTooManyRequests || f.Status == http.StatusServiceUnavailable) {
-			secs := int64((f.RetryAfter + time.Second - 1) / time.Second)
+		retry := f.RetryAfter
+		if retry == 0 && f.Status == http.StatusTooManyRequests {
+			retry = DefaultRetryAfter
+		}
+		if retry > 0 && (f.Status == http.StatusTooManyRequests || f.Status == http.StatusServiceUnavailable) {
+			secs := int64((retry + time.Second - 1) / time.Second)
 			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 		}
 		msg := "Injected fault: " + http.StatusText(f.Status) + "."

@@ -194,3 +194,36 @@ func TestControl_JobOutcome(t *testing.T) {
 		})
 	}
 }
+
+// TestFault_RetryAfter checks the Retry-After header of injected faults: given in whole seconds
+// (rounded up) with a 429 or 503, one second for a 429 that gives none, never with other statuses.
+func TestFault_RetryAfter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		fault map[string]any
+		want  string
+	}{
+		{"429 without retry_after", map[string]any{"status": 429, "count": 1}, "1"},
+		{"429 with 2s", map[string]any{"status": 429, "retry_after": "2s", "count": 1}, "2"},
+		{"429 with 1.5s", map[string]any{"status": 429, "retry_after": "1.5s", "count": 1}, "2"},
+		{"503 without retry_after", map[string]any{"status": 503, "count": 1}, ""},
+		{"503 with 3s", map[string]any{"status": 503, "retry_after": "3s", "count": 1}, "3"},
+		{"500 with 3s", map[string]any{"status": 500, "retry_after": "3s", "count": 1}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ts := fake.NewTestServer(t)
+			fault := map[string]any{"path": "/me"}
+			for k, v := range tt.fault {
+				fault[k] = v
+			}
+			postControl(t, ts, "/_fake/faults", fault, http.StatusCreated)
+			status, retryAfter := get(t, ts, "/me")
+			if status != tt.fault["status"] || retryAfter != tt.want {
+				t.Errorf("answer %d with Retry-After %q, want %v with %q", status, retryAfter, tt.fault["status"], tt.want)
+			}
+		})
+	}
+}
