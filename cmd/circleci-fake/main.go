@@ -4,8 +4,10 @@
 //
 //	circleci-fake [-addr 127.0.0.1:8080] [-token TOKEN] [-seed FILE] [-speed 1]
 //
-// Flags fall back to the environment: -addr to CIRCLECI_FAKE_ADDR, -token to CIRCLE_TOKEN (the demo
-// user's token). Without -seed it serves the demo data of fake.DemoSeed. It prints the base URL, the
+// Flags fall back to the environment: -addr to CIRCLECI_FAKE_ADDR, -token to CIRCLE_TOKEN. Without
+// -seed it serves the demo data of fake.DemoSeed. -token, with or without -seed, is added to the
+// tokens of the seed's first user (the demo user) and printed; the user's other tokens keep working,
+// and a token that belongs to another user of the seed is an error. It prints the base URL, the
 // token and ready-to-paste curl lines, and shuts down gracefully on SIGINT or SIGTERM: requests that
 // delay faults hold are let go at once, so it stops promptly and exits with status 0.
 package main
@@ -21,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -54,7 +57,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs := flag.NewFlagSet("circleci-fake", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr(getenv, "CIRCLECI_FAKE_ADDR", "127.0.0.1:8080"), "listen address (env CIRCLECI_FAKE_ADDR)")
-	token := fs.String("token", getenv("CIRCLE_TOKEN"), "the demo user's API token (env CIRCLE_TOKEN; default "+fake.DemoToken+")")
+	token := fs.String("token", getenv("CIRCLE_TOKEN"), "an API token of the seed's first user (the demo user without -seed), added to its tokens (env CIRCLE_TOKEN)")
 	seedFile := fs.String("seed", "", "YAML or JSON seed file: users and tokens, organizations, projects with config, contexts")
 	speed := fs.Float64("speed", 1, "how fast simulated jobs run: 1 = real time, 10 = ten times faster, 0 = only when told (POST /_fake/clock/advance)")
 	verbose := fs.Bool("v", false, "log every request to stderr")
@@ -64,7 +67,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	var seed *fake.Seed
+	seed := fake.DemoSeed()
 	if *seedFile != "" {
 		data, err := os.ReadFile(*seedFile)
 		if err != nil {
@@ -73,11 +76,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if seed, err = fake.ParseSeed(data); err != nil {
 			return fmt.Errorf("%s: %w", *seedFile, err)
 		}
-	} else {
-		seed = fake.DemoSeed()
-		if *token != "" {
-			seed.Users[0].Tokens = []string{*token}
-		}
+	}
+	if err := addToken(seed, *token); err != nil {
+		return err
 	}
 	if len(seed.Users) == 0 || len(seed.Users[0].Tokens) == 0 {
 		return errors.New("the seed has no user with a token")
@@ -122,6 +123,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	fmt.Fprintln(stdout, "circleci-fake: stopped")
+	return nil
+}
+
+// addToken makes token the first token of the seed's first user, so that it is the token printed;
+// the user's other tokens keep working. An empty token changes nothing; a token of another user is
+// an error.
+func addToken(seed *fake.Seed, token string) error {
+	if token == "" {
+		return nil
+	}
+	if len(seed.Users) == 0 {
+		return errors.New("-token: the seed has no user to give the token to")
+	}
+	for _, u := range seed.Users[1:] {
+		if slices.Contains(u.Tokens, token) {
+			return fmt.Errorf("-token: the token belongs to seed user %s, not to the first user %s", u.Login, seed.Users[0].Login)
+		}
+	}
+	first := &seed.Users[0]
+	first.Tokens = append([]string{token}, slices.DeleteFunc(slices.Clone(first.Tokens), func(t string) bool { return t == token })...)
 	return nil
 }
 

@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -114,5 +117,100 @@ func TestRun_ShutdownEndsDelays(t *testing.T) {
 	}
 	if a := <-held; a.err != nil || a.status != http.StatusOK {
 		t.Errorf("held request: %d %v, want 200", a.status, a.err)
+	}
+}
+
+// start runs serve in the background until the test ends and returns its address and a function
+// that stops it and returns serve's error and its output.
+func start(t *testing.T, args []string, env map[string]string) (addr string, stop func() (string, error)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	var out bytes.Buffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, append([]string{"-addr", "127.0.0.1:0", "-speed", "0"}, args...), func(k string) string { return env[k] }, &out, io.Discard, hooks{ready: ready})
+	}()
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve returned early: %v", err)
+	}
+	return addr, func() (string, error) {
+		cancel()
+		err := <-done
+		return out.String(), err
+	}
+}
+
+// me returns the status of GET /me with a token and the login it answers.
+func me(t *testing.T, addr, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+addr+"/api/v2/me", nil)
+	req.Header.Set("Circle-Token", token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var u struct{ Login string }
+	_ = json.NewDecoder(res.Body).Decode(&u)
+	return res.StatusCode, u.Login
+}
+
+// TestRun_Token checks that -token (or CIRCLE_TOKEN) is added to the first user's tokens, with the
+// demo seed and with a seed file, and is the token printed.
+func TestRun_Token(t *testing.T) {
+	t.Parallel()
+	seedFile := filepath.Join(t.TempDir(), "seed.yaml")
+	seed := "users:\n" +
+		"  - {login: alice, tokens: [alice-token], orgs: [gh/acme]}\n" +
+		"  - {login: bob, tokens: [bob-token], orgs: [gh/acme]}\n" +
+		"orgs:\n  - {slug: gh/acme}\n"
+	if err := os.WriteFile(seedFile, []byte(seed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		printed string
+		logins  map[string]string // token → login; "" for a token that must be refused
+		err     string
+	}{
+		{"demo", nil, nil, "demo-token", map[string]string{"demo-token": "demo-user", "mine": ""}, ""},
+		{"demo with -token", []string{"-token", "mine"}, nil, "mine", map[string]string{"mine": "demo-user", "demo-token": "demo-user"}, ""},
+		{"demo with CIRCLE_TOKEN", nil, map[string]string{"CIRCLE_TOKEN": "env-tok"}, "env-tok", map[string]string{"env-tok": "demo-user"}, ""},
+		{"seed", []string{"-seed", seedFile}, nil, "alice-token", map[string]string{"alice-token": "alice", "bob-token": "bob", "mine": ""}, ""},
+		{"seed with -token", []string{"-seed", seedFile, "-token", "mine"}, nil, "mine", map[string]string{"mine": "alice", "alice-token": "alice", "bob-token": "bob"}, ""},
+		{"seed with the first user's token", []string{"-seed", seedFile, "-token", "alice-token"}, nil, "alice-token", map[string]string{"alice-token": "alice"}, ""},
+		{"seed with another user's token", []string{"-seed", seedFile, "-token", "bob-token"}, nil, "", nil, "belongs to seed user bob"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if tt.err != "" {
+				err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, tt.args...), func(string) string { return "" }, io.Discard, io.Discard)
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("run: %v, want an error with %q", err, tt.err)
+				}
+				return
+			}
+			addr, stop := start(t, tt.args, tt.env)
+			for tok, login := range tt.logins {
+				status, got := me(t, addr, tok)
+				if login == "" && status != http.StatusUnauthorized || login != "" && (status != http.StatusOK || got != login) {
+					t.Errorf("GET /me with %q: %d %q, want login %q (empty: 401)", tok, status, got, login)
+				}
+			}
+			out, err := stop()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, "export CIRCLE_TOKEN="+tt.printed+"\n") {
+				t.Errorf("output does not print the token %s:\n%s", tt.printed, out)
+			}
+		})
 	}
 }
