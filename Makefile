@@ -31,8 +31,8 @@ test: check-generated lint ## check generated code, lint, then run every test wi
 bench: ## run the benchmarks (compare runs with benchstat)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-run: ## start the reference server on $(ADDR) with demo data
-	$(GO) run ./cmd/circleci-fake -addr $(ADDR)
+run: ## build the reference server into bin/ and run it on $(ADDR) with demo data (Ctrl-C stops it cleanly)
+	$(GO) build -o bin/circleci-fake ./cmd/circleci-fake && exec ./bin/circleci-fake -addr $(ADDR)
 
 tidy: ## tidy go.mod and go.sum
 	$(GO) mod tidy
