@@ -10,28 +10,20 @@ import (
 	"github.com/cikit/circleci-go/client"
 	"github.com/cikit/circleci-go/gen"
 	"github.com/cikit/circleci-go/server/fake"
-	"github.com/cikit/circleci-go/server/servertest"
 )
 
-// newFake starts the reference server with its demo data behind servertest, so every response the
-// client decodes here has also been validated against the document, and returns a client for it.
+// newFake starts the reference server with its demo data through fake.NewTestServer, which validates
+// every response against the document, so every response the client decodes here has been validated
+// too, and returns a client for it.
 func newFake(t *testing.T, opts ...client.Option) (*fake.Server, *client.Client) {
 	t.Helper()
-	f, err := fake.New(fake.WithIDSource(fake.SequentialIDs()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := f.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := servertest.NewServer(t, h)
-	opts = append([]client.Option{client.WithBaseURL(srv.URL + "/api/v2"), client.WithToken(fake.DemoToken)}, opts...)
+	ts := fake.NewTestServer(t)
+	opts = append([]client.Option{client.WithBaseURL(ts.URL), client.WithToken(ts.Token)}, opts...)
 	c, err := client.New(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f, c
+	return ts.Fake, c
 }
 
 // TestClient_againstFake walks the client through a pipeline's life on the reference server.

@@ -232,7 +232,9 @@ func (s *Server) injectFaults(base string, next http.Handler) http.Handler {
 		if f.Status == http.StatusTooManyRequests {
 			msg = "Rate limit exceeded (injected by circleci-fake)."
 		}
-		writeJSON(w, f.Status, map[string]string{"message": msg})
+		// Both keys: {"message": …} is the error body of most operations and {"error": …} that of
+		// the Policy Management and OIDC Token Management ones, as the server kit writes them.
+		writeJSON(w, f.Status, map[string]string{"message": msg, "error": msg})
 	})
 }
 

@@ -1,10 +1,13 @@
 package fake
 
 import (
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/cikit/circleci-go/server"
+	"github.com/cikit/circleci-go/server/servertest"
 )
 
 // TestServer is a fake served on httptest for a test.
@@ -21,6 +24,10 @@ type TestServer struct {
 
 // NewTestServer starts a fake on httptest and closes both when the test ends. Without options it runs
 // [DemoSeed], at speed 0 (simulated time moves only with [Server.Advance]) with [SequentialIDs].
+//
+// Every response of the API is validated against the document by servertest.Handler: one that does
+// not match it, such as a malformed error, fails t. The control endpoints under /_fake/, which the
+// document does not describe, are served as they are.
 func NewTestServer(t testing.TB, opts ...Option) *TestServer {
 	t.Helper()
 	opts = append([]Option{WithIDSource(SequentialIDs())}, opts...)
@@ -32,7 +39,14 @@ func NewTestServer(t testing.TB, opts ...Option) *TestServer {
 	if err != nil {
 		t.Fatalf("fake.NewTestServer: %v", err)
 	}
-	hs := httptest.NewServer(h)
+	checked := servertest.Handler(t, h)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_fake/") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		checked.ServeHTTP(w, r)
+	}))
 	t.Cleanup(hs.Close)
 	t.Cleanup(func() { _ = f.Close() }) // runs first: no delayed request holds up hs.Close
 	seed := f.seed
