@@ -14,21 +14,28 @@
 //
 // # Config
 //
-// Pipelines run the project's config: its parameters are checked and substituted; when/unless pick
+// Pipelines run the project's config. Its parameters are checked and substituted; when/unless pick
 // the workflows; branch and tag filters on workflow jobs decide which jobs run (on a tag, only jobs
 // with a tags filter that matches; a job whose requirements were all filtered out does not run; a
 // workflow left with no job does not run); requires, type: approval and x-fake: {outcome, duration}
-// drive the simulation; the contexts a job entry names with context: appear in its job details (they
-// are not looked up among the organization's contexts). These pipeline values are known, in when/unless, filters and the compiled
-// config alike: pipeline.id, pipeline.number, pipeline.project.git_url, pipeline.project.type,
-// pipeline.git.branch, pipeline.git.branch.is_default, pipeline.git.tag, pipeline.git.revision,
+// drive the simulation. The contexts a job entry names with context: appear in its job details; they
+// are not looked up among the organization's contexts.
+//
+// These pipeline values are known, in when/unless, in filters and in the compiled config alike:
+// pipeline.id, pipeline.number, pipeline.project.git_url, pipeline.project.type,
+// pipeline.git.branch, pipeline.git.branch.is_default, pipeline.git.tag, pipeline.git.revision and
 // pipeline.git.base_revision (the same made-up revision), pipeline.in_setup,
-// pipeline.trigger_source and pipeline.trigger_parameters.circleci.trigger_type ("api"),
-// pipeline.schedule.name and pipeline.schedule.id (empty: schedules are stored but never run).
+// pipeline.trigger_source and pipeline.trigger_parameters.circleci.trigger_type ("api"), and
+// pipeline.schedule.name and pipeline.schedule.id (empty: schedules are stored and checked, branch or
+// tag included, but never run).
 //
 // Not simulated: other pipeline values (empty in when/unless and filters, left as written in the
-// compiled config), expression filters (filters: pipeline.git.branch == "main", which are ignored),
-// orbs, commands, executors beyond their kind, matrix jobs, and workflow triggers.
+// compiled config), expression filters (filters: pipeline.git.branch == "main"; the job runs as if
+// unfiltered), orbs, commands, executors beyond their kind, matrix jobs, and workflow triggers.
+//
+// As on CircleCI, the legacy trigger (POST /project/{project-slug}/pipeline) serves GitHub OAuth
+// and Bitbucket Cloud projects only; circleci/<org-id>/<project-id> projects answer 400 there and
+// are triggered with POST /project/{provider}/{organization}/{project}/pipeline/run.
 //
 // # Errors
 //
@@ -45,14 +52,16 @@
 //
 // # Pagination
 //
-// Every list answers pages of 20 with an opaque next_page_token, null on the last page; an empty
-// page-token means the first page and a malformed or foreign one is a 400.
+// Every list answers pages of 20 as {"items": [...], "next_page_token": …}: items is always an
+// array, empty when there is nothing, and next_page_token an opaque token, null on the last page.
+// An empty page-token means the first page and a malformed or foreign one is a 400.
 //
 // # Test controls
 //
 // Besides the Go methods ([Server.Advance], [Server.SetJobOutcome], [Server.InjectFault],
 // [Server.ClearFaults], [Server.ContinuationKey]), [Server.Handler] serves the same controls over
 // HTTP under /_fake/, outside the API's base path: the clock, job outcomes, and faults that make the
-// next N matching requests answer 429 with Retry-After, a 5xx, or wait first. [Server.Close] ends
-// the waits, so that the http.Server serving the fake can shut down at once.
+// next N matching requests answer 429 with Retry-After ([DefaultRetryAfter] unless the fault gives
+// one), a 5xx, or wait first. A fault's path matches a project slug in any of its forms.
+// [Server.Close] ends the waits, so that the http.Server serving the fake can shut down at once.
 package fake

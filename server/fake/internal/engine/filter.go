@@ -168,21 +168,10 @@ func (f *filters) runs(branch, tag string, params map[string]any, values Values)
 	return f == nil || f.branches.allows(branch, params, values)
 }
 
-// Filter returns the workflow as it runs in a pipeline on a branch or, when
-// tag is not empty, on a tag: without the jobs whose filters rule them out
-// (see [Config.Workflows]) and without the jobs that require only such jobs,
-// directly or not; a job that requires several keeps the requirements that
-// remain. It returns false when no job is left.
-func (w *WorkflowSpec) Filter(branch, tag string, params map[string]any, values Values) (WorkflowSpec, bool) {
-	kept, all := w.kept(branch, tag, params, values)
-	if all {
-		return *w, true
-	}
-	spec, ok := subset(*w, kept)
-	return spec, ok
-}
-
-// kept decides which jobs stay; all is true when every job does.
+// kept decides which jobs of the workflow run in a pipeline on branch or,
+// when tag is not empty, on tag: those whose own filters let them (see
+// [filters.runs]) and that require nothing or at least one kept job. all is
+// true when every job is kept.
 func (w *WorkflowSpec) kept(branch, tag string, params map[string]any, values Values) (kept []bool, all bool) {
 	if tag == "" && !w.hasFilters() {
 		return nil, true

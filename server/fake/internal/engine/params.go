@@ -168,9 +168,12 @@ func (c *Config) Compile(params map[string]any, values Values) string {
 
 // Workflows returns the workflows, in config order, that run in a pipeline
 // with the resolved parameters and the pipeline values: those whose when is
-// true (or absent) and whose unless is false (or absent), with the jobs their
-// filters rule out removed (see [WorkflowSpec.Filter]). A workflow left with
-// no job does not run. The specs share their jobs with the Config.
+// true (or absent) and whose unless is false (or absent), without the jobs
+// their branch and tag filters rule out on the pipeline's
+// pipeline.git.branch or pipeline.git.tag, nor the jobs that require only
+// such jobs, directly or not (a job that requires several keeps the
+// requirements that remain). A workflow left with no job does not run. The
+// specs share their jobs with the Config.
 func (c *Config) Workflows(params map[string]any, values Values) []WorkflowSpec {
 	out := make([]WorkflowSpec, 0, len(c.AllWorkflows))
 	for i, w := range c.AllWorkflows {
