@@ -45,9 +45,11 @@
 // pages lazily: it copies the params it is given, fetches a page only when the loop reaches it,
 // feeds next_page_token back as page-token, and stops when the token is null or empty or when the
 // loop breaks. An error is yielded once, with a zero item, and ends the walk. A next_page_token the
-// API has handed out before ends the walk with [ErrRepeatedPageToken], before that page is fetched
-// again, rather than looping forever. A walk holds one page of items at a time; to catch a repeat it
-// remembers the page tokens it has used, one short string per page.
+// API has handed out before ends the walk with [ErrRepeatedPageToken] rather than looping forever:
+// when the token repeats within the last 64 pages (the usual server bug hands back the same token or
+// alternates between two), before that page is fetched again, so no item comes twice; a longer cycle
+// is still caught, within two turns of it. A walk holds one page of items and a bounded set of
+// tokens, so its memory does not grow with the number of pages.
 //
 // # Errors
 //
