@@ -2,7 +2,6 @@ package fake_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/cikit/circleci-go/gen"
-	"github.com/cikit/circleci-go/openapi"
 	"github.com/cikit/circleci-go/server/fake"
 )
 
@@ -247,25 +245,18 @@ func TestLists_ItemsAndNextPageToken(t *testing.T) {
 	}
 
 	// Every list operation of the simulated tags is covered: those whose 200 answer has items.
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	simulated := map[string]bool{"User": true, "Project": true, "Pipeline": true, "Workflow": true, "Job": true, "Context": true, "Schedule": true, "Webhook": true}
 	var missing []string
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			ok := op.Responses.Status(200)
-			if !simulated[op.Tags[0]] || ok == nil || ok.Value == nil || ok.Value.Content.Get("application/json") == nil {
-				continue
-			}
-			schema := ok.Value.Content.Get("application/json").Schema
-			if schema == nil || schema.Value == nil || schema.Value.Properties["items"] == nil {
-				continue
-			}
-			if !covered[strings.ToLower(op.OperationID)] {
-				missing = append(missing, op.OperationID)
-			}
+	for _, op := range simulatedOperations(t) {
+		ok := op.Responses.Status(200)
+		if ok == nil || ok.Value == nil || ok.Value.Content.Get("application/json") == nil {
+			continue
+		}
+		schema := ok.Value.Content.Get("application/json").Schema
+		if schema == nil || schema.Value == nil || schema.Value.Properties["items"] == nil {
+			continue
+		}
+		if !covered[strings.ToLower(op.OperationID)] {
+			missing = append(missing, op.OperationID)
 		}
 	}
 	slices.Sort(missing)
