@@ -144,8 +144,9 @@ type node struct {
 
 // Index finds operations by escaped request path. It is safe for concurrent use once built.
 type Index struct {
-	root   node
-	routes []*Route
+	root    node
+	routes  []*Route
+	maxSegs int // the most segments any route has
 }
 
 // New indexes every operation of doc.
@@ -253,7 +254,9 @@ func (ix *Index) insert(path string) (*Leaf, error) {
 	}
 	leaf := &Leaf{Path: path}
 	n := &ix.root
-	for i, seg := range strings.Split(path[1:], "/") {
+	segs := strings.Split(path[1:], "/")
+	ix.maxSegs = max(ix.maxSegs, len(segs))
+	for i, seg := range segs {
 		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
 			name := seg[1 : len(seg)-1]
 			leaf.Params = append(leaf.Params, name)
@@ -404,8 +407,17 @@ func (ix *Index) Resolve(method, escaped string, vals []string) (*Leaf, []string
 	if fit && asIs.For(method) != nil {
 		return asIs, v, escaped
 	}
+	// A rewritten reading joins at most three segments into one, so a path with more than two segments
+	// beyond the longest route has none that can match; skipping them keeps the cost of a long
+	// crafted path linear in its length.
 	if !strings.HasPrefix(escaped, "/") {
 		return nil, vals, escaped
+	}
+	if strings.Count(escaped, "/") > ix.maxSegs+2 {
+		if asIs == nil {
+			return nil, vals, escaped
+		}
+		return asIs, v, escaped
 	}
 	first := "" // the first reading that matched, in case none serves the method
 	if fit {

@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -153,6 +154,56 @@ func BenchmarkIndex_Resolve(b *testing.B) {
 				if leaf, _, _ := ix.Resolve(bc.method, bc.path, buf[:0]); leaf == nil {
 					b.Fatal("no match")
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkIndex_ResolveCrafted resolves long made-up paths of slug-like segments, which match no
+// route: the cost per segment must stay flat as the path grows (ns/seg), however many segments look
+// like slugs.
+func BenchmarkIndex_ResolveCrafted(b *testing.B) {
+	ix := newIndex(b)
+	for _, seg := range []string{"gh%2Fa%2Fb", "gh"} {
+		for _, n := range []int{100, 1000, 10000} {
+			path := "/project" + strings.Repeat("/"+seg, n)
+			b.Run(fmt.Sprintf("%s/segs=%d", seg, n), func(b *testing.B) {
+				var buf [6]string
+				for b.Loop() {
+					if leaf, _, _ := ix.Resolve("GET", path, buf[:0]); leaf != nil {
+						b.Fatalf("matched %s", leaf.Path)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/seg")
+			})
+		}
+	}
+}
+
+func TestIndex_Resolve_longPaths(t *testing.T) {
+	t.Parallel()
+	ix := newIndex(t)
+	tests := []struct {
+		name, path string
+		want       string // leaf path, "" for no match
+	}{
+		{"deep raw slug", "/project/gh/o/r/7/artifacts", "/project/{project-slug}/{job-number}/artifacts"},
+		{"deepest raw slug", "/insights/gh/o/r/workflows/build/test-metrics", "/insights/{project-slug}/workflows/{workflow-name}/test-metrics"},
+		{"raw slug, route words", "/project/gh/o/r/pipeline/mine", "/project/{project-slug}/pipeline/mine"},
+		{"escaped slugs repeated", "/project" + strings.Repeat("/gh%2Fa%2Fb", 50), ""},
+		{"prefixes repeated", "/project" + strings.Repeat("/gh", 50), ""},
+		{"long slug after a route", "/project/gh/o/r/pipeline" + strings.Repeat("/gh", 20), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			leaf, _, _ := ix.Resolve("GET", tt.path, nil)
+			got := ""
+			if leaf != nil {
+				got = leaf.Path
+			}
+			if got != tt.want {
+				t.Errorf("Resolve(%.60q) = %q, want %q", tt.path, got, tt.want)
 			}
 		})
 	}
