@@ -25,10 +25,10 @@ type Fault struct {
 	// Method matches the request method; empty matches any.
 	Method string `json:"method,omitempty"`
 	// Path matches the path under the API base (e.g. "/me" or "/project/gh/demo-org/demo-app/pipeline"),
-	// escaped or not; a trailing "*" matches any path with that prefix; empty matches every path. A
-	// project slug after /project/ matches in any form the API takes: gh/org/repo matches
-	// gh%2Forg%2Frepo and github/org/repo (bb and bitbucket likewise), names compared without regard
-	// to case.
+	// escaped or not, with or without a trailing slash; a trailing "*" matches any path with that
+	// prefix; empty matches every path. A project slug after /project/, whole or (in a prefix) cut
+	// short, matches in any form the API takes: gh/org/repo matches gh%2Forg%2Frepo and
+	// github/org/repo (bb and bitbucket likewise), names compared without regard to case.
 	Path string `json:"path,omitempty"`
 	// Status is 429 or 500–599; 0 lets the request through after Delay.
 	Status int `json:"status,omitempty"`
@@ -108,7 +108,7 @@ func (f *Fault) matches(r *http.Request, escaped, decoded string) bool {
 		return false
 	}
 	if f.prefix {
-		return strings.HasPrefix(escaped, f.path) || strings.HasPrefix(decoded, f.path)
+		return strings.HasPrefix(decoded, f.path)
 	}
 	return f.Path == "" || f.path == escaped || f.path == decoded
 }
@@ -138,6 +138,39 @@ func canonicalPath(p string) (escaped, decoded string) {
 		return head + tail, head + unescape(tail)
 	}
 	return p, unescape(p)
+}
+
+// canonicalPrefix is [canonicalPath] for the prefix of a prefix fault, which may stop anywhere in a
+// project slug ("/project/gh%2Fdemo-org", "/project/github/demo-org/"): it returns the prefix
+// unescaped, with the provider spelled gh or bb and the slug's parts in lower case, to be compared
+// with the decoded canonical form of a request path.
+func canonicalPrefix(p string) string {
+	if esc, dec := canonicalPath(p); esc != p || dec != unescape(p) {
+		return dec // a whole slug
+	}
+	rest, ok := strings.CutPrefix(unescape(p), "/project/")
+	if !ok {
+		return unescape(p)
+	}
+	segs := strings.SplitN(rest, "/", 4)
+	for i := range min(3, len(segs)) {
+		segs[i] = strings.ToLower(segs[i])
+	}
+	switch segs[0] {
+	case "github":
+		segs[0] = "gh"
+	case "bitbucket":
+		segs[0] = "bb"
+	}
+	return "/project/" + strings.Join(segs, "/")
+}
+
+// trimSlash drops one trailing slash, as the API routes "/x/" like "/x".
+func trimSlash(p string) string {
+	if len(p) > 1 {
+		return strings.TrimSuffix(p, "/")
+	}
+	return p
 }
 
 // unescape undoes the percent-encoding of a path, or leaves it be when it is not valid.
@@ -176,7 +209,11 @@ func (s *Server) InjectFault(f Fault) error {
 		return err
 	}
 	p, prefix := strings.CutSuffix(f.Path, "*")
-	f.path, _ = canonicalPath(p)
+	if prefix {
+		f.path = canonicalPrefix(p)
+	} else {
+		f.path, _ = canonicalPath(trimSlash(p))
+	}
 	f.prefix = prefix
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
@@ -199,7 +236,7 @@ func (s *Server) injectFaults(base string, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		escaped, decoded := canonicalPath(under)
+		escaped, decoded := canonicalPath(trimSlash(under))
 		f, ok := s.faults.take(r, escaped, decoded)
 		if !ok {
 			next.ServeHTTP(w, r)
