@@ -3,6 +3,7 @@ module github.com/cikit/circleci-go
 go 1.26.0
 
 require (
+	github.com/dlclark/regexp2 v1.11.4
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/goccy/go-yaml v1.19.2

@@ -17,8 +17,11 @@
 // Pipelines run the project's config. Its parameters are checked and substituted; when/unless pick
 // the workflows; branch and tag filters on workflow jobs decide which jobs run (on a tag, only jobs
 // with a tags filter that matches; a job whose requirements were all filtered out does not run; a
-// workflow left with no job does not run); requires, type: approval and x-fake: {outcome, duration}
-// drive the simulation. The contexts a job entry names with context: appear in its job details; they
+// workflow left with no job does not run). CircleCI reads the regular expressions of filters and
+// matches conditions as Java ones; the fake runs those Go's RE2 syntax accepts on package regexp and
+// the rest (lookaround, backreferences) on a backtracking engine with a .NET-like syntax close to
+// Java's (github.com/dlclark/regexp2), which gives up after 100 ms a match and counts it as no match.
+// Requires, type: approval and x-fake: {outcome, duration} drive the simulation. The contexts a job entry names with context: appear in its job details; they
 // are not looked up among the organization's contexts.
 //
 // These pipeline values are known, in when/unless, in filters and in the compiled config alike:

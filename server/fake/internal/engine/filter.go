@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/dlclark/regexp2"
 )
 
 // filters are the branch and tag filters of one workflow job entry
@@ -43,7 +46,7 @@ func matchAny(ps []pattern, name string, params map[string]any, values Values) b
 // used.
 type pattern struct {
 	src     string
-	re      *regexp.Regexp // for a regular expression without references
+	re      matcher // for a regular expression without references
 	dynamic bool
 }
 
@@ -71,10 +74,39 @@ func regexBody(s string) (string, bool) {
 	return "", false
 }
 
+// matcher tells whether a whole name matches a compiled regular expression.
+type matcher interface {
+	MatchString(s string) bool
+}
+
+// backtracking is a regular expression that Go's RE2 syntax cannot express
+// (lookahead, lookbehind, backreferences), run by a backtracking engine. A
+// match that takes longer than backtrackLimit counts as no match.
+type backtracking struct{ re *regexp2.Regexp }
+
+// backtrackLimit bounds one match of a [backtracking] expression.
+const backtrackLimit = 100 * time.Millisecond
+
+func (b backtracking) MatchString(s string) bool {
+	ok, err := b.re.MatchString(s)
+	return err == nil && ok
+}
+
 // compileWhole compiles expr so that it must match a whole name, as CircleCI
-// filters do.
-func compileWhole(expr string) (*regexp.Regexp, error) {
-	return regexp.Compile(`^(?:` + expr + `)$`)
+// filters and matches conditions do. CircleCI evaluates them as Java regular
+// expressions: what RE2 accepts runs on Go's linear-time engine, and the rest
+// (lookaround, backreferences) on a backtracking one with a time limit.
+func compileWhole(expr string) (matcher, error) {
+	re, err := regexp.Compile(`^(?:` + expr + `)$`)
+	if err == nil {
+		return re, nil
+	}
+	bt, err := regexp2.Compile(`\A(?:`+expr+`)\z`, regexp2.None)
+	if err != nil {
+		return nil, err
+	}
+	bt.MatchTimeout = backtrackLimit
+	return backtracking{bt}, nil
 }
 
 // parseFilters reads a job entry's filters map; what names the entry for errors.

@@ -144,6 +144,52 @@ func TestConfig_FiltersDropRequirements(t *testing.T) {
 	}
 }
 
+// TestConfig_FiltersJavaSyntax checks regular expressions that CircleCI (Java) accepts and Go's
+// RE2 does not: lookahead and backreferences, in filters and in a matches condition.
+func TestConfig_FiltersJavaSyntax(t *testing.T) {
+	t.Parallel()
+	c := mustParse(t, `version: 2.1
+jobs:
+  j: {}
+workflows:
+  w:
+    jobs:
+      - j:
+          name: not-main
+          filters: {branches: {only: /^(?!main$).*/}}
+      - j:
+          name: doubled-start
+          filters: {branches: {only: /(.)\1.*/}}
+  not-wip:
+    when:
+      matches: {pattern: "(?!wip-).*", value: << pipeline.git.branch >>}
+    jobs: [j]
+`)
+	tests := []struct {
+		branch string
+		want   map[string][]string
+	}{
+		{"main", map[string][]string{"not-wip": {"j"}}},
+		{"mainline", map[string][]string{"w": {"not-main"}, "not-wip": {"j"}}},
+		{"aab", map[string][]string{"w": {"not-main", "doubled-start"}, "not-wip": {"j"}}},
+		{"wip-1", map[string][]string{"w": {"not-main"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.branch, func(t *testing.T) {
+			t.Parallel()
+			got := map[string][]string{}
+			for _, w := range c.Workflows(nil, branchValues(tt.branch, "")) {
+				for _, j := range w.Jobs {
+					got[w.Name] = append(got[w.Name], j.Name)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("jobs that run (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestParseConfig_FilterErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

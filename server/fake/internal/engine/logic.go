@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -30,7 +29,7 @@ type cond struct {
 	text  string
 	param string // parameter name (opParam) or full value name (opValue)
 	args  []*cond
-	re    *regexp.Regexp
+	re    matcher
 }
 
 // parseCond compiles a when/unless value: a literal, a << pipeline.parameters.x >>
@@ -99,7 +98,7 @@ func (c *Config) parseCondDepth(n *node, what string, depth int, budget *int) (*
 			if arg.kind != kindMap || p == nil || v == nil || p.kind != kindString {
 				return nil, errAt(arg, "%s: matches takes {pattern: regexp, value: text}", what)
 			}
-			re, err := regexp.Compile(`^(?:` + p.str + `)$`)
+			re, err := compileWhole(p.str)
 			if err != nil {
 				return nil, errAt(p, "%s: matches pattern %q: %v", what, p.str, err)
 			}
