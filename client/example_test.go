@@ -49,6 +49,11 @@ func fakeAPI() *httptest.Server {
 			case "page-2":
 				fmt.Fprintf(w, `{"items":[%s],"next_page_token":null}`, pipeline(1243))
 			}
+		case r.Method == http.MethodGet && path == slug+"/envvar":
+			// As CircleCI announces an endpoint it is going to retire.
+			w.Header().Set("Deprecation", "true")
+			w.Header().Set("Sunset", "Sun, 01 Nov 2026 00:00:00 GMT")
+			io.WriteString(w, `{"items":[{"name":"DEPLOY_KEY","value":"xxxx-key","created-at":"2024-05-01T10:00:00Z"}],"next_page_token":null}`)
 		case r.Method == http.MethodGet && path == slug+"/job/123":
 			io.WriteString(w, `{"name":"build","number":123,"status":"success","web_url":"https://app.circleci.com/jobs/github/CircleCI-Public/circleci-cli/123","created_at":"2024-05-01T10:00:00Z","queued_at":"2024-05-01T10:00:01Z","started_at":"2024-05-01T10:00:05Z","stopped_at":"2024-05-01T10:02:05Z","duration":120000,"parallelism":1,"contexts":[],"messages":[],"parallel_runs":[{"index":0,"status":"success"}],"executor":{"resource_class":"medium","type":"docker"},"latest_workflow":{"id":"fd4c6f5b-8c7e-4c8b-9a3e-2b1d0c9e8f7a","name":"build-and-test"},"organization":{"name":"CircleCI-Public"},"pipeline":{"id":"5034460f-c7c4-4c43-9457-de07e2029e7b"},"project":{"external_url":"https://github.com/CircleCI-Public/circleci-cli","id":"0b7c1d9e-5a3f-4c6b-9e2d-7f8a1b3c5d40","name":"circleci-cli","slug":"gh/CircleCI-Public/circleci-cli"}}`)
 		default:
@@ -166,6 +171,33 @@ func ExampleAPIError() {
 		log.Fatal(err)
 	}
 	// Output: no such project: 404 Project not found
+}
+
+func ExampleWithDeprecationHook() {
+	srv := fakeAPI()
+	defer srv.Close()
+	apiURL := srv.URL + "/api/v2"
+
+	// Without a hook, the client logs each deprecated operation once through slog.Default.
+	c, err := client.New(
+		client.WithToken("my-token"),
+		client.WithBaseURL(apiURL),
+		client.WithDeprecationHook(func(ctx context.Context, d client.Deprecation) {
+			fmt.Printf("%s %s is deprecated, sunset %s\n", d.Method, d.Route, d.Sunset)
+		}),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	project := client.MustParseProjectSlug("gh/CircleCI-Public/circleci-cli")
+	vars, err := c.ListEnvVars(context.Background(), project, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(vars.Items), "variable")
+	// Output:
+	// GET /project/{project-slug}/envvar is deprecated, sunset Sun, 01 Nov 2026 00:00:00 GMT
+	// 1 variable
 }
 
 func ExampleWithBaseURL() {
