@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestRun_ServesAndStops(t *testing.T) {
@@ -212,5 +215,77 @@ func TestRun_Token(t *testing.T) {
 				t.Errorf("output does not print the token %s:\n%s", tt.printed, out)
 			}
 		})
+	}
+}
+
+// TestRun_ExampleSeed serves seed.example.yaml, the seed the README points to, and checks that it
+// behaves as its comments say: users see their own organizations, variables are masked, forced
+// outcomes apply, and the release workflow runs only when asked for.
+func TestRun_ExampleSeed(t *testing.T) {
+	t.Parallel()
+	addr, stop := start(t, []string{"-seed", "seed.example.yaml"}, nil)
+	defer stop()
+	base := "http://" + addr
+
+	call := func(method, path, token, body string, want int) map[string]any {
+		t.Helper()
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if token != "" {
+			req.Header.Set("Circle-Token", token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&out)
+		if res.StatusCode != want {
+			t.Fatalf("%s %s as %q: %d %v, want %d", method, path, token, res.StatusCode, out, want)
+		}
+		return out
+	}
+
+	tests := []struct {
+		method, path, token string
+		want                int
+	}{
+		{"GET", "/api/v2/project/gh/acme/web", "alice-token", 200},
+		{"GET", "/api/v2/project/bb/acme-bb/tools", "bob-token", 200},
+		{"GET", "/api/v2/project/bb/acme-bb/tools", "alice-token", 404},
+		{"GET", "/api/v2/me", "nobody", 401},
+	}
+	for _, tt := range tests {
+		call(tt.method, tt.path, tt.token, "", tt.want)
+	}
+
+	vars := call("GET", "/api/v2/project/gh/acme/web/envvar", "alice-token", "", 200)
+	if got := fmt.Sprint(vars["items"]); !strings.Contains(got, "xxxx1234") || strings.Contains(got, "npm-secret") {
+		t.Errorf("env vars = %s, want the value masked as xxxx1234", got)
+	}
+
+	p := call("POST", "/api/v2/project/gh/acme/web/pipeline", "alice-token", `{"branch":"main","parameters":{"release":true}}`, 201)
+	call("POST", "/_fake/clock/advance", "", `{"duration":"10m"}`, 200)
+	wfs := call("GET", "/api/v2/pipeline/"+fmt.Sprint(p["id"])+"/workflow", "alice-token", "", 200)
+	got := map[string]any{}
+	for _, w := range wfs["items"].([]any) {
+		w := w.(map[string]any)
+		got[fmt.Sprint(w["name"])] = w["status"]
+	}
+	want := map[string]any{"ci": "failed", "release": "on_hold"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("workflow statuses (-want +got):\n%s", diff)
+	}
+
+	p = call("POST", "/api/v2/project/gh/acme/web/pipeline", "alice-token", `{"branch":"main"}`, 201)
+	wfs = call("GET", "/api/v2/pipeline/"+fmt.Sprint(p["id"])+"/workflow", "alice-token", "", 200)
+	if items := wfs["items"].([]any); len(items) != 1 || items[0].(map[string]any)["name"] != "ci" {
+		t.Errorf("without release: workflows %v, want only ci", items)
 	}
 }
