@@ -99,20 +99,31 @@ func TestConfig_Filters(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := map[string][]string{}
-			for _, w := range c.Workflows(params, branchValues(tt.branch, tt.tag)) {
-				for _, j := range w.Jobs {
-					got[w.Name] = append(got[w.Name], j.Name)
-				}
+			got := jobsThatRun(c, params, branchValues(tt.branch, tt.tag), func(w WorkflowSpec) {
 				// Every run of a filtered spec must work: start it and let it finish.
 				run := NewWorkflow(w, t0, nil, nil)
 				run.Advance(at(24 * time.Hour))
-			}
+			})
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("jobs that run (-want +got):\n%s", diff)
 			}
 		})
 	}
+}
+
+// jobsThatRun maps the name of each workflow that runs with params and values to the names of its
+// jobs, calling each (when not nil) with every workflow.
+func jobsThatRun(c *Config, params map[string]any, values Values, each func(WorkflowSpec)) map[string][]string {
+	got := map[string][]string{}
+	for _, w := range c.Workflows(params, values) {
+		for _, j := range w.Jobs {
+			got[w.Name] = append(got[w.Name], j.Name)
+		}
+		if each != nil {
+			each(w)
+		}
+	}
+	return got
 }
 
 // TestConfig_FiltersDropRequirements checks that a job keeps the requirements that remain and
@@ -177,12 +188,7 @@ workflows:
 	for _, tt := range tests {
 		t.Run(tt.branch, func(t *testing.T) {
 			t.Parallel()
-			got := map[string][]string{}
-			for _, w := range c.Workflows(nil, branchValues(tt.branch, "")) {
-				for _, j := range w.Jobs {
-					got[w.Name] = append(got[w.Name], j.Name)
-				}
-			}
+			got := jobsThatRun(c, nil, branchValues(tt.branch, ""), nil)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("jobs that run (-want +got):\n%s", diff)
 			}
