@@ -41,7 +41,7 @@ type Fault struct {
 	// Count is how many matching requests the fault affects; it must be at least 1.
 	Count int `json:"count"`
 
-	path   string // Path with its project slug canonical and without a trailing "*"
+	path   string // Path without its trailing "*", made canonical by canonicalPath
 	prefix bool   // Path ended in "*"
 }
 
@@ -101,66 +101,34 @@ func (f Fault) check() error {
 	return nil
 }
 
-// matches reports whether the fault applies to a request whose path under the API base, with its
-// project slug made canonical by [canonicalPath], is path (escaped) or decoded (unescaped).
-func (f *Fault) matches(r *http.Request, escaped, decoded string) bool {
+// matches reports whether the fault applies to a request whose path under the API base, made
+// canonical by [canonicalPath], is path.
+func (f *Fault) matches(r *http.Request, path string) bool {
 	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
 		return false
 	}
 	if f.prefix {
-		return strings.HasPrefix(decoded, f.path)
+		return strings.HasPrefix(path, f.path)
 	}
-	return f.Path == "" || f.path == escaped || f.path == decoded
+	return f.Path == "" || f.path == path
 }
 
-// canonicalPath rewrites the project slug of a path under the API base that starts with /project/,
-// in whichever form it is written (one escaped segment gh%2Forg%2Frepo, three segments gh/org/repo,
-// half escaped gh%2Forg/repo, the provider spelled gh or github, bb or bitbucket), to its canonical
-// lower-case form gh/org/repo. It returns the path with the rest as written, and with the rest
-// unescaped. Paths without a project slug come back as they are (decoded: unescaped).
-func canonicalPath(p string) (escaped, decoded string) {
+// canonicalPath returns a path under the API base (a request's, a fault's, or a fault's prefix) in
+// the one form faults and requests are compared in: unescaped, and with the project slug after /project/ (written as one escaped segment, three segments or half escaped,
+// and in a prefix possibly cut short) in lower case with the provider normalised, github to gh and
+// bitbucket to bb.
+func canonicalPath(p string) string {
+	p = unescape(p)
 	rest, ok := strings.CutPrefix(p, "/project/")
 	if !ok {
-		return p, unescape(p)
+		return p
 	}
 	segs := strings.SplitN(rest, "/", 4)
-	for n := 1; n <= min(3, len(segs)); n++ {
-		parts := make([]string, n)
-		for i := range parts {
-			parts[i] = unescape(segs[i])
-		}
-		ps, err := slug.ParseProject(strings.Join(parts, "/"))
-		if err != nil {
-			continue
-		}
-		tail := strings.TrimPrefix(rest, strings.Join(segs[:n], "/"))
-		head := "/project/" + strings.ToLower(ps.Canonical())
-		return head + tail, head + unescape(tail)
-	}
-	return p, unescape(p)
-}
-
-// canonicalPrefix is [canonicalPath] for the prefix of a prefix fault, which may stop anywhere in a
-// project slug ("/project/gh%2Fdemo-org", "/project/github/demo-org/"): it returns the prefix
-// unescaped, with the provider spelled gh or bb and the slug's parts in lower case, to be compared
-// with the decoded canonical form of a request path.
-func canonicalPrefix(p string) string {
-	if esc, dec := canonicalPath(p); esc != p || dec != unescape(p) {
-		return dec // a whole slug
-	}
-	rest, ok := strings.CutPrefix(unescape(p), "/project/")
-	if !ok {
-		return unescape(p)
-	}
-	segs := strings.SplitN(rest, "/", 4)
-	for i := range min(3, len(segs)) {
+	for i := range min(3, len(segs)) { // the slug's parts; the rest of the path keeps its case
 		segs[i] = strings.ToLower(segs[i])
 	}
-	switch segs[0] {
-	case "github":
-		segs[0] = "gh"
-	case "bitbucket":
-		segs[0] = "bb"
+	if vcs, ok := slug.NormalizeVCS(segs[0]); ok {
+		segs[0] = string(vcs)
 	}
 	return "/project/" + strings.Join(segs, "/")
 }
@@ -188,11 +156,15 @@ type faults struct {
 }
 
 // take returns a copy of the first fault that matches the request and counts it used.
-func (fs *faults) take(r *http.Request, escaped, decoded string) (Fault, bool) {
+func (fs *faults) take(r *http.Request, escapedPath string) (Fault, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
+	if len(fs.list) == 0 {
+		return Fault{}, false // the usual case: no path to make canonical
+	}
+	path := canonicalPath(trimSlash(escapedPath))
 	for i, f := range fs.list {
-		if f.matches(r, escaped, decoded) {
+		if f.matches(r, path) {
 			out := *f
 			if f.Count--; f.Count == 0 {
 				fs.list = append(fs.list[:i:i], fs.list[i+1:]...)
@@ -209,12 +181,10 @@ func (s *Server) InjectFault(f Fault) error {
 		return err
 	}
 	p, prefix := strings.CutSuffix(f.Path, "*")
-	if prefix {
-		f.path = canonicalPrefix(p)
-	} else {
-		f.path, _ = canonicalPath(trimSlash(p))
+	if !prefix {
+		p = trimSlash(p) // a prefix keeps its trailing slash
 	}
-	f.prefix = prefix
+	f.path, f.prefix = canonicalPath(p), prefix
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.list = append(s.faults.list, &f)
@@ -236,8 +206,7 @@ func (s *Server) injectFaults(base string, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		escaped, decoded := canonicalPath(trimSlash(under))
-		f, ok := s.faults.take(r, escaped, decoded)
+		f, ok := s.faults.take(r, under)
 		if !ok {
 			next.ServeHTTP(w, r)
 			return
