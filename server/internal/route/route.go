@@ -407,12 +407,12 @@ func (ix *Index) Resolve(method, escaped string, vals []string) (*Leaf, []string
 	if fit && asIs.For(method) != nil {
 		return asIs, v, escaped
 	}
-	// A rewritten reading joins at most three segments into one, so a path with more than two segments
-	// beyond the longest route has none that can match; skipping them keeps the cost of a long
-	// crafted path linear in its length.
 	if !strings.HasPrefix(escaped, "/") {
 		return nil, vals, escaped
 	}
+	// A rewritten reading joins at most three segments into one, so a path with more than two segments
+	// beyond the longest route has none that can match; skipping them keeps the cost of a long
+	// crafted path linear in its length.
 	if strings.Count(escaped, "/") > ix.maxSegs+2 {
 		if asIs == nil {
 			return nil, vals, escaped
@@ -518,16 +518,7 @@ func splitSlug(seg string) []string {
 	if len(seg) < 4 || strings.IndexByte(seg, '%') < 0 {
 		return nil
 	}
-	var parts []string
-	start := 0
-	for i := 0; i+2 < len(seg); i++ {
-		if seg[i] == '%' && seg[i+1] == '2' && (seg[i+2] == 'F' || seg[i+2] == 'f') {
-			parts = append(parts, seg[start:i])
-			start = i + 3
-			i += 2
-		}
-	}
-	parts = append(parts, seg[start:])
+	parts := strings.Split(strings.ReplaceAll(seg, "%2f", "%2F"), "%2F")
 	if len(parts) < 2 || len(parts) > 3 || slices.Contains(parts, "") || !knownVCSEscaped(parts[0]) {
 		return nil
 	}
