@@ -1,29 +1,37 @@
 # circleci-go: the Go toolkit for the CircleCI API v2.
 GO          ?= go
-STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ADDR        ?= 127.0.0.1:8080
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check-generated build lint test bench run tidy ci
+.PHONY: help generate check-generated check-fmt check-tidy build lint test bench run tidy ci
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-generate: ## validate openapi/circleci-v2.yaml and regenerate gen/
+generate: ## validate openapi/circleci-v2.yaml and regenerate every generated file
 	$(GO) generate ./...
 
-check-generated: generate ## fail when generated code differs from what the document produces (untracked files included)
-	@changes="$$(git status --porcelain -- gen/ client/operations.gen.go)"; \
-	if [ -n "$$changes" ]; then \
-		echo "generated code is out of date; run make generate and commit:"; echo "$$changes"; exit 1; \
+check-generated: ## regenerate, and fail when that changed any file of the tree (untracked files included)
+	@state() { git status --porcelain --untracked-files=all; git diff --binary | sha256sum; \
+		git ls-files --others --exclude-standard -z | xargs -0r sha256sum; }; \
+	before="$$(state)"; $(GO) generate ./... || exit 1; after="$$(state)"; \
+	if [ "$$before" != "$$after" ]; then \
+		echo "generated code is out of date; run make generate and commit:"; git status --porcelain --untracked-files=all; exit 1; \
 	fi
+
+check-fmt: ## fail when a Go file is not gofmt-formatted
+	@files="$$(gofmt -l .)"; \
+	if [ -n "$$files" ]; then echo "not gofmt-formatted (run gofmt -w):"; echo "$$files"; exit 1; fi
+
+check-tidy: ## fail when go.mod or go.sum is not tidy
+	$(GO) mod tidy -diff
 
 build: ## compile every package and command
 	$(GO) build ./...
 
-lint: ## go vet and staticcheck
+lint: check-fmt check-tidy ## gofmt, go mod tidy, go vet and staticcheck (pinned by go.mod's tool directive)
 	$(GO) vet ./...
-	$(GO) run $(STATICCHECK) ./...
+	$(GO) tool staticcheck ./...
 
 test: check-generated lint ## check generated code, lint, then run every test with the race detector
 	$(GO) test -race ./...

@@ -2,14 +2,10 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-
-	"github.com/cikit/circleci-go/gen"
 )
 
 // Deprecation describes a response that carried a Deprecation or Sunset header: CircleCI marks
@@ -94,7 +90,7 @@ func (t *deprecationTransport) RoundTrip(req *http.Request) (*http.Response, err
 		}
 		if strings.EqualFold(req.URL.Host, t.baseURL.Host) {
 			if rest, ok := strings.CutPrefix(req.URL.EscapedPath(), t.baseURL.EscapedPath()); ok {
-				if r := matchRoute(routes(), req.Method, rest); r != nil {
+				if r := matchRoute(operationRoutes, req.Method, rest); r != nil {
 					d.Operation, d.Route = r.operation, r.template
 				}
 			}
@@ -104,59 +100,11 @@ func (t *deprecationTransport) RoundTrip(req *http.Request) (*http.Response, err
 	return resp, nil
 }
 
-// route is one operation of the document.
+// route is one operation of the document; operationRoutes, generated with the Client methods, lists
+// them all.
 type route struct {
 	operation, template string
 	segments            []string // the template after its leading "/", split at "/"; "" stands for a parameter
-}
-
-// routes returns the document's operations by HTTP method. It reads the document embedded in package
-// gen (whose operationIds are the Go names the Client methods carry) once, when a response first carries a Deprecation or Sunset header; if that fails, no request
-// matches an operation.
-var routes = sync.OnceValue(func() map[string][]route {
-	data, err := gen.GetSpecJSON()
-	if err != nil {
-		return nil
-	}
-	return parseRoutes(data)
-})
-
-// parseRoutes reads the operations of an OpenAPI document in JSON form.
-func parseRoutes(data []byte) map[string][]route {
-	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
-	}
-	if json.Unmarshal(data, &doc) != nil {
-		return nil
-	}
-	table := make(map[string][]route)
-	for template, item := range doc.Paths {
-		if !strings.HasPrefix(template, "/") {
-			continue
-		}
-		segments := strings.Split(template[1:], "/")
-		for i, s := range segments {
-			if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
-				segments[i] = ""
-			}
-		}
-		for method, raw := range item {
-			switch method {
-			case "get", "put", "post", "delete", "options", "head", "patch", "trace":
-			default:
-				continue // parameters, summary, servers, …
-			}
-			var op struct {
-				OperationID string `json:"operationId"`
-			}
-			if json.Unmarshal(raw, &op) != nil || op.OperationID == "" {
-				continue
-			}
-			m := strings.ToUpper(method)
-			table[m] = append(table[m], route{operation: op.OperationID, template: template, segments: segments})
-		}
-	}
-	return table
 }
 
 // matchRoute finds the operation for method and an escaped path relative to the base URL. A path

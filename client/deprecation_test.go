@@ -117,7 +117,7 @@ func TestClient_deprecationLoggedOncePerOperation(t *testing.T) {
 
 func TestMatchRoute(t *testing.T) {
 	t.Parallel()
-	table := routes()
+	table := operationRoutes
 	tests := []struct {
 		method, path string
 		want         string // Client method; "" for no match
@@ -162,7 +162,7 @@ func TestMatchRoute_everyOperation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := routes()
+	table := operationRoutes
 	n := 0
 	for _, rs := range table {
 		n += len(rs)
@@ -189,19 +189,5 @@ func TestMatchRoute_everyOperation(t *testing.T) {
 				t.Errorf("matchRoute(%s %s) reports operation %q, which is no method of Client (%s)", method, path.String(), r.operation, op.OperationID)
 			}
 		}
-	}
-}
-
-func TestParseRoutes_malformed(t *testing.T) {
-	t.Parallel()
-	for _, doc := range []string{``, `[]`, `{"paths":[]}`, `{"paths":{"/a":{"get":[]}}}`} {
-		if got := parseRoutes([]byte(doc)); len(got) != 0 {
-			t.Errorf("parseRoutes(%s) = %v, want none", doc, got)
-		}
-	}
-	got := parseRoutes([]byte(`{"paths":{"/a/{id}":{"parameters":[],"get":{"operationId":"getA"},"post":{}},"b":{"get":{"operationId":"getB"}}}}`))
-	want := map[string][]route{"GET": {{operation: "getA", template: "/a/{id}", segments: []string{"a", ""}}}}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(route{})); diff != "" {
-		t.Errorf("parseRoutes mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -1,4 +1,4 @@
-// Package server serves any implementation of gen.StrictServerInterface the way circleci.com answers
+// Package server serves any implementation of genserver.StrictServerInterface the way circleci.com answers
 // the CircleCI API v2, so that real clients cannot tell the two apart at the HTTP level.
 //
 // [New] returns an http.Handler; the caller owns the http.Server, its timeouts and its shutdown.

@@ -12,22 +12,23 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
 // pipelines serves one operation, GetPipelineByID. Embedding the generated interface satisfies the
 // rest of it; a real implementation (such as server/fake) implements every method.
 type pipelines struct {
-	gen.StrictServerInterface
+	genserver.StrictServerInterface
 	byID map[uuid.UUID]gen.Pipeline
 }
 
-func (p *pipelines) GetPipelineByID(ctx context.Context, req gen.GetPipelineByIDRequestObject) (gen.GetPipelineByIDResponseObject, error) {
+func (p *pipelines) GetPipelineByID(ctx context.Context, req genserver.GetPipelineByIDRequestObject) (genserver.GetPipelineByIDResponseObject, error) {
 	pl, ok := p.byID[req.PipelineID]
 	if !ok {
 		return nil, server.NotFound("Pipeline not found.")
 	}
-	return gen.GetPipelineByID200JSONResponse(pl), nil
+	return genserver.GetPipelineByID200JSONResponse(pl), nil
 }
 
 func examplePipeline() gen.Pipeline {

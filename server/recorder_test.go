@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
@@ -16,10 +16,10 @@ type call struct {
 	request any
 }
 
-// recorder implements the 113-method gen.StrictServerInterface without typing it out: the embedded
+// recorder implements the 113-method genserver.StrictServerInterface without typing it out: the embedded
 // interface is nil, and a strict middleware answers every operation before the nil method is reached.
 type recorder struct {
-	gen.StrictServerInterface // nil: never called
+	genserver.StrictServerInterface // nil: never called
 
 	mu      sync.Mutex
 	calls   []call
@@ -27,7 +27,7 @@ type recorder struct {
 	respond func(ctx context.Context, op string, request any) (any, error)
 }
 
-func (rec *recorder) middleware(_ gen.StrictHandlerFunc, op string) gen.StrictHandlerFunc {
+func (rec *recorder) middleware(_ genserver.StrictHandlerFunc, op string) genserver.StrictHandlerFunc {
 	return func(ctx context.Context, _ http.ResponseWriter, _ *http.Request, request any) (any, error) {
 		rec.mu.Lock()
 		c := call{op: op, request: request}

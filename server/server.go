@@ -16,7 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5"
 
-	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/openapi"
 	"github.com/cikit/circleci-go/server/internal/route"
 )
@@ -36,7 +36,7 @@ type config struct {
 	auth        Authenticator
 	log         *slog.Logger
 	maxBody     int64
-	middlewares []gen.StrictMiddlewareFunc
+	middlewares []genserver.StrictMiddlewareFunc
 }
 
 // WithBasePath mounts the API under path instead of [DefaultBasePath]. The path must start with "/"
@@ -92,7 +92,7 @@ func WithMaxBodyBytes(n int64) Option {
 // WithStrictMiddlewares adds middlewares of the generated strict handler, which see each operation's
 // ID and typed request object before the implementation does, in the order given (the first is
 // outermost).
-func WithStrictMiddlewares(mws ...gen.StrictMiddlewareFunc) Option {
+func WithStrictMiddlewares(mws ...genserver.StrictMiddlewareFunc) Option {
 	return func(c *config) error {
 		for _, mw := range mws {
 			if mw == nil {
@@ -123,7 +123,7 @@ type server struct {
 // /api/v2, slugs accepted raw or escaped, every request authenticated and validated against the
 // document, and every error written as JSON. The caller owns the http.Server, its timeouts and its
 // shutdown. See the package documentation for the details.
-func New(impl gen.StrictServerInterface, opts ...Option) (http.Handler, error) {
+func New(impl genserver.StrictServerInterface, opts ...Option) (http.Handler, error) {
 	if impl == nil {
 		return nil, errors.New("server: nil implementation")
 	}
@@ -183,14 +183,14 @@ func newServer(opts []Option) (*server, *config, error) {
 // chain is the one place the middleware chain is built, outermost first:
 // recover → request ID and log → health check and document → slug normaliser → auth → validation →
 // chi → strict handler → impl.
-func (s *server) chain(impl gen.StrictServerInterface, mws []gen.StrictMiddlewareFunc) http.Handler {
+func (s *server) chain(impl genserver.StrictServerInterface, mws []genserver.StrictMiddlewareFunc) http.Handler {
 	eh := errorHandlers{log: s.log}
 	// The generated strict handler applies its middlewares last-first; reverse so the first is outermost.
-	rev := make([]gen.StrictMiddlewareFunc, len(mws))
+	rev := make([]genserver.StrictMiddlewareFunc, len(mws))
 	for i, mw := range mws {
 		rev[len(mws)-1-i] = mw
 	}
-	strict := gen.NewStrictHandlerWithOptions(impl, rev, gen.StrictHTTPServerOptions{
+	strict := genserver.NewStrictHandlerWithOptions(impl, rev, genserver.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  eh.request,
 		ResponseErrorHandlerFunc: eh.response,
 	})
@@ -201,7 +201,7 @@ func (s *server) chain(impl gen.StrictServerInterface, mws []gen.StrictMiddlewar
 	mux.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here.")
 	})
-	api := gen.HandlerWithOptions(strict, gen.ChiServerOptions{
+	api := genserver.HandlerWithOptions(strict, genserver.ChiServerOptions{
 		BaseURL:          s.base,
 		BaseRouter:       mux,
 		ErrorHandlerFunc: eh.bind,

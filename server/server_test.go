@@ -21,7 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/google/uuid"
 
-	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/servertest"
 )
@@ -140,7 +140,7 @@ func TestNew_lenient(t *testing.T) {
 		{"trailing slash raw", "GET", "/project/gh/org/repo/", "", "", auth, "GetProjectBySlug", nil},
 		{"empty page-token", "GET", "/project/gh/org/repo/pipeline", "page-token=&branch=main", "", auth, "ListPipelinesForProject",
 			func(t *testing.T, req any) {
-				r := req.(gen.ListPipelinesForProjectRequestObject)
+				r := req.(genserver.ListPipelinesForProjectRequestObject)
 				if r.Params.PageToken != nil {
 					t.Errorf("PageToken = %q, want nil", *r.Params.PageToken)
 				}
@@ -159,19 +159,19 @@ func TestNew_lenient(t *testing.T) {
 		{"three-part route", "GET", "/project/gh/org/repo/settings", "", "", auth, "GetProjectSettings", nil},
 		{"escaped query value", "GET", "/project/gh/org/repo/pipeline", "branch=feature%2Fx+y%3Bz", "", auth, "ListPipelinesForProject",
 			func(t *testing.T, req any) {
-				if b := req.(gen.ListPipelinesForProjectRequestObject).Params.Branch; b == nil || *b != "feature/x y;z" {
+				if b := req.(genserver.ListPipelinesForProjectRequestObject).Params.Branch; b == nil || *b != "feature/x y;z" {
 					t.Errorf("Branch = %v, want feature/x y;z", b)
 				}
 			}},
 		{"raw org slug", "POST", "/organization/gh/org/project", "", `{"name":"p"}`, auth, "CreateProject",
 			func(t *testing.T, req any) {
-				if got := req.(gen.CreateProjectRequestObject).OrgSlugOrID; got != "gh/org" {
+				if got := req.(genserver.CreateProjectRequestObject).OrgSlugOrID; got != "gh/org" {
 					t.Errorf("OrgSlugOrID = %q, want gh/org", got)
 				}
 			}},
 		{"raw circleci org slug", "GET", "/organization/circleci/" + testUUID + "/url-orb-allow-list", "", "", auth, "ListURLOrbAllowListEntries",
 			func(t *testing.T, req any) {
-				if got := req.(gen.ListURLOrbAllowListEntriesRequestObject).OrgSlugOrID; got != "circleci/"+testUUID {
+				if got := req.(genserver.ListURLOrbAllowListEntriesRequestObject).OrgSlugOrID; got != "circleci/"+testUUID {
 					t.Errorf("OrgSlugOrID = %q", got)
 				}
 			}},
@@ -207,7 +207,7 @@ func TestNew_lenient(t *testing.T) {
 func wantPageToken(want string) func(t *testing.T, req any) {
 	return func(t *testing.T, req any) {
 		t.Helper()
-		got := req.(gen.ListPipelinesForProjectRequestObject).Params.PageToken
+		got := req.(genserver.ListPipelinesForProjectRequestObject).Params.PageToken
 		switch {
 		case want == "" && got != nil:
 			t.Errorf("PageToken = %q, want none", *got)
@@ -280,7 +280,7 @@ func TestNew_tokens(t *testing.T) {
 		mu.Lock()
 		principals[server.RequestIDFromContext(ctx)] = p
 		mu.Unlock()
-		return gen.GetCurrentUser200JSONResponse{ID: uuid.MustParse(testUUID), Login: "tester", Name: "Tester"}, nil
+		return genserver.GetCurrentUser200JSONResponse{ID: uuid.MustParse(testUUID), Login: "tester", Name: "Tester"}, nil
 	}
 	srv := servertest.NewServer(t, h)
 	basic := func(user, pass string) string {
@@ -540,7 +540,7 @@ func TestNew_head(t *testing.T) {
 	rec, h := newRecorded(t)
 	rec.respond = func(ctx context.Context, op string, request any) (any, error) {
 		if op == "GetCurrentUser" {
-			return gen.GetCurrentUser200JSONResponse{ID: uuid.MustParse(testUUID), Login: "tester", Name: "Tester"}, nil
+			return genserver.GetCurrentUser200JSONResponse{ID: uuid.MustParse(testUUID), Login: "tester", Name: "Tester"}, nil
 		}
 		return nil, server.NotFound("Recorded.")
 	}

@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server/fake"
 )
 
@@ -39,11 +39,11 @@ func benchServer(b *testing.B) (*fake.Server, context.Context) {
 }
 
 func trigger(b *testing.B, f *fake.Server, ctx context.Context, slug string) {
-	res, err := f.TriggerPipeline(ctx, gen.TriggerPipelineRequestObject{ProjectSlug: slug})
+	res, err := f.TriggerPipeline(ctx, genserver.TriggerPipelineRequestObject{ProjectSlug: slug})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, ok := res.(gen.TriggerPipeline201JSONResponse); !ok {
+	if _, ok := res.(genserver.TriggerPipeline201JSONResponse); !ok {
 		b.Fatalf("trigger answered %T", res)
 	}
 }
@@ -79,7 +79,7 @@ func BenchmarkListPipelinesForProject(b *testing.B) {
 			runtime.GC()
 			runtime.ReadMemStats(&after)
 			perPipeline := float64(after.HeapAlloc-before.HeapAlloc) / float64(n)
-			req := gen.ListPipelinesForProjectRequestObject{ProjectSlug: "gh/demo-org/bench"}
+			req := genserver.ListPipelinesForProjectRequestObject{ProjectSlug: "gh/demo-org/bench"}
 			runtime.GC()
 			b.ReportAllocs()
 			for b.Loop() {
@@ -87,7 +87,7 @@ func BenchmarkListPipelinesForProject(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if page := res.(gen.ListPipelinesForProject200JSONResponse); len(page.Items) != 20 {
+				if page := res.(genserver.ListPipelinesForProject200JSONResponse); len(page.Items) != 20 {
 					b.Fatalf("page of %d", len(page.Items))
 				}
 			}

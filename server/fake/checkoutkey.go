@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
@@ -61,7 +62,7 @@ func (s *Server) visibleCheckoutKey(ctx context.Context, slug, fp string) (*proj
 // ListCheckoutKeys lists a project's checkout keys, oldest first, 20 a page; the oldest one is the
 // preferred key.
 // CircleCI API: GET /project/{project-slug}/checkout-key (listCheckoutKeys).
-func (s *Server) ListCheckoutKeys(ctx context.Context, req gen.ListCheckoutKeysRequestObject) (gen.ListCheckoutKeysResponseObject, error) {
+func (s *Server) ListCheckoutKeys(ctx context.Context, req genserver.ListCheckoutKeysRequestObject) (genserver.ListCheckoutKeysResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -80,12 +81,12 @@ func (s *Server) ListCheckoutKeys(ctx context.Context, req gen.ListCheckoutKeysR
 	for _, k := range page {
 		items = append(items, k.api(digest, k == p.keys[0]))
 	}
-	return gen.ListCheckoutKeys200JSONResponse{Items: items, NextPageToken: next}, nil
+	return genserver.ListCheckoutKeys200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // CreateCheckoutKey makes a fresh ed25519 key pair for the project and returns its public half.
 // CircleCI API: POST /project/{project-slug}/checkout-key (createCheckoutKey).
-func (s *Server) CreateCheckoutKey(ctx context.Context, req gen.CreateCheckoutKeyRequestObject) (gen.CreateCheckoutKeyResponseObject, error) {
+func (s *Server) CreateCheckoutKey(ctx context.Context, req genserver.CreateCheckoutKeyRequestObject) (genserver.CreateCheckoutKeyResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -106,12 +107,12 @@ func (s *Server) CreateCheckoutKey(ctx context.Context, req gen.CreateCheckoutKe
 	pub, m, sh := newSSHKey(append(a[:], b[:]...), "circleci-fake "+p.slug)
 	k := &checkoutKey{seq: s.nextSeq(), typ: typ, publicKey: pub, md5: m, sha256: sh, created: s.now()}
 	p.keys = append(p.keys, k)
-	return gen.CreateCheckoutKey201JSONResponse(k.api("", len(p.keys) == 1)), nil
+	return genserver.CreateCheckoutKey201JSONResponse(k.api("", len(p.keys) == 1)), nil
 }
 
 // GetCheckoutKey returns a checkout key by its MD5 or SHA256 fingerprint.
 // CircleCI API: GET /project/{project-slug}/checkout-key/{fingerprint} (getCheckoutKey).
-func (s *Server) GetCheckoutKey(ctx context.Context, req gen.GetCheckoutKeyRequestObject) (gen.GetCheckoutKeyResponseObject, error) {
+func (s *Server) GetCheckoutKey(ctx context.Context, req genserver.GetCheckoutKeyRequestObject) (genserver.GetCheckoutKeyResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, i, err := s.visibleCheckoutKey(ctx, req.ProjectSlug, req.Fingerprint)
@@ -122,12 +123,12 @@ func (s *Server) GetCheckoutKey(ctx context.Context, req gen.GetCheckoutKeyReque
 	if strings.HasPrefix(req.Fingerprint, "SHA256:") {
 		digest = string(gen.ListCheckoutKeysParamsDigestSha256)
 	}
-	return gen.GetCheckoutKey200JSONResponse(p.keys[i].api(digest, i == 0)), nil
+	return genserver.GetCheckoutKey200JSONResponse(p.keys[i].api(digest, i == 0)), nil
 }
 
 // DeleteCheckoutKey deletes a checkout key by its MD5 or SHA256 fingerprint.
 // CircleCI API: DELETE /project/{project-slug}/checkout-key/{fingerprint} (deleteCheckoutKey).
-func (s *Server) DeleteCheckoutKey(ctx context.Context, req gen.DeleteCheckoutKeyRequestObject) (gen.DeleteCheckoutKeyResponseObject, error) {
+func (s *Server) DeleteCheckoutKey(ctx context.Context, req genserver.DeleteCheckoutKeyRequestObject) (genserver.DeleteCheckoutKeyResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, i, err := s.visibleCheckoutKey(ctx, req.ProjectSlug, req.Fingerprint)
@@ -135,5 +136,5 @@ func (s *Server) DeleteCheckoutKey(ctx context.Context, req gen.DeleteCheckoutKe
 		return nil, err
 	}
 	p.keys = slices.Delete(p.keys, i, i+1)
-	return gen.DeleteCheckoutKey200JSONResponse{Message: "Checkout key deleted."}, nil
+	return genserver.DeleteCheckoutKey200JSONResponse{Message: "Checkout key deleted."}, nil
 }

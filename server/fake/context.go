@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
@@ -34,7 +35,7 @@ func (s *Server) findOwner(u *user, slugOrID string) (*org, error) {
 
 // ListContexts lists the contexts of an organization given by owner-id or owner-slug, 20 a page.
 // CircleCI API: GET /context (listContexts).
-func (s *Server) ListContexts(ctx context.Context, req gen.ListContextsRequestObject) (gen.ListContextsResponseObject, error) {
+func (s *Server) ListContexts(ctx context.Context, req genserver.ListContextsRequestObject) (genserver.ListContextsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
@@ -62,13 +63,13 @@ func (s *Server) ListContexts(ctx context.Context, req gen.ListContextsRequestOb
 	for _, c := range page {
 		items = append(items, c.api())
 	}
-	return gen.ListContexts200JSONResponse{Items: items, NextPageToken: next}, nil
+	return genserver.ListContexts200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // CreateContext creates a context in one of the caller's organizations. Names are unique per
 // organization: a second context of the same name is a 409.
 // CircleCI API: POST /context (createContext).
-func (s *Server) CreateContext(ctx context.Context, req gen.CreateContextRequestObject) (gen.CreateContextResponseObject, error) {
+func (s *Server) CreateContext(ctx context.Context, req genserver.CreateContextRequestObject) (genserver.CreateContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
@@ -94,7 +95,7 @@ func (s *Server) CreateContext(ctx context.Context, req gen.CreateContextRequest
 		return nil, server.Conflict("A context named " + quote(req.Body.Name) + " already exists in " + o.slug + "; context names are unique per organization.")
 	}
 	c := s.addContext(o, req.Body.Name)
-	return gen.CreateContext200JSONResponse(c.api()), nil
+	return genserver.CreateContext200JSONResponse(c.api()), nil
 }
 
 func quote(s string) string { return `"` + s + `"` }
@@ -109,19 +110,19 @@ func (s *Server) addContext(o *org, name string) *contextRec {
 
 // GetContext returns a context.
 // CircleCI API: GET /context/{context_id} (getContext).
-func (s *Server) GetContext(ctx context.Context, req gen.GetContextRequestObject) (gen.GetContextResponseObject, error) {
+func (s *Server) GetContext(ctx context.Context, req genserver.GetContextRequestObject) (genserver.GetContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, c, err := s.visibleContext(ctx, req.ContextID)
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetContext200JSONResponse(c.api()), nil
+	return genserver.GetContext200JSONResponse(c.api()), nil
 }
 
 // DeleteContext deletes a context with its variables and restrictions.
 // CircleCI API: DELETE /context/{context_id} (deleteContext).
-func (s *Server) DeleteContext(ctx context.Context, req gen.DeleteContextRequestObject) (gen.DeleteContextResponseObject, error) {
+func (s *Server) DeleteContext(ctx context.Context, req genserver.DeleteContextRequestObject) (genserver.DeleteContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, c, err := s.visibleContext(ctx, req.ContextID)
@@ -130,13 +131,13 @@ func (s *Server) DeleteContext(ctx context.Context, req gen.DeleteContextRequest
 	}
 	delete(s.st.contexts, c.id)
 	c.org.contexts = slices.DeleteFunc(c.org.contexts, func(x *contextRec) bool { return x == c })
-	return gen.DeleteContext200JSONResponse{Message: "Context deleted."}, nil
+	return genserver.DeleteContext200JSONResponse{Message: "Context deleted."}, nil
 }
 
 // ListEnvironmentVariablesFromContext lists a context's variable names (values are never shown),
 // 20 a page.
 // CircleCI API: GET /context/{context_id}/environment-variable (listEnvironmentVariablesFromContext).
-func (s *Server) ListEnvironmentVariablesFromContext(ctx context.Context, req gen.ListEnvironmentVariablesFromContextRequestObject) (gen.ListEnvironmentVariablesFromContextResponseObject, error) {
+func (s *Server) ListEnvironmentVariablesFromContext(ctx context.Context, req genserver.ListEnvironmentVariablesFromContextRequestObject) (genserver.ListEnvironmentVariablesFromContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, c, err := s.visibleContext(ctx, req.ContextID)
@@ -151,12 +152,12 @@ func (s *Server) ListEnvironmentVariablesFromContext(ctx context.Context, req ge
 	for _, v := range page {
 		items = append(items, gen.ContextEnvironmentVariableListItem{ContextID: c.id, CreatedAt: v.created, UpdatedAt: v.updated, Variable: v.name})
 	}
-	return gen.ListEnvironmentVariablesFromContext200JSONResponse{Items: items, NextPageToken: next}, nil
+	return genserver.ListEnvironmentVariablesFromContext200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // AddEnvironmentVariableToContext creates or replaces a context variable.
 // CircleCI API: PUT /context/{context_id}/environment-variable/{env_var_name} (addEnvironmentVariableToContext).
-func (s *Server) AddEnvironmentVariableToContext(ctx context.Context, req gen.AddEnvironmentVariableToContextRequestObject) (gen.AddEnvironmentVariableToContextResponseObject, error) {
+func (s *Server) AddEnvironmentVariableToContext(ctx context.Context, req genserver.AddEnvironmentVariableToContextRequestObject) (genserver.AddEnvironmentVariableToContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, c, err := s.visibleContext(ctx, req.ContextID)
@@ -174,7 +175,7 @@ func (s *Server) AddEnvironmentVariableToContext(ctx context.Context, req gen.Ad
 	if err := res.FromContextEnvironmentVariable(gen.ContextEnvironmentVariable{ContextID: c.id, CreatedAt: v.created, UpdatedAt: ptr(v.updated), Variable: v.name}); err != nil {
 		return nil, err
 	}
-	return gen.AddEnvironmentVariableToContext200JSONResponse(res), nil
+	return genserver.AddEnvironmentVariableToContext200JSONResponse(res), nil
 }
 
 // setVar creates or replaces a context variable; the caller holds s.mu.
@@ -192,7 +193,7 @@ func (c *contextRec) setVar(name, value string, now time.Time, seq func() uint64
 
 // DeleteEnvironmentVariableFromContext deletes a context variable.
 // CircleCI API: DELETE /context/{context_id}/environment-variable/{env_var_name} (deleteEnvironmentVariableFromContext).
-func (s *Server) DeleteEnvironmentVariableFromContext(ctx context.Context, req gen.DeleteEnvironmentVariableFromContextRequestObject) (gen.DeleteEnvironmentVariableFromContextResponseObject, error) {
+func (s *Server) DeleteEnvironmentVariableFromContext(ctx context.Context, req genserver.DeleteEnvironmentVariableFromContextRequestObject) (genserver.DeleteEnvironmentVariableFromContextResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, c, err := s.visibleContext(ctx, req.ContextID)
@@ -204,7 +205,7 @@ func (s *Server) DeleteEnvironmentVariableFromContext(ctx context.Context, req g
 		return nil, server.NotFound(msgEnvVarNotFound)
 	}
 	c.vars = slices.Delete(c.vars, i, i+1)
-	return gen.DeleteEnvironmentVariableFromContext200JSONResponse{Message: "Environment variable deleted."}, nil
+	return genserver.DeleteEnvironmentVariableFromContext200JSONResponse{Message: "Environment variable deleted."}, nil
 }
 
 func (r *restriction) api(c *contextRec) gen.ContextRestriction {
@@ -225,7 +226,7 @@ func (r *restriction) api(c *contextRec) gen.ContextRestriction {
 
 // GetContextRestrictions lists a context's restrictions, oldest first, 20 a page.
 // CircleCI API: GET /context/{context_id}/restrictions (getContextRestrictions).
-func (s *Server) GetContextRestrictions(ctx context.Context, req gen.GetContextRestrictionsRequestObject) (gen.GetContextRestrictionsResponseObject, error) {
+func (s *Server) GetContextRestrictions(ctx context.Context, req genserver.GetContextRestrictionsRequestObject) (genserver.GetContextRestrictionsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, c, err := s.visibleContext(ctx, req.ContextID)
@@ -240,13 +241,13 @@ func (s *Server) GetContextRestrictions(ctx context.Context, req gen.GetContextR
 	for _, r := range page {
 		items = append(items, r.api(c))
 	}
-	return gen.GetContextRestrictions200JSONResponse{Items: items, NextPageToken: next}, nil
+	return genserver.GetContextRestrictions200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // CreateContextRestriction restricts a context to a project (of the same organization), a group or
 // an expression. The same restriction twice is a 409.
 // CircleCI API: POST /context/{context_id}/restrictions (createContextRestriction).
-func (s *Server) CreateContextRestriction(ctx context.Context, req gen.CreateContextRestrictionRequestObject) (gen.CreateContextRestrictionResponseObject, error) {
+func (s *Server) CreateContextRestriction(ctx context.Context, req genserver.CreateContextRestrictionRequestObject) (genserver.CreateContextRestrictionResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, c, err := s.visibleContext(ctx, req.ContextID)
@@ -279,7 +280,7 @@ func (s *Server) CreateContextRestriction(ctx context.Context, req gen.CreateCon
 	}
 	r := &restriction{seq: s.nextSeq(), id: s.newID(), typ: typ, value: value, name: name}
 	c.restrictions = append(c.restrictions, r)
-	return gen.CreateContextRestriction201JSONResponse{
+	return genserver.CreateContextRestriction201JSONResponse{
 		ID:               ptr(r.id),
 		Name:             ptr(r.name),
 		ProjectID:        r.api(c).ProjectID,
@@ -290,7 +291,7 @@ func (s *Server) CreateContextRestriction(ctx context.Context, req gen.CreateCon
 
 // DeleteContextRestriction removes a restriction from a context.
 // CircleCI API: DELETE /context/{context_id}/restrictions/{restriction_id} (deleteContextRestriction).
-func (s *Server) DeleteContextRestriction(ctx context.Context, req gen.DeleteContextRestrictionRequestObject) (gen.DeleteContextRestrictionResponseObject, error) {
+func (s *Server) DeleteContextRestriction(ctx context.Context, req genserver.DeleteContextRestrictionRequestObject) (genserver.DeleteContextRestrictionResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, c, err := s.visibleContext(ctx, req.ContextID)
@@ -306,5 +307,5 @@ func (s *Server) DeleteContextRestriction(ctx context.Context, req gen.DeleteCon
 		return nil, server.NotFound("Restriction not found.")
 	}
 	c.restrictions = slices.Delete(c.restrictions, i, i+1)
-	return gen.DeleteContextRestriction200JSONResponse{Message: "Restriction deleted."}, nil
+	return genserver.DeleteContextRestriction200JSONResponse{Message: "Restriction deleted."}, nil
 }

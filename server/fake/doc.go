@@ -1,5 +1,5 @@
 // Package fake is an in-memory CircleCI API v2: a reference implementation of
-// [gen.StrictServerInterface] that behaves like circleci.com, for testing CircleCI integrations
+// [genserver.StrictServerInterface] that behaves like circleci.com, for testing CircleCI integrations
 // offline. cmd/circleci-fake serves it from the command line; [NewTestServer] starts it in a test.
 //
 // # What it simulates

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
@@ -19,7 +20,7 @@ func (e *envVar) api() gen.EnvironmentVariable {
 
 // ListEnvVars lists a project's environment variables with masked values, oldest first, 20 a page.
 // CircleCI API: GET /project/{project-slug}/envvar (listEnvVars).
-func (s *Server) ListEnvVars(ctx context.Context, req gen.ListEnvVarsRequestObject) (gen.ListEnvVarsResponseObject, error) {
+func (s *Server) ListEnvVars(ctx context.Context, req genserver.ListEnvVarsRequestObject) (genserver.ListEnvVarsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -34,12 +35,12 @@ func (s *Server) ListEnvVars(ctx context.Context, req gen.ListEnvVarsRequestObje
 	for _, e := range page {
 		items = append(items, e.api())
 	}
-	return gen.ListEnvVars200JSONResponse{Items: items, NextPageToken: next}, nil
+	return genserver.ListEnvVars200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // CreateEnvVar creates or replaces a project environment variable and returns it masked.
 // CircleCI API: POST /project/{project-slug}/envvar (createEnvVar).
-func (s *Server) CreateEnvVar(ctx context.Context, req gen.CreateEnvVarRequestObject) (gen.CreateEnvVarResponseObject, error) {
+func (s *Server) CreateEnvVar(ctx context.Context, req genserver.CreateEnvVarRequestObject) (genserver.CreateEnvVarResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -50,7 +51,7 @@ func (s *Server) CreateEnvVar(ctx context.Context, req gen.CreateEnvVarRequestOb
 		return nil, server.BadRequest("name must start with a letter or underscore and hold only letters, digits and underscores")
 	}
 	e := p.setEnvVar(req.Body.Name, req.Body.Value, s.now(), s.nextSeq)
-	return gen.CreateEnvVar201JSONResponse(e.api()), nil
+	return genserver.CreateEnvVar201JSONResponse(e.api()), nil
 }
 
 // visibleEnvVar returns a project the caller may see and the index in its envVars of the variable
@@ -84,19 +85,19 @@ func (p *project) setEnvVar(name, value string, now time.Time, seq func() uint64
 
 // GetEnvVar returns one project environment variable, masked.
 // CircleCI API: GET /project/{project-slug}/envvar/{name} (getEnvVar).
-func (s *Server) GetEnvVar(ctx context.Context, req gen.GetEnvVarRequestObject) (gen.GetEnvVarResponseObject, error) {
+func (s *Server) GetEnvVar(ctx context.Context, req genserver.GetEnvVarRequestObject) (genserver.GetEnvVarResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, i, err := s.visibleEnvVar(ctx, req.ProjectSlug, req.Name)
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetEnvVar200JSONResponse(p.envVars[i].api()), nil
+	return genserver.GetEnvVar200JSONResponse(p.envVars[i].api()), nil
 }
 
 // DeleteEnvVar deletes a project environment variable.
 // CircleCI API: DELETE /project/{project-slug}/envvar/{name} (deleteEnvVar).
-func (s *Server) DeleteEnvVar(ctx context.Context, req gen.DeleteEnvVarRequestObject) (gen.DeleteEnvVarResponseObject, error) {
+func (s *Server) DeleteEnvVar(ctx context.Context, req genserver.DeleteEnvVarRequestObject) (genserver.DeleteEnvVarResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, i, err := s.visibleEnvVar(ctx, req.ProjectSlug, req.Name)
@@ -104,5 +105,5 @@ func (s *Server) DeleteEnvVar(ctx context.Context, req gen.DeleteEnvVarRequestOb
 		return nil, err
 	}
 	p.envVars = slices.Delete(p.envVars, i, i+1)
-	return gen.DeleteEnvVar200JSONResponse{Message: "Environment variable deleted."}, nil
+	return genserver.DeleteEnvVar200JSONResponse{Message: "Environment variable deleted."}, nil
 }

@@ -8,10 +8,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 )
 
-var _ gen.StrictServerInterface = (*Server)(nil)
+var _ genserver.StrictServerInterface = (*Server)(nil)
 
 // Clock tells the current wall-clock time. The fake derives its simulated time from it.
 type Clock interface {
@@ -28,7 +28,7 @@ type systemClock struct{}
 
 func (systemClock) Now() time.Time { return time.Now() }
 
-// Server is the in-memory CircleCI API v2. It implements [gen.StrictServerInterface]; serve it with
+// Server is the in-memory CircleCI API v2. It implements [genserver.StrictServerInterface]; serve it with
 // [Server.Handler] (which wraps the server kit) or pass it to server.New yourself.
 //
 // All state lives behind one mutex, so every method is safe for concurrent use.

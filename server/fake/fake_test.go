@@ -20,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/openapi"
 	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake"
@@ -50,7 +51,7 @@ func newEnv(t *testing.T, opts ...fake.Option) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, fake: f, ops: map[string]bool{}}
-	record := func(next gen.StrictHandlerFunc, op string) gen.StrictHandlerFunc {
+	record := func(next genserver.StrictHandlerFunc, op string) genserver.StrictHandlerFunc {
 		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req any) (any, error) {
 			e.mu.Lock()
 			e.ops[strings.ToLower(op)] = true
@@ -401,12 +402,12 @@ func TestTrigger_GaplessUnderConcurrency(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := w; i < n; i += workers {
-				res, err := f.TriggerPipeline(ctx, gen.TriggerPipelineRequestObject{ProjectSlug: "gh/demo-org/demo-app"})
+				res, err := f.TriggerPipeline(ctx, genserver.TriggerPipelineRequestObject{ProjectSlug: "gh/demo-org/demo-app"})
 				if err != nil {
 					t.Error(err)
 					return
 				}
-				c, ok := res.(gen.TriggerPipeline201JSONResponse)
+				c, ok := res.(genserver.TriggerPipeline201JSONResponse)
 				if !ok {
 					t.Errorf("trigger answered %T", res)
 					return
@@ -702,26 +703,26 @@ func TestDirectCall_Errors(t *testing.T) {
 		status int
 		msg    string
 	}{
-		{"no token", func() (any, error) { return f.GetCurrentUser(anon, gen.GetCurrentUserRequestObject{}) }, 401, "You must log in first."},
+		{"no token", func() (any, error) { return f.GetCurrentUser(anon, genserver.GetCurrentUserRequestObject{}) }, 401, "You must log in first."},
 		{"unknown token", func() (any, error) {
-			return f.GetProjectBySlug(fake.WithToken(anon, "nope"), gen.GetProjectBySlugRequestObject{ProjectSlug: "gh/demo-org/demo-app"})
+			return f.GetProjectBySlug(fake.WithToken(anon, "nope"), genserver.GetProjectBySlugRequestObject{ProjectSlug: "gh/demo-org/demo-app"})
 		}, 401, "You must log in first."},
 		{"foreign project", func() (any, error) {
-			return f.TriggerPipeline(demo, gen.TriggerPipelineRequestObject{ProjectSlug: "gh/other-org/secret-app"})
+			return f.TriggerPipeline(demo, genserver.TriggerPipelineRequestObject{ProjectSlug: "gh/other-org/secret-app"})
 		}, 404, "Project not found."},
 		{"unknown env var", func() (any, error) {
-			return f.GetEnvVar(demo, gen.GetEnvVarRequestObject{ProjectSlug: "gh/demo-org/demo-app", Name: "NOPE"})
+			return f.GetEnvVar(demo, genserver.GetEnvVarRequestObject{ProjectSlug: "gh/demo-org/demo-app", Name: "NOPE"})
 		}, 404, "Environment variable not found."},
 		{"bad page token", func() (any, error) {
-			return f.ListPipelinesForProject(demo, gen.ListPipelinesForProjectRequestObject{ProjectSlug: "gh/demo-org/demo-app", Params: gen.ListPipelinesForProjectParams{PageToken: &bad}})
+			return f.ListPipelinesForProject(demo, genserver.ListPipelinesForProjectRequestObject{ProjectSlug: "gh/demo-org/demo-app", Params: gen.ListPipelinesForProjectParams{PageToken: &bad}})
 		}, 400, "page-token is not valid for this list"},
-		{"unknown workflow", func() (any, error) { return f.GetWorkflowByID(demo, gen.GetWorkflowByIDRequestObject{}) }, 404, "Workflow not found."},
-		{"unknown context", func() (any, error) { return f.GetContext(demo, gen.GetContextRequestObject{}) }, 404, "Context not found."},
-		{"context without owner", func() (any, error) { return f.ListContexts(demo, gen.ListContextsRequestObject{}) }, 400, "owner-id or owner-slug is required"},
+		{"unknown workflow", func() (any, error) { return f.GetWorkflowByID(demo, genserver.GetWorkflowByIDRequestObject{}) }, 404, "Workflow not found."},
+		{"unknown context", func() (any, error) { return f.GetContext(demo, genserver.GetContextRequestObject{}) }, 404, "Context not found."},
+		{"context without owner", func() (any, error) { return f.ListContexts(demo, genserver.ListContextsRequestObject{}) }, 400, "owner-id or owner-slug is required"},
 		{"settings without body", func() (any, error) {
-			return f.PatchProjectSettings(demo, gen.PatchProjectSettingsRequestObject{Provider: "gh", Organization: "demo-org", Project: "demo-app"})
+			return f.PatchProjectSettings(demo, genserver.PatchProjectSettingsRequestObject{Provider: "gh", Organization: "demo-org", Project: "demo-app"})
 		}, 400, "the body must hold"},
-		{"not simulated", func() (any, error) { return f.GetOrganization(demo, gen.GetOrganizationRequestObject{}) }, 501, "This endpoint is not available in circleci-fake."},
+		{"not simulated", func() (any, error) { return f.GetOrganization(demo, genserver.GetOrganizationRequestObject{}) }, 501, "This endpoint is not available in circleci-fake."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

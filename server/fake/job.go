@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
@@ -67,7 +68,7 @@ func (w *workflow) apiJob(i int, js engine.JobState) gen.Job {
 // ListWorkflowJobs lists a workflow's jobs in config order with their statuses at the simulated
 // now, 20 a page.
 // CircleCI API: GET /workflow/{id}/job (listWorkflowJobs).
-func (s *Server) ListWorkflowJobs(ctx context.Context, req gen.ListWorkflowJobsRequestObject) (gen.ListWorkflowJobsResponseObject, error) {
+func (s *Server) ListWorkflowJobs(ctx context.Context, req genserver.ListWorkflowJobsRequestObject) (genserver.ListWorkflowJobsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, w, err := s.visibleWorkflow(ctx, req.ID)
@@ -83,7 +84,7 @@ func (s *Server) ListWorkflowJobs(ctx context.Context, req gen.ListWorkflowJobsR
 	for i := start; i < end; i++ {
 		items = append(items, w.apiJob(i, states[i]))
 	}
-	return gen.ListWorkflowJobs200JSONResponse{Items: items, NextPageToken: next}, nil
+	return genserver.ListWorkflowJobs200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // visibleJob returns the caller and a job of a project they may see by number, its workflow moved
@@ -108,7 +109,7 @@ func (s *Server) visibleJob(ctx context.Context, slug string, number int64) (*us
 // GetJobDetails returns a build job by number: timings, executor, parallelism, the contexts its
 // workflow entry names with context:, and the ids of its pipeline and workflow.
 // CircleCI API: GET /project/{project-slug}/job/{job-number} (getJobDetails).
-func (s *Server) GetJobDetails(ctx context.Context, req gen.GetJobDetailsRequestObject) (gen.GetJobDetailsResponseObject, error) {
+func (s *Server) GetJobDetails(ctx context.Context, req genserver.GetJobDetailsRequestObject) (genserver.GetJobDetailsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, j, err := s.visibleJob(ctx, req.ProjectSlug, req.JobNumber)
@@ -150,7 +151,7 @@ func (s *Server) GetJobDetails(ctx context.Context, req gen.GetJobDetailsRequest
 	for i := range max(js.Parallelism, 1) {
 		out.ParallelRuns = append(out.ParallelRuns, gen.JobParallelRun{Index: int64(i), Status: js.Status})
 	}
-	return gen.GetJobDetails200JSONResponse(out), nil
+	return genserver.GetJobDetails200JSONResponse(out), nil
 }
 
 // cancelJob cancels j at now for u; it returns the message of why it cannot, or "". The two cancel
@@ -170,7 +171,7 @@ func (s *Server) cancelJob(u *user, j *jobRef) (msg string) {
 
 // CancelJobByJobNumber cancels a job by number; the jobs that require it end as not_run.
 // CircleCI API: POST /project/{project-slug}/job/{job-number}/cancel (cancelJobByJobNumber).
-func (s *Server) CancelJobByJobNumber(ctx context.Context, req gen.CancelJobByJobNumberRequestObject) (gen.CancelJobByJobNumberResponseObject, error) {
+func (s *Server) CancelJobByJobNumber(ctx context.Context, req genserver.CancelJobByJobNumberRequestObject) (genserver.CancelJobByJobNumberResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, j, err := s.visibleJob(ctx, req.ProjectSlug, req.JobNumber)
@@ -180,12 +181,12 @@ func (s *Server) CancelJobByJobNumber(ctx context.Context, req gen.CancelJobByJo
 	if msg := s.cancelJob(u, j); msg != "" {
 		return nil, server.Conflict(msg)
 	}
-	return gen.CancelJobByJobNumber200JSONResponse{Message: "Job canceled."}, nil
+	return genserver.CancelJobByJobNumber200JSONResponse{Message: "Job canceled."}, nil
 }
 
 // CancelJobByJobID cancels a job by its UUID (build or approval job).
 // CircleCI API: POST /jobs/{job-id}/cancel (cancelJobByJobID).
-func (s *Server) CancelJobByJobID(ctx context.Context, req gen.CancelJobByJobIDRequestObject) (gen.CancelJobByJobIDResponseObject, error) {
+func (s *Server) CancelJobByJobID(ctx context.Context, req genserver.CancelJobByJobIDRequestObject) (genserver.CancelJobByJobIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
@@ -200,7 +201,7 @@ func (s *Server) CancelJobByJobID(ctx context.Context, req gen.CancelJobByJobIDR
 	if msg := s.cancelJob(u, j); msg != "" {
 		return nil, server.BadRequest(msg)
 	}
-	return gen.CancelJobByJobID200JSONResponse{Message: "Job canceled."}, nil
+	return genserver.CancelJobByJobID200JSONResponse{Message: "Job canceled."}, nil
 }
 
 // finished reports whether a build job ran to an end that leaves artifacts and test results.
@@ -211,7 +212,7 @@ func finished(js engine.JobState) bool {
 // GetJobArtifacts lists the artifacts a finished job uploaded, one report per parallel node, 20 a
 // page.
 // CircleCI API: GET /project/{project-slug}/{job-number}/artifacts (getJobArtifacts).
-func (s *Server) GetJobArtifacts(ctx context.Context, req gen.GetJobArtifactsRequestObject) (gen.GetJobArtifactsResponseObject, error) {
+func (s *Server) GetJobArtifacts(ctx context.Context, req genserver.GetJobArtifactsRequestObject) (genserver.GetJobArtifactsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, j, err := s.visibleJob(ctx, req.ProjectSlug, req.JobNumber)
@@ -234,7 +235,7 @@ func (s *Server) GetJobArtifacts(ctx context.Context, req gen.GetJobArtifactsReq
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetJobArtifacts200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
+	return genserver.GetJobArtifacts200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
 }
 
 // testsPerNode is how many test results each parallel node of a finished job reports.
@@ -243,7 +244,7 @@ const testsPerNode = 3
 // GetTests lists the test results of a finished job, 20 a page: three per parallel node, all passing
 // for a successful job and the last one failing for a failed job.
 // CircleCI API: GET /project/{project-slug}/{job-number}/tests (getTests).
-func (s *Server) GetTests(ctx context.Context, req gen.GetTestsRequestObject) (gen.GetTestsResponseObject, error) {
+func (s *Server) GetTests(ctx context.Context, req genserver.GetTestsRequestObject) (genserver.GetTestsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, j, err := s.visibleJob(ctx, req.ProjectSlug, req.JobNumber)
@@ -276,5 +277,5 @@ func (s *Server) GetTests(ctx context.Context, req gen.GetTestsRequestObject) (g
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetTests200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
+	return genserver.GetTests200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
@@ -224,7 +225,7 @@ const msgLegacyTrigger = "This endpoint does not trigger pipelines of projects w
 // 400 that names it. As on CircleCI, it serves GitHub OAuth and Bitbucket Cloud projects only: for a
 // circleci/<org-id>/<project-id> project it answers 400 and points to [Server.TriggerPipelineRun].
 // CircleCI API: POST /project/{project-slug}/pipeline (triggerPipeline).
-func (s *Server) TriggerPipeline(ctx context.Context, req gen.TriggerPipelineRequestObject) (gen.TriggerPipelineResponseObject, error) {
+func (s *Server) TriggerPipeline(ctx context.Context, req genserver.TriggerPipelineRequestObject) (genserver.TriggerPipelineResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -246,13 +247,13 @@ func (s *Server) TriggerPipeline(ctx context.Context, req gen.TriggerPipelineReq
 	if err != nil {
 		return nil, server.BadRequest(triggerError(err))
 	}
-	return gen.TriggerPipeline201JSONResponse{ID: pl.id, Number: pl.number, CreatedAt: pl.createdAt(), State: gen.PipelineCreationState(pl.state.api())}, nil
+	return genserver.TriggerPipeline201JSONResponse{ID: pl.id, Number: pl.number, CreatedAt: pl.createdAt(), State: gen.PipelineCreationState(pl.state.api())}, nil
 }
 
 // TriggerPipelineRun starts a pipeline like [Server.TriggerPipeline]; config and checkout name the
 // branch or tag (they must agree, as the fake keeps one config per project).
 // CircleCI API: POST /project/{provider}/{organization}/{project}/pipeline/run (triggerPipelineRun).
-func (s *Server) TriggerPipelineRun(ctx context.Context, req gen.TriggerPipelineRunRequestObject) (gen.TriggerPipelineRunResponseObject, error) {
+func (s *Server) TriggerPipelineRun(ctx context.Context, req genserver.TriggerPipelineRunRequestObject) (genserver.TriggerPipelineRunResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, p, err := s.visibleProject(ctx, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
@@ -290,7 +291,7 @@ func (s *Server) TriggerPipelineRun(ctx context.Context, req gen.TriggerPipeline
 	if err != nil {
 		return nil, server.BadRequest(triggerError(err))
 	}
-	return gen.TriggerPipelineRun201JSONResponse{ID: ptr(pl.id), Number: ptr(int(pl.number)), CreatedAt: ptr(pl.createdAt()), State: ptr(gen.PipelineRunCreationState(pl.state.api()))}, nil
+	return genserver.TriggerPipelineRun201JSONResponse{ID: ptr(pl.id), Number: ptr(int(pl.number)), CreatedAt: ptr(pl.createdAt()), State: ptr(gen.PipelineRunCreationState(pl.state.api()))}, nil
 }
 
 func deref(s *string) string {
@@ -317,19 +318,19 @@ func (s *Server) visiblePipeline(ctx context.Context, id uuid.UUID) (*user, *pip
 
 // GetPipelineByID returns a pipeline.
 // CircleCI API: GET /pipeline/{pipeline-id} (getPipelineById).
-func (s *Server) GetPipelineByID(ctx context.Context, req gen.GetPipelineByIDRequestObject) (gen.GetPipelineByIDResponseObject, error) {
+func (s *Server) GetPipelineByID(ctx context.Context, req genserver.GetPipelineByIDRequestObject) (genserver.GetPipelineByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, pl, err := s.visiblePipeline(ctx, req.PipelineID)
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetPipelineByID200JSONResponse(s.st.pipelineAPI(pl)), nil
+	return genserver.GetPipelineByID200JSONResponse(s.st.pipelineAPI(pl)), nil
 }
 
 // GetPipelineByNumber returns a project's pipeline by its number.
 // CircleCI API: GET /project/{project-slug}/pipeline/{pipeline-number} (getPipelineByNumber).
-func (s *Server) GetPipelineByNumber(ctx context.Context, req gen.GetPipelineByNumberRequestObject) (gen.GetPipelineByNumberResponseObject, error) {
+func (s *Server) GetPipelineByNumber(ctx context.Context, req genserver.GetPipelineByNumberRequestObject) (genserver.GetPipelineByNumberResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -339,7 +340,7 @@ func (s *Server) GetPipelineByNumber(ctx context.Context, req gen.GetPipelineByN
 	if req.PipelineNumber < 1 || req.PipelineNumber > int64(len(p.pipelines)) {
 		return nil, server.NotFound(msgPipelineNotFound)
 	}
-	return gen.GetPipelineByNumber200JSONResponse(s.st.pipelineAPI(s.st.pls.at(p.pipelines[req.PipelineNumber-1]))), nil
+	return genserver.GetPipelineByNumber200JSONResponse(s.st.pipelineAPI(s.st.pls.at(p.pipelines[req.PipelineNumber-1]))), nil
 }
 
 // pipelineItems renders a page of pipeline positions; the caller holds s.mu.
@@ -354,7 +355,7 @@ func (st *state) pipelineItems(page []int32) []gen.Pipeline {
 // ListPipelinesForProject lists a project's pipelines, newest first, 20 a page, optionally on one
 // branch. A page costs the same however many pipelines are stored.
 // CircleCI API: GET /project/{project-slug}/pipeline (listPipelinesForProject).
-func (s *Server) ListPipelinesForProject(ctx context.Context, req gen.ListPipelinesForProjectRequestObject) (gen.ListPipelinesForProjectResponseObject, error) {
+func (s *Server) ListPipelinesForProject(ctx context.Context, req genserver.ListPipelinesForProjectRequestObject) (genserver.ListPipelinesForProjectResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -369,12 +370,12 @@ func (s *Server) ListPipelinesForProject(ctx context.Context, req gen.ListPipeli
 	if err != nil {
 		return nil, err
 	}
-	return gen.ListPipelinesForProject200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
+	return genserver.ListPipelinesForProject200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
 }
 
 // ListMyPipelines lists the pipelines the caller triggered in a project, newest first, 20 a page.
 // CircleCI API: GET /project/{project-slug}/pipeline/mine (listMyPipelines).
-func (s *Server) ListMyPipelines(ctx context.Context, req gen.ListMyPipelinesRequestObject) (gen.ListMyPipelinesResponseObject, error) {
+func (s *Server) ListMyPipelines(ctx context.Context, req genserver.ListMyPipelinesRequestObject) (genserver.ListMyPipelinesResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -385,13 +386,13 @@ func (s *Server) ListMyPipelines(ctx context.Context, req gen.ListMyPipelinesReq
 	if err != nil {
 		return nil, err
 	}
-	return gen.ListMyPipelines200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
+	return genserver.ListMyPipelines200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
 }
 
 // ListPipelines lists an organization's pipelines, newest first, 20 a page; mine=true keeps those
 // the caller triggered. Without org-slug, the caller's only organization is used.
 // CircleCI API: GET /pipeline (listPipelines).
-func (s *Server) ListPipelines(ctx context.Context, req gen.ListPipelinesRequestObject) (gen.ListPipelinesResponseObject, error) {
+func (s *Server) ListPipelines(ctx context.Context, req genserver.ListPipelinesRequestObject) (genserver.ListPipelinesResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
@@ -417,13 +418,13 @@ func (s *Server) ListPipelines(ctx context.Context, req gen.ListPipelinesRequest
 	if err != nil {
 		return nil, err
 	}
-	return gen.ListPipelines200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
+	return genserver.ListPipelines200JSONResponse{Items: s.st.pipelineItems(page), NextPageToken: next}, nil
 }
 
 // GetPipelineConfigByID returns the config a pipeline ran: its source and the source compiled with
 // the pipeline's parameters and pipeline values substituted.
 // CircleCI API: GET /pipeline/{pipeline-id}/config (getPipelineConfigById).
-func (s *Server) GetPipelineConfigByID(ctx context.Context, req gen.GetPipelineConfigByIDRequestObject) (gen.GetPipelineConfigByIDResponseObject, error) {
+func (s *Server) GetPipelineConfigByID(ctx context.Context, req genserver.GetPipelineConfigByIDRequestObject) (genserver.GetPipelineConfigByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, pl, err := s.visiblePipeline(ctx, req.PipelineID)
@@ -439,7 +440,7 @@ func (s *Server) GetPipelineConfigByID(ctx context.Context, req gen.GetPipelineC
 		return nil, server.NotFound("The pipeline has no config: " + more.errMsg)
 	}
 	params, _ := cfg.ResolveParameters(more.params) // checked when the pipeline was created
-	out := gen.GetPipelineConfigByID200JSONResponse{Source: cfg.Source, Compiled: cfg.Compile(params, s.st.values(pl, pl.state == stateSetup))}
+	out := genserver.GetPipelineConfigByID200JSONResponse{Source: cfg.Source, Compiled: cfg.Compile(params, s.st.values(pl, pl.state == stateSetup))}
 	if more.setupCfg != nil {
 		setupParams, _ := more.setupCfg.ResolveParameters(nil)
 		out.SetupConfig = ptr(more.setupCfg.Source)
@@ -505,7 +506,7 @@ func (st *state) values(pl *pipeline, inSetup bool) engine.Values {
 // GetPipelineValuesByID returns the pipeline values a config could use (see pipelineValueNames);
 // pipeline.git.branch and pipeline.git.tag are left out when the pipeline has none.
 // CircleCI API: GET /pipeline/{pipeline-id}/values (getPipelineValuesById).
-func (s *Server) GetPipelineValuesByID(ctx context.Context, req gen.GetPipelineValuesByIDRequestObject) (gen.GetPipelineValuesByIDResponseObject, error) {
+func (s *Server) GetPipelineValuesByID(ctx context.Context, req genserver.GetPipelineValuesByIDRequestObject) (genserver.GetPipelineValuesByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, pl, err := s.visiblePipeline(ctx, req.PipelineID)
@@ -513,7 +514,7 @@ func (s *Server) GetPipelineValuesByID(ctx context.Context, req gen.GetPipelineV
 		return nil, err
 	}
 	values := s.st.values(pl, pl.state == stateSetup)
-	out := make(gen.GetPipelineValuesByID200JSONResponse, len(pipelineValueNames))
+	out := make(genserver.GetPipelineValuesByID200JSONResponse, len(pipelineValueNames))
 	for _, name := range pipelineValueNames {
 		v, _ := values(name)
 		if v == "" && (name == "pipeline.git.branch" || name == "pipeline.git.tag") {
@@ -532,7 +533,7 @@ func (s *Server) GetPipelineValuesByID(ctx context.Context, req gen.GetPipelineV
 // ContinuePipeline continues a setup pipeline with a configuration and parameters; its
 // continuation key works once. [Server.ContinuationKey] tells a test the key.
 // CircleCI API: POST /pipeline/continue (continuePipeline).
-func (s *Server) ContinuePipeline(ctx context.Context, req gen.ContinuePipelineRequestObject) (gen.ContinuePipelineResponseObject, error) {
+func (s *Server) ContinuePipeline(ctx context.Context, req genserver.ContinuePipelineRequestObject) (genserver.ContinuePipelineResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
@@ -565,5 +566,5 @@ func (s *Server) ContinuePipeline(ctx context.Context, req gen.ContinuePipelineR
 	more.setupCfg, more.params = s.st.cfgTab[pl.cfg], maps.Clone(params)
 	pl.cfg, pl.state = s.st.config(cfg), stateCreated
 	s.startWorkflows(pl, cfg, resolved, s.now())
-	return gen.ContinuePipeline200JSONResponse{Message: "Pipeline continued."}, nil
+	return genserver.ContinuePipeline200JSONResponse{Message: "Pipeline continued."}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
@@ -14,7 +15,7 @@ const msgProjectNotFound = "Project not found."
 // CreateProject creates a project in one of the caller's organizations. It has no config until one is
 // seeded; triggering it gives an errored pipeline, as on circleci.com.
 // CircleCI API: POST /organization/{org-slug-or-id}/project (createProject).
-func (s *Server) CreateProject(ctx context.Context, req gen.CreateProjectRequestObject) (gen.CreateProjectResponseObject, error) {
+func (s *Server) CreateProject(ctx context.Context, req genserver.CreateProjectRequestObject) (genserver.CreateProjectResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
@@ -32,24 +33,24 @@ func (s *Server) CreateProject(ctx context.Context, req gen.CreateProjectRequest
 	if err != nil {
 		return nil, server.Conflict(err.Error())
 	}
-	return gen.CreateProject200JSONResponse(p.api()), nil
+	return genserver.CreateProject200JSONResponse(p.api()), nil
 }
 
 // GetProjectBySlug returns a project by its slug in any accepted form.
 // CircleCI API: GET /project/{project-slug} (getProjectBySlug).
-func (s *Server) GetProjectBySlug(ctx context.Context, req gen.GetProjectBySlugRequestObject) (gen.GetProjectBySlugResponseObject, error) {
+func (s *Server) GetProjectBySlug(ctx context.Context, req genserver.GetProjectBySlugRequestObject) (genserver.GetProjectBySlugResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetProjectBySlug200JSONResponse(p.api()), nil
+	return genserver.GetProjectBySlug200JSONResponse(p.api()), nil
 }
 
 // DeleteProjectBySlug deletes a project with its pipelines, schedules and webhooks.
 // CircleCI API: DELETE /project/{project-slug} (deleteProjectBySlug).
-func (s *Server) DeleteProjectBySlug(ctx context.Context, req gen.DeleteProjectBySlugRequestObject) (gen.DeleteProjectBySlugResponseObject, error) {
+func (s *Server) DeleteProjectBySlug(ctx context.Context, req genserver.DeleteProjectBySlugRequestObject) (genserver.DeleteProjectBySlugResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -57,7 +58,7 @@ func (s *Server) DeleteProjectBySlug(ctx context.Context, req gen.DeleteProjectB
 		return nil, err
 	}
 	s.deleteProject(p)
-	return gen.DeleteProjectBySlug200JSONResponse{Message: "Project deleted."}, nil
+	return genserver.DeleteProjectBySlug200JSONResponse{Message: "Project deleted."}, nil
 }
 
 // deleteProject removes p and everything that hangs off it; the caller holds s.mu. It rebuilds the
@@ -130,7 +131,7 @@ func cloneSettings(a gen.ProjectAdvancedSettings) gen.ProjectAdvancedSettings {
 
 // GetProjectSettings returns a project's advanced settings.
 // CircleCI API: GET /project/{provider}/{organization}/{project}/settings (getProjectSettings).
-func (s *Server) GetProjectSettings(ctx context.Context, req gen.GetProjectSettingsRequestObject) (gen.GetProjectSettingsResponseObject, error) {
+func (s *Server) GetProjectSettings(ctx context.Context, req genserver.GetProjectSettingsRequestObject) (genserver.GetProjectSettingsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
@@ -138,12 +139,12 @@ func (s *Server) GetProjectSettings(ctx context.Context, req gen.GetProjectSetti
 		return nil, err
 	}
 	adv := cloneSettings(p.settings)
-	return gen.GetProjectSettings200JSONResponse{Advanced: &adv}, nil
+	return genserver.GetProjectSettings200JSONResponse{Advanced: &adv}, nil
 }
 
 // PatchProjectSettings changes the advanced settings named in the body and returns them all.
 // CircleCI API: PATCH /project/{provider}/{organization}/{project}/settings (patchProjectSettings).
-func (s *Server) PatchProjectSettings(ctx context.Context, req gen.PatchProjectSettingsRequestObject) (gen.PatchProjectSettingsResponseObject, error) {
+func (s *Server) PatchProjectSettings(ctx context.Context, req genserver.PatchProjectSettingsRequestObject) (genserver.PatchProjectSettingsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, string(req.Provider)+"/"+req.Organization+"/"+req.Project)
@@ -173,5 +174,5 @@ func (s *Server) PatchProjectSettings(ctx context.Context, req gen.PatchProjectS
 		cur.PrOnlyBranchOverrides = in.PrOnlyBranchOverrides
 	}
 	adv := cloneSettings(p.settings)
-	return gen.PatchProjectSettings200JSONResponse{Advanced: &adv}, nil
+	return genserver.PatchProjectSettings200JSONResponse{Advanced: &adv}, nil
 }

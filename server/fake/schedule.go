@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
@@ -155,7 +156,7 @@ func (s *Server) visibleSchedule(ctx context.Context, id uuid.UUID) (*user, *sch
 
 // ListSchedulesForProject lists a project's schedules, 20 a page.
 // CircleCI API: GET /project/{project-slug}/schedule (listSchedulesForProject).
-func (s *Server) ListSchedulesForProject(ctx context.Context, req gen.ListSchedulesForProjectRequestObject) (gen.ListSchedulesForProjectResponseObject, error) {
+func (s *Server) ListSchedulesForProject(ctx context.Context, req genserver.ListSchedulesForProjectRequestObject) (genserver.ListSchedulesForProjectResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -170,13 +171,13 @@ func (s *Server) ListSchedulesForProject(ctx context.Context, req gen.ListSchedu
 	for _, sc := range page {
 		items = append(items, sc.api(s.system))
 	}
-	return gen.ListSchedulesForProject200JSONResponse{Items: items, NextPageToken: next}, nil
+	return genserver.ListSchedulesForProject200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // CreateSchedule creates a schedule after checking its timetable and its parameters: branch or tag
 // (exactly one) and the pipeline parameters of the project's config (see [checkScheduleParams]).
 // CircleCI API: POST /project/{project-slug}/schedule (createSchedule).
-func (s *Server) CreateSchedule(ctx context.Context, req gen.CreateScheduleRequestObject) (gen.CreateScheduleResponseObject, error) {
+func (s *Server) CreateSchedule(ctx context.Context, req genserver.CreateScheduleRequestObject) (genserver.CreateScheduleResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, p, err := s.visibleProject(ctx, req.ProjectSlug)
@@ -213,25 +214,25 @@ func (s *Server) CreateSchedule(ctx context.Context, req gen.CreateScheduleReque
 	}
 	p.schedules = append(p.schedules, sc)
 	s.st.schedules[sc.id] = sc
-	return gen.CreateSchedule201JSONResponse(sc.api(s.system)), nil
+	return genserver.CreateSchedule201JSONResponse(sc.api(s.system)), nil
 }
 
 // GetScheduleByID returns a schedule.
 // CircleCI API: GET /schedule/{schedule-id} (getScheduleById).
-func (s *Server) GetScheduleByID(ctx context.Context, req gen.GetScheduleByIDRequestObject) (gen.GetScheduleByIDResponseObject, error) {
+func (s *Server) GetScheduleByID(ctx context.Context, req genserver.GetScheduleByIDRequestObject) (genserver.GetScheduleByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, sc, err := s.visibleSchedule(ctx, req.ScheduleID)
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetScheduleByID200JSONResponse(sc.api(s.system)), nil
+	return genserver.GetScheduleByID200JSONResponse(sc.api(s.system)), nil
 }
 
 // UpdateSchedule changes the fields given in the body; timetable fields given replace the stored ones,
 // and parameters given replace the stored ones after the checks of [Server.CreateSchedule].
 // CircleCI API: PATCH /schedule/{schedule-id} (updateSchedule).
-func (s *Server) UpdateSchedule(ctx context.Context, req gen.UpdateScheduleRequestObject) (gen.UpdateScheduleResponseObject, error) {
+func (s *Server) UpdateSchedule(ctx context.Context, req genserver.UpdateScheduleRequestObject) (genserver.UpdateScheduleResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, sc, err := s.visibleSchedule(ctx, req.ScheduleID)
@@ -299,12 +300,12 @@ func (s *Server) UpdateSchedule(ctx context.Context, req gen.UpdateScheduleReque
 	}
 	sc.timetable = tt.api()
 	sc.updated = s.now()
-	return gen.UpdateSchedule200JSONResponse(sc.api(s.system)), nil
+	return genserver.UpdateSchedule200JSONResponse(sc.api(s.system)), nil
 }
 
 // DeleteScheduleByID deletes a schedule.
 // CircleCI API: DELETE /schedule/{schedule-id} (deleteScheduleById).
-func (s *Server) DeleteScheduleByID(ctx context.Context, req gen.DeleteScheduleByIDRequestObject) (gen.DeleteScheduleByIDResponseObject, error) {
+func (s *Server) DeleteScheduleByID(ctx context.Context, req genserver.DeleteScheduleByIDRequestObject) (genserver.DeleteScheduleByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, sc, err := s.visibleSchedule(ctx, req.ScheduleID)
@@ -313,5 +314,5 @@ func (s *Server) DeleteScheduleByID(ctx context.Context, req gen.DeleteScheduleB
 	}
 	delete(s.st.schedules, sc.id)
 	sc.project.schedules = slices.DeleteFunc(sc.project.schedules, func(x *schedule) bool { return x == sc })
-	return gen.DeleteScheduleByID200JSONResponse{Message: "Schedule deleted."}, nil
+	return genserver.DeleteScheduleByID200JSONResponse{Message: "Schedule deleted."}, nil
 }

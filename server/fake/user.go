@@ -4,32 +4,33 @@ import (
 	"context"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
 // GetCurrentUser returns the user the token belongs to.
 // CircleCI API: GET /me (getCurrentUser).
-func (s *Server) GetCurrentUser(ctx context.Context, _ gen.GetCurrentUserRequestObject) (gen.GetCurrentUserResponseObject, error) {
+func (s *Server) GetCurrentUser(ctx context.Context, _ genserver.GetCurrentUserRequestObject) (genserver.GetCurrentUserResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetCurrentUser200JSONResponse(u.api()), nil
+	return genserver.GetCurrentUser200JSONResponse(u.api()), nil
 }
 
 // GetCollaborations lists the organizations the user belongs to, with their slugs as they appear in
 // project slugs ("gh/demo-org", "circleci/<org-id>").
 // CircleCI API: GET /me/collaborations (getCollaborations).
-func (s *Server) GetCollaborations(ctx context.Context, _ gen.GetCollaborationsRequestObject) (gen.GetCollaborationsResponseObject, error) {
+func (s *Server) GetCollaborations(ctx context.Context, _ genserver.GetCollaborationsRequestObject) (genserver.GetCollaborationsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(gen.GetCollaborations200JSONResponse, 0, len(u.orgs))
+	out := make(genserver.GetCollaborations200JSONResponse, 0, len(u.orgs))
 	for _, o := range u.orgs {
 		out = append(out, gen.Collaboration{
 			ID:        ptr(o.id),
@@ -44,7 +45,7 @@ func (s *Server) GetCollaborations(ctx context.Context, _ gen.GetCollaborationsR
 
 // GetUser returns a user who shares an organization with the caller.
 // CircleCI API: GET /user/{id} (getUser).
-func (s *Server) GetUser(ctx context.Context, req gen.GetUserRequestObject) (gen.GetUserResponseObject, error) {
+func (s *Server) GetUser(ctx context.Context, req genserver.GetUserRequestObject) (genserver.GetUserResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
@@ -55,7 +56,7 @@ func (s *Server) GetUser(ctx context.Context, req gen.GetUserRequestObject) (gen
 	if !ok || (other != u && !sharesOrg(u, other)) {
 		return nil, server.NotFound("User not found.")
 	}
-	return gen.GetUser200JSONResponse(other.api()), nil
+	return genserver.GetUser200JSONResponse(other.api()), nil
 }
 
 func sharesOrg(a, b *user) bool {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
@@ -62,7 +63,7 @@ func (s *Server) visibleWebhook(ctx context.Context, id uuid.UUID) (*user, *webh
 
 // GetWebhooks lists the webhooks of a project scope, oldest first, 20 a page.
 // CircleCI API: GET /webhook (getWebhooks).
-func (s *Server) GetWebhooks(ctx context.Context, req gen.GetWebhooksRequestObject) (gen.GetWebhooksResponseObject, error) {
+func (s *Server) GetWebhooks(ctx context.Context, req genserver.GetWebhooksRequestObject) (genserver.GetWebhooksResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
@@ -88,13 +89,13 @@ func (s *Server) GetWebhooks(ctx context.Context, req gen.GetWebhooksRequestObje
 	for _, w := range page {
 		items = append(items, w.api())
 	}
-	return gen.GetWebhooks200JSONResponse{Items: items, NextPageToken: next}, nil
+	return genserver.GetWebhooks200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // CreateWebhook creates an outbound webhook for a project; the URL must be https. The signing
 // secret is stored and shown masked.
 // CircleCI API: POST /webhook (createWebhook).
-func (s *Server) CreateWebhook(ctx context.Context, req gen.CreateWebhookRequestObject) (gen.CreateWebhookResponseObject, error) {
+func (s *Server) CreateWebhook(ctx context.Context, req genserver.CreateWebhookRequestObject) (genserver.CreateWebhookResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, err := s.caller(ctx)
@@ -126,24 +127,24 @@ func (s *Server) CreateWebhook(ctx context.Context, req gen.CreateWebhookRequest
 	w := &webhook{seq: s.nextSeq(), id: s.newID(), project: p, name: b.Name, url: b.URL, verifyTLS: b.VerifyTLS,
 		secret: b.SigningSecret, events: events, created: now, updated: now}
 	s.st.webhooks[w.id] = w
-	return gen.CreateWebhook201JSONResponse(w.api()), nil
+	return genserver.CreateWebhook201JSONResponse(w.api()), nil
 }
 
 // GetWebhookByID returns a webhook.
 // CircleCI API: GET /webhook/{webhook-id} (getWebhookById).
-func (s *Server) GetWebhookByID(ctx context.Context, req gen.GetWebhookByIDRequestObject) (gen.GetWebhookByIDResponseObject, error) {
+func (s *Server) GetWebhookByID(ctx context.Context, req genserver.GetWebhookByIDRequestObject) (genserver.GetWebhookByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, w, err := s.visibleWebhook(ctx, req.WebhookID)
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetWebhookByID200JSONResponse(w.api()), nil
+	return genserver.GetWebhookByID200JSONResponse(w.api()), nil
 }
 
 // UpdateWebhook changes the fields given in the body.
 // CircleCI API: PUT /webhook/{webhook-id} (updateWebhook).
-func (s *Server) UpdateWebhook(ctx context.Context, req gen.UpdateWebhookRequestObject) (gen.UpdateWebhookResponseObject, error) {
+func (s *Server) UpdateWebhook(ctx context.Context, req genserver.UpdateWebhookRequestObject) (genserver.UpdateWebhookResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, w, err := s.visibleWebhook(ctx, req.WebhookID)
@@ -185,12 +186,12 @@ func (s *Server) UpdateWebhook(ctx context.Context, req gen.UpdateWebhookRequest
 		w.verifyTLS = *b.VerifyTLS
 	}
 	w.updated = s.now()
-	return gen.UpdateWebhook200JSONResponse(w.api()), nil
+	return genserver.UpdateWebhook200JSONResponse(w.api()), nil
 }
 
 // DeleteWebhook deletes a webhook.
 // CircleCI API: DELETE /webhook/{webhook-id} (deleteWebhook).
-func (s *Server) DeleteWebhook(ctx context.Context, req gen.DeleteWebhookRequestObject) (gen.DeleteWebhookResponseObject, error) {
+func (s *Server) DeleteWebhook(ctx context.Context, req genserver.DeleteWebhookRequestObject) (genserver.DeleteWebhookResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, w, err := s.visibleWebhook(ctx, req.WebhookID)
@@ -198,5 +199,5 @@ func (s *Server) DeleteWebhook(ctx context.Context, req gen.DeleteWebhookRequest
 		return nil, err
 	}
 	delete(s.st.webhooks, w.id)
-	return gen.DeleteWebhook200JSONResponse{Message: "Webhook deleted."}, nil
+	return genserver.DeleteWebhook200JSONResponse{Message: "Webhook deleted."}, nil
 }

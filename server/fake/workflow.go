@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
@@ -142,7 +143,7 @@ func (s *Server) visibleWorkflow(ctx context.Context, id uuid.UUID) (*user, *wor
 // ListWorkflowsByPipelineID lists a pipeline's workflows (reruns included) in creation order, 20 a
 // page.
 // CircleCI API: GET /pipeline/{pipeline-id}/workflow (listWorkflowsByPipelineId).
-func (s *Server) ListWorkflowsByPipelineID(ctx context.Context, req gen.ListWorkflowsByPipelineIDRequestObject) (gen.ListWorkflowsByPipelineIDResponseObject, error) {
+func (s *Server) ListWorkflowsByPipelineID(ctx context.Context, req genserver.ListWorkflowsByPipelineIDRequestObject) (genserver.ListWorkflowsByPipelineIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, pl, err := s.visiblePipeline(ctx, req.PipelineID)
@@ -162,25 +163,25 @@ func (s *Server) ListWorkflowsByPipelineID(ctx context.Context, req gen.ListWork
 		s.advance(w)
 		items = append(items, w.api())
 	}
-	return gen.ListWorkflowsByPipelineID200JSONResponse{Items: items, NextPageToken: next}, nil
+	return genserver.ListWorkflowsByPipelineID200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
 // GetWorkflowByID returns a workflow with its status at the simulated now.
 // CircleCI API: GET /workflow/{id} (getWorkflowById).
-func (s *Server) GetWorkflowByID(ctx context.Context, req gen.GetWorkflowByIDRequestObject) (gen.GetWorkflowByIDResponseObject, error) {
+func (s *Server) GetWorkflowByID(ctx context.Context, req genserver.GetWorkflowByIDRequestObject) (genserver.GetWorkflowByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, w, err := s.visibleWorkflow(ctx, req.ID)
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetWorkflowByID200JSONResponse(w.api()), nil
+	return genserver.GetWorkflowByID200JSONResponse(w.api()), nil
 }
 
 // ApprovePendingApprovalJobByID approves an approval job that is on hold; the jobs that require it
 // then run. The approval request id is the approval job's id, as listed by ListWorkflowJobs.
 // CircleCI API: POST /workflow/{id}/approve/{approval_request_id} (approvePendingApprovalJobById).
-func (s *Server) ApprovePendingApprovalJobByID(ctx context.Context, req gen.ApprovePendingApprovalJobByIDRequestObject) (gen.ApprovePendingApprovalJobByIDResponseObject, error) {
+func (s *Server) ApprovePendingApprovalJobByID(ctx context.Context, req genserver.ApprovePendingApprovalJobByIDRequestObject) (genserver.ApprovePendingApprovalJobByIDResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, w, err := s.visibleWorkflow(ctx, req.ID)
@@ -204,7 +205,7 @@ func (s *Server) ApprovePendingApprovalJobByID(ctx context.Context, req gen.Appr
 		}
 	}
 	s.settle(w)
-	return gen.ApprovePendingApprovalJobByID202JSONResponse{Message: "Accepted."}, nil
+	return genserver.ApprovePendingApprovalJobByID202JSONResponse{Message: "Accepted."}, nil
 }
 
 // settle updates the running set after a change to w; the caller holds s.mu.
@@ -218,7 +219,7 @@ func (s *Server) settle(w *workflow) {
 
 // CancelWorkflow cancels a workflow: its active jobs end as canceled, blocked ones as not_run.
 // CircleCI API: POST /workflow/{id}/cancel (cancelWorkflow).
-func (s *Server) CancelWorkflow(ctx context.Context, req gen.CancelWorkflowRequestObject) (gen.CancelWorkflowResponseObject, error) {
+func (s *Server) CancelWorkflow(ctx context.Context, req genserver.CancelWorkflowRequestObject) (genserver.CancelWorkflowResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, w, err := s.visibleWorkflow(ctx, req.ID)
@@ -230,13 +231,13 @@ func (s *Server) CancelWorkflow(ctx context.Context, req gen.CancelWorkflowReque
 	}
 	w.canceledBy = u
 	s.settle(w)
-	return gen.CancelWorkflow202JSONResponse{Message: "Accepted."}, nil
+	return genserver.CancelWorkflow202JSONResponse{Message: "Accepted."}, nil
 }
 
 // RerunWorkflow reruns a stopped workflow from the start or from failed, as a new workflow with the
 // same name in the same pipeline. Rerunning chosen jobs (jobs) or with SSH is not simulated.
 // CircleCI API: POST /workflow/{id}/rerun (rerunWorkflow).
-func (s *Server) RerunWorkflow(ctx context.Context, req gen.RerunWorkflowRequestObject) (gen.RerunWorkflowResponseObject, error) {
+func (s *Server) RerunWorkflow(ctx context.Context, req genserver.RerunWorkflowRequestObject) (genserver.RerunWorkflowResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u, w, err := s.visibleWorkflow(ctx, req.ID)
@@ -260,5 +261,5 @@ func (s *Server) RerunWorkflow(ctx context.Context, req gen.RerunWorkflowRequest
 		return nil, server.BadRequest("The workflow cannot be rerun.")
 	}
 	nw := s.addWorkflow(w.pipeline, run, u, w)
-	return gen.RerunWorkflow202JSONResponse{WorkflowID: nw.id}, nil
+	return genserver.RerunWorkflow202JSONResponse{WorkflowID: nw.id}, nil
 }

@@ -99,6 +99,7 @@ func run(ctx context.Context, genDir, out string) error {
 			return fmt.Errorf("gen.ClientInterface.%s matches no operation of the document", name)
 		}
 		seen[key] = true
+		g.routes = append(g.routes, routeEntry{method: op.Method, template: op.Path, operation: strings.TrimSuffix(name, "WithBody")})
 		if err := g.operation(name, op); err != nil {
 			return fmt.Errorf("%s: %w", op.ID, err)
 		}
@@ -127,6 +128,7 @@ func run(ctx context.Context, genDir, out string) error {
 	file.WriteString(")\n\n")
 	fmt.Fprintf(&file, "// operationCount is the number of operations this file covers.\nconst operationCount = %d\n\n", len(ops))
 	file.Write(g.buf.Bytes())
+	g.writeRoutes(&file)
 	formatted, err := format.Source(file.Bytes())
 	if err != nil {
 		return fmt.Errorf("format output: %w\n%s", err, file.Bytes())
@@ -139,6 +141,45 @@ type generator struct {
 	src     *genSource
 	buf     bytes.Buffer
 	imports map[string]string // path → name ("" for the default)
+	routes  []routeEntry
+}
+
+// routeEntry is one operation of the route table the client matches Deprecation reports with.
+type routeEntry struct {
+	method, template, operation string
+}
+
+// writeRoutes writes operationRoutes: the operations by HTTP method, each with its Client method
+// name, its path template and the template's segments ("" for a parameter), sorted so the output
+// is stable.
+func (g *generator) writeRoutes(w *bytes.Buffer) {
+	sort.Slice(g.routes, func(i, j int) bool {
+		a, b := g.routes[i], g.routes[j]
+		return a.method < b.method || a.method == b.method && a.template < b.template
+	})
+	w.WriteString("// operationRoutes holds every operation of the document by HTTP method: the Client method that\n")
+	w.WriteString("// calls it, its path template and the template's segments, with \"\" for a path parameter.\n")
+	w.WriteString("var operationRoutes = map[string][]route{\n")
+	for i, r := range g.routes {
+		if i == 0 || g.routes[i-1].method != r.method {
+			if i > 0 {
+				w.WriteString("},\n")
+			}
+			fmt.Fprintf(w, "%q: {\n", r.method)
+		}
+		var segs []string
+		for _, s := range strings.Split(strings.TrimPrefix(r.template, "/"), "/") {
+			if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+				s = ""
+			}
+			segs = append(segs, strconv.Quote(s))
+		}
+		fmt.Fprintf(w, "{operation: %q, template: %q, segments: []string{%s}},\n", r.operation, r.template, strings.Join(segs, ", "))
+	}
+	if len(g.routes) > 0 {
+		w.WriteString("},\n")
+	}
+	w.WriteString("}\n")
 }
 
 func (g *generator) use(path, name string) { g.imports[path] = name }

@@ -26,6 +26,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
@@ -43,15 +44,15 @@ func main() {
 }
 
 type pipelines struct {
-	gen.StrictServerInterface
+	genserver.StrictServerInterface
 	pl gen.Pipeline
 }
 
-func (p *pipelines) GetPipelineByID(_ context.Context, req gen.GetPipelineByIDRequestObject) (gen.GetPipelineByIDResponseObject, error) {
+func (p *pipelines) GetPipelineByID(_ context.Context, req genserver.GetPipelineByIDRequestObject) (genserver.GetPipelineByIDResponseObject, error) {
 	if req.PipelineID != p.pl.ID {
 		return nil, server.NotFound("Pipeline not found.")
 	}
-	return gen.GetPipelineByID200JSONResponse(p.pl), nil
+	return genserver.GetPipelineByID200JSONResponse(p.pl), nil
 }
 
 func handlers() (full, bare http.Handler, err error) {
