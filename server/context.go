@@ -48,11 +48,22 @@ func PrincipalFromContext(ctx context.Context) (Principal, bool) {
 	return Principal{}, false
 }
 
-// OperationIDFromContext returns the operationId of the document operation the request was routed to,
-// or "" when it matched none.
+// OperationIDFromContext returns the operationId of the document operation the request was routed to
+// ("listPipelinesForProject"), or "" when it matched none or the context is not that of a request
+// served by [New]. It is set once the slug normaliser has routed the request, so from the middlewares
+// of [WithRouteMiddlewares] on; a HEAD request served by a GET operation has that operation's ID.
 func OperationIDFromContext(ctx context.Context) string {
 	if info := infoFrom(ctx); info != nil && info.route != nil {
 		return info.route.OperationID
+	}
+	return ""
+}
+
+// RouteFromContext returns the document path of the operation the request was routed to, relative to
+// the base path: "/project/{project-slug}/pipeline". It is "" whenever [OperationIDFromContext] is.
+func RouteFromContext(ctx context.Context) string {
+	if info := infoFrom(ctx); info != nil && info.route != nil {
+		return info.route.Path
 	}
 	return ""
 }

@@ -4,7 +4,12 @@
 // [New] returns an http.Handler; the caller owns the http.Server, its timeouts and its shutdown.
 // The handler is built as one chain, outermost first:
 //
-//	recover → request ID and log → /healthz and openapi.json → slug normaliser → auth → validation → chi → strict handler
+//	recover → request ID and log → /healthz and openapi.json → slug normaliser → route middlewares → auth → validation → chi → strict handler
+//
+// [WithRouteMiddlewares] adds net/http middlewares where the request is routed but not yet
+// authenticated; they learn the operation from [OperationIDFromContext] and [RouteFromContext] and
+// answer errors with [WriteError]. [WithStrictMiddlewares] adds middlewares of the strict handler,
+// which see the typed request object.
 //
 // # Routing
 //
@@ -85,7 +90,8 @@
 // parameter binding and body decoding errors, unknown routes (404), wrong methods (405 with Allow),
 // panics (500), authentication (401), validation (400) and size (413). An implementation that returns an [*Error] (see [NotFound],
 // [BadRequest] and the others) gets its status and message written in that shape; any other error it
-// returns is answered 500 "Internal server error." and its text goes only to the log.
+// returns is answered 500 "Internal server error." and its text goes only to the log. Middleware
+// answers in the same shape with [WriteError].
 //
 // One error escapes this shape: a request target that is not a valid URL, such as a path with a
 // malformed escape ("/api/v2/project/%zz"), is refused by net/http while it reads the request, before

@@ -57,6 +57,25 @@ type errorBody struct {
 	Error   string `json:"error,omitempty"`
 }
 
+// WriteError answers a request served by [New] with status and message in the server's one error
+// shape, as the server answers its own errors: {"message": message} as application/json, with an
+// "error" member carrying the same text as well when the request was routed to a Policy Management or
+// OIDC Token Management operation (or, unrouted, lies among their paths), whose documented error body
+// is {"error": ...}. An empty message is replaced with the status text ("Service Unavailable"). The
+// response carries the request's X-Request-Id, set before the handler ran, and the request log line
+// shows the status with the request ID, route and operation.
+//
+// It is meant for the middlewares of [WithRouteMiddlewares] and other handler code under [New];
+// an implementation returns an [*Error] instead. status must be 400–599: any other is a mistake of
+// the caller and is answered 500 "Internal server error." instead, as an [*Error] with such a status
+// would be. Outside a request served by [New] it writes {"message": message} only.
+func WriteError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	if status < 400 || status > 599 {
+		status, message = http.StatusInternalServerError, msgInternal
+	}
+	writeError(w, r, status, message)
+}
+
 // writeError is the one place error responses are written: every error path of the server ends here.
 // An empty message is replaced with the status text, so that the body always says something.
 func writeError(w http.ResponseWriter, r *http.Request, status int, message string) {

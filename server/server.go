@@ -37,6 +37,7 @@ type config struct {
 	log         *slog.Logger
 	maxBody     int64
 	middlewares []genserver.StrictMiddlewareFunc
+	routeMWs    []func(http.Handler) http.Handler
 }
 
 // WithBasePath mounts the API under path instead of [DefaultBasePath]. The path must start with "/"
@@ -104,6 +105,37 @@ func WithStrictMiddlewares(mws ...genserver.StrictMiddlewareFunc) Option {
 	}
 }
 
+// WithRouteMiddlewares adds net/http middlewares inside the server's chain, where a request has been
+// routed to its operation and is not yet authenticated: after the slug normaliser and before
+// authentication, validation and the strict handler. They run in the order given (the first is
+// outermost); several calls add to the list. Fault injection, per-operation rate limits and metrics
+// belong here.
+//
+// Only requests routed to an operation of the document reach them. The server answers the others
+// itself, before them: GET /healthz and {base}/openapi.json, paths outside the base path and paths
+// that match no route (404), methods a path does not serve (405), and malformed paths (400: an empty
+// segment, a path parameter that is not validly escaped or holds "." or ".." parts). So in a route
+// middleware [OperationIDFromContext] and [RouteFromContext] never return "", and
+// [RequestIDFromContext] is set; [PrincipalFromContext] is not, since authentication comes later, and
+// the body is neither limited nor validated yet.
+//
+// The request a route middleware sees is the one routed: its path has the slug in the form the route
+// takes (a raw slug folded into one escaped segment, say) without a trailing slash, and its method is
+// the operation's, so a HEAD request served by a GET operation arrives as GET (net/http still sends
+// no body with the answer). A middleware that refuses a request should answer with [WriteError], so
+// that the answer has the server's error shape and the request log shows it.
+func WithRouteMiddlewares(mws ...func(http.Handler) http.Handler) Option {
+	return func(c *config) error {
+		for _, mw := range mws {
+			if mw == nil {
+				return errors.New("server: nil route middleware")
+			}
+		}
+		c.routeMWs = append(c.routeMWs, mws...)
+		return nil
+	}
+}
+
 // server holds what the middleware of one handler shares. Nothing in it changes after New.
 type server struct {
 	base    string
@@ -131,7 +163,7 @@ func New(impl genserver.StrictServerInterface, opts ...Option) (http.Handler, er
 	if err != nil {
 		return nil, err
 	}
-	return s.chain(impl, c.middlewares), nil
+	return s.chain(impl, c), nil
 }
 
 // newServer applies the options and builds what the middleware shares.
@@ -181,10 +213,11 @@ func newServer(opts []Option) (*server, *config, error) {
 }
 
 // chain is the one place the middleware chain is built, outermost first:
-// recover → request ID and log → health check and document → slug normaliser → auth → validation →
-// chi → strict handler → impl.
-func (s *server) chain(impl genserver.StrictServerInterface, mws []genserver.StrictMiddlewareFunc) http.Handler {
+// recover → request ID and log → health check and document → slug normaliser → route middlewares →
+// auth → validation → chi → strict handler (with its middlewares) → impl.
+func (s *server) chain(impl genserver.StrictServerInterface, c *config) http.Handler {
 	eh := errorHandlers{log: s.log}
+	mws := c.middlewares
 	// The generated strict handler applies its middlewares last-first; reverse so the first is outermost.
 	rev := make([]genserver.StrictMiddlewareFunc, len(mws))
 	for i, mw := range mws {
@@ -210,6 +243,9 @@ func (s *server) chain(impl genserver.StrictServerInterface, mws []genserver.Str
 	h := api
 	h = s.validate(h)
 	h = s.authenticate(h)
+	for _, mw := range slices.Backward(c.routeMWs) {
+		h = mw(h)
+	}
 	h = s.normalizeSlugs(h)
 	h = s.endpoints(h)
 	h = s.logRequests(h)

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -646,27 +645,10 @@ func TestNew_logPanic(t *testing.T) {
 		}
 	}
 	// The line is written before the handler returns, so before the client has the response.
-	type line struct {
-		Msg       string `json:"msg"`
-		RequestID string `json:"request_id"`
-		Status    int    `json:"status"`
-		Bytes     int64  `json:"bytes"`
-		Route     string `json:"route"`
-		Operation string `json:"operation"`
-	}
-	got := map[string][]line{}
-	for _, raw := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
-		var l line
-		if err := json.Unmarshal([]byte(raw), &l); err != nil {
-			t.Fatalf("log line %q: %v", raw, err)
-		}
-		if l.Msg == "request" {
-			got[l.RequestID] = append(got[l.RequestID], l)
-		}
-	}
+	got := requestLines(t, logs.String())
 	for _, tt := range tests {
-		want := []line{{Msg: "request", RequestID: tt.id, Status: 500, Route: tt.route, Operation: tt.op}}
-		if diff := cmp.Diff(want, got[tt.id], cmpopts.IgnoreFields(line{}, "Bytes")); diff != "" {
+		want := []logLine{{Msg: "request", RequestID: tt.id, Status: 500, Route: tt.route, Operation: tt.op}}
+		if diff := cmp.Diff(want, got[tt.id], cmpopts.IgnoreFields(logLine{}, "Bytes")); diff != "" {
 			t.Errorf("%s: request log lines (-want +got):\n%s", tt.path, diff)
 		}
 		if ls := got[tt.id]; len(ls) == 1 && ls[0].Bytes == 0 {
@@ -746,6 +728,8 @@ func TestNew_options(t *testing.T) {
 		{"zero body limit", []server.Option{ok, server.WithMaxBodyBytes(0)}},
 		{"nil logger", []server.Option{ok, server.WithLogger(nil)}},
 		{"nil middleware", []server.Option{ok, server.WithStrictMiddlewares(nil)}},
+		{"nil route middleware", []server.Option{ok, server.WithRouteMiddlewares(nil)}},
+		{"nil route middleware among others", []server.Option{ok, server.WithRouteMiddlewares(func(h http.Handler) http.Handler { return h }, nil)}},
 	}
 	for _, tt := range tests {
 		if _, err := server.New(impl, tt.opts...); err == nil {
@@ -776,4 +760,91 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestNew_routeMiddlewares checks what the middlewares of WithRouteMiddlewares see: the routed
+// request with its operation and route template, in the order given, before authentication and
+// validation; and that requests which match no operation never reach them.
+func TestNew_routeMiddlewares(t *testing.T) {
+	t.Parallel()
+	type seen struct {
+		Op, Route, Method, Path string
+		Authenticated           bool
+		Order                   []string
+	}
+	var mu sync.Mutex
+	byID := map[string]*seen{}
+	mark := func(name string) func(http.Handler) http.Handler {
+		return func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				ctx := r.Context()
+				mu.Lock()
+				id := server.RequestIDFromContext(ctx)
+				s := byID[id]
+				if s == nil {
+					_, authenticated := server.PrincipalFromContext(ctx)
+					s = &seen{Op: server.OperationIDFromContext(ctx), Route: server.RouteFromContext(ctx),
+						Method: r.Method, Path: r.URL.EscapedPath(), Authenticated: authenticated}
+					byID[id] = s
+				}
+				s.Order = append(s.Order, name)
+				mu.Unlock()
+				next.ServeHTTP(w, r)
+			})
+		}
+	}
+	rec, h := newRecorded(t, server.WithRouteMiddlewares(mark("outer"), mark("inner")))
+	srv := servertest.NewServer(t, h)
+	order := []string{"outer", "inner"}
+	tests := []struct {
+		name, method, path string
+		header             http.Header
+		wantCode           int
+		want               *seen // nil: no route middleware reached
+		wantImpl           bool
+	}{
+		{"raw slug", "GET", "/api/v2/project/gh/org/repo/pipeline", auth, 404,
+			&seen{"listPipelinesForProject", "/project/{project-slug}/pipeline", "GET", "/api/v2/project/gh%2Forg%2Frepo/pipeline", false, order}, true},
+		{"escaped slug, trailing slash", "GET", "/api/v2/project/gh%2Forg%2Frepo/pipeline/", auth, 404,
+			&seen{"listPipelinesForProject", "/project/{project-slug}/pipeline", "GET", "/api/v2/project/gh%2Forg%2Frepo/pipeline", false, order}, true},
+		{"escaped slug on a three-part route", "GET", "/api/v2/project/gh%2Fo%2Fr/settings", auth, 404,
+			&seen{"getProjectSettings", "/project/{provider}/{organization}/{project}/settings", "GET", "/api/v2/project/gh/o/r/settings", false, order}, true},
+		{"HEAD served as GET", "HEAD", "/api/v2/me", auth, 404,
+			&seen{"getCurrentUser", "/me", "GET", "/api/v2/me", false, order}, true},
+		{"before authentication", "GET", "/api/v2/me", nil, 401,
+			&seen{"getCurrentUser", "/me", "GET", "/api/v2/me", false, order}, false},
+		{"before validation", "GET", "/api/v2/pipeline/nope", auth, 400,
+			&seen{"getPipelineById", "/pipeline/{pipeline-id}", "GET", "/api/v2/pipeline/nope", false, order}, false},
+		{"no route", "GET", "/api/v2/nothing", auth, 404, nil, false},
+		{"method not served", "PUT", "/api/v2/pipeline/" + testUUID, auth, 405, nil, false},
+		{"empty segment", "GET", "/api/v2/project//pipeline", auth, 400, nil, false},
+		{"dot-dot parameter", "GET", "/api/v2/context/%2e%2e", auth, 400, nil, false},
+		{"outside the base path", "GET", "/nothing", auth, 404, nil, false},
+		{"health check", "GET", "/healthz", nil, 200, nil, false},
+		{"document", "GET", "/api/v2/openapi.json", nil, 200, nil, false},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			id := fmt.Sprintf("routemw-%d", i)
+			h := tt.header.Clone()
+			if h == nil {
+				h = http.Header{}
+			}
+			h.Set("X-Request-Id", id)
+			resp := do(t, srv.URL, tt.method, tt.path, "", nil, h)
+			if resp.code != tt.wantCode {
+				t.Errorf("status %d %s, want %d", resp.code, resp.body, tt.wantCode)
+			}
+			mu.Lock()
+			got := byID[id]
+			mu.Unlock()
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("seen by the route middlewares (-want +got):\n%s", diff)
+			}
+			if calls := rec.takenBy(id); (len(calls) == 1) != tt.wantImpl {
+				t.Errorf("implementation calls %v, want reached = %v", calls, tt.wantImpl)
+			}
+		})
+	}
 }
