@@ -104,3 +104,16 @@ func BenchmarkHTTP(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNew measures building a handler with New: the options, the document, the route index,
+// the document's JSON form and the middleware chain.
+func BenchmarkNew(b *testing.B) {
+	impl := &pipelines{}
+	auth := server.WithAuthenticator(server.StaticToken("s3cret", server.Principal{ID: "u1"}))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := server.New(impl, auth); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
