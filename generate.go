@@ -12,5 +12,7 @@ package circleci
 //go:generate go tool oapi-codegen -config gen/models.cfg.yaml openapi/circleci-v2.yaml
 //go:generate go tool oapi-codegen -config gen/client.cfg.yaml openapi/circleci-v2.yaml
 //go:generate go tool oapi-codegen -config gen/genserver/server.cfg.yaml openapi/circleci-v2.yaml
+// server.Unimplemented: a 501 for every method of genserver.StrictServerInterface, to embed.
+//go:generate go run ./internal/cmd/genunimplemented -genserver gen/genserver -out server/unimplemented.gen.go
 // The client's one-call methods, iterator twins and route table, from the document and package gen.
 //go:generate go run ./client/internal/genmethods -gen gen -out client/operations.gen.go

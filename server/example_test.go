@@ -16,10 +16,12 @@ import (
 	"github.com/cikit/circleci-go/server"
 )
 
-// pipelines serves one operation, GetPipelineByID. Embedding the generated interface satisfies the
-// rest of it; a real implementation (such as server/fake) implements every method.
+// pipelines serves one operation, GetPipelineByID. The embedded server.Unimplemented answers every
+// other operation with 501 Not Implemented, naming it. (Embedding genserver.StrictServerInterface
+// instead would leave nil methods: calling one panics, which the server answers 500 and clients
+// retry.) A complete implementation, such as server/fake, declares every method.
 type pipelines struct {
-	genserver.StrictServerInterface
+	server.Unimplemented
 	byID map[uuid.UUID]gen.Pipeline
 }
 
@@ -66,6 +68,7 @@ func Example() {
 		"/api/v2/pipeline/5034460f-c7c4-4c43-9457-de07e2029e7b",
 		"/api/v2/pipeline/00000000-0000-4000-8000-000000000000",
 		"/api/v2/pipeline/not-a-uuid",
+		"/api/v2/pipeline/5034460f-c7c4-4c43-9457-de07e2029e7b/config",
 	} {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
 		req.Header.Set("Circle-Token", "s3cret")
@@ -75,10 +78,11 @@ func Example() {
 		}
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		fmt.Printf("%d %.64s\n", res.StatusCode, bytes.TrimSpace(body))
+		fmt.Printf("%d %.71s\n", res.StatusCode, bytes.TrimSpace(body))
 	}
 	// Output:
-	// 200 {"created_at":"2024-05-01T12:00:00Z","errors":[],"id":"5034460f-
+	// 200 {"created_at":"2024-05-01T12:00:00Z","errors":[],"id":"5034460f-c7c4-4c
 	// 404 {"message":"Pipeline not found."}
-	// 400 {"message":"Path parameter pipeline-id: string doesn't match the
+	// 400 {"message":"Path parameter pipeline-id: string doesn't match the format
+	// 501 {"message":"getPipelineConfigById is not implemented by this server."}
 }
