@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -19,10 +20,23 @@ func YAML() []byte {
 	return append([]byte(nil), document...)
 }
 
-// Load parses the embedded document and validates it; see [Parse].
+// Load parses the embedded document and validates it; see [Parse]. Each call returns a new copy, which
+// the caller may change; [Shared] returns one copy for the whole process instead.
 func Load(ctx context.Context) (*openapi3.T, error) {
 	return Parse(ctx, document)
 }
+
+// Shared returns the embedded document as [Load] does, parsed and validated once per process, on the
+// first call, and the error of that one attempt. Every caller gets the same *openapi3.T: it is
+// read-only, and nothing may change it, not even a field such as Servers (a caller that wants to
+// change it calls [Load] for a copy of its own). Reading it from several goroutines at once is safe.
+//
+// It takes no context because the result is shared: no one caller's cancellation may spoil it for the
+// others.
+func Shared() (*openapi3.T, error) { return shared() }
+
+// shared is the once-value behind [Shared].
+var shared = sync.OnceValues(func() (*openapi3.T, error) { return Load(context.Background()) })
 
 // Parse parses an OpenAPI document and validates it with kin-openapi, with example
 // validation and schema-format validation turned on. External references are refused: the

@@ -93,3 +93,30 @@ func TestLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestShared checks that Shared returns one validated document for the process, apart from the copies
+// Load returns.
+func TestShared(t *testing.T) {
+	t.Parallel()
+	first, err := openapi.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := openapi.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != again {
+		t.Error("Shared returned two documents")
+	}
+	if first.OpenAPI != "3.0.3" || first.Paths.Len() == 0 {
+		t.Errorf("Shared returned openapi %q with %d paths", first.OpenAPI, first.Paths.Len())
+	}
+	own, err := openapi.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if own == first {
+		t.Error("Load returned the shared document")
+	}
+}

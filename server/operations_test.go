@@ -45,14 +45,14 @@ type opCase struct {
 	service bool
 }
 
-// loadRoutes loads the document and indexes it, as the server does.
+// loadRoutes returns the shared document and its index, which the server uses.
 func loadRoutes(t testing.TB) (*openapi3.T, []*route.Route) {
 	t.Helper()
-	doc, err := openapi.Load(context.Background())
+	doc, err := openapi.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := route.New(doc)
+	ix, err := route.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}

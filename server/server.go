@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -155,6 +155,9 @@ type server struct {
 // /api/v2, slugs accepted raw or escaped, every request authenticated and validated against the
 // document, and every error written as JSON. The caller owns the http.Server, its timeouts and its
 // shutdown. See the package documentation for the details.
+//
+// The document, its route index and its JSON form are built once per process, on the first call, and
+// shared by every handler New returns; later calls cost a fraction of a millisecond.
 func New(impl genserver.StrictServerInterface, opts ...Option) (http.Handler, error) {
 	if impl == nil {
 		return nil, errors.New("server: nil implementation")
@@ -177,17 +180,17 @@ func newServer(opts []Option) (*server, *config, error) {
 	if c.auth == nil {
 		return nil, nil, errors.New("server: no Authenticator; use WithAuthenticator")
 	}
-	doc, err := openapi.Load(context.Background())
+	doc, err := openapi.Shared()
 	if err != nil {
 		return nil, nil, fmt.Errorf("server: %w", err)
 	}
-	index, err := route.New(doc)
+	index, err := route.Shared()
 	if err != nil {
 		return nil, nil, fmt.Errorf("server: %w", err)
 	}
-	specJSON, err := json.Marshal(doc)
+	specJSON, err := documentJSON()
 	if err != nil {
-		return nil, nil, fmt.Errorf("server: encode document: %w", err)
+		return nil, nil, err
 	}
 	valOpts := validationOptions()
 	paramOpts := slices.Clip(valOpts.SchemaValidationOptions)
@@ -211,6 +214,20 @@ func newServer(opts []Option) (*server, *config, error) {
 	}
 	return s, &c, nil
 }
+
+// documentJSON returns the shared document as JSON, served at {base}/openapi.json, encoded once per
+// process: every server serves the same bytes, which nothing changes.
+var documentJSON = sync.OnceValues(func() ([]byte, error) {
+	doc, err := openapi.Shared()
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("server: encode document: %w", err)
+	}
+	return b, nil
+})
 
 // chain is the one place the middleware chain is built, outermost first:
 // recover → request ID and log → health check and document → slug normaliser → route middlewares →

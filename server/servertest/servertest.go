@@ -20,7 +20,6 @@ package servertest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,7 +32,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/cikit/circleci-go/openapi"
 	"github.com/cikit/circleci-go/server/internal/route"
 )
 
@@ -74,14 +72,11 @@ func Handler(t testing.TB, h http.Handler, opts ...Option) http.Handler {
 	for _, opt := range opts {
 		opt(&c)
 	}
-	if c.doc == nil {
-		doc, err := openapi.Load(context.Background())
-		if err != nil {
-			t.Fatalf("servertest: %v", err)
-		}
-		c.doc = doc
+	// The embedded document and its index are built once per process and shared with the server.
+	index, err := route.Shared()
+	if c.doc != nil {
+		index, err = route.New(c.doc)
 	}
-	index, err := route.New(c.doc)
 	if err != nil {
 		t.Fatalf("servertest: %v", err)
 	}

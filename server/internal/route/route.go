@@ -14,11 +14,13 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/cikit/circleci-go/internal/slug"
+	"github.com/cikit/circleci-go/openapi"
 )
 
 // Kind says whether a path parameter holds a slug, and which.
@@ -142,12 +144,27 @@ type node struct {
 	service bool
 }
 
-// Index finds operations by escaped request path. It is safe for concurrent use once built.
+// Index finds operations by escaped request path. It is safe for concurrent use once built, and
+// read-only: nothing changes it, its leaves or its routes after [New].
 type Index struct {
 	root    node
 	routes  []*Route
 	maxSegs int // the most segments any route has
 }
+
+// Shared returns the index of the embedded document as [openapi.Shared] returns it, built once per
+// process, on the first call, and the error of that one attempt. The server and servertest share it,
+// so that both find the same operation for a request.
+func Shared() (*Index, error) { return shared() }
+
+// shared is the once-value behind [Shared].
+var shared = sync.OnceValues(func() (*Index, error) {
+	doc, err := openapi.Shared()
+	if err != nil {
+		return nil, err
+	}
+	return New(doc)
+})
 
 // New indexes every operation of doc.
 func New(doc *openapi3.T) (*Index, error) {

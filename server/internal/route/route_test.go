@@ -1,7 +1,6 @@
 package route
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,17 +10,40 @@ import (
 	"github.com/cikit/circleci-go/openapi"
 )
 
+// newIndex returns the index of the embedded document that the server uses: the shared one.
 func newIndex(t testing.TB) *Index {
 	t.Helper()
-	doc, err := openapi.Load(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := New(doc)
+	ix, err := Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ix
+}
+
+// TestShared checks that Shared builds one index for the process, of the shared document, with the
+// routes New finds in it.
+func TestShared(t *testing.T) {
+	t.Parallel()
+	ix := newIndex(t)
+	if again := newIndex(t); again != ix {
+		t.Error("Shared returned two indexes")
+	}
+	doc, err := openapi.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := New(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(ix.Routes()), len(own.Routes()); got != want || got == 0 {
+		t.Errorf("shared index has %d routes, New %d", got, want)
+	}
+	for _, rt := range ix.Routes() {
+		if rt.Validation.Spec != doc {
+			t.Fatalf("%s %s is a route of another document than the shared one", rt.Method, rt.Path)
+		}
+	}
 }
 
 const id = "5034460f-c7c4-4c43-9457-de07e2029e7b"
