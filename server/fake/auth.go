@@ -30,7 +30,7 @@ func (s *Server) Authenticate(_ context.Context, token string) (server.Principal
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	found := (*user)(nil)
-	for t, u := range s.st.tokens {
+	for t, u := range s.st.usersByToken {
 		if subtle.ConstantTimeCompare([]byte(t), []byte(token)) == 1 {
 			found = u
 		}
@@ -48,10 +48,10 @@ func (s *Server) caller(ctx context.Context) (*user, error) {
 	var u *user
 	if p, ok := server.PrincipalFromContext(ctx); ok {
 		if id, err := uuid.Parse(p.ID); err == nil {
-			u = s.st.users[id]
+			u = s.st.usersByID[id]
 		}
 	} else if tok, ok := tokenFrom(ctx); ok {
-		u = s.st.tokens[tok]
+		u = s.st.usersByToken[tok]
 	}
 	if u == nil {
 		return nil, server.Unauthorized(msgUnauthorized)

@@ -10,11 +10,22 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cikit/circleci-go/gen"
 	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
+
+// checkoutKey is an SSH key a project checks out its code with; the fake keeps only the public half.
+type checkoutKey struct {
+	seq       uint64
+	typ       gen.CheckoutKeyType
+	publicKey string
+	md5       string
+	sha256    string
+	created   time.Time
+}
 
 // newSSHKey makes an ed25519 key pair from 32 bytes of seed and returns the public half in OpenSSH
 // authorized_keys form with its MD5 ("aa:bb:…") and SHA256 ("SHA256:…") fingerprints. The private
@@ -53,7 +64,7 @@ func (s *Server) visibleCheckoutKey(ctx context.Context, slug, fp string) (*proj
 	if err != nil {
 		return nil, -1, err
 	}
-	if i := slices.IndexFunc(p.keys, func(k *checkoutKey) bool { return k.md5 == fp || k.sha256 == fp }); i >= 0 {
+	if i := slices.IndexFunc(p.checkoutKeys, func(k *checkoutKey) bool { return k.md5 == fp || k.sha256 == fp }); i >= 0 {
 		return p, i, nil
 	}
 	return nil, -1, server.NotFound("Checkout key not found.")
@@ -73,13 +84,13 @@ func (s *Server) ListCheckoutKeys(ctx context.Context, req genserver.ListCheckou
 	if req.Params.Digest != nil {
 		digest = string(*req.Params.Digest)
 	}
-	page, next, err := pageAfter(p.keys, func(k *checkoutKey) uint64 { return k.seq }, req.Params.PageToken, listTag("project-checkout-keys", p.id.String()))
+	page, next, err := pageAfter(p.checkoutKeys, func(k *checkoutKey) uint64 { return k.seq }, req.Params.PageToken, listTag("project-checkout-keys", p.id.String()))
 	if err != nil {
 		return nil, err
 	}
 	items := make([]gen.CheckoutKey, 0, len(page))
 	for _, k := range page {
-		items = append(items, k.api(digest, k == p.keys[0]))
+		items = append(items, k.api(digest, k == p.checkoutKeys[0]))
 	}
 	return genserver.ListCheckoutKeys200JSONResponse{Items: items, NextPageToken: next}, nil
 }
@@ -106,8 +117,8 @@ func (s *Server) CreateCheckoutKey(ctx context.Context, req genserver.CreateChec
 	a, b := s.newID(), s.newID()
 	pub, m, sh := newSSHKey(append(a[:], b[:]...), "circleci-fake "+p.slug)
 	k := &checkoutKey{seq: s.nextSeq(), typ: typ, publicKey: pub, md5: m, sha256: sh, created: s.now()}
-	p.keys = append(p.keys, k)
-	return genserver.CreateCheckoutKey201JSONResponse(k.api("", len(p.keys) == 1)), nil
+	p.checkoutKeys = append(p.checkoutKeys, k)
+	return genserver.CreateCheckoutKey201JSONResponse(k.api("", len(p.checkoutKeys) == 1)), nil
 }
 
 // GetCheckoutKey returns a checkout key by its MD5 or SHA256 fingerprint.
@@ -123,7 +134,7 @@ func (s *Server) GetCheckoutKey(ctx context.Context, req genserver.GetCheckoutKe
 	if strings.HasPrefix(req.Fingerprint, "SHA256:") {
 		digest = string(gen.ListCheckoutKeysParamsDigestSha256)
 	}
-	return genserver.GetCheckoutKey200JSONResponse(p.keys[i].api(digest, i == 0)), nil
+	return genserver.GetCheckoutKey200JSONResponse(p.checkoutKeys[i].api(digest, i == 0)), nil
 }
 
 // DeleteCheckoutKey deletes a checkout key by its MD5 or SHA256 fingerprint.
@@ -135,6 +146,6 @@ func (s *Server) DeleteCheckoutKey(ctx context.Context, req genserver.DeleteChec
 	if err != nil {
 		return nil, err
 	}
-	p.keys = slices.Delete(p.keys, i, i+1)
+	p.checkoutKeys = slices.Delete(p.checkoutKeys, i, i+1)
 	return genserver.DeleteCheckoutKey200JSONResponse{Message: "Checkout key deleted."}, nil
 }

@@ -15,14 +15,44 @@ import (
 
 const msgContextNotFound = "Context not found."
 
-func (c *contextRec) api() gen.Context {
+// orgContext is a context of an organization: named environment variables that jobs can use, and
+// the restrictions on who may use them.
+type orgContext struct {
+	seq          uint64
+	id           uuid.UUID
+	name         string
+	org          *org
+	created      time.Time
+	vars         []*contextVariable
+	restrictions []*restriction
+}
+
+// contextVariable is an environment variable of a context.
+type contextVariable struct {
+	seq     uint64
+	name    string
+	value   string
+	created time.Time
+	updated time.Time
+}
+
+// restriction limits a context to a project, a group or an expression.
+type restriction struct {
+	seq   uint64
+	id    uuid.UUID
+	typ   gen.ContextRestrictionRestrictionType
+	value string
+	name  string
+}
+
+func (c *orgContext) api() gen.Context {
 	return gen.Context{CreatedAt: c.created, ID: c.id, Name: c.name}
 }
 
 // visibleContext returns the caller and a context of one of their organizations, or the 401 of
 // [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
-func (s *Server) visibleContext(ctx context.Context, id uuid.UUID) (*user, *contextRec, error) {
-	return visibleByID(s, ctx, s.st.contexts, id, func(c *contextRec) *org { return c.org }, msgContextNotFound)
+func (s *Server) visibleContext(ctx context.Context, id uuid.UUID) (*user, *orgContext, error) {
+	return visibleByID(s, ctx, s.st.contextsByID, id, func(c *orgContext) *org { return c.org }, msgContextNotFound)
 }
 
 // findOwner is [Server.findOrg] for the Context operations, which call the organization the owner.
@@ -55,7 +85,7 @@ func (s *Server) ListContexts(ctx context.Context, req genserver.ListContextsReq
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := pageAfter(o.contexts, func(c *contextRec) uint64 { return c.seq }, req.Params.PageToken, listTag("contexts", o.id.String()))
+	page, next, err := pageAfter(o.contexts, func(c *orgContext) uint64 { return c.seq }, req.Params.PageToken, listTag("contexts", o.id.String()))
 	if err != nil {
 		return nil, err
 	}
@@ -91,20 +121,20 @@ func (s *Server) CreateContext(ctx context.Context, req genserver.CreateContextR
 	if err != nil {
 		return nil, err
 	}
-	if slices.ContainsFunc(o.contexts, func(c *contextRec) bool { return c.name == req.Body.Name }) {
+	if slices.ContainsFunc(o.contexts, func(c *orgContext) bool { return c.name == req.Body.Name }) {
 		return nil, server.Conflict("A context named " + quote(req.Body.Name) + " already exists in " + o.slug + "; context names are unique per organization.")
 	}
-	c := s.addContext(o, req.Body.Name)
+	c := s.addContext(o, req.Body.Name, s.newID())
 	return genserver.CreateContext200JSONResponse(c.api()), nil
 }
 
 func quote(s string) string { return `"` + s + `"` }
 
-// addContext stores a new context; the caller holds s.mu.
-func (s *Server) addContext(o *org, name string) *contextRec {
-	c := &contextRec{seq: s.nextSeq(), id: s.newID(), name: name, org: o, created: s.now()}
+// addContext stores a new context with an id; the caller holds s.mu or owns s.
+func (s *Server) addContext(o *org, name string, id uuid.UUID) *orgContext {
+	c := &orgContext{seq: s.nextSeq(), id: id, name: name, org: o, created: s.now()}
 	o.contexts = append(o.contexts, c)
-	s.st.contexts[c.id] = c
+	s.st.contextsByID[c.id] = c
 	return c
 }
 
@@ -129,8 +159,8 @@ func (s *Server) DeleteContext(ctx context.Context, req genserver.DeleteContextR
 	if err != nil {
 		return nil, err
 	}
-	delete(s.st.contexts, c.id)
-	c.org.contexts = slices.DeleteFunc(c.org.contexts, func(x *contextRec) bool { return x == c })
+	delete(s.st.contextsByID, c.id)
+	c.org.contexts = slices.DeleteFunc(c.org.contexts, func(x *orgContext) bool { return x == c })
 	return genserver.DeleteContext200JSONResponse{Message: "Context deleted."}, nil
 }
 
@@ -144,7 +174,7 @@ func (s *Server) ListEnvironmentVariablesFromContext(ctx context.Context, req ge
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := pageAfter(c.vars, func(v *contextVar) uint64 { return v.seq }, req.Params.PageToken, listTag("context-vars", c.id.String()))
+	page, next, err := pageAfter(c.vars, func(v *contextVariable) uint64 { return v.seq }, req.Params.PageToken, listTag("context-vars", c.id.String()))
 	if err != nil {
 		return nil, err
 	}
@@ -179,14 +209,14 @@ func (s *Server) AddEnvironmentVariableToContext(ctx context.Context, req genser
 }
 
 // setVar creates or replaces a context variable; the caller holds s.mu.
-func (c *contextRec) setVar(name, value string, now time.Time, seq func() uint64) *contextVar {
+func (c *orgContext) setVar(name, value string, now time.Time, seq func() uint64) *contextVariable {
 	for _, v := range c.vars {
 		if v.name == name {
 			v.value, v.updated = value, now
 			return v
 		}
 	}
-	v := &contextVar{seq: seq(), name: name, value: value, created: now, updated: now}
+	v := &contextVariable{seq: seq(), name: name, value: value, created: now, updated: now}
 	c.vars = append(c.vars, v)
 	return v
 }
@@ -200,7 +230,7 @@ func (s *Server) DeleteEnvironmentVariableFromContext(ctx context.Context, req g
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(c.vars, func(v *contextVar) bool { return v.name == req.EnvVarName })
+	i := slices.IndexFunc(c.vars, func(v *contextVariable) bool { return v.name == req.EnvVarName })
 	if i < 0 {
 		return nil, server.NotFound(msgEnvVarNotFound)
 	}
@@ -208,7 +238,7 @@ func (s *Server) DeleteEnvironmentVariableFromContext(ctx context.Context, req g
 	return genserver.DeleteEnvironmentVariableFromContext200JSONResponse{Message: "Environment variable deleted."}, nil
 }
 
-func (r *restriction) api(c *contextRec) gen.ContextRestriction {
+func (r *restriction) api(c *orgContext) gen.ContextRestriction {
 	out := gen.ContextRestriction{
 		ContextID:        ptr(c.id),
 		ID:               ptr(r.id),
@@ -266,7 +296,7 @@ func (s *Server) CreateContextRestriction(ctx context.Context, req genserver.Cre
 		if err != nil {
 			return nil, server.BadRequest("restriction_value of a project restriction must be a project UUID, got " + quote(value))
 		}
-		p, ok := s.st.projByID[id]
+		p, ok := s.st.projectsByID[id]
 		if !ok || p.org != c.org {
 			return nil, server.NotFound(msgProjectNotFound)
 		}

@@ -259,7 +259,7 @@ var errNotFound = errors.New("not found")
 // build job of the project's config or of one of its unfinished workflows; an unknown project or job
 // is an error that wraps a not-found error (which /_fake/job-outcome answers with 404), an invalid
 // outcome or an approval job another error (400).
-func (s *Server) SetJobOutcome(projectSlug, job, outcome string) error {
+func (s *Server) SetJobOutcome(projectSlug, jobName, outcome string) error {
 	o := engine.Outcome(outcome)
 	if !o.Valid() {
 		return fmt.Errorf("fake: outcome %q: want success, failed, infrastructure_fail or timedout", outcome)
@@ -267,21 +267,21 @@ func (s *Server) SetJobOutcome(projectSlug, job, outcome string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key, ok := projectKey(projectSlug)
-	p := s.st.projBySlug[key]
+	p := s.st.projectsBySlug[key]
 	if !ok || p == nil {
 		return fmt.Errorf("fake: project %q: %w", projectSlug, errNotFound)
 	}
-	switch s.jobType(p, job) {
+	switch s.jobType(p, jobName) {
 	case "":
-		return fmt.Errorf("fake: job %q is not in the config of project %s: %w", job, p.slug, errNotFound)
+		return fmt.Errorf("fake: job %q is not in the config of project %s: %w", jobName, p.slug, errNotFound)
 	case engine.TypeApproval:
-		return fmt.Errorf("fake: job %q is an approval job: approve or cancel it instead of setting its outcome", job)
+		return fmt.Errorf("fake: job %q is an approval job: approve or cancel it instead of setting its outcome", jobName)
 	}
-	p.outcomes[job] = o
+	p.outcomes[jobName] = o
 	for w := range s.st.running {
 		if w.project == p {
 			w.run.Advance(s.now())
-			_ = w.run.SetOutcome(job, o) // ErrNotFound (no such job) and ErrStopped (finished) leave it be
+			_ = w.run.SetOutcome(jobName, o) // ErrNotFound (no such job) and ErrStopped (finished) leave it be
 		}
 	}
 	return nil
@@ -298,8 +298,8 @@ func (s *Server) jobType(p *project, name string) string {
 			}
 		}
 	}
-	if p.cfg != nil {
-		for _, spec := range p.cfg.AllWorkflows {
+	if p.config != nil {
+		for _, spec := range p.config.AllWorkflows {
 			scan(spec)
 		}
 	}
@@ -316,15 +316,15 @@ func (s *Server) jobType(p *project, name string) string {
 func (s *Server) ContinuationKey(pipelineID uuid.UUID) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	pos, ok := s.st.plByID[pipelineID]
+	pos, ok := s.st.pipelinesByID[pipelineID]
 	if !ok {
 		return "", false
 	}
-	more := s.st.plMore[pos]
-	if more == nil || more.contKey == "" {
+	extra := s.st.pipelineExtras[pos]
+	if extra == nil || extra.continuationKey == "" {
 		return "", false
 	}
-	return more.contKey, true
+	return extra.continuationKey, true
 }
 
 // controlHandler serves the test controls under /_fake/:

@@ -11,6 +11,23 @@ import (
 	"github.com/cikit/circleci-go/server"
 )
 
+// envVar is an environment variable of a project.
+type envVar struct {
+	seq     uint64
+	name    string
+	value   string
+	created time.Time
+}
+
+// mask hides a secret the way CircleCI does: "xxxx" and the last four characters.
+func mask(v string) string {
+	r := []rune(v)
+	if len(r) <= 4 {
+		return "xxxx"
+	}
+	return "xxxx" + string(r[len(r)-4:])
+}
+
 // envNameRE is what CircleCI accepts as an environment variable name.
 var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 

@@ -36,7 +36,7 @@ type Server struct {
 	clock  Clock
 	newID  func() uuid.UUID
 	speed  float64
-	seed   *Seed
+	seed   *Seed // a copy of the seed loaded, which Reset loads again
 	faults faults
 	system *user // the actor of schedules attributed to "system"
 
@@ -48,6 +48,7 @@ type Server struct {
 	simBase  time.Time     // simulated time at New
 	advanced time.Duration // added by Advance
 	seq      uint64        // ordering of small lists
+	seedIDs  []uuid.UUID   // the IDs load made up, in the order it made them
 	st       state
 }
 
@@ -111,12 +112,13 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.realBase = s.clock.Now()
 	s.simBase = s.realBase.UTC().Truncate(time.Millisecond)
-	s.st.init()
-	seed := s.seed
-	if seed == nil {
-		seed = DemoSeed()
+	if s.seed == nil {
+		s.seed = DemoSeed()
+	} else {
+		s.seed = s.seed.clone()
 	}
-	if err := s.load(seed); err != nil {
+	s.st.init()
+	if err := s.load(s.seed); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -185,4 +187,13 @@ func SequentialIDs() func() uuid.UUID {
 		}
 		return id
 	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -15,7 +15,17 @@ import (
 
 const msgJobNotFound = "Job not found."
 
-func (j *jobRef) state() engine.JobState { return j.wf.run.Jobs()[j.idx] }
+// job is one job of a workflow run; the engine keeps its state, the fake what the API names it by.
+type job struct {
+	id         uuid.UUID // for approval jobs, also their approval request id
+	number     int64     // project-scoped; 0 for approval jobs, which have none
+	workflow   *workflow
+	index      int   // in workflow.run.Jobs()
+	reusedFrom *job  // the job a rerun from failed carried over, whose number this job keeps
+	actor      *user // who approved or canceled the job
+}
+
+func (j *job) state() engine.JobState { return j.workflow.run.Jobs()[j.index] }
 
 // apiJob renders job i of w for ListWorkflowJobs.
 func (w *workflow) apiJob(i int, js engine.JobState) gen.Job {
@@ -90,7 +100,7 @@ func (s *Server) ListWorkflowJobs(ctx context.Context, req genserver.ListWorkflo
 // visibleJob returns the caller and a job of a project they may see by number, its workflow moved
 // to now, or the 401 of [Server.caller] or a 404 [*server.Error] for the project or the job; the
 // caller holds s.mu.
-func (s *Server) visibleJob(ctx context.Context, slug string, number int64) (*user, *jobRef, error) {
+func (s *Server) visibleJob(ctx context.Context, slug string, number int64) (*user, *job, error) {
 	u, p, err := s.visibleProject(ctx, slug)
 	if err != nil {
 		return nil, nil, err
@@ -99,10 +109,10 @@ func (s *Server) visibleJob(ctx context.Context, slug string, number int64) (*us
 		return nil, nil, server.NotFound(msgJobNotFound)
 	}
 	j := p.jobs[number-1]
-	if _, ok := s.st.workflows[j.wf.id]; !ok {
+	if _, ok := s.st.workflowsByID[j.workflow.id]; !ok {
 		return nil, nil, server.NotFound(msgJobNotFound)
 	}
-	s.advance(j.wf)
+	s.advance(j.workflow)
 	return u, j, nil
 }
 
@@ -116,7 +126,7 @@ func (s *Server) GetJobDetails(ctx context.Context, req genserver.GetJobDetailsR
 	if err != nil {
 		return nil, err
 	}
-	w, js := j.wf, j.state()
+	w, js := j.workflow, j.state()
 	pl, p := w.pipeline, w.project
 	created := w.run.CreatedAt()
 	queued := created
@@ -156,8 +166,8 @@ func (s *Server) GetJobDetails(ctx context.Context, req genserver.GetJobDetailsR
 
 // cancelJob cancels j at now for u; it returns the message of why it cannot, or "". The two cancel
 // operations answer it with different statuses.
-func (s *Server) cancelJob(u *user, j *jobRef) (msg string) {
-	err := j.wf.run.CancelJob(j.state().Name, s.now())
+func (s *Server) cancelJob(u *user, j *job) (msg string) {
+	err := j.workflow.run.CancelJob(j.state().Name, s.now())
 	switch {
 	case errors.Is(err, engine.ErrStopped):
 		return fmt.Sprintf("The job has already stopped with status %s.", j.state().Status)
@@ -165,7 +175,7 @@ func (s *Server) cancelJob(u *user, j *jobRef) (msg string) {
 		return "The job cannot be canceled."
 	}
 	j.actor = u
-	s.settle(j.wf)
+	s.settle(j.workflow)
 	return ""
 }
 
@@ -194,10 +204,10 @@ func (s *Server) CancelJobByJobID(ctx context.Context, req genserver.CancelJobBy
 		return nil, err
 	}
 	j, ok := s.st.jobsByID[req.JobID]
-	if !ok || !u.member(j.wf.project.org) {
+	if !ok || !u.member(j.workflow.project.org) {
 		return nil, server.NotFound(msgJobNotFound)
 	}
-	s.advance(j.wf)
+	s.advance(j.workflow)
 	if msg := s.cancelJob(u, j); msg != "" {
 		return nil, server.BadRequest(msg)
 	}

@@ -34,11 +34,11 @@ func encodeToken(tag, pos uint64) *string {
 	return &t
 }
 
-// errBadToken is the message of the 400 answered for a malformed or foreign page token.
-const errBadToken = "page-token is not valid for this list: pass the next_page_token of the previous page of the same list, or no token for the first page"
+// msgBadToken is the message of the 400 answered for a malformed or foreign page token.
+const msgBadToken = "page-token is not valid for this list: pass the next_page_token of the previous page of the same list, or no token for the first page"
 
 // badToken returns the 400 [*server.Error] of a malformed or foreign page token.
-func badToken() error { return server.BadRequest(errBadToken) }
+func badToken() error { return server.BadRequest(msgBadToken) }
 
 // decodeToken returns the position a token names; first is true for an absent or empty token.
 func decodeToken(tok *string, tag uint64) (pos uint64, first, ok bool) {

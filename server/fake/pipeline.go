@@ -22,30 +22,113 @@ import (
 const msgPipelineNotFound = "Pipeline not found."
 
 // pipeline is one stored pipeline. It holds no pointers: what it refers to is an int32 index into
-// a table of the state (projects, users, interned strings, configs), and what few pipelines have
-// (parameters, workflows, an error, a continuation key) lives in state.plMore. So the garbage
+// a table of the state (projects, users, branch and tag names, configs), and what few pipelines have
+// (parameters, workflows, an error, a continuation key) lives in state.pipelineExtras. So the garbage
 // collector never scans the pipelines, however many are stored; see [pipelineStore].
 type pipeline struct {
-	id      uuid.UUID
-	number  int64
-	created int64 // unix milliseconds of simulated time
-	pos     int32 // position in state.pls
-	project int32 // index in state.projTab
-	actor   int32 // index in state.userTab
-	branch  int32 // index in state.strs; 0 when not given
-	tag     int32
-	cfg     int32 // index in state.cfgTab of the config the pipeline ran; 0 for none
-	state   pipelineState
+	id       uuid.UUID
+	number   int64
+	created  int64 // unix milliseconds of simulated time
+	position int32 // in state.pipelines
+	project  int32 // index in state.projectsByIndex
+	actor    int32 // index in state.usersByIndex
+	branch   int32 // index in state.refs; 0 when not given
+	tag      int32
+	config   int32 // index in state.configs of the config the pipeline ran; 0 for none
+	state    pipelineState
 }
 
-// pipelineMore is what only some pipelines have, kept out of [pipeline] so that it stays free of
+// pipelineExtra is what only some pipelines have, kept out of [pipeline] so that it stays free of
 // pointers.
-type pipelineMore struct {
-	params    map[string]any // as given to the trigger or the continuation
-	setupCfg  *engine.Config // the setup config of a continued setup pipeline
-	errMsg    string         // for errored pipelines
-	contKey   string         // unused continuation key of a setup pipeline
-	workflows []*workflow
+type pipelineExtra struct {
+	params          map[string]any // as given to the trigger or the continuation
+	setupConfig     *engine.Config // the setup config of a continued setup pipeline
+	errorMessage    string         // for errored pipelines
+	continuationKey string         // unused continuation key of a setup pipeline
+	workflows       []*workflow
+}
+
+// extra returns the extra record of pl, making it on first use; the caller holds s.mu.
+func (st *state) extra(pl *pipeline) *pipelineExtra {
+	e := st.pipelineExtras[pl.position]
+	if e == nil {
+		e = &pipelineExtra{}
+		st.pipelineExtras[pl.position] = e
+	}
+	return e
+}
+
+// chunkBits sets how many pipelines one chunk of a [pipelineStore] holds: 1024, 64 KiB.
+const chunkBits = 10
+
+// pipelineStore holds pipelines in fixed-size chunks that never move, so a *pipeline stays valid
+// and appending never copies what is stored. The chunks hold no pointers, so the garbage collector
+// does not scan them.
+type pipelineStore struct {
+	chunks []*[1 << chunkBits]pipeline
+	n      int32
+}
+
+// add returns a zeroed slot for a new pipeline with its position set.
+func (ps *pipelineStore) add() *pipeline {
+	if ps.n&(1<<chunkBits-1) == 0 {
+		ps.chunks = append(ps.chunks, new([1 << chunkBits]pipeline))
+	}
+	pl := &ps.chunks[ps.n>>chunkBits][ps.n&(1<<chunkBits-1)]
+	pl.position = ps.n
+	ps.n++
+	return pl
+}
+
+// at returns the pipeline at a position add handed out.
+func (ps *pipelineStore) at(position int32) *pipeline {
+	return &ps.chunks[position>>chunkBits][position&(1<<chunkBits-1)]
+}
+
+// internTable numbers distinct values with int32 indexes, so that records free of pointers can
+// refer to them; index 0 is the zero value (no branch, no config).
+type internTable[T comparable] struct {
+	values []T
+	index  map[T]int32
+}
+
+func newInternTable[T comparable]() internTable[T] {
+	var zero T
+	return internTable[T]{values: []T{zero}, index: map[T]int32{}}
+}
+
+// add returns the index of v, adding it on first use; 0 for the zero value.
+func (t *internTable[T]) add(v T) int32 {
+	var zero T
+	if v == zero {
+		return 0
+	}
+	i, ok := t.index[v]
+	if !ok {
+		i = int32(len(t.values))
+		t.values = append(t.values, v)
+		t.index[v] = i
+	}
+	return i
+}
+
+// lookup returns the index of v, or -1 when it was never added.
+func (t *internTable[T]) lookup(v T) int32 {
+	if i, ok := t.index[v]; ok {
+		return i
+	}
+	return -1
+}
+
+// at returns the value at an index add handed out.
+func (t *internTable[T]) at(i int32) T { return t.values[i] }
+
+// ref returns the branch or tag name at index i of refs, nil for 0 (none).
+func (st *state) ref(i int32) *string {
+	if i == 0 {
+		return nil
+	}
+	return ptr(st.refs.at(i))
 }
 
 // pipelineState is a gen.PipelineState in one byte: the states the fake gives pipelines.
@@ -76,7 +159,7 @@ func (pl *pipeline) revision() string {
 
 // pipelineAPI renders a stored pipeline; the caller holds s.mu.
 func (st *state) pipelineAPI(pl *pipeline) gen.Pipeline {
-	p := st.projTab[pl.project]
+	p := st.projectsByIndex[pl.project]
 	created := pl.createdAt()
 	out := gen.Pipeline{
 		CreatedAt:   created,
@@ -86,19 +169,19 @@ func (st *state) pipelineAPI(pl *pipeline) gen.Pipeline {
 		ProjectSlug: p.slug,
 		State:       pl.state.api(),
 		Trigger: gen.PipelineTrigger{
-			Actor:      gen.PipelineTriggerActor{Login: st.userTab[pl.actor].login},
+			Actor:      gen.PipelineTriggerActor{Login: st.usersByIndex[pl.actor].login},
 			ReceivedAt: created,
 			Type:       gen.PipelineTriggerTypeAPI,
 		},
 		UpdatedAt: &created,
 	}
-	if more := st.plMore[pl.pos]; more != nil {
-		if more.errMsg != "" {
-			out.Errors = append(out.Errors, gen.PipelineError{Type: gen.PipelineErrorTypeConfig, Message: more.errMsg})
+	if extra := st.pipelineExtras[pl.position]; extra != nil {
+		if extra.errorMessage != "" {
+			out.Errors = append(out.Errors, gen.PipelineError{Type: gen.PipelineErrorTypeConfig, Message: extra.errorMessage})
 		}
-		if len(more.params) > 0 {
-			out.TriggerParameters = make(map[string]gen.TriggerParameterValue, len(more.params))
-			for k, v := range more.params {
+		if len(extra.params) > 0 {
+			out.TriggerParameters = make(map[string]gen.TriggerParameterValue, len(extra.params))
+			for k, v := range extra.params {
 				var tv gen.TriggerParameterValue
 				b, _ := json.Marshal(v)
 				_ = tv.UnmarshalJSON(b)
@@ -109,8 +192,8 @@ func (st *state) pipelineAPI(pl *pipeline) gen.Pipeline {
 	repo := p.api().VCSInfo
 	provider := string(repo.Provider)
 	out.VCS = &gen.PipelineVCS{
-		Branch:              st.strs.get(pl.branch),
-		Tag:                 st.strs.get(pl.tag),
+		Branch:              st.ref(pl.branch),
+		Tag:                 st.ref(pl.tag),
 		OriginRepositoryURL: repo.VCSURL,
 		TargetRepositoryURL: repo.VCSURL,
 		ProviderName:        provider,
@@ -158,9 +241,9 @@ func (s *Server) trigger(u *user, p *project, in triggerInput) (*pipeline, error
 		in.branch = &p.defaultBranch
 	}
 	var resolved map[string]any
-	if p.cfg != nil {
+	if p.config != nil {
 		var err error
-		if resolved, err = p.cfg.ResolveParameters(in.params); err != nil {
+		if resolved, err = p.config.ResolveParameters(in.params); err != nil {
 			return nil, err
 		}
 	} else if len(in.params) > 0 {
@@ -168,44 +251,44 @@ func (s *Server) trigger(u *user, p *project, in triggerInput) (*pipeline, error
 	}
 	now := s.now()
 	st := &s.st
-	pl := st.pls.add()
+	pl := st.pipelines.add()
 	*pl = pipeline{
-		id: s.newID(), number: int64(len(p.pipelines)) + 1, created: now.UnixMilli(), pos: pl.pos,
-		project: p.idx, actor: u.idx, branch: st.strs.intern(in.branch), tag: st.strs.intern(in.tag),
-		cfg: st.config(p.cfg), state: stateCreated,
+		id: s.newID(), number: int64(len(p.pipelines)) + 1, created: now.UnixMilli(), position: pl.position,
+		project: p.index, actor: u.index, branch: st.refs.add(deref(in.branch)), tag: st.refs.add(deref(in.tag)),
+		config: st.configs.add(p.config), state: stateCreated,
 	}
 	if len(in.params) > 0 {
-		st.more(pl).params = in.params
+		st.extra(pl).params = in.params
 	}
 	switch {
-	case p.cfg == nil:
+	case p.config == nil:
 		pl.state = stateErrored
-		st.more(pl).errMsg = "No config found: the project has no .circleci/config.yml."
+		st.extra(pl).errorMessage = "No config found: the project has no .circleci/config.yml."
 	case p.setup:
 		pl.state = stateSetup
 		key := "ck-" + s.newID().String()
-		st.more(pl).contKey = key
-		st.contKeys[key] = pl.pos
+		st.extra(pl).continuationKey = key
+		st.continuationKeys[key] = pl.position
 	}
-	s.index(pl)
-	if p.cfg != nil {
-		s.startWorkflows(pl, p.cfg, resolved, now)
+	s.indexPipeline(pl)
+	if p.config != nil {
+		s.startWorkflows(pl, p.config, resolved, now)
 	}
 	return pl, nil
 }
 
-// index stores pl in every list it appears in; the caller holds s.mu.
-func (s *Server) index(pl *pipeline) {
-	p := s.st.projTab[pl.project]
-	o, u := p.org, s.st.userTab[pl.actor]
-	s.st.plByID[pl.id] = pl.pos
-	p.pipelines = append(p.pipelines, pl.pos)
+// indexPipeline stores pl in every list it appears in; the caller holds s.mu.
+func (s *Server) indexPipeline(pl *pipeline) {
+	p := s.st.projectsByIndex[pl.project]
+	o, u := p.org, s.st.usersByIndex[pl.actor]
+	s.st.pipelinesByID[pl.id] = pl.position
+	p.pipelines = append(p.pipelines, pl.position)
 	if pl.branch != 0 {
-		p.byBranch[pl.branch] = append(p.byBranch[pl.branch], pl.pos)
+		p.byBranch[pl.branch] = append(p.byBranch[pl.branch], pl.position)
 	}
-	p.mine[u] = append(p.mine[u], pl.pos)
-	o.pipelines = append(o.pipelines, pl.pos)
-	o.mine[u] = append(o.mine[u], pl.pos)
+	p.byActor[u] = append(p.byActor[u], pl.position)
+	o.pipelines = append(o.pipelines, pl.position)
+	o.byActor[u] = append(o.byActor[u], pl.position)
 }
 
 func triggerError(err error) string {
@@ -294,13 +377,6 @@ func (s *Server) TriggerPipelineRun(ctx context.Context, req genserver.TriggerPi
 	return genserver.TriggerPipelineRun201JSONResponse{ID: ptr(pl.id), Number: ptr(int(pl.number)), CreatedAt: ptr(pl.createdAt()), State: ptr(gen.PipelineRunCreationState(pl.state.api()))}, nil
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 // visiblePipeline returns the caller and a pipeline of a project they may see, or the 401 of
 // [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
 func (s *Server) visiblePipeline(ctx context.Context, id uuid.UUID) (*user, *pipeline, error) {
@@ -308,8 +384,8 @@ func (s *Server) visiblePipeline(ctx context.Context, id uuid.UUID) (*user, *pip
 	if err != nil {
 		return nil, nil, err
 	}
-	if pos, ok := s.st.plByID[id]; ok {
-		if pl := s.st.pls.at(pos); u.member(s.st.projTab[pl.project].org) {
+	if pos, ok := s.st.pipelinesByID[id]; ok {
+		if pl := s.st.pipelines.at(pos); u.member(s.st.projectsByIndex[pl.project].org) {
 			return u, pl, nil
 		}
 	}
@@ -340,14 +416,14 @@ func (s *Server) GetPipelineByNumber(ctx context.Context, req genserver.GetPipel
 	if req.PipelineNumber < 1 || req.PipelineNumber > int64(len(p.pipelines)) {
 		return nil, server.NotFound(msgPipelineNotFound)
 	}
-	return genserver.GetPipelineByNumber200JSONResponse(s.st.pipelineAPI(s.st.pls.at(p.pipelines[req.PipelineNumber-1]))), nil
+	return genserver.GetPipelineByNumber200JSONResponse(s.st.pipelineAPI(s.st.pipelines.at(p.pipelines[req.PipelineNumber-1]))), nil
 }
 
 // pipelineItems renders a page of pipeline positions; the caller holds s.mu.
 func (st *state) pipelineItems(page []int32) []gen.Pipeline {
 	items := make([]gen.Pipeline, 0, len(page))
 	for _, pos := range page {
-		items = append(items, st.pipelineAPI(st.pls.at(pos)))
+		items = append(items, st.pipelineAPI(st.pipelines.at(pos)))
 	}
 	return items
 }
@@ -364,7 +440,7 @@ func (s *Server) ListPipelinesForProject(ctx context.Context, req genserver.List
 	}
 	idx, tag := p.pipelines, listTag("project-pipelines", p.id.String())
 	if b := req.Params.Branch; b != nil {
-		idx, tag = p.byBranch[s.st.strs.lookup(*b)], listTag("project-pipelines", p.id.String(), "branch", *b)
+		idx, tag = p.byBranch[s.st.refs.lookup(*b)], listTag("project-pipelines", p.id.String(), "branch", *b)
 	}
 	page, next, err := pageNewest(idx, req.Params.PageToken, tag)
 	if err != nil {
@@ -382,7 +458,7 @@ func (s *Server) ListMyPipelines(ctx context.Context, req genserver.ListMyPipeli
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := pageNewest(p.mine[u], req.Params.PageToken, listTag("project-pipelines-mine", p.id.String(), u.id.String()))
+	page, next, err := pageNewest(p.byActor[u], req.Params.PageToken, listTag("project-pipelines-mine", p.id.String(), u.id.String()))
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +488,7 @@ func (s *Server) ListPipelines(ctx context.Context, req genserver.ListPipelinesR
 	}
 	idx, tag := o.pipelines, listTag("org-pipelines", o.id.String())
 	if req.Params.Mine != nil && *req.Params.Mine {
-		idx, tag = o.mine[u], listTag("org-pipelines-mine", o.id.String(), u.id.String())
+		idx, tag = o.byActor[u], listTag("org-pipelines-mine", o.id.String(), u.id.String())
 	}
 	page, next, err := pageNewest(idx, req.Params.PageToken, tag)
 	if err != nil {
@@ -431,20 +507,20 @@ func (s *Server) GetPipelineConfigByID(ctx context.Context, req genserver.GetPip
 	if err != nil {
 		return nil, err
 	}
-	more := s.st.plMore[pl.pos]
-	if more == nil {
-		more = &pipelineMore{}
+	extra := s.st.pipelineExtras[pl.position]
+	if extra == nil {
+		extra = &pipelineExtra{}
 	}
-	cfg := s.st.cfgTab[pl.cfg]
+	cfg := s.st.configs.at(pl.config)
 	if cfg == nil {
-		return nil, server.NotFound("The pipeline has no config: " + more.errMsg)
+		return nil, server.NotFound("The pipeline has no config: " + extra.errorMessage)
 	}
-	params, _ := cfg.ResolveParameters(more.params) // checked when the pipeline was created
+	params, _ := cfg.ResolveParameters(extra.params) // checked when the pipeline was created
 	out := genserver.GetPipelineConfigByID200JSONResponse{Source: cfg.Source, Compiled: cfg.Compile(params, s.st.values(pl, pl.state == stateSetup))}
-	if more.setupCfg != nil {
-		setupParams, _ := more.setupCfg.ResolveParameters(nil)
-		out.SetupConfig = ptr(more.setupCfg.Source)
-		out.CompiledSetupConfig = ptr(more.setupCfg.Compile(setupParams, s.st.values(pl, true)))
+	if extra.setupConfig != nil {
+		setupParams, _ := extra.setupConfig.ResolveParameters(nil)
+		out.SetupConfig = ptr(extra.setupConfig.Source)
+		out.CompiledSetupConfig = ptr(extra.setupConfig.Compile(setupParams, s.st.values(pl, true)))
 	}
 	return out, nil
 }
@@ -473,7 +549,7 @@ var pipelineValueNames = []string{
 // pipeline.in_setup. The caller holds s.mu while the engine uses it.
 func (st *state) values(pl *pipeline, inSetup bool) engine.Values {
 	return func(name string) (any, bool) {
-		p := st.projTab[pl.project]
+		p := st.projectsByIndex[pl.project]
 		switch name {
 		case "pipeline.id":
 			return pl.id.String(), true
@@ -484,12 +560,12 @@ func (st *state) values(pl *pipeline, inSetup bool) engine.Values {
 		case "pipeline.project.type":
 			return p.org.vcsType, true
 		case "pipeline.git.branch":
-			return deref(st.strs.get(pl.branch)), true
+			return deref(st.ref(pl.branch)), true
 		case "pipeline.git.branch.is_default":
-			b := st.strs.get(pl.branch)
+			b := st.ref(pl.branch)
 			return b != nil && *b == p.defaultBranch, true
 		case "pipeline.git.tag":
-			return deref(st.strs.get(pl.tag)), true
+			return deref(st.ref(pl.tag)), true
 		case "pipeline.git.revision", "pipeline.git.base_revision":
 			return pl.revision(), true
 		case "pipeline.in_setup":
@@ -543,11 +619,11 @@ func (s *Server) ContinuePipeline(ctx context.Context, req genserver.ContinuePip
 	if req.Body == nil || req.Body.ContinuationKey == "" {
 		return nil, server.BadRequest("continuation-key is required")
 	}
-	pos, ok := s.st.contKeys[req.Body.ContinuationKey]
-	if !ok || !u.member(s.st.projTab[s.st.pls.at(pos).project].org) {
+	pos, ok := s.st.continuationKeys[req.Body.ContinuationKey]
+	if !ok || !u.member(s.st.projectsByIndex[s.st.pipelines.at(pos).project].org) {
 		return nil, server.NotFound("Continuation key not found: it is unknown or was already used.")
 	}
-	pl := s.st.pls.at(pos)
+	pl := s.st.pipelines.at(pos)
 	cfg, err := engine.ParseConfig(req.Body.Configuration)
 	if err != nil {
 		return nil, server.BadRequest("configuration: " + err.Error())
@@ -560,11 +636,11 @@ func (s *Server) ContinuePipeline(ctx context.Context, req genserver.ContinuePip
 	if err != nil {
 		return nil, server.BadRequest(triggerError(err))
 	}
-	more := s.st.more(pl)
-	delete(s.st.contKeys, more.contKey)
-	more.contKey = ""
-	more.setupCfg, more.params = s.st.cfgTab[pl.cfg], maps.Clone(params)
-	pl.cfg, pl.state = s.st.config(cfg), stateCreated
+	extra := s.st.extra(pl)
+	delete(s.st.continuationKeys, extra.continuationKey)
+	extra.continuationKey = ""
+	extra.setupConfig, extra.params = s.st.configs.at(pl.config), maps.Clone(params)
+	pl.config, pl.state = s.st.configs.add(cfg), stateCreated
 	s.startWorkflows(pl, cfg, resolved, s.now())
 	return genserver.ContinuePipeline200JSONResponse{Message: "Pipeline continued."}, nil
 }

@@ -49,14 +49,14 @@ func TestPipelineStore_AcrossChunks(t *testing.T) {
 	const n = 3<<chunkBits + 5
 	for i := range n {
 		pl := ps.add()
-		if pl.pos != int32(i) || pl.number != 0 {
-			t.Fatalf("add %d: slot at position %d, number %d", i, pl.pos, pl.number)
+		if pl.position != int32(i) || pl.number != 0 {
+			t.Fatalf("add %d: slot at position %d, number %d", i, pl.position, pl.number)
 		}
 		pl.number = int64(i) + 1
 	}
 	for i := range int32(n) {
-		if pl := ps.at(i); pl.pos != i || pl.number != int64(i)+1 {
-			t.Fatalf("at(%d) = position %d, number %d", i, pl.pos, pl.number)
+		if pl := ps.at(i); pl.position != i || pl.number != int64(i)+1 {
+			t.Fatalf("at(%d) = position %d, number %d", i, pl.position, pl.number)
 		}
 	}
 	if len(ps.chunks) != 4 {

@@ -2,15 +2,68 @@ package fake
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
 	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
+	"github.com/cikit/circleci-go/server/fake/internal/engine"
 )
 
 const msgProjectNotFound = "Project not found."
+
+// project is a project of an organization, with what hangs off it.
+type project struct {
+	index         int32 // in state.projectsByIndex
+	id            uuid.UUID
+	org           *org
+	name          string
+	slug          string
+	defaultBranch string
+	created       time.Time
+
+	config   *engine.Config            // nil when the project has none
+	setup    bool                      // the config has setup: true; its pipelines wait for a continuation
+	outcomes map[string]engine.Outcome // job name → forced outcome
+
+	settings     gen.ProjectAdvancedSettings
+	envVars      []*envVar
+	checkoutKeys []*checkoutKey
+	schedules    []*schedule
+
+	pipelines []int32           // positions in state.pipelines; pipelines[n-1] has number n
+	byBranch  map[int32][]int32 // by branch interned in state.refs
+	byActor   map[*user][]int32 // the positions of the pipelines each user triggered
+	jobs      []*job            // jobs[n-1] has job number n
+}
+
+func (p *project) api() gen.Project {
+	provider := gen.ProjectVCSInfoProviderGitHub
+	vcsURL := "https://github.com/" + p.org.name + "/" + p.name
+	switch p.org.vcsType {
+	case "bitbucket":
+		provider = gen.ProjectVCSInfoProviderBitbucket
+		vcsURL = "https://bitbucket.org/" + p.org.name + "/" + p.name
+	case "circleci":
+		provider = gen.ProjectVCSInfoProviderCircleCI
+		vcsURL = "//circleci.com/" + p.org.id.String() + "/" + p.id.String()
+	}
+	return gen.Project{
+		ID:               p.id,
+		Name:             p.name,
+		OrganizationID:   p.org.id,
+		OrganizationName: p.org.name,
+		OrganizationSlug: p.org.slug,
+		Slug:             p.slug,
+		VCSInfo:          gen.ProjectVCSInfo{DefaultBranch: p.defaultBranch, Provider: provider, VCSURL: vcsURL},
+	}
+}
 
 // CreateProject creates a project in one of the caller's organizations. It has no config until one is
 // seeded; triggering it gives an errored pipeline, as on circleci.com.
@@ -29,11 +82,63 @@ func (s *Server) CreateProject(ctx context.Context, req genserver.CreateProjectR
 	if req.Body == nil || strings.TrimSpace(req.Body.Name) == "" || strings.Contains(req.Body.Name, "/") {
 		return nil, server.BadRequest("name is required and must not contain a slash")
 	}
-	p, err := s.addProject(o, SeedProject{Name: req.Body.Name})
+	p, err := s.newProject(o, req.Body.Name, "", s.newID())
 	if err != nil {
 		return nil, server.Conflict(err.Error())
 	}
+	s.st.addProject(p)
 	return genserver.CreateProject200JSONResponse(p.api()), nil
+}
+
+// newProject returns a project of o without config, or the error of a slug or id another project
+// has; the caller holds s.mu or owns s, and stores it with [state.addProject].
+func (s *Server) newProject(o *org, name, defaultBranch string, id uuid.UUID) (*project, error) {
+	p := &project{
+		id: id, org: o, name: name, defaultBranch: defaultBranch, created: s.now(),
+		settings: defaultSettings(), byBranch: map[int32][]int32{}, byActor: map[*user][]int32{},
+		outcomes: map[string]engine.Outcome{},
+	}
+	if p.defaultBranch == "" {
+		p.defaultBranch = "main"
+	}
+	p.slug = o.slug + "/" + name
+	if o.vcsType == "circleci" {
+		p.slug = o.slug + "/" + id.String()
+	}
+	key, _ := projectKey(p.slug)
+	if _, dup := s.st.projectsBySlug[key]; dup {
+		return nil, fmt.Errorf("project %s already exists", p.slug)
+	}
+	if _, dup := s.st.projectsByID[id]; dup {
+		return nil, fmt.Errorf("project id %s is used twice", id)
+	}
+	return p, nil
+}
+
+// addProject stores p, made by [Server.newProject], and gives it its index in projectsByIndex;
+// the caller holds s.mu or owns s.
+func (st *state) addProject(p *project) {
+	key, _ := projectKey(p.slug)
+	st.projectsBySlug[key] = p
+	st.projectsByID[p.id] = p
+	p.index = int32(len(st.projectsByIndex))
+	st.projectsByIndex = append(st.projectsByIndex, p)
+}
+
+// setConfig parses and stores a project's config.
+func (p *project) setConfig(src string) error {
+	cfg, err := engine.ParseConfig(src)
+	if err != nil {
+		return err
+	}
+	var top struct {
+		Setup bool `yaml:"setup"`
+	}
+	if err := yaml.Unmarshal([]byte(src), &top); err != nil {
+		return fmt.Errorf("config: setup: %w", err)
+	}
+	p.config, p.setup = cfg, top.Setup
+	return nil
 }
 
 // GetProjectBySlug returns a project by its slug in any accepted form.
@@ -66,39 +171,39 @@ func (s *Server) DeleteProjectBySlug(ctx context.Context, req genserver.DeletePr
 // the project's pipelines stay in the append-only store, unreachable.
 func (s *Server) deleteProject(p *project) {
 	key, _ := projectKey(p.slug)
-	delete(s.st.projBySlug, key)
-	delete(s.st.projByID, p.id)
+	delete(s.st.projectsBySlug, key)
+	delete(s.st.projectsByID, p.id)
 	for _, pos := range p.pipelines {
-		delete(s.st.plByID, s.st.pls.at(pos).id)
-		more := s.st.plMore[pos]
-		if more == nil {
+		delete(s.st.pipelinesByID, s.st.pipelines.at(pos).id)
+		extra := s.st.pipelineExtras[pos]
+		if extra == nil {
 			continue
 		}
-		for _, w := range more.workflows {
-			delete(s.st.workflows, w.id)
+		for _, w := range extra.workflows {
+			delete(s.st.workflowsByID, w.id)
 			delete(s.st.running, w)
 		}
-		if more.contKey != "" {
-			delete(s.st.contKeys, more.contKey)
+		if extra.continuationKey != "" {
+			delete(s.st.continuationKeys, extra.continuationKey)
 		}
-		delete(s.st.plMore, pos)
+		delete(s.st.pipelineExtras, pos)
 	}
 	for _, j := range p.jobs {
 		delete(s.st.jobsByID, j.id)
 	}
 	for _, sc := range p.schedules {
-		delete(s.st.schedules, sc.id)
+		delete(s.st.schedulesByID, sc.id)
 	}
-	for id, w := range s.st.webhooks {
+	for id, w := range s.st.webhooksByID {
 		if w.project == p {
-			delete(s.st.webhooks, id)
+			delete(s.st.webhooksByID, id)
 		}
 	}
 	o := p.org
-	ofP := func(pos int32) bool { return s.st.pls.at(pos).project == p.idx }
+	ofP := func(pos int32) bool { return s.st.pipelines.at(pos).project == p.index }
 	o.pipelines = slices.DeleteFunc(o.pipelines, ofP)
-	for u, list := range o.mine {
-		o.mine[u] = slices.DeleteFunc(list, ofP)
+	for u, list := range o.byActor {
+		o.byActor[u] = slices.DeleteFunc(list, ofP)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -17,6 +18,21 @@ import (
 )
 
 const msgScheduleNotFound = "Schedule not found."
+
+// schedule is a schedule of a project: a timetable and the parameters of the pipelines it would
+// trigger (the fake stores and checks schedules but never runs them).
+type schedule struct {
+	seq         uint64
+	id          uuid.UUID
+	project     *project
+	name        string
+	description *string
+	actor       *user // nil for the system actor
+	timetable   gen.ScheduleTimetable
+	params      map[string]gen.PipelineParameterValue
+	created     time.Time
+	updated     time.Time
+}
 
 // timetable is a schedule's timetable in one shape for checking; it becomes a
 // gen.ScheduleTimetable again with [timetable.api].
@@ -138,20 +154,20 @@ func checkScheduleParams(p *project, in map[string]gen.PipelineParameterValue) e
 	case 2:
 		return errors.New("parameters hold both branch and tag: give one of them")
 	}
-	if p.cfg == nil {
+	if p.config == nil {
 		if len(given) > 0 {
 			return errors.New("the project has no config, so it declares no parameters")
 		}
 		return nil
 	}
-	_, err = p.cfg.ResolveParameters(given)
+	_, err = p.config.ResolveParameters(given)
 	return err
 }
 
 // visibleSchedule returns the caller and a schedule of a project they may see, or the 401 of
 // [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
 func (s *Server) visibleSchedule(ctx context.Context, id uuid.UUID) (*user, *schedule, error) {
-	return visibleByID(s, ctx, s.st.schedules, id, func(sc *schedule) *org { return sc.project.org }, msgScheduleNotFound)
+	return visibleByID(s, ctx, s.st.schedulesByID, id, func(sc *schedule) *org { return sc.project.org }, msgScheduleNotFound)
 }
 
 // ListSchedulesForProject lists a project's schedules, 20 a page.
@@ -213,7 +229,7 @@ func (s *Server) CreateSchedule(ctx context.Context, req genserver.CreateSchedul
 		sc.actor = u
 	}
 	p.schedules = append(p.schedules, sc)
-	s.st.schedules[sc.id] = sc
+	s.st.schedulesByID[sc.id] = sc
 	return genserver.CreateSchedule201JSONResponse(sc.api(s.system)), nil
 }
 
@@ -312,7 +328,7 @@ func (s *Server) DeleteScheduleByID(ctx context.Context, req genserver.DeleteSch
 	if err != nil {
 		return nil, err
 	}
-	delete(s.st.schedules, sc.id)
+	delete(s.st.schedulesByID, sc.id)
 	sc.project.schedules = slices.DeleteFunc(sc.project.schedules, func(x *schedule) bool { return x == sc })
 	return genserver.DeleteScheduleByID200JSONResponse{Message: "Schedule deleted."}, nil
 }

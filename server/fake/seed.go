@@ -190,55 +190,58 @@ func DemoSeed() *Seed {
 	}
 }
 
-// load stores a seed; it runs before the server is shared.
+// clone returns a deep copy of the seed, so that what a caller changes in theirs after [New] does not
+// change what [Server.Reset] reloads.
+func (sd *Seed) clone() *Seed {
+	b, err := json.Marshal(sd)
+	if err != nil {
+		panic("fake: seed: " + err.Error()) // strings, slices and maps of strings always encode
+	}
+	var out Seed
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic("fake: seed: " + err.Error())
+	}
+	return &out
+}
+
+// load stores s.seed in s.st, which is empty; the caller holds s.mu or owns s. The IDs it makes up
+// (for what the seed gives no ID) are remembered in s.seedIDs in the order it makes them, and a
+// later load hands out the same ones again.
 func (s *Server) load(seed *Seed) error {
-	s.system = &user{id: s.newID(), login: "system-actor", name: "Scheduled"}
+	l := &loader{s: s}
+	s.system = &user{id: l.newID(), login: "system-actor", name: "Scheduled"}
 	for _, so := range seed.Orgs {
-		if _, err := s.addOrg(so); err != nil {
+		if err := l.org(so); err != nil {
 			return err
 		}
 	}
 	for _, su := range seed.Users {
-		if su.Login == "" {
-			return fmt.Errorf("fake: seed: a user has no login")
-		}
-		id, err := s.seedID(su.ID, "user "+su.Login)
-		if err != nil {
+		if err := l.user(su); err != nil {
 			return err
 		}
-		u := &user{id: id, login: su.Login, name: su.Name}
-		if u.name == "" {
-			u.name = su.Login
-		}
-		if _, dup := s.st.users[id]; dup {
-			return fmt.Errorf("fake: seed: user id %s used twice", id)
-		}
-		for _, orgSlug := range su.Orgs {
-			key, ok := orgKey(orgSlug)
-			o := s.st.orgsBySlug[key]
-			if !ok || o == nil {
-				return fmt.Errorf("fake: seed: user %s: organization %q is not in the seed", su.Login, orgSlug)
-			}
-			u.orgs = append(u.orgs, o)
-		}
-		for _, t := range su.Tokens {
-			if t == "" {
-				return fmt.Errorf("fake: seed: user %s has an empty token", su.Login)
-			}
-			if _, dup := s.st.tokens[t]; dup {
-				return fmt.Errorf("fake: seed: a token of user %s is used twice", su.Login)
-			}
-			s.st.tokens[t] = u
-		}
-		s.st.users[id] = u
-		s.st.addUser(u)
 	}
 	return nil
 }
 
-func (s *Server) seedID(given, what string) (uuid.UUID, error) {
+// loader is one run of [Server.load].
+type loader struct {
+	s    *Server
+	used int // how many of s.seedIDs this run handed out
+}
+
+// newID returns the next ID an earlier load made up, or a new one that it remembers.
+func (l *loader) newID() uuid.UUID {
+	if l.used == len(l.s.seedIDs) {
+		l.s.seedIDs = append(l.s.seedIDs, l.s.newID())
+	}
+	l.used++
+	return l.s.seedIDs[l.used-1]
+}
+
+// id returns the UUID the seed gives, or a made-up one when it gives none.
+func (l *loader) id(given, what string) (uuid.UUID, error) {
 	if given == "" {
-		return s.newID(), nil
+		return l.newID(), nil
 	}
 	id, err := uuid.Parse(given)
 	if err != nil {
@@ -247,15 +250,52 @@ func (s *Server) seedID(given, what string) (uuid.UUID, error) {
 	return id, nil
 }
 
-// addOrg stores an organization with its projects and contexts; the caller holds s.mu or owns s.
-func (s *Server) addOrg(so SeedOrg) (*org, error) {
-	parsed, perr := slug.ParseOrg(so.Slug)
-	if perr != nil {
-		return nil, fmt.Errorf("fake: seed: %w", perr)
+// user stores a seed user; the organizations are stored already.
+func (l *loader) user(su SeedUser) error {
+	st := &l.s.st
+	if su.Login == "" {
+		return fmt.Errorf("fake: seed: a user has no login")
+	}
+	id, err := l.id(su.ID, "user "+su.Login)
+	if err != nil {
+		return err
+	}
+	u := &user{id: id, login: su.Login, name: su.Name}
+	if u.name == "" {
+		u.name = su.Login
+	}
+	if _, dup := st.usersByID[id]; dup {
+		return fmt.Errorf("fake: seed: user id %s used twice", id)
+	}
+	for _, orgSlug := range su.Orgs {
+		key, ok := orgKey(orgSlug)
+		o := st.orgsBySlug[key]
+		if !ok || o == nil {
+			return fmt.Errorf("fake: seed: user %s: organization %q is not in the seed", su.Login, orgSlug)
+		}
+		u.orgs = append(u.orgs, o)
+	}
+	for i, t := range su.Tokens {
+		if t == "" {
+			return fmt.Errorf("fake: seed: user %s has an empty token", su.Login)
+		}
+		if _, dup := st.usersByToken[t]; dup || slices.Contains(su.Tokens[:i], t) {
+			return fmt.Errorf("fake: seed: a token of user %s is used twice", su.Login)
+		}
+	}
+	st.addUser(u, su.Tokens)
+	return nil
+}
+
+// org stores a seed organization with its projects and contexts.
+func (l *loader) org(so SeedOrg) error {
+	s := l.s
+	parsed, err := slug.ParseOrg(so.Slug)
+	if err != nil {
+		return fmt.Errorf("fake: seed: %w", err)
 	}
 	vcs, name := parsed.VCS(), parsed.Org()
-	o := &org{slug: parsed.Canonical(), name: so.Name, mine: map[*user][]int32{}}
-	var err error
+	o := &org{slug: parsed.Canonical(), name: so.Name, byActor: map[*user][]int32{}}
 	switch vcs {
 	case slug.GitHub:
 		o.vcsType = "github"
@@ -267,106 +307,73 @@ func (s *Server) addOrg(so SeedOrg) (*org, error) {
 			so.ID = name
 		}
 		if so.ID != name {
-			return nil, fmt.Errorf("fake: seed: organization %s: id must be the slug's UUID", so.Slug)
+			return fmt.Errorf("fake: seed: organization %s: id must be the slug's UUID", so.Slug)
 		}
 	}
-	if o.id, err = s.seedID(so.ID, "organization "+so.Slug); err != nil {
-		return nil, err
+	if o.id, err = l.id(so.ID, "organization "+so.Slug); err != nil {
+		return err
 	}
 	if o.name == "" {
 		o.name = name
 	}
 	key, _ := orgKey(o.slug)
 	if _, dup := s.st.orgsBySlug[key]; dup {
-		return nil, fmt.Errorf("fake: seed: organization %s appears twice", so.Slug)
+		return fmt.Errorf("fake: seed: organization %s appears twice", so.Slug)
 	}
 	if _, dup := s.st.orgsByID[o.id]; dup {
-		return nil, fmt.Errorf("fake: seed: organization id %s used twice", o.id)
+		return fmt.Errorf("fake: seed: organization id %s used twice", o.id)
 	}
-	s.st.orgsBySlug[key] = o
-	s.st.orgsByID[o.id] = o
+	s.st.addOrg(o)
 	for _, sp := range so.Projects {
-		if _, err := s.addProject(o, sp); err != nil {
-			return nil, err
+		if err := l.project(o, sp); err != nil {
+			return err
 		}
 	}
 	for _, sc := range so.Contexts {
-		if sc.Name == "" || slices.ContainsFunc(o.contexts, func(c *contextRec) bool { return c.name == sc.Name }) {
-			return nil, fmt.Errorf("fake: seed: organization %s: context names must be present and unique", so.Slug)
+		if sc.Name == "" || slices.ContainsFunc(o.contexts, func(c *orgContext) bool { return c.name == sc.Name }) {
+			return fmt.Errorf("fake: seed: organization %s: context names must be present and unique", so.Slug)
 		}
-		c := s.addContext(o, sc.Name)
+		c := s.addContext(o, sc.Name, l.newID())
 		for _, name := range sortedKeys(sc.EnvVars) {
 			c.setVar(name, sc.EnvVars[name], s.now(), s.nextSeq)
 		}
 	}
-	return o, nil
+	return nil
 }
 
-// addProject stores a project of o; the caller holds s.mu or owns s.
-func (s *Server) addProject(o *org, sp SeedProject) (*project, error) {
+// project stores a seed project of o with its config, forced outcomes and environment variables.
+func (l *loader) project(o *org, sp SeedProject) error {
+	s := l.s
 	if sp.Name == "" || strings.Contains(sp.Name, "/") {
-		return nil, fmt.Errorf("fake: seed: organization %s: project name %q must be present and hold no slash", o.slug, sp.Name)
+		return fmt.Errorf("fake: seed: organization %s: project name %q must be present and hold no slash", o.slug, sp.Name)
 	}
-	id, err := s.seedID(sp.ID, "project "+sp.Name)
-	if err != nil {
-		return nil, err
-	}
-	p := &project{
-		id: id, org: o, name: sp.Name, defaultBranch: sp.DefaultBranch, created: s.now(),
-		settings: defaultSettings(), byBranch: map[int32][]int32{}, mine: map[*user][]int32{},
-		outcomes: map[string]engine.Outcome{},
-	}
-	if p.defaultBranch == "" {
-		p.defaultBranch = "main"
-	}
-	p.slug = o.slug + "/" + sp.Name
-	if o.vcsType == "circleci" {
-		p.slug = o.slug + "/" + id.String()
-	}
-	key, _ := projectKey(p.slug)
-	if _, dup := s.st.projBySlug[key]; dup {
-		return nil, fmt.Errorf("project %s already exists", p.slug)
-	}
-	if _, dup := s.st.projByID[id]; dup {
-		return nil, fmt.Errorf("project id %s is used twice", id)
-	}
-	if sp.Config != "" {
-		if err := p.setConfig(sp.Config); err != nil {
-			return nil, fmt.Errorf("fake: seed: project %s: %w", p.slug, err)
-		}
-	}
-	for job, out := range sp.Outcomes {
-		o := engine.Outcome(out)
-		if !o.Valid() {
-			return nil, fmt.Errorf("fake: seed: project %s: job %s: unknown outcome %q", p.slug, job, out)
-		}
-		p.outcomes[job] = o
-	}
-	for _, name := range sortedKeys(sp.EnvVars) {
-		if !envNameRE.MatchString(name) {
-			return nil, fmt.Errorf("fake: seed: project %s: environment variable name %q is not valid", p.slug, name)
-		}
-		p.setEnvVar(name, sp.EnvVars[name], s.now(), s.nextSeq)
-	}
-	s.st.projBySlug[key] = p
-	s.st.projByID[id] = p
-	s.st.addProject(p)
-	return p, nil
-}
-
-// setConfig parses and stores a project's config.
-func (p *project) setConfig(src string) error {
-	cfg, err := engine.ParseConfig(src)
+	id, err := l.id(sp.ID, "project "+sp.Name)
 	if err != nil {
 		return err
 	}
-	var top struct {
-		Setup bool `yaml:"setup"`
+	p, err := s.newProject(o, sp.Name, sp.DefaultBranch, id)
+	if err != nil {
+		return err
 	}
-	if err := yaml.Unmarshal([]byte(src), &top); err != nil {
-		return fmt.Errorf("config: setup: %w", err)
+	if sp.Config != "" {
+		if err := p.setConfig(sp.Config); err != nil {
+			return fmt.Errorf("fake: seed: project %s: %w", p.slug, err)
+		}
 	}
-	p.configSrc, p.cfg, p.setup = src, cfg, top.Setup
+	for jobName, out := range sp.Outcomes {
+		outcome := engine.Outcome(out)
+		if !outcome.Valid() {
+			return fmt.Errorf("fake: seed: project %s: job %s: unknown outcome %q", p.slug, jobName, out)
+		}
+		p.outcomes[jobName] = outcome
+	}
+	for _, name := range sortedKeys(sp.EnvVars) {
+		if !envNameRE.MatchString(name) {
+			return fmt.Errorf("fake: seed: project %s: environment variable name %q is not valid", p.slug, name)
+		}
+		p.setEnvVar(name, sp.EnvVars[name], s.now(), s.nextSeq)
+	}
+	s.st.addProject(p)
 	return nil
 }
 

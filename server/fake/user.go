@@ -2,11 +2,42 @@ package fake
 
 import (
 	"context"
+	"slices"
+
+	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
 	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
+
+// user is a user of the fake: who a token authenticates as.
+type user struct {
+	index int32 // in state.usersByIndex
+	id    uuid.UUID
+	login string
+	name  string
+	orgs  []*org
+}
+
+// addUser stores u and gives it its index in usersByIndex; the caller holds s.mu or owns s.
+func (st *state) addUser(u *user, tokens []string) {
+	u.index = int32(len(st.usersByIndex))
+	st.usersByIndex = append(st.usersByIndex, u)
+	st.usersByID[u.id] = u
+	for _, t := range tokens {
+		st.usersByToken[t] = u
+	}
+}
+
+func (u *user) api() gen.User {
+	return gen.User{ID: u.id, Login: u.login, Name: u.name, AvatarURL: nil}
+}
+
+// member reports whether u belongs to o.
+func (u *user) member(o *org) bool {
+	return slices.Contains(u.orgs, o)
+}
 
 // GetCurrentUser returns the user the token belongs to.
 // CircleCI API: GET /me (getCurrentUser).
@@ -52,7 +83,7 @@ func (s *Server) GetUser(ctx context.Context, req genserver.GetUserRequestObject
 	if err != nil {
 		return nil, err
 	}
-	other, ok := s.st.users[req.ID]
+	other, ok := s.st.usersByID[req.ID]
 	if !ok || (other != u && !sharesOrg(u, other)) {
 		return nil, server.NotFound("User not found.")
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -15,6 +16,20 @@ import (
 )
 
 const msgWebhookNotFound = "Webhook not found."
+
+// webhook is an outbound webhook of a project (stored, never called).
+type webhook struct {
+	seq       uint64
+	id        uuid.UUID
+	project   *project
+	name      string
+	url       string
+	verifyTLS bool
+	secret    string
+	events    []gen.WebhookEvents
+	created   time.Time
+	updated   time.Time
+}
 
 func (w *webhook) api() gen.Webhook {
 	return gen.Webhook{
@@ -58,7 +73,7 @@ func checkEvents[E ~string](events []E) (out []gen.WebhookEvents, msg string) {
 // visibleWebhook returns the caller and a webhook of a project they may see, or the 401 of
 // [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
 func (s *Server) visibleWebhook(ctx context.Context, id uuid.UUID) (*user, *webhook, error) {
-	return visibleByID(s, ctx, s.st.webhooks, id, func(w *webhook) *org { return w.project.org }, msgWebhookNotFound)
+	return visibleByID(s, ctx, s.st.webhooksByID, id, func(w *webhook) *org { return w.project.org }, msgWebhookNotFound)
 }
 
 // GetWebhooks lists the webhooks of a project scope, oldest first, 20 a page.
@@ -75,7 +90,7 @@ func (s *Server) GetWebhooks(ctx context.Context, req genserver.GetWebhooksReque
 		return nil, err
 	}
 	var list []*webhook
-	for _, w := range s.st.webhooks {
+	for _, w := range s.st.webhooksByID {
 		if w.project == p {
 			list = append(list, w)
 		}
@@ -126,7 +141,7 @@ func (s *Server) CreateWebhook(ctx context.Context, req genserver.CreateWebhookR
 	now := s.now()
 	w := &webhook{seq: s.nextSeq(), id: s.newID(), project: p, name: b.Name, url: b.URL, verifyTLS: b.VerifyTLS,
 		secret: b.SigningSecret, events: events, created: now, updated: now}
-	s.st.webhooks[w.id] = w
+	s.st.webhooksByID[w.id] = w
 	return genserver.CreateWebhook201JSONResponse(w.api()), nil
 }
 
@@ -198,6 +213,6 @@ func (s *Server) DeleteWebhook(ctx context.Context, req genserver.DeleteWebhookR
 	if err != nil {
 		return nil, err
 	}
-	delete(s.st.webhooks, w.id)
+	delete(s.st.webhooksByID, w.id)
 	return genserver.DeleteWebhook200JSONResponse{Message: "Webhook deleted."}, nil
 }

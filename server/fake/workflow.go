@@ -20,22 +20,12 @@ const msgWorkflowNotFound = "Workflow not found."
 type workflow struct {
 	seq        uint64
 	id         uuid.UUID
-	pipeline   *pipeline // in a chunk of state.pls, which never moves
+	pipeline   *pipeline // in a chunk of state.pipelines, which never moves
 	project    *project
 	run        *engine.Workflow
-	jobs       []*jobRef // parallel to run.Jobs()
+	jobs       []*job // parallel to run.Jobs()
 	startedBy  *user
 	canceledBy *user
-}
-
-// jobRef identifies one job of a workflow run.
-type jobRef struct {
-	id     uuid.UUID // for approval jobs, also their approval request id
-	number int64     // project-scoped; 0 for approval jobs, which have none
-	wf     *workflow
-	idx    int
-	ranBy  *jobRef // the job a rerun from failed carried over, whose number this job keeps
-	actor  *user   // who approved or canceled the job
 }
 
 // outcomeFunc decides job outcomes from the project's forced outcomes (seed or SetJobOutcome).
@@ -43,34 +33,34 @@ func (p *project) outcomeFunc() func(string) engine.Outcome {
 	return func(job string) engine.Outcome { return p.outcomes[job] }
 }
 
-func (s *Server) idString() string { return s.newID().String() }
+func (s *Server) newIDString() string { return s.newID().String() }
 
 // startWorkflows creates the workflows cfg selects for pl's parameters and pipeline values, each
 // without the jobs its filters rule out on pl's branch or tag; the caller holds s.mu.
 func (s *Server) startWorkflows(pl *pipeline, cfg *engine.Config, params map[string]any, now time.Time) {
 	for _, spec := range cfg.Workflows(params, s.st.values(pl, pl.state == stateSetup)) {
-		run := engine.NewWorkflow(spec, now, s.st.projTab[pl.project].outcomeFunc(), s.idString)
-		s.addWorkflow(pl, run, s.st.userTab[pl.actor], nil)
+		run := engine.NewWorkflow(spec, now, s.st.projectsByIndex[pl.project].outcomeFunc(), s.newIDString)
+		s.addWorkflow(pl, run, s.st.usersByIndex[pl.actor], nil)
 	}
 }
 
 // addWorkflow stores a run and numbers its jobs; prev is the run it reruns, if any.
 func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev *workflow) *workflow {
-	p := s.st.projTab[pl.project]
+	p := s.st.projectsByIndex[pl.project]
 	w := &workflow{seq: s.nextSeq(), id: s.newID(), pipeline: pl, project: p, run: run, startedBy: by}
 	for i, js := range run.Jobs() {
-		j := &jobRef{wf: w, idx: i}
+		j := &job{workflow: w, index: i}
 		if id, err := uuid.Parse(js.ApprovalRequestID); err == nil {
 			j.id = id // approving names the approval job by its own id, as on CircleCI
 		} else {
 			j.id = s.newID()
 		}
 		if js.Reused && prev != nil {
-			j.ranBy = prev.jobs[i]
-			if j.ranBy.ranBy != nil {
-				j.ranBy = j.ranBy.ranBy
+			j.reusedFrom = prev.jobs[i]
+			if j.reusedFrom.reusedFrom != nil {
+				j.reusedFrom = j.reusedFrom.reusedFrom
 			}
-			j.number = j.ranBy.number
+			j.number = j.reusedFrom.number
 		} else if js.Type == engine.TypeBuild {
 			p.jobs = append(p.jobs, j)
 			j.number = int64(len(p.jobs))
@@ -78,9 +68,9 @@ func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev 
 		w.jobs = append(w.jobs, j)
 		s.st.jobsByID[j.id] = j
 	}
-	more := s.st.more(pl)
-	more.workflows = append(more.workflows, w)
-	s.st.workflows[w.id] = w
+	extra := s.st.extra(pl)
+	extra.workflows = append(extra.workflows, w)
+	s.st.workflowsByID[w.id] = w
 	if !run.Done() {
 		s.st.running[w] = struct{}{}
 	}
@@ -133,7 +123,7 @@ func (w *workflow) api() gen.Workflow {
 // visibleWorkflow returns the caller and a workflow of a project they may see, moved to now, or
 // the 401 of [Server.caller] or a 404 [*server.Error]; the caller holds s.mu.
 func (s *Server) visibleWorkflow(ctx context.Context, id uuid.UUID) (*user, *workflow, error) {
-	u, w, err := visibleByID(s, ctx, s.st.workflows, id, func(w *workflow) *org { return w.project.org }, msgWorkflowNotFound)
+	u, w, err := visibleByID(s, ctx, s.st.workflowsByID, id, func(w *workflow) *org { return w.project.org }, msgWorkflowNotFound)
 	if err == nil {
 		s.advance(w)
 	}
@@ -151,8 +141,8 @@ func (s *Server) ListWorkflowsByPipelineID(ctx context.Context, req genserver.Li
 		return nil, err
 	}
 	var workflows []*workflow
-	if more := s.st.plMore[pl.pos]; more != nil {
-		workflows = more.workflows
+	if extra := s.st.pipelineExtras[pl.position]; extra != nil {
+		workflows = extra.workflows
 	}
 	page, next, err := pageAfter(workflows, func(w *workflow) uint64 { return w.seq }, req.Params.PageToken, listTag("pipeline-workflows", pl.id.String()))
 	if err != nil {
@@ -251,7 +241,7 @@ func (s *Server) RerunWorkflow(ctx context.Context, req genserver.RerunWorkflowR
 		}
 		fromFailed = b.FromFailed != nil && *b.FromFailed
 	}
-	run, err := w.run.Rerun(fromFailed, s.now(), w.project.outcomeFunc(), s.idString)
+	run, err := w.run.Rerun(fromFailed, s.now(), w.project.outcomeFunc(), s.newIDString)
 	switch {
 	case errors.Is(err, engine.ErrNotStopped):
 		return nil, server.Conflict("The workflow is still running; cancel it or wait for it to stop before a rerun.")
