@@ -267,36 +267,6 @@ func TestIndex_ServiceErrors(t *testing.T) {
 	}
 }
 
-func TestFits(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		k    Kind
-		v    string
-		want bool
-	}{
-		{ProjectSlug, "gh%2Fo%2Fr", true},
-		{ProjectSlug, "github%2fo%2fr", true},
-		{ProjectSlug, "%67h%2Fo%2Fr", true},
-		{ProjectSlug, "gh%2F..%2Fr", true}, // the shape fits; the slug's own check refuses it
-		{ProjectSlug, "gh%2Fo", false},
-		{ProjectSlug, "gh", false},
-		{ProjectSlug, "gl%2Fo%2Fr", false},
-		{ProjectSlug, "gh%2Fo%2Fr%2Fx", false},
-		{ProjectSlug, "%zz%2Fo%2Fr", false},
-		{OrgSlug, "gh%2Fo", true},
-		{OrgSlug, "gh%2Fo%2Fr", false},
-		{OrgSlug, id, false},
-		{OrgSlugOrID, id, true},
-		{OrgSlugOrID, "circleci%2F" + id, true},
-		{OrgSlugOrID, "pages", false},
-	}
-	for _, tt := range tests {
-		if got := fits(tt.k, tt.v); got != tt.want {
-			t.Errorf("fits(%d, %q) = %v, want %v", tt.k, tt.v, got, tt.want)
-		}
-	}
-}
-
 func TestLeaf_ForAndAllow(t *testing.T) {
 	t.Parallel()
 	ix := newIndex(t)
