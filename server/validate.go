@@ -28,8 +28,6 @@ func validationOptions() *openapi3filter.Options {
 	}
 }
 
-func isUUID(s string) bool { return route.IsUUID(s) }
-
 // validate checks the request against its operation in the document with openapi3filter: path
 // parameters (decoded, slugs included), query and header parameters, content type and JSON body. The
 // operation was found by normalizeSlugs; nothing here scans routes. It is lenient where the live API
@@ -180,7 +178,7 @@ func checkSlugs(leaf *route.Leaf, vals []string) string {
 		case route.OrgSlug:
 			_, err = slug.ParseOrg(vals[i])
 		case route.OrgSlugOrID:
-			if !isUUID(vals[i]) {
+			if !slug.IsUUID(vals[i]) {
 				_, err = slug.ParseOrg(vals[i])
 			}
 		}

@@ -79,7 +79,7 @@ func ParseProject(s string) (Project, error) {
 		return Project{}, err
 	}
 	if vcs == CircleCI {
-		if !isUUID(parts[1]) || !isUUID(parts[2]) {
+		if !IsUUID(parts[1]) || !IsUUID(parts[2]) {
 			return Project{}, fmt.Errorf("invalid project slug %q: a circleci slug takes an organization ID and a project ID, both UUIDs; want %s", s, projectForms)
 		}
 	}
@@ -171,7 +171,7 @@ func ParseOrg(s string) (Org, error) {
 	if err != nil {
 		return Org{}, err
 	}
-	if vcs == CircleCI && !isUUID(parts[1]) {
+	if vcs == CircleCI && !IsUUID(parts[1]) {
 		return Org{}, fmt.Errorf("invalid organization slug %q: a circleci slug takes an organization ID, a UUID; want %s", s, orgForms)
 	}
 	return Org{provider: parts[0], org: parts[1]}, nil
@@ -306,22 +306,20 @@ func badPart(part string) string {
 	return ""
 }
 
-// isUUID reports whether s has the textual form of a UUID: 8-4-4-4-12 hexadecimal digits.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
+// IsUUID reports whether s is a UUID in its 36-character text form: 8-4-4-4-12 hexadecimal digits of
+// either case. It is the one UUID check of circleci-go: slugs, the server's path parameters and its
+// "uuid" format validator all use it.
+func IsUUID(s string) bool {
+	return len(s) == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-' &&
+		isHex(s[0:8]) && isHex(s[9:13]) && isHex(s[14:18]) && isHex(s[19:23]) && isHex(s[24:36])
+}
+
+// isHex reports whether s holds only hexadecimal digits, of either case.
+func isHex(s string) bool {
 	for i := range len(s) {
 		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
+		if lc := c | 0x20; !('0' <= c && c <= '9' || 'a' <= lc && lc <= 'f') {
+			return false
 		}
 	}
 	return true

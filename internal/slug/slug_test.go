@@ -274,3 +274,30 @@ func FuzzParseProject(f *testing.F) {
 }
 
 func segs(s [2]string) string { return s[0] + "|" + s[1] }
+
+func TestIsUUID(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{orgID, true},
+		{"5034460F-C7C4-4C43-9457-DE07E2029E7B", true},
+		{"00000000-0000-0000-0000-000000000000", true},
+		{"5034460f-c7c4-4c43-9457-de07e2029e7", false},   // short
+		{"5034460f-c7c4-4c43-9457-de07e2029e7bb", false}, // long
+		{"5034460fc-7c4-4c43-9457-de07e2029e7b", false},  // dash moved
+		{"5034460g-c7c4-4c43-9457-de07e2029e7b", false},
+		{"5034460f-c7c4-4c43-9457-de07e2029e7G", false},
+		{"5034460f-c7c4-4c43-9457+de07e2029e7b", false},
+		{"{034460f-c7c4-4c43-9457-de07e2029e7}", false},
+		{"5034460f c7c4 4c43 9457 de07e2029e7b", false},
+		{"5034460fc7c44c439457de07e2029e7b", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsUUID(tt.in); got != tt.want {
+			t.Errorf("IsUUID(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

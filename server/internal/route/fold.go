@@ -150,7 +150,7 @@ func slugsFit(leaf *Leaf, vals []string) bool {
 // It looks only at the shape, so that a value that fits but is wrong ("gh%2F..%2Frepo") is kept, and
 // refused later with the slug's own error.
 func fits(k Kind, v string) bool {
-	if k == OrgSlugOrID && IsUUID(v) {
+	if k == OrgSlugOrID && slug.IsUUID(v) {
 		return true
 	}
 	parts, first := 1, len(v)

@@ -4,24 +4,9 @@ import (
 	"errors"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/cikit/circleci-go/internal/slug"
 )
-
-// IsUUID reports whether s is a UUID in its 36-character text form.
-func IsUUID(s string) bool {
-	return len(s) == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-' &&
-		isHex(s[0:8]) && isHex(s[9:13]) && isHex(s[14:18]) && isHex(s[19:23]) && isHex(s[24:36])
-}
-
-// isHex reports whether s holds only hexadecimal digits, of either case.
-func isHex(s string) bool {
-	for i := range len(s) {
-		c := s[i]
-		if lc := c | 0x20; !('0' <= c && c <= '9' || 'a' <= lc && lc <= 'f') {
-			return false
-		}
-	}
-	return true
-}
 
 // IsDateTime reports whether s is an RFC 3339 date-time ("2017-07-21T17:32:28Z",
 // "2017-07-21T17:32:28.123+02:00") whose month has that day. It accepts exactly what kin-openapi's
@@ -98,7 +83,7 @@ func daysIn(month, year int) int {
 func StringFormats() map[string]openapi3.StringFormatValidator {
 	return map[string]openapi3.StringFormatValidator{
 		"uuid": openapi3.NewCallbackValidator(func(s string) error {
-			if !IsUUID(s) {
+			if !slug.IsUUID(s) {
 				return errors.New("not a UUID like 5034460f-c7c4-4c43-9457-de07e2029e7b")
 			}
 			return nil
