@@ -5,7 +5,7 @@ package client
 import (
 	"context"
 	"github.com/cikit/circleci-go/gen"
-	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/google/uuid"
 	"iter"
 	"net/http"
 )
@@ -16,7 +16,7 @@ const operationCount = 113
 // AddEnvironmentVariableToContext sets a context environment variable.
 //
 // CircleCI API: PUT /context/{context_id}/environment-variable/{env_var_name} (addEnvironmentVariableToContext).
-func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID gen.ContextIDParam, envVarName gen.EnvVarNameParam, body gen.AddEnvironmentVariableToContextJSONRequestBody) (*gen.ContextEnvironmentVariableResult, error) {
+func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID uuid.UUID, envVarName string, body gen.AddEnvironmentVariableToContextJSONRequestBody) (*gen.ContextEnvironmentVariableResult, error) {
 	const op = "addEnvironmentVariableToContext"
 	resp, err := c.raw.AddEnvironmentVariableToContext(ctx, contextID, envVarName, body)
 	return decodeJSON[gen.ContextEnvironmentVariableResult](op, resp, err)
@@ -25,7 +25,7 @@ func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID 
 // ApprovePendingApprovalJobByID approves a held job.
 //
 // CircleCI API: POST /workflow/{id}/approve/{approval_request_id} (approvePendingApprovalJobById).
-func (c *Client) ApprovePendingApprovalJobByID(ctx context.Context, id gen.ResourceIDParam, approvalRequestID openapi_types.UUID) (*gen.MessageResponse, error) {
+func (c *Client) ApprovePendingApprovalJobByID(ctx context.Context, id uuid.UUID, approvalRequestID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "approvePendingApprovalJobById"
 	resp, err := c.raw.ApprovePendingApprovalJobByID(ctx, id, approvalRequestID)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -34,7 +34,7 @@ func (c *Client) ApprovePendingApprovalJobByID(ctx context.Context, id gen.Resou
 // CancelJobByJobID cancels a job by its ID.
 //
 // CircleCI API: POST /jobs/{job-id}/cancel (cancelJobByJobID).
-func (c *Client) CancelJobByJobID(ctx context.Context, jobID openapi_types.UUID) (*gen.MessageResponse, error) {
+func (c *Client) CancelJobByJobID(ctx context.Context, jobID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "cancelJobByJobID"
 	resp, err := c.raw.CancelJobByJobID(ctx, jobID)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -43,12 +43,12 @@ func (c *Client) CancelJobByJobID(ctx context.Context, jobID openapi_types.UUID)
 // CancelJobByJobNumber cancels a job by its number.
 //
 // CircleCI API: POST /project/{project-slug}/job/{job-number}/cancel (cancelJobByJobNumber).
-func (c *Client) CancelJobByJobNumber(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam) (*gen.MessageResponse, error) {
+func (c *Client) CancelJobByJobNumber(ctx context.Context, projectSlug ProjectSlug, jobNumber int64) (*gen.MessageResponse, error) {
 	const op = "cancelJobByJobNumber"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.CancelJobByJobNumber(ctx, gen.ProjectSlugParam(projectSlug.String()), jobNumber)
+		resp, err = c.raw.CancelJobByJobNumber(ctx, projectSlug.String(), jobNumber)
 	}
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
@@ -56,7 +56,7 @@ func (c *Client) CancelJobByJobNumber(ctx context.Context, projectSlug ProjectSl
 // CancelWorkflow stops a running workflow.
 //
 // CircleCI API: POST /workflow/{id}/cancel (cancelWorkflow).
-func (c *Client) CancelWorkflow(ctx context.Context, id gen.ResourceIDParam) (*gen.MessageResponse, error) {
+func (c *Client) CancelWorkflow(ctx context.Context, id uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "cancelWorkflow"
 	resp, err := c.raw.CancelWorkflow(ctx, id)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -79,7 +79,7 @@ func (c *Client) CreateCheckoutKey(ctx context.Context, projectSlug ProjectSlug,
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.CreateCheckoutKey(ctx, gen.ProjectSlugParam(projectSlug.String()), body)
+		resp, err = c.raw.CreateCheckoutKey(ctx, projectSlug.String(), body)
 	}
 	return decodeJSON[gen.CheckoutKey](op, resp, err)
 }
@@ -96,7 +96,7 @@ func (c *Client) CreateContext(ctx context.Context, body gen.CreateContextJSONRe
 // CreateContextRestriction adds a context restriction.
 //
 // CircleCI API: POST /context/{context_id}/restrictions (createContextRestriction).
-func (c *Client) CreateContextRestriction(ctx context.Context, contextID gen.ContextIDParam, body gen.CreateContextRestrictionJSONRequestBody) (*gen.ContextRestrictionCreated, error) {
+func (c *Client) CreateContextRestriction(ctx context.Context, contextID uuid.UUID, body gen.CreateContextRestrictionJSONRequestBody) (*gen.ContextRestrictionCreated, error) {
 	const op = "createContextRestriction"
 	resp, err := c.raw.CreateContextRestriction(ctx, contextID, body)
 	return decodeJSON[gen.ContextRestrictionCreated](op, resp, err)
@@ -110,7 +110,7 @@ func (c *Client) CreateEnvVar(ctx context.Context, projectSlug ProjectSlug, body
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.CreateEnvVar(ctx, gen.ProjectSlugParam(projectSlug.String()), body)
+		resp, err = c.raw.CreateEnvVar(ctx, projectSlug.String(), body)
 	}
 	return decodeJSON[gen.EnvironmentVariable](op, resp, err)
 }
@@ -127,7 +127,7 @@ func (c *Client) CreateOrganization(ctx context.Context, body gen.CreateOrganiza
 // CreateOrganizationGroup creates a group.
 //
 // CircleCI API: POST /organizations/{org_id}/groups (createOrganizationGroup).
-func (c *Client) CreateOrganizationGroup(ctx context.Context, orgID gen.OrgIDPathParam, body gen.CreateOrganizationGroupJSONRequestBody) (*gen.Group, error) {
+func (c *Client) CreateOrganizationGroup(ctx context.Context, orgID string, body gen.CreateOrganizationGroupJSONRequestBody) (*gen.Group, error) {
 	const op = "createOrganizationGroup"
 	resp, err := c.raw.CreateOrganizationGroup(ctx, orgID, body)
 	return decodeJSON[gen.Group](op, resp, err)
@@ -145,7 +145,7 @@ func (c *Client) CreateOtelExporter(ctx context.Context, body gen.CreateOtelExpo
 // CreatePipelineDefinition creates a pipeline definition.
 //
 // CircleCI API: POST /projects/{project_id}/pipeline-definitions (createPipelineDefinition).
-func (c *Client) CreatePipelineDefinition(ctx context.Context, projectID gen.ProjectIDParam, body gen.CreatePipelineDefinitionJSONRequestBody) (*gen.PipelineDefinition, error) {
+func (c *Client) CreatePipelineDefinition(ctx context.Context, projectID string, body gen.CreatePipelineDefinitionJSONRequestBody) (*gen.PipelineDefinition, error) {
 	const op = "createPipelineDefinition"
 	resp, err := c.raw.CreatePipelineDefinition(ctx, projectID, body)
 	return decodeJSON[gen.PipelineDefinition](op, resp, err)
@@ -154,7 +154,7 @@ func (c *Client) CreatePipelineDefinition(ctx context.Context, projectID gen.Pro
 // CreatePolicyBundle replaces the policy bundle.
 //
 // CircleCI API: POST /owner/{ownerID}/context/{context}/policy-bundle (CreatePolicyBundle).
-func (c *Client) CreatePolicyBundle(ctx context.Context, ownerID gen.OwnerIDParam, policyContext gen.PolicyContext, params *gen.CreatePolicyBundleParams, body gen.CreatePolicyBundleJSONRequestBody) (*gen.BundleDiff, error) {
+func (c *Client) CreatePolicyBundle(ctx context.Context, ownerID string, policyContext string, params *gen.CreatePolicyBundleParams, body gen.CreatePolicyBundleJSONRequestBody) (*gen.BundleDiff, error) {
 	const op = "CreatePolicyBundle"
 	resp, err := c.raw.CreatePolicyBundle(ctx, ownerID, policyContext, params, body)
 	return decodeJSON[gen.BundleDiff](op, resp, err)
@@ -163,7 +163,7 @@ func (c *Client) CreatePolicyBundle(ctx context.Context, ownerID gen.OwnerIDPara
 // CreateProject creates a project.
 //
 // CircleCI API: POST /organization/{org-slug-or-id}/project (createProject).
-func (c *Client) CreateProject(ctx context.Context, orgSlugOrID gen.OrgSlugOrIDParam, body gen.CreateProjectJSONRequestBody) (*gen.Project, error) {
+func (c *Client) CreateProject(ctx context.Context, orgSlugOrID string, body gen.CreateProjectJSONRequestBody) (*gen.Project, error) {
 	const op = "createProject"
 	resp, err := c.raw.CreateProject(ctx, orgSlugOrID, body)
 	return decodeJSON[gen.Project](op, resp, err)
@@ -177,7 +177,7 @@ func (c *Client) CreateSchedule(ctx context.Context, projectSlug ProjectSlug, bo
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.CreateSchedule(ctx, gen.ProjectSlugParam(projectSlug.String()), body)
+		resp, err = c.raw.CreateSchedule(ctx, projectSlug.String(), body)
 	}
 	return decodeJSON[gen.Schedule](op, resp, err)
 }
@@ -185,7 +185,7 @@ func (c *Client) CreateSchedule(ctx context.Context, projectSlug ProjectSlug, bo
 // CreateTrigger creates a trigger.
 //
 // CircleCI API: POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (createTrigger).
-func (c *Client) CreateTrigger(ctx context.Context, projectID gen.ProjectIDParam, pipelineDefinitionID gen.PipelineDefinitionIDParam, body gen.CreateTriggerJSONRequestBody) (*gen.Trigger, error) {
+func (c *Client) CreateTrigger(ctx context.Context, projectID string, pipelineDefinitionID string, body gen.CreateTriggerJSONRequestBody) (*gen.Trigger, error) {
 	const op = "createTrigger"
 	resp, err := c.raw.CreateTrigger(ctx, projectID, pipelineDefinitionID, body)
 	return decodeJSON[gen.Trigger](op, resp, err)
@@ -194,7 +194,7 @@ func (c *Client) CreateTrigger(ctx context.Context, projectID gen.ProjectIDParam
 // CreateURLOrbAllowListEntry adds a URL orb allow-list entry.
 //
 // CircleCI API: POST /organization/{org-slug-or-id}/url-orb-allow-list (createURLOrbAllowListEntry).
-func (c *Client) CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID gen.OrgSlugOrIDParam, body gen.CreateURLOrbAllowListEntryJSONRequestBody) (*gen.URLOrbAllowListEntry, error) {
+func (c *Client) CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID string, body gen.CreateURLOrbAllowListEntryJSONRequestBody) (*gen.URLOrbAllowListEntry, error) {
 	const op = "createURLOrbAllowListEntry"
 	resp, err := c.raw.CreateURLOrbAllowListEntry(ctx, orgSlugOrID, body)
 	return decodeJSON[gen.URLOrbAllowListEntry](op, resp, err)
@@ -203,7 +203,7 @@ func (c *Client) CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID gen
 // CreateUsageExport requests a usage export.
 //
 // CircleCI API: POST /organizations/{org_id}/usage_export_job (createUsageExport).
-func (c *Client) CreateUsageExport(ctx context.Context, orgID gen.OrgIDPathParam, body gen.CreateUsageExportJSONRequestBody) (*gen.UsageExportJob, error) {
+func (c *Client) CreateUsageExport(ctx context.Context, orgID string, body gen.CreateUsageExportJSONRequestBody) (*gen.UsageExportJob, error) {
 	const op = "createUsageExport"
 	resp, err := c.raw.CreateUsageExport(ctx, orgID, body)
 	return decodeJSON[gen.UsageExportJob](op, resp, err)
@@ -221,12 +221,12 @@ func (c *Client) CreateWebhook(ctx context.Context, body gen.CreateWebhookJSONRe
 // DeleteCheckoutKey removes a checkout key by fingerprint.
 //
 // CircleCI API: DELETE /project/{project-slug}/checkout-key/{fingerprint} (deleteCheckoutKey).
-func (c *Client) DeleteCheckoutKey(ctx context.Context, projectSlug ProjectSlug, fingerprint gen.FingerprintParam) (*gen.MessageResponse, error) {
+func (c *Client) DeleteCheckoutKey(ctx context.Context, projectSlug ProjectSlug, fingerprint string) (*gen.MessageResponse, error) {
 	const op = "deleteCheckoutKey"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.DeleteCheckoutKey(ctx, gen.ProjectSlugParam(projectSlug.String()), fingerprint)
+		resp, err = c.raw.DeleteCheckoutKey(ctx, projectSlug.String(), fingerprint)
 	}
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
@@ -234,7 +234,7 @@ func (c *Client) DeleteCheckoutKey(ctx context.Context, projectSlug ProjectSlug,
 // DeleteContext removes a context and its variables.
 //
 // CircleCI API: DELETE /context/{context_id} (deleteContext).
-func (c *Client) DeleteContext(ctx context.Context, contextID gen.ContextIDParam) (*gen.MessageResponse, error) {
+func (c *Client) DeleteContext(ctx context.Context, contextID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "deleteContext"
 	resp, err := c.raw.DeleteContext(ctx, contextID)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -243,7 +243,7 @@ func (c *Client) DeleteContext(ctx context.Context, contextID gen.ContextIDParam
 // DeleteContextRestriction removes a context restriction.
 //
 // CircleCI API: DELETE /context/{context_id}/restrictions/{restriction_id} (deleteContextRestriction).
-func (c *Client) DeleteContextRestriction(ctx context.Context, contextID gen.ContextIDParam, restrictionID string) (*gen.MessageResponse, error) {
+func (c *Client) DeleteContextRestriction(ctx context.Context, contextID uuid.UUID, restrictionID string) (*gen.MessageResponse, error) {
 	const op = "deleteContextRestriction"
 	resp, err := c.raw.DeleteContextRestriction(ctx, contextID, restrictionID)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -252,12 +252,12 @@ func (c *Client) DeleteContextRestriction(ctx context.Context, contextID gen.Con
 // DeleteEnvVar deletes a project environment variable.
 //
 // CircleCI API: DELETE /project/{project-slug}/envvar/{name} (deleteEnvVar).
-func (c *Client) DeleteEnvVar(ctx context.Context, projectSlug ProjectSlug, name gen.ProjectEnvVarNameParam) (*gen.MessageResponse, error) {
+func (c *Client) DeleteEnvVar(ctx context.Context, projectSlug ProjectSlug, name string) (*gen.MessageResponse, error) {
 	const op = "deleteEnvVar"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.DeleteEnvVar(ctx, gen.ProjectSlugParam(projectSlug.String()), name)
+		resp, err = c.raw.DeleteEnvVar(ctx, projectSlug.String(), name)
 	}
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
@@ -265,7 +265,7 @@ func (c *Client) DeleteEnvVar(ctx context.Context, projectSlug ProjectSlug, name
 // DeleteEnvironmentVariableFromContext deletes a context environment variable.
 //
 // CircleCI API: DELETE /context/{context_id}/environment-variable/{env_var_name} (deleteEnvironmentVariableFromContext).
-func (c *Client) DeleteEnvironmentVariableFromContext(ctx context.Context, contextID gen.ContextIDParam, envVarName gen.EnvVarNameParam) (*gen.MessageResponse, error) {
+func (c *Client) DeleteEnvironmentVariableFromContext(ctx context.Context, contextID uuid.UUID, envVarName string) (*gen.MessageResponse, error) {
 	const op = "deleteEnvironmentVariableFromContext"
 	resp, err := c.raw.DeleteEnvironmentVariableFromContext(ctx, contextID, envVarName)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -274,7 +274,7 @@ func (c *Client) DeleteEnvironmentVariableFromContext(ctx context.Context, conte
 // DeleteGroup removes a group from an organization.
 //
 // CircleCI API: DELETE /organizations/{org_id}/groups/{group_id} (deleteGroup).
-func (c *Client) DeleteGroup(ctx context.Context, orgID gen.OrgIDPathParam, groupID gen.GroupIDParam) (*gen.MessageResponse, error) {
+func (c *Client) DeleteGroup(ctx context.Context, orgID string, groupID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "deleteGroup"
 	resp, err := c.raw.DeleteGroup(ctx, orgID, groupID)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -283,7 +283,7 @@ func (c *Client) DeleteGroup(ctx context.Context, orgID gen.OrgIDPathParam, grou
 // DeleteOrgClaims deletes organization OIDC custom claims.
 //
 // CircleCI API: DELETE /org/{orgID}/oidc-custom-claims (DeleteOrgClaims).
-func (c *Client) DeleteOrgClaims(ctx context.Context, orgID gen.OIDCOrgIDParam, params *gen.DeleteOrgClaimsParams) (*gen.OIDCClaims, error) {
+func (c *Client) DeleteOrgClaims(ctx context.Context, orgID uuid.UUID, params *gen.DeleteOrgClaimsParams) (*gen.OIDCClaims, error) {
 	const op = "DeleteOrgClaims"
 	resp, err := c.raw.DeleteOrgClaims(ctx, orgID, params)
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
@@ -292,7 +292,7 @@ func (c *Client) DeleteOrgClaims(ctx context.Context, orgID gen.OIDCOrgIDParam, 
 // DeleteOrganization removes an organization.
 //
 // CircleCI API: DELETE /organization/{org-slug-or-id} (deleteOrganization).
-func (c *Client) DeleteOrganization(ctx context.Context, orgSlugOrID gen.OrgSlugOrIDParam) (*gen.MessageResponse, error) {
+func (c *Client) DeleteOrganization(ctx context.Context, orgSlugOrID string) (*gen.MessageResponse, error) {
 	const op = "deleteOrganization"
 	resp, err := c.raw.DeleteOrganization(ctx, orgSlugOrID)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -301,7 +301,7 @@ func (c *Client) DeleteOrganization(ctx context.Context, orgSlugOrID gen.OrgSlug
 // DeleteOtelExporter deletes an OTLP exporter.
 //
 // CircleCI API: DELETE /otel/exporters/{otel_exporter_id} (deleteOtelExporter).
-func (c *Client) DeleteOtelExporter(ctx context.Context, otelExporterID openapi_types.UUID) error {
+func (c *Client) DeleteOtelExporter(ctx context.Context, otelExporterID uuid.UUID) error {
 	const op = "deleteOtelExporter"
 	resp, err := c.raw.DeleteOtelExporter(ctx, otelExporterID)
 	return noContent(op, resp, err)
@@ -310,7 +310,7 @@ func (c *Client) DeleteOtelExporter(ctx context.Context, otelExporterID openapi_
 // DeletePipelineDefinition deletes a pipeline definition.
 //
 // CircleCI API: DELETE /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (deletePipelineDefinition).
-func (c *Client) DeletePipelineDefinition(ctx context.Context, projectID gen.ProjectIDParam, pipelineDefinitionID gen.PipelineDefinitionIDParam) (*gen.MessageResponse, error) {
+func (c *Client) DeletePipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string) (*gen.MessageResponse, error) {
 	const op = "deletePipelineDefinition"
 	resp, err := c.raw.DeletePipelineDefinition(ctx, projectID, pipelineDefinitionID)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -324,7 +324,7 @@ func (c *Client) DeleteProjectBySlug(ctx context.Context, projectSlug ProjectSlu
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.DeleteProjectBySlug(ctx, gen.ProjectSlugParam(projectSlug.String()))
+		resp, err = c.raw.DeleteProjectBySlug(ctx, projectSlug.String())
 	}
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
@@ -332,7 +332,7 @@ func (c *Client) DeleteProjectBySlug(ctx context.Context, projectSlug ProjectSlu
 // DeleteProjectClaims deletes project OIDC custom claims.
 //
 // CircleCI API: DELETE /org/{orgID}/project/{projectID}/oidc-custom-claims (DeleteProjectClaims).
-func (c *Client) DeleteProjectClaims(ctx context.Context, orgID gen.OIDCOrgIDParam, projectID gen.OIDCProjectIDParam, params *gen.DeleteProjectClaimsParams) (*gen.OIDCClaims, error) {
+func (c *Client) DeleteProjectClaims(ctx context.Context, orgID uuid.UUID, projectID uuid.UUID, params *gen.DeleteProjectClaimsParams) (*gen.OIDCClaims, error) {
 	const op = "DeleteProjectClaims"
 	resp, err := c.raw.DeleteProjectClaims(ctx, orgID, projectID, params)
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
@@ -341,7 +341,7 @@ func (c *Client) DeleteProjectClaims(ctx context.Context, orgID gen.OIDCOrgIDPar
 // DeleteScheduleByID removes a scheduled trigger.
 //
 // CircleCI API: DELETE /schedule/{schedule-id} (deleteScheduleById).
-func (c *Client) DeleteScheduleByID(ctx context.Context, scheduleID gen.ScheduleIDParam) (*gen.MessageResponse, error) {
+func (c *Client) DeleteScheduleByID(ctx context.Context, scheduleID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "deleteScheduleById"
 	resp, err := c.raw.DeleteScheduleByID(ctx, scheduleID)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -350,7 +350,7 @@ func (c *Client) DeleteScheduleByID(ctx context.Context, scheduleID gen.Schedule
 // DeleteTrigger deletes a trigger.
 //
 // CircleCI API: DELETE /projects/{project_id}/triggers/{trigger_id} (deleteTrigger).
-func (c *Client) DeleteTrigger(ctx context.Context, projectID gen.ProjectIDParam, triggerID gen.TriggerIDParam) (*gen.MessageResponse, error) {
+func (c *Client) DeleteTrigger(ctx context.Context, projectID string, triggerID string) (*gen.MessageResponse, error) {
 	const op = "deleteTrigger"
 	resp, err := c.raw.DeleteTrigger(ctx, projectID, triggerID)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -359,7 +359,7 @@ func (c *Client) DeleteTrigger(ctx context.Context, projectID gen.ProjectIDParam
 // DeleteWebhook removes a webhook endpoint.
 //
 // CircleCI API: DELETE /webhook/{webhook-id} (deleteWebhook).
-func (c *Client) DeleteWebhook(ctx context.Context, webhookID gen.WebhookIDParam) (*gen.MessageResponse, error) {
+func (c *Client) DeleteWebhook(ctx context.Context, webhookID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "deleteWebhook"
 	resp, err := c.raw.DeleteWebhook(ctx, webhookID)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -373,7 +373,7 @@ func (c *Client) GetAllInsightsBranches(ctx context.Context, projectSlug Project
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetAllInsightsBranches(ctx, gen.ProjectSlugParam(projectSlug.String()), params)
+		resp, err = c.raw.GetAllInsightsBranches(ctx, projectSlug.String(), params)
 	}
 	return decodeJSON[gen.InsightsBranches](op, resp, err)
 }
@@ -381,12 +381,12 @@ func (c *Client) GetAllInsightsBranches(ctx context.Context, projectSlug Project
 // GetCheckoutKey looks up one checkout key by fingerprint.
 //
 // CircleCI API: GET /project/{project-slug}/checkout-key/{fingerprint} (getCheckoutKey).
-func (c *Client) GetCheckoutKey(ctx context.Context, projectSlug ProjectSlug, fingerprint gen.FingerprintParam) (*gen.CheckoutKey, error) {
+func (c *Client) GetCheckoutKey(ctx context.Context, projectSlug ProjectSlug, fingerprint string) (*gen.CheckoutKey, error) {
 	const op = "getCheckoutKey"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetCheckoutKey(ctx, gen.ProjectSlugParam(projectSlug.String()), fingerprint)
+		resp, err = c.raw.GetCheckoutKey(ctx, projectSlug.String(), fingerprint)
 	}
 	return decodeJSON[gen.CheckoutKey](op, resp, err)
 }
@@ -403,7 +403,7 @@ func (c *Client) GetCollaborations(ctx context.Context) ([]gen.Collaboration, er
 // GetComponent gets a deploy component.
 //
 // CircleCI API: GET /deploy/components/{component_id} (getComponent).
-func (c *Client) GetComponent(ctx context.Context, componentID gen.ComponentIDParam) (*gen.Component, error) {
+func (c *Client) GetComponent(ctx context.Context, componentID string) (*gen.Component, error) {
 	const op = "getComponent"
 	resp, err := c.raw.GetComponent(ctx, componentID)
 	return decodeJSON[gen.Component](op, resp, err)
@@ -412,7 +412,7 @@ func (c *Client) GetComponent(ctx context.Context, componentID gen.ComponentIDPa
 // GetContext gets a context by ID.
 //
 // CircleCI API: GET /context/{context_id} (getContext).
-func (c *Client) GetContext(ctx context.Context, contextID gen.ContextIDParam) (*gen.Context, error) {
+func (c *Client) GetContext(ctx context.Context, contextID uuid.UUID) (*gen.Context, error) {
 	const op = "getContext"
 	resp, err := c.raw.GetContext(ctx, contextID)
 	return decodeJSON[gen.Context](op, resp, err)
@@ -421,7 +421,7 @@ func (c *Client) GetContext(ctx context.Context, contextID gen.ContextIDParam) (
 // GetContextRestrictions lists a context's restrictions.
 //
 // CircleCI API: GET /context/{context_id}/restrictions (getContextRestrictions).
-func (c *Client) GetContextRestrictions(ctx context.Context, contextID gen.ContextIDParam, params *gen.GetContextRestrictionsParams) (*gen.ContextRestrictionList, error) {
+func (c *Client) GetContextRestrictions(ctx context.Context, contextID uuid.UUID, params *gen.GetContextRestrictionsParams) (*gen.ContextRestrictionList, error) {
 	const op = "getContextRestrictions"
 	resp, err := c.raw.GetContextRestrictions(ctx, contextID, params)
 	return decodeJSON[gen.ContextRestrictionList](op, resp, err)
@@ -431,7 +431,7 @@ func (c *Client) GetContextRestrictions(ctx context.Context, contextID gen.Conte
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /context/{context_id}/restrictions (getContextRestrictions).
-func (c *Client) GetContextRestrictionsIter(ctx context.Context, contextID gen.ContextIDParam, params *gen.GetContextRestrictionsParams) iter.Seq2[gen.ContextRestriction, error] {
+func (c *Client) GetContextRestrictionsIter(ctx context.Context, contextID uuid.UUID, params *gen.GetContextRestrictionsParams) iter.Seq2[gen.ContextRestriction, error] {
 	var p0 gen.GetContextRestrictionsParams
 	if params != nil {
 		p0 = *params
@@ -459,7 +459,7 @@ func (c *Client) GetCurrentUser(ctx context.Context) (*gen.User, error) {
 // GetDecisionLog gets a policy decision log.
 //
 // CircleCI API: GET /owner/{ownerID}/context/{context}/decision/{decisionID} (GetDecisionLog).
-func (c *Client) GetDecisionLog(ctx context.Context, ownerID gen.OwnerIDParam, policyContext gen.PolicyContext, decisionID gen.DecisionIDParam) (*gen.DecisionLog, error) {
+func (c *Client) GetDecisionLog(ctx context.Context, ownerID string, policyContext string, decisionID string) (*gen.DecisionLog, error) {
 	const op = "GetDecisionLog"
 	resp, err := c.raw.GetDecisionLog(ctx, ownerID, policyContext, decisionID)
 	return decodeJSON[gen.DecisionLog](op, resp, err)
@@ -468,7 +468,7 @@ func (c *Client) GetDecisionLog(ctx context.Context, ownerID gen.OwnerIDParam, p
 // GetDecisionLogPolicyBundle gets the policy bundle used by a decision.
 //
 // CircleCI API: GET /owner/{ownerID}/context/{context}/decision/{decisionID}/policy-bundle (GetDecisionLogPolicyBundle).
-func (c *Client) GetDecisionLogPolicyBundle(ctx context.Context, ownerID gen.OwnerIDParam, policyContext gen.PolicyContext, decisionID gen.DecisionIDParam) (gen.PolicyBundle, error) {
+func (c *Client) GetDecisionLogPolicyBundle(ctx context.Context, ownerID string, policyContext string, decisionID string) (gen.PolicyBundle, error) {
 	const op = "GetDecisionLogPolicyBundle"
 	resp, err := c.raw.GetDecisionLogPolicyBundle(ctx, ownerID, policyContext, decisionID)
 	return decodeValue[gen.PolicyBundle](op, resp, err)
@@ -477,7 +477,7 @@ func (c *Client) GetDecisionLogPolicyBundle(ctx context.Context, ownerID gen.Own
 // GetDecisionLogs lists policy decision logs.
 //
 // CircleCI API: GET /owner/{ownerID}/context/{context}/decision (GetDecisionLogs).
-func (c *Client) GetDecisionLogs(ctx context.Context, ownerID gen.OwnerIDParam, policyContext gen.PolicyContext, params *gen.GetDecisionLogsParams) ([]gen.DecisionLog, error) {
+func (c *Client) GetDecisionLogs(ctx context.Context, ownerID string, policyContext string, params *gen.GetDecisionLogsParams) ([]gen.DecisionLog, error) {
 	const op = "GetDecisionLogs"
 	resp, err := c.raw.GetDecisionLogs(ctx, ownerID, policyContext, params)
 	return decodeValue[[]gen.DecisionLog](op, resp, err)
@@ -486,7 +486,7 @@ func (c *Client) GetDecisionLogs(ctx context.Context, ownerID gen.OwnerIDParam, 
 // GetDecisionSettings gets policy decision settings.
 //
 // CircleCI API: GET /owner/{ownerID}/context/{context}/decision/settings (GetDecisionSettings).
-func (c *Client) GetDecisionSettings(ctx context.Context, ownerID gen.OwnerIDParam, policyContext gen.PolicyContext) (*gen.DecisionSettings, error) {
+func (c *Client) GetDecisionSettings(ctx context.Context, ownerID string, policyContext string) (*gen.DecisionSettings, error) {
 	const op = "GetDecisionSettings"
 	resp, err := c.raw.GetDecisionSettings(ctx, ownerID, policyContext)
 	return decodeJSON[gen.DecisionSettings](op, resp, err)
@@ -495,12 +495,12 @@ func (c *Client) GetDecisionSettings(ctx context.Context, ownerID gen.OwnerIDPar
 // GetEnvVar gets a project environment variable.
 //
 // CircleCI API: GET /project/{project-slug}/envvar/{name} (getEnvVar).
-func (c *Client) GetEnvVar(ctx context.Context, projectSlug ProjectSlug, name gen.ProjectEnvVarNameParam) (*gen.EnvironmentVariable, error) {
+func (c *Client) GetEnvVar(ctx context.Context, projectSlug ProjectSlug, name string) (*gen.EnvironmentVariable, error) {
 	const op = "getEnvVar"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetEnvVar(ctx, gen.ProjectSlugParam(projectSlug.String()), name)
+		resp, err = c.raw.GetEnvVar(ctx, projectSlug.String(), name)
 	}
 	return decodeJSON[gen.EnvironmentVariable](op, resp, err)
 }
@@ -508,7 +508,7 @@ func (c *Client) GetEnvVar(ctx context.Context, projectSlug ProjectSlug, name ge
 // GetEnvironment gets a deploy environment.
 //
 // CircleCI API: GET /deploy/environments/{environment_id} (getEnvironment).
-func (c *Client) GetEnvironment(ctx context.Context, environmentID openapi_types.UUID) (*gen.Environment, error) {
+func (c *Client) GetEnvironment(ctx context.Context, environmentID uuid.UUID) (*gen.Environment, error) {
 	const op = "getEnvironment"
 	resp, err := c.raw.GetEnvironment(ctx, environmentID)
 	return decodeJSON[gen.Environment](op, resp, err)
@@ -522,7 +522,7 @@ func (c *Client) GetFlakyTests(ctx context.Context, projectSlug ProjectSlug) (*g
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetFlakyTests(ctx, gen.ProjectSlugParam(projectSlug.String()))
+		resp, err = c.raw.GetFlakyTests(ctx, projectSlug.String())
 	}
 	return decodeJSON[gen.FlakyTests](op, resp, err)
 }
@@ -530,7 +530,7 @@ func (c *Client) GetFlakyTests(ctx context.Context, projectSlug ProjectSlug) (*g
 // GetGroup gets a group.
 //
 // CircleCI API: GET /organizations/{org_id}/groups/{group_id} (getGroup).
-func (c *Client) GetGroup(ctx context.Context, orgID gen.OrgIDPathParam, groupID gen.GroupIDParam) (*gen.Group, error) {
+func (c *Client) GetGroup(ctx context.Context, orgID string, groupID uuid.UUID) (*gen.Group, error) {
 	const op = "getGroup"
 	resp, err := c.raw.GetGroup(ctx, orgID, groupID)
 	return decodeJSON[gen.Group](op, resp, err)
@@ -539,12 +539,12 @@ func (c *Client) GetGroup(ctx context.Context, orgID gen.OrgIDPathParam, groupID
 // GetJobArtifacts lists a job's artifacts.
 //
 // CircleCI API: GET /project/{project-slug}/{job-number}/artifacts (getJobArtifacts).
-func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam, params *gen.GetJobArtifactsParams) (*gen.ArtifactList, error) {
+func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug ProjectSlug, jobNumber int64, params *gen.GetJobArtifactsParams) (*gen.ArtifactList, error) {
 	const op = "getJobArtifacts"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetJobArtifacts(ctx, gen.ProjectSlugParam(projectSlug.String()), jobNumber, params)
+		resp, err = c.raw.GetJobArtifacts(ctx, projectSlug.String(), jobNumber, params)
 	}
 	return decodeJSON[gen.ArtifactList](op, resp, err)
 }
@@ -553,7 +553,7 @@ func (c *Client) GetJobArtifacts(ctx context.Context, projectSlug ProjectSlug, j
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /project/{project-slug}/{job-number}/artifacts (getJobArtifacts).
-func (c *Client) GetJobArtifactsIter(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam, params *gen.GetJobArtifactsParams) iter.Seq2[gen.Artifact, error] {
+func (c *Client) GetJobArtifactsIter(ctx context.Context, projectSlug ProjectSlug, jobNumber int64, params *gen.GetJobArtifactsParams) iter.Seq2[gen.Artifact, error] {
 	var p0 gen.GetJobArtifactsParams
 	if params != nil {
 		p0 = *params
@@ -572,12 +572,12 @@ func (c *Client) GetJobArtifactsIter(ctx context.Context, projectSlug ProjectSlu
 // GetJobDetails gets a job by number.
 //
 // CircleCI API: GET /project/{project-slug}/job/{job-number} (getJobDetails).
-func (c *Client) GetJobDetails(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam) (*gen.JobDetails, error) {
+func (c *Client) GetJobDetails(ctx context.Context, projectSlug ProjectSlug, jobNumber int64) (*gen.JobDetails, error) {
 	const op = "getJobDetails"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetJobDetails(ctx, gen.ProjectSlugParam(projectSlug.String()), jobNumber)
+		resp, err = c.raw.GetJobDetails(ctx, projectSlug.String(), jobNumber)
 	}
 	return decodeJSON[gen.JobDetails](op, resp, err)
 }
@@ -585,12 +585,12 @@ func (c *Client) GetJobDetails(ctx context.Context, projectSlug ProjectSlug, job
 // GetJobTimeseries gets job time-series metrics for a workflow.
 //
 // CircleCI API: GET /insights/time-series/{project-slug}/workflows/{workflow-name}/jobs (getJobTimeseries).
-func (c *Client) GetJobTimeseries(ctx context.Context, projectSlug ProjectSlug, workflowName gen.WorkflowNameParam, params *gen.GetJobTimeseriesParams) (*gen.JobTimeseriesList, error) {
+func (c *Client) GetJobTimeseries(ctx context.Context, projectSlug ProjectSlug, workflowName string, params *gen.GetJobTimeseriesParams) (*gen.JobTimeseriesList, error) {
 	const op = "getJobTimeseries"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetJobTimeseries(ctx, gen.ProjectSlugParam(projectSlug.String()), workflowName, params)
+		resp, err = c.raw.GetJobTimeseries(ctx, projectSlug.String(), workflowName, params)
 	}
 	return decodeJSON[gen.JobTimeseriesList](op, resp, err)
 }
@@ -599,7 +599,7 @@ func (c *Client) GetJobTimeseries(ctx context.Context, projectSlug ProjectSlug, 
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /insights/time-series/{project-slug}/workflows/{workflow-name}/jobs (getJobTimeseries).
-func (c *Client) GetJobTimeseriesIter(ctx context.Context, projectSlug ProjectSlug, workflowName gen.WorkflowNameParam, params *gen.GetJobTimeseriesParams) iter.Seq2[gen.JobTimeseries, error] {
+func (c *Client) GetJobTimeseriesIter(ctx context.Context, projectSlug ProjectSlug, workflowName string, params *gen.GetJobTimeseriesParams) iter.Seq2[gen.JobTimeseries, error] {
 	var p0 gen.GetJobTimeseriesParams
 	if params != nil {
 		p0 = *params
@@ -618,7 +618,7 @@ func (c *Client) GetJobTimeseriesIter(ctx context.Context, projectSlug ProjectSl
 // GetOrgClaims gets organization OIDC custom claims.
 //
 // CircleCI API: GET /org/{orgID}/oidc-custom-claims (GetOrgClaims).
-func (c *Client) GetOrgClaims(ctx context.Context, orgID gen.OIDCOrgIDParam) (*gen.OIDCClaims, error) {
+func (c *Client) GetOrgClaims(ctx context.Context, orgID uuid.UUID) (*gen.OIDCClaims, error) {
 	const op = "GetOrgClaims"
 	resp, err := c.raw.GetOrgClaims(ctx, orgID)
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
@@ -632,7 +632,7 @@ func (c *Client) GetOrgSummaryData(ctx context.Context, orgSlug OrgSlug, params 
 	var resp *http.Response
 	err := checkOrgSlug(orgSlug)
 	if err == nil {
-		resp, err = c.raw.GetOrgSummaryData(ctx, string(orgSlug.String()), params)
+		resp, err = c.raw.GetOrgSummaryData(ctx, orgSlug.String(), params)
 	}
 	return decodeJSON[gen.OrgSummaryData](op, resp, err)
 }
@@ -640,7 +640,7 @@ func (c *Client) GetOrgSummaryData(ctx context.Context, orgSlug OrgSlug, params 
 // GetOrganization looks up one organization.
 //
 // CircleCI API: GET /organization/{org-slug-or-id} (getOrganization).
-func (c *Client) GetOrganization(ctx context.Context, orgSlugOrID gen.OrgSlugOrIDParam) (*gen.Organization, error) {
+func (c *Client) GetOrganization(ctx context.Context, orgSlugOrID string) (*gen.Organization, error) {
 	const op = "getOrganization"
 	resp, err := c.raw.GetOrganization(ctx, orgSlugOrID)
 	return decodeJSON[gen.Organization](op, resp, err)
@@ -649,7 +649,7 @@ func (c *Client) GetOrganization(ctx context.Context, orgSlugOrID gen.OrgSlugOrI
 // GetOrganizationGroups lists an organization's groups.
 //
 // CircleCI API: GET /organizations/{org_id}/groups (getOrganizationGroups).
-func (c *Client) GetOrganizationGroups(ctx context.Context, orgID gen.OrgIDPathParam, params *gen.GetOrganizationGroupsParams) (*gen.GroupList, error) {
+func (c *Client) GetOrganizationGroups(ctx context.Context, orgID string, params *gen.GetOrganizationGroupsParams) (*gen.GroupList, error) {
 	const op = "getOrganizationGroups"
 	resp, err := c.raw.GetOrganizationGroups(ctx, orgID, params)
 	return decodeJSON[gen.GroupList](op, resp, err)
@@ -659,7 +659,7 @@ func (c *Client) GetOrganizationGroups(ctx context.Context, orgID gen.OrgIDPathP
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /organizations/{org_id}/groups (getOrganizationGroups).
-func (c *Client) GetOrganizationGroupsIter(ctx context.Context, orgID gen.OrgIDPathParam, params *gen.GetOrganizationGroupsParams) iter.Seq2[gen.Group, error] {
+func (c *Client) GetOrganizationGroupsIter(ctx context.Context, orgID string, params *gen.GetOrganizationGroupsParams) iter.Seq2[gen.Group, error] {
 	var p0 gen.GetOrganizationGroupsParams
 	if params != nil {
 		p0 = *params
@@ -678,7 +678,7 @@ func (c *Client) GetOrganizationGroupsIter(ctx context.Context, orgID gen.OrgIDP
 // GetPipelineByID gets a pipeline by UUID.
 //
 // CircleCI API: GET /pipeline/{pipeline-id} (getPipelineById).
-func (c *Client) GetPipelineByID(ctx context.Context, pipelineID gen.PipelineIDParam) (*gen.Pipeline, error) {
+func (c *Client) GetPipelineByID(ctx context.Context, pipelineID uuid.UUID) (*gen.Pipeline, error) {
 	const op = "getPipelineById"
 	resp, err := c.raw.GetPipelineByID(ctx, pipelineID)
 	return decodeJSON[gen.Pipeline](op, resp, err)
@@ -692,7 +692,7 @@ func (c *Client) GetPipelineByNumber(ctx context.Context, projectSlug ProjectSlu
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetPipelineByNumber(ctx, gen.ProjectSlugParam(projectSlug.String()), pipelineNumber)
+		resp, err = c.raw.GetPipelineByNumber(ctx, projectSlug.String(), pipelineNumber)
 	}
 	return decodeJSON[gen.Pipeline](op, resp, err)
 }
@@ -700,7 +700,7 @@ func (c *Client) GetPipelineByNumber(ctx context.Context, projectSlug ProjectSlu
 // GetPipelineConfigByID gets the config used by a pipeline.
 //
 // CircleCI API: GET /pipeline/{pipeline-id}/config (getPipelineConfigById).
-func (c *Client) GetPipelineConfigByID(ctx context.Context, pipelineID gen.PipelineIDParam) (*gen.PipelineConfig, error) {
+func (c *Client) GetPipelineConfigByID(ctx context.Context, pipelineID uuid.UUID) (*gen.PipelineConfig, error) {
 	const op = "getPipelineConfigById"
 	resp, err := c.raw.GetPipelineConfigByID(ctx, pipelineID)
 	return decodeJSON[gen.PipelineConfig](op, resp, err)
@@ -709,7 +709,7 @@ func (c *Client) GetPipelineConfigByID(ctx context.Context, pipelineID gen.Pipel
 // GetPipelineDefinition gets a pipeline definition.
 //
 // CircleCI API: GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (getPipelineDefinition).
-func (c *Client) GetPipelineDefinition(ctx context.Context, projectID gen.ProjectIDParam, pipelineDefinitionID gen.PipelineDefinitionIDParam) (*gen.PipelineDefinition, error) {
+func (c *Client) GetPipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string) (*gen.PipelineDefinition, error) {
 	const op = "getPipelineDefinition"
 	resp, err := c.raw.GetPipelineDefinition(ctx, projectID, pipelineDefinitionID)
 	return decodeJSON[gen.PipelineDefinition](op, resp, err)
@@ -718,7 +718,7 @@ func (c *Client) GetPipelineDefinition(ctx context.Context, projectID gen.Projec
 // GetPipelineValuesByID gets a pipeline's values.
 //
 // CircleCI API: GET /pipeline/{pipeline-id}/values (getPipelineValuesById).
-func (c *Client) GetPipelineValuesByID(ctx context.Context, pipelineID gen.PipelineIDParam) (map[string]gen.PipelineValue, error) {
+func (c *Client) GetPipelineValuesByID(ctx context.Context, pipelineID uuid.UUID) (map[string]gen.PipelineValue, error) {
 	const op = "getPipelineValuesById"
 	resp, err := c.raw.GetPipelineValuesByID(ctx, pipelineID)
 	return decodeValue[map[string]gen.PipelineValue](op, resp, err)
@@ -727,7 +727,7 @@ func (c *Client) GetPipelineValuesByID(ctx context.Context, pipelineID gen.Pipel
 // GetPolicyBundle gets the current policy bundle.
 //
 // CircleCI API: GET /owner/{ownerID}/context/{context}/policy-bundle (GetPolicyBundle).
-func (c *Client) GetPolicyBundle(ctx context.Context, ownerID gen.OwnerIDParam, policyContext gen.PolicyContext) (gen.PolicyBundle, error) {
+func (c *Client) GetPolicyBundle(ctx context.Context, ownerID string, policyContext string) (gen.PolicyBundle, error) {
 	const op = "GetPolicyBundle"
 	resp, err := c.raw.GetPolicyBundle(ctx, ownerID, policyContext)
 	return decodeValue[gen.PolicyBundle](op, resp, err)
@@ -736,7 +736,7 @@ func (c *Client) GetPolicyBundle(ctx context.Context, ownerID gen.OwnerIDParam, 
 // GetPolicyDocument gets a policy document.
 //
 // CircleCI API: GET /owner/{ownerID}/context/{context}/policy-bundle/{policyName} (GetPolicyDocument).
-func (c *Client) GetPolicyDocument(ctx context.Context, ownerID gen.OwnerIDParam, policyContext gen.PolicyContext, policyName string) (*gen.Policy, error) {
+func (c *Client) GetPolicyDocument(ctx context.Context, ownerID string, policyContext string, policyName string) (*gen.Policy, error) {
 	const op = "GetPolicyDocument"
 	resp, err := c.raw.GetPolicyDocument(ctx, ownerID, policyContext, policyName)
 	return decodeJSON[gen.Policy](op, resp, err)
@@ -750,7 +750,7 @@ func (c *Client) GetProjectBySlug(ctx context.Context, projectSlug ProjectSlug) 
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetProjectBySlug(ctx, gen.ProjectSlugParam(projectSlug.String()))
+		resp, err = c.raw.GetProjectBySlug(ctx, projectSlug.String())
 	}
 	return decodeJSON[gen.Project](op, resp, err)
 }
@@ -758,7 +758,7 @@ func (c *Client) GetProjectBySlug(ctx context.Context, projectSlug ProjectSlug) 
 // GetProjectClaims gets project OIDC custom claims.
 //
 // CircleCI API: GET /org/{orgID}/project/{projectID}/oidc-custom-claims (GetProjectClaims).
-func (c *Client) GetProjectClaims(ctx context.Context, orgID gen.OIDCOrgIDParam, projectID gen.OIDCProjectIDParam) (*gen.OIDCClaims, error) {
+func (c *Client) GetProjectClaims(ctx context.Context, orgID uuid.UUID, projectID uuid.UUID) (*gen.OIDCClaims, error) {
 	const op = "GetProjectClaims"
 	resp, err := c.raw.GetProjectClaims(ctx, orgID, projectID)
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
@@ -772,7 +772,7 @@ func (c *Client) GetProjectSettings(ctx context.Context, projectSlug ProjectSlug
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetProjectSettings(ctx, gen.GetProjectSettingsParamsProvider(projectSlug.s.Provider()), gen.OrganizationParam(projectSlug.s.Org()), gen.ProjectParam(projectSlug.s.Repo()))
+		resp, err = c.raw.GetProjectSettings(ctx, gen.GetProjectSettingsParamsProvider(projectSlug.s.Provider()), projectSlug.s.Org(), projectSlug.s.Repo())
 	}
 	return decodeJSON[gen.ProjectSettings](op, resp, err)
 }
@@ -780,12 +780,12 @@ func (c *Client) GetProjectSettings(ctx context.Context, projectSlug ProjectSlug
 // GetProjectWorkflowJobMetrics aggregateds job metrics within one workflow.
 //
 // CircleCI API: GET /insights/{project-slug}/workflows/{workflow-name}/jobs (getProjectWorkflowJobMetrics).
-func (c *Client) GetProjectWorkflowJobMetrics(ctx context.Context, projectSlug ProjectSlug, workflowName gen.WorkflowNameParam, params *gen.GetProjectWorkflowJobMetricsParams) (*gen.JobMetricsList, error) {
+func (c *Client) GetProjectWorkflowJobMetrics(ctx context.Context, projectSlug ProjectSlug, workflowName string, params *gen.GetProjectWorkflowJobMetricsParams) (*gen.JobMetricsList, error) {
 	const op = "getProjectWorkflowJobMetrics"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetProjectWorkflowJobMetrics(ctx, gen.ProjectSlugParam(projectSlug.String()), workflowName, params)
+		resp, err = c.raw.GetProjectWorkflowJobMetrics(ctx, projectSlug.String(), workflowName, params)
 	}
 	return decodeJSON[gen.JobMetricsList](op, resp, err)
 }
@@ -794,7 +794,7 @@ func (c *Client) GetProjectWorkflowJobMetrics(ctx context.Context, projectSlug P
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /insights/{project-slug}/workflows/{workflow-name}/jobs (getProjectWorkflowJobMetrics).
-func (c *Client) GetProjectWorkflowJobMetricsIter(ctx context.Context, projectSlug ProjectSlug, workflowName gen.WorkflowNameParam, params *gen.GetProjectWorkflowJobMetricsParams) iter.Seq2[gen.JobMetrics, error] {
+func (c *Client) GetProjectWorkflowJobMetricsIter(ctx context.Context, projectSlug ProjectSlug, workflowName string, params *gen.GetProjectWorkflowJobMetricsParams) iter.Seq2[gen.JobMetrics, error] {
 	var p0 gen.GetProjectWorkflowJobMetricsParams
 	if params != nil {
 		p0 = *params
@@ -818,7 +818,7 @@ func (c *Client) GetProjectWorkflowMetrics(ctx context.Context, projectSlug Proj
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetProjectWorkflowMetrics(ctx, gen.ProjectSlugParam(projectSlug.String()), params)
+		resp, err = c.raw.GetProjectWorkflowMetrics(ctx, projectSlug.String(), params)
 	}
 	return decodeJSON[gen.WorkflowMetricsList](op, resp, err)
 }
@@ -846,12 +846,12 @@ func (c *Client) GetProjectWorkflowMetricsIter(ctx context.Context, projectSlug 
 // GetProjectWorkflowRuns lists recent runs of a workflow.
 //
 // CircleCI API: GET /insights/{project-slug}/workflows/{workflow-name} (getProjectWorkflowRuns).
-func (c *Client) GetProjectWorkflowRuns(ctx context.Context, projectSlug ProjectSlug, workflowName gen.WorkflowNameParam, params *gen.GetProjectWorkflowRunsParams) (*gen.WorkflowRunList, error) {
+func (c *Client) GetProjectWorkflowRuns(ctx context.Context, projectSlug ProjectSlug, workflowName string, params *gen.GetProjectWorkflowRunsParams) (*gen.WorkflowRunList, error) {
 	const op = "getProjectWorkflowRuns"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetProjectWorkflowRuns(ctx, gen.ProjectSlugParam(projectSlug.String()), workflowName, params)
+		resp, err = c.raw.GetProjectWorkflowRuns(ctx, projectSlug.String(), workflowName, params)
 	}
 	return decodeJSON[gen.WorkflowRunList](op, resp, err)
 }
@@ -860,7 +860,7 @@ func (c *Client) GetProjectWorkflowRuns(ctx context.Context, projectSlug Project
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /insights/{project-slug}/workflows/{workflow-name} (getProjectWorkflowRuns).
-func (c *Client) GetProjectWorkflowRunsIter(ctx context.Context, projectSlug ProjectSlug, workflowName gen.WorkflowNameParam, params *gen.GetProjectWorkflowRunsParams) iter.Seq2[gen.WorkflowRun, error] {
+func (c *Client) GetProjectWorkflowRunsIter(ctx context.Context, projectSlug ProjectSlug, workflowName string, params *gen.GetProjectWorkflowRunsParams) iter.Seq2[gen.WorkflowRun, error] {
 	var p0 gen.GetProjectWorkflowRunsParams
 	if params != nil {
 		p0 = *params
@@ -879,12 +879,12 @@ func (c *Client) GetProjectWorkflowRunsIter(ctx context.Context, projectSlug Pro
 // GetProjectWorkflowTestMetrics gets test metrics for a workflow.
 //
 // CircleCI API: GET /insights/{project-slug}/workflows/{workflow-name}/test-metrics (getProjectWorkflowTestMetrics).
-func (c *Client) GetProjectWorkflowTestMetrics(ctx context.Context, projectSlug ProjectSlug, workflowName gen.WorkflowNameParam, params *gen.GetProjectWorkflowTestMetricsParams) (*gen.TestMetrics, error) {
+func (c *Client) GetProjectWorkflowTestMetrics(ctx context.Context, projectSlug ProjectSlug, workflowName string, params *gen.GetProjectWorkflowTestMetricsParams) (*gen.TestMetrics, error) {
 	const op = "getProjectWorkflowTestMetrics"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetProjectWorkflowTestMetrics(ctx, gen.ProjectSlugParam(projectSlug.String()), workflowName, params)
+		resp, err = c.raw.GetProjectWorkflowTestMetrics(ctx, projectSlug.String(), workflowName, params)
 	}
 	return decodeJSON[gen.TestMetrics](op, resp, err)
 }
@@ -897,7 +897,7 @@ func (c *Client) GetProjectWorkflowsPageData(ctx context.Context, projectSlug Pr
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetProjectWorkflowsPageData(ctx, gen.ProjectSlugParam(projectSlug.String()), params)
+		resp, err = c.raw.GetProjectWorkflowsPageData(ctx, projectSlug.String(), params)
 	}
 	return decodeJSON[gen.ProjectWorkflowsPageData](op, resp, err)
 }
@@ -905,7 +905,7 @@ func (c *Client) GetProjectWorkflowsPageData(ctx context.Context, projectSlug Pr
 // GetScheduleByID gets a schedule.
 //
 // CircleCI API: GET /schedule/{schedule-id} (getScheduleById).
-func (c *Client) GetScheduleByID(ctx context.Context, scheduleID gen.ScheduleIDParam) (*gen.Schedule, error) {
+func (c *Client) GetScheduleByID(ctx context.Context, scheduleID uuid.UUID) (*gen.Schedule, error) {
 	const op = "getScheduleById"
 	resp, err := c.raw.GetScheduleByID(ctx, scheduleID)
 	return decodeJSON[gen.Schedule](op, resp, err)
@@ -914,12 +914,12 @@ func (c *Client) GetScheduleByID(ctx context.Context, scheduleID gen.ScheduleIDP
 // GetTests lists a job's test results.
 //
 // CircleCI API: GET /project/{project-slug}/{job-number}/tests (getTests).
-func (c *Client) GetTests(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam, params *gen.GetTestsParams) (*gen.TestList, error) {
+func (c *Client) GetTests(ctx context.Context, projectSlug ProjectSlug, jobNumber int64, params *gen.GetTestsParams) (*gen.TestList, error) {
 	const op = "getTests"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetTests(ctx, gen.ProjectSlugParam(projectSlug.String()), jobNumber, params)
+		resp, err = c.raw.GetTests(ctx, projectSlug.String(), jobNumber, params)
 	}
 	return decodeJSON[gen.TestList](op, resp, err)
 }
@@ -928,7 +928,7 @@ func (c *Client) GetTests(ctx context.Context, projectSlug ProjectSlug, jobNumbe
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /project/{project-slug}/{job-number}/tests (getTests).
-func (c *Client) GetTestsIter(ctx context.Context, projectSlug ProjectSlug, jobNumber gen.JobNumberParam, params *gen.GetTestsParams) iter.Seq2[gen.TestResult, error] {
+func (c *Client) GetTestsIter(ctx context.Context, projectSlug ProjectSlug, jobNumber int64, params *gen.GetTestsParams) iter.Seq2[gen.TestResult, error] {
 	var p0 gen.GetTestsParams
 	if params != nil {
 		p0 = *params
@@ -947,7 +947,7 @@ func (c *Client) GetTestsIter(ctx context.Context, projectSlug ProjectSlug, jobN
 // GetTrigger gets a trigger.
 //
 // CircleCI API: GET /projects/{project_id}/triggers/{trigger_id} (getTrigger).
-func (c *Client) GetTrigger(ctx context.Context, projectID gen.ProjectIDParam, triggerID gen.TriggerIDParam) (*gen.Trigger, error) {
+func (c *Client) GetTrigger(ctx context.Context, projectID string, triggerID string) (*gen.Trigger, error) {
 	const op = "getTrigger"
 	resp, err := c.raw.GetTrigger(ctx, projectID, triggerID)
 	return decodeJSON[gen.Trigger](op, resp, err)
@@ -956,7 +956,7 @@ func (c *Client) GetTrigger(ctx context.Context, projectID gen.ProjectIDParam, t
 // GetUsageExport gets the status of a usage export.
 //
 // CircleCI API: GET /organizations/{org_id}/usage_export_job/{usage_export_job_id} (getUsageExport).
-func (c *Client) GetUsageExport(ctx context.Context, orgID gen.OrgIDPathParam, usageExportJobID openapi_types.UUID) (*gen.UsageExportJobStatus, error) {
+func (c *Client) GetUsageExport(ctx context.Context, orgID string, usageExportJobID uuid.UUID) (*gen.UsageExportJobStatus, error) {
 	const op = "getUsageExport"
 	resp, err := c.raw.GetUsageExport(ctx, orgID, usageExportJobID)
 	return decodeJSON[gen.UsageExportJobStatus](op, resp, err)
@@ -965,7 +965,7 @@ func (c *Client) GetUsageExport(ctx context.Context, orgID gen.OrgIDPathParam, u
 // GetUser gets a user by ID.
 //
 // CircleCI API: GET /user/{id} (getUser).
-func (c *Client) GetUser(ctx context.Context, id gen.ResourceIDParam) (*gen.User, error) {
+func (c *Client) GetUser(ctx context.Context, id uuid.UUID) (*gen.User, error) {
 	const op = "getUser"
 	resp, err := c.raw.GetUser(ctx, id)
 	return decodeJSON[gen.User](op, resp, err)
@@ -974,7 +974,7 @@ func (c *Client) GetUser(ctx context.Context, id gen.ResourceIDParam) (*gen.User
 // GetWebhookByID gets an outbound webhook.
 //
 // CircleCI API: GET /webhook/{webhook-id} (getWebhookById).
-func (c *Client) GetWebhookByID(ctx context.Context, webhookID gen.WebhookIDParam) (*gen.Webhook, error) {
+func (c *Client) GetWebhookByID(ctx context.Context, webhookID uuid.UUID) (*gen.Webhook, error) {
 	const op = "getWebhookById"
 	resp, err := c.raw.GetWebhookByID(ctx, webhookID)
 	return decodeJSON[gen.Webhook](op, resp, err)
@@ -1012,7 +1012,7 @@ func (c *Client) GetWebhooksIter(ctx context.Context, params *gen.GetWebhooksPar
 // GetWorkflowByID looks up one workflow by ID.
 //
 // CircleCI API: GET /workflow/{id} (getWorkflowById).
-func (c *Client) GetWorkflowByID(ctx context.Context, id gen.ResourceIDParam) (*gen.Workflow, error) {
+func (c *Client) GetWorkflowByID(ctx context.Context, id uuid.UUID) (*gen.Workflow, error) {
 	const op = "getWorkflowById"
 	resp, err := c.raw.GetWorkflowByID(ctx, id)
 	return decodeJSON[gen.Workflow](op, resp, err)
@@ -1021,12 +1021,12 @@ func (c *Client) GetWorkflowByID(ctx context.Context, id gen.ResourceIDParam) (*
 // GetWorkflowSummary gets one workflow's metrics and trends.
 //
 // CircleCI API: GET /insights/{project-slug}/workflows/{workflow-name}/summary (getWorkflowSummary).
-func (c *Client) GetWorkflowSummary(ctx context.Context, projectSlug ProjectSlug, workflowName gen.WorkflowNameParam, params *gen.GetWorkflowSummaryParams) (*gen.WorkflowSummary, error) {
+func (c *Client) GetWorkflowSummary(ctx context.Context, projectSlug ProjectSlug, workflowName string, params *gen.GetWorkflowSummaryParams) (*gen.WorkflowSummary, error) {
 	const op = "getWorkflowSummary"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.GetWorkflowSummary(ctx, gen.ProjectSlugParam(projectSlug.String()), workflowName, params)
+		resp, err = c.raw.GetWorkflowSummary(ctx, projectSlug.String(), workflowName, params)
 	}
 	return decodeJSON[gen.WorkflowSummary](op, resp, err)
 }
@@ -1039,7 +1039,7 @@ func (c *Client) ListCheckoutKeys(ctx context.Context, projectSlug ProjectSlug, 
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.ListCheckoutKeys(ctx, gen.ProjectSlugParam(projectSlug.String()), params)
+		resp, err = c.raw.ListCheckoutKeys(ctx, projectSlug.String(), params)
 	}
 	return decodeJSON[gen.CheckoutKeyList](op, resp, err)
 }
@@ -1067,7 +1067,7 @@ func (c *Client) ListCheckoutKeysIter(ctx context.Context, projectSlug ProjectSl
 // ListComponentVersions lists a component's versions.
 //
 // CircleCI API: GET /deploy/components/{component_id}/versions (listComponentVersions).
-func (c *Client) ListComponentVersions(ctx context.Context, componentID gen.ComponentIDParam, params *gen.ListComponentVersionsParams) (*gen.ComponentVersionList, error) {
+func (c *Client) ListComponentVersions(ctx context.Context, componentID string, params *gen.ListComponentVersionsParams) (*gen.ComponentVersionList, error) {
 	const op = "listComponentVersions"
 	resp, err := c.raw.ListComponentVersions(ctx, componentID, params)
 	return decodeJSON[gen.ComponentVersionList](op, resp, err)
@@ -1077,7 +1077,7 @@ func (c *Client) ListComponentVersions(ctx context.Context, componentID gen.Comp
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /deploy/components/{component_id}/versions (listComponentVersions).
-func (c *Client) ListComponentVersionsIter(ctx context.Context, componentID gen.ComponentIDParam, params *gen.ListComponentVersionsParams) iter.Seq2[gen.ComponentVersion, error] {
+func (c *Client) ListComponentVersionsIter(ctx context.Context, componentID string, params *gen.ListComponentVersionsParams) iter.Seq2[gen.ComponentVersion, error] {
 	var p0 gen.ListComponentVersionsParams
 	if params != nil {
 		p0 = *params
@@ -1159,7 +1159,7 @@ func (c *Client) ListEnvVars(ctx context.Context, projectSlug ProjectSlug, param
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.ListEnvVars(ctx, gen.ProjectSlugParam(projectSlug.String()), params)
+		resp, err = c.raw.ListEnvVars(ctx, projectSlug.String(), params)
 	}
 	return decodeJSON[gen.EnvironmentVariableList](op, resp, err)
 }
@@ -1187,7 +1187,7 @@ func (c *Client) ListEnvVarsIter(ctx context.Context, projectSlug ProjectSlug, p
 // ListEnvironmentVariablesFromContext lists a context's environment variables.
 //
 // CircleCI API: GET /context/{context_id}/environment-variable (listEnvironmentVariablesFromContext).
-func (c *Client) ListEnvironmentVariablesFromContext(ctx context.Context, contextID gen.ContextIDParam, params *gen.ListEnvironmentVariablesFromContextParams) (*gen.ContextEnvironmentVariableList, error) {
+func (c *Client) ListEnvironmentVariablesFromContext(ctx context.Context, contextID uuid.UUID, params *gen.ListEnvironmentVariablesFromContextParams) (*gen.ContextEnvironmentVariableList, error) {
 	const op = "listEnvironmentVariablesFromContext"
 	resp, err := c.raw.ListEnvironmentVariablesFromContext(ctx, contextID, params)
 	return decodeJSON[gen.ContextEnvironmentVariableList](op, resp, err)
@@ -1197,7 +1197,7 @@ func (c *Client) ListEnvironmentVariablesFromContext(ctx context.Context, contex
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /context/{context_id}/environment-variable (listEnvironmentVariablesFromContext).
-func (c *Client) ListEnvironmentVariablesFromContextIter(ctx context.Context, contextID gen.ContextIDParam, params *gen.ListEnvironmentVariablesFromContextParams) iter.Seq2[gen.ContextEnvironmentVariableListItem, error] {
+func (c *Client) ListEnvironmentVariablesFromContextIter(ctx context.Context, contextID uuid.UUID, params *gen.ListEnvironmentVariablesFromContextParams) iter.Seq2[gen.ContextEnvironmentVariableListItem, error] {
 	var p0 gen.ListEnvironmentVariablesFromContextParams
 	if params != nil {
 		p0 = *params
@@ -1250,7 +1250,7 @@ func (c *Client) ListMyPipelines(ctx context.Context, projectSlug ProjectSlug, p
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.ListMyPipelines(ctx, gen.ProjectSlugParam(projectSlug.String()), params)
+		resp, err = c.raw.ListMyPipelines(ctx, projectSlug.String(), params)
 	}
 	return decodeJSON[gen.PipelineList](op, resp, err)
 }
@@ -1287,7 +1287,7 @@ func (c *Client) ListOtelExporters(ctx context.Context, params *gen.ListOtelExpo
 // ListPipelineDefinitionTriggers lists a pipeline definition's triggers.
 //
 // CircleCI API: GET /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (listPipelineDefinitionTriggers).
-func (c *Client) ListPipelineDefinitionTriggers(ctx context.Context, projectID gen.ProjectIDParam, pipelineDefinitionID gen.PipelineDefinitionIDParam) (*gen.TriggerList, error) {
+func (c *Client) ListPipelineDefinitionTriggers(ctx context.Context, projectID string, pipelineDefinitionID string) (*gen.TriggerList, error) {
 	const op = "listPipelineDefinitionTriggers"
 	resp, err := c.raw.ListPipelineDefinitionTriggers(ctx, projectID, pipelineDefinitionID)
 	return decodeJSON[gen.TriggerList](op, resp, err)
@@ -1296,7 +1296,7 @@ func (c *Client) ListPipelineDefinitionTriggers(ctx context.Context, projectID g
 // ListPipelineDefinitions lists a project's pipeline definitions.
 //
 // CircleCI API: GET /projects/{project_id}/pipeline-definitions (listPipelineDefinitions).
-func (c *Client) ListPipelineDefinitions(ctx context.Context, projectID gen.ProjectIDParam) (*gen.PipelineDefinitionList, error) {
+func (c *Client) ListPipelineDefinitions(ctx context.Context, projectID string) (*gen.PipelineDefinitionList, error) {
 	const op = "listPipelineDefinitions"
 	resp, err := c.raw.ListPipelineDefinitions(ctx, projectID)
 	return decodeJSON[gen.PipelineDefinitionList](op, resp, err)
@@ -1339,7 +1339,7 @@ func (c *Client) ListPipelinesForProject(ctx context.Context, projectSlug Projec
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.ListPipelinesForProject(ctx, gen.ProjectSlugParam(projectSlug.String()), params)
+		resp, err = c.raw.ListPipelinesForProject(ctx, projectSlug.String(), params)
 	}
 	return decodeJSON[gen.PipelineList](op, resp, err)
 }
@@ -1372,7 +1372,7 @@ func (c *Client) ListSchedulesForProject(ctx context.Context, projectSlug Projec
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.ListSchedulesForProject(ctx, gen.ProjectSlugParam(projectSlug.String()), params)
+		resp, err = c.raw.ListSchedulesForProject(ctx, projectSlug.String(), params)
 	}
 	return decodeJSON[gen.ScheduleList](op, resp, err)
 }
@@ -1400,7 +1400,7 @@ func (c *Client) ListSchedulesForProjectIter(ctx context.Context, projectSlug Pr
 // ListURLOrbAllowListEntries lists the URL orb allow-list.
 //
 // CircleCI API: GET /organization/{org-slug-or-id}/url-orb-allow-list (listURLOrbAllowListEntries).
-func (c *Client) ListURLOrbAllowListEntries(ctx context.Context, orgSlugOrID gen.OrgSlugOrIDParam) (*gen.URLOrbAllowList, error) {
+func (c *Client) ListURLOrbAllowListEntries(ctx context.Context, orgSlugOrID string) (*gen.URLOrbAllowList, error) {
 	const op = "listURLOrbAllowListEntries"
 	resp, err := c.raw.ListURLOrbAllowListEntries(ctx, orgSlugOrID)
 	return decodeJSON[gen.URLOrbAllowList](op, resp, err)
@@ -1409,7 +1409,7 @@ func (c *Client) ListURLOrbAllowListEntries(ctx context.Context, orgSlugOrID gen
 // ListWorkflowJobs lists a workflow's jobs.
 //
 // CircleCI API: GET /workflow/{id}/job (listWorkflowJobs).
-func (c *Client) ListWorkflowJobs(ctx context.Context, id gen.ResourceIDParam, params *gen.ListWorkflowJobsParams) (*gen.JobList, error) {
+func (c *Client) ListWorkflowJobs(ctx context.Context, id uuid.UUID, params *gen.ListWorkflowJobsParams) (*gen.JobList, error) {
 	const op = "listWorkflowJobs"
 	resp, err := c.raw.ListWorkflowJobs(ctx, id, params)
 	return decodeJSON[gen.JobList](op, resp, err)
@@ -1419,7 +1419,7 @@ func (c *Client) ListWorkflowJobs(ctx context.Context, id gen.ResourceIDParam, p
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /workflow/{id}/job (listWorkflowJobs).
-func (c *Client) ListWorkflowJobsIter(ctx context.Context, id gen.ResourceIDParam, params *gen.ListWorkflowJobsParams) iter.Seq2[gen.Job, error] {
+func (c *Client) ListWorkflowJobsIter(ctx context.Context, id uuid.UUID, params *gen.ListWorkflowJobsParams) iter.Seq2[gen.Job, error] {
 	var p0 gen.ListWorkflowJobsParams
 	if params != nil {
 		p0 = *params
@@ -1438,7 +1438,7 @@ func (c *Client) ListWorkflowJobsIter(ctx context.Context, id gen.ResourceIDPara
 // ListWorkflowsByPipelineID lists a pipeline's workflows.
 //
 // CircleCI API: GET /pipeline/{pipeline-id}/workflow (listWorkflowsByPipelineId).
-func (c *Client) ListWorkflowsByPipelineID(ctx context.Context, pipelineID gen.PipelineIDParam, params *gen.ListWorkflowsByPipelineIDParams) (*gen.WorkflowList, error) {
+func (c *Client) ListWorkflowsByPipelineID(ctx context.Context, pipelineID uuid.UUID, params *gen.ListWorkflowsByPipelineIDParams) (*gen.WorkflowList, error) {
 	const op = "listWorkflowsByPipelineId"
 	resp, err := c.raw.ListWorkflowsByPipelineID(ctx, pipelineID, params)
 	return decodeJSON[gen.WorkflowList](op, resp, err)
@@ -1448,7 +1448,7 @@ func (c *Client) ListWorkflowsByPipelineID(ctx context.Context, pipelineID gen.P
 // next page only when the caller gets to it. It copies params; see the package's Pagination section.
 //
 // CircleCI API: GET /pipeline/{pipeline-id}/workflow (listWorkflowsByPipelineId).
-func (c *Client) ListWorkflowsByPipelineIDIter(ctx context.Context, pipelineID gen.PipelineIDParam, params *gen.ListWorkflowsByPipelineIDParams) iter.Seq2[gen.Workflow, error] {
+func (c *Client) ListWorkflowsByPipelineIDIter(ctx context.Context, pipelineID uuid.UUID, params *gen.ListWorkflowsByPipelineIDParams) iter.Seq2[gen.Workflow, error] {
 	var p0 gen.ListWorkflowsByPipelineIDParams
 	if params != nil {
 		p0 = *params
@@ -1467,7 +1467,7 @@ func (c *Client) ListWorkflowsByPipelineIDIter(ctx context.Context, pipelineID g
 // MakeDecision evaluates config against policies.
 //
 // CircleCI API: POST /owner/{ownerID}/context/{context}/decision (MakeDecision).
-func (c *Client) MakeDecision(ctx context.Context, ownerID gen.OwnerIDParam, policyContext gen.PolicyContext, body gen.MakeDecisionJSONRequestBody) (*gen.Decision, error) {
+func (c *Client) MakeDecision(ctx context.Context, ownerID string, policyContext string, body gen.MakeDecisionJSONRequestBody) (*gen.Decision, error) {
 	const op = "MakeDecision"
 	resp, err := c.raw.MakeDecision(ctx, ownerID, policyContext, body)
 	return decodeJSON[gen.Decision](op, resp, err)
@@ -1476,7 +1476,7 @@ func (c *Client) MakeDecision(ctx context.Context, ownerID gen.OwnerIDParam, pol
 // PatchOrgClaims sets organization OIDC custom claims.
 //
 // CircleCI API: PATCH /org/{orgID}/oidc-custom-claims (PatchOrgClaims).
-func (c *Client) PatchOrgClaims(ctx context.Context, orgID gen.OIDCOrgIDParam, body gen.PatchOrgClaimsJSONRequestBody) (*gen.OIDCClaims, error) {
+func (c *Client) PatchOrgClaims(ctx context.Context, orgID uuid.UUID, body gen.PatchOrgClaimsJSONRequestBody) (*gen.OIDCClaims, error) {
 	const op = "PatchOrgClaims"
 	resp, err := c.raw.PatchOrgClaims(ctx, orgID, body)
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
@@ -1485,7 +1485,7 @@ func (c *Client) PatchOrgClaims(ctx context.Context, orgID gen.OIDCOrgIDParam, b
 // PatchProjectClaims sets project OIDC custom claims.
 //
 // CircleCI API: PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (PatchProjectClaims).
-func (c *Client) PatchProjectClaims(ctx context.Context, orgID gen.OIDCOrgIDParam, projectID gen.OIDCProjectIDParam, body gen.PatchProjectClaimsJSONRequestBody) (*gen.OIDCClaims, error) {
+func (c *Client) PatchProjectClaims(ctx context.Context, orgID uuid.UUID, projectID uuid.UUID, body gen.PatchProjectClaimsJSONRequestBody) (*gen.OIDCClaims, error) {
 	const op = "PatchProjectClaims"
 	resp, err := c.raw.PatchProjectClaims(ctx, orgID, projectID, body)
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
@@ -1499,7 +1499,7 @@ func (c *Client) PatchProjectSettings(ctx context.Context, projectSlug ProjectSl
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.PatchProjectSettings(ctx, gen.PatchProjectSettingsParamsProvider(projectSlug.s.Provider()), gen.OrganizationParam(projectSlug.s.Org()), gen.ProjectParam(projectSlug.s.Repo()), body)
+		resp, err = c.raw.PatchProjectSettings(ctx, gen.PatchProjectSettingsParamsProvider(projectSlug.s.Provider()), projectSlug.s.Org(), projectSlug.s.Repo(), body)
 	}
 	return decodeJSON[gen.ProjectSettings](op, resp, err)
 }
@@ -1507,7 +1507,7 @@ func (c *Client) PatchProjectSettings(ctx context.Context, projectSlug ProjectSl
 // RemoveURLOrbAllowListEntry removes a URL orb allow-list entry.
 //
 // CircleCI API: DELETE /organization/{org-slug-or-id}/url-orb-allow-list/{allow-list-entry-id} (removeURLOrbAllowListEntry).
-func (c *Client) RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID gen.OrgSlugOrIDParam, allowListEntryID string) (*gen.URLOrbAllowListEntry, error) {
+func (c *Client) RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID string, allowListEntryID string) (*gen.URLOrbAllowListEntry, error) {
 	const op = "removeURLOrbAllowListEntry"
 	resp, err := c.raw.RemoveURLOrbAllowListEntry(ctx, orgSlugOrID, allowListEntryID)
 	return decodeJSON[gen.URLOrbAllowListEntry](op, resp, err)
@@ -1516,7 +1516,7 @@ func (c *Client) RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID gen
 // RerunWorkflow runs a workflow again.
 //
 // CircleCI API: POST /workflow/{id}/rerun (rerunWorkflow).
-func (c *Client) RerunWorkflow(ctx context.Context, id gen.ResourceIDParam, body gen.RerunWorkflowJSONRequestBody) (*gen.WorkflowRerun, error) {
+func (c *Client) RerunWorkflow(ctx context.Context, id uuid.UUID, body gen.RerunWorkflowJSONRequestBody) (*gen.WorkflowRerun, error) {
 	const op = "rerunWorkflow"
 	resp, err := c.raw.RerunWorkflow(ctx, id, body)
 	return decodeJSON[gen.WorkflowRerun](op, resp, err)
@@ -1525,7 +1525,7 @@ func (c *Client) RerunWorkflow(ctx context.Context, id gen.ResourceIDParam, body
 // RollbackProject rolls back a component.
 //
 // CircleCI API: POST /projects/{project_id}/rollback (rollbackProject).
-func (c *Client) RollbackProject(ctx context.Context, projectID gen.ProjectIDParam, body gen.RollbackProjectJSONRequestBody) error {
+func (c *Client) RollbackProject(ctx context.Context, projectID string, body gen.RollbackProjectJSONRequestBody) error {
 	const op = "rollbackProject"
 	resp, err := c.raw.RollbackProject(ctx, projectID, body)
 	return noContent(op, resp, err)
@@ -1534,7 +1534,7 @@ func (c *Client) RollbackProject(ctx context.Context, projectID gen.ProjectIDPar
 // SetDecisionSettings updates policy decision settings.
 //
 // CircleCI API: PATCH /owner/{ownerID}/context/{context}/decision/settings (SetDecisionSettings).
-func (c *Client) SetDecisionSettings(ctx context.Context, ownerID gen.OwnerIDParam, policyContext gen.PolicyContext, body gen.SetDecisionSettingsJSONRequestBody) (*gen.DecisionSettings, error) {
+func (c *Client) SetDecisionSettings(ctx context.Context, ownerID string, policyContext string, body gen.SetDecisionSettingsJSONRequestBody) (*gen.DecisionSettings, error) {
 	const op = "SetDecisionSettings"
 	resp, err := c.raw.SetDecisionSettings(ctx, ownerID, policyContext, body)
 	return decodeJSON[gen.DecisionSettings](op, resp, err)
@@ -1548,7 +1548,7 @@ func (c *Client) TriggerPipeline(ctx context.Context, projectSlug ProjectSlug, b
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.TriggerPipeline(ctx, gen.ProjectSlugParam(projectSlug.String()), body)
+		resp, err = c.raw.TriggerPipeline(ctx, projectSlug.String(), body)
 	}
 	return decodeJSON[gen.PipelineCreation](op, resp, err)
 }
@@ -1561,7 +1561,7 @@ func (c *Client) TriggerPipelineRun(ctx context.Context, projectSlug ProjectSlug
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
 	if err == nil {
-		resp, err = c.raw.TriggerPipelineRun(ctx, gen.TriggerPipelineRunParamsProvider(projectSlug.s.Provider()), gen.OrganizationParam(projectSlug.s.Org()), gen.ProjectParam(projectSlug.s.Repo()), body)
+		resp, err = c.raw.TriggerPipelineRun(ctx, gen.TriggerPipelineRunParamsProvider(projectSlug.s.Provider()), projectSlug.s.Org(), projectSlug.s.Repo(), body)
 	}
 	data, err := successBody(op, resp, err)
 	if err != nil {
@@ -1596,7 +1596,7 @@ type TriggerPipelineRunResult struct {
 // UpdatePipelineDefinition updates a pipeline definition.
 //
 // CircleCI API: PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (updatePipelineDefinition).
-func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID gen.ProjectIDParam, pipelineDefinitionID gen.PipelineDefinitionIDParam, body gen.UpdatePipelineDefinitionJSONRequestBody) (*gen.PipelineDefinition, error) {
+func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string, body gen.UpdatePipelineDefinitionJSONRequestBody) (*gen.PipelineDefinition, error) {
 	const op = "updatePipelineDefinition"
 	resp, err := c.raw.UpdatePipelineDefinition(ctx, projectID, pipelineDefinitionID, body)
 	return decodeJSON[gen.PipelineDefinition](op, resp, err)
@@ -1605,7 +1605,7 @@ func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID gen.Pro
 // UpdateSchedule changes a scheduled trigger.
 //
 // CircleCI API: PATCH /schedule/{schedule-id} (updateSchedule).
-func (c *Client) UpdateSchedule(ctx context.Context, scheduleID gen.ScheduleIDParam, body gen.UpdateScheduleJSONRequestBody) (*gen.Schedule, error) {
+func (c *Client) UpdateSchedule(ctx context.Context, scheduleID uuid.UUID, body gen.UpdateScheduleJSONRequestBody) (*gen.Schedule, error) {
 	const op = "updateSchedule"
 	resp, err := c.raw.UpdateSchedule(ctx, scheduleID, body)
 	return decodeJSON[gen.Schedule](op, resp, err)
@@ -1614,7 +1614,7 @@ func (c *Client) UpdateSchedule(ctx context.Context, scheduleID gen.ScheduleIDPa
 // UpdateTrigger updates a trigger.
 //
 // CircleCI API: PATCH /projects/{project_id}/triggers/{trigger_id} (updateTrigger).
-func (c *Client) UpdateTrigger(ctx context.Context, projectID gen.ProjectIDParam, triggerID gen.TriggerIDParam, body gen.UpdateTriggerJSONRequestBody) (*gen.Trigger, error) {
+func (c *Client) UpdateTrigger(ctx context.Context, projectID string, triggerID string, body gen.UpdateTriggerJSONRequestBody) (*gen.Trigger, error) {
 	const op = "updateTrigger"
 	resp, err := c.raw.UpdateTrigger(ctx, projectID, triggerID, body)
 	return decodeJSON[gen.Trigger](op, resp, err)
@@ -1623,7 +1623,7 @@ func (c *Client) UpdateTrigger(ctx context.Context, projectID gen.ProjectIDParam
 // UpdateWebhook changes a webhook endpoint.
 //
 // CircleCI API: PUT /webhook/{webhook-id} (updateWebhook).
-func (c *Client) UpdateWebhook(ctx context.Context, webhookID gen.WebhookIDParam, body gen.UpdateWebhookJSONRequestBody) (*gen.Webhook, error) {
+func (c *Client) UpdateWebhook(ctx context.Context, webhookID uuid.UUID, body gen.UpdateWebhookJSONRequestBody) (*gen.Webhook, error) {
 	const op = "updateWebhook"
 	resp, err := c.raw.UpdateWebhook(ctx, webhookID, body)
 	return decodeJSON[gen.Webhook](op, resp, err)

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// An alias chain such as gen.ContextIDParam = openapi_types.UUID = uuid.UUID says nothing a reader
+// of a client signature needs: the signature shows the type the chain ends in. The resolver follows
+// chains through the Go source of each package they cross, found with go/build as the go command
+// finds it, so nothing is hard-coded about oapi-codegen's runtime or its dependencies.
+
+// typeRef is a type a chain ends in: a predeclared type (path "") or a package's named type.
+type typeRef struct {
+	path, name string
+}
+
+// declaredType is one top-level type declaration and the imports of its file.
+type declaredType struct {
+	spec    *ast.TypeSpec
+	imports []*ast.ImportSpec
+}
+
+// pkgTypes is what one package's source declares at top level.
+type pkgTypes struct {
+	path, name string // import path ("" for package gen, read from its folder) and package name
+	types      map[string]declaredType
+}
+
+// resolver loads packages on demand, from the folder of package gen outwards.
+type resolver struct {
+	srcDir string // where imports are resolved from, as the go command would
+	gen    *pkgTypes
+	pkgs   map[string]*pkgTypes // by import path
+}
+
+// load returns the types declared by the package with the import path.
+func (r *resolver) load(path string) (*pkgTypes, error) {
+	if p, ok := r.pkgs[path]; ok {
+		return p, nil
+	}
+	bp, err := build.Import(path, r.srcDir, 0)
+	if err != nil {
+		return nil, fmt.Errorf("resolve aliases: %w", err)
+	}
+	var files []string
+	for _, f := range bp.GoFiles {
+		files = append(files, filepath.Join(bp.Dir, f))
+	}
+	p, err := parseTypes(path, files)
+	if err != nil {
+		return nil, err
+	}
+	r.pkgs[path] = p
+	return p, nil
+}
+
+// parseTypes reads the top-level type declarations of a package's files.
+func parseTypes(path string, files []string) (*pkgTypes, error) {
+	p := &pkgTypes{path: path, types: map[string]declaredType{}}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		p.name = f.Name.Name
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				ts := spec.(*ast.TypeSpec)
+				p.types[ts.Name.Name] = declaredType{spec: ts, imports: f.Imports}
+			}
+		}
+	}
+	return p, nil
+}
+
+// importPath returns the path a file imports under the package name ident. Imports without a name
+// are loaded to read their package name, those whose last path element is ident first.
+func (r *resolver) importPath(imports []*ast.ImportSpec, ident string) (string, error) {
+	var unnamed []string
+	for _, im := range imports {
+		path, err := strconv.Unquote(im.Path.Value)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case im.Name != nil && im.Name.Name == ident:
+			return path, nil
+		case im.Name != nil:
+		case path[strings.LastIndex(path, "/")+1:] == ident:
+			unnamed = append([]string{path}, unnamed...)
+		default:
+			unnamed = append(unnamed, path)
+		}
+	}
+	for _, path := range unnamed {
+		p, err := r.load(path)
+		if err != nil {
+			return "", err
+		}
+		if p.name == ident {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("resolve aliases: no import named %s", ident)
+}
+
+// plain returns the type the named type of p stands for when it is an alias chain that ends in a
+// predeclared type or in a named type of another package users can import. ok is false for a defined
+// type, for a chain that ends in a type of package gen or in a type literal (such as []OTelExporter),
+// and for one that ends where users cannot name it (unexported or internal).
+func (r *resolver) plain(p *pkgTypes, name string) (ref typeRef, ok bool, err error) {
+	for range 32 { // chains are short; a cycle is a compile error of package gen
+		d, found := p.types[name]
+		if !found || !d.spec.Assign.IsValid() || d.spec.TypeParams != nil {
+			return typeRef{}, false, nil
+		}
+		switch t := d.spec.Type.(type) {
+		case *ast.Ident:
+			if _, local := p.types[t.Name]; !local {
+				if obj, isType := types.Universe.Lookup(t.Name).(*types.TypeName); isType {
+					return typeRef{name: obj.Name()}, true, nil
+				}
+				return typeRef{}, false, nil
+			}
+			if !p.types[t.Name].spec.Assign.IsValid() { // a defined type of the same package
+				if p == r.gen || !nameable(p.path, t.Name) {
+					return typeRef{}, false, nil
+				}
+				return typeRef{path: p.path, name: t.Name}, true, nil
+			}
+			name = t.Name
+		case *ast.SelectorExpr:
+			pkgIdent, isIdent := t.X.(*ast.Ident)
+			if !isIdent {
+				return typeRef{}, false, nil
+			}
+			path, err := r.importPath(d.imports, pkgIdent.Name)
+			if err != nil {
+				return typeRef{}, false, err
+			}
+			next, err := r.load(path)
+			if err != nil {
+				return typeRef{}, false, err
+			}
+			if ref, ok, err := r.plain(next, t.Sel.Name); err != nil || ok {
+				return ref, ok, err
+			}
+			if next.types[t.Sel.Name].spec != nil && next.types[t.Sel.Name].spec.Assign.IsValid() {
+				return typeRef{}, false, nil // an alias that ends where users cannot follow
+			}
+			if !nameable(path, t.Sel.Name) {
+				return typeRef{}, false, nil
+			}
+			return typeRef{path: path, name: t.Sel.Name}, true, nil
+		default:
+			return typeRef{}, false, nil
+		}
+	}
+	return typeRef{}, false, fmt.Errorf("resolve aliases: %s.%s: chain too long", p.path, name)
+}
+
+// nameable reports whether code outside the module can refer to the named type of the package.
+func nameable(path, name string) bool {
+	if !ast.IsExported(name) || path == "main" {
+		return false
+	}
+	for _, elem := range strings.Split(path, "/") {
+		if elem == "internal" {
+			return false
+		}
+	}
+	return true
+}
