@@ -10,14 +10,18 @@ import (
 	"github.com/cikit/circleci-go/client"
 	"github.com/cikit/circleci-go/gen"
 	"github.com/cikit/circleci-go/server/fake"
+	"github.com/cikit/circleci-go/server/fake/faketest"
 )
 
-// newFake starts the reference server with its demo data through fake.NewTestServer, which validates
+// newFake starts the reference server with its demo data through faketest.NewServer, which validates
 // every response against the document, so every response the client decodes here has been validated
-// too, and returns a client for it.
+// too, and returns a client for it: the test server's own, or one with opts as well.
 func newFake(t *testing.T, opts ...client.Option) (*fake.Server, *client.Client) {
 	t.Helper()
-	ts := fake.NewTestServer(t)
+	ts := faketest.NewServer(t)
+	if len(opts) == 0 {
+		return ts.Fake, ts.Client
+	}
 	opts = append([]client.Option{client.WithBaseURL(ts.URL), client.WithToken(ts.Token)}, opts...)
 	c, err := client.New(opts...)
 	if err != nil {

@@ -162,6 +162,7 @@ func printIntro(w io.Writer, base string, seed *fake.Seed, demo bool, speed floa
 	fmt.Fprintln(w, "Try:")
 	fmt.Fprintf(w, "  export CIRCLE_TOKEN=%s\n", tok)
 	fmt.Fprintf(w, "  curl -s -H \"Circle-Token: $CIRCLE_TOKEN\" %s/me\n", api)
+	fmt.Fprintf(w, "  curl -s %s%s   # the test controls: clock, faults, job outcomes, reset\n", base, fake.ControlPath)
 	if !demo {
 		return
 	}

@@ -47,7 +47,7 @@ func TestRun_ServesAndStops(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	for _, want := range []string{"http://" + addr + "/api/v2", "tok-from-env", `"myspecialversion": "4.8.2"`, "/project/gh/demo-org/demo-app/pipeline", "stopped"} {
+	for _, want := range []string{"http://" + addr + "/api/v2", "tok-from-env", `"myspecialversion": "4.8.2"`, "/project/gh/demo-org/demo-app/pipeline", "/_fake/   # the test controls", "stopped"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

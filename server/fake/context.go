@@ -124,15 +124,15 @@ func (s *Server) CreateContext(ctx context.Context, req genserver.CreateContextR
 	if slices.ContainsFunc(o.contexts, func(c *orgContext) bool { return c.name == req.Body.Name }) {
 		return nil, server.Conflict("A context named " + quote(req.Body.Name) + " already exists in " + o.slug + "; context names are unique per organization.")
 	}
-	c := s.addContext(o, req.Body.Name, s.newID())
+	c := s.addContext(o, req.Body.Name, s.newID(), s.now())
 	return genserver.CreateContext200JSONResponse(c.api()), nil
 }
 
 func quote(s string) string { return `"` + s + `"` }
 
-// addContext stores a new context with an id; the caller holds s.mu or owns s.
-func (s *Server) addContext(o *org, name string, id uuid.UUID) *orgContext {
-	c := &orgContext{seq: s.nextSeq(), id: id, name: name, org: o, created: s.now()}
+// addContext stores a new context with an id, created at a time; the caller holds s.mu or owns s.
+func (s *Server) addContext(o *org, name string, id uuid.UUID, created time.Time) *orgContext {
+	c := &orgContext{seq: s.nextSeq(), id: id, name: name, org: o, created: created}
 	o.contexts = append(o.contexts, c)
 	s.st.contextsByID[c.id] = c
 	return c

@@ -1,187 +1,21 @@
 package fake_test
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cikit/circleci-go/gen"
 	"github.com/cikit/circleci-go/server/fake"
+	"github.com/google/go-cmp/cmp"
 )
-
-// get sends an authenticated GET to the API of ts and returns the status and the Retry-After header.
-func get(t *testing.T, ts *fake.TestServer, path string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest("GET", ts.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Circle-Token", ts.Token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, res.Body)
-	return res.StatusCode, res.Header.Get("Retry-After")
-}
-
-// postControl sends a JSON body to a control endpoint of ts and fails the test unless it answers want.
-func postControl(t *testing.T, ts *fake.TestServer, path string, body any, want int) {
-	t.Helper()
-	b, err := json.Marshal(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := http.Post(ts.HTTP.URL+path, "application/json", strings.NewReader(string(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	msg, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		t.Fatalf("POST %s %s: %d %s, want %d", path, b, res.StatusCode, msg, want)
-	}
-}
-
-// TestFault_ProjectSlugForms checks that a fault registered for a project path matches requests that
-// write the project slug in another form, and only those of that project.
-func TestFault_ProjectSlugForms(t *testing.T) {
-	t.Parallel()
-	const (
-		circleOrg  = "7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b"
-		circleProj = "0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b"
-	)
-	tests := []struct {
-		name, fault, request string
-		want                 int
-	}{
-		{"raw fault, escaped request", "/project/gh/demo-org/demo-app", "/project/gh%2Fdemo-org%2Fdemo-app", 503},
-		{"raw fault, github request", "/project/gh/demo-org/demo-app", "/project/github/demo-org/demo-app", 503},
-		{"raw fault, escaped github request", "/project/gh/demo-org/demo-app/pipeline", "/project/github%2Fdemo-org%2Fdemo-app/pipeline", 503},
-		{"half-escaped request", "/project/gh/demo-org/demo-app/pipeline", "/project/gh%2Fdemo-org/demo-app/pipeline", 503},
-		{"escaped fault, raw request", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", "/project/gh/demo-org/demo-app/pipeline", 503},
-		{"github fault, gh request", "/project/github/demo-org/demo-app", "/project/gh/demo-org/demo-app", 503},
-		{"case of the names", "/project/gh/Demo-Org/demo-app", "/project/gh/demo-org/DEMO-APP", 503},
-		{"prefix fault", "/project/github/demo-org/demo-app/*", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", 503},
-		{"prefix fault, other route", "/project/gh/demo-org/demo-app/*", "/project/gh/demo-org/demo-app/envvar", 503},
-		{"escaped prefix cut in the slug", "/project/gh%2Fdemo-org*", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", 503},
-		{"github prefix cut in the slug", "/project/github/demo-org/*", "/project/gh/demo-org/demo-app/pipeline", 503},
-		{"prefix cut in the slug, other case", "/project/gh/Demo-Org/*", "/project/github%2Fdemo-org%2Fdemo-app", 503},
-		{"prefix cut in a name", "/project/gh/demo-org/demo*", "/project/gh/demo-org/demo-app/envvar", 503},
-		{"prefix of another org", "/project/gh/other-org/*", "/project/gh/demo-org/demo-app", 200},
-		{"fault with trailing slash", "/project/gh/demo-org/demo-app/", "/project/gh/demo-org/demo-app", 503},
-		{"request with trailing slash", "/project/gh/demo-org/demo-app", "/project/gh/demo-org/demo-app/", 503},
-		{"me with trailing slash", "/me", "/me/", 503},
-		{"bitbucket fault, bb request", "/project/bitbucket/bb-org/bb-app", "/project/bb%2Fbb-org%2Fbb-app", 503},
-		{"bb fault, bitbucket request", "/project/bb%2Fbb-org%2Fbb-app/pipeline", "/project/bitbucket/bb-org/bb-app/pipeline", 503},
-		{"circleci slug", "/project/circleci/" + circleOrg + "/" + circleProj + "/pipeline", "/project/circleci%2F" + circleOrg + "%2F" + circleProj + "/pipeline", 503},
-		{"other project", "/project/gh/demo-org/demo-app", "/project/bb/bb-org/bb-app", 200},
-		{"other route", "/project/gh/demo-org/demo-app", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", 200},
-		{"gh is not bb", "/project/bb/demo-org/demo-app", "/project/gh/demo-org/demo-app", 200},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			seed := fake.DemoSeed()
-			seed.Orgs = append(seed.Orgs, fake.SeedOrg{Slug: "bb/bb-org", Projects: []fake.SeedProject{{Name: "bb-app", Config: fake.DemoConfig}}})
-			seed.Users[0].Orgs = append(seed.Users[0].Orgs, "bb/bb-org")
-			ts := fake.NewTestServer(t, fake.WithSeed(seed))
-			postControl(t, ts, "/_fake/faults", map[string]any{"method": "GET", "path": tt.fault, "status": 503, "count": 1}, http.StatusCreated)
-			if got, _ := get(t, ts, tt.request); got != tt.want {
-				t.Errorf("GET %s with a fault on %s: %d, want %d", tt.request, tt.fault, got, tt.want)
-			}
-			if got, _ := get(t, ts, tt.request); got != http.StatusOK {
-				t.Errorf("second GET %s: %d, want 200", tt.request, got)
-			}
-		})
-	}
-}
-
-// TestClose_EndsDelays checks that Close lets a request held by a delay fault go on at once, and
-// that later delays do not wait.
-func TestClose_EndsDelays(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name   string
-		status int // of the fault; 0 passes the request on
-		want   int
-	}{
-		{"delay only", 0, http.StatusOK},
-		{"delay then 429", http.StatusTooManyRequests, http.StatusTooManyRequests},
-		{"delay then 503", http.StatusServiceUnavailable, http.StatusServiceUnavailable},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f, err := fake.New()
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := f.Handler()
-			if err != nil {
-				t.Fatal(err)
-			}
-			entered := make(chan struct{}, 2)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				entered <- struct{}{}
-				h.ServeHTTP(w, r)
-			}))
-			defer srv.Close()
-			if err := f.InjectFault(fake.Fault{Path: "/me", Status: tt.status, Delay: time.Hour, Count: 2}); err != nil {
-				t.Fatal(err)
-			}
-			// The bound only turns a regression into a failure instead of a hang; nothing waits for it.
-			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-			defer cancel()
-			send := func() (int, error) {
-				req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v2/me", nil)
-				if err != nil {
-					return 0, err
-				}
-				req.Header.Set("Circle-Token", fake.DemoToken)
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					return 0, err
-				}
-				res.Body.Close()
-				return res.StatusCode, nil
-			}
-			type answer struct {
-				status int
-				err    error
-			}
-			held := make(chan answer, 1)
-			go func() {
-				status, err := send()
-				held <- answer{status, err}
-			}()
-			<-entered
-			if err := f.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if a := <-held; a.err != nil || a.status != tt.want {
-				t.Errorf("held request after Close: %d %v, want %d", a.status, a.err, tt.want)
-			}
-			if err := f.Close(); err != nil {
-				t.Errorf("second Close: %v", err)
-			}
-			if status, err := send(); err != nil || status != tt.want {
-				t.Errorf("request after Close: %d %v, want %d without waiting", status, err, tt.want)
-			}
-		})
-	}
-}
 
 // TestControl_JobOutcome checks /_fake/job-outcome: known build jobs only, 404 for an unknown project
 // or job, 400 for an approval job or an unknown outcome.
 func TestControl_JobOutcome(t *testing.T) {
 	t.Parallel()
-	ts := fake.NewTestServer(t)
+	e := newEnv(t)
 	tests := []struct {
 		name                  string
 		project, job, outcome string
@@ -198,39 +32,169 @@ func TestControl_JobOutcome(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			postControl(t, ts, "/_fake/job-outcome", map[string]any{"project": tt.project, "job": tt.job, "outcome": tt.outcome}, tt.want)
+			e.mustControl(tt.want, "POST", "/_fake/job-outcome", map[string]any{"project": tt.project, "job": tt.job, "outcome": tt.outcome}, nil)
 		})
 	}
 }
 
-// TestFault_RetryAfter checks the Retry-After header of injected faults: given in whole seconds
-// (rounded up) with a 429 or 503, one second for a 429 that gives none, never with other statuses.
-func TestFault_RetryAfter(t *testing.T) {
+// TestControl_Clock reads and advances the simulated clock over /_fake/clock.
+func TestControl_Clock(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var before, after struct{ Now time.Time }
+	e.mustControl(200, "GET", "/_fake/clock", nil, &before)
+	if !before.Now.Equal(e.fake.Now()) {
+		t.Errorf("GET /_fake/clock = %v, want %v", before.Now, e.fake.Now())
+	}
+	e.mustControl(200, "POST", "/_fake/clock/advance", map[string]any{"duration": "90s"}, &after)
+	if d := e.fake.Now().Sub(before.Now); d != 90*time.Second || !after.Now.Equal(e.fake.Now()) {
+		t.Errorf("clock moved %v and answered %v, want 90s and %v", d, after.Now, e.fake.Now())
+	}
+	for _, bad := range []map[string]any{{"duration": "-1s"}, {"duration": "soon"}, {"seconds": 90}} {
+		if status := e.control("POST", "/_fake/clock/advance", bad, nil); status != 400 {
+			t.Errorf("advance %v: %d, want 400", bad, status)
+		}
+	}
+}
+
+// listedControl is an entry of GET /_fake/.
+type listedControl struct {
+	Method      string          `json:"method"`
+	Path        string          `json:"path"`
+	Body        json.RawMessage `json:"body"`
+	Description string          `json:"description"`
+}
+
+// TestControl_Listing checks that GET /_fake/ lists every control with a description, that each
+// listed control answers something other than the catch-all 404 (with its example body, a made-up
+// id in its path), and that the catch-all names the listing.
+func TestControl_Listing(t *testing.T) {
+	t.Parallel()
+	var listing struct{ Controls []listedControl }
+	newEnv(t).mustControl(200, "GET", "/_fake/", nil, &listing)
+	if len(listing.Controls) < 8 {
+		t.Fatalf("GET /_fake/ lists %d controls: %+v", len(listing.Controls), listing.Controls)
+	}
+	seen := map[string]bool{}
+	for _, c := range listing.Controls {
+		if seen[c.Method+" "+c.Path] || c.Description == "" || !strings.HasPrefix(c.Path, fake.ControlPath) {
+			t.Errorf("entry %+v: listed twice, without a description or outside %s", c, fake.ControlPath)
+		}
+		seen[c.Method+" "+c.Path] = true
+		t.Run(c.Method+" "+c.Path, func(t *testing.T) {
+			t.Parallel()
+			var body any
+			if len(c.Body) > 0 {
+				if err := json.Unmarshal(c.Body, &body); err != nil {
+					t.Fatalf("example body %s: %v", c.Body, err)
+				}
+			}
+			path := strings.ReplaceAll(c.Path, "{id}", "00000000-0000-4000-8000-00000000abcd")
+			var msg struct{ Message string }
+			status := newEnv(t).control(c.Method, path, body, &msg)
+			if status == 404 && strings.HasPrefix(msg.Message, "Unknown control endpoint") || status >= 500 {
+				t.Errorf("%s %s with %s: %d %q, want the control's answer", c.Method, path, c.Body, status, msg.Message)
+			}
+		})
+	}
+	for _, want := range []string{"GET /_fake/", "POST /_fake/faults", "DELETE /_fake/faults", "POST /_fake/reset", "GET /_fake/clock"} {
+		if !seen[want] {
+			t.Errorf("GET /_fake/ does not list %s", want)
+		}
+	}
+
+	tests := []struct{ method, path string }{
+		{"GET", "/_fake/nope"},
+		{"PUT", "/_fake/clock"},
+		{"GET", "/_fake/clock/advance"},
+		{"POST", "/_fake/"},
+		{"GET", "/_fake/pipelines/x/y"},
+	}
+	e := newEnv(t)
+	for _, tt := range tests {
+		var msg struct{ Message string }
+		if status := e.control(tt.method, tt.path, nil, &msg); status != 404 || !strings.Contains(msg.Message, "GET /_fake/ lists them") {
+			t.Errorf("%s %s: %d %q, want the catch-all 404 naming GET /_fake/", tt.method, tt.path, status, msg.Message)
+		}
+	}
+}
+
+// TestReset changes the state in every way the API and the controls allow, resets (by the Go method
+// and over HTTP), and checks that the state is the seed's again, with the same IDs, while the clock
+// has gone on.
+func TestReset(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
-		fault map[string]any
-		want  string
+		reset func(e *env)
 	}{
-		{"429 without retry_after", map[string]any{"status": 429, "count": 1}, "1"},
-		{"429 with 2s", map[string]any{"status": 429, "retry_after": "2s", "count": 1}, "2"},
-		{"429 with 1.5s", map[string]any{"status": 429, "retry_after": "1.5s", "count": 1}, "2"},
-		{"503 without retry_after", map[string]any{"status": 503, "count": 1}, ""},
-		{"503 with 3s", map[string]any{"status": 503, "retry_after": "3s", "count": 1}, "3"},
-		{"500 with 3s", map[string]any{"status": 500, "retry_after": "3s", "count": 1}, ""},
+		{"Go method", func(e *env) {
+			if err := e.fake.Reset(); err != nil {
+				e.t.Fatal(err)
+			}
+		}},
+		{"POST /_fake/reset", func(e *env) { e.mustControl(200, "POST", "/_fake/reset", nil, nil) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ts := fake.NewTestServer(t)
-			fault := map[string]any{"path": "/me"}
-			for k, v := range tt.fault {
-				fault[k] = v
+			e := newEnv(t)
+			var contexts gen.ContextList
+			e.must(200, "GET", "/context?owner-slug=gh/demo-org", nil, &contexts)
+			var me gen.User
+			e.must(200, "GET", "/me", nil, &me)
+
+			e.must(200, "POST", "/organization/gh%2Fdemo-org/project", map[string]any{"name": "scratch"}, nil)
+			e.must(201, "POST", demo+"/envvar", map[string]any{"name": "ADDED", "value": "v"}, nil)
+			e.must(200, "POST", "/context", map[string]any{"name": "added", "owner": map[string]any{"slug": "gh/demo-org"}}, nil)
+			e.must(201, "POST", demo+"/checkout-key", map[string]any{"type": "deploy-key"}, nil)
+			e.must(201, "POST", demo+"/pipeline", nil, nil)
+			e.mustControl(200, "POST", "/_fake/job-outcome", map[string]any{"project": fake.DemoProjectSlug, "job": "build", "outcome": "failed"}, nil)
+			e.mustControl(201, "POST", "/_fake/faults", map[string]any{"path": "/webhook/*", "status": 503, "count": 5}, nil)
+			if err := e.fake.Advance(time.Hour); err != nil {
+				t.Fatal(err)
 			}
-			postControl(t, ts, "/_fake/faults", fault, http.StatusCreated)
-			status, retryAfter := get(t, ts, "/me")
-			if status != tt.fault["status"] || retryAfter != tt.want {
-				t.Errorf("answer %d with Retry-After %q, want %v with %q", status, retryAfter, tt.fault["status"], tt.want)
+			before := e.fake.Now()
+
+			tt.reset(e)
+
+			if now := e.fake.Now(); now.Before(before) {
+				t.Errorf("the clock went back from %v to %v", before, now)
+			}
+			e.must(404, "GET", "/project/gh/demo-org/scratch", nil, nil)
+			e.must(404, "GET", demo+"/envvar/ADDED", nil, nil)
+			e.must(200, "GET", demo+"/envvar/DEPLOY_KEY", nil, nil)
+			var keys, pipelines rawPage
+			e.must(200, "GET", demo+"/checkout-key", nil, &keys)
+			e.must(200, "GET", demo+"/pipeline", nil, &pipelines)
+			if len(keys.Items) != 0 || len(pipelines.Items) != 0 {
+				t.Errorf("after the reset: %d checkout keys and %d pipelines, want none", len(keys.Items), len(pipelines.Items))
+			}
+			var again gen.ContextList
+			e.must(200, "GET", "/context?owner-slug=gh/demo-org", nil, &again)
+			if diff := cmp.Diff(contexts, again); diff != "" {
+				t.Errorf("contexts after the reset (-seeded +now):\n%s", diff)
+			}
+			var meAgain gen.User
+			e.must(200, "GET", "/me", nil, &meAgain)
+			if meAgain != me {
+				t.Errorf("GET /me after the reset = %+v, want %+v", meAgain, me)
+			}
+			if status, _ := e.get("/webhook/00000000-0000-4000-8000-000000000001"); status != 404 {
+				t.Errorf("GET of an unknown webhook after the reset: %d, want 404 (the fault cleared)", status)
+			}
+			var pc gen.PipelineCreation
+			e.must(201, "POST", demo+"/pipeline", nil, &pc)
+			if pc.Number != 1 {
+				t.Errorf("the first pipeline after the reset is number %d, want 1", pc.Number)
+			}
+			var wl gen.WorkflowList
+			e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/workflow", nil, &wl)
+			if err := e.fake.Advance(time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			if got := jobsByName(e, wl.Items[0].ID.String())["build"].Status; got != "success" {
+				t.Errorf("build after the reset: %s, want success (the forced outcome gone)", got)
 			}
 		})
 	}

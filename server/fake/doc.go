@@ -1,6 +1,7 @@
 // Package fake is an in-memory CircleCI API v2: a reference implementation of
 // [genserver.StrictServerInterface] that behaves like circleci.com, for testing CircleCI integrations
-// offline. cmd/circleci-fake serves it from the command line; [NewTestServer] starts it in a test.
+// offline. cmd/circleci-fake serves it from the command line; package faketest starts it in a test,
+// with a client pointed at it.
 //
 // # What it simulates
 //
@@ -62,9 +63,12 @@
 // # Test controls
 //
 // Besides the Go methods ([Server.Advance], [Server.SetJobOutcome], [Server.InjectFault],
-// [Server.ClearFaults], [Server.ContinuationKey]), [Server.Handler] serves the same controls over
-// HTTP under /_fake/, outside the API's base path: the clock, job outcomes, and faults that make the
-// next N matching requests answer 429 with Retry-After ([DefaultRetryAfter] unless the fault gives
-// one), a 5xx, or wait first. A fault's path matches a project slug in any of its forms.
+// [Server.ClearFaults], [Server.ContinuationKey], [Server.Reset]), [Server.Handler] serves the same
+// controls over HTTP under [ControlPath] (/_fake/), outside the API's base path, and GET /_fake/
+// lists them (method, path, an example body and a description) from the table that routes them:
+// the clock, job outcomes, continuation keys, a reset to the seed, and faults that make the next N
+// matching requests answer 429 with Retry-After ([DefaultRetryAfter] unless the fault gives one), a
+// 5xx, or wait first. A fault's path matches a project slug in any of its forms. [Server.Reset]
+// puts the state back to the seed, with the same IDs, and clears the faults; simulated time goes on.
 // [Server.Close] ends the waits, so that the http.Server serving the fake can shut down at once.
 package fake

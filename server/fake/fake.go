@@ -3,12 +3,15 @@ package fake
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen/genserver"
+	"github.com/cikit/circleci-go/server"
 )
 
 var _ genserver.StrictServerInterface = (*Server)(nil)
@@ -197,3 +200,24 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// Handler returns the fake served as circleci.com answers: the API through server.New under
+// /api/v2 (opts are passed on; the fake authenticates tokens itself), the injected faults in front of
+// it, and the test controls under /_fake/.
+func (s *Server) Handler(opts ...server.Option) (http.Handler, error) {
+	api, err := server.New(s, append([]server.Option{server.WithAuthenticator(s)}, opts...)...)
+	if err != nil {
+		return nil, err
+	}
+	control := s.controlHandler()
+	faulty := s.injectFaults(server.DefaultBasePath, api)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, ControlPath) {
+			control.ServeHTTP(w, r)
+			return
+		}
+		faulty.ServeHTTP(w, r)
+	}), nil
+}
+
+var _ server.Authenticator = (*Server)(nil)

@@ -289,3 +289,61 @@ func (s *Server) GetTests(ctx context.Context, req genserver.GetTestsRequestObje
 	}
 	return genserver.GetTests200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
 }
+
+// SetJobOutcome makes the job with that name (its name in the workflow: the name: alias if it has
+// one) end with outcome ("success", "failed", "infrastructure_fail" or "timedout") in the project's
+// future workflows and in its unfinished ones where the job has not finished yet. The job must be a
+// build job of the project's config or of one of its unfinished workflows; an unknown project or job
+// is an error that wraps a not-found error (which /_fake/job-outcome answers with 404), an invalid
+// outcome or an approval job another error (400).
+func (s *Server) SetJobOutcome(projectSlug, jobName, outcome string) error {
+	o := engine.Outcome(outcome)
+	if !o.Valid() {
+		return fmt.Errorf("fake: outcome %q: want success, failed, infrastructure_fail or timedout", outcome)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key, ok := projectKey(projectSlug)
+	p := s.st.projectsBySlug[key]
+	if !ok || p == nil {
+		return fmt.Errorf("fake: project %q: %w", projectSlug, errNotFound)
+	}
+	switch s.jobType(p, jobName) {
+	case "":
+		return fmt.Errorf("fake: job %q is not in the config of project %s: %w", jobName, p.slug, errNotFound)
+	case engine.TypeApproval:
+		return fmt.Errorf("fake: job %q is an approval job: approve or cancel it instead of setting its outcome", jobName)
+	}
+	p.outcomes[jobName] = o
+	for w := range s.st.running {
+		if w.project == p {
+			w.run.Advance(s.now())
+			_ = w.run.SetOutcome(jobName, o) // ErrNotFound (no such job) and ErrStopped (finished) leave it be
+		}
+	}
+	return nil
+}
+
+// jobType returns the type of the job with a name in p's config or in one of its unfinished
+// workflows (which may run a continued config), or "" when there is none; the caller holds s.mu.
+func (s *Server) jobType(p *project, name string) string {
+	typ := ""
+	scan := func(spec engine.WorkflowSpec) {
+		for _, j := range spec.Jobs {
+			if j.Name == name && typ != engine.TypeBuild {
+				typ = j.Type
+			}
+		}
+	}
+	if p.config != nil {
+		for _, spec := range p.config.AllWorkflows {
+			scan(spec)
+		}
+	}
+	for w := range s.st.running {
+		if w.project == p {
+			scan(w.run.Spec())
+		}
+	}
+	return typ
+}

@@ -14,6 +14,45 @@ import (
 	"github.com/cikit/circleci-go/server/fake"
 )
 
+// TestPagination pages through 45 pipelines, and refuses foreign and malformed tokens.
+func TestPagination(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for range 45 {
+		e.must(201, "POST", demo+"/pipeline", map[string]any{"parameters": map[string]any{"nightly": true}}, nil)
+	}
+	var got []int64
+	tok := ""
+	pages := 0
+	for {
+		var pl gen.PipelineList
+		e.must(200, "GET", demo+"/pipeline?page-token="+url.QueryEscape(tok), nil, &pl)
+		pages++
+		for _, p := range pl.Items {
+			got = append(got, p.Number)
+		}
+		if pl.NextPageToken == nil {
+			break
+		}
+		tok = *pl.NextPageToken
+	}
+	want := make([]int64, 45)
+	for i := range want {
+		want[i] = int64(45 - i)
+	}
+	if pages != 3 || !slices.Equal(got, want) {
+		t.Errorf("%d pages with numbers %v, want 3 pages of 45..1", pages, got)
+	}
+	var first gen.PipelineList
+	e.must(200, "GET", demo+"/pipeline", nil, &first)
+	for _, bad := range []string{"garbage", *first.NextPageToken + "x"} {
+		e.must(400, "GET", "/project/circleci/7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b/0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b/pipeline?page-token="+url.QueryEscape(bad), nil, nil)
+	}
+	// A token of the demo-app list is foreign to the standalone project's list and to the branch list.
+	e.must(400, "GET", "/project/circleci/7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b/0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b/pipeline?page-token="+*first.NextPageToken, nil, nil)
+	e.must(400, "GET", demo+"/pipeline?branch=main&page-token="+*first.NextPageToken, nil, nil)
+}
+
 // rawPage is any list response: its items left as JSON.
 type rawPage struct {
 	Items         []json.RawMessage `json:"items"`

@@ -644,3 +644,19 @@ func (s *Server) ContinuePipeline(ctx context.Context, req genserver.ContinuePip
 	s.startWorkflows(pl, cfg, resolved, s.now())
 	return genserver.ContinuePipeline200JSONResponse{Message: "Pipeline continued."}, nil
 }
+
+// ContinuationKey returns the continuation key of a setup pipeline, which a real setup job reads from
+// its environment, and false when the pipeline has none left.
+func (s *Server) ContinuationKey(pipelineID uuid.UUID) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pos, ok := s.st.pipelinesByID[pipelineID]
+	if !ok {
+		return "", false
+	}
+	extra := s.st.pipelineExtras[pos]
+	if extra == nil || extra.continuationKey == "" {
+		return "", false
+	}
+	return extra.continuationKey, true
+}

@@ -1,13 +1,15 @@
 package fake_test
 
 import (
+	"context"
 	"strings"
+	"sync"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server/fake"
+	"github.com/google/go-cmp/cmp"
 )
 
 // refsConfig uses pipeline values in when/unless and in steps, and branch and tag filters.
@@ -152,5 +154,76 @@ func TestTriggerPipeline_Legacy(t *testing.T) {
 				t.Errorf("POST %s: %d %q, want %d mentioning %q", tt.path, got, msg.Message, tt.want, tt.msg)
 			}
 		})
+	}
+}
+
+func TestTriggerPipeline_BadParameters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tests := []struct {
+		name   string
+		params map[string]any
+		want   string
+	}{
+		{"undeclared", map[string]any{"nope": "x"}, `"nope"`},
+		{"wrong type", map[string]any{"deploy": "yes"}, `"deploy"`},
+		{"not in enum", map[string]any{"environment": "moon"}, `"environment"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var msg gen.Error
+			if got := e.call(fake.DemoToken, "POST", demo+"/pipeline", map[string]any{"parameters": tt.params}, &msg); got != 400 {
+				t.Fatalf("status %d, want 400", got)
+			}
+			if !strings.Contains(msg.Message, tt.want) {
+				t.Errorf("message %q does not name %s", msg.Message, tt.want)
+			}
+		})
+	}
+}
+
+// TestTrigger_GaplessUnderConcurrency triggers 10,000 pipelines from 64 goroutines.
+func TestTrigger_GaplessUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	f, err := fake.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := fake.WithToken(context.Background(), fake.DemoToken)
+	const n, workers = 10000, 64
+	numbers := make(chan int64, n)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				res, err := f.TriggerPipeline(ctx, genserver.TriggerPipelineRequestObject{ProjectSlug: "gh/demo-org/demo-app"})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				c, ok := res.(genserver.TriggerPipeline201JSONResponse)
+				if !ok {
+					t.Errorf("trigger answered %T", res)
+					return
+				}
+				numbers <- c.Number
+			}
+		}()
+	}
+	wg.Wait()
+	close(numbers)
+	seen := make([]bool, n+1)
+	for num := range numbers {
+		if num < 1 || num > n || seen[num] {
+			t.Fatalf("number %d out of range or repeated", num)
+		}
+		seen[num] = true
+	}
+	for i := 1; i <= n; i++ {
+		if !seen[i] {
+			t.Fatalf("number %d missing", i)
+		}
 	}
 }

@@ -82,7 +82,7 @@ func (s *Server) CreateProject(ctx context.Context, req genserver.CreateProjectR
 	if req.Body == nil || strings.TrimSpace(req.Body.Name) == "" || strings.Contains(req.Body.Name, "/") {
 		return nil, server.BadRequest("name is required and must not contain a slash")
 	}
-	p, err := s.newProject(o, req.Body.Name, "", s.newID())
+	p, err := s.newProject(o, req.Body.Name, "", s.newID(), s.now())
 	if err != nil {
 		return nil, server.Conflict(err.Error())
 	}
@@ -90,11 +90,11 @@ func (s *Server) CreateProject(ctx context.Context, req genserver.CreateProjectR
 	return genserver.CreateProject200JSONResponse(p.api()), nil
 }
 
-// newProject returns a project of o without config, or the error of a slug or id another project
+// newProject returns a project of o without config, created at a time, or the error of a slug or id another project
 // has; the caller holds s.mu or owns s, and stores it with [state.addProject].
-func (s *Server) newProject(o *org, name, defaultBranch string, id uuid.UUID) (*project, error) {
+func (s *Server) newProject(o *org, name, defaultBranch string, id uuid.UUID, created time.Time) (*project, error) {
 	p := &project{
-		id: id, org: o, name: name, defaultBranch: defaultBranch, created: s.now(),
+		id: id, org: o, name: name, defaultBranch: defaultBranch, created: created,
 		settings: defaultSettings(), byBranch: map[int32][]int32{}, byActor: map[*user][]int32{},
 		outcomes: map[string]engine.Outcome{},
 	}

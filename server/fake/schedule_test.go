@@ -1,14 +1,12 @@
 package fake_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/cikit/circleci-go/gen"
 	"github.com/cikit/circleci-go/server/fake"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestSchedule_Parameters checks a schedule's parameters on create and update: exactly one of
@@ -71,19 +69,4 @@ func TestSchedule_Parameters(t *testing.T) {
 			}
 		})
 	}
-}
-
-// viaJSON returns v as encoding/json decodes its encoding into an any, so that values of different
-// Go types that encode alike compare equal.
-func viaJSON(t *testing.T, v any) any {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

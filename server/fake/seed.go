@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/google/uuid"
@@ -204,11 +205,36 @@ func (sd *Seed) clone() *Seed {
 	return &out
 }
 
-// load stores s.seed in s.st, which is empty; the caller holds s.mu or owns s. The IDs it makes up
-// (for what the seed gives no ID) are remembered in s.seedIDs in the order it makes them, and a
-// later load hands out the same ones again.
+// Seed returns a copy of the seed the fake was loaded with: the one given to [WithSeed], or
+// [DemoSeed].
+func (s *Server) Seed() *Seed { return s.seed.clone() }
+
+// Reset puts the fake back to its seed, as [New] loaded it: the users, organizations, projects and
+// contexts of the seed with the same IDs as before (those the seed does not give included), and
+// nothing else. Pipelines, workflows and jobs, schedules, webhooks, checkout keys, what the API
+// created or changed, and the job outcomes of [Server.SetJobOutcome] are gone; the injected faults
+// are cleared. Simulated time is not turned back: it goes on from where it is, so that times the
+// fake answers never go backwards. Requests being served when Reset is called finish against the
+// old state or the new one, never a mix. Over HTTP it is POST /_fake/reset.
+func (s *Server) Reset() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, oldSystem := s.st, s.system
+	s.st.init()
+	if err := s.load(s.seed); err != nil {
+		s.st, s.system = old, oldSystem
+		return err
+	}
+	s.ClearFaults()
+	return nil
+}
+
+// load stores a seed in s.st, which is empty; the caller holds s.mu or owns s. What it stores is
+// created at the simulated time of New, and the IDs it makes up (for what the seed gives no ID) are
+// remembered in s.seedIDs in the order it makes them, and a later load hands out the same ones
+// again: loading the same seed again gives the same state.
 func (s *Server) load(seed *Seed) error {
-	l := &loader{s: s}
+	l := &loader{s: s, at: s.simBase}
 	s.system = &user{id: l.newID(), login: "system-actor", name: "Scheduled"}
 	for _, so := range seed.Orgs {
 		if err := l.org(so); err != nil {
@@ -226,7 +252,8 @@ func (s *Server) load(seed *Seed) error {
 // loader is one run of [Server.load].
 type loader struct {
 	s    *Server
-	used int // how many of s.seedIDs this run handed out
+	at   time.Time // when what it stores was created: the simulated time at New, whenever it runs
+	used int       // how many of s.seedIDs this run handed out
 }
 
 // newID returns the next ID an earlier load made up, or a new one that it remembers.
@@ -333,9 +360,9 @@ func (l *loader) org(so SeedOrg) error {
 		if sc.Name == "" || slices.ContainsFunc(o.contexts, func(c *orgContext) bool { return c.name == sc.Name }) {
 			return fmt.Errorf("fake: seed: organization %s: context names must be present and unique", so.Slug)
 		}
-		c := s.addContext(o, sc.Name, l.newID())
+		c := s.addContext(o, sc.Name, l.newID(), l.at)
 		for _, name := range sortedKeys(sc.EnvVars) {
-			c.setVar(name, sc.EnvVars[name], s.now(), s.nextSeq)
+			c.setVar(name, sc.EnvVars[name], l.at, s.nextSeq)
 		}
 	}
 	return nil
@@ -351,7 +378,7 @@ func (l *loader) project(o *org, sp SeedProject) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.newProject(o, sp.Name, sp.DefaultBranch, id)
+	p, err := s.newProject(o, sp.Name, sp.DefaultBranch, id, l.at)
 	if err != nil {
 		return err
 	}
@@ -371,7 +398,7 @@ func (l *loader) project(o *org, sp SeedProject) error {
 		if !envNameRE.MatchString(name) {
 			return fmt.Errorf("fake: seed: project %s: environment variable name %q is not valid", p.slug, name)
 		}
-		p.setEnvVar(name, sp.EnvVars[name], s.now(), s.nextSeq)
+		p.setEnvVar(name, sp.EnvVars[name], l.at, s.nextSeq)
 	}
 	s.st.addProject(p)
 	return nil

@@ -8,7 +8,135 @@ import (
 
 	"github.com/cikit/circleci-go/gen"
 	"github.com/cikit/circleci-go/server/fake"
+	"github.com/google/go-cmp/cmp"
 )
+
+// TestScenario_ApprovalToSuccess triggers the demo pipeline with parameters and follows it through
+// its jobs and the approval to success.
+func TestScenario_ApprovalToSuccess(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var pc gen.PipelineCreation
+	e.must(201, "POST", demo+"/pipeline", map[string]any{"parameters": map[string]any{"myparam": "./myspecialdir", "myspecialversion": "4.8.2"}}, &pc)
+	if pc.Number != 1 || pc.State != gen.PipelineCreationStateCreated {
+		t.Fatalf("creation = %+v", pc)
+	}
+	var cfg gen.PipelineConfig
+	e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/config", nil, &cfg)
+	if !strings.Contains(cfg.Compiled, "DIR=./myspecialdir VERSION=4.8.2") || !strings.Contains(cfg.Source, "<< pipeline.parameters.myparam >>") {
+		t.Errorf("config not compiled with the parameters:\n%s", cfg.Compiled)
+	}
+	var wl gen.WorkflowList
+	e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/workflow", nil, &wl)
+	if len(wl.Items) != 1 || wl.Items[0].Name != "build-test-deploy" {
+		t.Fatalf("workflows = %+v, want only build-test-deploy (nightly is off)", wl.Items)
+	}
+	wf := wl.Items[0].ID.String()
+	want := map[string]string{"build": "queued", "test": "blocked", "hold": "blocked", "deploy": "blocked"}
+	jobs := jobsByName(e, wf)
+	if diff := cmp.Diff(want, statuses(jobs)); diff != "" {
+		t.Errorf("at start (-want +got):\n%s", diff)
+	}
+	for name, j := range jobs {
+		if j.StartedAt != nil {
+			t.Errorf("%s is %s but started_at = %v, want null", name, j.Status, j.StartedAt)
+		}
+	}
+	var queued gen.JobDetails
+	e.must(200, "GET", fmt.Sprintf("%s/job/%d", demo, *jobs["build"].JobNumber), nil, &queued)
+	if queued.StartedAt != nil {
+		t.Errorf("queued job details: started_at = %v, want null", queued.StartedAt)
+	}
+	if err := e.fake.Advance(5 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	jobs = jobsByName(e, wf)
+	want = map[string]string{"build": "success", "test": "success", "hold": "on_hold", "deploy": "blocked"}
+	if diff := cmp.Diff(want, statuses(jobs)); diff != "" {
+		t.Errorf("before approval (-want +got):\n%s", diff)
+	}
+	if jobs["build"].StartedAt == nil || jobs["deploy"].StartedAt != nil {
+		t.Errorf("started_at: build %v (want a time), deploy %v (blocked: want null)", jobs["build"].StartedAt, jobs["deploy"].StartedAt)
+	}
+	var w gen.Workflow
+	e.must(200, "GET", "/workflow/"+wf, nil, &w)
+	if w.Status != gen.WorkflowStatusOnHold {
+		t.Errorf("workflow status %s, want on_hold", w.Status)
+	}
+	e.must(202, "POST", "/workflow/"+wf+"/approve/"+jobs["hold"].ApprovalRequestID.String(), nil, nil)
+	if err := e.fake.Advance(5 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	e.must(200, "GET", "/workflow/"+wf, nil, &w)
+	if w.Status != gen.WorkflowStatusSuccess || w.StoppedAt == nil {
+		t.Errorf("workflow = %s stopped %v, want success", w.Status, w.StoppedAt)
+	}
+	var jd gen.JobDetails
+	e.must(200, "GET", fmt.Sprintf("%s/job/%d", demo, *jobs["test"].JobNumber), nil, &jd)
+	if jd.Parallelism != 2 || jd.Pipeline.ID != pc.ID || jd.LatestWorkflow.ID.String() != wf || jd.Status != "success" || jd.Duration == nil || *jd.Duration != 60 {
+		t.Errorf("job details = %+v", jd)
+	}
+	var tests gen.TestList
+	e.must(200, "GET", fmt.Sprintf("%s/%d/tests", demo, *jobs["test"].JobNumber), nil, &tests)
+	var arts gen.ArtifactList
+	e.must(200, "GET", fmt.Sprintf("%s/%d/artifacts", demo, *jobs["test"].JobNumber), nil, &arts)
+	if len(tests.Items) != 6 || len(arts.Items) != 2 {
+		t.Errorf("got %d tests and %d artifacts, want 6 and 2 (parallelism 2)", len(tests.Items), len(arts.Items))
+	}
+}
+
+// TestScenario_FailureRerunCancel makes deploy fail, checks what it blocks, reruns from failed and
+// cancels a workflow.
+func TestScenario_FailureRerunCancel(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if err := e.fake.SetJobOutcome("gh/demo-org/demo-app", "test", "failed"); err != nil {
+		t.Fatal(err)
+	}
+	var pc gen.PipelineCreation
+	e.must(201, "POST", demo+"/pipeline", map[string]any{"branch": "feature"}, &pc)
+	var wl gen.WorkflowList
+	e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/workflow", nil, &wl)
+	wf := wl.Items[0].ID.String()
+	if err := e.fake.Advance(10 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"build": "success", "test": "failed", "hold": "not_run", "deploy": "not_run"}
+	if diff := cmp.Diff(want, statuses(jobsByName(e, wf))); diff != "" {
+		t.Errorf("after failure (-want +got):\n%s", diff)
+	}
+	var w gen.Workflow
+	e.must(200, "GET", "/workflow/"+wf, nil, &w)
+	if w.Status != gen.WorkflowStatusFailed {
+		t.Errorf("workflow status %s, want failed", w.Status)
+	}
+	if err := e.fake.SetJobOutcome("gh/demo-org/demo-app", "test", "success"); err != nil {
+		t.Fatal(err)
+	}
+	var rr gen.WorkflowRerun
+	e.must(202, "POST", "/workflow/"+wf+"/rerun", map[string]any{"from_failed": true}, &rr)
+	e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/workflow", nil, &wl)
+	if len(wl.Items) != 2 || wl.Items[1].ID != rr.WorkflowID || wl.Items[1].Name != "build-test-deploy" {
+		t.Fatalf("workflows after rerun = %+v", wl.Items)
+	}
+	jobs := jobsByName(e, rr.WorkflowID.String())
+	if jobs["build"].Status != "success" || jobs["test"].Status != "queued" {
+		t.Errorf("rerun from failed: build %s test %s, want success (kept) and queued", jobs["build"].Status, jobs["test"].Status)
+	}
+	e.must(200, "POST", fmt.Sprintf("%s/job/%d/cancel", demo, *jobs["test"].JobNumber), nil, nil)
+	want = map[string]string{"build": "success", "test": "canceled", "hold": "not_run", "deploy": "not_run"}
+	if diff := cmp.Diff(want, statuses(jobsByName(e, rr.WorkflowID.String()))); diff != "" {
+		t.Errorf("after job cancel (-want +got):\n%s", diff)
+	}
+	// Cancel a whole workflow of a new pipeline.
+	e.must(201, "POST", demo+"/pipeline", nil, &pc)
+	e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/workflow", nil, &wl)
+	e.must(202, "POST", "/workflow/"+wl.Items[0].ID.String()+"/cancel", nil, nil)
+	e.must(200, "GET", "/workflow/"+wl.Items[0].ID.String(), nil, &w)
+	if w.Status != gen.WorkflowStatusCanceled || w.CanceledBy == nil {
+		t.Errorf("canceled workflow = %s by %v", w.Status, w.CanceledBy)
+	}
+}
 
 // TestApproval_RequestIDIsJobID checks that an approval job's approval_request_id is its own id, that
 // it has no job number, and that approving takes that id.

@@ -1,4 +1,9 @@
-package fake
+// Package faketest starts the in-memory CircleCI of package fake for a test: served on httptest,
+// every API response validated against the document, and a client pointed at it.
+//
+// It is a package of its own so that programs serving the fake (cmd/circleci-fake) do not link
+// package testing.
+package faketest
 
 import (
 	"net/http"
@@ -6,42 +11,57 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cikit/circleci-go/client"
 	"github.com/cikit/circleci-go/server"
+	"github.com/cikit/circleci-go/server/fake"
 	"github.com/cikit/circleci-go/server/servertest"
 )
 
-// TestServer is a fake served on httptest for a test.
-type TestServer struct {
-	// Fake is the fake itself, for controls such as [Server.Advance] and [Server.InjectFault].
-	Fake *Server
+// Server is a fake served on httptest for a test.
+type Server struct {
+	// Fake is the fake itself, for controls such as [fake.Server.Advance] and
+	// [fake.Server.InjectFault].
+	Fake *fake.Server
 	// URL is the API base URL, e.g. "http://127.0.0.1:40123/api/v2".
 	URL string
-	// Token is a token of the seed's first user (the demo user's with the demo seed).
+	// Token is the first token of the seed's first user (the demo user's with the demo seed); empty
+	// when that user has none.
 	Token string
-	// HTTP is the underlying httptest server; the control endpoints are under HTTP.URL + "/_fake/".
+	// Client is a client of the API at URL that sends Token (no token when Token is empty).
+	Client *client.Client
+	// HTTP is the underlying httptest server; the control endpoints are under
+	// HTTP.URL + fake.ControlPath.
 	HTTP *httptest.Server
 }
 
-// NewTestServer starts a fake on httptest and closes both when the test ends. Without options it runs
-// [DemoSeed], at speed 0 (simulated time moves only with [Server.Advance]) with [SequentialIDs].
+// NewServer starts a fake on httptest and closes both when the test ends. Without options it runs
+// [fake.DemoSeed], at speed 0 (simulated time moves only with [fake.Server.Advance]), with
+// [fake.SequentialIDs]; opts come after those and so override them.
 //
 // Every response of the API is validated against the document by servertest.Handler: one that does
-// not match it, such as a malformed error, fails t. The control endpoints under /_fake/, which the
-// document does not describe, are served as they are.
-func NewTestServer(t testing.TB, opts ...Option) *TestServer {
+// not match it, such as a malformed error, fails t. The control endpoints under [fake.ControlPath],
+// which the document does not describe, are served as they are.
+func NewServer(t testing.TB, opts ...fake.Option) *Server {
 	t.Helper()
-	opts = append([]Option{WithIDSource(SequentialIDs())}, opts...)
-	f, err := New(opts...)
+	f, err := fake.New(append([]fake.Option{fake.WithIDSource(fake.SequentialIDs())}, opts...)...)
 	if err != nil {
-		t.Fatalf("fake.NewTestServer: %v", err)
+		t.Fatalf("faketest: %v", err)
 	}
-	h, err := f.Handler()
+	return Serve(t, f)
+}
+
+// Serve serves a fake made by the caller like [NewServer] does, with its Handler built with
+// serverOpts (say server.WithLogger or server.WithStrictMiddlewares), and closes the server and
+// the fake when the test ends.
+func Serve(t testing.TB, f *fake.Server, serverOpts ...server.Option) *Server {
+	t.Helper()
+	h, err := f.Handler(serverOpts...)
 	if err != nil {
-		t.Fatalf("fake.NewTestServer: %v", err)
+		t.Fatalf("faketest: %v", err)
 	}
 	checked := servertest.Handler(t, h)
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/_fake/") {
+		if strings.HasPrefix(r.URL.Path, fake.ControlPath) {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -49,13 +69,16 @@ func NewTestServer(t testing.TB, opts ...Option) *TestServer {
 	}))
 	t.Cleanup(hs.Close)
 	t.Cleanup(func() { _ = f.Close() }) // runs first: no delayed request holds up hs.Close
-	seed := f.seed
-	if seed == nil {
-		seed = DemoSeed()
+	ts := &Server{Fake: f, URL: hs.URL + server.DefaultBasePath, HTTP: hs}
+	if users := f.Seed().Users; len(users) > 0 && len(users[0].Tokens) > 0 {
+		ts.Token = users[0].Tokens[0]
 	}
-	tok := ""
-	if len(seed.Users) > 0 && len(seed.Users[0].Tokens) > 0 {
-		tok = seed.Users[0].Tokens[0]
+	copts := []client.Option{client.WithBaseURL(ts.URL), client.WithHTTPClient(hs.Client())}
+	if ts.Token != "" {
+		copts = append(copts, client.WithToken(ts.Token))
 	}
-	return &TestServer{Fake: f, URL: hs.URL + server.DefaultBasePath, Token: tok, HTTP: hs}
+	if ts.Client, err = client.New(copts...); err != nil {
+		t.Fatalf("faketest: %v", err)
+	}
+	return ts
 }

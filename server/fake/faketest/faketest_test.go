@@ -1,12 +1,14 @@
-package fake_test
+package faketest_test
 
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/cikit/circleci-go/server/fake"
+	"github.com/cikit/circleci-go/server/fake/faketest"
 )
 
 // recorder is a testing.TB that keeps the failures reported to it instead of failing the test.
@@ -24,10 +26,10 @@ func (r *recorder) Errorf(format string, args ...any) {
 
 func (r *recorder) Error(args ...any) { r.Errorf("%s", fmt.Sprint(args...)) }
 
-// TestNewTestServer_ValidatesResponses checks that the API of NewTestServer is validated against the
+// TestNewServer_ValidatesResponses checks that the API of NewServer is validated against the
 // document (so faults answer errors of the right shape, {"error": …} included on the routes that
 // document it) and that the control endpoints are left alone.
-func TestNewTestServer_ValidatesResponses(t *testing.T) {
+func TestNewServer_ValidatesResponses(t *testing.T) {
 	t.Parallel()
 	const org = "3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a"
 	tests := []struct {
@@ -47,17 +49,67 @@ func TestNewTestServer_ValidatesResponses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &recorder{TB: t}
-			ts := fake.NewTestServer(rec)
+			ts := faketest.NewServer(rec)
 			if tt.status != 0 {
-				postControl(t, ts, "/_fake/faults", map[string]any{"path": tt.path, "status": tt.status, "count": 1}, http.StatusCreated)
+				body := fmt.Sprintf(`{"path": %q, "status": %d, "count": 1}`, tt.path, tt.status)
+				res, err := http.Post(ts.HTTP.URL+fake.ControlPath+"faults", "application/json", strings.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				if res.StatusCode != http.StatusCreated {
+					t.Fatalf("adding the fault: %d", res.StatusCode)
+				}
 			}
-			if got, _ := get(t, ts, tt.path); got != tt.want {
-				t.Errorf("GET %s: %d, want %d", tt.path, got, tt.want)
+			req, err := http.NewRequest("GET", ts.URL+tt.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Circle-Token", ts.Token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tt.want {
+				t.Errorf("GET %s: %d, want %d", tt.path, res.StatusCode, tt.want)
 			}
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
 			for _, f := range rec.failures {
 				t.Errorf("servertest reported: %s", f)
+			}
+		})
+	}
+}
+
+// TestNewServer_Client checks that the client of the test server reaches its API with its token,
+// for the demo seed and for a seed whose first user has another token.
+func TestNewServer_Client(t *testing.T) {
+	t.Parallel()
+	other := fake.DemoSeed()
+	other.Users[0].Tokens = []string{"tok-1", fake.DemoToken}
+	tests := []struct {
+		name      string
+		opts      []fake.Option
+		wantToken string
+	}{
+		{"demo seed", nil, fake.DemoToken},
+		{"first token of the first user", []fake.Option{fake.WithSeed(other)}, "tok-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ts := faketest.NewServer(t, tt.opts...)
+			if ts.Token != tt.wantToken {
+				t.Errorf("Token = %q, want %q", ts.Token, tt.wantToken)
+			}
+			me, err := ts.Client.GetCurrentUser(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if me.Login != "demo-user" {
+				t.Errorf("the client is user %q, want demo-user", me.Login)
 			}
 		})
 	}

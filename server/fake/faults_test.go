@@ -1,0 +1,195 @@
+package fake_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/cikit/circleci-go/server/fake"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestFault_Count checks that a fault added over /_fake/faults answers the next count matching
+// requests, with its Retry-After, and then lets requests through; and that a status neither 429 nor
+// 5xx is refused.
+func TestFault_Count(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mustControl(201, "POST", "/_fake/faults", map[string]any{"path": "/me", "status": 429, "retry_after": "2s", "count": 2}, nil)
+	var got []string
+	for range 3 {
+		status, retryAfter := e.get("/me")
+		got = append(got, fmt.Sprint(status, " ", retryAfter))
+	}
+	if diff := cmp.Diff([]string{"429 2", "429 2", "200 "}, got); diff != "" {
+		t.Errorf("answers (-want +got):\n%s", diff)
+	}
+	if status := e.control("POST", "/_fake/faults", map[string]any{"status": 200, "count": 1}, nil); status != 400 {
+		t.Errorf("a 200 fault was accepted: %d", status)
+	}
+}
+
+// TestFault_ProjectSlugForms checks that a fault registered for a project path matches requests that
+// write the project slug in another form, and only those of that project.
+func TestFault_ProjectSlugForms(t *testing.T) {
+	t.Parallel()
+	const (
+		circleOrg  = "7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b"
+		circleProj = "0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b"
+	)
+	tests := []struct {
+		name, fault, request string
+		want                 int
+	}{
+		{"raw fault, escaped request", "/project/gh/demo-org/demo-app", "/project/gh%2Fdemo-org%2Fdemo-app", 503},
+		{"raw fault, github request", "/project/gh/demo-org/demo-app", "/project/github/demo-org/demo-app", 503},
+		{"raw fault, escaped github request", "/project/gh/demo-org/demo-app/pipeline", "/project/github%2Fdemo-org%2Fdemo-app/pipeline", 503},
+		{"half-escaped request", "/project/gh/demo-org/demo-app/pipeline", "/project/gh%2Fdemo-org/demo-app/pipeline", 503},
+		{"escaped fault, raw request", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", "/project/gh/demo-org/demo-app/pipeline", 503},
+		{"github fault, gh request", "/project/github/demo-org/demo-app", "/project/gh/demo-org/demo-app", 503},
+		{"case of the names", "/project/gh/Demo-Org/demo-app", "/project/gh/demo-org/DEMO-APP", 503},
+		{"prefix fault", "/project/github/demo-org/demo-app/*", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", 503},
+		{"prefix fault, other route", "/project/gh/demo-org/demo-app/*", "/project/gh/demo-org/demo-app/envvar", 503},
+		{"escaped prefix cut in the slug", "/project/gh%2Fdemo-org*", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", 503},
+		{"github prefix cut in the slug", "/project/github/demo-org/*", "/project/gh/demo-org/demo-app/pipeline", 503},
+		{"prefix cut in the slug, other case", "/project/gh/Demo-Org/*", "/project/github%2Fdemo-org%2Fdemo-app", 503},
+		{"prefix cut in a name", "/project/gh/demo-org/demo*", "/project/gh/demo-org/demo-app/envvar", 503},
+		{"prefix of another org", "/project/gh/other-org/*", "/project/gh/demo-org/demo-app", 200},
+		{"fault with trailing slash", "/project/gh/demo-org/demo-app/", "/project/gh/demo-org/demo-app", 503},
+		{"request with trailing slash", "/project/gh/demo-org/demo-app", "/project/gh/demo-org/demo-app/", 503},
+		{"me with trailing slash", "/me", "/me/", 503},
+		{"bitbucket fault, bb request", "/project/bitbucket/bb-org/bb-app", "/project/bb%2Fbb-org%2Fbb-app", 503},
+		{"bb fault, bitbucket request", "/project/bb%2Fbb-org%2Fbb-app/pipeline", "/project/bitbucket/bb-org/bb-app/pipeline", 503},
+		{"circleci slug", "/project/circleci/" + circleOrg + "/" + circleProj + "/pipeline", "/project/circleci%2F" + circleOrg + "%2F" + circleProj + "/pipeline", 503},
+		{"other project", "/project/gh/demo-org/demo-app", "/project/bb/bb-org/bb-app", 200},
+		{"other route", "/project/gh/demo-org/demo-app", "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", 200},
+		{"gh is not bb", "/project/bb/demo-org/demo-app", "/project/gh/demo-org/demo-app", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			seed := fake.DemoSeed()
+			seed.Orgs = append(seed.Orgs, fake.SeedOrg{Slug: "bb/bb-org", Projects: []fake.SeedProject{{Name: "bb-app", Config: fake.DemoConfig}}})
+			seed.Users[0].Orgs = append(seed.Users[0].Orgs, "bb/bb-org")
+			e := newEnv(t, fake.WithSeed(seed))
+			e.mustControl(http.StatusCreated, "POST", "/_fake/faults", map[string]any{"method": "GET", "path": tt.fault, "status": 503, "count": 1}, nil)
+			if got, _ := e.get(tt.request); got != tt.want {
+				t.Errorf("GET %s with a fault on %s: %d, want %d", tt.request, tt.fault, got, tt.want)
+			}
+			if got, _ := e.get(tt.request); got != http.StatusOK {
+				t.Errorf("second GET %s: %d, want 200", tt.request, got)
+			}
+		})
+	}
+}
+
+// TestFault_RetryAfter checks the Retry-After header of injected faults: given in whole seconds
+// (rounded up) with a 429 or 503, one second for a 429 that gives none, never with other statuses.
+func TestFault_RetryAfter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		fault map[string]any
+		want  string
+	}{
+		{"429 without retry_after", map[string]any{"status": 429, "count": 1}, "1"},
+		{"429 with 2s", map[string]any{"status": 429, "retry_after": "2s", "count": 1}, "2"},
+		{"429 with 1.5s", map[string]any{"status": 429, "retry_after": "1.5s", "count": 1}, "2"},
+		{"503 without retry_after", map[string]any{"status": 503, "count": 1}, ""},
+		{"503 with 3s", map[string]any{"status": 503, "retry_after": "3s", "count": 1}, "3"},
+		{"500 with 3s", map[string]any{"status": 500, "retry_after": "3s", "count": 1}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			fault := map[string]any{"path": "/me"}
+			for k, v := range tt.fault {
+				fault[k] = v
+			}
+			e.mustControl(http.StatusCreated, "POST", "/_fake/faults", fault, nil)
+			status, retryAfter := e.get("/me")
+			if status != tt.fault["status"] || retryAfter != tt.want {
+				t.Errorf("answer %d with Retry-After %q, want %v with %q", status, retryAfter, tt.fault["status"], tt.want)
+			}
+		})
+	}
+}
+
+// TestClose_EndsDelays checks that Close lets a request held by a delay fault go on at once, and
+// that later delays do not wait.
+func TestClose_EndsDelays(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		status int // of the fault; 0 passes the request on
+		want   int
+	}{
+		{"delay only", 0, http.StatusOK},
+		{"delay then 429", http.StatusTooManyRequests, http.StatusTooManyRequests},
+		{"delay then 503", http.StatusServiceUnavailable, http.StatusServiceUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := fake.New()
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := f.Handler()
+			if err != nil {
+				t.Fatal(err)
+			}
+			entered := make(chan struct{}, 2)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				entered <- struct{}{}
+				h.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			if err := f.InjectFault(fake.Fault{Path: "/me", Status: tt.status, Delay: time.Hour, Count: 2}); err != nil {
+				t.Fatal(err)
+			}
+			// The bound only turns a regression into a failure instead of a hang; nothing waits for it.
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			send := func() (int, error) {
+				req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v2/me", nil)
+				if err != nil {
+					return 0, err
+				}
+				req.Header.Set("Circle-Token", fake.DemoToken)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return 0, err
+				}
+				res.Body.Close()
+				return res.StatusCode, nil
+			}
+			type answer struct {
+				status int
+				err    error
+			}
+			held := make(chan answer, 1)
+			go func() {
+				status, err := send()
+				held <- answer{status, err}
+			}()
+			<-entered
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if a := <-held; a.err != nil || a.status != tt.want {
+				t.Errorf("held request after Close: %d %v, want %d", a.status, a.err, tt.want)
+			}
+			if err := f.Close(); err != nil {
+				t.Errorf("second Close: %v", err)
+			}
+			if status, err := send(); err != nil || status != tt.want {
+				t.Errorf("request after Close: %d %v, want %d without waiting", status, err, tt.want)
+			}
+		})
+	}
+}
