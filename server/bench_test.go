@@ -15,9 +15,15 @@ import (
 
 const benchPath = "/api/v2/pipeline/5034460f-c7c4-4c43-9457-de07e2029e7b"
 
-// benchHandlers returns the full stack around a trivial GetPipelineByID and a bare net/http handler
-// that writes the same status, headers and bytes.
-func benchHandlers(b *testing.B) (full, bare http.Handler) {
+// benchStack is a handler a benchmark compares.
+type benchStack struct {
+	name string
+	h    http.Handler
+}
+
+// benchStacks returns a bare net/http handler and the full stack around a trivial GetPipelineByID,
+// which write the same status, headers and bytes.
+func benchStacks(b *testing.B) []benchStack {
 	b.Helper()
 	pl := examplePipeline()
 	full, err := server.New(&pipelines{byID: map[uuid.UUID]gen.Pipeline{pl.ID: pl}},
@@ -33,12 +39,12 @@ func benchHandlers(b *testing.B) (full, bare http.Handler) {
 		b.Fatalf("full stack answered %d %s", rec.Code, rec.Body)
 	}
 	body := bytes.Clone(rec.Body.Bytes())
-	bare = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(body)
 	})
-	return full, bare
+	return []benchStack{{"bare", bare}, {"full", full}}
 }
 
 // discardWriter is a reusable ResponseWriter, so the in-process benchmark measures the handlers.
@@ -50,11 +56,7 @@ func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 
 // BenchmarkServe compares, in process, the full stack with the bare handler.
 func BenchmarkServe(b *testing.B) {
-	full, bare := benchHandlers(b)
-	for _, bc := range []struct {
-		name string
-		h    http.Handler
-	}{{"bare", bare}, {"full", full}} {
+	for _, bc := range benchStacks(b) {
 		b.Run(bc.name, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, benchPath, nil)
 			req.Header.Set("Circle-Token", "s3cret")
@@ -71,11 +73,7 @@ func BenchmarkServe(b *testing.B) {
 // BenchmarkHTTP compares the full stack with the bare handler over real HTTP on 127.0.0.1 with
 // keep-alive connections, requests in parallel: the throughput a client sees.
 func BenchmarkHTTP(b *testing.B) {
-	full, bare := benchHandlers(b)
-	for _, bc := range []struct {
-		name string
-		h    http.Handler
-	}{{"bare", bare}, {"full", full}} {
+	for _, bc := range benchStacks(b) {
 		b.Run(bc.name, func(b *testing.B) {
 			srv := httptest.NewServer(bc.h)
 			defer srv.Close()

@@ -1,8 +1,12 @@
 package server_test
 
 import (
-	"encoding/json"
+	"bufio"
+	"context"
+	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,8 +15,149 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cikit/circleci-go/server"
-	"github.com/cikit/circleci-go/server/servertest"
 )
+
+// TestNew_errors checks the one error shape on the paths that start in the implementation.
+func TestNew_errors(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	ts := newTestServer(t, server.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	ts.rec.respondWith(func(ctx context.Context, op string, request any) (any, error) {
+		switch op {
+		case "GetPipelineByID":
+			return nil, server.NotFound("Pipeline not found.")
+		case "GetCurrentUser":
+			return nil, errors.New("database password is hunter2")
+		case "GetCollaborations":
+			panic("boom")
+		case "GetPolicyBundle":
+			return nil, server.Forbidden("Not allowed.")
+		case "GetProjectBySlug":
+			return nil, server.Conflict("Busy.")
+		case "GetPipelineConfigByID":
+			return nil, server.NotFound("")
+		case "GetOrgClaims":
+			return nil, &server.Error{Status: http.StatusForbidden}
+		case "GetPipelineValuesByID":
+			return nil, server.NewError(599, "")
+		}
+		return nil, nil
+	})
+	tests := []struct {
+		name, path string
+		want       int
+		wantBody   map[string]any
+	}{
+		{"typed error", "/pipeline/" + testUUID, 404, map[string]any{"message": "Pipeline not found."}},
+		{"internal error", "/me", 500, map[string]any{"message": "Internal server error."}},
+		{"panic", "/me/collaborations", 500, map[string]any{"message": "Internal server error."}},
+		{"service error body", "/owner/" + testUUID + "/context/config/policy-bundle", 403, map[string]any{"message": "Not allowed.", "error": "Not allowed."}},
+		{"undocumented status keeps the shape", "/project/gh/org/repo", 409, map[string]any{"message": "Busy."}},
+		{"typed error without message", "/pipeline/" + testUUID + "/config", 404, map[string]any{"message": "Not Found"}},
+		{"service error without message", "/org/" + testUUID + "/oidc-custom-claims", 403, map[string]any{"message": "Forbidden", "error": "Forbidden"}},
+		{"status without text", "/pipeline/" + testUUID + "/values", 599, map[string]any{"message": "HTTP status 599."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resp := ts.send(t, "GET", tt.path, "", "", auth)
+			if resp.code != tt.want {
+				t.Errorf("status %d, want %d", resp.code, tt.want)
+			}
+			if diff := cmp.Diff(tt.wantBody, resp.json); diff != "" {
+				t.Errorf("body (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Cleanup(func() {
+		if !strings.Contains(logs.String(), "hunter2") {
+			t.Errorf("the internal error text was not logged: %s", logs.String())
+		}
+		if !strings.Contains(logs.String(), "boom") {
+			t.Errorf("the panic was not logged: %s", logs.String())
+		}
+	})
+}
+
+// TestNew_serviceErrorsWithoutRoute checks that errors about the path itself (a method it does not
+// serve, a path that matches nothing, an empty segment) carry the "error" member where the path belongs
+// to operations whose documented error body is {"error": ...}, and only there.
+func TestNew_serviceErrorsWithoutRoute(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	policy := "/owner/" + testUUID + "/context/config"
+	tests := []struct {
+		name, method, path string
+		wantCode           int
+		wantError          bool
+	}{
+		{"policy 405", "PUT", policy + "/policy-bundle", 405, true},
+		{"policy 405 with trailing slash", "DELETE", policy + "/decision/", 405, true},
+		{"OIDC 405", "POST", "/org/" + testUUID + "/oidc-custom-claims", 405, true},
+		{"OIDC project 405", "PUT", "/org/" + testUUID + "/project/" + testUUID + "/oidc-custom-claims", 405, true},
+		{"policy 404", "GET", policy + "/nothing", 404, true},
+		{"policy 404 deeper", "GET", policy + "/policy-bundle/name/more", 404, true},
+		{"OIDC 404", "GET", "/org/" + testUUID + "/nothing", 404, true},
+		{"policy empty segment", "GET", "/owner//context/config/policy-bundle", 400, true},
+		{"other 405", "PUT", "/context/" + testUUID, 405, false},
+		{"other 404", "GET", "/nothing", 404, false},
+		{"other 404 under a shared word", "GET", "/organization/gh%2Fo/nothing", 404, false},
+		{"other empty segment", "GET", "/context//x", 400, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resp := ts.send(t, tt.method, tt.path, "", "", auth)
+			if resp.code != tt.wantCode {
+				t.Errorf("status %d %s, want %d", resp.code, resp.body, tt.wantCode)
+			}
+			msg, _ := resp.json["message"].(string)
+			if msg == "" {
+				t.Errorf("no message: %s", resp.body)
+			}
+			want := map[string]any{"message": msg}
+			if tt.wantError {
+				want["error"] = msg
+			}
+			if diff := cmp.Diff(want, resp.json); diff != "" {
+				t.Errorf("body (-want +got):\n%s", diff)
+			}
+			if len(resp.calls) != 0 {
+				t.Errorf("implementation reached: %v", resp.calls)
+			}
+		})
+	}
+}
+
+// TestNew_invalidPathEscape pins the limitation the package documentation states: net/http refuses a
+// path with a malformed escape itself, in plain text, before the handler can answer.
+func TestNew_invalidPathEscape(t *testing.T) {
+	t.Parallel()
+	rec, h := newRecorded(t)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// The Go client refuses to send such a path, so it is written by hand.
+	if _, err := io.WriteString(conn, "GET /api/v2/project/%zz/pipeline HTTP/1.1\r\nHost: x\r\nCircle-Token: "+testToken+"\r\nX-Request-Id: bad-escape\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("status %d, Content-Type %q: net/http no longer answers this itself; update the package documentation",
+			res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if calls := rec.takenBy("bad-escape"); len(calls) != 0 {
+		t.Errorf("implementation reached: %v", calls)
+	}
+}
 
 // TestWriteError checks answers a route middleware writes with WriteError: the error shape of the
 // route's family, the request ID header, and the request log line with the request ID, route and
@@ -30,8 +175,7 @@ func TestWriteError(t *testing.T) {
 			server.WriteError(w, r, http.StatusServiceUnavailable, r.URL.Query().Get("msg"))
 		})
 	}
-	rec, h := newRecorded(t, server.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))), server.WithRouteMiddlewares(refuse))
-	srv := servertest.NewServer(t, h)
+	ts := newTestServer(t, server.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))), server.WithRouteMiddlewares(refuse))
 	tests := []struct {
 		name, path, query string
 		wantBody          map[string]any
@@ -49,8 +193,8 @@ func TestWriteError(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			id := "writeerror-" + strings.ReplaceAll(tt.name, " ", "-")
-			resp := do(t, srv.URL, "GET", "/api/v2"+tt.path, tt.query, nil, hdr("X-Request-Id", id))
+			resp := ts.send(t, "GET", tt.path, tt.query, "", auth)
+			id := resp.id
 			if resp.code != http.StatusServiceUnavailable {
 				t.Errorf("status %d, want 503", resp.code)
 			}
@@ -62,8 +206,8 @@ func TestWriteError(t *testing.T) {
 					t.Errorf("%s = %q, want %q", k, got, want)
 				}
 			}
-			if calls := rec.takenBy(id); len(calls) != 0 {
-				t.Errorf("implementation reached: %v", calls)
+			if len(resp.calls) != 0 {
+				t.Errorf("implementation reached: %v", resp.calls)
 			}
 			// The line is written before the handler returns, so before the client has the response.
 			want := logLine{Msg: "request", RequestID: id, Status: http.StatusServiceUnavailable, Route: tt.route, Operation: tt.op,
@@ -74,8 +218,8 @@ func TestWriteError(t *testing.T) {
 		})
 	}
 	// The middleware passes the request on: the implementation answers as usual.
-	resp := do(t, srv.URL, "GET", "/api/v2/me", "pass=1", nil, hdr("X-Request-Id", "writeerror-pass"))
-	if resp.code != http.StatusNotFound || len(rec.takenBy("writeerror-pass")) != 1 {
+	resp := ts.send(t, "GET", "/me", "pass=1", "", auth)
+	if resp.code != http.StatusNotFound || len(resp.calls) != 1 {
 		t.Errorf("passed on: status %d %s, want the implementation's 404", resp.code, resp.body)
 	}
 }
@@ -112,30 +256,4 @@ func TestWriteError_outsideServer(t *testing.T) {
 			}
 		})
 	}
-}
-
-// logLine is one line of the JSON request log, as far as the tests look at it.
-type logLine struct {
-	Msg       string `json:"msg"`
-	RequestID string `json:"request_id"`
-	Status    int    `json:"status"`
-	Bytes     int64  `json:"bytes"`
-	Route     string `json:"route"`
-	Operation string `json:"operation"`
-}
-
-// requestLines returns the request log lines of a JSON log, by request ID.
-func requestLines(t *testing.T, log string) map[string][]logLine {
-	t.Helper()
-	got := map[string][]logLine{}
-	for _, raw := range strings.Split(strings.TrimSpace(log), "\n") {
-		var l logLine
-		if err := json.Unmarshal([]byte(raw), &l); err != nil {
-			t.Fatalf("log line %q: %v", raw, err)
-		}
-		if l.Msg == "request" {
-			got[l.RequestID] = append(got[l.RequestID], l)
-		}
-	}
-	return got
 }

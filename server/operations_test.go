@@ -1,15 +1,11 @@
 package server_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -18,12 +14,6 @@ import (
 
 	"github.com/cikit/circleci-go/openapi"
 	"github.com/cikit/circleci-go/server/internal/route"
-	"github.com/cikit/circleci-go/server/servertest"
-)
-
-const (
-	testUUID  = "5034460f-c7c4-4c43-9457-de07e2029e7b"
-	testUUID2 = "9f6e3c2a-1b7d-4e2f-8a5c-0d4b6e8f1a23"
 )
 
 // slugValues are the decoded slug values each slug kind is tried with.
@@ -150,6 +140,20 @@ func operationCases(t testing.TB) []opCase {
 	return cases
 }
 
+// oneCasePerOperation returns the first of [operationCases] for each operation.
+func oneCasePerOperation(t testing.TB) []opCase {
+	t.Helper()
+	seen := map[string]bool{}
+	var out []opCase
+	for _, c := range operationCases(t) {
+		if !seen[c.opID] {
+			seen[c.opID] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // fabricateParam returns valid text values for a parameter schema.
 func fabricateParam(s *openapi3.Schema) []string {
 	switch {
@@ -246,22 +250,6 @@ func fabricate(s *openapi3.Schema, depth int) any {
 	return map[string]any{}
 }
 
-// fieldValues returns the text forms of the top-level fields of a generated request object, where the
-// decoded path parameters are.
-func fieldValues(req any) []string {
-	v := reflect.ValueOf(req)
-	var out []string
-	for i := range v.NumField() {
-		f := v.Field(i)
-		if f.Kind() == reflect.Pointer || f.Kind() == reflect.Struct && f.Type().Name() != "UUID" {
-			continue
-		}
-		out = append(out, fmt.Sprint(f.Interface()))
-	}
-	sort.Strings(out)
-	return out
-}
-
 // TestNew_everyOperation sends a fabricated valid request for every operation of the document over
 // real HTTP, slugs escaped and raw, and checks that the right implementation method gets the same
 // decoded parameters; every response is validated against the document by servertest.
@@ -278,26 +266,18 @@ func TestNew_everyOperation(t *testing.T) {
 	}
 	t.Logf("%d operations, %d requests", len(ops), len(cases))
 
-	rec, h := newRecorded(t)
-	srv := servertest.NewServer(t, h)
-	for i, c := range cases {
+	ts := newTestServer(t)
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			id := fmt.Sprintf("op-%d", i)
-			resp := do(t, srv.URL, c.method, "/api/v2"+c.path, c.query, c.body, http.Header{"Circle-Token": {testToken}, "X-Request-Id": {id}})
-			calls := rec.takenBy(id)
-			if len(calls) != 1 {
-				t.Fatalf("implementation called %d times, want 1; response %d %s", len(calls), resp.code, resp.body)
+			resp := ts.send(t, c.method, c.path, c.query, string(c.body), auth)
+			if len(resp.calls) != 1 {
+				t.Fatalf("implementation called %d times, want 1; response %d %s", len(resp.calls), resp.code, resp.body)
 			}
-			if !strings.EqualFold(calls[0].op, c.opID) { // the generated method capitalises the operationId
-				t.Errorf("implementation method %s, want %s", calls[0].op, c.opID)
+			if !strings.EqualFold(resp.calls[0].op, c.opID) { // the generated method capitalises the operationId
+				t.Errorf("implementation method %s, want %s", resp.calls[0].op, c.opID)
 			}
-			got := fieldValues(calls[0].request)
-			for _, w := range c.want {
-				if !contains(got, w) {
-					t.Errorf("decoded parameter %q not among the request object's fields %q", w, got)
-				}
-			}
+			wantFields(t, resp.calls[0].request, c.want)
 			if resp.code != http.StatusNotFound || resp.json["message"] != "Recorded." {
 				t.Errorf("response %d %s, want the implementation's 404", resp.code, resp.body)
 			}
@@ -314,8 +294,7 @@ func TestNew_rawAndEscapedSlugsAgree(t *testing.T) {
 		key := c.opID + fmt.Sprint(c.want)
 		byKey[key] = append(byKey[key], c)
 	}
-	rec, h := newRecorded(t)
-	srv := servertest.NewServer(t, h)
+	ts := newTestServer(t)
 	n := 0
 	for key, cs := range byKey {
 		if len(cs) != 2 {
@@ -323,17 +302,14 @@ func TestNew_rawAndEscapedSlugsAgree(t *testing.T) {
 		}
 		n++
 		t.Run(key, func(t *testing.T) {
-			n := n
 			t.Parallel()
 			var reqs []any
-			for j, c := range cs {
-				id := fmt.Sprintf("pair-%d-%d", n, j)
-				do(t, srv.URL, c.method, "/api/v2"+c.path, c.query, c.body, http.Header{"Circle-Token": {testToken}, "X-Request-Id": {id}})
-				calls := rec.takenBy(id)
-				if len(calls) != 1 {
-					t.Fatalf("%s: implementation called %d times", c.path, len(calls))
+			for _, c := range cs {
+				resp := ts.send(t, c.method, c.path, c.query, string(c.body), auth)
+				if len(resp.calls) != 1 {
+					t.Fatalf("%s: implementation called %d times", c.path, len(resp.calls))
 				}
-				reqs = append(reqs, calls[0].request)
+				reqs = append(reqs, resp.calls[0].request)
 			}
 			if diff := cmp.Diff(reqs[0], reqs[1], cmp.Exporter(func(reflect.Type) bool { return true })); diff != "" {
 				t.Errorf("escaped and raw requests differ (-escaped +raw):\n%s", diff)
@@ -349,17 +325,11 @@ func TestNew_rawAndEscapedSlugsAgree(t *testing.T) {
 // reaches the implementation.
 func TestNew_everyOperationNeedsToken(t *testing.T) {
 	t.Parallel()
-	rec, h := newRecorded(t)
-	srv := servertest.NewServer(t, h)
-	seen := map[string]bool{}
-	for _, c := range operationCases(t) {
-		if seen[c.opID] {
-			continue
-		}
-		seen[c.opID] = true
+	ts := newTestServer(t)
+	for _, c := range oneCasePerOperation(t) {
 		t.Run(c.opID, func(t *testing.T) {
 			t.Parallel()
-			resp := do(t, srv.URL, c.method, "/api/v2"+c.path, c.query, c.body, nil)
+			resp := ts.send(t, c.method, c.path, c.query, string(c.body), nil)
 			if resp.code != http.StatusUnauthorized {
 				t.Fatalf("status %d %s, want 401", resp.code, resp.body)
 			}
@@ -372,7 +342,7 @@ func TestNew_everyOperationNeedsToken(t *testing.T) {
 		})
 	}
 	t.Cleanup(func() {
-		if calls := rec.taken(); len(calls) != 0 {
+		if calls := ts.rec.taken(); len(calls) != 0 {
 			t.Errorf("implementation reached without a token: %v", calls)
 		}
 	})
@@ -384,62 +354,4 @@ func countOperations(doc *openapi3.T) int {
 		n += len(item.Operations())
 	}
 	return n
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-type response struct {
-	code   int
-	header http.Header
-	body   []byte
-	json   map[string]any
-}
-
-// do sends one request over real HTTP. path is sent exactly as given (escapes and dot segments kept).
-func do(t testing.TB, base, method, path, query string, body []byte, header http.Header) response {
-	t.Helper()
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Opaque = "//" + u.Host + path // sent as is: no cleaning, no re-escaping
-	u.RawQuery = query
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(context.Background(), method, u.String(), rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.URL.Opaque = "//" + u.Host + path
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	if body != nil && req.Header.Get("Content-Type") == "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := response{code: res.StatusCode, header: res.Header, body: b}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		_ = json.Unmarshal(b, &out.json)
-	} else if res.StatusCode >= 400 {
-		t.Errorf("%s %s: error response with Content-Type %q: %s", method, path, res.Header.Get("Content-Type"), b)
-	}
-	return out
 }
