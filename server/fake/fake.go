@@ -202,21 +202,21 @@ func deref(s *string) string {
 }
 
 // Handler returns the fake served as circleci.com answers: the API through server.New under
-// /api/v2 (opts are passed on; the fake authenticates tokens itself), the injected faults in front of
-// it, and the test controls under /_fake/.
+// /api/v2 (opts are passed on; the fake authenticates tokens itself) with the injected faults applied
+// inside the kit's chain, as its first route middleware, and the test controls under [ControlPath].
 func (s *Server) Handler(opts ...server.Option) (http.Handler, error) {
-	api, err := server.New(s, append([]server.Option{server.WithAuthenticator(s)}, opts...)...)
+	own := []server.Option{server.WithAuthenticator(s), server.WithRouteMiddlewares(s.injectFaults)}
+	api, err := server.New(s, append(own, opts...)...)
 	if err != nil {
 		return nil, err
 	}
 	control := s.controlHandler()
-	faulty := s.injectFaults(server.DefaultBasePath, api)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, ControlPath) {
 			control.ServeHTTP(w, r)
 			return
 		}
-		faulty.ServeHTTP(w, r)
+		api.ServeHTTP(w, r)
 	}), nil
 }
 

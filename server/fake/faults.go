@@ -12,19 +12,41 @@ import (
 	"time"
 
 	"github.com/cikit/circleci-go/internal/slug"
+	"github.com/cikit/circleci-go/openapi"
+	"github.com/cikit/circleci-go/server"
 )
 
-// Fault makes the next Count requests that match Method and Path answer badly, so a client's retry
-// logic can be tested: Status 429 (with a Retry-After header) or a 5xx, after waiting Delay. A Fault
-// with only a Delay slows the requests down and lets them through.
+// Fault makes the next Count API requests that match it answer badly, so a client's retry logic can
+// be tested: Status 429 (with a Retry-After header) or a 5xx, after waiting Delay. A Fault with only
+// a Delay slows the requests down and lets them through.
+//
+// A request matches when it matches every one of Method, Operation, Route and Path that the fault
+// gives; a fault that gives none matches every request. Faults apply to the requests the server kit
+// routes to an operation of the document, after it has normalised the slugs and before it
+// authenticates or validates them: a path that matches no route, or a method the path does not
+// serve, is answered 404 or 405 by the kit as usual. The answer is written by server.WriteError, so
+// it has the kit's error shape ({"message": …}, and "error" too on the Policy Management and OIDC
+// routes), the request's X-Request-Id, and its line in the request log.
 type Fault struct {
-	// Method matches the request method; empty matches any.
+	// Method matches the operation's method, without regard to case (a HEAD request served by a GET
+	// operation counts as GET); empty matches any.
 	Method string `json:"method,omitempty"`
-	// Path matches the path under the API base (e.g. "/me" or "/project/gh/demo-org/demo-app/pipeline"),
-	// escaped or not, with or without a trailing slash; a trailing "*" matches any path with that
-	// prefix; empty matches every path. A project slug after /project/, whole or (in a prefix) cut
-	// short, matches in any form the API takes: gh/org/repo matches gh%2Forg%2Frepo and
-	// github/org/repo (bb and bitbucket likewise), names compared without regard to case.
+	// Operation matches the operation the request is routed to, by its operationId in the document
+	// ("getCurrentUser", "getPipelineById") or by the name of its Go method ("GetCurrentUser",
+	// "GetPipelineByID"): compared without regard to case, the two are the same. Empty matches any;
+	// one the document does not have is an error of [Server.InjectFault].
+	Operation string `json:"operation,omitempty"`
+	// Route matches the document path of the operation, relative to the base path, exactly as the
+	// document writes it: "/project/{project-slug}/pipeline". Empty matches any; one the document does
+	// not have is an error of [Server.InjectFault].
+	Route string `json:"route,omitempty"`
+	// Path matches the path under the API base /api/v2 (e.g. "/me" or
+	// "/project/gh/demo-org/demo-app/pipeline"), escaped or not, with or without a trailing slash; a
+	// trailing "*" matches any path with that prefix; empty matches every path. A project slug after
+	// /project/, whole or (in a prefix) cut short, matches in any form the API takes: gh/org/repo
+	// matches gh%2Forg%2Frepo and github/org/repo (bb and bitbucket likewise), names compared without
+	// regard to case. A Handler mounted elsewhere with server.WithBasePath matches no Path; match
+	// Operation or Route there.
 	Path string `json:"path,omitempty"`
 	// Status is 429 or 500–599; 0 lets the request through after Delay.
 	Status int `json:"status,omitempty"`
@@ -37,7 +59,7 @@ type Fault struct {
 	// Count is how many matching requests the fault affects; it must be at least 1.
 	Count int `json:"count"`
 
-	path   string // Path without its trailing "*", made canonical by canonicalPath
+	path   string // Path without its trailing "*", made canonical by faultPath
 	prefix bool   // Path ended in "*"
 }
 
@@ -94,27 +116,80 @@ func (f Fault) check() error {
 	case f.RetryAfter < 0 || f.Delay < 0:
 		return errors.New("fault: durations must not be negative")
 	}
+	if f.Operation == "" && f.Route == "" {
+		return nil
+	}
+	names, err := loadDocumentNames()
+	if err != nil {
+		return fmt.Errorf("fault: %w", err)
+	}
+	if f.Operation != "" && !names.operations[strings.ToLower(f.Operation)] {
+		return fmt.Errorf("fault: operation %q is not in the document: give an operationId such as \"getCurrentUser\" or its Go name \"GetCurrentUser\"", f.Operation)
+	}
+	if f.Route != "" && !names.routes[f.Route] {
+		return fmt.Errorf("fault: route %q is not in the document: give a path as the document writes it, such as \"/project/{project-slug}/pipeline\"", f.Route)
+	}
 	return nil
 }
 
-// matches reports whether the fault applies to a request whose path under the API base, made
-// canonical by [canonicalPath], is path.
-func (f *Fault) matches(r *http.Request, path string) bool {
-	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
-		return false
-	}
-	if f.prefix {
-		return strings.HasPrefix(path, f.path)
-	}
-	return f.Path == "" || f.path == path
+// documentNames holds the operationIds of the document, lower-cased, and its paths.
+type documentNames struct {
+	operations, routes map[string]bool
 }
 
-// canonicalPath returns a path under the API base (a request's, a fault's, or a fault's prefix) in
-// the one form faults and requests are compared in: unescaped, and with the project slug after /project/ (written as one escaped segment, three segments or half escaped,
-// and in a prefix possibly cut short) in lower case with the provider normalised, github to gh and
-// bitbucket to bb.
-func canonicalPath(p string) string {
-	p = unescape(p)
+// loadDocumentNames reads the names faults may give from the document, once.
+var loadDocumentNames = sync.OnceValues(func() (documentNames, error) {
+	doc, err := openapi.Shared()
+	if err != nil {
+		return documentNames{}, err
+	}
+	names := documentNames{operations: map[string]bool{}, routes: map[string]bool{}}
+	for path, item := range doc.Paths.Map() {
+		names.routes[path] = true
+		for _, op := range item.Operations() {
+			names.operations[strings.ToLower(op.OperationID)] = true
+		}
+	}
+	return names, nil
+})
+
+// routed is what faults match a request on, as the server kit routed it.
+type routed struct {
+	method, operation, route string
+	path                     string // under the default base path, made canonical by projectSlugs; "" outside it
+}
+
+// matches reports whether the fault applies to a request.
+func (f *Fault) matches(r routed) bool {
+	switch {
+	case f.Method != "" && !strings.EqualFold(f.Method, r.method),
+		f.Operation != "" && !strings.EqualFold(f.Operation, r.operation),
+		f.Route != "" && f.Route != r.route:
+		return false
+	case f.prefix:
+		return strings.HasPrefix(r.path, f.path)
+	}
+	return f.Path == "" || f.path == r.path
+}
+
+// faultPath returns a fault's Path (without its "*") in the form it is compared in: unescaped,
+// without a trailing slash unless it is a prefix, its project slug made canonical by projectSlugs.
+// The kit hands the fake request paths unescaped and without a trailing slash already.
+func faultPath(p string, prefix bool) string {
+	if u, err := url.PathUnescape(p); err == nil {
+		p = u
+	}
+	if !prefix && len(p) > 1 {
+		p = strings.TrimSuffix(p, "/") // the API routes "/x/" like "/x"
+	}
+	return projectSlugs(p)
+}
+
+// projectSlugs returns an unescaped path under the API base (a request's, a fault's or a fault's
+// prefix) with the project slug after /project/ (in a prefix possibly cut short) in lower case and
+// its provider normalised, github to gh and bitbucket to bb. The server kit leaves both as the
+// client wrote them, since the API takes every such form of a slug; a fault matches them all.
+func projectSlugs(p string) string {
 	rest, ok := strings.CutPrefix(p, "/project/")
 	if !ok {
 		return p
@@ -129,22 +204,6 @@ func canonicalPath(p string) string {
 	return "/project/" + strings.Join(segs, "/")
 }
 
-// trimSlash drops one trailing slash, as the API routes "/x/" like "/x".
-func trimSlash(p string) string {
-	if len(p) > 1 {
-		return strings.TrimSuffix(p, "/")
-	}
-	return p
-}
-
-// unescape undoes the percent-encoding of a path, or leaves it be when it is not valid.
-func unescape(s string) string {
-	if u, err := url.PathUnescape(s); err == nil {
-		return u
-	}
-	return s
-}
-
 // faults holds the injected faults in the order they were added.
 type faults struct {
 	mu   sync.Mutex
@@ -152,15 +211,19 @@ type faults struct {
 }
 
 // take returns a copy of the first fault that matches the request and counts it used.
-func (fs *faults) take(r *http.Request, escapedPath string) (Fault, bool) {
+func (fs *faults) take(r *http.Request) (Fault, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if len(fs.list) == 0 {
-		return Fault{}, false // the usual case: no path to make canonical
+		return Fault{}, false // the usual case: nothing to look at
 	}
-	path := canonicalPath(trimSlash(escapedPath))
+	ctx := r.Context()
+	req := routed{method: r.Method, operation: server.OperationIDFromContext(ctx), route: server.RouteFromContext(ctx)}
+	if under, ok := strings.CutPrefix(r.URL.Path, server.DefaultBasePath); ok {
+		req.path = projectSlugs(under)
+	}
 	for i, f := range fs.list {
-		if f.matches(r, path) {
+		if f.matches(req) {
 			out := *f
 			if f.Count--; f.Count == 0 {
 				fs.list = append(fs.list[:i:i], fs.list[i+1:]...)
@@ -171,16 +234,15 @@ func (fs *faults) take(r *http.Request, escapedPath string) (Fault, bool) {
 	return Fault{}, false
 }
 
-// InjectFault adds a fault; faults are matched in the order they were added.
+// InjectFault adds a fault; faults are matched in the order they were added. A fault that cannot be
+// applied (a count below 1, a status neither 429 nor 5xx, an operation or route the document does
+// not have, …) is an error that says why.
 func (s *Server) InjectFault(f Fault) error {
 	if err := f.check(); err != nil {
 		return err
 	}
 	p, prefix := strings.CutSuffix(f.Path, "*")
-	if !prefix {
-		p = trimSlash(p) // a prefix keeps its trailing slash
-	}
-	f.path, f.prefix = canonicalPath(p), prefix
+	f.path, f.prefix = faultPath(p, prefix), prefix
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.list = append(s.faults.list, &f)
@@ -194,15 +256,10 @@ func (s *Server) ClearFaults() {
 	s.faults.list = nil
 }
 
-// injectFaults is the middleware that applies faults to requests under base.
-func (s *Server) injectFaults(base string, next http.Handler) http.Handler {
+// injectFaults is the route middleware (server.WithRouteMiddlewares) that applies the faults.
+func (s *Server) injectFaults(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		under, ok := strings.CutPrefix(r.URL.EscapedPath(), base)
-		if !ok {
-			next.ServeHTTP(w, r)
-			return
-		}
-		f, ok := s.faults.take(r, under)
+		f, ok := s.faults.take(r)
 		if !ok {
 			next.ServeHTTP(w, r)
 			return
@@ -234,8 +291,6 @@ func (s *Server) injectFaults(base string, next http.Handler) http.Handler {
 		if f.Status == http.StatusTooManyRequests {
 			msg = "Rate limit exceeded (injected by circleci-fake)."
 		}
-		// Both keys: {"message": …} is the error body of most operations and {"error": …} that of
-		// the Policy Management and OIDC Token Management ones, as the server kit writes them.
-		writeJSON(w, f.Status, map[string]string{"message": msg, "error": msg})
+		server.WriteError(w, r, f.Status, msg)
 	})
 }

@@ -3,11 +3,18 @@ package fake_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/cikit/circleci-go/gen/genserver"
+	"github.com/cikit/circleci-go/openapi"
+	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake"
 	"github.com/google/go-cmp/cmp"
 )
@@ -189,6 +196,186 @@ func TestClose_EndsDelays(t *testing.T) {
 			}
 			if status, err := send(); err != nil || status != tt.want {
 				t.Errorf("request after Close: %d %v, want %d without waiting", status, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestFault_Matching checks what a fault matches on: the operation (by operationId or Go name, any
+// case), the route template, the method and the path, every one given; and that a path no operation
+// serves is answered by the server kit before any fault.
+func TestFault_Matching(t *testing.T) {
+	t.Parallel()
+	const unknownPipeline = "/pipeline/00000000-0000-4000-8000-00000000abcd"
+	tests := []struct {
+		name    string
+		fault   map[string]any
+		request string
+		want    int
+	}{
+		{"operationId", map[string]any{"operation": "getCurrentUser"}, "/me", 503},
+		{"Go name", map[string]any{"operation": "GetCurrentUser"}, "/me", 503},
+		{"operationId with Id", map[string]any{"operation": "getPipelineById"}, unknownPipeline, 503},
+		{"Go name with ID", map[string]any{"operation": "GetPipelineByID"}, unknownPipeline, 503},
+		{"any case", map[string]any{"operation": "GETCURRENTUSER"}, "/me", 503},
+		{"other operation", map[string]any{"operation": "getCurrentUser"}, "/me/collaborations", 200},
+		{"route, escaped slug", map[string]any{"route": "/project/{project-slug}/pipeline"}, "/project/gh%2Fdemo-org%2Fdemo-app/pipeline", 503},
+		{"route, raw slug", map[string]any{"route": "/project/{project-slug}/pipeline"}, "/project/github/demo-org/demo-app/pipeline", 503},
+		{"route of three parameters", map[string]any{"route": "/project/{provider}/{organization}/{project}/settings"}, "/project/gh/demo-org/demo-app/settings", 503},
+		{"other route", map[string]any{"route": "/project/{project-slug}/pipeline"}, "/project/gh/demo-org/demo-app/envvar", 200},
+		{"route and other method", map[string]any{"route": "/project/{project-slug}/pipeline", "method": "POST"}, "/project/gh/demo-org/demo-app/pipeline", 200},
+		{"operation and path", map[string]any{"operation": "listPipelinesForProject", "path": "/project/gh/demo-org/*"}, "/project/gh/demo-org/demo-app/pipeline", 503},
+		{"operation but other path", map[string]any{"operation": "listPipelinesForProject", "path": "/project/gh/other-org/*"}, "/project/gh/demo-org/demo-app/pipeline", 200},
+		{"path of three parameters, github", map[string]any{"path": "/project/github/Demo-Org/demo-app/settings"}, "/project/gh/demo-org/demo-app/settings", 503},
+		{"everything, routed", map[string]any{}, "/me", 503},
+		{"everything, no route", map[string]any{}, "/no/such/route", 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			fault := map[string]any{"status": 503, "count": 1}
+			for k, v := range tt.fault {
+				fault[k] = v
+			}
+			e.mustControl(http.StatusCreated, "POST", "/_fake/faults", fault, nil)
+			if got, _ := e.get(tt.request); got != tt.want {
+				t.Errorf("GET %s with fault %v: %d, want %d", tt.request, tt.fault, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestInjectFault_Refused checks that faults that could never apply are refused, from Go and over
+// HTTP (400), with a message that says why.
+func TestInjectFault_Refused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tests := []struct {
+		name  string
+		fault fake.Fault
+		msg   string
+	}{
+		{"no count", fake.Fault{Status: 503}, "count"},
+		{"status 200", fake.Fault{Status: 200, Count: 1}, "neither 429 nor 5xx"},
+		{"nothing to do", fake.Fault{Count: 1}, "a status, a delay or both"},
+		{"unknown operation", fake.Fault{Operation: "getMe", Status: 503, Count: 1}, `operation "getMe" is not in the document`},
+		{"route with a value", fake.Fault{Route: "/project/gh/demo-org/demo-app/pipeline", Status: 503, Count: 1}, "is not in the document"},
+		{"route under the base path", fake.Fault{Route: "/api/v2/me", Status: 503, Count: 1}, "is not in the document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if err := e.fake.InjectFault(tt.fault); err == nil || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("InjectFault(%+v) = %v, want an error about %s", tt.fault, err, tt.msg)
+			}
+			var msg struct{ Message string }
+			if status := e.control("POST", "/_fake/faults", tt.fault, &msg); status != 400 || !strings.Contains(msg.Message, tt.msg) {
+				t.Errorf("POST /_fake/faults %+v: %d %q, want 400 about %s", tt.fault, status, msg.Message, tt.msg)
+			}
+		})
+	}
+}
+
+// TestFault_OperationNames checks the premise of Fault.Operation: every operationId of the document
+// names a method of the strict server interface when case is ignored, so either name may be given.
+func TestFault_OperationNames(t *testing.T) {
+	t.Parallel()
+	iface := reflect.TypeFor[genserver.StrictServerInterface]()
+	methods := map[string]string{}
+	for i := range iface.NumMethod() {
+		methods[strings.ToLower(iface.Method(i).Name)] = iface.Method(i).Name
+	}
+	doc, err := openapi.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			n++
+			if _, ok := methods[strings.ToLower(op.OperationID)]; !ok {
+				t.Errorf("operationId %s names no method of StrictServerInterface without regard to case", op.OperationID)
+			}
+		}
+	}
+	if n != iface.NumMethod() {
+		t.Errorf("%d operations, %d methods", n, iface.NumMethod())
+	}
+}
+
+// logRecords is a slog.Handler that keeps the records logged.
+type logRecords struct {
+	mu      sync.Mutex
+	records []slog.Record
+}
+
+func (h *logRecords) Enabled(context.Context, slog.Level) bool { return true }
+func (h *logRecords) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *logRecords) WithGroup(string) slog.Handler            { return h }
+func (h *logRecords) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.records = append(h.records, r.Clone())
+	return nil
+}
+
+// requestLines returns the attributes of the request log lines.
+func (h *logRecords) requestLines() []map[string]string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var lines []map[string]string
+	for _, r := range h.records {
+		if r.Message != "request" {
+			continue
+		}
+		attrs := map[string]string{}
+		r.Attrs(func(a slog.Attr) bool {
+			attrs[a.Key] = a.Value.String()
+			return true
+		})
+		lines = append(lines, attrs)
+	}
+	return lines
+}
+
+// TestFault_RequestLog checks that an injected fault is answered through the server kit: the answer
+// carries the request's X-Request-Id and the kit's error shape, and the request log shows its status
+// with that request ID, the route and the operation.
+func TestFault_RequestLog(t *testing.T) {
+	t.Parallel()
+	const org = "3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a"
+	tests := []struct {
+		name, path, operation string
+		status                int
+		wantError             bool // the route's error body has "error" as well as "message"
+	}{
+		{"429 on /me", "/me", "getCurrentUser", 429, false},
+		{"503 on a project route", "/project/gh/demo-org/demo-app/pipeline", "listPipelinesForProject", 503, false},
+		{"429 on an OIDC route", "/org/" + org + "/oidc-custom-claims", "GetOrgClaims", 429, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			logs := &logRecords{}
+			e := newEnvWith(t, nil, []server.Option{server.WithLogger(slog.New(logs))})
+			if err := e.fake.InjectFault(fake.Fault{Path: tt.path, Status: tt.status, Count: 1}); err != nil {
+				t.Fatal(err)
+			}
+			var body map[string]string
+			status, h := e.send(fake.DemoToken, "GET", e.ts.URL+tt.path, nil, &body)
+			id := h.Get("X-Request-Id")
+			if status != tt.status || id == "" || body["message"] == "" || (body["error"] != "") != tt.wantError {
+				t.Fatalf("answer %d, X-Request-Id %q, body %v; want %d with a request ID, a message and error only on the routes that document it", status, id, body, tt.status)
+			}
+			var line map[string]string
+			for _, l := range logs.requestLines() {
+				if l["request_id"] == id {
+					line = l
+				}
+			}
+			if line == nil || line["status"] != fmt.Sprint(tt.status) || line["operation"] != tt.operation || !strings.HasPrefix(line["route"], server.DefaultBasePath+"/") {
+				t.Errorf("request log line of %s = %v, want status %d, operation %s and its route", id, line, tt.status, tt.operation)
 			}
 		})
 	}
