@@ -10,8 +10,8 @@
 // characters) and checkout keys (real ed25519 keys); pipelines triggered with parameters checked
 // against the project's .circleci/config.yml; workflows and jobs that follow the config's requires,
 // approval jobs, when/unless and per-job outcomes; contexts, schedules and webhooks. A token sees only
-// its own organizations' resources; anything else is 404. Operations of the other tags answer 501
-// with a JSON message.
+// its own organizations' resources; anything else is 404. Operations of the other tags are those of
+// the embedded server.Unimplemented: they answer 501 with a JSON message that names the operation.
 //
 // # Config
 //

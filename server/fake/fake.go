@@ -32,10 +32,13 @@ type systemClock struct{}
 func (systemClock) Now() time.Time { return time.Now() }
 
 // Server is the in-memory CircleCI API v2. It implements [genserver.StrictServerInterface]; serve it with
-// [Server.Handler] (which wraps the server kit) or pass it to server.New yourself.
+// [Server.Handler] (which wraps the server kit) or pass it to server.New yourself. The operations it
+// does not simulate are those of the embedded server.Unimplemented, which answer 501.
 //
 // All state lives behind one mutex, so every method is safe for concurrent use.
 type Server struct {
+	server.Unimplemented // every operation Server does not declare itself
+
 	clock  Clock
 	newID  func() uuid.UUID
 	speed  float64

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestConformance drives every operation of the simulated tags through server.New(fake), with every
@@ -185,7 +187,7 @@ func TestDirectCall_Errors(t *testing.T) {
 		{"settings without body", func() (any, error) {
 			return f.PatchProjectSettings(demo, genserver.PatchProjectSettingsRequestObject{Provider: "gh", Organization: "demo-org", Project: "demo-app"})
 		}, 400, "the body must hold"},
-		{"not simulated", func() (any, error) { return f.GetOrganization(demo, genserver.GetOrganizationRequestObject{}) }, 501, "This endpoint is not available in circleci-fake."},
+		{"not simulated", func() (any, error) { return f.GetOrganization(demo, genserver.GetOrganizationRequestObject{}) }, 501, "getOrganization is not implemented by this server."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,5 +201,84 @@ func TestDirectCall_Errors(t *testing.T) {
 				t.Errorf("error %d %q, want %d %q…", se.Status, se.Message, tt.status, tt.msg)
 			}
 		})
+	}
+}
+
+// TestNotSimulated checks that operations of the tags the fake does not simulate answer 501 (their
+// default response) through the embedded server.Unimplemented, as JSON validated by servertest: a
+// message that names the operation, and the same text under "error" on the Policy Management and
+// OIDC routes, whose documented error body has that key.
+func TestNotSimulated(t *testing.T) {
+	t.Parallel()
+	const org = "3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a"
+	e := newEnv(t)
+	tests := []struct {
+		path, operation string
+		errorKey        bool
+	}{
+		{"/insights/gh/demo-org/demo-app/workflows", "getProjectWorkflowMetrics", false},
+		{"/organization/gh%2Fdemo-org", "getOrganization", false},
+		{"/organizations/" + org + "/groups", "getOrganizationGroups", false},
+		{"/otel/exporters?org-id=" + org, "listOtelExporters", false},
+		{"/org/" + org + "/oidc-custom-claims", "GetOrgClaims", true},
+		{"/owner/" + org + "/context/config/policy-bundle", "GetPolicyBundle", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.operation, func(t *testing.T) {
+			t.Parallel()
+			var body map[string]string
+			got := e.call(fake.DemoToken, "GET", tt.path, nil, &body)
+			want := tt.operation + " is not implemented by this server."
+			if got != 501 || body["message"] != want || (body["error"] == want) != tt.errorKey {
+				t.Errorf("GET %s: %d %v, want 501 with message %q (and error: %v)", tt.path, got, body, want, tt.errorKey)
+			}
+		})
+	}
+}
+
+// TestNotSimulated_ExactlyTheOtherTags calls every method of the strict server interface directly
+// and checks that those answering the 501 of server.Unimplemented are exactly the operations of the
+// tags the fake does not simulate: a simulated method misnamed would be shadowed by the embedded
+// one without a compile error.
+func TestNotSimulated_ExactlyTheOtherTags(t *testing.T) {
+	t.Parallel()
+	f, err := fake.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := fake.WithToken(context.Background(), fake.DemoToken)
+	var unimplemented []string
+	v := reflect.ValueOf(f)
+	iface := reflect.TypeFor[genserver.StrictServerInterface]()
+	for i := range iface.NumMethod() {
+		m := iface.Method(i)
+		req := reflect.New(m.Type.In(1)).Elem() // the zero request object
+		var out []reflect.Value
+		func() {
+			defer func() { _ = recover() }() // a simulated method may not take a zero request
+			out = v.MethodByName(m.Name).Call([]reflect.Value{reflect.ValueOf(ctx), req})
+		}()
+		if out == nil {
+			continue
+		}
+		var se *server.Error
+		if err, _ := out[1].Interface().(error); errors.As(err, &se) && se.Status == 501 && strings.HasSuffix(se.Message, " is not implemented by this server.") {
+			unimplemented = append(unimplemented, strings.ToLower(m.Name))
+		}
+	}
+	simulated := map[string]bool{}
+	for _, op := range simulatedOperations(t) {
+		simulated[strings.ToLower(op.OperationID)] = true
+	}
+	var want []string
+	for i := range iface.NumMethod() {
+		if name := strings.ToLower(iface.Method(i).Name); !simulated[name] {
+			want = append(want, name)
+		}
+	}
+	slices.Sort(unimplemented)
+	slices.Sort(want)
+	if diff := cmp.Diff(want, unimplemented); diff != "" {
+		t.Errorf("methods answering 501 (-operations of the other tags +methods):\n%s", diff)
 	}
 }
