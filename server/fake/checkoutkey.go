@@ -19,7 +19,7 @@ import (
 
 // checkoutKey is an SSH key a project checks out its code with; the fake keeps only the public half.
 type checkoutKey struct {
-	seq       uint64
+	listOrder
 	typ       gen.CheckoutKeyType
 	publicKey string
 	md5       string
@@ -84,13 +84,9 @@ func (s *Server) ListCheckoutKeys(ctx context.Context, req genserver.ListCheckou
 	if req.Params.Digest != nil {
 		digest = string(*req.Params.Digest)
 	}
-	page, next, err := pageAfter(p.checkoutKeys, func(k *checkoutKey) uint64 { return k.seq }, req.Params.PageToken, listTag("project-checkout-keys", p.id.String()))
+	items, next, err := pageAfter(p.checkoutKeys, req.Params.PageToken, listTag("project-checkout-keys", p.id.String()), func(k *checkoutKey) gen.CheckoutKey { return k.api(digest, k == p.checkoutKeys[0]) })
 	if err != nil {
 		return nil, err
-	}
-	items := make([]gen.CheckoutKey, 0, len(page))
-	for _, k := range page {
-		items = append(items, k.api(digest, k == p.checkoutKeys[0]))
 	}
 	return genserver.ListCheckoutKeys200JSONResponse{Items: items, NextPageToken: next}, nil
 }
@@ -116,7 +112,7 @@ func (s *Server) CreateCheckoutKey(ctx context.Context, req genserver.CreateChec
 	}
 	a, b := s.newID(), s.newID()
 	pub, m, sh := newSSHKey(append(a[:], b[:]...), "circleci-fake "+p.slug)
-	k := &checkoutKey{seq: s.nextSeq(), typ: typ, publicKey: pub, md5: m, sha256: sh, created: s.now()}
+	k := &checkoutKey{listOrder: s.nextSeq(), typ: typ, publicKey: pub, md5: m, sha256: sh, created: s.now()}
 	p.checkoutKeys = append(p.checkoutKeys, k)
 	return genserver.CreateCheckoutKey201JSONResponse(k.api("", len(p.checkoutKeys) == 1)), nil
 }

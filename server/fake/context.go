@@ -18,7 +18,7 @@ const msgContextNotFound = "Context not found."
 // orgContext is a context of an organization: named environment variables that jobs can use, and
 // the restrictions on who may use them.
 type orgContext struct {
-	seq          uint64
+	listOrder
 	id           uuid.UUID
 	name         string
 	org          *org
@@ -29,7 +29,7 @@ type orgContext struct {
 
 // contextVariable is an environment variable of a context.
 type contextVariable struct {
-	seq     uint64
+	listOrder
 	name    string
 	value   string
 	created time.Time
@@ -38,7 +38,7 @@ type contextVariable struct {
 
 // restriction limits a context to a project, a group or an expression.
 type restriction struct {
-	seq   uint64
+	listOrder
 	id    uuid.UUID
 	typ   gen.ContextRestrictionRestrictionType
 	value string
@@ -85,13 +85,9 @@ func (s *Server) ListContexts(ctx context.Context, req genserver.ListContextsReq
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := pageAfter(o.contexts, func(c *orgContext) uint64 { return c.seq }, req.Params.PageToken, listTag("contexts", o.id.String()))
+	items, next, err := pageAfter(o.contexts, req.Params.PageToken, listTag("contexts", o.id.String()), (*orgContext).api)
 	if err != nil {
 		return nil, err
-	}
-	items := make([]gen.Context, 0, len(page))
-	for _, c := range page {
-		items = append(items, c.api())
 	}
 	return genserver.ListContexts200JSONResponse{Items: items, NextPageToken: next}, nil
 }
@@ -132,7 +128,7 @@ func quote(s string) string { return `"` + s + `"` }
 
 // addContext stores a new context with an id, created at a time; the caller holds s.mu or owns s.
 func (s *Server) addContext(o *org, name string, id uuid.UUID, created time.Time) *orgContext {
-	c := &orgContext{seq: s.nextSeq(), id: id, name: name, org: o, created: created}
+	c := &orgContext{listOrder: s.nextSeq(), id: id, name: name, org: o, created: created}
 	o.contexts = append(o.contexts, c)
 	s.st.contextsByID[c.id] = c
 	return c
@@ -174,13 +170,11 @@ func (s *Server) ListEnvironmentVariablesFromContext(ctx context.Context, req ge
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := pageAfter(c.vars, func(v *contextVariable) uint64 { return v.seq }, req.Params.PageToken, listTag("context-vars", c.id.String()))
+	items, next, err := pageAfter(c.vars, req.Params.PageToken, listTag("context-vars", c.id.String()), func(v *contextVariable) gen.ContextEnvironmentVariableListItem {
+		return gen.ContextEnvironmentVariableListItem{ContextID: c.id, CreatedAt: v.created, UpdatedAt: v.updated, Variable: v.name}
+	})
 	if err != nil {
 		return nil, err
-	}
-	items := make([]gen.ContextEnvironmentVariableListItem, 0, len(page))
-	for _, v := range page {
-		items = append(items, gen.ContextEnvironmentVariableListItem{ContextID: c.id, CreatedAt: v.created, UpdatedAt: v.updated, Variable: v.name})
 	}
 	return genserver.ListEnvironmentVariablesFromContext200JSONResponse{Items: items, NextPageToken: next}, nil
 }
@@ -209,14 +203,14 @@ func (s *Server) AddEnvironmentVariableToContext(ctx context.Context, req genser
 }
 
 // setVar creates or replaces a context variable; the caller holds s.mu.
-func (c *orgContext) setVar(name, value string, now time.Time, seq func() uint64) *contextVariable {
+func (c *orgContext) setVar(name, value string, now time.Time, seq func() listOrder) *contextVariable {
 	for _, v := range c.vars {
 		if v.name == name {
 			v.value, v.updated = value, now
 			return v
 		}
 	}
-	v := &contextVariable{seq: seq(), name: name, value: value, created: now, updated: now}
+	v := &contextVariable{listOrder: seq(), name: name, value: value, created: now, updated: now}
 	c.vars = append(c.vars, v)
 	return v
 }
@@ -263,13 +257,9 @@ func (s *Server) GetContextRestrictions(ctx context.Context, req genserver.GetCo
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := pageAfter(c.restrictions, func(r *restriction) uint64 { return r.seq }, req.Params.PageToken, listTag("context-restrictions", c.id.String()))
+	items, next, err := pageAfter(c.restrictions, req.Params.PageToken, listTag("context-restrictions", c.id.String()), func(r *restriction) gen.ContextRestriction { return r.api(c) })
 	if err != nil {
 		return nil, err
-	}
-	items := make([]gen.ContextRestriction, 0, len(page))
-	for _, r := range page {
-		items = append(items, r.api(c))
 	}
 	return genserver.GetContextRestrictions200JSONResponse{Items: items, NextPageToken: next}, nil
 }
@@ -308,7 +298,7 @@ func (s *Server) CreateContextRestriction(ctx context.Context, req genserver.Cre
 	if slices.ContainsFunc(c.restrictions, func(r *restriction) bool { return r.typ == typ && r.value == value }) {
 		return nil, server.Conflict("The context already has this restriction.")
 	}
-	r := &restriction{seq: s.nextSeq(), id: s.newID(), typ: typ, value: value, name: name}
+	r := &restriction{listOrder: s.nextSeq(), id: s.newID(), typ: typ, value: value, name: name}
 	c.restrictions = append(c.restrictions, r)
 	return genserver.CreateContextRestriction201JSONResponse{
 		ID:               ptr(r.id),

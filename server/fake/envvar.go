@@ -13,7 +13,7 @@ import (
 
 // envVar is an environment variable of a project.
 type envVar struct {
-	seq     uint64
+	listOrder
 	name    string
 	value   string
 	created time.Time
@@ -44,13 +44,9 @@ func (s *Server) ListEnvVars(ctx context.Context, req genserver.ListEnvVarsReque
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := pageAfter(p.envVars, func(e *envVar) uint64 { return e.seq }, req.Params.PageToken, listTag("project-envvars", p.id.String()))
+	items, next, err := pageAfter(p.envVars, req.Params.PageToken, listTag("project-envvars", p.id.String()), (*envVar).api)
 	if err != nil {
 		return nil, err
-	}
-	items := make([]gen.EnvironmentVariable, 0, len(page))
-	for _, e := range page {
-		items = append(items, e.api())
 	}
 	return genserver.ListEnvVars200JSONResponse{Items: items, NextPageToken: next}, nil
 }
@@ -88,14 +84,14 @@ func (s *Server) visibleEnvVar(ctx context.Context, slug, name string) (*project
 const msgEnvVarNotFound = "Environment variable not found."
 
 // setEnvVar creates or replaces a variable; the caller holds s.mu.
-func (p *project) setEnvVar(name, value string, now time.Time, seq func() uint64) *envVar {
+func (p *project) setEnvVar(name, value string, now time.Time, seq func() listOrder) *envVar {
 	for _, e := range p.envVars {
 		if e.name == name {
 			e.value = value
 			return e
 		}
 	}
-	e := &envVar{seq: seq(), name: name, value: value, created: now}
+	e := &envVar{listOrder: seq(), name: name, value: value, created: now}
 	p.envVars = append(p.envVars, e)
 	return e
 }

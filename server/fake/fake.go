@@ -168,10 +168,16 @@ func (s *Server) Advance(d time.Duration) error {
 	return nil
 }
 
-// nextSeq returns a new ordering number; the caller holds s.mu.
-func (s *Server) nextSeq() uint64 {
+// listOrder is the place of a record in the lists it is in, which show records in the order they
+// were made; records embed it, and [Server.nextSeq] hands it out.
+type listOrder struct{ seq uint64 }
+
+func (o listOrder) order() uint64 { return o.seq }
+
+// nextSeq returns the list order of a new record; the caller holds s.mu.
+func (s *Server) nextSeq() listOrder {
 	s.seq++
-	return s.seq
+	return listOrder{s.seq}
 }
 
 // SequentialIDs returns an ID source for [WithIDSource] that counts up from 1 in valid v4 UUIDs:

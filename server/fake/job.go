@@ -219,33 +219,50 @@ func finished(js engine.JobState) bool {
 	return js.StartedAt != nil && js.StoppedAt != nil && js.Status != engine.StatusCanceled
 }
 
+// jobReports returns one page of what a finished build job reports (artifacts, test results), made
+// by report for the job and its state, or the error of [Server.visibleJob] or of a bad page token;
+// a job that has not finished reports nothing. kind names the list in its page tokens.
+func jobReports[T any](s *Server, ctx context.Context, slug string, number int64, tok *string, kind string, report func(*job, engine.JobState) []T) ([]T, *string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, j, err := s.visibleJob(ctx, slug, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	items := []T{} // an array in JSON, never null
+	if js := j.state(); finished(js) {
+		items = append(items, report(j, js)...)
+	}
+	start, end, next, err := pageRange(len(items), tok, listTag(kind, j.id.String()))
+	if err != nil {
+		return nil, nil, err
+	}
+	return items[start:end], next, nil
+}
+
 // GetJobArtifacts lists the artifacts a finished job uploaded, one report per parallel node, 20 a
 // page.
 // CircleCI API: GET /project/{project-slug}/{job-number}/artifacts (getJobArtifacts).
 func (s *Server) GetJobArtifacts(ctx context.Context, req genserver.GetJobArtifactsRequestObject) (genserver.GetJobArtifactsResponseObject, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, j, err := s.visibleJob(ctx, req.ProjectSlug, req.JobNumber)
+	items, next, err := jobReports(s, ctx, req.ProjectSlug, req.JobNumber, req.Params.PageToken, "job-artifacts", artifacts)
 	if err != nil {
 		return nil, err
 	}
-	js := j.state()
-	items := []gen.Artifact{}
-	if finished(js) {
-		for node := range max(js.Parallelism, 1) {
-			path := fmt.Sprintf("reports/%s/node-%d.txt", js.Name, node)
-			items = append(items, gen.Artifact{
-				NodeIndex: int64(node),
-				Path:      path,
-				URL:       fmt.Sprintf("https://output.circle-artifacts.com/output/job/%s/artifacts/%d/%s", j.id, node, path),
-			})
-		}
+	return genserver.GetJobArtifacts200JSONResponse{Items: items, NextPageToken: next}, nil
+}
+
+// artifacts returns what a finished job uploaded: one report per parallel node.
+func artifacts(j *job, js engine.JobState) []gen.Artifact {
+	var items []gen.Artifact
+	for node := range max(js.Parallelism, 1) {
+		path := fmt.Sprintf("reports/%s/node-%d.txt", js.Name, node)
+		items = append(items, gen.Artifact{
+			NodeIndex: int64(node),
+			Path:      path,
+			URL:       fmt.Sprintf("https://output.circle-artifacts.com/output/job/%s/artifacts/%d/%s", j.id, node, path),
+		})
 	}
-	start, end, next, err := pageRange(len(items), req.Params.PageToken, listTag("job-artifacts", j.id.String()))
-	if err != nil {
-		return nil, err
-	}
-	return genserver.GetJobArtifacts200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
+	return items
 }
 
 // testsPerNode is how many test results each parallel node of a finished job reports.
@@ -255,39 +272,36 @@ const testsPerNode = 3
 // for a successful job and the last one failing for a failed job.
 // CircleCI API: GET /project/{project-slug}/{job-number}/tests (getTests).
 func (s *Server) GetTests(ctx context.Context, req genserver.GetTestsRequestObject) (genserver.GetTestsResponseObject, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, j, err := s.visibleJob(ctx, req.ProjectSlug, req.JobNumber)
+	items, next, err := jobReports(s, ctx, req.ProjectSlug, req.JobNumber, req.Params.PageToken, "job-tests", testResults)
 	if err != nil {
 		return nil, err
 	}
-	js := j.state()
-	items := []gen.TestResult{}
-	if finished(js) {
-		nodes := max(js.Parallelism, 1)
-		for node := range nodes {
-			for k := range testsPerNode {
-				tr := gen.TestResult{
-					Classname: js.Name + "_test",
-					File:      fmt.Sprintf("%s/node%d_test.go", js.Name, node),
-					Name:      fmt.Sprintf("Test%s_%d_%d", js.Name, node, k+1),
-					Result:    "success",
-					RunTime:   0.25 * float64(k+1),
-					Source:    "go test",
-				}
-				if js.Status != engine.StatusSuccess && node == nodes-1 && k == testsPerNode-1 {
-					tr.Result = "failure"
-					tr.Message = ptr("expected success, got " + js.Status)
-				}
-				items = append(items, tr)
+	return genserver.GetTests200JSONResponse{Items: items, NextPageToken: next}, nil
+}
+
+// testResults returns the test results of a finished job: testsPerNode per parallel node, the last
+// one failing unless the job succeeded.
+func testResults(_ *job, js engine.JobState) []gen.TestResult {
+	var items []gen.TestResult
+	nodes := max(js.Parallelism, 1)
+	for node := range nodes {
+		for k := range testsPerNode {
+			tr := gen.TestResult{
+				Classname: js.Name + "_test",
+				File:      fmt.Sprintf("%s/node%d_test.go", js.Name, node),
+				Name:      fmt.Sprintf("Test%s_%d_%d", js.Name, node, k+1),
+				Result:    "success",
+				RunTime:   0.25 * float64(k+1),
+				Source:    "go test",
 			}
+			if js.Status != engine.StatusSuccess && node == nodes-1 && k == testsPerNode-1 {
+				tr.Result = "failure"
+				tr.Message = ptr("expected success, got " + js.Status)
+			}
+			items = append(items, tr)
 		}
 	}
-	start, end, next, err := pageRange(len(items), req.Params.PageToken, listTag("job-tests", j.id.String()))
-	if err != nil {
-		return nil, err
-	}
-	return genserver.GetTests200JSONResponse{Items: items[start:end], NextPageToken: next}, nil
+	return items
 }
 
 // SetJobOutcome makes the job with that name (its name in the workflow: the name: alias if it has

@@ -82,22 +82,25 @@ func pageNewest[T any](idx []T, tok *string, tag uint64) (page []T, next *string
 	return page, next, nil
 }
 
-// pageAfter returns one page of items (sorted by ascending seq) after the position in tok, and the
-// token of the next page, or the 400 of [badToken]. The position is the seq of the last item
-// returned, so deleting items between pages never skips or repeats one.
-func pageAfter[T any](items []T, seq func(T) uint64, tok *string, tag uint64) (page []T, next *string, err error) {
+// pageAfter returns one page of items (sorted by their list order) after the position in tok, each
+// rendered by render, and the token of the next page, or the 400 of [badToken]. The position is the
+// list order of the last item returned, so deleting items between pages never skips or repeats one.
+func pageAfter[T interface{ order() uint64 }, R any](items []T, tok *string, tag uint64, render func(T) R) (page []R, next *string, err error) {
 	after, first, ok := decodeToken(tok, tag)
 	if !ok {
 		return nil, nil, badToken()
 	}
 	i := 0
 	if !first {
-		i = sort.Search(len(items), func(i int) bool { return seq(items[i]) > after })
+		i = sort.Search(len(items), func(i int) bool { return items[i].order() > after })
 	}
 	end := min(i+pageSize, len(items))
-	page = items[i:end:end]
+	page = make([]R, 0, end-i)
+	for _, it := range items[i:end] {
+		page = append(page, render(it))
+	}
 	if end < len(items) {
-		next = encodeToken(tag, seq(items[end-1]))
+		next = encodeToken(tag, items[end-1].order())
 	}
 	return page, next, nil
 }

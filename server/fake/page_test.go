@@ -63,14 +63,10 @@ type rawPage struct {
 // token of the second page.
 func walk(e *env, path string) (items []string, pages int, second string) {
 	e.t.Helper()
-	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
-	}
 	tok := ""
 	for {
 		var pg rawPage
-		e.must(200, "GET", path+sep+"page-token="+url.QueryEscape(tok), nil, &pg)
+		e.must(200, "GET", withPageToken(path, tok), nil, &pg)
 		pages++
 		if len(pg.Items) > 20 {
 			e.t.Fatalf("GET %s: page of %d items, want at most 20", path, len(pg.Items))
@@ -227,14 +223,10 @@ func TestPagination_EveryList(t *testing.T) {
 		seconds[i] = second
 	}
 	for i, l := range lists {
-		sep := "?"
-		if strings.Contains(l.path, "?") {
-			sep = "&"
-		}
 		foreign := seconds[(i+1)%len(lists)]
 		for _, bad := range []string{"garbage", seconds[i] + "x", foreign} {
 			var msg gen.Error
-			if got := e.call(fake.DemoToken, "GET", l.path+sep+"page-token="+url.QueryEscape(bad), nil, &msg); got != 400 || !strings.Contains(msg.Message, "page-token") {
+			if got := e.call(fake.DemoToken, "GET", withPageToken(l.path, bad), nil, &msg); got != 400 || !strings.Contains(msg.Message, "page-token") {
 				t.Errorf("%s with page-token %q: %d %q, want 400 about page-token", l.name, bad, got, msg.Message)
 			}
 		}
@@ -250,14 +242,10 @@ func TestLists_ItemsAndNextPageToken(t *testing.T) {
 	covered := map[string]bool{}
 	for _, l := range lists {
 		covered[strings.ToLower(l.op)] = true
-		sep := "?"
-		if strings.Contains(l.path, "?") {
-			sep = "&"
-		}
 		tok, n := "", 0
 		for pages := 1; ; pages++ {
 			var page map[string]json.RawMessage
-			e.must(200, "GET", l.path+sep+"page-token="+url.QueryEscape(tok), nil, &page)
+			e.must(200, "GET", withPageToken(l.path, tok), nil, &page)
 			items, ok := page["items"]
 			var list []json.RawMessage
 			if !ok || !bytes.HasPrefix(bytes.TrimSpace(items), []byte("[")) || json.Unmarshal(items, &list) != nil {
@@ -302,4 +290,13 @@ func TestLists_ItemsAndNextPageToken(t *testing.T) {
 	if len(missing) > 0 {
 		t.Errorf("list operations not walked: %v", missing)
 	}
+}
+
+// withPageToken returns path with the page-token query parameter set to tok.
+func withPageToken(path, tok string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "page-token=" + url.QueryEscape(tok)
 }

@@ -22,7 +22,7 @@ const msgScheduleNotFound = "Schedule not found."
 // schedule is a schedule of a project: a timetable and the parameters of the pipelines it would
 // trigger (the fake stores and checks schedules but never runs them).
 type schedule struct {
-	seq         uint64
+	listOrder
 	id          uuid.UUID
 	project     *project
 	name        string
@@ -179,13 +179,9 @@ func (s *Server) ListSchedulesForProject(ctx context.Context, req genserver.List
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := pageAfter(p.schedules, func(sc *schedule) uint64 { return sc.seq }, req.Params.PageToken, listTag("schedules", p.id.String()))
+	items, next, err := pageAfter(p.schedules, req.Params.PageToken, listTag("schedules", p.id.String()), func(sc *schedule) gen.Schedule { return sc.api(s.system) })
 	if err != nil {
 		return nil, err
-	}
-	items := make([]gen.Schedule, 0, len(page))
-	for _, sc := range page {
-		items = append(items, sc.api(s.system))
 	}
 	return genserver.ListSchedulesForProject200JSONResponse{Items: items, NextPageToken: next}, nil
 }
@@ -219,7 +215,7 @@ func (s *Server) CreateSchedule(ctx context.Context, req genserver.CreateSchedul
 	}
 	now := s.now()
 	sc := &schedule{
-		seq: s.nextSeq(), id: s.newID(), project: p, name: b.Name, description: b.Description,
+		listOrder: s.nextSeq(), id: s.newID(), project: p, name: b.Name, description: b.Description,
 		timetable: tt.api(), params: maps.Clone(b.Parameters), created: now, updated: now,
 	}
 	if sc.params == nil {

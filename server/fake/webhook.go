@@ -19,7 +19,7 @@ const msgWebhookNotFound = "Webhook not found."
 
 // webhook is an outbound webhook of a project (stored, never called).
 type webhook struct {
-	seq       uint64
+	listOrder
 	id        uuid.UUID
 	project   *project
 	name      string
@@ -96,13 +96,9 @@ func (s *Server) GetWebhooks(ctx context.Context, req genserver.GetWebhooksReque
 		}
 	}
 	slices.SortFunc(list, func(a, b *webhook) int { return cmp.Compare(a.seq, b.seq) })
-	page, next, err := pageAfter(list, func(w *webhook) uint64 { return w.seq }, req.Params.PageToken, listTag("webhooks", p.id.String()))
+	items, next, err := pageAfter(list, req.Params.PageToken, listTag("webhooks", p.id.String()), (*webhook).api)
 	if err != nil {
 		return nil, err
-	}
-	items := make([]gen.Webhook, 0, len(page))
-	for _, w := range page {
-		items = append(items, w.api())
 	}
 	return genserver.GetWebhooks200JSONResponse{Items: items, NextPageToken: next}, nil
 }
@@ -139,7 +135,7 @@ func (s *Server) CreateWebhook(ctx context.Context, req genserver.CreateWebhookR
 		return nil, server.BadRequest(msg)
 	}
 	now := s.now()
-	w := &webhook{seq: s.nextSeq(), id: s.newID(), project: p, name: b.Name, url: b.URL, verifyTLS: b.VerifyTLS,
+	w := &webhook{listOrder: s.nextSeq(), id: s.newID(), project: p, name: b.Name, url: b.URL, verifyTLS: b.VerifyTLS,
 		secret: b.SigningSecret, events: events, created: now, updated: now}
 	s.st.webhooksByID[w.id] = w
 	return genserver.CreateWebhook201JSONResponse(w.api()), nil

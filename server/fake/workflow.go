@@ -18,7 +18,7 @@ const msgWorkflowNotFound = "Workflow not found."
 
 // workflow is one run of a config workflow in a pipeline; the engine simulates it.
 type workflow struct {
-	seq        uint64
+	listOrder
 	id         uuid.UUID
 	pipeline   *pipeline // in a chunk of state.pipelines, which never moves
 	project    *project
@@ -47,7 +47,7 @@ func (s *Server) startWorkflows(pl *pipeline, cfg *engine.Config, params map[str
 // addWorkflow stores a run and numbers its jobs; prev is the run it reruns, if any.
 func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev *workflow) *workflow {
 	p := s.st.projectsByIndex[pl.project]
-	w := &workflow{seq: s.nextSeq(), id: s.newID(), pipeline: pl, project: p, run: run, startedBy: by}
+	w := &workflow{listOrder: s.nextSeq(), id: s.newID(), pipeline: pl, project: p, run: run, startedBy: by}
 	for i, js := range run.Jobs() {
 		j := &job{workflow: w, index: i}
 		if id, err := uuid.Parse(js.ApprovalRequestID); err == nil {
@@ -144,14 +144,12 @@ func (s *Server) ListWorkflowsByPipelineID(ctx context.Context, req genserver.Li
 	if extra := s.st.pipelineExtras[pl.position]; extra != nil {
 		workflows = extra.workflows
 	}
-	page, next, err := pageAfter(workflows, func(w *workflow) uint64 { return w.seq }, req.Params.PageToken, listTag("pipeline-workflows", pl.id.String()))
+	items, next, err := pageAfter(workflows, req.Params.PageToken, listTag("pipeline-workflows", pl.id.String()), func(w *workflow) gen.Workflow {
+		s.advance(w)
+		return w.api()
+	})
 	if err != nil {
 		return nil, err
-	}
-	items := make([]gen.Workflow, 0, len(page))
-	for _, w := range page {
-		s.advance(w)
-		items = append(items, w.api())
 	}
 	return genserver.ListWorkflowsByPipelineID200JSONResponse{Items: items, NextPageToken: next}, nil
 }

@@ -80,6 +80,17 @@ func mustParse(t testing.TB, src string) *Config {
 	return c
 }
 
+// mustResolve parses src and resolves the defaults of its parameters, failing t on an error.
+func mustResolve(t testing.TB, src string) (*Config, map[string]any) {
+	t.Helper()
+	c := mustParse(t, src)
+	params, err := c.ResolveParameters(nil)
+	if err != nil {
+		t.Fatalf("ResolveParameters: %v", err)
+	}
+	return c, params
+}
+
 func TestParseConfig_Demo(t *testing.T) {
 	t.Parallel()
 	c := mustParse(t, demoConfig)

@@ -76,11 +76,7 @@ workflows:
 // TestConfig_Filters checks which jobs of a workflow run on branches and tags.
 func TestConfig_Filters(t *testing.T) {
 	t.Parallel()
-	c := mustParse(t, filterConfig)
-	params, err := c.ResolveParameters(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, params := mustResolve(t, filterConfig)
 	tests := []struct {
 		name        string
 		branch, tag string
@@ -130,8 +126,7 @@ func jobsThatRun(c *Config, params map[string]any, values Values, each func(Work
 // their statuses, and that filtered specs are shared between pipelines filtered alike.
 func TestConfig_FiltersDropRequirements(t *testing.T) {
 	t.Parallel()
-	c := mustParse(t, filterConfig)
-	params, _ := c.ResolveParameters(nil)
+	c, params := mustResolve(t, filterConfig)
 	ws := c.Workflows(params, branchValues("dev-1", ""))
 	var after JobRef
 	for _, j := range ws[0].Jobs {
@@ -256,11 +251,7 @@ workflows:
     when: {equal: ["", << pipeline.unknown >>]}
     jobs: [j]
 `
-	c := mustParse(t, src)
-	params, err := c.ResolveParameters(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, params := mustResolve(t, src)
 	tests := []struct {
 		name        string
 		branch, tag string
