@@ -56,7 +56,7 @@ func (s *Server) controls() []control {
 		},
 		{
 			Method: http.MethodPost, Path: ControlPath + "faults", Body: json.RawMessage(`{"method": "GET", "path": "/me", "status": 429, "retry_after": "2s", "delay": "0s", "count": 1}`),
-			Description: "Makes the next count matching API requests answer a 429 or 5xx, after an optional delay.",
+			Description: "Makes the next count API requests that match its method, operation (operationId or Go name), route and path, those it gives, answer a 429 or 5xx after an optional delay.",
 			serve:       s.serveInjectFault,
 		},
 		{
