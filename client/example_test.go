@@ -63,6 +63,17 @@ func fakeAPI() *httptest.Server {
 	}))
 }
 
+// exampleClient returns a Client of fakeAPI, with the token fakeAPI accepts, and the function that
+// shuts fakeAPI down. ExampleNew shows how to make one for https://circleci.com/api/v2.
+func exampleClient() (c *client.Client, stop func()) {
+	srv := fakeAPI()
+	c, err := client.New(client.WithToken("my-token"), client.WithBaseURL(srv.URL+"/api/v2"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	return c, srv.Close
+}
+
 func ExampleNew() {
 	srv := fakeAPI()
 	defer srv.Close()
@@ -85,12 +96,8 @@ func ExampleNew() {
 }
 
 func ExampleClient_TriggerPipeline() {
-	srv := fakeAPI()
-	defer srv.Close()
-	c, err := client.New(client.WithToken("my-token"), client.WithBaseURL(srv.URL+"/api/v2"))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c, stop := exampleClient()
+	defer stop()
 
 	project, err := client.ParseProjectSlug("gh/CircleCI-Public/circleci-cli")
 	if err != nil {
@@ -113,12 +120,8 @@ func ExampleClient_TriggerPipeline() {
 }
 
 func ExampleClient_ListPipelinesForProjectIter() {
-	srv := fakeAPI()
-	defer srv.Close()
-	c, err := client.New(client.WithToken("my-token"), client.WithBaseURL(srv.URL+"/api/v2"))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c, stop := exampleClient()
+	defer stop()
 
 	project := client.MustParseProjectSlug("gh/CircleCI-Public/circleci-cli")
 	// Pages are fetched as the loop needs them; break to stop early.
@@ -135,12 +138,8 @@ func ExampleClient_ListPipelinesForProjectIter() {
 }
 
 func ExampleClient_GetJobDetails() {
-	srv := fakeAPI()
-	defer srv.Close()
-	c, err := client.New(client.WithToken("my-token"), client.WithBaseURL(srv.URL+"/api/v2"))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c, stop := exampleClient()
+	defer stop()
 
 	project := client.MustParseProjectSlug("gh/CircleCI-Public/circleci-cli")
 	job, err := c.GetJobDetails(context.Background(), project, 123)
@@ -152,15 +151,11 @@ func ExampleClient_GetJobDetails() {
 }
 
 func ExampleAPIError() {
-	srv := fakeAPI()
-	defer srv.Close()
-	c, err := client.New(client.WithToken("my-token"), client.WithBaseURL(srv.URL+"/api/v2"))
-	if err != nil {
-		log.Fatal(err)
-	}
+	c, stop := exampleClient()
+	defer stop()
 
 	project := client.MustParseProjectSlug("gh/CircleCI-Public/no-such-repo")
-	_, err = c.GetProjectBySlug(context.Background(), project)
+	_, err := c.GetProjectBySlug(context.Background(), project)
 	switch {
 	case errors.Is(err, client.ErrNotFound):
 		// CircleCI also answers 404 for projects the token cannot see.

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"go/ast"
 	"go/build"
-	"go/parser"
-	"go/token"
 	"go/types"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/cikit/circleci-go/internal/codegen"
 )
 
 // An alias chain such as gen.ContextIDParam = openapi_types.UUID = uuid.UUID says nothing a reader
@@ -22,27 +22,15 @@ type typeRef struct {
 	path, name string
 }
 
-// declaredType is one top-level type declaration and the imports of its file.
-type declaredType struct {
-	spec    *ast.TypeSpec
-	imports []*ast.ImportSpec
-}
-
-// pkgTypes is what one package's source declares at top level.
-type pkgTypes struct {
-	path, name string // import path ("" for package gen, read from its folder) and package name
-	types      map[string]declaredType
-}
-
 // resolver loads packages on demand, from the folder of package gen outwards.
 type resolver struct {
-	srcDir string // where imports are resolved from, as the go command would
-	gen    *pkgTypes
-	pkgs   map[string]*pkgTypes // by import path
+	srcDir string                      // where imports are resolved from, as the go command would
+	gen    *codegen.Package            // package gen, read from its folder (Path "")
+	pkgs   map[string]*codegen.Package // by import path
 }
 
 // load returns the types declared by the package with the import path.
-func (r *resolver) load(path string) (*pkgTypes, error) {
+func (r *resolver) load(path string) (*codegen.Package, error) {
 	if p, ok := r.pkgs[path]; ok {
 		return p, nil
 	}
@@ -54,35 +42,11 @@ func (r *resolver) load(path string) (*pkgTypes, error) {
 	for _, f := range bp.GoFiles {
 		files = append(files, filepath.Join(bp.Dir, f))
 	}
-	p, err := parseTypes(path, files)
+	p, err := codegen.ParseFiles(path, files)
 	if err != nil {
 		return nil, err
 	}
 	r.pkgs[path] = p
-	return p, nil
-}
-
-// parseTypes reads the top-level type declarations of a package's files.
-func parseTypes(path string, files []string) (*pkgTypes, error) {
-	p := &pkgTypes{path: path, types: map[string]declaredType{}}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, err
-		}
-		p.name = f.Name.Name
-		for _, decl := range f.Decls {
-			gd, ok := decl.(*ast.GenDecl)
-			if !ok || gd.Tok != token.TYPE {
-				continue
-			}
-			for _, spec := range gd.Specs {
-				ts := spec.(*ast.TypeSpec)
-				p.types[ts.Name.Name] = declaredType{spec: ts, imports: f.Imports}
-			}
-		}
-	}
 	return p, nil
 }
 
@@ -110,7 +74,7 @@ func (r *resolver) importPath(imports []*ast.ImportSpec, ident string) (string, 
 		if err != nil {
 			return "", err
 		}
-		if p.name == ident {
+		if p.Name == ident {
 			return path, nil
 		}
 	}
@@ -121,25 +85,25 @@ func (r *resolver) importPath(imports []*ast.ImportSpec, ident string) (string, 
 // predeclared type or in a named type of another package users can import. ok is false for a defined
 // type, for a chain that ends in a type of package gen or in a type literal (such as []OTelExporter),
 // and for one that ends where users cannot name it (unexported or internal).
-func (r *resolver) plain(p *pkgTypes, name string) (ref typeRef, ok bool, err error) {
+func (r *resolver) plain(p *codegen.Package, name string) (ref typeRef, ok bool, err error) {
 	for range 32 { // chains are short; a cycle is a compile error of package gen
-		d, found := p.types[name]
-		if !found || !d.spec.Assign.IsValid() || d.spec.TypeParams != nil {
+		d, found := p.Types[name]
+		if !found || !d.Spec.Assign.IsValid() || d.Spec.TypeParams != nil {
 			return typeRef{}, false, nil
 		}
-		switch t := d.spec.Type.(type) {
+		switch t := d.Spec.Type.(type) {
 		case *ast.Ident:
-			if _, local := p.types[t.Name]; !local {
+			if _, local := p.Types[t.Name]; !local {
 				if obj, isType := types.Universe.Lookup(t.Name).(*types.TypeName); isType {
 					return typeRef{name: obj.Name()}, true, nil
 				}
 				return typeRef{}, false, nil
 			}
-			if !p.types[t.Name].spec.Assign.IsValid() { // a defined type of the same package
-				if p == r.gen || !nameable(p.path, t.Name) {
+			if !p.Types[t.Name].Spec.Assign.IsValid() { // a defined type of the same package
+				if p == r.gen || !nameable(p.Path, t.Name) {
 					return typeRef{}, false, nil
 				}
-				return typeRef{path: p.path, name: t.Name}, true, nil
+				return typeRef{path: p.Path, name: t.Name}, true, nil
 			}
 			name = t.Name
 		case *ast.SelectorExpr:
@@ -147,7 +111,7 @@ func (r *resolver) plain(p *pkgTypes, name string) (ref typeRef, ok bool, err er
 			if !isIdent {
 				return typeRef{}, false, nil
 			}
-			path, err := r.importPath(d.imports, pkgIdent.Name)
+			path, err := r.importPath(d.Imports, pkgIdent.Name)
 			if err != nil {
 				return typeRef{}, false, err
 			}
@@ -158,7 +122,7 @@ func (r *resolver) plain(p *pkgTypes, name string) (ref typeRef, ok bool, err er
 			if ref, ok, err := r.plain(next, t.Sel.Name); err != nil || ok {
 				return ref, ok, err
 			}
-			if next.types[t.Sel.Name].spec != nil && next.types[t.Sel.Name].spec.Assign.IsValid() {
+			if next.Types[t.Sel.Name].Spec != nil && next.Types[t.Sel.Name].Spec.Assign.IsValid() {
 				return typeRef{}, false, nil // an alias that ends where users cannot follow
 			}
 			if !nameable(path, t.Sel.Name) {
@@ -169,7 +133,7 @@ func (r *resolver) plain(p *pkgTypes, name string) (ref typeRef, ok bool, err er
 			return typeRef{}, false, nil
 		}
 	}
-	return typeRef{}, false, fmt.Errorf("resolve aliases: %s.%s: chain too long", p.path, name)
+	return typeRef{}, false, fmt.Errorf("resolve aliases: %s.%s: chain too long", p.Path, name)
 }
 
 // nameable reports whether code outside the module can refer to the named type of the package.

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cikit/circleci-go/internal/codegen"
 )
 
 // newGenResolver parses package gen of the module, as run does.
@@ -19,7 +21,7 @@ func newGenResolver(t *testing.T) *generator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &generator{src: src, imports: map[string]string{}, res: &resolver{srcDir: dir, gen: src.pkg, pkgs: map[string]*pkgTypes{}}}
+	return &generator{src: src, imports: map[string]string{}, res: &resolver{srcDir: dir, gen: src.pkg, pkgs: map[string]*codegen.Package{}}}
 }
 
 // TestTypeOf_aliases checks how names of package gen and of the packages it imports are shown in
@@ -95,11 +97,11 @@ type ToLiteral = []string
 		{"example.com/p", "ToLiteral", typeRef{}, false},
 		{"example.com/p", "Defined", typeRef{}, false},
 	} {
-		p, err := parseTypes(tt.path, []string{name})
+		p, err := codegen.ParseFiles(tt.path, []string{name})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &resolver{srcDir: dir, pkgs: map[string]*pkgTypes{}}
+		r := &resolver{srcDir: dir, pkgs: map[string]*codegen.Package{}}
 		got, ok, err := r.plain(p, tt.name)
 		if err != nil {
 			t.Fatal(err)

@@ -2,9 +2,9 @@
 // the OpenAPI document, each a call of the generated gen.Client plus one shared helper, and an …Iter
 // twin for every list that pages with page-token and next_page_token.
 //
-// It reads the document through package openapi (operation IDs, methods, paths, summaries, path
-// parameter names) and the Go source of package gen (the exact Go names and types oapi-codegen chose),
-// so the two never disagree. Where package gen names a type by an alias chain that ends in a
+// It reads, with package internal/codegen, the document (operation IDs, methods, paths, summaries,
+// path parameter names) and the Go source of package gen (the exact Go names and types oapi-codegen
+// chose), so the two never disagree. Where package gen names a type by an alias chain that ends in a
 // predeclared type or in another package's type (gen.ContextIDParam = openapi_types.UUID =
 // uuid.UUID), the methods show that type (uuid.UUID); see alias.go. Run it from the module root,
 // after gen/ is regenerated:
@@ -19,9 +19,6 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
-	"go/format"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -29,9 +26,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
-	"github.com/cikit/circleci-go/openapi"
+	"github.com/cikit/circleci-go/internal/codegen"
 )
 
 func main() {
@@ -44,12 +40,6 @@ func main() {
 	}
 }
 
-// docOp is what the document says about one operation.
-type docOp struct {
-	ID, Method, Path, Summary string
-	PathParams                []string // names in path order
-}
-
 // goParam is one parameter of a generated ClientInterface method.
 type goParam struct {
 	Name string
@@ -59,33 +49,20 @@ type goParam struct {
 // genSource is what the Go source of package gen declares.
 type genSource struct {
 	methods map[string][]goParam // ClientInterface methods, without ctx and reqEditors
-	types   map[string]ast.Expr  // every top-level type: name → type expression
-	aliases map[string]bool      // names declared with "type A = B"
-	pkg     *pkgTypes            // the same declarations, for the alias resolver
-	imports []*ast.ImportSpec    // the imports of every file
+	pkg     *codegen.Package     // every top-level type declaration and every import
 }
 
 func run(ctx context.Context, genDir, out string) error {
-	doc, err := openapi.Load(ctx)
+	ops, err := codegen.LoadOperations(ctx)
 	if err != nil {
 		return err
-	}
-	ops := map[string]docOp{} // normalised operationId → op
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			key := norm(op.OperationID)
-			if _, dup := ops[key]; dup {
-				return fmt.Errorf("two operations normalise to %q", key)
-			}
-			ops[key] = docOp{ID: op.OperationID, Method: method, Path: path, Summary: op.Summary, PathParams: pathParams(path)}
-		}
 	}
 	src, err := parseGen(genDir)
 	if err != nil {
 		return err
 	}
 
-	var names []string
+	var names, methods []string // the gen.ClientInterface methods called and the Client methods they become
 	for name := range src.methods {
 		if strings.HasSuffix(name, "WithBody") {
 			if _, ok := src.methods[strings.TrimSuffix(name, "WithBody")]; ok {
@@ -95,28 +72,24 @@ func run(ctx context.Context, genDir, out string) error {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	for _, name := range names {
+		methods = append(methods, strings.TrimSuffix(name, "WithBody"))
+	}
+	paired, err := ops.Pair("gen.ClientInterface", methods)
+	if err != nil {
+		return err
+	}
 
 	absGen, err := filepath.Abs(genDir)
 	if err != nil {
 		return err
 	}
-	g := &generator{src: src, imports: map[string]string{}, res: &resolver{srcDir: absGen, gen: src.pkg, pkgs: map[string]*pkgTypes{}}}
-	seen := map[string]bool{}
-	for _, name := range names {
-		key := norm(strings.TrimSuffix(name, "WithBody"))
-		op, ok := ops[key]
-		if !ok {
-			return fmt.Errorf("gen.ClientInterface.%s matches no operation of the document", name)
-		}
-		seen[key] = true
-		g.routes = append(g.routes, routeEntry{method: op.Method, template: op.Path, operation: strings.TrimSuffix(name, "WithBody")})
+	g := &generator{src: src, imports: map[string]string{}, res: &resolver{srcDir: absGen, gen: src.pkg, pkgs: map[string]*codegen.Package{}}}
+	for i, name := range names {
+		op := paired[i]
+		g.routes = append(g.routes, routeEntry{method: op.Method, template: op.Path, operation: methods[i]})
 		if err := g.operation(name, op); err != nil {
 			return fmt.Errorf("%s: %w", op.ID, err)
-		}
-	}
-	for key, op := range ops {
-		if !seen[key] {
-			return fmt.Errorf("operation %s (%s %s) has no method in gen.ClientInterface", op.ID, op.Method, op.Path)
 		}
 	}
 	if g.err != nil {
@@ -150,11 +123,7 @@ func run(ctx context.Context, genDir, out string) error {
 	fmt.Fprintf(&file, "// operationCount is the number of operations this file covers.\nconst operationCount = %d\n\n", len(ops))
 	file.Write(g.buf.Bytes())
 	g.writeRoutes(&file)
-	formatted, err := format.Source(file.Bytes())
-	if err != nil {
-		return fmt.Errorf("format output: %w\n%s", err, file.Bytes())
-	}
-	return os.WriteFile(out, formatted, 0o644)
+	return codegen.WriteGoFile(out, file.Bytes())
 }
 
 // generator accumulates the output.
@@ -208,21 +177,22 @@ func (g *generator) writeRoutes(w *bytes.Buffer) {
 func (g *generator) use(path, name string) { g.imports[path] = name }
 
 // operation writes the method (and its Iter twin) for one operation.
-func (g *generator) operation(name string, op docOp) error {
+func (g *generator) operation(name string, op codegen.Operation) error {
 	g.use("context", "")
 	g.use("github.com/cikit/circleci-go/gen", "")
 	params := g.src.methods[name]
 	method := strings.TrimSuffix(name, "WithBody")
 
 	// Path parameters come first, in path order; then params, then the body.
-	nPath := len(op.PathParams)
+	pathNames := pathParams(op.Path)
+	nPath := len(pathNames)
 	if len(params) < nPath {
 		return fmt.Errorf("gen method %s has %d parameters for %d path parameters", name, len(params), nPath)
 	}
 	var sig []string    // our parameters
 	var args []string   // arguments to the gen method
 	var checks []string // slug checks
-	triple := nPath >= 3 && slices.Equal(op.PathParams[:3], []string{"provider", "organization", "project"})
+	triple := nPath >= 3 && slices.Equal(pathNames[:3], []string{"provider", "organization", "project"})
 	for i := 0; i < nPath; i++ {
 		p := params[i]
 		switch {
@@ -234,11 +204,11 @@ func (g *generator) operation(name string, op docOp) error {
 				args = append(args, convert(g.typ(params[j].Type), seg[j]))
 			}
 			i += 2
-		case op.PathParams[i] == "project-slug":
+		case pathNames[i] == "project-slug":
 			sig = append(sig, p.Name+" ProjectSlug")
 			checks = append(checks, "checkProjectSlug("+p.Name+")")
 			args = append(args, convert(g.typ(p.Type), p.Name+".String()"))
-		case op.PathParams[i] == "org-slug":
+		case pathNames[i] == "org-slug":
 			sig = append(sig, p.Name+" OrgSlug")
 			checks = append(checks, "checkOrgSlug("+p.Name+")")
 			args = append(args, convert(g.typ(p.Type), p.Name+".String()"))
@@ -362,7 +332,7 @@ var jsonStatus = regexp.MustCompile(`^JSON(2\d\d)$`)
 
 // success returns the JSON2xx fields of the named response struct.
 func (g *generator) success(typeName string) []successField {
-	st, ok := g.src.types[typeName].(*ast.StructType)
+	st, ok := g.src.pkg.Expr(typeName).(*ast.StructType)
 	if !ok {
 		return nil
 	}
@@ -378,35 +348,19 @@ func (g *generator) success(typeName string) []successField {
 			if star, ok := inner.(*ast.StarExpr); ok {
 				inner = star.X
 			}
-			fields = append(fields, successField{name: n.Name, status: status, typ: render(inner), expr: inner})
+			fields = append(fields, successField{name: n.Name, status: status, typ: codegen.Render(inner), expr: inner})
 		}
 	}
 	return fields
 }
 
 // isStruct reports whether the named gen type is (an alias of) a struct.
-func (g *generator) isStruct(name string) bool {
-	for range 10 {
-		e, ok := g.src.types[name]
-		if !ok {
-			return false
-		}
-		switch t := e.(type) {
-		case *ast.StructType:
-			return true
-		case *ast.Ident:
-			name = t.Name
-		default:
-			return false
-		}
-	}
-	return false
-}
+func (g *generator) isStruct(name string) bool { return g.structOf(name) != nil }
 
 // structOf resolves a gen type name to its struct.
 func (g *generator) structOf(name string) *ast.StructType {
 	for range 10 {
-		switch t := g.src.types[name].(type) {
+		switch t := g.src.pkg.Expr(name).(type) {
 		case *ast.StructType:
 			return t
 		case *ast.Ident:
@@ -493,15 +447,15 @@ func (g *generator) typeOf(e ast.Expr) string {
 		return "map[" + g.typeOf(t.Key) + "]" + g.typeOf(t.Value)
 	case *ast.SelectorExpr:
 		pkg := t.X.(*ast.Ident).Name
-		path, err := g.res.importPath(g.src.imports, pkg)
+		path, err := g.res.importPath(g.src.pkg.Imports, pkg)
 		if err != nil {
 			g.fail(err)
-			return render(e)
+			return codegen.Render(e)
 		}
 		p, err := g.res.load(path)
 		if err != nil {
 			g.fail(err)
-			return render(e)
+			return codegen.Render(e)
 		}
 		if s, ok := g.plain(p, t.Sel.Name); ok {
 			return s
@@ -510,11 +464,11 @@ func (g *generator) typeOf(e ast.Expr) string {
 	case *ast.InterfaceType:
 		return "any"
 	}
-	return render(e)
+	return codegen.Render(e)
 }
 
 // plain renders the type an alias chain of p stands for, when it is one the signatures show.
-func (g *generator) plain(p *pkgTypes, name string) (string, bool) {
+func (g *generator) plain(p *codegen.Package, name string) (string, bool) {
 	ref, ok, err := g.res.plain(p, name)
 	if err != nil {
 		g.fail(err)
@@ -532,7 +486,7 @@ func (g *generator) plain(p *pkgTypes, name string) (string, bool) {
 // qualify imports the package with the path and returns the name to qualify its types with: the
 // name package gen imports it under, or else the package's own name.
 func (g *generator) qualify(path string) string {
-	for _, im := range g.src.imports {
+	for _, im := range g.src.pkg.Imports {
 		if p, _ := strconv.Unquote(im.Path.Value); p == path && im.Name != nil {
 			g.use(path, im.Name.Name)
 			return im.Name.Name
@@ -543,12 +497,12 @@ func (g *generator) qualify(path string) string {
 		g.fail(err)
 		return path
 	}
-	if p.name == path[strings.LastIndex(path, "/")+1:] {
+	if p.Name == path[strings.LastIndex(path, "/")+1:] {
 		g.use(path, "")
 	} else {
-		g.use(path, p.name)
+		g.use(path, p.Name)
 	}
-	return p.name
+	return p.Name
 }
 
 // fail keeps the first error of the alias resolver; run reports it.
@@ -558,64 +512,28 @@ func (g *generator) fail(err error) {
 	}
 }
 
-// render prints an expression as Go source.
-func render(e ast.Expr) string {
-	var b bytes.Buffer
-	_ = format.Node(&b, token.NewFileSet(), e)
-	return b.String()
-}
-
 // parseGen reads ClientInterface and the type declarations from package gen's source.
 func parseGen(dir string) (*genSource, error) {
-	src := &genSource{methods: map[string][]goParam{}, types: map[string]ast.Expr{}, aliases: map[string]bool{}, pkg: &pkgTypes{types: map[string]declaredType{}}}
-	files, err := filepath.Glob(filepath.Join(dir, "*.gen.go"))
+	pkg, err := codegen.ParseGenerated(dir)
 	if err != nil {
 		return nil, err
 	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("no *.gen.go files in %s", dir)
+	declared, err := pkg.Methods("ClientInterface")
+	if err != nil {
+		return nil, err
 	}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, err
-		}
-		src.pkg.name = f.Name.Name
-		src.imports = append(src.imports, f.Imports...)
-		for _, decl := range f.Decls {
-			gd, ok := decl.(*ast.GenDecl)
-			if !ok || gd.Tok != token.TYPE {
-				continue
-			}
-			for _, spec := range gd.Specs {
-				ts := spec.(*ast.TypeSpec)
-				src.types[ts.Name.Name] = ts.Type
-				src.pkg.types[ts.Name.Name] = declaredType{spec: ts, imports: f.Imports}
-				if ts.Assign.IsValid() {
-					src.aliases[ts.Name.Name] = true
-				}
-				if ts.Name.Name != "ClientInterface" {
+	src := &genSource{methods: map[string][]goParam{}, pkg: pkg}
+	for _, m := range declared {
+		var ps []goParam
+		for _, field := range m.Type.Params.List {
+			for _, n := range field.Names {
+				if n.Name == "ctx" || n.Name == "reqEditors" {
 					continue
 				}
-				for _, m := range ts.Type.(*ast.InterfaceType).Methods.List {
-					fn := m.Type.(*ast.FuncType)
-					var ps []goParam
-					for _, field := range fn.Params.List {
-						for _, n := range field.Names {
-							if n.Name == "ctx" || n.Name == "reqEditors" {
-								continue
-							}
-							ps = append(ps, goParam{Name: n.Name, Type: field.Type})
-						}
-					}
-					src.methods[m.Names[0].Name] = ps
-				}
+				ps = append(ps, goParam{Name: n.Name, Type: field.Type})
 			}
 		}
-	}
-	if len(src.methods) == 0 {
-		return nil, fmt.Errorf("no ClientInterface in %s", dir)
+		src.methods[m.Name] = ps
 	}
 	return src, nil
 }
@@ -628,17 +546,6 @@ func pathParams(path string) []string {
 		names = append(names, m[1])
 	}
 	return names
-}
-
-// norm folds an operationId or a Go method name to compare them: letters and digits, lower case.
-func norm(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
 }
 
 // sentence turns an imperative summary ("Get a pipeline by ID") into the rest of a doc sentence

@@ -2,10 +2,11 @@
 // implements every method of genserver.StrictServerInterface with a 501 Not Implemented answer whose
 // message names the operation.
 //
-// It reads the method set from the Go source of package genserver (so it follows whatever
-// oapi-codegen generated) and the operation IDs, methods and paths from the document through package
-// openapi, and fails when the two disagree or when an operation documents no response that a 501 can
-// be (neither a default response nor a 501). Run it from the module root, after gen/ is regenerated:
+// It reads, with package internal/codegen, the method set from the Go source of package genserver (so
+// it follows whatever oapi-codegen generated) and the operation IDs, methods and paths from the
+// document, and fails when the two disagree or when an operation documents no response that a 501
+// can be (neither a default response nor a 501). Run it from the module root, after gen/ is
+// regenerated:
 //
 //	go run ./internal/cmd/genunimplemented -genserver gen/genserver -out server/unimplemented.gen.go
 package main
@@ -16,15 +17,11 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
-	"go/format"
-	"go/parser"
-	"go/token"
+	"maps"
 	"os"
-	"path/filepath"
-	"strings"
-	"unicode"
+	"slices"
 
-	"github.com/cikit/circleci-go/openapi"
+	"github.com/cikit/circleci-go/internal/codegen"
 )
 
 func main() {
@@ -37,64 +34,44 @@ func main() {
 	}
 }
 
-// docOp is what the document says about one operation.
-type docOp struct {
-	ID, Method, Path string
-}
-
 // method is one method of genserver.StrictServerInterface.
 type method struct {
 	Name, Request, Response string // the method name and its request and response object types
 }
 
 func run(ctx context.Context, dir, out string) error {
-	doc, err := openapi.Load(ctx)
+	ops, err := codegen.LoadOperations(ctx)
 	if err != nil {
 		return err
 	}
-	ops := map[string]docOp{} // normalised operationId → op
-	for path, item := range doc.Paths.Map() {
-		for verb, op := range item.Operations() {
-			if op.Responses.Default() == nil && op.Responses.Status(501) == nil {
-				return fmt.Errorf("operation %s (%s %s) documents neither a default nor a 501 response", op.OperationID, verb, path)
-			}
-			key := norm(op.OperationID)
-			if _, dup := ops[key]; dup {
-				return fmt.Errorf("two operations normalise to %q", key)
-			}
-			ops[key] = docOp{ID: op.OperationID, Method: verb, Path: path}
+	for _, key := range slices.Sorted(maps.Keys(ops)) {
+		if op := ops[key]; op.Spec.Responses.Default() == nil && op.Spec.Responses.Status(501) == nil {
+			return fmt.Errorf("operation %s (%s %s) documents neither a default nor a 501 response", op.ID, op.Method, op.Path)
 		}
 	}
 	methods, err := strictMethods(dir)
 	if err != nil {
 		return err
 	}
+	names := make([]string, len(methods))
+	for i, m := range methods {
+		names[i] = m.Name
+	}
+	paired, err := ops.Pair("genserver.StrictServerInterface", names)
+	if err != nil {
+		return err
+	}
 
 	var b bytes.Buffer
 	b.WriteString(header)
-	seen := map[string]bool{}
-	for _, m := range methods {
-		key := norm(m.Name)
-		op, ok := ops[key]
-		if !ok {
-			return fmt.Errorf("genserver.StrictServerInterface.%s matches no operation of the document", m.Name)
-		}
-		seen[key] = true
+	for i, m := range methods {
+		op := paired[i]
 		msg := op.ID + " is not implemented by this server."
 		fmt.Fprintf(&b, "\n// %s answers 501 Not Implemented.\n//\n// CircleCI API: %s %s (%s).\n", m.Name, op.Method, op.Path, op.ID)
 		fmt.Fprintf(&b, "func (Unimplemented) %s(context.Context, genserver.%s) (genserver.%s, error) {\n", m.Name, m.Request, m.Response)
 		fmt.Fprintf(&b, "\treturn nil, notImplemented(%q)\n}\n", msg)
 	}
-	for key, op := range ops {
-		if !seen[key] {
-			return fmt.Errorf("operation %s (%s %s) has no method in genserver.StrictServerInterface", op.ID, op.Method, op.Path)
-		}
-	}
-	formatted, err := format.Source(b.Bytes())
-	if err != nil {
-		return fmt.Errorf("format output: %w\n%s", err, b.Bytes())
-	}
-	return os.WriteFile(out, formatted, 0o644)
+	return codegen.WriteGoFile(out, b.Bytes())
 }
 
 // header is the file up to the methods.
@@ -130,59 +107,29 @@ var _ genserver.StrictServerInterface = Unimplemented{}
 func notImplemented(message string) error { return NewError(http.StatusNotImplemented, message) }
 `
 
-// strictMethods returns the methods of StrictServerInterface in the order genserver declares them.
+// strictMethods returns the methods of StrictServerInterface in the order genserver declares them,
+// each of the form Name(ctx context.Context, request NameRequestObject) (NameResponseObject, error).
 func strictMethods(dir string) ([]method, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.gen.go"))
+	pkg, err := codegen.ParseGenerated(dir)
 	if err != nil {
 		return nil, err
 	}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, err
-		}
-		for _, decl := range f.Decls {
-			gd, ok := decl.(*ast.GenDecl)
-			if !ok || gd.Tok != token.TYPE {
-				continue
-			}
-			for _, spec := range gd.Specs {
-				ts := spec.(*ast.TypeSpec)
-				if ts.Name.Name != "StrictServerInterface" {
-					continue
-				}
-				it, ok := ts.Type.(*ast.InterfaceType)
-				if !ok {
-					return nil, fmt.Errorf("%s: StrictServerInterface is not an interface", name)
-				}
-				return interfaceMethods(it)
-			}
-		}
+	declared, err := pkg.Methods("StrictServerInterface")
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("no StrictServerInterface in %s", dir)
-}
-
-// interfaceMethods reads methods of the form
-// Name(ctx context.Context, request NameRequestObject) (NameResponseObject, error).
-func interfaceMethods(it *ast.InterfaceType) ([]method, error) {
 	var ms []method
-	for _, f := range it.Methods.List {
-		fn, ok := f.Type.(*ast.FuncType)
-		if !ok || len(f.Names) != 1 {
-			return nil, fmt.Errorf("StrictServerInterface embeds %s; only methods are expected", render(f.Type))
-		}
-		name := f.Names[0].Name
-		params, results := fields(fn.Params), fields(fn.Results)
-		if len(params) != 2 || render(params[0]) != "context.Context" || len(results) != 2 || render(results[1]) != "error" {
-			return nil, fmt.Errorf("StrictServerInterface.%s has an unexpected signature %s", name, render(fn))
+	for _, m := range declared {
+		params, results := fields(m.Type.Params), fields(m.Type.Results)
+		if len(params) != 2 || codegen.Render(params[0]) != "context.Context" || len(results) != 2 || codegen.Render(results[1]) != "error" {
+			return nil, fmt.Errorf("StrictServerInterface.%s has an unexpected signature %s", m.Name, codegen.Render(m.Type))
 		}
 		req, ok1 := params[1].(*ast.Ident)
 		resp, ok2 := results[0].(*ast.Ident)
 		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("StrictServerInterface.%s has an unexpected signature %s", name, render(fn))
+			return nil, fmt.Errorf("StrictServerInterface.%s has an unexpected signature %s", m.Name, codegen.Render(m.Type))
 		}
-		ms = append(ms, method{Name: name, Request: req.Name, Response: resp.Name})
+		ms = append(ms, method{Name: m.Name, Request: req.Name, Response: resp.Name})
 	}
 	return ms, nil
 }
@@ -199,22 +146,4 @@ func fields(l *ast.FieldList) []ast.Expr {
 		}
 	}
 	return ts
-}
-
-// render prints a node as Go source.
-func render(n ast.Node) string {
-	var b bytes.Buffer
-	_ = format.Node(&b, token.NewFileSet(), n)
-	return b.String()
-}
-
-// norm folds an operationId or a Go method name to compare them: letters and digits, lower case.
-func norm(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
 }
