@@ -1,9 +1,10 @@
 # circleci-go: the Go toolkit for the CircleCI API v2.
 GO          ?= go
+SHELL       := /bin/bash
 ADDR        ?= 127.0.0.1:8080
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check-generated check-fmt check-tidy build lint test bench run tidy ci
+.PHONY: help generate check-generated check-fmt check-tidy check-deps build lint test bench run tidy ci
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -12,16 +13,21 @@ generate: ## validate openapi/circleci-v2.yaml and regenerate every generated fi
 	$(GO) generate ./...
 
 check-generated: ## regenerate, and fail when that changed any file of the tree (untracked files included)
-	@state() { git status --porcelain --untracked-files=all; git diff --binary | sha256sum; \
-		git ls-files --others --exclude-standard -z | xargs -0r sha256sum; }; \
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "check-generated needs a git work tree"; exit 1; }; \
+	state() { git ls-files --cached --others --exclude-standard -z | xargs -0r sha256sum 2>/dev/null; }; \
 	before="$$(state)"; $(GO) generate ./... || exit 1; after="$$(state)"; \
 	if [ "$$before" != "$$after" ]; then \
-		echo "generated code is out of date; run make generate and commit:"; git status --porcelain --untracked-files=all; exit 1; \
+		echo "generated code is out of date; run make generate and commit. Files that generating changed:"; \
+		diff <(echo "$$before") <(echo "$$after") | sed -n 's/^> [0-9a-f]*  /  /p' | sort -u; exit 1; \
 	fi
 
-check-fmt: ## fail when a Go file is not gofmt-formatted
-	@files="$$(gofmt -l .)"; \
+check-fmt: ## fail when a Go file is not gofmt-formatted (the gofmt of $(GO)'s toolchain)
+	@files="$$("$$($(GO) env GOROOT)/bin/gofmt" -l .)"; \
 	if [ -n "$$files" ]; then echo "not gofmt-formatted (run gofmt -w):"; echo "$$files"; exit 1; fi
+
+check-deps: ## fail when the client package links server-side code (chi, kin-openapi, gen/genserver, server)
+	@bad="$$($(GO) list -deps ./client | grep -E '^github.com/(go-chi/|getkin/)|^github.com/cikit/circleci-go/(gen/genserver|server|openapi)($$|/)|^github.com/oapi-codegen/runtime/strictmiddleware')"; \
+	if [ -n "$$bad" ]; then echo "package client must not depend on:"; echo "$$bad"; exit 1; fi
 
 check-tidy: ## fail when go.mod or go.sum is not tidy
 	$(GO) mod tidy -diff
@@ -29,7 +35,7 @@ check-tidy: ## fail when go.mod or go.sum is not tidy
 build: ## compile every package and command
 	$(GO) build ./...
 
-lint: check-fmt check-tidy ## gofmt, go mod tidy, go vet and staticcheck (pinned by go.mod's tool directive)
+lint: check-fmt check-tidy check-deps ## gofmt, go mod tidy, client dependencies, go vet and staticcheck (pinned by go.mod's tool directive)
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
