@@ -13,7 +13,11 @@ type infoKey struct{}
 // One is allocated per request and stored in the context once, so later stages add to it without
 // allocating new contexts.
 type requestInfo struct {
-	id            string
+	id string
+	// tw is the chain's own ResponseWriter, set by the log stage: what the handlers below write goes
+	// through it whatever the route middlewares wrap it in, so it knows whether the status was sent.
+	// nil when the log stage is not below recoverPanics.
+	tw            *trackingWriter
 	route         *route.Route // nil until the route is resolved, or when nothing matched
 	principal     Principal
 	authenticated bool

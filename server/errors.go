@@ -123,9 +123,11 @@ func (e errorHandlers) request(w http.ResponseWriter, r *http.Request, err error
 	writeError(w, r, http.StatusBadRequest, "Invalid request body: "+err.Error())
 }
 
-// response handles errors returned by the implementation and errors writing its response.
+// response handles errors returned by the implementation and errors writing its response. Whether
+// the status was sent already is asked of the chain's own writer, kept in the request's context: w
+// may be the wrapper of a route middleware.
 func (e errorHandlers) response(w http.ResponseWriter, r *http.Request, err error) {
-	if tw, ok := w.(*trackingWriter); ok && tw.wroteHeader {
+	if info := infoFrom(r.Context()); info != nil && info.tw != nil && info.tw.wroteHeader {
 		e.log.LogAttrs(r.Context(), slog.LevelError, "writing response failed",
 			slog.String("request_id", RequestIDFromContext(r.Context())), slog.Any("error", err))
 		return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
 
@@ -253,6 +254,90 @@ func TestWriteError_outsideServer(t *testing.T) {
 			}
 			if id := w.Header().Get("X-Request-Id"); id != "" {
 				t.Errorf("X-Request-Id %q outside a request served by New", id)
+			}
+		})
+	}
+}
+
+// brokenConn is a connection whose writes fail once the status is sent, as when the client has gone
+// away; it counts the statuses written to it.
+type brokenConn struct {
+	*httptest.ResponseRecorder
+	statuses []int
+}
+
+func (c *brokenConn) WriteHeader(code int) {
+	c.statuses = append(c.statuses, code)
+	c.ResponseRecorder.WriteHeader(code)
+}
+
+func (c *brokenConn) Write([]byte) (int, error) {
+	if len(c.statuses) == 0 {
+		c.WriteHeader(http.StatusOK)
+	}
+	return 0, errors.New("connection reset by peer")
+}
+
+// statusCounter is a route middleware of the kind metrics use: it wraps the ResponseWriter to see
+// the status, passing everything on.
+func statusCounter(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&statusWriter{ResponseWriter: w}, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (sw *statusWriter) WriteHeader(code int) {
+	sw.status = code
+	sw.ResponseWriter.WriteHeader(code)
+}
+
+// TestNew_responseWriteFails checks that when writing the implementation's answer fails after the
+// status was sent, the failure is logged as such and no error response is written over it: one
+// status reaches the connection, and the request log shows it, whether or not a route middleware
+// wraps the ResponseWriter.
+func TestNew_responseWriteFails(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts []server.Option
+	}{
+		{"no route middleware", nil},
+		{"route middleware wrapping the writer", []server.Option{server.WithRouteMiddlewares(statusCounter)}},
+		{"two wrapping route middlewares", []server.Option{server.WithRouteMiddlewares(statusCounter, statusCounter)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var logs syncBuffer
+			opts := append([]server.Option{server.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil)))}, tt.opts...)
+			rec, h := newRecorded(t, opts...)
+			rec.respondWith(func(context.Context, string, any) (any, error) {
+				return genserver.GetCurrentUser200JSONResponse{Login: "tester"}, nil
+			})
+			conn := &brokenConn{ResponseRecorder: httptest.NewRecorder()}
+			req := httptest.NewRequest(http.MethodGet, "/api/v2/me", nil)
+			req.Header.Set("Circle-Token", testToken)
+			req.Header.Set("X-Request-Id", "broken")
+			h.ServeHTTP(conn, req)
+
+			if diff := cmp.Diff([]int{http.StatusOK}, conn.statuses); diff != "" {
+				t.Errorf("statuses written (-want +got):\n%s", diff)
+			}
+			out := logs.String()
+			if !strings.Contains(out, `"msg":"writing response failed"`) || !strings.Contains(out, "connection reset by peer") {
+				t.Errorf("the failed write is not logged as such:\n%s", out)
+			}
+			if strings.Contains(out, `"msg":"handler failed"`) {
+				t.Errorf("the failed write is logged as a handler error:\n%s", out)
+			}
+			want := []logLine{{Msg: "request", RequestID: "broken", Status: http.StatusOK, Route: "/api/v2/me", Operation: "getCurrentUser"}}
+			if diff := cmp.Diff(want, requestLines(t, out)["broken"]); diff != "" {
+				t.Errorf("request log lines (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -52,11 +52,12 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
 		tw, ok := w.(*trackingWriter)
 		if !ok { // not below recoverPanics: nothing else would write the line
-			defer s.logLine(r, w, info, start)
+			defer s.logLine(r, nil, info, start)
 			next.ServeHTTP(w, r)
 			return
 		}
 		tw.requestID = info.id
+		info.tw = tw
 		tw.log = pendingLog{r: r, info: info, start: start}
 		next.ServeHTTP(w, r)
 		s.finishLog(tw)
@@ -78,13 +79,15 @@ func (s *server) finishLog(tw *trackingWriter) {
 	}
 }
 
-func (s *server) logLine(r *http.Request, w http.ResponseWriter, info *requestInfo, start time.Time) {
+// logLine writes the request log line; tw is nil when the response was not tracked, and the line
+// shows no status or size then.
+func (s *server) logLine(r *http.Request, tw *trackingWriter, info *requestInfo, start time.Time) {
 	ctx := r.Context()
 	if !s.log.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
 	status, size := 0, int64(0)
-	if tw, ok := w.(*trackingWriter); ok {
+	if tw != nil {
 		status, size = tw.status, tw.bytes
 	}
 	if r.Method == http.MethodHead {
