@@ -27,7 +27,9 @@ type Server struct {
 	// Token is the first token of the seed's first user (the demo user's with the demo seed); empty
 	// when that user has none.
 	Token string
-	// Client is a client of the API at URL that sends Token (no token when Token is empty).
+	// Client is a client of the API at URL that sends Token. When Token is empty it sends no
+	// credentials at all: it never falls back to the CIRCLE_TOKEN or CIRCLECI_TOKEN environment
+	// variables as client.New does, so a real token in the environment never reaches the test server.
 	Client *client.Client
 	// HTTP is the underlying httptest server; the control endpoints are under
 	// HTTP.URL + fake.ControlPath.
@@ -73,10 +75,11 @@ func Serve(t testing.TB, f *fake.Server, serverOpts ...server.Option) *Server {
 	if users := f.Seed().Users; len(users) > 0 && len(users[0].Tokens) > 0 {
 		ts.Token = users[0].Tokens[0]
 	}
-	copts := []client.Option{client.WithBaseURL(ts.URL), client.WithHTTPClient(hs.Client())}
+	auth := client.WithoutToken() // not the token of the environment, which may be a real one
 	if ts.Token != "" {
-		copts = append(copts, client.WithToken(ts.Token))
+		auth = client.WithToken(ts.Token)
 	}
+	copts := []client.Option{client.WithBaseURL(ts.URL), client.WithHTTPClient(hs.Client()), auth}
 	if ts.Client, err = client.New(copts...); err != nil {
 		t.Fatalf("faketest: %v", err)
 	}

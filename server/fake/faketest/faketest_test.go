@@ -1,12 +1,17 @@
 package faketest_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cikit/circleci-go/client"
+	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake"
 	"github.com/cikit/circleci-go/server/fake/faketest"
 )
@@ -112,5 +117,42 @@ func TestNewServer_Client(t *testing.T) {
 				t.Errorf("the client is user %q, want demo-user", me.Login)
 			}
 		})
+	}
+}
+
+// TestServe_NoTokenFromEnvironment checks that when the seed's first user has no token, the client
+// of the test server sends no credentials, even with a token in CIRCLE_TOKEN or CIRCLECI_TOKEN: a
+// developer's real token must never reach the test server. It sets environment variables, so it
+// does not run in parallel.
+func TestServe_NoTokenFromEnvironment(t *testing.T) {
+	t.Setenv("CIRCLE_TOKEN", fake.DemoToken) // a token the fake knows, so that sending it would show
+	t.Setenv("CIRCLECI_TOKEN", fake.DemoToken)
+	seed := fake.DemoSeed()
+	seed.Users = append([]fake.SeedUser{{Login: "tokenless", Orgs: []string{fake.DemoOrgSlug}}}, seed.Users...)
+	f, err := fake.New(fake.WithSeed(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var sent []string
+	watch := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			sent = append(sent, r.Header.Get("Circle-Token")+r.Header.Get("Authorization"))
+			mu.Unlock()
+			next.ServeHTTP(w, r)
+		})
+	}
+	ts := faketest.Serve(t, f, server.WithRouteMiddlewares(watch))
+	if ts.Token != "" {
+		t.Fatalf("Token = %q, want none", ts.Token)
+	}
+	if _, err := ts.Client.GetCurrentUser(t.Context()); !errors.Is(err, client.ErrUnauthorized) {
+		t.Errorf("GetCurrentUser without a token: %v, want ErrUnauthorized", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff([]string{""}, sent); diff != "" {
+		t.Errorf("credentials sent (-want +got):\n%s", diff)
 	}
 }
