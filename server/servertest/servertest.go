@@ -53,6 +53,19 @@ func WithDocument(doc *openapi3.T) Option {
 	return func(c *config) { c.doc = doc }
 }
 
+// sharedIndex gives the index of the embedded document, shared with the server; a variable so that a
+// test can see whether [Handler] builds it.
+var sharedIndex = route.Shared
+
+// index returns the index of the document to validate against: the one of WithDocument, or else the
+// embedded one, built once per process and shared with the server.
+func (c *config) index() (*route.Index, error) {
+	if c.doc != nil {
+		return route.New(c.doc)
+	}
+	return sharedIndex()
+}
+
 type checker struct {
 	t     testing.TB
 	next  http.Handler
@@ -72,11 +85,7 @@ func Handler(t testing.TB, h http.Handler, opts ...Option) http.Handler {
 	for _, opt := range opts {
 		opt(&c)
 	}
-	// The embedded document and its index are built once per process and shared with the server.
-	index, err := route.Shared()
-	if c.doc != nil {
-		index, err = route.New(c.doc)
-	}
+	index, err := c.index()
 	if err != nil {
 		t.Fatalf("servertest: %v", err)
 	}
