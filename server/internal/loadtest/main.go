@@ -43,8 +43,10 @@ func main() {
 	}
 }
 
+// pipelines serves the one pipeline pl; every other operation is answered 501 by the embedded
+// server.Unimplemented.
 type pipelines struct {
-	genserver.StrictServerInterface
+	server.Unimplemented
 	pl gen.Pipeline
 }
 
