@@ -15,15 +15,11 @@ import (
 
 // newFake starts the reference server with its demo data through faketest.NewServer, which validates
 // every response against the document, so every response the client decodes here has been validated
-// too, and returns a client for it: the test server's own, or one with opts as well.
+// too, and returns a client for it: the test server's own (no retries), or one with opts as well.
 func newFake(t *testing.T, opts ...client.Option) (*fake.Server, *client.Client) {
 	t.Helper()
 	ts := faketest.NewServer(t)
-	if len(opts) == 0 {
-		return ts.Fake, ts.Client
-	}
-	opts = append([]client.Option{client.WithBaseURL(ts.URL), client.WithToken(ts.Token)}, opts...)
-	c, err := client.New(opts...)
+	c, err := ts.NewClient(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,8 +165,9 @@ func TestClient_retriesAgainstFake(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			// Waits are capped to a millisecond so that the test does not sit out Retry-After.
-			f, c := newFake(t, client.WithRetryAfterMax(time.Millisecond), client.WithRetryBackoff(0, time.Millisecond))
+			// The test server's client does not retry: turn retries on, with waits capped to a
+			// millisecond so that the test does not sit out Retry-After.
+			f, c := newFake(t, client.WithRetryMax(3), client.WithRetryAfterMax(time.Millisecond), client.WithRetryBackoff(0, time.Millisecond))
 			if err := f.InjectFault(tt.fault); err != nil {
 				t.Fatal(err)
 			}

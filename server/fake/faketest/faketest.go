@@ -27,9 +27,14 @@ type Server struct {
 	// Token is the first token of the seed's first user (the demo user's with the demo seed); empty
 	// when that user has none.
 	Token string
-	// Client is a client of the API at URL that sends Token. When Token is empty it sends no
-	// credentials at all: it never falls back to the CIRCLE_TOKEN or CIRCLECI_TOKEN environment
-	// variables as client.New does, so a real token in the environment never reaches the test server.
+	// Client is a client of the API at URL that sends Token, built with retries off
+	// (client.WithRetryMax(0)), so that a fault injected with [fake.Server.InjectFault] reaches the
+	// caller as an error at once instead of being retried away. A test of retry logic builds its own
+	// client with [Server.NewClient] and the retry options it tests.
+	//
+	// When Token is empty it sends no credentials at all: it never falls back to the CIRCLE_TOKEN or
+	// CIRCLECI_TOKEN environment variables as client.New does, so a real token in the environment
+	// never reaches the test server.
 	Client *client.Client
 	// HTTP is the underlying httptest server; the control endpoints are under
 	// HTTP.URL + fake.ControlPath.
@@ -75,13 +80,26 @@ func Serve(t testing.TB, f *fake.Server, serverOpts ...server.Option) *Server {
 	if users := f.Seed().Users; len(users) > 0 && len(users[0].Tokens) > 0 {
 		ts.Token = users[0].Tokens[0]
 	}
-	auth := client.WithoutToken() // not the token of the environment, which may be a real one
-	if ts.Token != "" {
-		auth = client.WithToken(ts.Token)
-	}
-	copts := []client.Option{client.WithBaseURL(ts.URL), client.WithHTTPClient(hs.Client()), auth}
-	if ts.Client, err = client.New(copts...); err != nil {
+	if ts.Client, err = ts.NewClient(); err != nil {
 		t.Fatalf("faketest: %v", err)
 	}
 	return ts
+}
+
+// NewClient returns a client of the API at URL built as [Server.Client] is (Token or no
+// credentials, the httptest server's HTTP client, no retries), with opts applied after those, so
+// they override them. A test of retry logic turns retries back on:
+//
+//	c, err := ts.NewClient(client.WithRetryMax(3), client.WithRetryBackoff(0, time.Millisecond))
+//
+// It is the same as calling client.New with client.WithBaseURL(ts.URL), client.WithToken(ts.Token)
+// (client.WithoutToken() when Token is empty), client.WithHTTPClient(ts.HTTP.Client()) and
+// client.WithRetryMax(0) before opts.
+func (s *Server) NewClient(opts ...client.Option) (*client.Client, error) {
+	auth := client.WithoutToken() // not the token of the environment, which may be a real one
+	if s.Token != "" {
+		auth = client.WithToken(s.Token)
+	}
+	base := []client.Option{client.WithBaseURL(s.URL), auth, client.WithHTTPClient(s.HTTP.Client()), client.WithRetryMax(0)}
+	return client.New(append(base, opts...)...)
 }

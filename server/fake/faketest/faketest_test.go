@@ -156,3 +156,48 @@ func TestServe_NoTokenFromEnvironment(t *testing.T) {
 		t.Errorf("credentials sent (-want +got):\n%s", diff)
 	}
 }
+
+// TestServer_ClientDoesNotRetry checks that an injected fault reaches the caller of Server.Client
+// at once instead of being retried away, and that NewClient builds the same client with the options
+// given after, so that a test of retry logic can turn retries on.
+func TestServer_ClientDoesNotRetry(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		client  func(t *testing.T, ts *faketest.Server) *client.Client
+		wantErr error // nil: the call succeeds
+	}{
+		{"Client", func(_ *testing.T, ts *faketest.Server) *client.Client { return ts.Client }, client.ErrRateLimited},
+		{"NewClient without options", func(t *testing.T, ts *faketest.Server) *client.Client {
+			c, err := ts.NewClient()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}, client.ErrRateLimited},
+		{"NewClient with retries", func(t *testing.T, ts *faketest.Server) *client.Client {
+			c, err := ts.NewClient(client.WithRetryMax(1), client.WithRetryAfterMax(0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ts := faketest.NewServer(t)
+			c := tt.client(t, ts)
+			if err := ts.Fake.InjectFault(fake.Fault{Path: "/me", Status: http.StatusTooManyRequests, Count: 1}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := c.GetCurrentUser(t.Context())
+			if tt.wantErr == nil && err != nil || tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Fatalf("GetCurrentUser with a 429 fault: %v, want %v", err, tt.wantErr)
+			}
+			if me, err := c.GetCurrentUser(t.Context()); err != nil || me.Login != "demo-user" {
+				t.Errorf("GetCurrentUser after the fault: %v, %v; want demo-user", me, err)
+			}
+		})
+	}
+}
