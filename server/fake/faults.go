@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,8 +30,11 @@ import (
 // it has the kit's error shape ({"message": …}, and "error" too on the Policy Management and OIDC
 // routes), the request's X-Request-Id, and its line in the request log.
 type Fault struct {
-	// Method matches the operation's method, without regard to case (a HEAD request served by a GET
-	// operation counts as GET); empty matches any.
+	// Method matches the operation's method, without regard to case; empty matches any. A HEAD
+	// request is served by the GET operation of its path, so it counts as GET: a fault with Method
+	// "HEAD" is one with "GET" and matches the GET and HEAD requests of that operation alike. A
+	// method the document uses for no operation (say "FOO" or "OPTIONS") is an error of
+	// [Server.InjectFault].
 	Method string `json:"method,omitempty"`
 	// Operation matches the operation the request is routed to, by its operationId in the document
 	// ("getCurrentUser", "getPipelineById") or by the name of its Go method ("GetCurrentUser",
@@ -116,12 +121,15 @@ func (f Fault) check() error {
 	case f.RetryAfter < 0 || f.Delay < 0:
 		return errors.New("fault: durations must not be negative")
 	}
-	if f.Operation == "" && f.Route == "" {
+	if f.Method == "" && f.Operation == "" && f.Route == "" {
 		return nil
 	}
 	names, err := loadDocumentNames()
 	if err != nil {
 		return fmt.Errorf("fault: %w", err)
+	}
+	if f.Method != "" && !names.methods[strings.ToUpper(f.Method)] {
+		return fmt.Errorf("fault: method %q is that of no operation of the document: give one of %s (HEAD counts as GET)", f.Method, strings.Join(slices.Sorted(maps.Keys(names.methods)), ", "))
 	}
 	if f.Operation != "" && !names.operations[strings.ToLower(f.Operation)] {
 		return fmt.Errorf("fault: operation %q is not in the document: give an operationId such as \"getCurrentUser\" or its Go name \"GetCurrentUser\"", f.Operation)
@@ -132,9 +140,10 @@ func (f Fault) check() error {
 	return nil
 }
 
-// documentNames holds the operationIds of the document, lower-cased, and its paths.
+// documentNames holds the operationIds of the document, lower-cased, its paths and the methods of
+// its operations.
 type documentNames struct {
-	operations, routes map[string]bool
+	operations, routes, methods map[string]bool
 }
 
 // loadDocumentNames reads the names faults may give from the document, once.
@@ -143,11 +152,12 @@ var loadDocumentNames = sync.OnceValues(func() (documentNames, error) {
 	if err != nil {
 		return documentNames{}, err
 	}
-	names := documentNames{operations: map[string]bool{}, routes: map[string]bool{}}
+	names := documentNames{operations: map[string]bool{}, routes: map[string]bool{}, methods: map[string]bool{}}
 	for path, item := range doc.Paths.Map() {
 		names.routes[path] = true
-		for _, op := range item.Operations() {
+		for method, op := range item.Operations() {
 			names.operations[strings.ToLower(op.OperationID)] = true
+			names.methods[method] = true
 		}
 	}
 	return names, nil
@@ -235,9 +245,13 @@ func (fs *faults) take(r *http.Request) (Fault, bool) {
 }
 
 // InjectFault adds a fault; faults are matched in the order they were added. A fault that cannot be
-// applied (a count below 1, a status neither 429 nor 5xx, an operation or route the document does
-// not have, …) is an error that says why.
+// applied (a count below 1, a status neither 429 nor 5xx, a method, operation or route the document
+// does not have, …) is an error that says why. A HEAD request is served by the GET operation of its
+// path, so a fault for HEAD is kept as one for GET.
 func (s *Server) InjectFault(f Fault) error {
+	if strings.EqualFold(f.Method, http.MethodHead) {
+		f.Method = http.MethodGet // the kit hands route middlewares a HEAD request as the GET serving it
+	}
 	if err := f.check(); err != nil {
 		return err
 	}

@@ -246,6 +246,35 @@ func TestFault_Matching(t *testing.T) {
 	}
 }
 
+// TestFault_Method checks that a fault's method matches without regard to case, and that a HEAD
+// fault matches the requests of the GET operation that serves HEAD, HEAD and GET alike, as a GET
+// fault does.
+func TestFault_Method(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, fault, request string
+		want                 int
+	}{
+		{"HEAD fault, HEAD request", "HEAD", "HEAD", 503},
+		{"HEAD fault, GET request", "HEAD", "GET", 503},
+		{"head fault, HEAD request", "head", "HEAD", 503},
+		{"GET fault, HEAD request", "GET", "HEAD", 503},
+		{"get fault, GET request", "get", "GET", 503},
+		{"POST fault, GET request", "POST", "GET", 200},
+		{"POST fault, HEAD request", "POST", "HEAD", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			e.mustControl(http.StatusCreated, "POST", "/_fake/faults", map[string]any{"method": tt.fault, "path": "/me", "status": 503, "count": 1}, nil)
+			if got, _ := e.send(fake.DemoToken, tt.request, e.ts.URL+"/me", nil, nil); got != tt.want {
+				t.Errorf("%s /me with a %s fault: %d, want %d", tt.request, tt.fault, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestInjectFault_Refused checks that faults that could never apply are refused, from Go and over
 // HTTP (400), with a message that says why.
 func TestInjectFault_Refused(t *testing.T) {
@@ -262,6 +291,8 @@ func TestInjectFault_Refused(t *testing.T) {
 		{"unknown operation", fake.Fault{Operation: "getMe", Status: 503, Count: 1}, `operation "getMe" is not in the document`},
 		{"route with a value", fake.Fault{Route: "/project/gh/demo-org/demo-app/pipeline", Status: 503, Count: 1}, "is not in the document"},
 		{"route under the base path", fake.Fault{Route: "/api/v2/me", Status: 503, Count: 1}, "is not in the document"},
+		{"method of no operation", fake.Fault{Method: "FOO", Status: 503, Count: 1}, `method "FOO" is that of no operation`},
+		{"OPTIONS", fake.Fault{Method: "OPTIONS", Path: "/me", Status: 503, Count: 1}, `method "OPTIONS" is that of no operation`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
