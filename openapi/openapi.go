@@ -33,6 +33,14 @@ func Load(ctx context.Context) (*openapi3.T, error) {
 //
 // It takes no context because the result is shared: no one caller's cancellation may spoil it for the
 // others.
+//
+// It is exported, rather than kept in an internal package, for code outside this module that works
+// with the server kit and needs the very document server.New validates against: a middleware of
+// server.WithRouteMiddlewares that looks up the operation server.OperationIDFromContext names (its
+// tags, parameters or x- extensions), or a test that enumerates the operations, without parsing and
+// validating a second copy, which costs tens of milliseconds and megabytes. server, servertest and
+// server/fake use it for the same reason. The server kit's own use is guarded by a test that the
+// document still encodes as a fresh [Load] copy does after serving every operation.
 func Shared() (*openapi3.T, error) { return shared() }
 
 // shared is the once-value behind [Shared].

@@ -2,6 +2,9 @@ package server_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -9,7 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cikit/circleci-go/openapi"
 	"github.com/cikit/circleci-go/server"
+	"github.com/cikit/circleci-go/server/servertest"
 )
 
 // TestNew_endpoints checks /healthz and openapi.json, both without a token, and the base path option.
@@ -147,4 +152,85 @@ func TestNew_routeMiddlewares(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNew_leavesSharedDocument guards the promise of openapi.Shared that nothing changes the document
+// it shares: after building servers and serving every operation through New and servertest.Handler
+// (valid requests, HEAD requests, and bodies that fail decoding or validation), the shared document
+// still encodes as a fresh copy from openapi.Load does, and the server serves that encoding.
+func TestNew_leavesSharedDocument(t *testing.T) {
+	t.Parallel()
+	fresh, err := openapi.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	authn := server.WithAuthenticator(server.StaticToken(testToken, server.Principal{ID: "u1"}))
+	servers := []struct {
+		name, base string
+		opts       []server.Option
+	}{
+		{"default", "/api/v2", []server.Option{authn}},
+		{"root base path", "", []server.Option{authn, server.WithBasePath("")}},
+		{"small body limit", "/api/v2", []server.Option{authn, server.WithMaxBodyBytes(16)}},
+	}
+	for _, s := range servers {
+		h, err := server.New(server.Unimplemented{}, s.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h = servertest.Handler(t, h, servertest.WithBasePath(s.base))
+		serve := func(method, path, query string, body []byte) *httptest.ResponseRecorder {
+			var rd io.Reader
+			if body != nil {
+				rd = bytes.NewReader(body)
+			}
+			req := httptest.NewRequest(method, s.base+path, rd)
+			req.URL.RawQuery = query
+			req.Header.Set("Circle-Token", testToken)
+			if body != nil {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			return w
+		}
+		for _, c := range operationCases(t) {
+			serve(c.method, c.path, c.query, c.body)
+			if c.method == http.MethodGet {
+				serve(http.MethodHead, c.path, c.query, nil)
+			}
+			if c.body != nil {
+				serve(c.method, c.path, c.query, []byte(`{"broken":`))
+				serve(c.method, c.path, c.query, []byte(`[1]`))
+			}
+		}
+		if w := serve(http.MethodGet, "/openapi.json", "", nil); !bytes.Equal(w.Body.Bytes(), want) {
+			t.Errorf("%s: the served document differs from a fresh copy's encoding", s.name)
+		}
+	}
+	doc, err := openapi.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the shared document changed:\n%s", firstDifference(want, got))
+	}
+}
+
+// firstDifference shows where two encodings part, with some context.
+func firstDifference(want, got []byte) string {
+	i := 0
+	for i < len(want) && i < len(got) && want[i] == got[i] {
+		i++
+	}
+	from := max(0, i-80)
+	return fmt.Sprintf("at byte %d:\nwant …%s\ngot  …%s", i, want[from:min(len(want), i+80)], got[from:min(len(got), i+80)])
 }
