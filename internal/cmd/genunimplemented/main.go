@@ -39,19 +39,34 @@ type method struct {
 	Name, Request, Response string // the method name and its request and response object types
 }
 
+// run writes the file out for the embedded document and the package genserver in the folder dir.
 func run(ctx context.Context, dir, out string) error {
 	ops, err := codegen.LoadOperations(ctx)
 	if err != nil {
 		return err
 	}
-	for _, key := range slices.Sorted(maps.Keys(ops)) {
-		if op := ops[key]; op.Spec.Responses.Default() == nil && op.Spec.Responses.Status(501) == nil {
-			return fmt.Errorf("operation %s (%s %s) documents neither a default nor a 501 response", op.ID, op.Method, op.Path)
-		}
-	}
-	methods, err := strictMethods(dir)
+	pkg, err := codegen.ParseGenerated(dir)
 	if err != nil {
 		return err
+	}
+	src, err := generate(ops, pkg)
+	if err != nil {
+		return err
+	}
+	return codegen.WriteGoFile(out, src)
+}
+
+// generate returns the source of the file, not yet formatted, for the operations of the document and
+// the StrictServerInterface that package genserver, parsed as pkg, declares for them.
+func generate(ops codegen.Operations, pkg *codegen.Package) ([]byte, error) {
+	for _, key := range slices.Sorted(maps.Keys(ops)) {
+		if op := ops[key]; op.Spec.Responses.Default() == nil && op.Spec.Responses.Status(501) == nil {
+			return nil, fmt.Errorf("operation %s (%s %s) documents neither a default nor a 501 response", op.ID, op.Method, op.Path)
+		}
+	}
+	methods, err := strictMethods(pkg)
+	if err != nil {
+		return nil, err
 	}
 	names := make([]string, len(methods))
 	for i, m := range methods {
@@ -59,7 +74,7 @@ func run(ctx context.Context, dir, out string) error {
 	}
 	paired, err := ops.Pair("genserver.StrictServerInterface", names)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	var b bytes.Buffer
@@ -71,7 +86,7 @@ func run(ctx context.Context, dir, out string) error {
 		fmt.Fprintf(&b, "func (Unimplemented) %s(context.Context, genserver.%s) (genserver.%s, error) {\n", m.Name, m.Request, m.Response)
 		fmt.Fprintf(&b, "\treturn nil, notImplemented(%q)\n}\n", msg)
 	}
-	return codegen.WriteGoFile(out, b.Bytes())
+	return b.Bytes(), nil
 }
 
 // header is the file up to the methods.
@@ -107,13 +122,9 @@ var _ genserver.StrictServerInterface = Unimplemented{}
 func notImplemented(message string) error { return NewError(http.StatusNotImplemented, message) }
 `
 
-// strictMethods returns the methods of StrictServerInterface in the order genserver declares them,
+// strictMethods returns the methods of StrictServerInterface in the order pkg declares them,
 // each of the form Name(ctx context.Context, request NameRequestObject) (NameResponseObject, error).
-func strictMethods(dir string) ([]method, error) {
-	pkg, err := codegen.ParseGenerated(dir)
-	if err != nil {
-		return nil, err
-	}
+func strictMethods(pkg *codegen.Package) ([]method, error) {
 	declared, err := pkg.Methods("StrictServerInterface")
 	if err != nil {
 		return nil, err
