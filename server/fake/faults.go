@@ -51,7 +51,9 @@ type Fault struct {
 	// /project/, whole or (in a prefix) cut short, matches in any form the API takes: gh/org/repo
 	// matches gh%2Forg%2Frepo and github/org/repo (bb and bitbucket likewise), names compared without
 	// regard to case. A Handler mounted elsewhere with server.WithBasePath matches no Path; match
-	// Operation or Route there.
+	// Operation or Route there. [Server.InjectFault] refuses a Path that could match no request: one
+	// that includes the base path ("/api/v2/me"), does not start with "/" ("me"), holds a query
+	// ("?"), or, unless it is a prefix, is served by no operation of the document ("/no/such").
 	Path string `json:"path,omitempty"`
 	// Status is 429 or 500–599; 0 lets the request through after Delay.
 	Status int `json:"status,omitempty"`
@@ -121,7 +123,17 @@ func (f Fault) check() error {
 	case f.RetryAfter < 0 || f.Delay < 0:
 		return errors.New("fault: durations must not be negative")
 	}
-	if f.Method == "" && f.Operation == "" && f.Route == "" {
+	if strings.Contains(f.Path, "?") {
+		return fmt.Errorf("fault: path %q holds a query: a fault matches the path alone, so leave the query out", f.Path)
+	}
+	p, prefix := strings.CutSuffix(f.Path, "*")
+	if p != "" && !strings.HasPrefix(p, "/") {
+		return fmt.Errorf("fault: path %q does not start with \"/\": give the path under the API base path %s, such as \"/me\"", f.Path, server.DefaultBasePath)
+	}
+	if u, err := url.PathUnescape(p); err == nil && (u == server.DefaultBasePath || strings.HasPrefix(u, server.DefaultBasePath+"/")) {
+		return fmt.Errorf("fault: path %q includes the API base path %s: give the path under it, such as \"/me\"", f.Path, server.DefaultBasePath)
+	}
+	if f.Method == "" && f.Operation == "" && f.Route == "" && (f.Path == "" || prefix) {
 		return nil
 	}
 	names, err := loadDocumentNames()
@@ -137,13 +149,64 @@ func (f Fault) check() error {
 	if f.Route != "" && !names.routes[f.Route] {
 		return fmt.Errorf("fault: route %q is not in the document: give a path as the document writes it, such as \"/project/{project-slug}/pipeline\"", f.Route)
 	}
+	if f.Path != "" && !prefix && !names.serves(strings.TrimSuffix(p, "/")) {
+		return fmt.Errorf("fault: path %q is served by no operation of the document, so no request would match it: give a path such as \"/me\" or \"/project/gh/demo-org/demo-app/pipeline\", or end a prefix with \"*\"", f.Path)
+	}
 	return nil
 }
 
-// documentNames holds the operationIds of the document, lower-cased, its paths and the methods of
-// its operations.
+// documentNames holds the operationIds of the document, lower-cased, its paths (as they are and
+// split into segments) and the methods of its operations.
 type documentNames struct {
 	operations, routes, methods map[string]bool
+	templates                   [][]string // "/project/{project-slug}/pipeline" → "project", "{project-slug}", "pipeline"
+}
+
+// serves reports whether a fault's path (escaped or not, without its "*" and trailing slash) is one
+// that a request routed to an operation of the document may have. A template segment "{…}" matches
+// any one non-empty segment, escaped slashes and all, and a slug parameter its raw and half-escaped
+// forms too: up to three segments for {project-slug} (gh/org/repo, gh%2Forg/repo,
+// circleci/<uuid>/<uuid>), up to two for {org-slug} and {org-slug-or-id} (gh/org). That is a little
+// more than the kit routes (it checks slugs further), so what it refuses no request can have, but for
+// a slash in the value of another parameter: that must be given escaped, as a request sends it.
+func (n documentNames) serves(p string) bool {
+	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	return slices.ContainsFunc(n.templates, func(tpl []string) bool { return segmentsMatch(tpl, segs) })
+}
+
+// segmentsMatch reports whether the path segments segs fill the template segments tpl.
+func segmentsMatch(tpl, segs []string) bool {
+	if len(tpl) == 0 {
+		return len(segs) == 0
+	}
+	name, isParam := strings.CutPrefix(tpl[0], "{")
+	if !isParam {
+		return len(segs) > 0 && unescaped(segs[0]) == tpl[0] && segmentsMatch(tpl[1:], segs[1:])
+	}
+	most := 1
+	switch strings.TrimSuffix(name, "}") {
+	case "project-slug":
+		most = 3
+	case "org-slug", "org-slug-or-id":
+		most = 2
+	}
+	for n := 1; n <= most && n <= len(segs); n++ {
+		if segs[n-1] == "" {
+			break
+		}
+		if segmentsMatch(tpl[1:], segs[n:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// unescaped returns a path segment unescaped, or as it is when it is not validly escaped.
+func unescaped(seg string) string {
+	if u, err := url.PathUnescape(seg); err == nil {
+		return u
+	}
+	return seg
 }
 
 // loadDocumentNames reads the names faults may give from the document, once.
@@ -155,6 +218,7 @@ var loadDocumentNames = sync.OnceValues(func() (documentNames, error) {
 	names := documentNames{operations: map[string]bool{}, routes: map[string]bool{}, methods: map[string]bool{}}
 	for path, item := range doc.Paths.Map() {
 		names.routes[path] = true
+		names.templates = append(names.templates, strings.Split(strings.TrimPrefix(path, "/"), "/"))
 		for method, op := range item.Operations() {
 			names.operations[strings.ToLower(op.OperationID)] = true
 			names.methods[method] = true
@@ -245,9 +309,9 @@ func (fs *faults) take(r *http.Request) (Fault, bool) {
 }
 
 // InjectFault adds a fault; faults are matched in the order they were added. A fault that cannot be
-// applied (a count below 1, a status neither 429 nor 5xx, a method, operation or route the document
-// does not have, …) is an error that says why. A HEAD request is served by the GET operation of its
-// path, so a fault for HEAD is kept as one for GET.
+// applied (a count below 1, a status neither 429 nor 5xx, a method, operation, route or path the
+// document does not have, …) is an error that says why. A HEAD request is served by the GET
+// operation of its path, so a fault for HEAD is kept as one for GET.
 func (s *Server) InjectFault(f Fault) error {
 	if strings.EqualFold(f.Method, http.MethodHead) {
 		f.Method = http.MethodGet // the kit hands route middlewares a HEAD request as the GET serving it

@@ -293,6 +293,18 @@ func TestInjectFault_Refused(t *testing.T) {
 		{"route under the base path", fake.Fault{Route: "/api/v2/me", Status: 503, Count: 1}, "is not in the document"},
 		{"method of no operation", fake.Fault{Method: "FOO", Status: 503, Count: 1}, `method "FOO" is that of no operation`},
 		{"OPTIONS", fake.Fault{Method: "OPTIONS", Path: "/me", Status: 503, Count: 1}, `method "OPTIONS" is that of no operation`},
+		{"path under the base path", fake.Fault{Path: "/api/v2/me", Status: 503, Count: 1}, `path "/api/v2/me" includes the API base path /api/v2`},
+		{"prefix under the base path", fake.Fault{Path: "/api/v2/project/*", Status: 503, Count: 1}, "includes the API base path /api/v2"},
+		{"the base path", fake.Fault{Path: "/api/v2", Status: 503, Count: 1}, "includes the API base path /api/v2"},
+		{"no leading slash", fake.Fault{Path: "me", Status: 503, Count: 1}, `path "me" does not start with "/"`},
+		{"prefix without leading slash", fake.Fault{Path: "project/*", Status: 503, Count: 1}, `does not start with "/"`},
+		{"query", fake.Fault{Path: "/project/gh/demo-org/demo-app/pipeline?branch=main", Status: 503, Count: 1}, "holds a query"},
+		{"query in a prefix", fake.Fault{Path: "/me?*", Status: 503, Count: 1}, "holds a query"},
+		{"no such path", fake.Fault{Path: "/no/such", Status: 503, Count: 1}, `path "/no/such" is served by no operation`},
+		{"root", fake.Fault{Path: "/", Status: 503, Count: 1}, "is served by no operation"},
+		{"no such path under a project", fake.Fault{Path: "/project/gh/demo-org/demo-app/nope", Status: 503, Count: 1}, "is served by no operation"},
+		{"path of a route in the wrong case", fake.Fault{Path: "/ME", Status: 503, Count: 1}, "is served by no operation"},
+		{"route template as a path", fake.Fault{Path: "/pipeline/{pipeline-id}/config/more", Status: 503, Count: 1}, "is served by no operation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -305,6 +317,42 @@ func TestInjectFault_Refused(t *testing.T) {
 				t.Errorf("POST /_fake/faults %+v: %d %q, want 400 about %s", tt.fault, status, msg.Message, tt.msg)
 			}
 		})
+	}
+}
+
+// TestInjectFault_PathForms checks that a fault's Path is accepted in every form that a request the
+// server kit routes to an operation may take: slugs raw, escaped, half escaped, with either provider
+// name, in any case; organization slugs as two raw segments, escaped, or the organization's UUID;
+// trailing slashes; and prefixes, which are not looked up.
+func TestInjectFault_PathForms(t *testing.T) {
+	t.Parallel()
+	const (
+		org      = "3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a"
+		pipeline = "00000000-0000-4000-8000-00000000abcd"
+	)
+	paths := []string{
+		"/me", "/me/", "/me/collaborations",
+		"/project/gh/demo-org/demo-app", "/project/gh/demo-org/demo-app/",
+		"/project/gh%2Fdemo-org%2Fdemo-app/pipeline", "/project/gh%2Fdemo-org/demo-app/pipeline",
+		"/project/github/Demo-Org/demo-app/pipeline", "/project/github%2Fdemo-org%2Fdemo-app/pipeline",
+		"/project/bitbucket/bb-org/bb-app", "/project/bb%2Fbb-org%2Fbb-app/pipeline",
+		"/project/circleci/7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b/0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b/pipeline",
+		"/project/circleci%2F7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b%2F0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b/pipeline",
+		"/project/gh/demo-org/demo-app/settings", "/project/gh/demo-org/demo-app/pipeline/run",
+		"/project/gh/demo-org/demo-app/envvar/DEPLOY_KEY", "/project/gh/demo-org/demo-app/1/artifacts",
+		"/project/gh/demo-org/demo-app/job/1",
+		"/organization/gh/demo-org/project", "/organization/gh%2Fdemo-org/project", "/organization/" + org + "/project",
+		"/insights/gh/demo-org/summary", "/insights/gh/demo-org/demo-app/workflows",
+		"/pipeline/" + pipeline, "/pipeline/" + pipeline + "/config", "/webhook/" + pipeline,
+		"/project/gh/demo-org/demo-app/envvar/A%2FB", // a value with an escaped slash, which a request may send
+		"/org/" + org + "/oidc-custom-claims",
+		"*", "/project/*", "/project/gh%2Fdemo-org*", "/project/github/demo-org/*", "/no/such/prefix/*",
+	}
+	e := newEnv(t)
+	for _, p := range paths {
+		if err := e.fake.InjectFault(fake.Fault{Path: p, Status: 503, Count: 1}); err != nil {
+			t.Errorf("InjectFault with Path %q: %v", p, err)
+		}
 	}
 }
 
