@@ -123,7 +123,8 @@ func notImplemented(message string) error { return NewError(http.StatusNotImplem
 `
 
 // strictMethods returns the methods of StrictServerInterface in the order pkg declares them,
-// each of the form Name(ctx context.Context, request NameRequestObject) (NameResponseObject, error).
+// each of the form Name(ctx context.Context, request NameRequestObject) (NameResponseObject, error)
+// where pkg declares both object types.
 func strictMethods(pkg *codegen.Package) ([]method, error) {
 	declared, err := pkg.Methods("StrictServerInterface")
 	if err != nil {
@@ -139,6 +140,12 @@ func strictMethods(pkg *codegen.Package) ([]method, error) {
 		resp, ok2 := results[0].(*ast.Ident)
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("StrictServerInterface.%s has an unexpected signature %s", m.Name, codegen.Render(m.Type))
+		}
+		// The output names them as genserver.<Name>: a predeclared identifier such as any would not compile.
+		for _, typ := range []string{req.Name, resp.Name} {
+			if pkg.Expr(typ) == nil {
+				return nil, fmt.Errorf("StrictServerInterface.%s: package %s declares no type %s", m.Name, pkg.Name, typ)
+			}
 		}
 		ms = append(ms, method{Name: m.Name, Request: req.Name, Response: resp.Name})
 	}

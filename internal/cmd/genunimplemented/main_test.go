@@ -172,6 +172,18 @@ func TestGenerate_errors(t *testing.T) {
 			iface:   strings.Replace(tinyInterface, "request PutThingRequestObject", "request *PutThingRequestObject", 1),
 			wantErr: "StrictServerInterface.PutThing has an unexpected signature func(ctx context.Context, request *PutThingRequestObject)",
 		},
+		{
+			name:    "a response object genserver does not declare",
+			change:  keep,
+			iface:   strings.Replace(tinyInterface, "(PutThingResponseObject, error)", "(any, error)", 1),
+			wantErr: "StrictServerInterface.PutThing: package genserver declares no type any",
+		},
+		{
+			name:    "a request object genserver does not declare",
+			change:  keep,
+			iface:   strings.Replace(tinyInterface, "type PutThingRequestObject struct{ ThingID string }\n", "", 1),
+			wantErr: "StrictServerInterface.PutThing: package genserver declares no type PutThingRequestObject",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
