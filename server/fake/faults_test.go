@@ -202,8 +202,7 @@ func TestClose_EndsDelays(t *testing.T) {
 }
 
 // TestFault_Matching checks what a fault matches on: the operation (by operationId or Go name, any
-// case), the route template, the method and the path, every one given; and that a path no operation
-// serves is answered by the server kit before any fault.
+// case), the route template, the method and the path, every one given.
 func TestFault_Matching(t *testing.T) {
 	t.Parallel()
 	const unknownPipeline = "/pipeline/00000000-0000-4000-8000-00000000abcd"
@@ -228,7 +227,6 @@ func TestFault_Matching(t *testing.T) {
 		{"operation but other path", map[string]any{"operation": "listPipelinesForProject", "path": "/project/gh/other-org/*"}, "/project/gh/demo-org/demo-app/pipeline", 200},
 		{"path of three parameters, github", map[string]any{"path": "/project/github/Demo-Org/demo-app/settings"}, "/project/gh/demo-org/demo-app/settings", 503},
 		{"everything, routed", map[string]any{}, "/me", 503},
-		{"everything, no route", map[string]any{}, "/no/such/route", 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,6 +239,40 @@ func TestFault_Matching(t *testing.T) {
 			e.mustControl(http.StatusCreated, "POST", "/_fake/faults", fault, nil)
 			if got, _ := e.get(tt.request); got != tt.want {
 				t.Errorf("GET %s with fault %v: %d, want %d", tt.request, tt.fault, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFault_NotRouted checks that a request the server kit answers itself, before routing it to an
+// operation (a path no operation serves, a method the path does not serve, a malformed path), gets
+// the kit's answer even with a fault that matches everything, and leaves that fault pending: the
+// next request routed to an operation gets it.
+func TestFault_NotRouted(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, method, path string
+		want               int
+	}{
+		{"no route", "GET", "/no/such/route", 404},
+		{"method not served", "PUT", "/me", 405},
+		{"empty segment", "GET", "/project//pipeline", 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			if err := e.fake.InjectFault(fake.Fault{Status: 503, Count: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := e.send(fake.DemoToken, tt.method, e.ts.URL+tt.path, nil, nil); got != tt.want {
+				t.Errorf("%s %s with a fault on everything: %d, want the kit's %d", tt.method, tt.path, got, tt.want)
+			}
+			if got, _ := e.get("/me"); got != 503 {
+				t.Errorf("GET /me next: %d, want 503 (the fault still pending)", got)
+			}
+			if got, _ := e.get("/me"); got != 200 {
+				t.Errorf("GET /me then: %d, want 200 (the fault used up)", got)
 			}
 		})
 	}
