@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 )
 
 // ControlPath is where [Server.Handler] serves the test controls, outside the API's base path.
-// GET ControlPath lists them.
+// GET ControlPath lists them. As in the API, a control's path asked with a method it does not take is
+// a 405 with an Allow header, and a path that is no control's a 404, both JSON {"message": …}.
 const ControlPath = "/_fake/"
 
 // control is one test control endpoint under [ControlPath]. The table of [Server.controls] both
@@ -87,16 +89,36 @@ func (s *Server) controls() []control {
 	return table
 }
 
-// controlHandler serves [Server.controls]; anything else under /_fake/ is a 404 that points to the
-// listing. Errors are 4xx JSON {"message": …}.
+// controlHandler serves [Server.controls]. A listed path asked with a method the table does not
+// serve for it is a 405 whose Allow header lists those it does (HEAD with GET, which answers it), as
+// the API answers; anything else under /_fake/ is a 404 that points to the listing. Errors are 4xx
+// JSON {"message": …}.
 func (s *Server) controlHandler() http.Handler {
 	mux := http.NewServeMux()
+	methods := map[string][]string{} // path pattern → the methods the table serves on it
+	var paths []string
 	for _, c := range s.controls() {
-		pattern := c.Method + " " + c.Path
-		if strings.HasSuffix(c.Path, "/") {
-			pattern += "{$}" // the path itself, not the tree below it
+		path := c.Path
+		if strings.HasSuffix(path, "/") {
+			path += "{$}" // the path itself, not the tree below it
 		}
-		mux.Handle(pattern, c.serve)
+		mux.Handle(c.Method+" "+path, c.serve)
+		if methods[path] == nil {
+			paths = append(paths, path)
+		}
+		methods[path] = append(methods[path], c.Method)
+		if c.Method == http.MethodGet {
+			methods[path] = append(methods[path], http.MethodHead) // ServeMux answers HEAD with GET's handler
+		}
+	}
+	for _, path := range paths {
+		allowed := slices.Sorted(slices.Values(methods[path]))
+		allow := strings.Join(slices.Compact(allowed), ", ")
+		// A pattern without a method is less specific than those with one, so it gets only the rest.
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeMessage(w, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here; allowed: "+allow+".")
+		})
 	}
 	mux.HandleFunc(ControlPath, func(w http.ResponseWriter, r *http.Request) {
 		writeMessage(w, http.StatusNotFound, "Unknown control endpoint "+r.Method+" "+r.URL.Path+"; GET "+ControlPath+" lists them.")

@@ -67,7 +67,8 @@ type listedControl struct {
 
 // TestControl_Listing checks that GET /_fake/ lists every control with a description, that each
 // listed control answers something other than the catch-all 404 (with its example body, a made-up
-// id in its path), and that the catch-all names the listing.
+// id in its path), that the catch-all names the listing, and that a listed path asked with a method
+// it does not serve is a JSON 405 with an Allow header of the methods it does.
 func TestControl_Listing(t *testing.T) {
 	t.Parallel()
 	var listing struct{ Controls []listedControl }
@@ -103,18 +104,32 @@ func TestControl_Listing(t *testing.T) {
 		}
 	}
 
-	tests := []struct{ method, path string }{
-		{"GET", "/_fake/nope"},
-		{"PUT", "/_fake/clock"},
-		{"GET", "/_fake/clock/advance"},
-		{"POST", "/_fake/"},
-		{"GET", "/_fake/pipelines/x/y"},
+	tests := []struct {
+		method, path string
+		want         int
+		allow        string // the Allow header of a 405
+	}{
+		{"GET", "/_fake/nope", 404, ""},
+		{"GET", "/_fake/pipelines/x/y", 404, ""},
+		{"PUT", "/_fake/clock", 405, "GET, HEAD"},
+		{"GET", "/_fake/clock/advance", 405, "POST"},
+		{"POST", "/_fake/", 405, "GET, HEAD"},
+		{"GET", "/_fake/reset", 405, "POST"},
+		{"GET", "/_fake/faults", 405, "DELETE, POST"},
+		{"PUT", "/_fake/pipelines/x/continuation-key", 405, "GET, HEAD"},
+		{"HEAD", "/_fake/clock", 200, ""}, // served by GET, as the Allow of PUT says
 	}
 	e := newEnv(t)
 	for _, tt := range tests {
 		var msg struct{ Message string }
-		if status := e.control(tt.method, tt.path, nil, &msg); status != 404 || !strings.Contains(msg.Message, "GET /_fake/ lists them") {
-			t.Errorf("%s %s: %d %q, want the catch-all 404 naming GET /_fake/", tt.method, tt.path, status, msg.Message)
+		status, h := e.send("", tt.method, e.ts.HTTP.URL+tt.path, nil, &msg)
+		switch {
+		case status != tt.want || h.Get("Allow") != tt.allow || h.Get("Content-Type") != "application/json":
+			t.Errorf("%s %s: %d with Allow %q and Content-Type %q, want %d with Allow %q as JSON", tt.method, tt.path, status, h.Get("Allow"), h.Get("Content-Type"), tt.want, tt.allow)
+		case status == 404 && !strings.Contains(msg.Message, "GET /_fake/ lists them"):
+			t.Errorf("%s %s: 404 %q, want the catch-all naming GET /_fake/", tt.method, tt.path, msg.Message)
+		case status == 405 && !strings.Contains(msg.Message, "Method "+tt.method+" is not allowed here; allowed: "+tt.allow+"."):
+			t.Errorf("%s %s: 405 %q, want a message naming the method and the allowed ones", tt.method, tt.path, msg.Message)
 		}
 	}
 }
