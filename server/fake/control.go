@@ -34,7 +34,7 @@ func (s *Server) controls() []control {
 	table = []control{
 		{
 			Method: http.MethodGet, Path: ControlPath,
-			Description: "Lists the control endpoints: method, path, an example body and what each does.",
+			Description: "Lists the control endpoints: method, path, an example body for those that take one, and what each does.",
 			serve: func(w http.ResponseWriter, _ *http.Request) {
 				writeJSON(w, http.StatusOK, map[string][]control{"controls": table})
 			},
@@ -57,8 +57,9 @@ func (s *Server) controls() []control {
 			serve:       s.serveJobOutcome,
 		},
 		{
-			Method: http.MethodPost, Path: ControlPath + "faults", Body: json.RawMessage(`{"method": "GET", "path": "/me", "status": 429, "retry_after": "2s", "delay": "0s", "count": 1}`),
-			Description: "Makes the next count API requests that match its method, operation (operationId or Go name), route and path, those it gives, answer a 429 or 5xx after an optional delay.",
+			Method: http.MethodPost, Path: ControlPath + "faults",
+			Body:        json.RawMessage(`{"method": "GET", "operation": "getCurrentUser", "route": "/me", "path": "/me", "status": 429, "retry_after": "2s", "delay": "0s", "count": 1}`),
+			Description: "Makes the next count API requests that match every one it gives of method, operation (operationId or Go name), route (the document's path template) and path (under /api/v2; a trailing * for a prefix) answer a 429 or 5xx after an optional delay; a fault with only a delay lets them through after it.",
 			serve:       s.serveInjectFault,
 		},
 		{

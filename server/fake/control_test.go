@@ -2,6 +2,8 @@ package fake_test
 
 import (
 	"encoding/json"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +134,43 @@ func TestControl_Listing(t *testing.T) {
 			t.Errorf("%s %s: 405 %q, want a message naming the method and the allowed ones", tt.method, tt.path, msg.Message)
 		}
 	}
+}
+
+// TestControl_FaultsExample checks the listing's entry for POST /_fake/faults: its example body gives
+// every field of a Fault and is accepted, and its description says what a fault with only a delay
+// does.
+func TestControl_FaultsExample(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var listing struct{ Controls []listedControl }
+	e.mustControl(200, "GET", "/_fake/", nil, &listing)
+	i := slices.IndexFunc(listing.Controls, func(c listedControl) bool { return c.Method == "POST" && c.Path == "/_fake/faults" })
+	if i < 0 {
+		t.Fatal("GET /_fake/ does not list POST /_fake/faults")
+	}
+	c := listing.Controls[i]
+	var body map[string]any
+	if err := json.Unmarshal(c.Body, &body); err != nil {
+		t.Fatalf("example body %s: %v", c.Body, err)
+	}
+	var want, got []string
+	for f := range reflect.TypeFor[fake.Fault]().Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.IsExported() {
+			want = append(want, name)
+		}
+	}
+	for k := range body {
+		got = append(got, k)
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fields of the example body (-Fault +example):\n%s", diff)
+	}
+	if !strings.Contains(c.Description, "only a delay lets") {
+		t.Errorf("description %q does not say what a delay-only fault does", c.Description)
+	}
+	e.mustControl(201, "POST", "/_fake/faults", body, nil)
 }
 
 // TestReset changes the state in every way the API and the controls allow, resets (by the Go method
