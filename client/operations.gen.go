@@ -16,7 +16,7 @@ const operationCount = 113
 // AddEnvironmentVariableToContext sets a context environment variable.
 //
 // CircleCI API: PUT /context/{context_id}/environment-variable/{env_var_name} (addEnvironmentVariableToContext).
-func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID uuid.UUID, envVarName string, body gen.AddEnvironmentVariableToContextJSONRequestBody) (*gen.ContextEnvironmentVariableResult, error) {
+func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID uuid.UUID, envVarName string, body gen.AddContextEnvironmentVariableRequest) (*gen.ContextEnvironmentVariableResult, error) {
 	const op = "addEnvironmentVariableToContext"
 	resp, err := c.raw.AddEnvironmentVariableToContext(ctx, contextID, envVarName, body)
 	return decodeJSON[gen.ContextEnvironmentVariableResult](op, resp, err)
@@ -65,7 +65,7 @@ func (c *Client) CancelWorkflow(ctx context.Context, id uuid.UUID) (*gen.Message
 // ContinuePipeline continues a setup pipeline.
 //
 // CircleCI API: POST /pipeline/continue (continuePipeline).
-func (c *Client) ContinuePipeline(ctx context.Context, body gen.ContinuePipelineJSONRequestBody) (*gen.MessageResponse, error) {
+func (c *Client) ContinuePipeline(ctx context.Context, body gen.ContinuePipelineRequest) (*gen.MessageResponse, error) {
 	const op = "continuePipeline"
 	resp, err := c.raw.ContinuePipeline(ctx, body)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
@@ -74,7 +74,7 @@ func (c *Client) ContinuePipeline(ctx context.Context, body gen.ContinuePipeline
 // CreateCheckoutKey creates a checkout key.
 //
 // CircleCI API: POST /project/{project-slug}/checkout-key (createCheckoutKey).
-func (c *Client) CreateCheckoutKey(ctx context.Context, projectSlug ProjectSlug, body gen.CreateCheckoutKeyJSONRequestBody) (*gen.CheckoutKey, error) {
+func (c *Client) CreateCheckoutKey(ctx context.Context, projectSlug ProjectSlug, body gen.CreateCheckoutKeyRequest) (*gen.CheckoutKey, error) {
 	const op = "createCheckoutKey"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
@@ -87,7 +87,7 @@ func (c *Client) CreateCheckoutKey(ctx context.Context, projectSlug ProjectSlug,
 // CreateContext creates a context.
 //
 // CircleCI API: POST /context (createContext).
-func (c *Client) CreateContext(ctx context.Context, body gen.CreateContextJSONRequestBody) (*gen.Context, error) {
+func (c *Client) CreateContext(ctx context.Context, body gen.CreateContextRequest) (*gen.Context, error) {
 	const op = "createContext"
 	resp, err := c.raw.CreateContext(ctx, body)
 	return decodeJSON[gen.Context](op, resp, err)
@@ -96,7 +96,7 @@ func (c *Client) CreateContext(ctx context.Context, body gen.CreateContextJSONRe
 // CreateContextRestriction adds a context restriction.
 //
 // CircleCI API: POST /context/{context_id}/restrictions (createContextRestriction).
-func (c *Client) CreateContextRestriction(ctx context.Context, contextID uuid.UUID, body gen.CreateContextRestrictionJSONRequestBody) (*gen.ContextRestrictionCreated, error) {
+func (c *Client) CreateContextRestriction(ctx context.Context, contextID uuid.UUID, body gen.CreateContextRestrictionRequest) (*gen.ContextRestrictionCreated, error) {
 	const op = "createContextRestriction"
 	resp, err := c.raw.CreateContextRestriction(ctx, contextID, body)
 	return decodeJSON[gen.ContextRestrictionCreated](op, resp, err)
@@ -105,7 +105,7 @@ func (c *Client) CreateContextRestriction(ctx context.Context, contextID uuid.UU
 // CreateEnvVar creates a project environment variable.
 //
 // CircleCI API: POST /project/{project-slug}/envvar (createEnvVar).
-func (c *Client) CreateEnvVar(ctx context.Context, projectSlug ProjectSlug, body gen.CreateEnvVarJSONRequestBody) (*gen.EnvironmentVariable, error) {
+func (c *Client) CreateEnvVar(ctx context.Context, projectSlug ProjectSlug, body gen.CreateEnvironmentVariableRequest) (*gen.EnvironmentVariable, error) {
 	const op = "createEnvVar"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
@@ -118,7 +118,7 @@ func (c *Client) CreateEnvVar(ctx context.Context, projectSlug ProjectSlug, body
 // CreateOrganization creates an organization.
 //
 // CircleCI API: POST /organization (createOrganization).
-func (c *Client) CreateOrganization(ctx context.Context, body gen.CreateOrganizationJSONRequestBody) (*gen.Organization, error) {
+func (c *Client) CreateOrganization(ctx context.Context, body gen.CreateOrganizationRequest) (*gen.Organization, error) {
 	const op = "createOrganization"
 	resp, err := c.raw.CreateOrganization(ctx, body)
 	return decodeJSON[gen.Organization](op, resp, err)
@@ -127,7 +127,7 @@ func (c *Client) CreateOrganization(ctx context.Context, body gen.CreateOrganiza
 // CreateOrganizationGroup creates a group.
 //
 // CircleCI API: POST /organizations/{org_id}/groups (createOrganizationGroup).
-func (c *Client) CreateOrganizationGroup(ctx context.Context, orgID string, body gen.CreateOrganizationGroupJSONRequestBody) (*gen.Group, error) {
+func (c *Client) CreateOrganizationGroup(ctx context.Context, orgID string, body gen.CreateGroupRequest) (*gen.Group, error) {
 	const op = "createOrganizationGroup"
 	resp, err := c.raw.CreateOrganizationGroup(ctx, orgID, body)
 	return decodeJSON[gen.Group](op, resp, err)
@@ -136,7 +136,7 @@ func (c *Client) CreateOrganizationGroup(ctx context.Context, orgID string, body
 // CreateOtelExporter creates an OTLP exporter.
 //
 // CircleCI API: POST /otel/exporters (createOtelExporter).
-func (c *Client) CreateOtelExporter(ctx context.Context, body gen.CreateOtelExporterJSONRequestBody) (*gen.OTelExporter, error) {
+func (c *Client) CreateOtelExporter(ctx context.Context, body gen.CreateOTelExporterRequest) (*gen.OTelExporter, error) {
 	const op = "createOtelExporter"
 	resp, err := c.raw.CreateOtelExporter(ctx, body)
 	return decodeJSON[gen.OTelExporter](op, resp, err)
@@ -145,7 +145,7 @@ func (c *Client) CreateOtelExporter(ctx context.Context, body gen.CreateOtelExpo
 // CreatePipelineDefinition creates a pipeline definition.
 //
 // CircleCI API: POST /projects/{project_id}/pipeline-definitions (createPipelineDefinition).
-func (c *Client) CreatePipelineDefinition(ctx context.Context, projectID string, body gen.CreatePipelineDefinitionJSONRequestBody) (*gen.PipelineDefinition, error) {
+func (c *Client) CreatePipelineDefinition(ctx context.Context, projectID string, body gen.CreatePipelineDefinitionRequest) (*gen.PipelineDefinition, error) {
 	const op = "createPipelineDefinition"
 	resp, err := c.raw.CreatePipelineDefinition(ctx, projectID, body)
 	return decodeJSON[gen.PipelineDefinition](op, resp, err)
@@ -154,7 +154,7 @@ func (c *Client) CreatePipelineDefinition(ctx context.Context, projectID string,
 // CreatePolicyBundle replaces the policy bundle.
 //
 // CircleCI API: POST /owner/{ownerID}/context/{context}/policy-bundle (CreatePolicyBundle).
-func (c *Client) CreatePolicyBundle(ctx context.Context, ownerID string, policyContext string, params *gen.CreatePolicyBundleParams, body gen.CreatePolicyBundleJSONRequestBody) (*gen.BundleDiff, error) {
+func (c *Client) CreatePolicyBundle(ctx context.Context, ownerID string, policyContext string, params *gen.CreatePolicyBundleParams, body gen.BundlePayload) (*gen.BundleDiff, error) {
 	const op = "CreatePolicyBundle"
 	resp, err := c.raw.CreatePolicyBundle(ctx, ownerID, policyContext, params, body)
 	return decodeJSON[gen.BundleDiff](op, resp, err)
@@ -163,7 +163,7 @@ func (c *Client) CreatePolicyBundle(ctx context.Context, ownerID string, policyC
 // CreateProject creates a project.
 //
 // CircleCI API: POST /organization/{org-slug-or-id}/project (createProject).
-func (c *Client) CreateProject(ctx context.Context, orgSlugOrID string, body gen.CreateProjectJSONRequestBody) (*gen.Project, error) {
+func (c *Client) CreateProject(ctx context.Context, orgSlugOrID string, body gen.CreateProjectRequest) (*gen.Project, error) {
 	const op = "createProject"
 	resp, err := c.raw.CreateProject(ctx, orgSlugOrID, body)
 	return decodeJSON[gen.Project](op, resp, err)
@@ -172,7 +172,7 @@ func (c *Client) CreateProject(ctx context.Context, orgSlugOrID string, body gen
 // CreateSchedule adds a scheduled trigger to a project.
 //
 // CircleCI API: POST /project/{project-slug}/schedule (createSchedule).
-func (c *Client) CreateSchedule(ctx context.Context, projectSlug ProjectSlug, body gen.CreateScheduleJSONRequestBody) (*gen.Schedule, error) {
+func (c *Client) CreateSchedule(ctx context.Context, projectSlug ProjectSlug, body gen.CreateScheduleRequest) (*gen.Schedule, error) {
 	const op = "createSchedule"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
@@ -185,7 +185,7 @@ func (c *Client) CreateSchedule(ctx context.Context, projectSlug ProjectSlug, bo
 // CreateTrigger creates a trigger.
 //
 // CircleCI API: POST /projects/{project_id}/pipeline-definitions/{pipeline_definition_id}/triggers (createTrigger).
-func (c *Client) CreateTrigger(ctx context.Context, projectID string, pipelineDefinitionID string, body gen.CreateTriggerJSONRequestBody) (*gen.Trigger, error) {
+func (c *Client) CreateTrigger(ctx context.Context, projectID string, pipelineDefinitionID string, body gen.CreateTriggerRequest) (*gen.Trigger, error) {
 	const op = "createTrigger"
 	resp, err := c.raw.CreateTrigger(ctx, projectID, pipelineDefinitionID, body)
 	return decodeJSON[gen.Trigger](op, resp, err)
@@ -194,7 +194,7 @@ func (c *Client) CreateTrigger(ctx context.Context, projectID string, pipelineDe
 // CreateURLOrbAllowListEntry adds a URL orb allow-list entry.
 //
 // CircleCI API: POST /organization/{org-slug-or-id}/url-orb-allow-list (createURLOrbAllowListEntry).
-func (c *Client) CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID string, body gen.CreateURLOrbAllowListEntryJSONRequestBody) (*gen.URLOrbAllowListEntry, error) {
+func (c *Client) CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID string, body gen.CreateURLOrbAllowListEntryRequest) (*gen.URLOrbAllowListEntry, error) {
 	const op = "createURLOrbAllowListEntry"
 	resp, err := c.raw.CreateURLOrbAllowListEntry(ctx, orgSlugOrID, body)
 	return decodeJSON[gen.URLOrbAllowListEntry](op, resp, err)
@@ -203,7 +203,7 @@ func (c *Client) CreateURLOrbAllowListEntry(ctx context.Context, orgSlugOrID str
 // CreateUsageExport requests a usage export.
 //
 // CircleCI API: POST /organizations/{org_id}/usage_export_job (createUsageExport).
-func (c *Client) CreateUsageExport(ctx context.Context, orgID string, body gen.CreateUsageExportJSONRequestBody) (*gen.UsageExportJob, error) {
+func (c *Client) CreateUsageExport(ctx context.Context, orgID string, body gen.CreateUsageExportRequest) (*gen.UsageExportJob, error) {
 	const op = "createUsageExport"
 	resp, err := c.raw.CreateUsageExport(ctx, orgID, body)
 	return decodeJSON[gen.UsageExportJob](op, resp, err)
@@ -212,7 +212,7 @@ func (c *Client) CreateUsageExport(ctx context.Context, orgID string, body gen.C
 // CreateWebhook registers a webhook endpoint.
 //
 // CircleCI API: POST /webhook (createWebhook).
-func (c *Client) CreateWebhook(ctx context.Context, body gen.CreateWebhookJSONRequestBody) (*gen.Webhook, error) {
+func (c *Client) CreateWebhook(ctx context.Context, body gen.CreateWebhookRequest) (*gen.Webhook, error) {
 	const op = "createWebhook"
 	resp, err := c.raw.CreateWebhook(ctx, body)
 	return decodeJSON[gen.Webhook](op, resp, err)
@@ -1278,10 +1278,10 @@ func (c *Client) ListMyPipelinesIter(ctx context.Context, projectSlug ProjectSlu
 // ListOtelExporters lists OTLP exporters.
 //
 // CircleCI API: GET /otel/exporters (listOtelExporters).
-func (c *Client) ListOtelExporters(ctx context.Context, params *gen.ListOtelExportersParams) (gen.OTelExporterList, error) {
+func (c *Client) ListOtelExporters(ctx context.Context, params *gen.ListOtelExportersParams) ([]gen.OTelExporter, error) {
 	const op = "listOtelExporters"
 	resp, err := c.raw.ListOtelExporters(ctx, params)
-	return decodeValue[gen.OTelExporterList](op, resp, err)
+	return decodeValue[[]gen.OTelExporter](op, resp, err)
 }
 
 // ListPipelineDefinitionTriggers lists a pipeline definition's triggers.
@@ -1467,7 +1467,7 @@ func (c *Client) ListWorkflowsByPipelineIDIter(ctx context.Context, pipelineID u
 // MakeDecision evaluates config against policies.
 //
 // CircleCI API: POST /owner/{ownerID}/context/{context}/decision (MakeDecision).
-func (c *Client) MakeDecision(ctx context.Context, ownerID string, policyContext string, body gen.MakeDecisionJSONRequestBody) (*gen.Decision, error) {
+func (c *Client) MakeDecision(ctx context.Context, ownerID string, policyContext string, body gen.MakeDecisionRequest) (*gen.Decision, error) {
 	const op = "MakeDecision"
 	resp, err := c.raw.MakeDecision(ctx, ownerID, policyContext, body)
 	return decodeJSON[gen.Decision](op, resp, err)
@@ -1476,7 +1476,7 @@ func (c *Client) MakeDecision(ctx context.Context, ownerID string, policyContext
 // PatchOrgClaims sets organization OIDC custom claims.
 //
 // CircleCI API: PATCH /org/{orgID}/oidc-custom-claims (PatchOrgClaims).
-func (c *Client) PatchOrgClaims(ctx context.Context, orgID uuid.UUID, body gen.PatchOrgClaimsJSONRequestBody) (*gen.OIDCClaims, error) {
+func (c *Client) PatchOrgClaims(ctx context.Context, orgID uuid.UUID, body gen.PatchOIDCClaimsRequest) (*gen.OIDCClaims, error) {
 	const op = "PatchOrgClaims"
 	resp, err := c.raw.PatchOrgClaims(ctx, orgID, body)
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
@@ -1485,7 +1485,7 @@ func (c *Client) PatchOrgClaims(ctx context.Context, orgID uuid.UUID, body gen.P
 // PatchProjectClaims sets project OIDC custom claims.
 //
 // CircleCI API: PATCH /org/{orgID}/project/{projectID}/oidc-custom-claims (PatchProjectClaims).
-func (c *Client) PatchProjectClaims(ctx context.Context, orgID uuid.UUID, projectID uuid.UUID, body gen.PatchProjectClaimsJSONRequestBody) (*gen.OIDCClaims, error) {
+func (c *Client) PatchProjectClaims(ctx context.Context, orgID uuid.UUID, projectID uuid.UUID, body gen.PatchOIDCClaimsRequest) (*gen.OIDCClaims, error) {
 	const op = "PatchProjectClaims"
 	resp, err := c.raw.PatchProjectClaims(ctx, orgID, projectID, body)
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
@@ -1494,7 +1494,7 @@ func (c *Client) PatchProjectClaims(ctx context.Context, orgID uuid.UUID, projec
 // PatchProjectSettings updates a project's advanced settings.
 //
 // CircleCI API: PATCH /project/{provider}/{organization}/{project}/settings (patchProjectSettings).
-func (c *Client) PatchProjectSettings(ctx context.Context, projectSlug ProjectSlug, body gen.PatchProjectSettingsJSONRequestBody) (*gen.ProjectSettings, error) {
+func (c *Client) PatchProjectSettings(ctx context.Context, projectSlug ProjectSlug, body gen.ProjectSettings) (*gen.ProjectSettings, error) {
 	const op = "patchProjectSettings"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
@@ -1516,7 +1516,7 @@ func (c *Client) RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID str
 // RerunWorkflow runs a workflow again.
 //
 // CircleCI API: POST /workflow/{id}/rerun (rerunWorkflow).
-func (c *Client) RerunWorkflow(ctx context.Context, id uuid.UUID, body gen.RerunWorkflowJSONRequestBody) (*gen.WorkflowRerun, error) {
+func (c *Client) RerunWorkflow(ctx context.Context, id uuid.UUID, body gen.RerunWorkflowRequest) (*gen.WorkflowRerun, error) {
 	const op = "rerunWorkflow"
 	resp, err := c.raw.RerunWorkflow(ctx, id, body)
 	return decodeJSON[gen.WorkflowRerun](op, resp, err)
@@ -1525,7 +1525,7 @@ func (c *Client) RerunWorkflow(ctx context.Context, id uuid.UUID, body gen.Rerun
 // RollbackProject rolls back a component.
 //
 // CircleCI API: POST /projects/{project_id}/rollback (rollbackProject).
-func (c *Client) RollbackProject(ctx context.Context, projectID string, body gen.RollbackProjectJSONRequestBody) error {
+func (c *Client) RollbackProject(ctx context.Context, projectID string, body gen.RollbackProjectRequest) error {
 	const op = "rollbackProject"
 	resp, err := c.raw.RollbackProject(ctx, projectID, body)
 	return noContent(op, resp, err)
@@ -1534,7 +1534,7 @@ func (c *Client) RollbackProject(ctx context.Context, projectID string, body gen
 // SetDecisionSettings updates policy decision settings.
 //
 // CircleCI API: PATCH /owner/{ownerID}/context/{context}/decision/settings (SetDecisionSettings).
-func (c *Client) SetDecisionSettings(ctx context.Context, ownerID string, policyContext string, body gen.SetDecisionSettingsJSONRequestBody) (*gen.DecisionSettings, error) {
+func (c *Client) SetDecisionSettings(ctx context.Context, ownerID string, policyContext string, body gen.DecisionSettings) (*gen.DecisionSettings, error) {
 	const op = "SetDecisionSettings"
 	resp, err := c.raw.SetDecisionSettings(ctx, ownerID, policyContext, body)
 	return decodeJSON[gen.DecisionSettings](op, resp, err)
@@ -1543,7 +1543,7 @@ func (c *Client) SetDecisionSettings(ctx context.Context, ownerID string, policy
 // TriggerPipeline triggers a pipeline (legacy).
 //
 // CircleCI API: POST /project/{project-slug}/pipeline (triggerPipeline).
-func (c *Client) TriggerPipeline(ctx context.Context, projectSlug ProjectSlug, body gen.TriggerPipelineJSONRequestBody) (*gen.PipelineCreation, error) {
+func (c *Client) TriggerPipeline(ctx context.Context, projectSlug ProjectSlug, body gen.TriggerPipelineRequest) (*gen.PipelineCreation, error) {
 	const op = "triggerPipeline"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
@@ -1556,7 +1556,7 @@ func (c *Client) TriggerPipeline(ctx context.Context, projectSlug ProjectSlug, b
 // TriggerPipelineRun triggers a pipeline run.
 //
 // CircleCI API: POST /project/{provider}/{organization}/{project}/pipeline/run (triggerPipelineRun).
-func (c *Client) TriggerPipelineRun(ctx context.Context, projectSlug ProjectSlug, body gen.TriggerPipelineRunJSONRequestBody) (*TriggerPipelineRunResult, error) {
+func (c *Client) TriggerPipelineRun(ctx context.Context, projectSlug ProjectSlug, body gen.TriggerPipelineRunRequest) (*TriggerPipelineRunResult, error) {
 	const op = "triggerPipelineRun"
 	var resp *http.Response
 	err := checkProjectSlug(projectSlug)
@@ -1596,7 +1596,7 @@ type TriggerPipelineRunResult struct {
 // UpdatePipelineDefinition updates a pipeline definition.
 //
 // CircleCI API: PATCH /projects/{project_id}/pipeline-definitions/{pipeline_definition_id} (updatePipelineDefinition).
-func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string, body gen.UpdatePipelineDefinitionJSONRequestBody) (*gen.PipelineDefinition, error) {
+func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID string, pipelineDefinitionID string, body gen.UpdatePipelineDefinitionRequest) (*gen.PipelineDefinition, error) {
 	const op = "updatePipelineDefinition"
 	resp, err := c.raw.UpdatePipelineDefinition(ctx, projectID, pipelineDefinitionID, body)
 	return decodeJSON[gen.PipelineDefinition](op, resp, err)
@@ -1605,7 +1605,7 @@ func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID string,
 // UpdateSchedule changes a scheduled trigger.
 //
 // CircleCI API: PATCH /schedule/{schedule-id} (updateSchedule).
-func (c *Client) UpdateSchedule(ctx context.Context, scheduleID uuid.UUID, body gen.UpdateScheduleJSONRequestBody) (*gen.Schedule, error) {
+func (c *Client) UpdateSchedule(ctx context.Context, scheduleID uuid.UUID, body gen.UpdateScheduleRequest) (*gen.Schedule, error) {
 	const op = "updateSchedule"
 	resp, err := c.raw.UpdateSchedule(ctx, scheduleID, body)
 	return decodeJSON[gen.Schedule](op, resp, err)
@@ -1614,7 +1614,7 @@ func (c *Client) UpdateSchedule(ctx context.Context, scheduleID uuid.UUID, body 
 // UpdateTrigger updates a trigger.
 //
 // CircleCI API: PATCH /projects/{project_id}/triggers/{trigger_id} (updateTrigger).
-func (c *Client) UpdateTrigger(ctx context.Context, projectID string, triggerID string, body gen.UpdateTriggerJSONRequestBody) (*gen.Trigger, error) {
+func (c *Client) UpdateTrigger(ctx context.Context, projectID string, triggerID string, body gen.UpdateTriggerRequest) (*gen.Trigger, error) {
 	const op = "updateTrigger"
 	resp, err := c.raw.UpdateTrigger(ctx, projectID, triggerID, body)
 	return decodeJSON[gen.Trigger](op, resp, err)
@@ -1623,7 +1623,7 @@ func (c *Client) UpdateTrigger(ctx context.Context, projectID string, triggerID 
 // UpdateWebhook changes a webhook endpoint.
 //
 // CircleCI API: PUT /webhook/{webhook-id} (updateWebhook).
-func (c *Client) UpdateWebhook(ctx context.Context, webhookID uuid.UUID, body gen.UpdateWebhookJSONRequestBody) (*gen.Webhook, error) {
+func (c *Client) UpdateWebhook(ctx context.Context, webhookID uuid.UUID, body gen.UpdateWebhookRequest) (*gen.Webhook, error) {
 	const op = "updateWebhook"
 	resp, err := c.raw.UpdateWebhook(ctx, webhookID, body)
 	return decodeJSON[gen.Webhook](op, resp, err)

@@ -25,9 +25,10 @@ func newGenResolver(t *testing.T) *generator {
 }
 
 // TestTypeOf_aliases checks how names of package gen and of the packages it imports are shown in
-// the client's signatures: alias chains that end in a predeclared type or in another package's
-// exported type are shown as that type; defined types, and aliases of gen's own types or of type
-// literals, keep their names.
+// the client's signatures: an alias chain is shown as the type it ends in (a predeclared type,
+// another package's exported type or a defined type of gen itself) or, when it ends in a short type
+// literal of gen (a slice or map of named types), as that literal; defined types, and aliases of
+// longer type literals, keep their names.
 func TestTypeOf_aliases(t *testing.T) {
 	t.Parallel()
 	g := newGenResolver(t)
@@ -41,12 +42,15 @@ func TestTypeOf_aliases(t *testing.T) {
 		{"ProjectSlugParam", "string"},
 		{"EndDateParam", "time.Time"},
 		{"[]PipelineIDParam", "[]uuid.UUID"},
-		{"openapi_types.Date", "openapi_types.Date"},                         // a struct defined in the runtime
-		{"ProviderParam", "gen.ProviderParam"},                               // defined: type ProviderParam string
-		{"PolicyBundle", "gen.PolicyBundle"},                                 // defined: a map type
-		{"BadRequest", "gen.BadRequest"},                                     // = Error, a struct of gen
-		{"CreateContextJSONRequestBody", "gen.CreateContextJSONRequestBody"}, // = CreateContextRequest
-		{"OTelExporterList", "gen.OTelExporterList"},                         // = []OTelExporter, a type literal
+		{"openapi_types.Date", "openapi_types.Date"},                       // a struct defined in the runtime
+		{"ProviderParam", "gen.ProviderParam"},                             // defined: type ProviderParam string
+		{"PolicyBundle", "gen.PolicyBundle"},                               // defined: a map type
+		{"BadRequest", "gen.Error"},                                        // = Error, a struct of gen
+		{"CreateContextJSONRequestBody", "gen.CreateContextRequest"},       // = CreateContextRequest
+		{"*TriggerPipelineJSONRequestBody", "*gen.TriggerPipelineRequest"}, // = TriggerPipelineRequest
+		{"SetDecisionSettingsJSONRequestBody", "gen.DecisionSettings"},     // = DecisionSettings
+		{"OTelExporterList", "[]gen.OTelExporter"},                         // = []OTelExporter, a short literal
+		{"TriggerParameterValue3", "map[string]any"},                       // = map[string]interface{}
 		{"io.Reader", "io.Reader"},
 	}
 	for _, tt := range tests {
@@ -109,6 +113,74 @@ type ToLiteral = []string
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("plain(%s.%s) = %v, %v; want %v, %v", tt.path, tt.name, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestTypeOf_genAliases checks, on a package gen written for the test, which aliases of gen's own
+// types and type literals the signatures resolve: chains to a defined type end there; a slice or map
+// whose keys and elements are named or predeclared types (or any) is shown as the literal; longer
+// literals (nested composites, arrays, structs, funcs) and unexported targets or elements keep the
+// alias's name.
+func TestTypeOf_genAliases(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := `package gen
+
+import "time"
+
+type Defined struct{}
+type hidden struct{}
+
+type ToDefined = Defined
+type ToToDefined = ToDefined
+type ToHidden = hidden
+type Slice = []Defined
+type SliceOfAliases = []ToToDefined
+type Map = map[string]interface{}
+type MapOfTimes = map[string]time.Time
+type Nested = [][]Defined
+type SliceOfShort = []Slice
+type Array = [2]Defined
+type Struct = struct{ A int }
+type Func = func() error
+type ToSlice = Slice
+type SliceOfHidden = []hidden
+`
+	if err := os.WriteFile(filepath.Join(dir, "models.gen.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pkg, err := codegen.ParseGenerated(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &generator{src: &genSource{pkg: pkg}, imports: map[string]string{}, res: &resolver{srcDir: dir, gen: pkg, pkgs: map[string]*codegen.Package{}}}
+	tests := []struct {
+		expr, want string
+	}{
+		{"ToDefined", "gen.Defined"},
+		{"ToToDefined", "gen.Defined"},
+		{"*ToToDefined", "*gen.Defined"},
+		{"ToHidden", "gen.ToHidden"},
+		{"Slice", "[]gen.Defined"},
+		{"SliceOfAliases", "[]gen.Defined"},
+		{"ToSlice", "[]gen.Defined"},
+		{"Map", "map[string]any"},
+		{"MapOfTimes", "map[string]time.Time"},
+		{"Nested", "gen.Nested"},
+		{"SliceOfShort", "gen.SliceOfShort"},
+		{"Array", "gen.Array"},
+		{"Struct", "gen.Struct"},
+		{"Func", "gen.Func"},
+		{"SliceOfHidden", "gen.SliceOfHidden"},
+		{"Defined", "gen.Defined"},
+	}
+	for _, tt := range tests {
+		if got := g.typeOf(parseExpr(t, tt.expr)); got != tt.want {
+			t.Errorf("typeOf(%s) = %s, want %s", tt.expr, got, tt.want)
+		}
+	}
+	if g.err != nil {
+		t.Fatal(g.err)
 	}
 }
 

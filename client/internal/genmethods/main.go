@@ -4,10 +4,12 @@
 //
 // It reads, with package internal/codegen, the document (operation IDs, methods, paths, summaries,
 // path parameter names) and the Go source of package gen (the exact Go names and types oapi-codegen
-// chose), so the two never disagree. Where package gen names a type by an alias chain that ends in a
-// predeclared type or in another package's type (gen.ContextIDParam = openapi_types.UUID =
-// uuid.UUID), the methods show that type (uuid.UUID); see alias.go. Run it from the module root,
-// after gen/ is regenerated:
+// chose), so the two never disagree. Where package gen names a type by an alias chain, the methods
+// show the type the chain ends in: a predeclared type, another package's type (gen.ContextIDParam =
+// openapi_types.UUID = uuid.UUID shows as uuid.UUID), one of gen's defined types
+// (gen.TriggerPipelineJSONRequestBody shows as gen.TriggerPipelineRequest) or a short slice or map
+// literal (gen.OTelExporterList shows as []gen.OTelExporter); see alias.go. Run it from the module
+// root, after gen/ is regenerated:
 //
 //	go run ./client/internal/genmethods -gen gen -out client/operations.gen.go
 package main
@@ -252,8 +254,9 @@ func (g *generator) operation(name string, op codegen.Operation) error {
 	case 1:
 		t := distinct[0]
 		if g.isStruct(t) {
-			result = "(*gen." + t + ", error)"
-			tail = fmt.Sprintf("return decodeJSON[gen.%s](op, resp, err)", t)
+			gt := g.typeOf(respFields[0].expr)
+			result = "(*" + gt + ", error)"
+			tail = fmt.Sprintf("return decodeJSON[%s](op, resp, err)", gt)
 		} else {
 			gt := g.typeOf(respFields[0].expr)
 			result = "(" + gt + ", error)"
@@ -427,8 +430,8 @@ func convert(typ, expr string) string {
 }
 
 // typeOf renders a type expression of package gen as seen from package client: exported names get
-// the gen. qualifier, alias chains that end in a predeclared type or another package's type are
-// shown as that type, and the packages named are imported.
+// the gen. qualifier, alias chains are shown as the type they end in where [resolver.plain] says so,
+// and the packages named are imported.
 func (g *generator) typeOf(e ast.Expr) string {
 	switch t := e.(type) {
 	case *ast.Ident:
@@ -477,7 +480,12 @@ func (g *generator) plain(p *codegen.Package, name string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if ref.path == "" {
+	switch {
+	case ref.literal != nil:
+		return g.typeOf(ref.literal), true
+	case ref.gen:
+		return "gen." + ref.name, true
+	case ref.path == "":
 		return ref.name, true
 	}
 	return g.qualify(ref.path) + "." + ref.name, true
