@@ -65,13 +65,14 @@
 // Besides the Go methods ([Server.Advance], [Server.SetJobOutcome], [Server.InjectFault],
 // [Server.ClearFaults], [Server.ContinuationKey], [Server.Reset]), [Server.Handler] serves the same
 // controls over HTTP under [ControlPath] (/_fake/), outside the API's base path, and GET /_fake/
-// lists them (method, path, an example body and a description) from the table that routes them:
-// the clock, job outcomes, continuation keys, a reset to the seed, and faults that make the next N
-// matching requests answer 429 with Retry-After ([DefaultRetryAfter] unless the fault gives one), a
-// 5xx, or wait first. A fault matches requests by operation (operationId or Go method name), route
-// template, method or path (a project slug in any of its forms); it runs inside the server kit's
-// chain, after routing, and is answered by its error writer, so an injected 429 has a request ID and
-// a line in the request log. [Server.Reset] puts the state back to the seed, with the same IDs, and
-// clears the faults; simulated time goes on. [Server.Close] ends the waits, so that the http.Server
-// serving the fake can shut down at once.
+// lists them (method, path, an example body for those that take one, and a description) from the
+// table that routes them: the clock, job outcomes, continuation keys, a reset to the seed, and
+// faults that make the next N matching requests answer 429 with Retry-After ([DefaultRetryAfter]
+// unless the fault gives one), a 5xx, or wait first. A fault matches the requests that match every
+// one it gives of operation (operationId or Go method name), route template, method and path (a
+// project slug in any of its forms), and every request when it gives none; it runs inside the
+// server kit's chain, after routing, and is answered by its error writer, so an injected 429 has a
+// request ID and a line in the request log. [Server.Reset] puts the state back to the seed, with
+// the same IDs, and clears the faults; simulated time goes on. [Server.Close] ends the waits, so
+// that the http.Server serving the fake can shut down at once.
 package fake
