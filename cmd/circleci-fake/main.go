@@ -2,14 +2,21 @@
 //
 // Usage:
 //
-//	circleci-fake [-addr 127.0.0.1:8080] [-token TOKEN] [-seed FILE] [-speed 1]
+//	circleci-fake [-addr 127.0.0.1:8080] [-token TOKEN] [-seed FILE] [-speed 1] [-v]
 //
 // Flags fall back to the environment: -addr to CIRCLECI_FAKE_ADDR, -token to CIRCLE_TOKEN. Without
 // -seed it serves the demo data of fake.DemoSeed. -token, with or without -seed, is added to the
 // tokens of the seed's first user (the demo user) and printed; the user's other tokens keep working,
-// and a token that belongs to another user of the seed is an error. It prints the base URL, the
-// token and ready-to-paste curl lines, and shuts down gracefully on SIGINT or SIGTERM: requests that
-// delay faults hold are let go at once, so it stops promptly and exits with status 0.
+// and a token that belongs to another user of the seed is an error. -speed sets how fast simulated
+// time runs (0: only when told), and -v logs every request to stderr.
+//
+// The API is served under /api/v2 and the test controls under /_fake/: GET /_fake/ lists them (the
+// clock, job outcomes, continuation keys, injected faults), and POST /_fake/reset puts the fake back
+// to its seed, -token's token included, with the faults cleared and simulated time going on.
+//
+// It prints the base URL, the token and ready-to-paste curl lines, and shuts down gracefully on
+// SIGINT or SIGTERM: requests that delay faults hold are let go at once, so it stops promptly and
+// exits with status 0.
 package main
 
 import (
@@ -54,13 +61,7 @@ type hooks struct {
 
 // serve is run with hooks.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, hk hooks) error {
-	fs := flag.NewFlagSet("circleci-fake", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", envOr(getenv, "CIRCLECI_FAKE_ADDR", "127.0.0.1:8080"), "listen address (env CIRCLECI_FAKE_ADDR)")
-	token := fs.String("token", getenv("CIRCLE_TOKEN"), "an API token of the seed's first user (the demo user without -seed), added to its tokens (env CIRCLE_TOKEN)")
-	seedFile := fs.String("seed", "", "YAML or JSON seed file: users and tokens, organizations, projects with config, contexts")
-	speed := fs.Float64("speed", 1, "how fast simulated jobs run: 1 = real time, 10 = ten times faster, 0 = only when told (POST /_fake/clock/advance)")
-	verbose := fs.Bool("v", false, "log every request to stderr")
+	fs, fl := newFlags(getenv, stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -68,34 +69,34 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	seed := fake.DemoSeed()
-	if *seedFile != "" {
-		data, err := os.ReadFile(*seedFile)
+	if *fl.seed != "" {
+		data, err := os.ReadFile(*fl.seed)
 		if err != nil {
 			return err
 		}
 		if seed, err = fake.ParseSeed(data); err != nil {
-			return fmt.Errorf("%s: %w", *seedFile, err)
+			return fmt.Errorf("%s: %w", *fl.seed, err)
 		}
 	}
-	if err := addToken(seed, *token); err != nil {
+	if err := addToken(seed, *fl.token); err != nil {
 		return err
 	}
 	if len(seed.Users) == 0 || len(seed.Users[0].Tokens) == 0 {
 		return errors.New("the seed has no user with a token")
 	}
-	f, err := fake.New(fake.WithSeed(seed), fake.WithSpeed(*speed))
+	f, err := fake.New(fake.WithSeed(seed), fake.WithSpeed(*fl.speed))
 	if err != nil {
 		return err
 	}
 	var opts []server.Option
-	if *verbose {
+	if *fl.verbose {
 		opts = append(opts, server.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
 	h, err := f.Handler(opts...)
 	if err != nil {
 		return err
 	}
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *addr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *fl.addr)
 	if err != nil {
 		return err
 	}
@@ -104,7 +105,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	base := "http://" + ln.Addr().String()
-	printIntro(stdout, base, seed, *seedFile == "", *speed)
+	printIntro(stdout, base, seed, *fl.seed == "", *fl.speed)
 	if hk.ready != nil {
 		hk.ready <- ln.Addr().String()
 	}
@@ -124,6 +125,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	fmt.Fprintln(stdout, "circleci-fake: stopped")
 	return nil
+}
+
+// flags are the values of the command line flags, once parsed.
+type flags struct {
+	addr, token, seed *string
+	speed             *float64
+	verbose           *bool
+}
+
+// newFlags defines the command's flags, with their defaults from the environment, on a flag set that
+// reports to stderr.
+func newFlags(getenv func(string) string, stderr io.Writer) (*flag.FlagSet, flags) {
+	fs := flag.NewFlagSet("circleci-fake", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs, flags{
+		addr:    fs.String("addr", envOr(getenv, "CIRCLECI_FAKE_ADDR", "127.0.0.1:8080"), "listen address (env CIRCLECI_FAKE_ADDR)"),
+		token:   fs.String("token", getenv("CIRCLE_TOKEN"), "an API token of the seed's first user (the demo user without -seed), added to its tokens (env CIRCLE_TOKEN)"),
+		seed:    fs.String("seed", "", "YAML or JSON seed file: users and tokens, organizations, projects with config, contexts"),
+		speed:   fs.Float64("speed", 1, "how fast simulated jobs run: 1 = real time, 10 = ten times faster, 0 = only when told (POST /_fake/clock/advance)"),
+		verbose: fs.Bool("v", false, "log every request to stderr"),
+	}
 }
 
 // addToken makes token the first token of the seed's first user, so that it is the token printed;

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io"
 	"net/http"
 	"os"
@@ -287,5 +290,36 @@ func TestRun_ExampleSeed(t *testing.T) {
 	wfs = call("GET", "/api/v2/pipeline/"+fmt.Sprint(p["id"])+"/workflow", "alice-token", "", 200)
 	if items := wfs["items"].([]any); len(items) != 1 || items[0].(map[string]any)["name"] != "ci" {
 		t.Errorf("without release: workflows %v, want only ci", items)
+	}
+}
+
+// TestPackageDoc checks that the command's documentation shows every flag in its usage line and
+// names the listing of the test controls and the reset.
+func TestPackageDoc(t *testing.T) {
+	t.Parallel()
+	file, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := file.Doc.Text()
+	var usage string
+	for line := range strings.Lines(doc) {
+		if strings.HasPrefix(strings.TrimSpace(line), "circleci-fake [") {
+			usage = line
+		}
+	}
+	if usage == "" {
+		t.Fatalf("the package doc has no usage line:\n%s", doc)
+	}
+	fs, _ := newFlags(func(string) string { return "" }, io.Discard)
+	fs.VisitAll(func(f *flag.Flag) {
+		if !strings.Contains(usage, "[-"+f.Name+"]") && !strings.Contains(usage, "[-"+f.Name+" ") {
+			t.Errorf("the usage line %q does not show -%s", strings.TrimSpace(usage), f.Name)
+		}
+	})
+	for _, want := range []string{"GET /_fake/", "POST /_fake/reset"} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the package doc does not name %s", want)
+		}
 	}
 }
