@@ -16,6 +16,12 @@ import (
 // a 405 with an Allow header, and a path that is no control's a 404, both JSON {"message": …}.
 const ControlPath = "/_fake/"
 
+// IsControlPath reports whether a request path (r.URL.Path) is one [Server.Handler] hands to the
+// test controls rather than to the API: ControlPath and every path below it. A wrapper that treats
+// the two apart, as faketest does when it validates the API's answers alone, asks it too, so that
+// both agree.
+func IsControlPath(path string) bool { return strings.HasPrefix(path, ControlPath) }
+
 // control is one test control endpoint under [ControlPath]. The table of [Server.controls] both
 // registers the routes and is what GET /_fake/ answers, so the listing names exactly what is served.
 type control struct {

@@ -136,6 +136,35 @@ func TestControl_Listing(t *testing.T) {
 	}
 }
 
+// TestIsControlPath checks which paths are the controls' and that Handler routes by it: a control
+// path it does not know is the controls' 404, any other path the API's answer.
+func TestIsControlPath(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tests := []struct {
+		path    string
+		control bool
+	}{
+		{"/_fake/", true},
+		{"/_fake/clock", true},
+		{"/_fake/no/such/control", true},
+		{"/_fake", false},
+		{"/_fakes/clock", false},
+		{"/api/v2/_fake/clock", false},
+		{"/api/v2/me", false},
+	}
+	for _, tt := range tests {
+		if got := fake.IsControlPath(tt.path); got != tt.control {
+			t.Errorf("IsControlPath(%q) = %v, want %v", tt.path, got, tt.control)
+		}
+		// The API's answers, its 404s included, carry the server kit's request ID; the controls' do not.
+		status, h := e.send(fake.DemoToken, "GET", e.ts.HTTP.URL+tt.path, nil, nil)
+		if byControls := h.Get("X-Request-Id") == ""; byControls != tt.control {
+			t.Errorf("GET %s answered %d: by the controls %v, want %v", tt.path, status, byControls, tt.control)
+		}
+	}
+}
+
 // TestControl_FaultsExample checks the listing's entry for POST /_fake/faults: its example body gives
 // every field of a Fault and is accepted, and its description says what a fault with only a delay
 // does.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -221,7 +220,7 @@ func (s *Server) Handler(opts ...server.Option) (http.Handler, error) {
 	}
 	control := s.controlHandler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, ControlPath) {
+		if IsControlPath(r.URL.Path) {
 			control.ServeHTTP(w, r)
 			return
 		}

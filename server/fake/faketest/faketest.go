@@ -8,7 +8,6 @@ package faketest
 import (
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/cikit/circleci-go/client"
@@ -68,7 +67,7 @@ func Serve(t testing.TB, f *fake.Server, serverOpts ...server.Option) *Server {
 	}
 	checked := servertest.Handler(t, h)
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, fake.ControlPath) {
+		if fake.IsControlPath(r.URL.Path) {
 			h.ServeHTTP(w, r)
 			return
 		}
