@@ -204,9 +204,6 @@ func (s *Server) serveContinuationKey(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"continuation_key": key})
 }
 
-// errNotFound marks the errors of test controls that name something the fake does not have.
-var errNotFound = errors.New("not found")
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -200,6 +200,10 @@ func SequentialIDs() func() uuid.UUID {
 	}
 }
 
+// newIDString returns a new ID from the fake's ID source as text, for the engine, which names the
+// approval requests of its workflows with it.
+func (s *Server) newIDString() string { return s.newID().String() }
+
 func ptr[T any](v T) *T { return &v }
 
 func deref(s *string) string {

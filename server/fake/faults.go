@@ -230,7 +230,7 @@ var loadDocumentNames = sync.OnceValues(func() (documentNames, error) {
 // routed is what faults match a request on, as the server kit routed it.
 type routed struct {
 	method, operation, route string
-	path                     string // under the default base path, made canonical by projectSlugs; "" outside it
+	path                     string // under the default base path, made canonical by canonicalProjectPath; "" outside it
 }
 
 // matches reports whether the fault applies to a request.
@@ -247,7 +247,7 @@ func (f *Fault) matches(r routed) bool {
 }
 
 // faultPath returns a fault's Path (without its "*") in the form it is compared in: unescaped,
-// without a trailing slash unless it is a prefix, its project slug made canonical by projectSlugs.
+// without a trailing slash unless it is a prefix, its project slug made canonical by canonicalProjectPath.
 // The kit hands the fake request paths unescaped and without a trailing slash already.
 func faultPath(p string, prefix bool) string {
 	if u, err := url.PathUnescape(p); err == nil {
@@ -256,14 +256,14 @@ func faultPath(p string, prefix bool) string {
 	if !prefix && len(p) > 1 {
 		p = strings.TrimSuffix(p, "/") // the API routes "/x/" like "/x"
 	}
-	return projectSlugs(p)
+	return canonicalProjectPath(p)
 }
 
-// projectSlugs returns an unescaped path under the API base (a request's, a fault's or a fault's
+// canonicalProjectPath returns an unescaped path under the API base (a request's, a fault's or a fault's
 // prefix) with the project slug after /project/ (in a prefix possibly cut short) in lower case and
 // its provider normalised, github to gh and bitbucket to bb. The server kit leaves both as the
 // client wrote them, since the API takes every such form of a slug; a fault matches them all.
-func projectSlugs(p string) string {
+func canonicalProjectPath(p string) string {
 	rest, ok := strings.CutPrefix(p, "/project/")
 	if !ok {
 		return p
@@ -294,7 +294,7 @@ func (fs *faults) take(r *http.Request) (Fault, bool) {
 	ctx := r.Context()
 	req := routed{method: r.Method, operation: server.OperationIDFromContext(ctx), route: server.RouteFromContext(ctx)}
 	if under, ok := strings.CutPrefix(r.URL.Path, server.DefaultBasePath); ok {
-		req.path = projectSlugs(under)
+		req.path = canonicalProjectPath(under)
 	}
 	for i, f := range fs.list {
 		if f.matches(req) {

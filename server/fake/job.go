@@ -304,6 +304,10 @@ func testResults(_ *job, js engine.JobState) []gen.TestResult {
 	return items
 }
 
+// errNotFound marks the errors of SetJobOutcome that name a project or job the fake does not have,
+// which /_fake/job-outcome answers with 404.
+var errNotFound = errors.New("not found")
+
 // SetJobOutcome makes the job with that name (its name in the workflow: the name: alias if it has
 // one) end with outcome ("success", "failed", "infrastructure_fail" or "timedout") in the project's
 // future workflows and in its unfinished ones where the job has not finished yet. The job must be a

@@ -141,6 +141,12 @@ func (p *project) setConfig(src string) error {
 	return nil
 }
 
+// outcomeFunc decides job outcomes from the project's forced outcomes (seed or SetJobOutcome), for
+// the engine's workflows.
+func (p *project) outcomeFunc() func(string) engine.Outcome {
+	return func(job string) engine.Outcome { return p.outcomes[job] }
+}
+
 // GetProjectBySlug returns a project by its slug in any accepted form.
 // CircleCI API: GET /project/{project-slug} (getProjectBySlug).
 func (s *Server) GetProjectBySlug(ctx context.Context, req genserver.GetProjectBySlugRequestObject) (genserver.GetProjectBySlugResponseObject, error) {

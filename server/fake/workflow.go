@@ -28,13 +28,6 @@ type workflow struct {
 	canceledBy *user
 }
 
-// outcomeFunc decides job outcomes from the project's forced outcomes (seed or SetJobOutcome).
-func (p *project) outcomeFunc() func(string) engine.Outcome {
-	return func(job string) engine.Outcome { return p.outcomes[job] }
-}
-
-func (s *Server) newIDString() string { return s.newID().String() }
-
 // startWorkflows creates the workflows cfg selects for pl's parameters and pipeline values, each
 // without the jobs its filters rule out on pl's branch or tag; the caller holds s.mu.
 func (s *Server) startWorkflows(pl *pipeline, cfg *engine.Config, params map[string]any, now time.Time) {
