@@ -31,6 +31,7 @@ func TestContext_BadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var msg gen.Error
 			if got := e.call(fake.DemoToken, tt.method, tt.path, tt.body, &msg); got != tt.want || !strings.Contains(msg.Message, tt.msg) {
 				t.Errorf("%s %s: %d %q, want %d mentioning %s", tt.method, tt.path, got, msg.Message, tt.want, tt.msg)

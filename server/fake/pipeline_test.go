@@ -171,6 +171,7 @@ func TestTriggerPipeline_BadParameters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var msg gen.Error
 			if got := e.call(fake.DemoToken, "POST", demo+"/pipeline", map[string]any{"parameters": tt.params}, &msg); got != 400 {
 				t.Fatalf("status %d, want 400", got)

@@ -238,6 +238,7 @@ func TestWorkflow_ErrorMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var msg gen.Error
 			got := e.call(fake.DemoToken, tt.method, tt.path, tt.body, &msg)
 			if got != tt.want || !strings.Contains(msg.Message, tt.msg) || strings.Contains(msg.Message, "engine") {
