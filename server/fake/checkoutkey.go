@@ -84,7 +84,7 @@ func (s *Server) ListCheckoutKeys(ctx context.Context, req genserver.ListCheckou
 	if req.Params.Digest != nil {
 		digest = string(*req.Params.Digest)
 	}
-	items, next, err := pageAfter(p.checkoutKeys, req.Params.PageToken, listTag("project-checkout-keys", p.id.String()), func(k *checkoutKey) gen.CheckoutKey { return k.api(digest, k == p.checkoutKeys[0]) })
+	items, next, err := pageAfter(p.checkoutKeys, req.Params.PageToken, s.listTag("project-checkout-keys", p.id.String()), func(k *checkoutKey) gen.CheckoutKey { return k.api(digest, k == p.checkoutKeys[0]) })
 	if err != nil {
 		return nil, err
 	}

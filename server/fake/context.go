@@ -85,7 +85,7 @@ func (s *Server) ListContexts(ctx context.Context, req genserver.ListContextsReq
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := pageAfter(o.contexts, req.Params.PageToken, listTag("contexts", o.id.String()), (*orgContext).api)
+	items, next, err := pageAfter(o.contexts, req.Params.PageToken, s.listTag("contexts", o.id.String()), (*orgContext).api)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (s *Server) ListEnvironmentVariablesFromContext(ctx context.Context, req ge
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := pageAfter(c.vars, req.Params.PageToken, listTag("context-vars", c.id.String()), func(v *contextVariable) gen.ContextEnvironmentVariableListItem {
+	items, next, err := pageAfter(c.vars, req.Params.PageToken, s.listTag("context-vars", c.id.String()), func(v *contextVariable) gen.ContextEnvironmentVariableListItem {
 		return gen.ContextEnvironmentVariableListItem{ContextID: c.id, CreatedAt: v.created, UpdatedAt: v.updated, Variable: v.name}
 	})
 	if err != nil {
@@ -257,7 +257,7 @@ func (s *Server) GetContextRestrictions(ctx context.Context, req genserver.GetCo
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := pageAfter(c.restrictions, req.Params.PageToken, listTag("context-restrictions", c.id.String()), func(r *restriction) gen.ContextRestriction { return r.api(c) })
+	items, next, err := pageAfter(c.restrictions, req.Params.PageToken, s.listTag("context-restrictions", c.id.String()), func(r *restriction) gen.ContextRestriction { return r.api(c) })
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,8 @@
 //
 // Every list answers pages of 20 as {"items": [...], "next_page_token": …}: items is always an
 // array, empty when there is nothing, and next_page_token an opaque token, null on the last page.
-// An empty page-token means the first page and a malformed or foreign one is a 400.
+// An empty page-token means the first page and a malformed or foreign one (of another list, or from
+// before a [Server.Reset]) is a 400.
 //
 // # Test controls
 //

@@ -44,7 +44,7 @@ func (s *Server) ListEnvVars(ctx context.Context, req genserver.ListEnvVarsReque
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := pageAfter(p.envVars, req.Params.PageToken, listTag("project-envvars", p.id.String()), (*envVar).api)
+	items, next, err := pageAfter(p.envVars, req.Params.PageToken, s.listTag("project-envvars", p.id.String()), (*envVar).api)
 	if err != nil {
 		return nil, err
 	}

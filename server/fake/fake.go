@@ -54,6 +54,7 @@ type Server struct {
 	advanced time.Duration // added by Advance
 	seq      uint64        // ordering of small lists
 	seedIDs  []uuid.UUID   // the IDs load made up, in the order it made them
+	resets   uint64        // how many times Reset ran; in every list's page-token tag
 	st       state
 }
 

@@ -86,7 +86,7 @@ func (s *Server) ListWorkflowJobs(ctx context.Context, req genserver.ListWorkflo
 		return nil, err
 	}
 	states := w.run.Jobs()
-	start, end, next, err := pageRange(len(states), req.Params.PageToken, listTag("workflow-jobs", w.id.String()))
+	start, end, next, err := pageRange(len(states), req.Params.PageToken, s.listTag("workflow-jobs", w.id.String()))
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +233,7 @@ func jobReports[T any](s *Server, ctx context.Context, slug string, number int64
 	if js := j.state(); finished(js) {
 		items = append(items, report(j, js)...)
 	}
-	start, end, next, err := pageRange(len(items), tok, listTag(kind, j.id.String()))
+	start, end, next, err := pageRange(len(items), tok, s.listTag(kind, j.id.String()))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -13,12 +13,17 @@ import (
 const pageSize = 20
 
 // A page token is 16 bytes, base64url-encoded: an 8-byte tag naming the list it belongs to (a hash
-// of the list kind and its scope, e.g. the project and branch filter) and an 8-byte position in that
-// list. A token made for another list, or not made by the fake at all, is refused.
+// of the state's generation, the list kind and its scope, e.g. the project and branch filter) and an
+// 8-byte position in that list. A token made for another list, before a reset, or not made by the
+// fake at all, is refused.
 
-// listTag names a list for its page tokens.
-func listTag(parts ...string) uint64 {
+// listTag names a list for its page tokens, in the state since the last [Server.Reset]; the caller
+// holds s.mu.
+func (s *Server) listTag(parts ...string) uint64 {
 	h := fnv.New64a()
+	var gen [8]byte
+	binary.BigEndian.PutUint64(gen[:], s.resets)
+	h.Write(gen[:])
 	for _, p := range parts {
 		h.Write([]byte(p))
 		h.Write([]byte{0})

@@ -438,9 +438,9 @@ func (s *Server) ListPipelinesForProject(ctx context.Context, req genserver.List
 	if err != nil {
 		return nil, err
 	}
-	idx, tag := p.pipelines, listTag("project-pipelines", p.id.String())
+	idx, tag := p.pipelines, s.listTag("project-pipelines", p.id.String())
 	if b := req.Params.Branch; b != nil {
-		idx, tag = p.byBranch[s.st.refs.lookup(*b)], listTag("project-pipelines", p.id.String(), "branch", *b)
+		idx, tag = p.byBranch[s.st.refs.lookup(*b)], s.listTag("project-pipelines", p.id.String(), "branch", *b)
 	}
 	page, next, err := pageNewest(idx, req.Params.PageToken, tag)
 	if err != nil {
@@ -458,7 +458,7 @@ func (s *Server) ListMyPipelines(ctx context.Context, req genserver.ListMyPipeli
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := pageNewest(p.byActor[u], req.Params.PageToken, listTag("project-pipelines-mine", p.id.String(), u.id.String()))
+	page, next, err := pageNewest(p.byActor[u], req.Params.PageToken, s.listTag("project-pipelines-mine", p.id.String(), u.id.String()))
 	if err != nil {
 		return nil, err
 	}
@@ -486,9 +486,9 @@ func (s *Server) ListPipelines(ctx context.Context, req genserver.ListPipelinesR
 	default:
 		return nil, server.BadRequest("org-slug is required: you belong to several organizations")
 	}
-	idx, tag := o.pipelines, listTag("org-pipelines", o.id.String())
+	idx, tag := o.pipelines, s.listTag("org-pipelines", o.id.String())
 	if req.Params.Mine != nil && *req.Params.Mine {
-		idx, tag = o.byActor[u], listTag("org-pipelines-mine", o.id.String(), u.id.String())
+		idx, tag = o.byActor[u], s.listTag("org-pipelines-mine", o.id.String(), u.id.String())
 	}
 	page, next, err := pageNewest(idx, req.Params.PageToken, tag)
 	if err != nil {

@@ -179,7 +179,7 @@ func (s *Server) ListSchedulesForProject(ctx context.Context, req genserver.List
 	if err != nil {
 		return nil, err
 	}
-	items, next, err := pageAfter(p.schedules, req.Params.PageToken, listTag("schedules", p.id.String()), func(sc *schedule) gen.Schedule { return sc.api(s.system) })
+	items, next, err := pageAfter(p.schedules, req.Params.PageToken, s.listTag("schedules", p.id.String()), func(sc *schedule) gen.Schedule { return sc.api(s.system) })
 	if err != nil {
 		return nil, err
 	}

@@ -216,6 +216,12 @@ func (s *Server) Seed() *Seed { return s.seed.clone() }
 // are cleared. Simulated time is not turned back: it goes on from where it is, so that times the
 // fake answers never go backwards. Requests being served when Reset is called finish against the
 // old state or the new one, never a mix. Over HTTP it is POST /_fake/reset.
+//
+// A page token handed out before Reset is refused after it with the 400 of a foreign token, rather
+// than paging the new state from a place in the old one. The ID source ([WithIDSource]) is not
+// rewound: the seed's records keep their IDs, but what is made after a reset gets IDs that go on
+// from before it, so a pipeline triggered after a reset of a fake with [SequentialIDs] does not
+// have the ID the first pipeline of a fresh fake has.
 func (s *Server) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -225,6 +231,7 @@ func (s *Server) Reset() error {
 		s.st, s.system = old, oldSystem
 		return err
 	}
+	s.resets++
 	s.ClearFaults()
 	return nil
 }

@@ -96,7 +96,7 @@ func (s *Server) GetWebhooks(ctx context.Context, req genserver.GetWebhooksReque
 		}
 	}
 	slices.SortFunc(list, func(a, b *webhook) int { return cmp.Compare(a.seq, b.seq) })
-	items, next, err := pageAfter(list, req.Params.PageToken, listTag("webhooks", p.id.String()), (*webhook).api)
+	items, next, err := pageAfter(list, req.Params.PageToken, s.listTag("webhooks", p.id.String()), (*webhook).api)
 	if err != nil {
 		return nil, err
 	}

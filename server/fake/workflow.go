@@ -137,7 +137,7 @@ func (s *Server) ListWorkflowsByPipelineID(ctx context.Context, req genserver.Li
 	if extra := s.st.pipelineExtras[pl.position]; extra != nil {
 		workflows = extra.workflows
 	}
-	items, next, err := pageAfter(workflows, req.Params.PageToken, listTag("pipeline-workflows", pl.id.String()), func(w *workflow) gen.Workflow {
+	items, next, err := pageAfter(workflows, req.Params.PageToken, s.listTag("pipeline-workflows", pl.id.String()), func(w *workflow) gen.Workflow {
 		s.advance(w)
 		return w.api()
 	})
