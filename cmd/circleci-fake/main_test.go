@@ -323,3 +323,43 @@ func TestPackageDoc(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_ResetKeepsToken checks that POST /_fake/reset keeps the token of -token (or CIRCLE_TOKEN),
+// with the demo seed and with a seed file: it is part of the seed the fake goes back to.
+func TestRun_ResetKeepsToken(t *testing.T) {
+	t.Parallel()
+	seedFile := filepath.Join(t.TempDir(), "seed.yaml")
+	if err := os.WriteFile(seedFile, []byte("users:\n  - {login: alice, tokens: [alice-token], orgs: [gh/acme]}\norgs:\n  - {slug: gh/acme}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		env    map[string]string
+		logins map[string]string // token → login after the reset
+	}{
+		{"demo with -token", []string{"-token", "mine"}, nil, map[string]string{"mine": "demo-user", "demo-token": "demo-user"}},
+		{"demo with CIRCLE_TOKEN", nil, map[string]string{"CIRCLE_TOKEN": "env-tok"}, map[string]string{"env-tok": "demo-user"}},
+		{"seed with -token", []string{"-seed", seedFile, "-token", "mine"}, nil, map[string]string{"mine": "alice", "alice-token": "alice"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			addr, stop := start(t, tt.args, tt.env)
+			defer stop()
+			res, err := http.Post("http://"+addr+"/_fake/reset", "application/json", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("POST /_fake/reset: %d", res.StatusCode)
+			}
+			for tok, login := range tt.logins {
+				if status, got := me(t, addr, tok); status != http.StatusOK || got != login {
+					t.Errorf("GET /me with %q after the reset: %d %q, want %s", tok, status, got, login)
+				}
+			}
+		})
+	}
+}

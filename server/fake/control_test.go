@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cikit/circleci-go/gen"
 	"github.com/cikit/circleci-go/server/fake"
 	"github.com/google/go-cmp/cmp"
 )
@@ -200,85 +199,4 @@ func TestControl_FaultsExample(t *testing.T) {
 		t.Errorf("description %q does not say what a delay-only fault does", c.Description)
 	}
 	e.mustControl(201, "POST", "/_fake/faults", body, nil)
-}
-
-// TestReset changes the state in every way the API and the controls allow, resets (by the Go method
-// and over HTTP), and checks that the state is the seed's again, with the same IDs, while the clock
-// has gone on.
-func TestReset(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name  string
-		reset func(e *env)
-	}{
-		{"Go method", func(e *env) {
-			if err := e.fake.Reset(); err != nil {
-				e.t.Fatal(err)
-			}
-		}},
-		{"POST /_fake/reset", func(e *env) { e.mustControl(200, "POST", "/_fake/reset", nil, nil) }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t)
-			var contexts gen.ContextList
-			e.must(200, "GET", "/context?owner-slug=gh/demo-org", nil, &contexts)
-			var me gen.User
-			e.must(200, "GET", "/me", nil, &me)
-
-			e.must(200, "POST", "/organization/gh%2Fdemo-org/project", map[string]any{"name": "scratch"}, nil)
-			e.must(201, "POST", demo+"/envvar", map[string]any{"name": "ADDED", "value": "v"}, nil)
-			e.must(200, "POST", "/context", map[string]any{"name": "added", "owner": map[string]any{"slug": "gh/demo-org"}}, nil)
-			e.must(201, "POST", demo+"/checkout-key", map[string]any{"type": "deploy-key"}, nil)
-			e.must(201, "POST", demo+"/pipeline", nil, nil)
-			e.mustControl(200, "POST", "/_fake/job-outcome", map[string]any{"project": fake.DemoProjectSlug, "job": "build", "outcome": "failed"}, nil)
-			e.mustControl(201, "POST", "/_fake/faults", map[string]any{"path": "/webhook/*", "status": 503, "count": 5}, nil)
-			if err := e.fake.Advance(time.Hour); err != nil {
-				t.Fatal(err)
-			}
-			before := e.fake.Now()
-
-			tt.reset(e)
-
-			if now := e.fake.Now(); now.Before(before) {
-				t.Errorf("the clock went back from %v to %v", before, now)
-			}
-			e.must(404, "GET", "/project/gh/demo-org/scratch", nil, nil)
-			e.must(404, "GET", demo+"/envvar/ADDED", nil, nil)
-			e.must(200, "GET", demo+"/envvar/DEPLOY_KEY", nil, nil)
-			var keys, pipelines rawPage
-			e.must(200, "GET", demo+"/checkout-key", nil, &keys)
-			e.must(200, "GET", demo+"/pipeline", nil, &pipelines)
-			if len(keys.Items) != 0 || len(pipelines.Items) != 0 {
-				t.Errorf("after the reset: %d checkout keys and %d pipelines, want none", len(keys.Items), len(pipelines.Items))
-			}
-			var again gen.ContextList
-			e.must(200, "GET", "/context?owner-slug=gh/demo-org", nil, &again)
-			if diff := cmp.Diff(contexts, again); diff != "" {
-				t.Errorf("contexts after the reset (-seeded +now):\n%s", diff)
-			}
-			var meAgain gen.User
-			e.must(200, "GET", "/me", nil, &meAgain)
-			if meAgain != me {
-				t.Errorf("GET /me after the reset = %+v, want %+v", meAgain, me)
-			}
-			if status, _ := e.get("/webhook/00000000-0000-4000-8000-000000000001"); status != 404 {
-				t.Errorf("GET of an unknown webhook after the reset: %d, want 404 (the fault cleared)", status)
-			}
-			var pc gen.PipelineCreation
-			e.must(201, "POST", demo+"/pipeline", nil, &pc)
-			if pc.Number != 1 {
-				t.Errorf("the first pipeline after the reset is number %d, want 1", pc.Number)
-			}
-			var wl gen.WorkflowList
-			e.must(200, "GET", "/pipeline/"+pc.ID.String()+"/workflow", nil, &wl)
-			if err := e.fake.Advance(time.Minute); err != nil {
-				t.Fatal(err)
-			}
-			if got := jobsByName(e, wl.Items[0].ID.String())["build"].Status; got != "success" {
-				t.Errorf("build after the reset: %s, want success (the forced outcome gone)", got)
-			}
-		})
-	}
 }
