@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,8 +13,8 @@ import (
 	"time"
 
 	"github.com/cikit/circleci-go/internal/slug"
-	"github.com/cikit/circleci-go/openapi"
 	"github.com/cikit/circleci-go/server"
+	"github.com/cikit/circleci-go/server/internal/route"
 )
 
 // Fault makes the next Count API requests that match it answer badly, so a client's retry logic can
@@ -33,8 +32,8 @@ type Fault struct {
 	// Method matches the operation's method, without regard to case; empty matches any. A HEAD
 	// request is served by the GET operation of its path, so it counts as GET: a fault with Method
 	// "HEAD" is one with "GET" and matches the GET and HEAD requests of that operation alike. A
-	// method the document uses for no operation (say "FOO" or "OPTIONS") is an error of
-	// [Server.InjectFault].
+	// method the document uses for no operation (say "FOO" or "OPTIONS"), or, with a whole Path, one
+	// that path is not served with ("POST" with "/me"), is an error of [Server.InjectFault].
 	Method string `json:"method,omitempty"`
 	// Operation matches the operation the request is routed to, by its operationId in the document
 	// ("getCurrentUser", "getPipelineById") or by the name of its Go method ("GetCurrentUser",
@@ -46,14 +45,28 @@ type Fault struct {
 	// not have is an error of [Server.InjectFault].
 	Route string `json:"route,omitempty"`
 	// Path matches the path under the API base /api/v2 (e.g. "/me" or
-	// "/project/gh/demo-org/demo-app/pipeline"), escaped or not, with or without a trailing slash; a
-	// trailing "*" matches any path with that prefix; empty matches every path. A project slug after
-	// /project/, whole or (in a prefix) cut short, matches in any form the API takes: gh/org/repo
-	// matches gh%2Forg%2Frepo and github/org/repo (bb and bitbucket likewise), names compared without
-	// regard to case. A Handler mounted elsewhere with server.WithBasePath matches no Path; match
-	// Operation or Route there. [Server.InjectFault] refuses a Path that could match no request: one
-	// that includes the base path ("/api/v2/me"), does not start with "/" ("me"), holds a query
-	// ("?"), or, unless it is a prefix, is served by no operation of the document ("/no/such").
+	// "/project/gh/demo-org/demo-app/pipeline"), escaped or not, with or without a trailing slash. It
+	// is compared, unescaped, with the path of the request as the server kit routed it: unescaped and
+	// without its trailing slash, so "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab/cd" matches
+	// a request for .../checkout-key/SHA256:ab%2Fcd, and so does the Path written so. A project slug
+	// after /project/, whole or (in a prefix) cut short, matches in any form the API takes:
+	// gh/org/repo matches gh%2Forg%2Frepo and github/org/repo (bb and bitbucket likewise), names
+	// compared without regard to case. A trailing "*" matches any path with that prefix; since the
+	// request's path has lost its trailing slash, "/context/*" matches /context/<id> but neither
+	// /context nor /context/ ("/context*" matches all three). Empty matches every path. A Handler
+	// mounted elsewhere with server.WithBasePath matches no Path; match Operation or Route there.
+	//
+	// [Server.InjectFault] refuses a Path that could match no request: one that includes the base
+	// path ("/api/v2/me"), does not start with "/" ("me"), or holds a query ("?"); and a whole path
+	// (not a prefix) that no request the kit routes to an operation has. It asks the kit's route index
+	// about the request paths with that unescaped form: the Path as given, and the Path read against
+	// each document path, literal segments as they are and each parameter taking one or more
+	// segments, with the "/" in a parameter's value escaped. Whatever routes is an operation the fault
+	// may apply to, even if the kit's validation would refuse the request later ("/project/gh/org/repo/x"
+	// is the project slug gh/org/repo/x of GET /project/{project-slug}); what routes nowhere
+	// ("/no/such", "/project", a value that is "." or "..") is refused, and so is a Path of more than
+	// 64 segments. When Method, Operation or Route are given as well, one of the operations the path
+	// may be routed to must have them all.
 	Path string `json:"path,omitempty"`
 	// Status is 429 or 500–599; 0 lets the request through after Delay.
 	Status int `json:"status,omitempty"`
@@ -136,96 +149,250 @@ func (f Fault) check() error {
 	if f.Method == "" && f.Operation == "" && f.Route == "" && (f.Path == "" || prefix) {
 		return nil
 	}
-	names, err := loadDocumentNames()
+	names, err := loadFaultNames()
 	if err != nil {
 		return fmt.Errorf("fault: %w", err)
 	}
-	if f.Method != "" && !names.methods[strings.ToUpper(f.Method)] {
-		return fmt.Errorf("fault: method %q is that of no operation of the document: give one of %s (HEAD counts as GET)", f.Method, strings.Join(slices.Sorted(maps.Keys(names.methods)), ", "))
+	if f.Method != "" && !slices.Contains(names.methods, strings.ToUpper(f.Method)) {
+		return fmt.Errorf("fault: method %q is that of no operation of the document: give one of %s (HEAD counts as GET)", f.Method, strings.Join(names.methods, ", "))
 	}
 	if f.Operation != "" && !names.operations[strings.ToLower(f.Operation)] {
 		return fmt.Errorf("fault: operation %q is not in the document: give an operationId such as \"getCurrentUser\" or its Go name \"GetCurrentUser\"", f.Operation)
 	}
-	if f.Route != "" && !names.routes[f.Route] {
+	if f.Route != "" && !names.paths[f.Route] {
 		return fmt.Errorf("fault: route %q is not in the document: give a path as the document writes it, such as \"/project/{project-slug}/pipeline\"", f.Route)
 	}
-	if f.Path != "" && !prefix && !names.serves(strings.TrimSuffix(p, "/")) {
-		return fmt.Errorf("fault: path %q is served by no operation of the document, so no request would match it: give a path such as \"/me\" or \"/project/gh/demo-org/demo-app/pipeline\", or end a prefix with \"*\"", f.Path)
+	candidates := names.ix.Routes() // the operations a request the fault matches may be routed to
+	if f.Path != "" && !prefix {
+		u := faultPath(p, false)
+		if n := strings.Count(u, "/"); n > maxFaultSegments {
+			return fmt.Errorf("fault: path %q has %d segments, more than the %d a fault's path may have: end a prefix with \"*\" instead", f.Path, n, maxFaultSegments)
+		}
+		if candidates = names.routesAt(p, u); len(candidates) == 0 {
+			return fmt.Errorf("fault: path %q is served by no operation of the document, so no request would match it: give a path such as \"/me\" or \"/project/gh/demo-org/demo-app/pipeline\", or end a prefix with \"*\"", f.Path)
+		}
+		if f.Method != "" && !slices.ContainsFunc(candidates, func(rt *route.Route) bool { return strings.EqualFold(rt.Method, f.Method) }) {
+			return fmt.Errorf("fault: path %q is not served with method %s, so no request would match it: it is served with %s", f.Path, strings.ToUpper(f.Method), allowed(candidates))
+		}
+	}
+	if !slices.ContainsFunc(candidates, f.fits) {
+		var served []string
+		for _, rt := range candidates {
+			served = append(served, rt.Method+" "+rt.Path+" ("+rt.OperationID+")")
+		}
+		if f.Path == "" || prefix {
+			return fmt.Errorf("fault: no operation of the document has %s, so no request would match the fault", f.names())
+		}
+		return fmt.Errorf("fault: path %q is served by %s; none of them has %s, so no request would match the fault", f.Path, strings.Join(served, ", "), f.names())
 	}
 	return nil
 }
 
-// documentNames holds the operationIds of the document, lower-cased, its paths (as they are and
-// split into segments) and the methods of its operations.
-type documentNames struct {
-	operations, routes, methods map[string]bool
-	templates                   [][]string // "/project/{project-slug}/pipeline" → "project", "{project-slug}", "pipeline"
+// fits reports whether a request routed to rt has the method, operation and route the fault gives.
+func (f Fault) fits(rt *route.Route) bool {
+	return (f.Method == "" || strings.EqualFold(f.Method, rt.Method)) &&
+		(f.Operation == "" || strings.EqualFold(f.Operation, rt.OperationID)) &&
+		(f.Route == "" || f.Route == rt.Path)
 }
 
-// serves reports whether a fault's path (escaped or not, without its "*" and trailing slash) is one
-// that a request routed to an operation of the document may have. A template segment "{…}" matches
-// any one non-empty segment, escaped slashes and all, and a slug parameter its raw and half-escaped
-// forms too: up to three segments for {project-slug} (gh/org/repo, gh%2Forg/repo,
-// circleci/<uuid>/<uuid>), up to two for {org-slug} and {org-slug-or-id} (gh/org). That is a little
-// more than the kit routes (it checks slugs further), so what it refuses no request can have, but for
-// a slash in the value of another parameter: that must be given escaped, as a request sends it.
-func (n documentNames) serves(p string) bool {
-	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	return slices.ContainsFunc(n.templates, func(tpl []string) bool { return segmentsMatch(tpl, segs) })
+// names describes the method, operation and route a fault gives, for its errors:
+// `method POST, operation "getCurrentUser" and route "/me"`.
+func (f Fault) names() string {
+	var given []string
+	if f.Method != "" {
+		given = append(given, "method "+strings.ToUpper(f.Method))
+	}
+	if f.Operation != "" {
+		given = append(given, fmt.Sprintf("operation %q", f.Operation))
+	}
+	if f.Route != "" {
+		given = append(given, fmt.Sprintf("route %q", f.Route))
+	}
+	if len(given) < 2 {
+		return strings.Join(given, "")
+	}
+	return strings.Join(given[:len(given)-1], ", ") + " and " + given[len(given)-1]
 }
 
-// segmentsMatch reports whether the path segments segs fill the template segments tpl.
-func segmentsMatch(tpl, segs []string) bool {
-	if len(tpl) == 0 {
-		return len(segs) == 0
-	}
-	name, isParam := strings.CutPrefix(tpl[0], "{")
-	if !isParam {
-		return len(segs) > 0 && unescaped(segs[0]) == tpl[0] && segmentsMatch(tpl[1:], segs[1:])
-	}
-	most := 1
-	switch strings.TrimSuffix(name, "}") {
-	case "project-slug":
-		most = 3
-	case "org-slug", "org-slug-or-id":
-		most = 2
-	}
-	for n := 1; n <= most && n <= len(segs); n++ {
-		if segs[n-1] == "" {
-			break
-		}
-		if segmentsMatch(tpl[1:], segs[n:]) {
-			return true
+// allowed returns the methods of routes as an Allow header lists them: sorted, HEAD with GET.
+func allowed(routes []*route.Route) string {
+	var methods []string
+	for _, rt := range routes {
+		methods = append(methods, rt.Method)
+		if rt.Method == http.MethodGet {
+			methods = append(methods, http.MethodHead)
 		}
 	}
-	return false
+	slices.Sort(methods)
+	return strings.Join(slices.Compact(methods), ", ")
 }
 
-// unescaped returns a path segment unescaped, or as it is when it is not validly escaped.
-func unescaped(seg string) string {
-	if u, err := url.PathUnescape(seg); err == nil {
-		return u
-	}
-	return seg
+// maxFaultSegments is the most segments a fault's whole Path may have: a document path has a handful,
+// and the readings [faultNames.routesAt] tries grow with the square of the number when parameters
+// stand side by side (/project/{provider}/{organization}/{project}/settings).
+const maxFaultSegments = 64
+
+// faultNames is what faults are checked against: the server kit's route index, which routes the
+// requests faults apply to, and the names of its operations.
+type faultNames struct {
+	ix         *route.Index
+	leaves     []*route.Leaf   // every document path, once
+	operations map[string]bool // operationIds, lower-cased
+	paths      map[string]bool // document paths
+	methods    []string        // the methods of the operations, sorted
+	literals   map[string]bool // the segments of document paths that are no parameter
 }
 
-// loadDocumentNames reads the names faults may give from the document, once.
-var loadDocumentNames = sync.OnceValues(func() (documentNames, error) {
-	doc, err := openapi.Shared()
+// loadFaultNames reads the names from the kit's shared route index, once.
+var loadFaultNames = sync.OnceValues(func() (faultNames, error) {
+	ix, err := route.Shared()
 	if err != nil {
-		return documentNames{}, err
+		return faultNames{}, err
 	}
-	names := documentNames{operations: map[string]bool{}, routes: map[string]bool{}, methods: map[string]bool{}}
-	for path, item := range doc.Paths.Map() {
-		names.routes[path] = true
-		names.templates = append(names.templates, strings.Split(strings.TrimPrefix(path, "/"), "/"))
-		for method, op := range item.Operations() {
-			names.operations[strings.ToLower(op.OperationID)] = true
-			names.methods[method] = true
+	n := faultNames{ix: ix, operations: map[string]bool{}, paths: map[string]bool{}, literals: map[string]bool{}}
+	for _, rt := range ix.Routes() {
+		n.operations[strings.ToLower(rt.OperationID)] = true
+		if !slices.Contains(n.methods, rt.Method) {
+			n.methods = append(n.methods, rt.Method)
+		}
+		if n.paths[rt.Path] {
+			continue
+		}
+		n.paths[rt.Path] = true
+		n.leaves = append(n.leaves, rt.Leaf)
+		for seg := range strings.SplitSeq(rt.Path[1:], "/") {
+			if !strings.HasPrefix(seg, "{") {
+				n.literals[seg] = true
+			}
 		}
 	}
-	return names, nil
+	slices.Sort(n.methods)
+	return n, nil
 })
+
+// routesAt returns the operations that the kit routes requests to whose path, as the fault
+// middleware sees it (unescaped, its slug made canonical, without a trailing slash), is u, the
+// canonical form of a fault's whole Path given as given. It asks the kit's own index
+// ([route.Index.Resolve]) about request paths with that unescaped form, with each method of the
+// document:
+//
+//   - given itself, when a request may be sent so (no empty segment, valid escapes);
+//   - for each document path that u fills, with its literal segments as they are and each parameter
+//     taking one or more whole segments of u: the document path with those values escaped
+//     (url.PathEscape, so a "/" in a value is %2F) and, when a value so escaped is a literal
+//     segment of the document ("continue"), again with its first byte escaped, so that the kit
+//     reads it as the parameter it is and not as the literal.
+//
+// A reading counts when the kit finds an operation of the method for it and its parameter values
+// pass the kit's checks before routing ends (valid escapes, no "." or ".." part). The operations
+// come sorted by path and method, as [route.Index.Routes] sorts them. Between them the readings are
+// the request paths with the unescaped form u as a client writes them, escaping no more than it
+// must. A request that escapes more (a letter of a slug's provider, "%67h") or writes a provider in
+// another case ("GH") may be read otherwise: the kit does not fold such a slug, and may route it, as
+// it is and malformed, to an operation none of the readings reaches (and validation then refuses
+// it), so a fault naming that operation with that path is refused.
+func (n faultNames) routesAt(given, u string) []*route.Route {
+	var found []*route.Route
+	var vals []string
+	try := func(escaped string) {
+		for _, m := range n.methods {
+			var leaf *route.Leaf
+			leaf, vals, _ = n.ix.Resolve(m, escaped, vals[:0])
+			if leaf == nil {
+				continue
+			}
+			if rt := leaf.For(m); rt != nil && valuesPass(vals) && !slices.Contains(found, rt) {
+				found = append(found, rt)
+			}
+		}
+	}
+	if !strings.Contains(given, "//") {
+		if _, err := url.PathUnescape(given); err == nil {
+			try(given)
+		}
+	}
+	segs := strings.Split(u[1:], "/")
+	for _, leaf := range n.leaves {
+		tpl := strings.Split(leaf.Path[1:], "/")
+		fill(tpl, segs, nil, func(values []string) {
+			escaped, collides := n.escapedPath(tpl, values, false)
+			try(escaped)
+			if collides {
+				escaped, _ = n.escapedPath(tpl, values, true)
+				try(escaped)
+			}
+		})
+	}
+	slices.SortFunc(found, func(a, b *route.Route) int { return strings.Compare(a.Path+" "+a.Method, b.Path+" "+b.Method) })
+	return found
+}
+
+// fill calls yield with the values of the parameters of the document path segments tpl for each
+// way the path segments segs fill them: a literal segment takes a segment equal to it, a parameter
+// one or more whole segments, joined by "/", that are not empty together.
+func fill(tpl, segs, values []string, yield func([]string)) {
+	if len(tpl) == 0 {
+		if len(segs) == 0 {
+			yield(values)
+		}
+		return
+	}
+	if !strings.HasPrefix(tpl[0], "{") {
+		if len(segs) > 0 && segs[0] == tpl[0] {
+			fill(tpl[1:], segs[1:], values, yield)
+		}
+		return
+	}
+	for k := 1; k <= len(segs)-(len(tpl)-1); k++ {
+		if v := strings.Join(segs[:k], "/"); v != "" {
+			fill(tpl[1:], segs[k:], append(values, v), yield)
+		}
+	}
+}
+
+// escapedPath writes the document path segments tpl with the parameter values (unescaped) escaped
+// in them. It reports whether a value so escaped is a literal segment of the document; with
+// distinct, it escapes the first byte of such values too.
+func (n faultNames) escapedPath(tpl, values []string, distinct bool) (string, bool) {
+	var b strings.Builder
+	collides := false
+	i := 0
+	for _, seg := range tpl {
+		b.WriteByte('/')
+		if !strings.HasPrefix(seg, "{") {
+			b.WriteString(seg)
+			continue
+		}
+		v := url.PathEscape(values[i])
+		i++
+		if n.literals[v] {
+			collides = true
+			if distinct {
+				v = fmt.Sprintf("%%%02X", v[0]) + v[1:]
+			}
+		}
+		b.WriteString(v)
+	}
+	return b.String(), collides
+}
+
+// valuesPass reports whether escaped path parameter values pass the checks the kit's slug
+// normaliser makes once it has found the operation, before the route middlewares: each unescapes,
+// and no slash-separated part of one is "." or "..".
+func valuesPass(vals []string) bool {
+	for _, v := range vals {
+		d, err := url.PathUnescape(v)
+		if err != nil {
+			return false
+		}
+		for part := range strings.SplitSeq(d, "/") {
+			if part == "." || part == ".." {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // routed is what faults match a request on, as the server kit routed it.
 type routed struct {
@@ -308,10 +475,12 @@ func (fs *faults) take(r *http.Request) (Fault, bool) {
 	return Fault{}, false
 }
 
-// InjectFault adds a fault; faults are matched in the order they were added. A fault that cannot be
-// applied (a count below 1, a status neither 429 nor 5xx, a method, operation, route or path the
-// document does not have, …) is an error that says why. A HEAD request is served by the GET
-// operation of its path, so a fault for HEAD is kept as one for GET.
+// InjectFault adds a fault; faults are matched in the order they were added. A fault that cannot
+// apply is an error that says why: a count below 1, a status neither 429 nor 5xx, a method, operation,
+// route or path the document does not have, or ones that no one operation has together (a path with
+// a method it is not served with, an operation on another route; see [Fault] for how Path is
+// checked). A HEAD request is served by the GET operation of its path, so a fault for HEAD is kept as
+// one for GET.
 func (s *Server) InjectFault(f Fault) error {
 	if strings.EqualFold(f.Method, http.MethodHead) {
 		f.Method = http.MethodGet // the kit hands route middlewares a HEAD request as the GET serving it
@@ -365,7 +534,11 @@ func (s *Server) injectFaults(next http.Handler) http.Handler {
 			secs := int64((retry + time.Second - 1) / time.Second)
 			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 		}
-		msg := "Injected fault: " + http.StatusText(f.Status) + "."
+		text := http.StatusText(f.Status)
+		if text == "" {
+			text = "status " + strconv.Itoa(f.Status) // 5xx without a standard name, 599 say
+		}
+		msg := "Injected fault: " + text + "."
 		if f.Status == http.StatusTooManyRequests {
 			msg = "Rate limit exceeded (injected by circleci-fake)."
 		}

@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +20,7 @@ import (
 	"github.com/cikit/circleci-go/openapi"
 	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake"
+	"github.com/cikit/circleci-go/server/internal/route"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -126,6 +131,34 @@ func TestFault_RetryAfter(t *testing.T) {
 	}
 }
 
+// TestFault_Message checks the message of an injected fault's answer: the status's text, or its
+// number when it has no standard text, and for a 429 that it is a rate limit.
+func TestFault_Message(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		status int
+		want   string
+	}{
+		{429, "Rate limit exceeded (injected by circleci-fake)."},
+		{500, "Injected fault: Internal Server Error."},
+		{503, "Injected fault: Service Unavailable."},
+		{599, "Injected fault: status 599."},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			if err := e.fake.InjectFault(fake.Fault{Path: "/me", Status: tt.status, Count: 1}); err != nil {
+				t.Fatal(err)
+			}
+			var body struct{ Message string }
+			if status, _ := e.send(fake.DemoToken, "GET", e.ts.URL+"/me", nil, &body); status != tt.status || body.Message != tt.want {
+				t.Errorf("answer %d %q, want %d %q", status, body.Message, tt.status, tt.want)
+			}
+		})
+	}
+}
+
 // TestClose_EndsDelays checks that Close lets a request held by a delay fault go on at once, and
 // that later delays do not wait.
 func TestClose_EndsDelays(t *testing.T) {
@@ -226,6 +259,13 @@ func TestFault_Matching(t *testing.T) {
 		{"operation and path", map[string]any{"operation": "listPipelinesForProject", "path": "/project/gh/demo-org/*"}, "/project/gh/demo-org/demo-app/pipeline", 503},
 		{"operation but other path", map[string]any{"operation": "listPipelinesForProject", "path": "/project/gh/other-org/*"}, "/project/gh/demo-org/demo-app/pipeline", 200},
 		{"path of three parameters, github", map[string]any{"path": "/project/github/Demo-Org/demo-app/settings"}, "/project/gh/demo-org/demo-app/settings", 503},
+		{"unescaped slash in a fingerprint", map[string]any{"path": "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab/cd"}, "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab%2Fcd", 503},
+		{"unescaped slash in an envvar name, with the method", map[string]any{"method": "GET", "path": "/project/gh/demo-org/demo-app/envvar/A/B"}, "/project/gh/demo-org/demo-app/envvar/A%2FB", 503},
+		{"route template as a path", map[string]any{"path": "/pipeline/{pipeline-id}/config/more"}, "/pipeline/%7Bpipeline-id%7D%2Fconfig%2Fmore", 503},
+		{"a slug that takes the rest", map[string]any{"path": "/project/gh/demo-org/demo-app/nope"}, "/project/gh%2Fdemo-org%2Fdemo-app%2Fnope", 503},
+		{"a value escaped apart from a literal", map[string]any{"method": "GET", "path": "/pipeline/continue"}, "/pipeline/%63ontinue", 503},
+		{"a prefix ending in a slash, the path without", map[string]any{"path": "/me/*"}, "/me/", 200},
+		{"a prefix without the slash", map[string]any{"path": "/me*"}, "/me/", 503},
 		{"everything, routed", map[string]any{}, "/me", 503},
 	}
 	for _, tt := range tests {
@@ -299,9 +339,10 @@ func TestFault_Method(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
-			e.mustControl(http.StatusCreated, "POST", "/_fake/faults", map[string]any{"method": tt.fault, "path": "/me", "status": 503, "count": 1}, nil)
-			if got, _ := e.send(fake.DemoToken, tt.request, e.ts.URL+"/me", nil, nil); got != tt.want {
-				t.Errorf("%s /me with a %s fault: %d, want %d", tt.request, tt.fault, got, tt.want)
+			const path = demo + "/pipeline" // GET and POST
+			e.mustControl(http.StatusCreated, "POST", "/_fake/faults", map[string]any{"method": tt.fault, "path": path, "status": 503, "count": 1}, nil)
+			if got, _ := e.send(fake.DemoToken, tt.request, e.ts.URL+path, nil, nil); got != tt.want {
+				t.Errorf("%s %s with a %s fault: %d, want %d", tt.request, path, tt.fault, got, tt.want)
 			}
 		})
 	}
@@ -334,9 +375,18 @@ func TestInjectFault_Refused(t *testing.T) {
 		{"query in a prefix", fake.Fault{Path: "/me?*", Status: 503, Count: 1}, "holds a query"},
 		{"no such path", fake.Fault{Path: "/no/such", Status: 503, Count: 1}, `path "/no/such" is served by no operation`},
 		{"root", fake.Fault{Path: "/", Status: 503, Count: 1}, "is served by no operation"},
-		{"no such path under a project", fake.Fault{Path: "/project/gh/demo-org/demo-app/nope", Status: 503, Count: 1}, "is served by no operation"},
 		{"path of a route in the wrong case", fake.Fault{Path: "/ME", Status: 503, Count: 1}, "is served by no operation"},
-		{"route template as a path", fake.Fault{Path: "/pipeline/{pipeline-id}/config/more", Status: 503, Count: 1}, "is served by no operation"},
+		{"a parameter's segment only", fake.Fault{Path: "/project", Status: 503, Count: 1}, "is served by no operation"},
+		{"empty segment", fake.Fault{Path: "/me//", Status: 503, Count: 1}, "is served by no operation"},
+		{"dot value", fake.Fault{Path: "/project/gh/demo-org/demo-app/envvar/..", Status: 503, Count: 1}, "is served by no operation"},
+		{"dot part of a value", fake.Fault{Path: "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab/../cd", Status: 503, Count: 1}, "is served by no operation"},
+		{"too many segments", fake.Fault{Path: "/project/gh/demo-org/demo-app/envvar/" + strings.Repeat("a/", 64) + "b", Status: 503, Count: 1}, "more than the 64 a fault's path may have"},
+		{"method not served at the path", fake.Fault{Method: "POST", Path: "/me", Status: 503, Count: 1}, `path "/me" is not served with method POST, so no request would match it: it is served with GET, HEAD`},
+		{"method not served at an escaped path", fake.Fault{Method: "DELETE", Path: "/pipeline/continue", Status: 503, Count: 1}, "it is served with GET, HEAD, POST"},
+		{"operation not served at the path", fake.Fault{Operation: "getCurrentUser", Path: "/project/gh/demo-org/demo-app/pipeline", Status: 503, Count: 1}, `path "/project/gh/demo-org/demo-app/pipeline" is served by DELETE /project/{project-slug} (deleteProjectBySlug), GET /project/{project-slug} (getProjectBySlug), GET /project/{project-slug}/pipeline (listPipelinesForProject), POST /project/{project-slug}/pipeline (triggerPipeline); none of them has operation "getCurrentUser"`},
+		{"route not served at the path", fake.Fault{Route: "/me", Path: "/me/collaborations", Status: 503, Count: 1}, `path "/me/collaborations" is served by GET /me/collaborations (getCollaborations); none of them has route "/me", so no request would match the fault`},
+		{"operation of another method", fake.Fault{Method: "POST", Operation: "getCurrentUser", Status: 503, Count: 1}, `no operation of the document has method POST and operation "getCurrentUser"`},
+		{"operation on another route", fake.Fault{Operation: "getCurrentUser", Route: "/me/collaborations", Path: "/me*", Status: 503, Count: 1}, `no operation of the document has operation "getCurrentUser" and route "/me/collaborations"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -352,36 +402,175 @@ func TestInjectFault_Refused(t *testing.T) {
 	}
 }
 
-// TestInjectFault_PathForms checks that a fault's Path is accepted in every form that a request the
-// server kit routes to an operation may take: slugs raw, escaped, half escaped, with either provider
-// name, in any case; organization slugs as two raw segments, escaped, or the organization's UUID;
-// trailing slashes; and prefixes, which are not looked up.
-func TestInjectFault_PathForms(t *testing.T) {
+// TestInjectFault_RoutedPaths checks InjectFault's path check against the server kit itself: for every
+// route of its index, request paths are written in the forms a client may send (each project and
+// organization slug form: gh, github, bb, bitbucket and circleci/<uuid>/<uuid>, raw, escaped and half
+// escaped; the values of other parameters plain and holding a "/", escaped and not; with and without
+// a trailing slash). Each that the kit routes to an operation (a route middleware of the test's
+// answers it) must be a Path InjectFault accepts, as sent and unescaped, alone, with the method, and
+// with the method, operation and route the kit routed it to, and the fault must fire on that
+// request; a prefix of the path, as the middleware sees it, must fire too.
+func TestInjectFault_RoutedPaths(t *testing.T) {
 	t.Parallel()
-	const (
-		org      = "3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a"
-		pipeline = "00000000-0000-4000-8000-00000000abcd"
-	)
-	paths := []string{
-		"/me", "/me/", "/me/collaborations",
-		"/project/gh/demo-org/demo-app", "/project/gh/demo-org/demo-app/",
-		"/project/gh%2Fdemo-org%2Fdemo-app/pipeline", "/project/gh%2Fdemo-org/demo-app/pipeline",
-		"/project/github/Demo-Org/demo-app/pipeline", "/project/github%2Fdemo-org%2Fdemo-app/pipeline",
-		"/project/bitbucket/bb-org/bb-app", "/project/bb%2Fbb-org%2Fbb-app/pipeline",
-		"/project/circleci/7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b/0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b/pipeline",
-		"/project/circleci%2F7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b%2F0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b/pipeline",
-		"/project/gh/demo-org/demo-app/settings", "/project/gh/demo-org/demo-app/pipeline/run",
-		"/project/gh/demo-org/demo-app/envvar/DEPLOY_KEY", "/project/gh/demo-org/demo-app/1/artifacts",
-		"/project/gh/demo-org/demo-app/job/1",
-		"/organization/gh/demo-org/project", "/organization/gh%2Fdemo-org/project", "/organization/" + org + "/project",
-		"/insights/gh/demo-org/summary", "/insights/gh/demo-org/demo-app/workflows",
-		"/pipeline/" + pipeline, "/pipeline/" + pipeline + "/config", "/webhook/" + pipeline,
-		"/project/gh/demo-org/demo-app/envvar/A%2FB", // a value with an escaped slash, which a request may send
-		"/org/" + org + "/oidc-custom-claims",
-		"*", "/project/*", "/project/gh%2Fdemo-org*", "/project/github/demo-org/*", "/no/such/prefix/*",
+	ix, err := route.Shared()
+	if err != nil {
+		t.Fatal(err)
 	}
-	e := newEnv(t)
+	leaves := map[string][]*route.Route{} // document path → its operations
+	for _, rt := range ix.Routes() {
+		leaves[rt.Path] = append(leaves[rt.Path], rt)
+	}
+	var routed, checked atomic.Int64
+	t.Cleanup(func() {
+		t.Logf("%d request paths routed, %d fault paths checked", routed.Load(), checked.Load())
+	})
+	for _, tpl := range slices.Sorted(maps.Keys(leaves)) {
+		t.Run(tpl, func(t *testing.T) {
+			t.Parallel()
+			f, err := fake.New(fake.WithSeed(otherSeed()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The kit routed the request: answer it here, before authentication and the handler, with
+			// what it was routed to.
+			stop := func(http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("X-Operation", server.OperationIDFromContext(r.Context()))
+					w.Header().Set("X-Route", server.RouteFromContext(r.Context()))
+					w.WriteHeader(http.StatusNoContent)
+				})
+			}
+			h, err := f.Handler(server.WithRouteMiddlewares(stop))
+			if err != nil {
+				t.Fatal(err)
+			}
+			serve := func(method, path string) *httptest.ResponseRecorder {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, httptest.NewRequest(method, server.DefaultBasePath+path, nil))
+				return w
+			}
+			n := 0
+			for _, rt := range leaves[tpl] {
+				for _, p := range requestPaths(tpl) {
+					probe := serve(rt.Method, p)
+					if probe.Code != http.StatusNoContent {
+						continue // answered by the kit: no route, another method, a malformed path
+					}
+					n++
+					routed.Add(1)
+					unescaped, err := url.PathUnescape(p)
+					if err != nil {
+						t.Fatalf("%s: %v", p, err)
+					}
+					seen := strings.TrimSuffix(unescaped, "/")
+					faults := []fake.Fault{
+						{Path: p},
+						{Path: unescaped},
+						{Method: rt.Method, Path: unescaped},
+						{Method: rt.Method, Operation: probe.Header().Get("X-Operation"), Route: probe.Header().Get("X-Route"), Path: unescaped},
+						{Path: seen + "*"},
+					}
+					for _, fault := range faults {
+						checked.Add(1)
+						fault.Status, fault.Count = http.StatusServiceUnavailable, 1
+						if err := f.InjectFault(fault); err != nil {
+							t.Errorf("%s %s (routed to %s): InjectFault(%+v): %v", rt.Method, p, probe.Header().Get("X-Operation"), fault, err)
+							continue
+						}
+						if got := serve(rt.Method, p).Code; got != fault.Status {
+							t.Errorf("%s %s (routed to %s) with a fault %+v: %d, want %d", rt.Method, p, probe.Header().Get("X-Operation"), fault, got, fault.Status)
+						}
+						f.ClearFaults()
+					}
+				}
+			}
+			if n == 0 {
+				t.Errorf("no request path written for %s is routed by the kit", tpl)
+			}
+		})
+	}
+}
+
+// requestPaths returns request paths (under the base path, escaped as sent) for a document path, in
+// the forms a client may write them: every form of slugs and of other values from [paramValues], each
+// with and without a trailing slash. The three parameters of /project/{provider}/{organization}/{project}
+// take the forms of a project slug.
+func requestPaths(tpl string) []string {
+	tpl = strings.Replace(tpl, "{provider}/{organization}/{project}", "{project-slug}", 1)
+	paths := []string{""}
+	for seg := range strings.SplitSeq(tpl[1:], "/") {
+		vals := []string{seg}
+		if name, ok := strings.CutPrefix(seg, "{"); ok {
+			vals = paramValues(strings.TrimSuffix(name, "}"))
+		}
+		var next []string
+		for _, p := range paths {
+			for _, v := range vals {
+				next = append(next, p+"/"+v)
+			}
+		}
+		paths = next
+	}
 	for _, p := range paths {
+		paths = append(paths, p+"/")
+	}
+	return paths
+}
+
+// paramValues returns the escaped forms a request may give a path parameter in.
+func paramValues(name string) []string {
+	const (
+		orgID  = "3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a"
+		projID = "0e1d2c3b-4a59-4687-9a5b-4c3d2e1f0a9b"
+	)
+	// forms writes a slug of parts raw, escaped and half escaped (each of its slashes in turn).
+	forms := func(parts ...string) []string {
+		out := []string{strings.Join(parts, "/"), strings.Join(parts, "%2F")}
+		for i := 1; i < len(parts); i++ {
+			out = append(out, strings.Join(parts[:i], "%2F")+"/"+strings.Join(parts[i:], "/"))
+		}
+		return out
+	}
+	switch name {
+	case "project-slug":
+		var out []string
+		for _, p := range [][]string{
+			{"gh", "demo-org", "demo-app"}, {"github", "Demo-Org", "demo-app"}, {"bb", "bb-org", "bb-app"},
+			{"bitbucket", "bb-org", "bb-app"}, {"circleci", orgID, projID},
+		} {
+			out = append(out, forms(p...)...)
+		}
+		return out
+	case "org-slug", "org-slug-or-id":
+		var out []string
+		for _, p := range [][]string{{"gh", "demo-org"}, {"github", "Demo-Org"}, {"bb", "bb-org"}, {"bitbucket", "bb-org"}, {"circleci", orgID}} {
+			out = append(out, forms(p...)...)
+		}
+		if name == "org-slug-or-id" {
+			out = append(out, orgID)
+		}
+		return out
+	}
+	// Any other value, and one holding a slash (as a checkout key's SHA256 fingerprint, base64, may),
+	// escaped and raw.
+	v := "deploy-key"
+	switch lower := strings.ToLower(name); {
+	case strings.HasSuffix(lower, "number"):
+		v = "1"
+	case strings.HasSuffix(lower, "id"):
+		v = projID
+	case lower == "fingerprint":
+		v = "SHA256:ab"
+	}
+	return []string{v, v + "%2Fcd", v + "/cd"}
+}
+
+// TestInjectFault_Prefixes checks that a prefix Path is accepted whatever it is a prefix of: prefixes
+// are not looked up.
+func TestInjectFault_Prefixes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, p := range []string{"*", "/*", "/project/*", "/project/gh%2Fdemo-org*", "/project/github/demo-org/*", "/no/such/prefix/*"} {
 		if err := e.fake.InjectFault(fake.Fault{Path: p, Status: 503, Count: 1}); err != nil {
 			t.Errorf("InjectFault with Path %q: %v", p, err)
 		}
