@@ -13,7 +13,8 @@ import (
 
 // ControlPath is where [Server.Handler] serves the test controls, outside the API's base path.
 // GET ControlPath lists them. As in the API, a control's path asked with a method it does not take is
-// a 405 with an Allow header, and a path that is no control's a 404, both JSON {"message": …}.
+// a 405 with an Allow header, a path that is no control's a 404, and one with an empty segment ("//")
+// or a "." or ".." segment, escaped or not, a 400, all JSON {"message": …}.
 const ControlPath = "/_fake/"
 
 // IsControlPath reports whether a request path (r.URL.Path) is one [Server.Handler] hands to the
@@ -98,8 +99,8 @@ func (s *Server) controls() []control {
 
 // controlHandler serves [Server.controls]. A listed path asked with a method the table does not
 // serve for it is a 405 whose Allow header lists those it does (HEAD with GET, which answers it), as
-// the API answers; anything else under /_fake/ is a 404 that points to the listing. Errors are 4xx
-// JSON {"message": …}.
+// the API answers; a path with an empty or dot segment is a 400 before the table is looked at;
+// anything else under /_fake/ is a 404 that points to the listing. Errors are 4xx JSON {"message": …}.
 func (s *Server) controlHandler() http.Handler {
 	mux := http.NewServeMux()
 	methods := map[string][]string{} // path pattern → the methods the table serves on it
@@ -130,7 +131,28 @@ func (s *Server) controlHandler() http.Handler {
 	mux.HandleFunc(ControlPath, func(w http.ResponseWriter, r *http.Request) {
 		writeMessage(w, http.StatusNotFound, "Unknown control endpoint "+r.Method+" "+r.URL.Path+"; GET "+ControlPath+" lists them.")
 	})
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// ServeMux would answer these with a redirect to the cleaned path, text/html.
+		if hasEmptyOrDotSegment(r.URL.Path) {
+			writeMessage(w, http.StatusBadRequest, "Malformed control path "+r.URL.Path+": it has an empty or dot segment (//, . or ..); GET "+ControlPath+" lists the controls.")
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// hasEmptyOrDotSegment reports whether an unescaped path has an empty segment ("//") or one that is
+// "." or "..".
+func hasEmptyOrDotSegment(path string) bool {
+	if strings.Contains(path, "//") {
+		return true
+	}
+	for seg := range strings.SplitSeq(path, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeBody decodes a control's JSON body into v, or answers 400 and returns false.

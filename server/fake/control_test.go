@@ -135,6 +135,38 @@ func TestControl_Listing(t *testing.T) {
 	}
 }
 
+// TestControl_MalformedPath checks that a path under /_fake/ with an empty segment or a "." or ".."
+// segment, escaped or not, is a JSON 400, instead of ServeMux's redirect to the cleaned path (an HTML
+// 307) or its 404.
+func TestControl_MalformedPath(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tests := []struct {
+		method, path string
+	}{
+		{"GET", "/_fake//clock"},
+		{"GET", "/_fake//"},
+		{"POST", "/_fake/clock//advance"},
+		{"GET", "/_fake/./clock"},
+		{"GET", "/_fake/."},
+		{"GET", "/_fake/clock/.."},
+		{"GET", "/_fake/nope/../clock"},
+		{"GET", "/_fake/%2e%2e/clock"},
+		{"GET", "/_fake/../api/v2/me"},
+		{"GET", "/_fake/pipelines/%2E/continuation-key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			t.Parallel()
+			var msg struct{ Message string }
+			status, h := e.send("", tt.method, e.ts.HTTP.URL+tt.path, nil, &msg)
+			if status != 400 || h.Get("Content-Type") != "application/json" || !strings.Contains(msg.Message, "empty or dot segment") {
+				t.Errorf("%s %s: %d %s %q, want a JSON 400 about the segment", tt.method, tt.path, status, h.Get("Content-Type"), msg.Message)
+			}
+		})
+	}
+}
+
 // TestIsControlPath checks which paths are the controls' and that Handler routes by it: a control
 // path it does not know is the controls' 404, any other path the API's answer.
 func TestIsControlPath(t *testing.T) {
