@@ -47,26 +47,28 @@ type Fault struct {
 	// Path matches the path under the API base /api/v2 (e.g. "/me" or
 	// "/project/gh/demo-org/demo-app/pipeline"), escaped or not, with or without a trailing slash. It
 	// is compared, unescaped, with the path of the request as the server kit routed it: unescaped and
-	// without its trailing slash, so "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab/cd" matches
-	// a request for .../checkout-key/SHA256:ab%2Fcd, and so does the Path written so. A project slug
-	// after /project/, whole or (in a prefix) cut short, matches in any form the API takes:
-	// gh/org/repo matches gh%2Forg%2Frepo and github/org/repo (bb and bitbucket likewise), names
-	// compared without regard to case. A trailing "*" matches any path with that prefix; since the
-	// request's path has lost its trailing slash, "/context/*" matches /context/<id> but neither
-	// /context nor /context/ ("/context*" matches all three). Empty matches every path. A Handler
-	// mounted elsewhere with server.WithBasePath matches no Path; match Operation or Route there.
+	// without its trailing slash, so "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab%2Fcd"
+	// matches a request for .../checkout-key/SHA256:ab%2Fcd. A project slug after /project/, whole or
+	// (in a prefix) cut short, matches in any form the API takes: gh/org/repo matches gh%2Forg%2Frepo
+	// and github/org/repo (bb and bitbucket likewise), names compared without regard to case. A
+	// trailing "*" matches any path with that prefix; since the request's path has lost its trailing
+	// slash, "/context/*" matches /context/<id> but neither /context nor /context/ ("/context*"
+	// matches all three). Empty matches every path. A Handler mounted elsewhere with
+	// server.WithBasePath matches no Path; match Operation or Route there.
 	//
 	// [Server.InjectFault] refuses a Path that could match no request: one that includes the base
 	// path ("/api/v2/me"), does not start with "/" ("me"), or holds a query ("?"); and a whole path
-	// (not a prefix) that no request the kit routes to an operation has. It asks the kit's route index
-	// about the request paths with that unescaped form: the Path as given, and the Path read against
-	// each document path, literal segments as they are and each parameter taking one or more
-	// segments, with the "/" in a parameter's value escaped. Whatever routes is an operation the fault
-	// may apply to, even if the kit's validation would refuse the request later ("/project/gh/org/repo/x"
-	// is the project slug gh/org/repo/x of GET /project/{project-slug}); what routes nowhere
-	// ("/no/such", "/project", a value that is "." or "..") is refused, and so is a Path of more than
-	// 64 segments. When Method, Operation or Route are given as well, one of the operations the path
-	// may be routed to must have them all.
+	// (not a prefix) that the kit routes to no operation as written, that is, sent as a request path
+	// just as it is. The operations it is routed to with some method are those the fault may apply
+	// to, even if the kit's validation would refuse the request later ("/project/gh/org/repo/x" is
+	// the project slug gh/org/repo/x of GET /project/{project-slug}); a path routed nowhere
+	// ("/no/such", "/project", an empty segment, a value that is "." or "..") is refused. So a "/"
+	// inside a value other than a slug (a SHA256 checkout-key fingerprint, an environment variable
+	// name) must be written %2F, as a client sends it: ".../checkout-key/SHA256:ab%2Fcd", not
+	// ".../checkout-key/SHA256:ab/cd"; and a value that is also a literal of the document must be
+	// escaped as a client escapes it ("/pipeline/%63ontinue" for the pipeline ID "continue"). When
+	// Method, Operation or Route are given as well, one of the operations the path is routed to must
+	// have them all.
 	Path string `json:"path,omitempty"`
 	// Status is 429 or 500–599; 0 lets the request through after Delay.
 	Status int `json:"status,omitempty"`
@@ -164,12 +166,8 @@ func (f Fault) check() error {
 	}
 	candidates := names.ix.Routes() // the operations a request the fault matches may be routed to
 	if f.Path != "" && !prefix {
-		u := faultPath(p, false)
-		if n := strings.Count(u, "/"); n > maxFaultSegments {
-			return fmt.Errorf("fault: path %q has %d segments, more than the %d a fault's path may have: end a prefix with \"*\" instead", f.Path, n, maxFaultSegments)
-		}
-		if candidates = names.routesAt(p, u); len(candidates) == 0 {
-			return fmt.Errorf("fault: path %q is served by no operation of the document, so no request would match it: give a path such as \"/me\" or \"/project/gh/demo-org/demo-app/pipeline\", or end a prefix with \"*\"", f.Path)
+		if candidates = names.routesAt(p); len(candidates) == 0 {
+			return fmt.Errorf("fault: path %q is served by no operation of the document as written, so no request would match it: give a path such as \"/me\" or \"/project/gh/demo-org/demo-app/pipeline\", or end a prefix with \"*\"; a \"/\" inside a value (a checkout-key fingerprint, an environment variable name) must be written %%2F, as in \"/project/gh/demo-org/demo-app/checkout-key/SHA256:ab%%2Fcd\"", f.Path)
 		}
 		if f.Method != "" && !slices.ContainsFunc(candidates, func(rt *route.Route) bool { return strings.EqualFold(rt.Method, f.Method) }) {
 			return fmt.Errorf("fault: path %q is not served with method %s, so no request would match it: it is served with %s", f.Path, strings.ToUpper(f.Method), allowed(candidates))
@@ -227,20 +225,13 @@ func allowed(routes []*route.Route) string {
 	return strings.Join(slices.Compact(methods), ", ")
 }
 
-// maxFaultSegments is the most segments a fault's whole Path may have: a document path has a handful,
-// and the readings [faultNames.routesAt] tries grow with the square of the number when parameters
-// stand side by side (/project/{provider}/{organization}/{project}/settings).
-const maxFaultSegments = 64
-
 // faultNames is what faults are checked against: the server kit's route index, which routes the
 // requests faults apply to, and the names of its operations.
 type faultNames struct {
 	ix         *route.Index
-	leaves     []*route.Leaf   // every document path, once
 	operations map[string]bool // operationIds, lower-cased
 	paths      map[string]bool // document paths
 	methods    []string        // the methods of the operations, sorted
-	literals   map[string]bool // the segments of document paths that are no parameter
 }
 
 // loadFaultNames reads the names from the kit's shared route index, once.
@@ -249,149 +240,37 @@ var loadFaultNames = sync.OnceValues(func() (faultNames, error) {
 	if err != nil {
 		return faultNames{}, err
 	}
-	n := faultNames{ix: ix, operations: map[string]bool{}, paths: map[string]bool{}, literals: map[string]bool{}}
+	n := faultNames{ix: ix, operations: map[string]bool{}, paths: map[string]bool{}}
 	for _, rt := range ix.Routes() {
 		n.operations[strings.ToLower(rt.OperationID)] = true
 		if !slices.Contains(n.methods, rt.Method) {
 			n.methods = append(n.methods, rt.Method)
 		}
-		if n.paths[rt.Path] {
-			continue
-		}
 		n.paths[rt.Path] = true
-		n.leaves = append(n.leaves, rt.Leaf)
-		for seg := range strings.SplitSeq(rt.Path[1:], "/") {
-			if !strings.HasPrefix(seg, "{") {
-				n.literals[seg] = true
-			}
-		}
 	}
 	slices.Sort(n.methods)
 	return n, nil
 })
 
-// routesAt returns the operations that the kit routes requests to whose path, as the fault
-// middleware sees it (unescaped, its slug made canonical, without a trailing slash), is u, the
-// canonical form of a fault's whole Path given as given. It asks the kit's own index
-// ([route.Index.Resolve]) about request paths with that unescaped form, with each method of the
-// document:
-//
-//   - given itself, when a request may be sent so (no empty segment, valid escapes);
-//   - for each document path that u fills, with its literal segments as they are and each parameter
-//     taking one or more whole segments of u: the document path with those values escaped
-//     (url.PathEscape, so a "/" in a value is %2F) and, when a value so escaped is a literal
-//     segment of the document ("continue"), again with its first byte escaped, so that the kit
-//     reads it as the parameter it is and not as the literal.
-//
-// A reading counts when the kit finds an operation of the method for it and its parameter values
-// pass the kit's checks before routing ends (valid escapes, no "." or ".." part). The operations
-// come sorted by path and method, as [route.Index.Routes] sorts them. Between them the readings are
-// the request paths with the unescaped form u as a client writes them, escaping no more than it
-// must. A request that escapes more (a letter of a slug's provider, "%67h") or writes a provider in
-// another case ("GH") may be read otherwise: the kit does not fold such a slug, and may route it, as
-// it is and malformed, to an operation none of the readings reaches (and validation then refuses
-// it), so a fault naming that operation with that path is refused.
-func (n faultNames) routesAt(given, u string) []*route.Route {
+// routesAt returns the operations the kit routes a request for the escaped path p to, p as a client
+// sends it ([route.Index.Resolve] with each method of the document), sorted by path and method. A p
+// that no request may be sent as (an empty segment, a bad escape) is routed nowhere, and so is one
+// with a "." or ".." value, which the kit refuses before the route middlewares.
+func (n faultNames) routesAt(p string) []*route.Route {
+	u, err := url.PathUnescape(p)
+	if err != nil || strings.Contains(p, "//") || slices.ContainsFunc(strings.Split(u, "/"), func(s string) bool { return s == "." || s == ".." }) {
+		return nil
+	}
 	var found []*route.Route
-	var vals []string
-	try := func(escaped string) {
-		for _, m := range n.methods {
-			var leaf *route.Leaf
-			leaf, vals, _ = n.ix.Resolve(m, escaped, vals[:0])
-			if leaf == nil {
-				continue
-			}
-			if rt := leaf.For(m); rt != nil && valuesPass(vals) && !slices.Contains(found, rt) {
+	for _, m := range n.methods {
+		if leaf, _, _ := n.ix.Resolve(m, p, nil); leaf != nil {
+			if rt := leaf.For(m); rt != nil && !slices.Contains(found, rt) {
 				found = append(found, rt)
 			}
 		}
 	}
-	if !strings.Contains(given, "//") {
-		if _, err := url.PathUnescape(given); err == nil {
-			try(given)
-		}
-	}
-	segs := strings.Split(u[1:], "/")
-	for _, leaf := range n.leaves {
-		tpl := strings.Split(leaf.Path[1:], "/")
-		fill(tpl, segs, nil, func(values []string) {
-			escaped, collides := n.escapedPath(tpl, values, false)
-			try(escaped)
-			if collides {
-				escaped, _ = n.escapedPath(tpl, values, true)
-				try(escaped)
-			}
-		})
-	}
 	slices.SortFunc(found, func(a, b *route.Route) int { return strings.Compare(a.Path+" "+a.Method, b.Path+" "+b.Method) })
 	return found
-}
-
-// fill calls yield with the values of the parameters of the document path segments tpl for each
-// way the path segments segs fill them: a literal segment takes a segment equal to it, a parameter
-// one or more whole segments, joined by "/", that are not empty together.
-func fill(tpl, segs, values []string, yield func([]string)) {
-	if len(tpl) == 0 {
-		if len(segs) == 0 {
-			yield(values)
-		}
-		return
-	}
-	if !strings.HasPrefix(tpl[0], "{") {
-		if len(segs) > 0 && segs[0] == tpl[0] {
-			fill(tpl[1:], segs[1:], values, yield)
-		}
-		return
-	}
-	for k := 1; k <= len(segs)-(len(tpl)-1); k++ {
-		if v := strings.Join(segs[:k], "/"); v != "" {
-			fill(tpl[1:], segs[k:], append(values, v), yield)
-		}
-	}
-}
-
-// escapedPath writes the document path segments tpl with the parameter values (unescaped) escaped
-// in them. It reports whether a value so escaped is a literal segment of the document; with
-// distinct, it escapes the first byte of such values too.
-func (n faultNames) escapedPath(tpl, values []string, distinct bool) (string, bool) {
-	var b strings.Builder
-	collides := false
-	i := 0
-	for _, seg := range tpl {
-		b.WriteByte('/')
-		if !strings.HasPrefix(seg, "{") {
-			b.WriteString(seg)
-			continue
-		}
-		v := url.PathEscape(values[i])
-		i++
-		if n.literals[v] {
-			collides = true
-			if distinct {
-				v = fmt.Sprintf("%%%02X", v[0]) + v[1:]
-			}
-		}
-		b.WriteString(v)
-	}
-	return b.String(), collides
-}
-
-// valuesPass reports whether escaped path parameter values pass the checks the kit's slug
-// normaliser makes once it has found the operation, before the route middlewares: each unescapes,
-// and no slash-separated part of one is "." or "..".
-func valuesPass(vals []string) bool {
-	for _, v := range vals {
-		d, err := url.PathUnescape(v)
-		if err != nil {
-			return false
-		}
-		for part := range strings.SplitSeq(d, "/") {
-			if part == "." || part == ".." {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // routed is what faults match a request on, as the server kit routed it.

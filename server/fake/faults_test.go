@@ -259,11 +259,10 @@ func TestFault_Matching(t *testing.T) {
 		{"operation and path", map[string]any{"operation": "listPipelinesForProject", "path": "/project/gh/demo-org/*"}, "/project/gh/demo-org/demo-app/pipeline", 503},
 		{"operation but other path", map[string]any{"operation": "listPipelinesForProject", "path": "/project/gh/other-org/*"}, "/project/gh/demo-org/demo-app/pipeline", 200},
 		{"path of three parameters, github", map[string]any{"path": "/project/github/Demo-Org/demo-app/settings"}, "/project/gh/demo-org/demo-app/settings", 503},
-		{"unescaped slash in a fingerprint", map[string]any{"path": "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab/cd"}, "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab%2Fcd", 503},
-		{"unescaped slash in an envvar name, with the method", map[string]any{"method": "GET", "path": "/project/gh/demo-org/demo-app/envvar/A/B"}, "/project/gh/demo-org/demo-app/envvar/A%2FB", 503},
-		{"route template as a path", map[string]any{"path": "/pipeline/{pipeline-id}/config/more"}, "/pipeline/%7Bpipeline-id%7D%2Fconfig%2Fmore", 503},
-		{"a slug that takes the rest", map[string]any{"path": "/project/gh/demo-org/demo-app/nope"}, "/project/gh%2Fdemo-org%2Fdemo-app%2Fnope", 503},
-		{"a value escaped apart from a literal", map[string]any{"method": "GET", "path": "/pipeline/continue"}, "/pipeline/%63ontinue", 503},
+		{"escaped slash in a fingerprint", map[string]any{"path": "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab%2Fcd"}, "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab%2Fcd", 503},
+		{"escaped slash in an envvar name, with the method", map[string]any{"method": "GET", "path": "/project/gh/demo-org/demo-app/envvar/A%2FB"}, "/project/gh/demo-org/demo-app/envvar/A%2FB", 503},
+		{"a slug that takes the rest", map[string]any{"path": "/project/gh%2Fdemo-org%2Fdemo-app%2Fnope"}, "/project/gh%2Fdemo-org%2Fdemo-app%2Fnope", 503},
+		{"a value escaped apart from a literal", map[string]any{"method": "GET", "path": "/pipeline/%63ontinue"}, "/pipeline/%63ontinue", 503},
 		{"a prefix ending in a slash, the path without", map[string]any{"path": "/me/*"}, "/me/", 200},
 		{"a prefix without the slash", map[string]any{"path": "/me*"}, "/me/", 503},
 		{"everything, routed", map[string]any{}, "/me", 503},
@@ -348,6 +347,10 @@ func TestFault_Method(t *testing.T) {
 	}
 }
 
+// slashHint is what InjectFault says of a whole Path that is routed nowhere as written: how to write a
+// "/" inside a value.
+const slashHint = `is served by no operation of the document as written, so no request would match it: give a path such as "/me" or "/project/gh/demo-org/demo-app/pipeline", or end a prefix with "*"; a "/" inside a value (a checkout-key fingerprint, an environment variable name) must be written %2F, as in "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab%2Fcd"`
+
 // TestInjectFault_Refused checks that faults that could never apply are refused, from Go and over
 // HTTP (400), with a message that says why.
 func TestInjectFault_Refused(t *testing.T) {
@@ -380,10 +383,15 @@ func TestInjectFault_Refused(t *testing.T) {
 		{"empty segment", fake.Fault{Path: "/me//", Status: 503, Count: 1}, "is served by no operation"},
 		{"dot value", fake.Fault{Path: "/project/gh/demo-org/demo-app/envvar/..", Status: 503, Count: 1}, "is served by no operation"},
 		{"dot part of a value", fake.Fault{Path: "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab/../cd", Status: 503, Count: 1}, "is served by no operation"},
-		{"too many segments", fake.Fault{Path: "/project/gh/demo-org/demo-app/envvar/" + strings.Repeat("a/", 64) + "b", Status: 503, Count: 1}, "more than the 64 a fault's path may have"},
+		{"many segments", fake.Fault{Path: "/project/gh/demo-org/demo-app/envvar/" + strings.Repeat("a/", 64) + "b", Status: 503, Count: 1}, "is served by no operation"},
+		{"unescaped slash in a fingerprint", fake.Fault{Path: "/project/gh/demo-org/demo-app/checkout-key/SHA256:ab/cd", Status: 503, Count: 1}, slashHint},
+		{"unescaped slash in an envvar name, with the method", fake.Fault{Method: "GET", Path: "/project/gh/demo-org/demo-app/envvar/A/B", Status: 503, Count: 1}, slashHint},
+		{"route template as a path", fake.Fault{Path: "/pipeline/{pipeline-id}/config/more", Status: 503, Count: 1}, "is served by no operation"},
+		{"a slug that takes the rest, unescaped", fake.Fault{Path: "/project/gh/demo-org/demo-app/nope", Status: 503, Count: 1}, "is served by no operation"},
 		{"method not served at the path", fake.Fault{Method: "POST", Path: "/me", Status: 503, Count: 1}, `path "/me" is not served with method POST, so no request would match it: it is served with GET, HEAD`},
-		{"method not served at an escaped path", fake.Fault{Method: "DELETE", Path: "/pipeline/continue", Status: 503, Count: 1}, "it is served with GET, HEAD, POST"},
-		{"operation not served at the path", fake.Fault{Operation: "getCurrentUser", Path: "/project/gh/demo-org/demo-app/pipeline", Status: 503, Count: 1}, `path "/project/gh/demo-org/demo-app/pipeline" is served by DELETE /project/{project-slug} (deleteProjectBySlug), GET /project/{project-slug} (getProjectBySlug), GET /project/{project-slug}/pipeline (listPipelinesForProject), POST /project/{project-slug}/pipeline (triggerPipeline); none of them has operation "getCurrentUser"`},
+		{"method not served at a literal", fake.Fault{Method: "GET", Path: "/pipeline/continue", Status: 503, Count: 1}, "it is served with POST"},
+		{"method not served at an escaped path", fake.Fault{Method: "DELETE", Path: "/pipeline/%63ontinue", Status: 503, Count: 1}, "it is served with GET, HEAD"},
+		{"operation not served at the path", fake.Fault{Operation: "getCurrentUser", Path: "/project/gh/demo-org/demo-app/pipeline", Status: 503, Count: 1}, `path "/project/gh/demo-org/demo-app/pipeline" is served by GET /project/{project-slug}/pipeline (listPipelinesForProject), POST /project/{project-slug}/pipeline (triggerPipeline); none of them has operation "getCurrentUser"`},
 		{"route not served at the path", fake.Fault{Route: "/me", Path: "/me/collaborations", Status: 503, Count: 1}, `path "/me/collaborations" is served by GET /me/collaborations (getCollaborations); none of them has route "/me", so no request would match the fault`},
 		{"operation of another method", fake.Fault{Method: "POST", Operation: "getCurrentUser", Status: 503, Count: 1}, `no operation of the document has method POST and operation "getCurrentUser"`},
 		{"operation on another route", fake.Fault{Operation: "getCurrentUser", Route: "/me/collaborations", Path: "/me*", Status: 503, Count: 1}, `no operation of the document has operation "getCurrentUser" and route "/me/collaborations"`},
@@ -407,9 +415,11 @@ func TestInjectFault_Refused(t *testing.T) {
 // organization slug form: gh, github, bb, bitbucket and circleci/<uuid>/<uuid>, raw, escaped and half
 // escaped; the values of other parameters plain and holding a "/", escaped and not; with and without
 // a trailing slash). Each that the kit routes to an operation (a route middleware of the test's
-// answers it) must be a Path InjectFault accepts, as sent and unescaped, alone, with the method, and
-// with the method, operation and route the kit routed it to, and the fault must fire on that
-// request; a prefix of the path, as the middleware sees it, must fire too.
+// answers it) must be a Path InjectFault accepts as sent, and the fault must fire on that request;
+// so must a prefix of the path, as the middleware sees it. Unescaped, alone, with the method, and
+// with the method, operation and route the kit routed it to, the path must be accepted and fire
+// too, unless a value other than a slug holds an escaped "/": unescaping splits that value, and
+// InjectFault must refuse the path so written and say to write the "/" %2F.
 func TestInjectFault_RoutedPaths(t *testing.T) {
 	t.Parallel()
 	ix, err := route.Shared()
@@ -420,9 +430,9 @@ func TestInjectFault_RoutedPaths(t *testing.T) {
 	for _, rt := range ix.Routes() {
 		leaves[rt.Path] = append(leaves[rt.Path], rt)
 	}
-	var routed, checked atomic.Int64
+	var routed, checked, refused atomic.Int64
 	t.Cleanup(func() {
-		t.Logf("%d request paths routed, %d fault paths checked", routed.Load(), checked.Load())
+		t.Logf("%d request paths routed, %d fault paths checked, %d of them refused with the %%2F hint", routed.Load(), checked.Load(), refused.Load())
 	})
 	for _, tpl := range slices.Sorted(maps.Keys(leaves)) {
 		t.Run(tpl, func(t *testing.T) {
@@ -451,7 +461,8 @@ func TestInjectFault_RoutedPaths(t *testing.T) {
 			}
 			n := 0
 			for _, rt := range leaves[tpl] {
-				for _, p := range requestPaths(tpl) {
+				for _, rp := range requestPaths(tpl) {
+					p := rp.path
 					probe := serve(rt.Method, p)
 					if probe.Code != http.StatusNoContent {
 						continue // answered by the kit: no route, another method, a malformed path
@@ -470,9 +481,17 @@ func TestInjectFault_RoutedPaths(t *testing.T) {
 						{Method: rt.Method, Operation: probe.Header().Get("X-Operation"), Route: probe.Header().Get("X-Route"), Path: unescaped},
 						{Path: seen + "*"},
 					}
-					for _, fault := range faults {
+					for i, fault := range faults {
 						checked.Add(1)
 						fault.Status, fault.Count = http.StatusServiceUnavailable, 1
+						if unescapedForm := i >= 1 && i <= 3; unescapedForm && rp.split {
+							refused.Add(1)
+							if err := f.InjectFault(fault); err == nil || !strings.Contains(err.Error(), slashHint) {
+								t.Errorf("%s %s (routed to %s), a value's %%2F unescaped: InjectFault(%+v) = %v, want an error about %s", rt.Method, p, probe.Header().Get("X-Operation"), fault, err, slashHint)
+							}
+							f.ClearFaults()
+							continue
+						}
 						if err := f.InjectFault(fault); err != nil {
 							t.Errorf("%s %s (routed to %s): InjectFault(%+v): %v", rt.Method, p, probe.Header().Get("X-Operation"), fault, err)
 							continue
@@ -491,28 +510,34 @@ func TestInjectFault_RoutedPaths(t *testing.T) {
 	}
 }
 
-// requestPaths returns request paths (under the base path, escaped as sent) for a document path, in
-// the forms a client may write them: every form of slugs and of other values from [paramValues], each
-// with and without a trailing slash. The three parameters of /project/{provider}/{organization}/{project}
-// take the forms of a project slug.
-func requestPaths(tpl string) []string {
+// requestPath is a request path (under the base path, escaped as sent) of [requestPaths].
+type requestPath struct {
+	path  string
+	split bool // a value other than a slug holds %2F, so unescaping the path splits it
+}
+
+// requestPaths returns request paths for a document path, in the forms a client may write them: every
+// form of slugs and of other values from [paramValues], each with and without a trailing slash. The
+// three parameters of /project/{provider}/{organization}/{project} take the forms of a project slug.
+func requestPaths(tpl string) []requestPath {
 	tpl = strings.Replace(tpl, "{provider}/{organization}/{project}", "{project-slug}", 1)
-	paths := []string{""}
+	paths := []requestPath{{}}
 	for seg := range strings.SplitSeq(tpl[1:], "/") {
-		vals := []string{seg}
+		vals, slug := []string{seg}, false
 		if name, ok := strings.CutPrefix(seg, "{"); ok {
-			vals = paramValues(strings.TrimSuffix(name, "}"))
+			name = strings.TrimSuffix(name, "}")
+			vals, slug = paramValues(name), name == "project-slug" || strings.HasPrefix(name, "org-slug")
 		}
-		var next []string
+		var next []requestPath
 		for _, p := range paths {
 			for _, v := range vals {
-				next = append(next, p+"/"+v)
+				next = append(next, requestPath{p.path + "/" + v, p.split || !slug && strings.Contains(v, "%2F")})
 			}
 		}
 		paths = next
 	}
 	for _, p := range paths {
-		paths = append(paths, p+"/")
+		paths = append(paths, requestPath{p.path + "/", p.split})
 	}
 	return paths
 }
