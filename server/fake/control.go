@@ -115,13 +115,9 @@ func (s *Server) controlHandler() http.Handler {
 			paths = append(paths, path)
 		}
 		methods[path] = append(methods[path], c.Method)
-		if c.Method == http.MethodGet {
-			methods[path] = append(methods[path], http.MethodHead) // ServeMux answers HEAD with GET's handler
-		}
 	}
 	for _, path := range paths {
-		allowed := slices.Sorted(slices.Values(methods[path]))
-		allow := strings.Join(slices.Compact(allowed), ", ")
+		allow := allowHeader(methods[path]) // ServeMux answers HEAD with GET's handler
 		// A pattern without a method is less specific than those with one, so it gets only the rest.
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -139,6 +135,17 @@ func (s *Server) controlHandler() http.Handler {
 		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// allowHeader lists methods as an Allow header does, for the control table and for faults alike:
+// sorted, each once, with HEAD wherever GET is, since a GET handler answers HEAD too.
+func allowHeader(methods []string) string {
+	list := slices.Clone(methods)
+	if slices.Contains(list, http.MethodGet) {
+		list = append(list, http.MethodHead)
+	}
+	slices.Sort(list)
+	return strings.Join(slices.Compact(list), ", ")
 }
 
 // hasEmptyOrDotSegment reports whether an unescaped path has an empty segment ("//") or one that is

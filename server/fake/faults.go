@@ -187,10 +187,14 @@ func (f Fault) check() error {
 }
 
 // fits reports whether a request routed to rt has the method, operation and route the fault gives.
-func (f Fault) fits(rt *route.Route) bool {
-	return (f.Method == "" || strings.EqualFold(f.Method, rt.Method)) &&
-		(f.Operation == "" || strings.EqualFold(f.Operation, rt.OperationID)) &&
-		(f.Route == "" || f.Route == rt.Path)
+func (f Fault) fits(rt *route.Route) bool { return f.fitsOperation(rt.Method, rt.OperationID, rt.Path) }
+
+// fitsOperation reports whether an operation's method, operationId and document path are those the
+// fault gives: what a request routed to it and a route of the index are both matched on.
+func (f *Fault) fitsOperation(method, operationID, path string) bool {
+	return (f.Method == "" || strings.EqualFold(f.Method, method)) &&
+		(f.Operation == "" || strings.EqualFold(f.Operation, operationID)) &&
+		(f.Route == "" || f.Route == path)
 }
 
 // names describes the method, operation and route a fault gives, for its errors:
@@ -212,17 +216,13 @@ func (f Fault) names() string {
 	return strings.Join(given[:len(given)-1], ", ") + " and " + given[len(given)-1]
 }
 
-// allowed returns the methods of routes as an Allow header lists them: sorted, HEAD with GET.
+// allowed returns the methods of routes as an Allow header lists them (see [allowHeader]).
 func allowed(routes []*route.Route) string {
-	var methods []string
-	for _, rt := range routes {
-		methods = append(methods, rt.Method)
-		if rt.Method == http.MethodGet {
-			methods = append(methods, http.MethodHead)
-		}
+	methods := make([]string, len(routes))
+	for i, rt := range routes {
+		methods[i] = rt.Method
 	}
-	slices.Sort(methods)
-	return strings.Join(slices.Compact(methods), ", ")
+	return allowHeader(methods)
 }
 
 // faultNames is what faults are checked against: the server kit's route index, which routes the
@@ -282,9 +282,7 @@ type routed struct {
 // matches reports whether the fault applies to a request.
 func (f *Fault) matches(r routed) bool {
 	switch {
-	case f.Method != "" && !strings.EqualFold(f.Method, r.method),
-		f.Operation != "" && !strings.EqualFold(f.Operation, r.operation),
-		f.Route != "" && f.Route != r.route:
+	case !f.fitsOperation(r.method, r.operation, r.route):
 		return false
 	case f.prefix:
 		return strings.HasPrefix(r.path, f.path)
