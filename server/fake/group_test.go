@@ -98,9 +98,9 @@ func TestProjectGroups(t *testing.T) {
 
 	bad := []struct {
 		name, path string
-		body any
-		want int
-		msg  string
+		body       any
+		want       int
+		msg        string
 	}{
 		{"org role", pg, map[string]any{"role": "org-admin", "group_ids": []string{a.ID.String()}}, 400, "role"},
 		{"no groups", pg, map[string]any{"role": "project-admin", "group_ids": []string{}}, 400, "group_ids"},
