@@ -81,9 +81,13 @@ func (x *usageExport) state(now time.Time) gen.UsageExportJobStatusState {
 // download URLs of usage exports point at.
 type requestOriginKey struct{}
 
-// withRequestOrigin returns r with its origin ("http://127.0.0.1:8080") in the context; [Server.Handler]
-// calls it on every API request.
+// withRequestOrigin returns r with its origin ("http://127.0.0.1:8080") in the context when it may be
+// a getUsageExport request, the one answer that needs it, and r itself otherwise, which costs the
+// other requests nothing; [Server.Handler] calls it on every API request.
 func withRequestOrigin(r *http.Request) *http.Request {
+	if !strings.Contains(r.URL.Path, "/usage_export_job/") {
+		return r
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
