@@ -304,3 +304,33 @@ func TestAdministration_CrossOrg(t *testing.T) {
 		t.Errorf("after the other org's attempts: allow-list %+v, groups %+v, exporters %+v, claims %+v, project groups %+v", list, groups, exporters, claims, grants)
 	}
 }
+
+// TestReset_Administration checks that Server.Reset forgets created organizations and every
+// organization's administration.
+func TestReset_Administration(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var o gen.Organization
+	e.must(201, "POST", "/organization", map[string]any{"name": "temp", "vcs_type": "circleci"}, &o)
+	e.must(201, "POST", "/organizations/"+demoOrgID+"/groups", map[string]any{"name": "g"}, nil)
+	e.must(200, "POST", "/organization/gh%2Fdemo-org/url-orb-allow-list", map[string]any{"name": "n", "prefix": "https://orbs.example/", "auth": "none"}, nil)
+	e.must(201, "POST", "/otel/exporters", map[string]any{"org_id": demoOrgID, "endpoint": "otel.example.com:4317", "protocol": "grpc"}, nil)
+	e.must(200, "PATCH", "/org/"+demoOrgID+"/oidc-custom-claims", map[string]any{"ttl": "2h"}, nil)
+	if err := e.fake.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	e.must(404, "GET", "/organization/"+o.ID, nil, nil)
+	var collabs []gen.Collaboration
+	e.must(200, "GET", "/me/collaborations", nil, &collabs)
+	var groups gen.GroupList
+	e.must(200, "GET", "/organizations/"+demoOrgID+"/groups", nil, &groups)
+	var list gen.URLOrbAllowList
+	e.must(200, "GET", "/organization/gh%2Fdemo-org/url-orb-allow-list", nil, &list)
+	var exporters []gen.OTelExporter
+	e.must(200, "GET", "/otel/exporters?org-id="+demoOrgID, nil, &exporters)
+	var claims map[string]any
+	e.must(200, "GET", "/org/"+demoOrgID+"/oidc-custom-claims", nil, &claims)
+	if len(collabs) != 2 || len(groups.Items) != 0 || len(list.Items) != 0 || len(exporters) != 0 || len(claims) != 1 {
+		t.Errorf("after Reset: collaborations %+v, groups %+v, allow-list %+v, exporters %+v, claims %v", collabs, groups, list, exporters, claims)
+	}
+}
