@@ -233,3 +233,40 @@ func TestUsageExport_BadInput(t *testing.T) {
 	e.must(201, "POST", base, map[string]any{"start": now.Add(-31 * day), "end": now}, nil)
 	e.must(404, "GET", base+"/00000000-0000-4000-8000-00000000ffff", nil, nil)
 }
+
+// TestUsageExport_SharedOrgs checks that shared_org_ids adds the usage of the organizations the
+// caller belongs to and leaves out the others.
+func TestUsageExport_SharedOrgs(t *testing.T) {
+	t.Parallel()
+	seed := otherSeed()
+	seed.Users[0].Orgs = append(seed.Users[0].Orgs, "gh/shared-org")
+	seed.Orgs = append(seed.Orgs, fake.SeedOrg{Slug: "gh/shared-org", Projects: []fake.SeedProject{{Name: "lib", Config: fake.DemoConfig}}})
+	e := newEnv(t, fake.WithSeed(seed))
+	start := e.fake.Now()
+	e.must(201, "POST", "/project/gh/shared-org/lib/pipeline", map[string]any{"branch": "main"}, nil)
+	e.mustAt(201, "other-token", "POST", e.ts.URL+"/project/gh/other-org/secret-app/pipeline", nil, nil)
+	advance(t, e, time.Hour)
+	var shared, other gen.Organization
+	e.must(200, "GET", "/organization/gh%2Fshared-org", nil, &shared)
+	e.mustAt(200, "other-token", "GET", e.ts.URL+"/organization/gh%2Fother-org", nil, &other)
+
+	var x gen.UsageExportJob
+	e.must(201, "POST", "/organizations/"+demoOrgID+"/usage_export_job", map[string]any{"start": start, "end": e.fake.Now(), "shared_org_ids": []string{shared.ID, other.ID}}, &x)
+	advance(t, e, time.Minute)
+	var st gen.UsageExportJobStatus
+	e.must(200, "GET", "/organizations/"+demoOrgID+"/usage_export_job/"+x.UsageExportJobID.String(), nil, &st)
+	if len(st.DownloadUrls) != 1 {
+		t.Fatalf("status %+v, want one download URL", st)
+	}
+	records, status := download(t, st.DownloadUrls[0])
+	if status != 200 || len(records) < 2 {
+		t.Fatalf("download: %d, %d records", status, len(records))
+	}
+	orgs := map[string]int{}
+	for _, r := range records[1:] {
+		orgs[r[slices.Index(records[0], "ORGANIZATION_ID")]]++
+	}
+	if orgs[shared.ID] == 0 || orgs[other.ID] != 0 || len(orgs) != 1 {
+		t.Errorf("rows by organization %v, want only the shared org %s (the demo org ran nothing, other-org is not the caller's)", orgs, shared.ID)
+	}
+}
