@@ -11,7 +11,7 @@ import (
 )
 
 // operationCount is the number of operations this file covers.
-const operationCount = 113
+const operationCount = 117
 
 // AddEnvironmentVariableToContext sets a context environment variable.
 //
@@ -28,6 +28,15 @@ func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID 
 func (c *Client) ApprovePendingApprovalJobByID(ctx context.Context, id uuid.UUID, approvalRequestID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "approvePendingApprovalJobById"
 	resp, err := c.raw.ApprovePendingApprovalJobByID(ctx, id, approvalRequestID)
+	return decodeJSON[gen.MessageResponse](op, resp, err)
+}
+
+// AssignProjectGroups grants groups a role on a project.
+//
+// CircleCI API: POST /organizations/{org_id}/projects/{project_id}/groups (assignProjectGroups).
+func (c *Client) AssignProjectGroups(ctx context.Context, orgID string, projectID string, body gen.AssignProjectGroupsRequest) (*gen.MessageResponse, error) {
+	const op = "assignProjectGroups"
+	resp, err := c.raw.AssignProjectGroups(ctx, orgID, projectID, body)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
@@ -1364,6 +1373,15 @@ func (c *Client) ListPipelinesForProjectIter(ctx context.Context, projectSlug Pr
 	})
 }
 
+// ListProjectGroups lists the groups granted a role on a project.
+//
+// CircleCI API: GET /organizations/{org_id}/projects/{project_id}/groups (listProjectGroups).
+func (c *Client) ListProjectGroups(ctx context.Context, orgID string, projectID string) (*gen.ProjectGroupList, error) {
+	const op = "listProjectGroups"
+	resp, err := c.raw.ListProjectGroups(ctx, orgID, projectID)
+	return decodeJSON[gen.ProjectGroupList](op, resp, err)
+}
+
 // ListSchedulesForProject lists a project's schedules.
 //
 // CircleCI API: GET /project/{project-slug}/schedule (listSchedulesForProject).
@@ -1504,6 +1522,15 @@ func (c *Client) PatchProjectSettings(ctx context.Context, projectSlug ProjectSl
 	return decodeJSON[gen.ProjectSettings](op, resp, err)
 }
 
+// RemoveProjectGroup takes a group's role on a project away.
+//
+// CircleCI API: DELETE /organizations/{org_id}/projects/{project_id}/groups/{group_id} (removeProjectGroup).
+func (c *Client) RemoveProjectGroup(ctx context.Context, orgID string, projectID string, groupID uuid.UUID) error {
+	const op = "removeProjectGroup"
+	resp, err := c.raw.RemoveProjectGroup(ctx, orgID, projectID, groupID)
+	return noContent(op, resp, err)
+}
+
 // RemoveURLOrbAllowListEntry removes a URL orb allow-list entry.
 //
 // CircleCI API: DELETE /organization/{org-slug-or-id}/url-orb-allow-list/{allow-list-entry-id} (removeURLOrbAllowListEntry).
@@ -1602,6 +1629,15 @@ func (c *Client) UpdatePipelineDefinition(ctx context.Context, projectID string,
 	return decodeJSON[gen.PipelineDefinition](op, resp, err)
 }
 
+// UpdateProjectGroupRole changes the role a group holds on a project.
+//
+// CircleCI API: POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role (updateProjectGroupRole).
+func (c *Client) UpdateProjectGroupRole(ctx context.Context, orgID string, projectID string, groupID uuid.UUID, body gen.UpdateProjectGroupRoleRequest) (*gen.MessageResponse, error) {
+	const op = "updateProjectGroupRole"
+	resp, err := c.raw.UpdateProjectGroupRole(ctx, orgID, projectID, groupID, body)
+	return decodeJSON[gen.MessageResponse](op, resp, err)
+}
+
 // UpdateSchedule changes a scheduled trigger.
 //
 // CircleCI API: PATCH /schedule/{schedule-id} (updateSchedule).
@@ -1641,6 +1677,7 @@ var operationRoutes = map[string][]route{
 		{operation: "DeleteOrganization", template: "/organization/{org-slug-or-id}", segments: []string{"organization", ""}},
 		{operation: "RemoveURLOrbAllowListEntry", template: "/organization/{org-slug-or-id}/url-orb-allow-list/{allow-list-entry-id}", segments: []string{"organization", "", "url-orb-allow-list", ""}},
 		{operation: "DeleteGroup", template: "/organizations/{org_id}/groups/{group_id}", segments: []string{"organizations", "", "groups", ""}},
+		{operation: "RemoveProjectGroup", template: "/organizations/{org_id}/projects/{project_id}/groups/{group_id}", segments: []string{"organizations", "", "projects", "", "groups", ""}},
 		{operation: "DeleteOtelExporter", template: "/otel/exporters/{otel_exporter_id}", segments: []string{"otel", "exporters", ""}},
 		{operation: "DeleteProjectBySlug", template: "/project/{project-slug}", segments: []string{"project", ""}},
 		{operation: "DeleteCheckoutKey", template: "/project/{project-slug}/checkout-key/{fingerprint}", segments: []string{"project", "", "checkout-key", ""}},
@@ -1678,6 +1715,7 @@ var operationRoutes = map[string][]route{
 		{operation: "ListURLOrbAllowListEntries", template: "/organization/{org-slug-or-id}/url-orb-allow-list", segments: []string{"organization", "", "url-orb-allow-list"}},
 		{operation: "GetOrganizationGroups", template: "/organizations/{org_id}/groups", segments: []string{"organizations", "", "groups"}},
 		{operation: "GetGroup", template: "/organizations/{org_id}/groups/{group_id}", segments: []string{"organizations", "", "groups", ""}},
+		{operation: "ListProjectGroups", template: "/organizations/{org_id}/projects/{project_id}/groups", segments: []string{"organizations", "", "projects", "", "groups"}},
 		{operation: "GetUsageExport", template: "/organizations/{org_id}/usage_export_job/{usage_export_job_id}", segments: []string{"organizations", "", "usage_export_job", ""}},
 		{operation: "ListOtelExporters", template: "/otel/exporters", segments: []string{"otel", "exporters"}},
 		{operation: "GetDecisionLogs", template: "/owner/{ownerID}/context/{context}/decision", segments: []string{"owner", "", "context", "", "decision"}},
@@ -1732,6 +1770,8 @@ var operationRoutes = map[string][]route{
 		{operation: "CreateProject", template: "/organization/{org-slug-or-id}/project", segments: []string{"organization", "", "project"}},
 		{operation: "CreateURLOrbAllowListEntry", template: "/organization/{org-slug-or-id}/url-orb-allow-list", segments: []string{"organization", "", "url-orb-allow-list"}},
 		{operation: "CreateOrganizationGroup", template: "/organizations/{org_id}/groups", segments: []string{"organizations", "", "groups"}},
+		{operation: "AssignProjectGroups", template: "/organizations/{org_id}/projects/{project_id}/groups", segments: []string{"organizations", "", "projects", "", "groups"}},
+		{operation: "UpdateProjectGroupRole", template: "/organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role", segments: []string{"organizations", "", "projects", "", "groups", "", "update-role"}},
 		{operation: "CreateUsageExport", template: "/organizations/{org_id}/usage_export_job", segments: []string{"organizations", "", "usage_export_job"}},
 		{operation: "CreateOtelExporter", template: "/otel/exporters", segments: []string{"otel", "exporters"}},
 		{operation: "MakeDecision", template: "/owner/{ownerID}/context/{context}/decision", segments: []string{"owner", "", "context", "", "decision"}},

@@ -468,7 +468,7 @@ type ClientInterface interface {
 
 	// GetOrganizationGroups List an organization's groups
 	//
-	// Returns the groups of a standalone organization. Results are paginated; pass next_page_token back as page-token to fetch the following page.
+	// Returns the groups of a standalone organization. The parameters limit and page-token are accepted and ignored; every group comes on one page whose next_page_token is null.
 	//
 	// Corresponds with GET /organizations/{org_id}/groups (the `GetOrganizationGroups` operationId).
 	GetOrganizationGroups(ctx context.Context, orgID OrgIDPathParam, params *GetOrganizationGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -504,6 +504,56 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /organizations/{org_id}/groups/{group_id} (the `GetGroup` operationId).
 	GetGroup(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListProjectGroups List the groups granted a role on a project
+	//
+	// Returns every group that holds a project role on the project, with that role. The list is one page with no next_page_token.
+	//
+	// Corresponds with GET /organizations/{org_id}/projects/{project_id}/groups (the `ListProjectGroups` operationId).
+	ListProjectGroups(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssignProjectGroupsWithBody Grant groups a role on a project
+	//
+	// Gives every listed group the project role; a group that already holds a role on the project has it replaced. Answers with a confirmation message.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups (the `AssignProjectGroups` operationId).
+	AssignProjectGroupsWithBody(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssignProjectGroups Grant groups a role on a project
+	//
+	// Gives every listed group the project role; a group that already holds a role on the project has it replaced. Answers with a confirmation message.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups (the `AssignProjectGroups` operationId).
+	AssignProjectGroups(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, body AssignProjectGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveProjectGroup Take a group's role on a project away
+	//
+	// Revokes the project role a group holds on the project. Answers 204 with no body.
+	//
+	// Corresponds with DELETE /organizations/{org_id}/projects/{project_id}/groups/{group_id} (the `RemoveProjectGroup` operationId).
+	RemoveProjectGroup(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateProjectGroupRoleWithBody Change the role a group holds on a project
+	//
+	// Replaces the project role of a group that already holds one on the project. Answers with a confirmation message.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role (the `UpdateProjectGroupRole` operationId).
+	UpdateProjectGroupRoleWithBody(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateProjectGroupRole Change the role a group holds on a project
+	//
+	// Replaces the project role of a group that already holds one on the project. Answers with a confirmation message.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role (the `UpdateProjectGroupRole` operationId).
+	UpdateProjectGroupRole(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, body UpdateProjectGroupRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateUsageExportWithBody Request a usage export
 	//
@@ -2080,7 +2130,7 @@ func (c *Client) RemoveURLOrbAllowListEntry(ctx context.Context, orgSlugOrID Org
 
 // GetOrganizationGroups List an organization's groups
 //
-// Returns the groups of a standalone organization. Results are paginated; pass next_page_token back as page-token to fetch the following page.
+// Returns the groups of a standalone organization. The parameters limit and page-token are accepted and ignored; every group comes on one page whose next_page_token is null.
 //
 // Corresponds with GET /organizations/{org_id}/groups (the `GetOrganizationGroups` operationId).
 func (c *Client) GetOrganizationGroups(ctx context.Context, orgID OrgIDPathParam, params *GetOrganizationGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2157,6 +2207,116 @@ func (c *Client) DeleteGroup(ctx context.Context, orgID OrgIDPathParam, groupID 
 // Corresponds with GET /organizations/{org_id}/groups/{group_id} (the `GetGroup` operationId).
 func (c *Client) GetGroup(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetGroupRequest(c.Server, orgID, groupID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListProjectGroups List the groups granted a role on a project
+//
+// Returns every group that holds a project role on the project, with that role. The list is one page with no next_page_token.
+//
+// Corresponds with GET /organizations/{org_id}/projects/{project_id}/groups (the `ListProjectGroups` operationId).
+func (c *Client) ListProjectGroups(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListProjectGroupsRequest(c.Server, orgID, projectID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssignProjectGroupsWithBody Grant groups a role on a project
+//
+// Gives every listed group the project role; a group that already holds a role on the project has it replaced. Answers with a confirmation message.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups (the `AssignProjectGroups` operationId).
+func (c *Client) AssignProjectGroupsWithBody(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignProjectGroupsRequestWithBody(c.Server, orgID, projectID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssignProjectGroups Grant groups a role on a project
+//
+// Gives every listed group the project role; a group that already holds a role on the project has it replaced. Answers with a confirmation message.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups (the `AssignProjectGroups` operationId).
+func (c *Client) AssignProjectGroups(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, body AssignProjectGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssignProjectGroupsRequest(c.Server, orgID, projectID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveProjectGroup Take a group's role on a project away
+//
+// Revokes the project role a group holds on the project. Answers 204 with no body.
+//
+// Corresponds with DELETE /organizations/{org_id}/projects/{project_id}/groups/{group_id} (the `RemoveProjectGroup` operationId).
+func (c *Client) RemoveProjectGroup(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveProjectGroupRequest(c.Server, orgID, projectID, groupID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateProjectGroupRoleWithBody Change the role a group holds on a project
+//
+// Replaces the project role of a group that already holds one on the project. Answers with a confirmation message.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role (the `UpdateProjectGroupRole` operationId).
+func (c *Client) UpdateProjectGroupRoleWithBody(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateProjectGroupRoleRequestWithBody(c.Server, orgID, projectID, groupID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateProjectGroupRole Change the role a group holds on a project
+//
+// Replaces the project role of a group that already holds one on the project. Answers with a confirmation message.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role (the `UpdateProjectGroupRole` operationId).
+func (c *Client) UpdateProjectGroupRole(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, body UpdateProjectGroupRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateProjectGroupRoleRequest(c.Server, orgID, projectID, groupID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6282,6 +6442,210 @@ func NewGetGroupRequest(server string, orgID OrgIDPathParam, groupID GroupIDPara
 	return req, nil
 }
 
+// NewListProjectGroupsRequest constructs an http.Request for the ListProjectGroups method
+func NewListProjectGroupsRequest(server string, orgID OrgIDPathParam, projectID ProjectIDParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "org_id", orgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/organizations/%s/projects/%s/groups", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAssignProjectGroupsRequest calls the generic AssignProjectGroups builder with application/json body
+func NewAssignProjectGroupsRequest(server string, orgID OrgIDPathParam, projectID ProjectIDParam, body AssignProjectGroupsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAssignProjectGroupsRequestWithBody(server, orgID, projectID, "application/json", bodyReader)
+}
+
+// NewAssignProjectGroupsRequestWithBody constructs an http.Request for the AssignProjectGroups method, with any body, and a specified content type
+func NewAssignProjectGroupsRequestWithBody(server string, orgID OrgIDPathParam, projectID ProjectIDParam, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "org_id", orgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/organizations/%s/projects/%s/groups", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveProjectGroupRequest constructs an http.Request for the RemoveProjectGroup method
+func NewRemoveProjectGroupRequest(server string, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "org_id", orgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/organizations/%s/projects/%s/groups/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProjectGroupRoleRequest calls the generic UpdateProjectGroupRole builder with application/json body
+func NewUpdateProjectGroupRoleRequest(server string, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, body UpdateProjectGroupRoleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProjectGroupRoleRequestWithBody(server, orgID, projectID, groupID, "application/json", bodyReader)
+}
+
+// NewUpdateProjectGroupRoleRequestWithBody constructs an http.Request for the UpdateProjectGroupRole method, with any body, and a specified content type
+func NewUpdateProjectGroupRoleRequestWithBody(server string, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "org_id", orgID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/organizations/%s/projects/%s/groups/%s/update-role", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewCreateUsageExportRequest calls the generic CreateUsageExport builder with application/json body
 func NewCreateUsageExportRequest(server string, orgID OrgIDPathParam, body CreateUsageExportJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -10081,7 +10445,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetOrganizationGroupsWithResponse List an organization's groups
 	//
-	// Returns the groups of a standalone organization. Results are paginated; pass next_page_token back as page-token to fetch the following page.
+	// Returns the groups of a standalone organization. The parameters limit and page-token are accepted and ignored; every group comes on one page whose next_page_token is null.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10123,6 +10487,60 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /organizations/{org_id}/groups/{group_id} (the `GetGroup` operationId).
 	GetGroupWithResponse(ctx context.Context, orgID OrgIDPathParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*GetGroupResponse, error)
+
+	// ListProjectGroupsWithResponse List the groups granted a role on a project
+	//
+	// Returns every group that holds a project role on the project, with that role. The list is one page with no next_page_token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /organizations/{org_id}/projects/{project_id}/groups (the `ListProjectGroups` operationId).
+	ListProjectGroupsWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*ListProjectGroupsResponse, error)
+
+	// AssignProjectGroupsWithBodyWithResponse Grant groups a role on a project
+	//
+	// Gives every listed group the project role; a group that already holds a role on the project has it replaced. Answers with a confirmation message.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups (the `AssignProjectGroups` operationId).
+	AssignProjectGroupsWithBodyWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignProjectGroupsResponse, error)
+
+	// AssignProjectGroupsWithResponse Grant groups a role on a project
+	//
+	// Gives every listed group the project role; a group that already holds a role on the project has it replaced. Answers with a confirmation message.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups (the `AssignProjectGroups` operationId).
+	AssignProjectGroupsWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, body AssignProjectGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignProjectGroupsResponse, error)
+
+	// RemoveProjectGroupWithResponse Take a group's role on a project away
+	//
+	// Revokes the project role a group holds on the project. Answers 204 with no body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /organizations/{org_id}/projects/{project_id}/groups/{group_id} (the `RemoveProjectGroup` operationId).
+	RemoveProjectGroupWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*RemoveProjectGroupResponse, error)
+
+	// UpdateProjectGroupRoleWithBodyWithResponse Change the role a group holds on a project
+	//
+	// Replaces the project role of a group that already holds one on the project. Answers with a confirmation message.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role (the `UpdateProjectGroupRole` operationId).
+	UpdateProjectGroupRoleWithBodyWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProjectGroupRoleResponse, error)
+
+	// UpdateProjectGroupRoleWithResponse Change the role a group holds on a project
+	//
+	// Replaces the project role of a group that already holds one on the project. Answers with a confirmation message.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role (the `UpdateProjectGroupRole` operationId).
+	UpdateProjectGroupRoleWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, body UpdateProjectGroupRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProjectGroupRoleResponse, error)
 
 	// CreateUsageExportWithBodyWithResponse Request a usage export
 	//
@@ -12309,6 +12727,116 @@ func (r GetGroupResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r GetGroupResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type ListProjectGroupsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProjectGroupList
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
+}
+
+// Status returns HTTPResponse.Status
+func (r ListProjectGroupsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListProjectGroupsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type AssignProjectGroupsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MessageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
+}
+
+// Status returns HTTPResponse.Status
+func (r AssignProjectGroupsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AssignProjectGroupsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type RemoveProjectGroupResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveProjectGroupResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveProjectGroupResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type UpdateProjectGroupRoleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MessageResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateProjectGroupRoleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateProjectGroupRoleResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -15037,7 +15565,7 @@ func (c *ClientWithResponses) RemoveURLOrbAllowListEntryWithResponse(ctx context
 
 // GetOrganizationGroupsWithResponse List an organization's groups
 //
-// Returns the groups of a standalone organization. Results are paginated; pass next_page_token back as page-token to fetch the following page.
+// Returns the groups of a standalone organization. The parameters limit and page-token are accepted and ignored; every group comes on one page whose next_page_token is null.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -15108,6 +15636,96 @@ func (c *ClientWithResponses) GetGroupWithResponse(ctx context.Context, orgID Or
 		return nil, err
 	}
 	return ParseGetGroupResponse(rsp)
+}
+
+// ListProjectGroupsWithResponse List the groups granted a role on a project
+//
+// Returns every group that holds a project role on the project, with that role. The list is one page with no next_page_token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /organizations/{org_id}/projects/{project_id}/groups (the `ListProjectGroups` operationId).
+func (c *ClientWithResponses) ListProjectGroupsWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*ListProjectGroupsResponse, error) {
+	rsp, err := c.ListProjectGroups(ctx, orgID, projectID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListProjectGroupsResponse(rsp)
+}
+
+// AssignProjectGroupsWithBodyWithResponse Grant groups a role on a project
+//
+// Gives every listed group the project role; a group that already holds a role on the project has it replaced. Answers with a confirmation message.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups (the `AssignProjectGroups` operationId).
+func (c *ClientWithResponses) AssignProjectGroupsWithBodyWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignProjectGroupsResponse, error) {
+	rsp, err := c.AssignProjectGroupsWithBody(ctx, orgID, projectID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssignProjectGroupsResponse(rsp)
+}
+
+// AssignProjectGroupsWithResponse Grant groups a role on a project
+//
+// Gives every listed group the project role; a group that already holds a role on the project has it replaced. Answers with a confirmation message.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups (the `AssignProjectGroups` operationId).
+func (c *ClientWithResponses) AssignProjectGroupsWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, body AssignProjectGroupsJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignProjectGroupsResponse, error) {
+	rsp, err := c.AssignProjectGroups(ctx, orgID, projectID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssignProjectGroupsResponse(rsp)
+}
+
+// RemoveProjectGroupWithResponse Take a group's role on a project away
+//
+// Revokes the project role a group holds on the project. Answers 204 with no body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /organizations/{org_id}/projects/{project_id}/groups/{group_id} (the `RemoveProjectGroup` operationId).
+func (c *ClientWithResponses) RemoveProjectGroupWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, reqEditors ...RequestEditorFn) (*RemoveProjectGroupResponse, error) {
+	rsp, err := c.RemoveProjectGroup(ctx, orgID, projectID, groupID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveProjectGroupResponse(rsp)
+}
+
+// UpdateProjectGroupRoleWithBodyWithResponse Change the role a group holds on a project
+//
+// Replaces the project role of a group that already holds one on the project. Answers with a confirmation message.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role (the `UpdateProjectGroupRole` operationId).
+func (c *ClientWithResponses) UpdateProjectGroupRoleWithBodyWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProjectGroupRoleResponse, error) {
+	rsp, err := c.UpdateProjectGroupRoleWithBody(ctx, orgID, projectID, groupID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateProjectGroupRoleResponse(rsp)
+}
+
+// UpdateProjectGroupRoleWithResponse Change the role a group holds on a project
+//
+// Replaces the project role of a group that already holds one on the project. Answers with a confirmation message.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role (the `UpdateProjectGroupRole` operationId).
+func (c *ClientWithResponses) UpdateProjectGroupRoleWithResponse(ctx context.Context, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam, body UpdateProjectGroupRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProjectGroupRoleResponse, error) {
+	rsp, err := c.UpdateProjectGroupRole(ctx, orgID, projectID, groupID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateProjectGroupRoleResponse(rsp)
 }
 
 // CreateUsageExportWithBodyWithResponse Request a usage export
@@ -18726,6 +19344,176 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 			return nil, err
 		}
 		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListProjectGroupsResponse parses an HTTP response from a ListProjectGroupsWithResponse call
+func ParseListProjectGroupsResponse(rsp *http.Response) (*ListProjectGroupsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListProjectGroupsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProjectGroupList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAssignProjectGroupsResponse parses an HTTP response from a AssignProjectGroupsWithResponse call
+func ParseAssignProjectGroupsResponse(rsp *http.Response) (*AssignProjectGroupsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AssignProjectGroupsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MessageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveProjectGroupResponse parses an HTTP response from a RemoveProjectGroupWithResponse call
+func ParseRemoveProjectGroupResponse(rsp *http.Response) (*RemoveProjectGroupResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveProjectGroupResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateProjectGroupRoleResponse parses an HTTP response from a UpdateProjectGroupRoleWithResponse call
+func ParseUpdateProjectGroupRoleResponse(rsp *http.Response) (*UpdateProjectGroupRoleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateProjectGroupRoleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MessageResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest ErrorResponse

@@ -626,6 +626,27 @@ func (e PipelineTriggerType) Valid() bool {
 	}
 }
 
+// Defines values for ProjectRole.
+const (
+	ProjectRoleProjectAdmin       ProjectRole = "project-admin"
+	ProjectRoleProjectContributor ProjectRole = "project-contributor"
+	ProjectRoleProjectViewer      ProjectRole = "project-viewer"
+)
+
+// Valid indicates whether the value is a known member of the ProjectRole enum.
+func (e ProjectRole) Valid() bool {
+	switch e {
+	case ProjectRoleProjectAdmin:
+		return true
+	case ProjectRoleProjectContributor:
+		return true
+	case ProjectRoleProjectViewer:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProjectVCSInfoProvider.
 const (
 	ProjectVCSInfoProviderBitbucket ProjectVCSInfoProvider = "Bitbucket"
@@ -1523,6 +1544,15 @@ type ArtifactList struct {
 	NextPageToken *string `json:"next_page_token"`
 }
 
+// AssignProjectGroupsRequest Groups to grant one project role.
+type AssignProjectGroupsRequest struct {
+	// GroupIds UUIDs of the groups that get the role.
+	GroupIds []openapi_types.UUID `json:"group_ids"`
+
+	// Role A role on a project: project-admin, project-contributor or project-viewer.
+	Role ProjectRole `json:"role"`
+}
+
 // BundleDiff What a policy bundle upload changed, by policy name.
 type BundleDiff struct {
 	// Created Names of policies added by the change.
@@ -2301,10 +2331,10 @@ type Group struct {
 // GroupList A page of organization groups.
 type GroupList struct {
 	// Items The entries on this page of results.
-	Items []Group `json:"items,omitempty"`
+	Items []Group `json:"items"`
 
 	// NextPageToken Cursor to send as page-token to get the next page; null on the last page.
-	NextPageToken *string `json:"next_page_token,omitempty"`
+	NextPageToken *string `json:"next_page_token"`
 
 	// TotalCount Total number of items available.
 	TotalCount *int `json:"total_count,omitempty"`
@@ -3181,6 +3211,27 @@ type ProjectAdvancedSettings struct {
 	WriteSettingsRequiresAdmin *bool `json:"write_settings_requires_admin,omitempty"`
 }
 
+// ProjectGroup A group and the role it holds on a project.
+type ProjectGroup struct {
+	// ID UUID of the group.
+	ID openapi_types.UUID `json:"id"`
+
+	// Name Human-readable name of the object.
+	Name string `json:"name"`
+
+	// Role A role on a project: project-admin, project-contributor or project-viewer.
+	Role ProjectRole `json:"role"`
+}
+
+// ProjectGroupList The groups granted a role on a project.
+type ProjectGroupList struct {
+	// Items The entries on this page of results.
+	Items []ProjectGroup `json:"items"`
+}
+
+// ProjectRole A role on a project: project-admin, project-contributor or project-viewer.
+type ProjectRole string
+
 // ProjectSettings The settings of a project.
 type ProjectSettings struct {
 	// Advanced The advanced settings of a project.
@@ -3764,6 +3815,12 @@ type UpdatePipelineDefinitionRequest struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// UpdateProjectGroupRoleRequest The new project role of a group.
+type UpdateProjectGroupRoleRequest struct {
+	// Role A role on a project: project-admin, project-contributor or project-viewer.
+	Role ProjectRole `json:"role"`
+}
+
 // UpdateScheduleRequest Changes to a schedule.
 type UpdateScheduleRequest struct {
 	// AttributionActor Whom scheduled runs are attributed to: `current` for the calling user or `system` for a neutral actor.
@@ -3832,7 +3889,7 @@ type UpdateWebhookRequestEvents string
 
 // UsageExportJob A usage export job that was just created.
 type UsageExportJob struct {
-	// DownloadUrls Pre-signed URLs from which the export files can be downloaded.
+	// DownloadUrls Pre-signed URLs from which the export files can be downloaded; null until the job has completed with data.
 	DownloadUrls []string `json:"download_urls"`
 
 	// End Inclusive end of the time range.
@@ -3853,7 +3910,7 @@ type UsageExportJobState string
 
 // UsageExportJobStatus The state of a usage export job and its download links.
 type UsageExportJobStatus struct {
-	// DownloadUrls Pre-signed URLs from which the export files can be downloaded.
+	// DownloadUrls Pre-signed URLs from which the export files can be downloaded; null until the job has completed with data.
 	DownloadUrls []string `json:"download_urls"`
 
 	// ErrorReason Why the export failed, if it did.
@@ -4784,6 +4841,12 @@ type CreateURLOrbAllowListEntryJSONRequestBody = CreateURLOrbAllowListEntryReque
 
 // CreateOrganizationGroupJSONRequestBody defines body for CreateOrganizationGroup for application/json ContentType.
 type CreateOrganizationGroupJSONRequestBody = CreateGroupRequest
+
+// AssignProjectGroupsJSONRequestBody defines body for AssignProjectGroups for application/json ContentType.
+type AssignProjectGroupsJSONRequestBody = AssignProjectGroupsRequest
+
+// UpdateProjectGroupRoleJSONRequestBody defines body for UpdateProjectGroupRole for application/json ContentType.
+type UpdateProjectGroupRoleJSONRequestBody = UpdateProjectGroupRoleRequest
 
 // CreateUsageExportJSONRequestBody defines body for CreateUsageExport for application/json ContentType.
 type CreateUsageExportJSONRequestBody = CreateUsageExportRequest

@@ -344,6 +344,34 @@ func (Unimplemented) GetGroup(context.Context, genserver.GetGroupRequestObject) 
 	return nil, notImplemented("getGroup is not implemented by this server.")
 }
 
+// ListProjectGroups answers 501 Not Implemented.
+//
+// CircleCI API: GET /organizations/{org_id}/projects/{project_id}/groups (listProjectGroups).
+func (Unimplemented) ListProjectGroups(context.Context, genserver.ListProjectGroupsRequestObject) (genserver.ListProjectGroupsResponseObject, error) {
+	return nil, notImplemented("listProjectGroups is not implemented by this server.")
+}
+
+// AssignProjectGroups answers 501 Not Implemented.
+//
+// CircleCI API: POST /organizations/{org_id}/projects/{project_id}/groups (assignProjectGroups).
+func (Unimplemented) AssignProjectGroups(context.Context, genserver.AssignProjectGroupsRequestObject) (genserver.AssignProjectGroupsResponseObject, error) {
+	return nil, notImplemented("assignProjectGroups is not implemented by this server.")
+}
+
+// RemoveProjectGroup answers 501 Not Implemented.
+//
+// CircleCI API: DELETE /organizations/{org_id}/projects/{project_id}/groups/{group_id} (removeProjectGroup).
+func (Unimplemented) RemoveProjectGroup(context.Context, genserver.RemoveProjectGroupRequestObject) (genserver.RemoveProjectGroupResponseObject, error) {
+	return nil, notImplemented("removeProjectGroup is not implemented by this server.")
+}
+
+// UpdateProjectGroupRole answers 501 Not Implemented.
+//
+// CircleCI API: POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role (updateProjectGroupRole).
+func (Unimplemented) UpdateProjectGroupRole(context.Context, genserver.UpdateProjectGroupRoleRequestObject) (genserver.UpdateProjectGroupRoleResponseObject, error) {
+	return nil, notImplemented("updateProjectGroupRole is not implemented by this server.")
+}
+
 // CreateUsageExport answers 501 Not Implemented.
 //
 // CircleCI API: POST /organizations/{org_id}/usage_export_job (createUsageExport).

@@ -155,6 +155,18 @@ type ServerInterface interface {
 	// GetGroup Get a group
 	// (GET /organizations/{org_id}/groups/{group_id})
 	GetGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, groupID GroupIDParam)
+	// ListProjectGroups List the groups granted a role on a project
+	// (GET /organizations/{org_id}/projects/{project_id}/groups)
+	ListProjectGroups(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam)
+	// AssignProjectGroups Grant groups a role on a project
+	// (POST /organizations/{org_id}/projects/{project_id}/groups)
+	AssignProjectGroups(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam)
+	// RemoveProjectGroup Take a group's role on a project away
+	// (DELETE /organizations/{org_id}/projects/{project_id}/groups/{group_id})
+	RemoveProjectGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam)
+	// UpdateProjectGroupRole Change the role a group holds on a project
+	// (POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role)
+	UpdateProjectGroupRole(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam)
 	// CreateUsageExport Request a usage export
 	// (POST /organizations/{org_id}/usage_export_job)
 	CreateUsageExport(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam)
@@ -632,6 +644,30 @@ func (_ Unimplemented) DeleteGroup(w http.ResponseWriter, r *http.Request, orgID
 // GetGroup Get a group
 // (GET /organizations/{org_id}/groups/{group_id})
 func (_ Unimplemented) GetGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, groupID GroupIDParam) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// ListProjectGroups List the groups granted a role on a project
+// (GET /organizations/{org_id}/projects/{project_id}/groups)
+func (_ Unimplemented) ListProjectGroups(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// AssignProjectGroups Grant groups a role on a project
+// (POST /organizations/{org_id}/projects/{project_id}/groups)
+func (_ Unimplemented) AssignProjectGroups(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// RemoveProjectGroup Take a group's role on a project away
+// (DELETE /organizations/{org_id}/projects/{project_id}/groups/{group_id})
+func (_ Unimplemented) RemoveProjectGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// UpdateProjectGroupRole Change the role a group holds on a project
+// (POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role)
+func (_ Unimplemented) UpdateProjectGroupRole(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2942,6 +2978,164 @@ func (siw *ServerInterfaceWrapper) GetGroup(w http.ResponseWriter, r *http.Reque
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetGroup(w, r, orgID, groupID)
+	}))
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		handler = siw.HandlerMiddlewares[i](handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListProjectGroups operation middleware
+func (siw *ServerInterfaceWrapper) ListProjectGroups(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "org_id" -------------
+	var orgID OrgIDPathParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "org_id", chi.URLParam(r, "org_id"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "org_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project_id" -------------
+	var projectID ProjectIDParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListProjectGroups(w, r, orgID, projectID)
+	}))
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		handler = siw.HandlerMiddlewares[i](handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AssignProjectGroups operation middleware
+func (siw *ServerInterfaceWrapper) AssignProjectGroups(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "org_id" -------------
+	var orgID OrgIDPathParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "org_id", chi.URLParam(r, "org_id"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "org_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project_id" -------------
+	var projectID ProjectIDParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AssignProjectGroups(w, r, orgID, projectID)
+	}))
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		handler = siw.HandlerMiddlewares[i](handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RemoveProjectGroup operation middleware
+func (siw *ServerInterfaceWrapper) RemoveProjectGroup(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "org_id" -------------
+	var orgID OrgIDPathParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "org_id", chi.URLParam(r, "org_id"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "org_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project_id" -------------
+	var projectID ProjectIDParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "group_id" -------------
+	var groupID GroupIDParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "group_id", chi.URLParam(r, "group_id"), &groupID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RemoveProjectGroup(w, r, orgID, projectID, groupID)
+	}))
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		handler = siw.HandlerMiddlewares[i](handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateProjectGroupRole operation middleware
+func (siw *ServerInterfaceWrapper) UpdateProjectGroupRole(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "org_id" -------------
+	var orgID OrgIDPathParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "org_id", chi.URLParam(r, "org_id"), &orgID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "org_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "project_id" -------------
+	var projectID ProjectIDParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "group_id" -------------
+	var groupID GroupIDParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "group_id", chi.URLParam(r, "group_id"), &groupID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateProjectGroupRole(w, r, orgID, projectID, groupID)
 	}))
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5712,6 +5906,18 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	})
 	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/organizations/{org_id}/groups/{group_id}", wrapper.GetGroup)
+	})
+	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/organizations/{org_id}/projects/{project_id}/groups", wrapper.ListProjectGroups)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/organizations/{org_id}/projects/{project_id}/groups", wrapper.AssignProjectGroups)
+	})
+	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role", wrapper.UpdateProjectGroupRole)
+	})
+	r.Group(func(r chi.Router) {
+		r.Delete(options.BaseURL+"/organizations/{org_id}/projects/{project_id}/groups/{group_id}", wrapper.RemoveProjectGroup)
 	})
 	r.Group(func(r chi.Router) {
 		r.Post(options.BaseURL+"/organizations/{org_id}/usage_export_job", wrapper.CreateUsageExport)
@@ -9048,6 +9254,248 @@ type GetGroupdefaultJSONResponse struct {
 }
 
 func (response GetGroupdefaultJSONResponse) VisitGetGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectGroupsRequestObject struct {
+	OrgID     OrgIDPathParam `json:"org_id"`
+	ProjectID ProjectIDParam `json:"project_id"`
+}
+
+type ListProjectGroupsResponseObject interface {
+	VisitListProjectGroupsResponse(w http.ResponseWriter) error
+}
+
+type ListProjectGroups200JSONResponse ProjectGroupList
+
+func (response ListProjectGroups200JSONResponse) VisitListProjectGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectGroups404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListProjectGroups404JSONResponse) VisitListProjectGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProjectGroupsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListProjectGroupsdefaultJSONResponse) VisitListProjectGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignProjectGroupsRequestObject struct {
+	OrgID     OrgIDPathParam `json:"org_id"`
+	ProjectID ProjectIDParam `json:"project_id"`
+	Body      *AssignProjectGroupsJSONRequestBody
+}
+
+type AssignProjectGroupsResponseObject interface {
+	VisitAssignProjectGroupsResponse(w http.ResponseWriter) error
+}
+
+type AssignProjectGroups200JSONResponse MessageResponse
+
+func (response AssignProjectGroups200JSONResponse) VisitAssignProjectGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignProjectGroups400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AssignProjectGroups400JSONResponse) VisitAssignProjectGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignProjectGroups404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AssignProjectGroups404JSONResponse) VisitAssignProjectGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignProjectGroupsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response AssignProjectGroupsdefaultJSONResponse) VisitAssignProjectGroupsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveProjectGroupRequestObject struct {
+	OrgID     OrgIDPathParam `json:"org_id"`
+	ProjectID ProjectIDParam `json:"project_id"`
+	GroupID   GroupIDParam   `json:"group_id"`
+}
+
+type RemoveProjectGroupResponseObject interface {
+	VisitRemoveProjectGroupResponse(w http.ResponseWriter) error
+}
+
+type RemoveProjectGroup204Response struct {
+}
+
+func (response RemoveProjectGroup204Response) VisitRemoveProjectGroupResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RemoveProjectGroup404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RemoveProjectGroup404JSONResponse) VisitRemoveProjectGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveProjectGroupdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RemoveProjectGroupdefaultJSONResponse) VisitRemoveProjectGroupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProjectGroupRoleRequestObject struct {
+	OrgID     OrgIDPathParam `json:"org_id"`
+	ProjectID ProjectIDParam `json:"project_id"`
+	GroupID   GroupIDParam   `json:"group_id"`
+	Body      *UpdateProjectGroupRoleJSONRequestBody
+}
+
+type UpdateProjectGroupRoleResponseObject interface {
+	VisitUpdateProjectGroupRoleResponse(w http.ResponseWriter) error
+}
+
+type UpdateProjectGroupRole200JSONResponse MessageResponse
+
+func (response UpdateProjectGroupRole200JSONResponse) VisitUpdateProjectGroupRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProjectGroupRole400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateProjectGroupRole400JSONResponse) VisitUpdateProjectGroupRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProjectGroupRole404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateProjectGroupRole404JSONResponse) VisitUpdateProjectGroupRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateProjectGroupRoledefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response UpdateProjectGroupRoledefaultJSONResponse) VisitUpdateProjectGroupRoleResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -13725,6 +14173,18 @@ type StrictServerInterface interface {
 	// GetGroup Get a group
 	// (GET /organizations/{org_id}/groups/{group_id})
 	GetGroup(ctx context.Context, request GetGroupRequestObject) (GetGroupResponseObject, error)
+	// ListProjectGroups List the groups granted a role on a project
+	// (GET /organizations/{org_id}/projects/{project_id}/groups)
+	ListProjectGroups(ctx context.Context, request ListProjectGroupsRequestObject) (ListProjectGroupsResponseObject, error)
+	// AssignProjectGroups Grant groups a role on a project
+	// (POST /organizations/{org_id}/projects/{project_id}/groups)
+	AssignProjectGroups(ctx context.Context, request AssignProjectGroupsRequestObject) (AssignProjectGroupsResponseObject, error)
+	// RemoveProjectGroup Take a group's role on a project away
+	// (DELETE /organizations/{org_id}/projects/{project_id}/groups/{group_id})
+	RemoveProjectGroup(ctx context.Context, request RemoveProjectGroupRequestObject) (RemoveProjectGroupResponseObject, error)
+	// UpdateProjectGroupRole Change the role a group holds on a project
+	// (POST /organizations/{org_id}/projects/{project_id}/groups/{group_id}/update-role)
+	UpdateProjectGroupRole(ctx context.Context, request UpdateProjectGroupRoleRequestObject) (UpdateProjectGroupRoleResponseObject, error)
 	// CreateUsageExport Request a usage export
 	// (POST /organizations/{org_id}/usage_export_job)
 	CreateUsageExport(ctx context.Context, request CreateUsageExportRequestObject) (CreateUsageExportResponseObject, error)
@@ -15223,6 +15683,130 @@ func (sh *strictHandler) GetGroup(w http.ResponseWriter, r *http.Request, orgID 
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetGroupResponseObject); ok {
 		if err := validResponse.VisitGetGroupResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListProjectGroups operation middleware
+func (sh *strictHandler) ListProjectGroups(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam) {
+	var request ListProjectGroupsRequestObject
+
+	request.OrgID = orgID
+	request.ProjectID = projectID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListProjectGroups(ctx, request.(ListProjectGroupsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListProjectGroups")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListProjectGroupsResponseObject); ok {
+		if err := validResponse.VisitListProjectGroupsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AssignProjectGroups operation middleware
+func (sh *strictHandler) AssignProjectGroups(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam) {
+	var request AssignProjectGroupsRequestObject
+
+	request.OrgID = orgID
+	request.ProjectID = projectID
+
+	var body AssignProjectGroupsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AssignProjectGroups(ctx, request.(AssignProjectGroupsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AssignProjectGroups")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AssignProjectGroupsResponseObject); ok {
+		if err := validResponse.VisitAssignProjectGroupsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RemoveProjectGroup operation middleware
+func (sh *strictHandler) RemoveProjectGroup(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam) {
+	var request RemoveProjectGroupRequestObject
+
+	request.OrgID = orgID
+	request.ProjectID = projectID
+	request.GroupID = groupID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveProjectGroup(ctx, request.(RemoveProjectGroupRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveProjectGroup")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RemoveProjectGroupResponseObject); ok {
+		if err := validResponse.VisitRemoveProjectGroupResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateProjectGroupRole operation middleware
+func (sh *strictHandler) UpdateProjectGroupRole(w http.ResponseWriter, r *http.Request, orgID OrgIDPathParam, projectID ProjectIDParam, groupID GroupIDParam) {
+	var request UpdateProjectGroupRoleRequestObject
+
+	request.OrgID = orgID
+	request.ProjectID = projectID
+	request.GroupID = groupID
+
+	var body UpdateProjectGroupRoleJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateProjectGroupRole(ctx, request.(UpdateProjectGroupRoleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateProjectGroupRole")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateProjectGroupRoleResponseObject); ok {
+		if err := validResponse.VisitUpdateProjectGroupRoleResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -83,6 +83,11 @@ func (s *Server) controls() []control {
 			serve:       s.serveContinuationKey,
 		},
 		{
+			Method: http.MethodGet, Path: ControlPath + "usage-exports/{org}/{job}/{file}",
+			Description: "Downloads the gzip CSV of a completed usage export: the URL getUsageExport hands out, signed and valid for 36 hours of simulated time; no token needed.",
+			serve:       s.serveUsageExportFile,
+		},
+		{
 			Method: http.MethodPost, Path: ControlPath + "reset",
 			Description: "Puts the fake back to its seed and clears the faults; simulated time goes on.",
 			serve: func(w http.ResponseWriter, _ *http.Request) {

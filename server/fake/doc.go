@@ -5,13 +5,56 @@
 //
 // # What it simulates
 //
-// Users, Project, Pipeline, Workflow, Job, Context, Schedule and Webhook operations keep state:
+// Users, Project, Pipeline, Workflow, Job, Context, Schedule and Webhook operations keep state (and so
+// do the organization administration tags, below):
 // projects with settings, environment variables (values masked as xxxx plus the last four
 // characters) and checkout keys (real ed25519 keys); pipelines triggered with parameters checked
 // against the project's .circleci/config.yml; workflows and jobs that follow the config's requires,
 // approval jobs, when/unless and per-job outcomes; contexts, schedules and webhooks. A token sees only
 // its own organizations' resources; anything else is 404. Operations of the other tags are those of
 // the embedded server.Unimplemented: they answer 501 with a JSON message that names the operation.
+//
+// # Organization administration
+//
+// The Organization, Groups, Usage, OTel and OIDC Token Management operations keep state per
+// organization, as circleci.com answers them:
+//
+//   - Organizations: POST /organization with vcs_type circleci makes a standalone organization
+//     (circleci/<uuid>); with github or bitbucket it answers the caller's organization of that name
+//     when there is one (CircleCI adopts existing VCS organizations), a 403 when the name is another's,
+//     and makes a new one otherwise. The caller becomes a member, the fake's one role (every member is
+//     an admin), so the organization is in /me/collaborations at once. DELETE answers 202 and removes
+//     the organization with its projects (pipelines, workflows, jobs, schedules, webhooks), its
+//     contexts and its administration; each is a 404 afterwards. A missing or foreign organization is
+//     a 404 "Org not found.".
+//   - URL orb allow-list: entries of name, https prefix and auth method, listed in one page; a create
+//     answers only {id, message}, and a DELETE answers 200 whether or not the entry was there.
+//   - Groups: at most 100 per organization (the 101st is a 409); the list ignores limit and page-token
+//     and answers every group with next_page_token null; a group id the organization does not have is a
+//     403. Membership is not simulated. Project groups grant a group one of project-admin,
+//     project-contributor or project-viewer on a project: the list is one page without a token, an
+//     assignment is an upsert for every listed group (all must exist, or nothing changes), and the
+//     per-group DELETE revokes as CircleCI's newer document describes it (circleci.com is reported to
+//     answer it with a 404).
+//   - Usage exports: a job reports created, then processing after 10 seconds and completed after a
+//     minute of simulated time. Windows follow circleci.com's rules (end not before start, start at
+//     most 366 days back, nothing in the future, at most 31 days). A completed job whose window holds
+//     usage hands out, on every poll, a new signed download URL valid for 36 hours of simulated time;
+//     it points at this server under [ControlPath] (GET /_fake/usage-exports/…) and needs no token.
+//     The file is a gzip CSV with the columns of CircleCI's usage report, one row per build job of the
+//     organization (and of the shared organizations the caller belongs to; others are left out) that
+//     started in the window and stopped before the export completed. Credits come from the fake's own
+//     price list per resource class; utilisation columns are empty and the other credit kinds 0. A
+//     window without usage completes with download_urls null.
+//   - OTel exporters: at most five per organization (the sixth is circleci.com's 422 "Internal server
+//     error."); endpoints are host:port, or an http(s) URL with protocol http, and loopback, private
+//     and other internal address literals and localhost are refused (names are not resolved); at most
+//     five headers, none reserved. Header values answer as xxxx; nothing is sent to the collector and
+//     issues are never reported.
+//   - OIDC custom claims, of an organization and of each of its projects: without any the answer holds
+//     only the ids; PATCH creates or updates the audience (a set: sorted, each once) and the ttl (a Go
+//     duration, answered normalised: 90m is 1h30m0s); DELETE resets the claims it names; the update
+//     times stay once set. Errors carry the {"error": …} key these routes use. No tokens are issued.
 //
 // # Config
 //

@@ -229,7 +229,7 @@ func (s *Server) Handler(opts ...server.Option) (http.Handler, error) {
 			control.ServeHTTP(w, r)
 			return
 		}
-		api.ServeHTTP(w, r)
+		api.ServeHTTP(w, withRequestOrigin(r)) // usage export download URLs point back at this origin
 	}), nil
 }
 

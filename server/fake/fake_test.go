@@ -123,6 +123,8 @@ func TestConformance(t *testing.T) {
 	e.must(200, "PUT", "/webhook/"+wh.ID.String(), map[string]any{"name": "renamed"}, nil)
 	e.must(200, "DELETE", "/webhook/"+wh.ID.String(), nil, nil)
 
+	administrationConformance(t, e) // org_test.go
+
 	// A setup pipeline, continued once.
 	setup := fake.DemoSeed()
 	setup.Orgs[0].Projects = append(setup.Orgs[0].Projects, fake.SeedProject{Name: "dyn", Config: "version: 2.1\nsetup: true\njobs:\n  gen:\n    docker: [{image: cimg/base:current}]\n    steps: [checkout]\nworkflows:\n  setup:\n    jobs: [gen]\n"})
@@ -187,7 +189,9 @@ func TestDirectCall_Errors(t *testing.T) {
 		{"settings without body", func() (any, error) {
 			return f.PatchProjectSettings(demo, genserver.PatchProjectSettingsRequestObject{Provider: "gh", Organization: "demo-org", Project: "demo-app"})
 		}, 400, "the body must hold"},
-		{"not simulated", func() (any, error) { return f.GetOrganization(demo, genserver.GetOrganizationRequestObject{}) }, 501, "getOrganization is not implemented by this server."},
+		{"not simulated", func() (any, error) {
+			return f.GetProjectWorkflowMetrics(demo, genserver.GetProjectWorkflowMetricsRequestObject{})
+		}, 501, "getProjectWorkflowMetrics is not implemented by this server."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,10 +221,6 @@ func TestNotSimulated(t *testing.T) {
 		errorKey        bool
 	}{
 		{"/insights/gh/demo-org/demo-app/workflows", "getProjectWorkflowMetrics", false},
-		{"/organization/gh%2Fdemo-org", "getOrganization", false},
-		{"/organizations/" + org + "/groups", "getOrganizationGroups", false},
-		{"/otel/exporters?org-id=" + org, "listOtelExporters", false},
-		{"/org/" + org + "/oidc-custom-claims", "GetOrgClaims", true},
 		{"/owner/" + org + "/context/config/policy-bundle", "GetPolicyBundle", true},
 	}
 	for _, tt := range tests {
