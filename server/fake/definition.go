@@ -247,6 +247,12 @@ func (st *state) source(d *pipelineDefinition) *configSource {
 // error is a 400 [*server.Error] naming what is wrong. The caller holds s.mu; ctx is not used yet.
 func (s *Server) runDefinition(ctx context.Context, u *user, p *project, d *pipelineDefinition, params map[string]any, branch, tag string) (*pipeline, error) {
 	_ = ctx
+	if u.index == 0 {
+		// The system actor of schedule triggers is no user of the seed: give it its place in
+		// usersByIndex, where pipelines find their actor, on its first run.
+		u.index = int32(len(s.st.usersByIndex))
+		s.st.usersByIndex = append(s.st.usersByIndex, u)
+	}
 	in := triggerInput{params: params, source: s.st.source(d)}
 	if branch != "" {
 		in.branch = &branch
