@@ -430,3 +430,21 @@ func TestCompileConfigWithDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestPipelineDefinition_Reset checks that Reset puts back the seed's definitions with their IDs
+// and drops those the API made.
+func TestPipelineDefinition_Reset(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	seeded := firstDefinition(e, demoProjectID)
+	e.must(200, "POST", defsPath(demoProjectID), newDefinitionBody("extra", *seeded.ConfigSource.Repo.ExternalID, "a.yml"), nil)
+	e.must(200, "DELETE", defsPath(demoProjectID)+"/"+seeded.ID.String(), nil, nil)
+	if err := e.fake.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	var l gen.PipelineDefinitionList
+	e.must(200, "GET", defsPath(demoProjectID), nil, &l)
+	if diff := cmp.Diff([]gen.PipelineDefinition{seeded}, l.Items); diff != "" {
+		t.Errorf("definitions after Reset:\n%s", diff)
+	}
+}
