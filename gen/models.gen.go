@@ -916,7 +916,6 @@ const (
 	TriggerEventPresetAllPushes                    TriggerEventPreset = "all-pushes"
 	TriggerEventPresetDefaultBranchPushes          TriggerEventPreset = "default-branch-pushes"
 	TriggerEventPresetNonDraftPrOpened             TriggerEventPreset = "non-draft-pr-opened"
-	TriggerEventPresetOnlyBranchDelete             TriggerEventPreset = "only-branch-delete"
 	TriggerEventPresetOnlyBuildPrs                 TriggerEventPreset = "only-build-prs"
 	TriggerEventPresetOnlyBuildPushesToNonDraftPrs TriggerEventPreset = "only-build-pushes-to-non-draft-prs"
 	TriggerEventPresetOnlyLabeledPrs               TriggerEventPreset = "only-labeled-prs"
@@ -926,6 +925,7 @@ const (
 	TriggerEventPresetOnlyReadyForReviewPrs        TriggerEventPreset = "only-ready-for-review-prs"
 	TriggerEventPresetOnlyTags                     TriggerEventPreset = "only-tags"
 	TriggerEventPresetPrCommentEqualsRunCi         TriggerEventPreset = "pr-comment-equals-run-ci"
+	TriggerEventPresetPrCommentStartsWithAtChunkAi TriggerEventPreset = "pr-comment-starts-with-at-chunk-ai"
 	TriggerEventPresetPushesToMergeQueues          TriggerEventPreset = "pushes-to-merge-queues"
 )
 
@@ -937,8 +937,6 @@ func (e TriggerEventPreset) Valid() bool {
 	case TriggerEventPresetDefaultBranchPushes:
 		return true
 	case TriggerEventPresetNonDraftPrOpened:
-		return true
-	case TriggerEventPresetOnlyBranchDelete:
 		return true
 	case TriggerEventPresetOnlyBuildPrs:
 		return true
@@ -958,7 +956,93 @@ func (e TriggerEventPreset) Valid() bool {
 		return true
 	case TriggerEventPresetPrCommentEqualsRunCi:
 		return true
+	case TriggerEventPresetPrCommentStartsWithAtChunkAi:
+		return true
 	case TriggerEventPresetPushesToMergeQueues:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TriggerEventPresetInput.
+const (
+	TriggerEventPresetInputAllPushes                    TriggerEventPresetInput = "all-pushes"
+	TriggerEventPresetInputDefaultBranchPushes          TriggerEventPresetInput = "default-branch-pushes"
+	TriggerEventPresetInputEmpty                        TriggerEventPresetInput = ""
+	TriggerEventPresetInputNonDraftPrOpened             TriggerEventPresetInput = "non-draft-pr-opened"
+	TriggerEventPresetInputOnlyBuildPrs                 TriggerEventPresetInput = "only-build-prs"
+	TriggerEventPresetInputOnlyBuildPushesToNonDraftPrs TriggerEventPresetInput = "only-build-pushes-to-non-draft-prs"
+	TriggerEventPresetInputOnlyLabeledPrs               TriggerEventPresetInput = "only-labeled-prs"
+	TriggerEventPresetInputOnlyMergedOrClosedPrs        TriggerEventPresetInput = "only-merged-or-closed-prs"
+	TriggerEventPresetInputOnlyMergedPrs                TriggerEventPresetInput = "only-merged-prs"
+	TriggerEventPresetInputOnlyOpenPrs                  TriggerEventPresetInput = "only-open-prs"
+	TriggerEventPresetInputOnlyReadyForReviewPrs        TriggerEventPresetInput = "only-ready-for-review-prs"
+	TriggerEventPresetInputOnlyTags                     TriggerEventPresetInput = "only-tags"
+	TriggerEventPresetInputPrCommentEqualsRunCi         TriggerEventPresetInput = "pr-comment-equals-run-ci"
+	TriggerEventPresetInputPrCommentStartsWithAtChunkAi TriggerEventPresetInput = "pr-comment-starts-with-at-chunk-ai"
+	TriggerEventPresetInputPushesToMergeQueues          TriggerEventPresetInput = "pushes-to-merge-queues"
+)
+
+// Valid indicates whether the value is a known member of the TriggerEventPresetInput enum.
+func (e TriggerEventPresetInput) Valid() bool {
+	switch e {
+	case TriggerEventPresetInputAllPushes:
+		return true
+	case TriggerEventPresetInputDefaultBranchPushes:
+		return true
+	case TriggerEventPresetInputEmpty:
+		return true
+	case TriggerEventPresetInputNonDraftPrOpened:
+		return true
+	case TriggerEventPresetInputOnlyBuildPrs:
+		return true
+	case TriggerEventPresetInputOnlyBuildPushesToNonDraftPrs:
+		return true
+	case TriggerEventPresetInputOnlyLabeledPrs:
+		return true
+	case TriggerEventPresetInputOnlyMergedOrClosedPrs:
+		return true
+	case TriggerEventPresetInputOnlyMergedPrs:
+		return true
+	case TriggerEventPresetInputOnlyOpenPrs:
+		return true
+	case TriggerEventPresetInputOnlyReadyForReviewPrs:
+		return true
+	case TriggerEventPresetInputOnlyTags:
+		return true
+	case TriggerEventPresetInputPrCommentEqualsRunCi:
+		return true
+	case TriggerEventPresetInputPrCommentStartsWithAtChunkAi:
+		return true
+	case TriggerEventPresetInputPushesToMergeQueues:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TriggerEventSourceInputProvider.
+const (
+	TriggerEventSourceInputProviderGithubApp    TriggerEventSourceInputProvider = "github_app"
+	TriggerEventSourceInputProviderGithubOauth  TriggerEventSourceInputProvider = "github_oauth"
+	TriggerEventSourceInputProviderGithubServer TriggerEventSourceInputProvider = "github_server"
+	TriggerEventSourceInputProviderSchedule     TriggerEventSourceInputProvider = "schedule"
+	TriggerEventSourceInputProviderWebhook      TriggerEventSourceInputProvider = "webhook"
+)
+
+// Valid indicates whether the value is a known member of the TriggerEventSourceInputProvider enum.
+func (e TriggerEventSourceInputProvider) Valid() bool {
+	switch e {
+	case TriggerEventSourceInputProviderGithubApp:
+		return true
+	case TriggerEventSourceInputProviderGithubOauth:
+		return true
+	case TriggerEventSourceInputProviderGithubServer:
+		return true
+	case TriggerEventSourceInputProviderSchedule:
+		return true
+	case TriggerEventSourceInputProviderWebhook:
 		return true
 	default:
 		return false
@@ -1642,6 +1726,48 @@ type Collaboration struct {
 	VCSType string `json:"vcs_type"`
 }
 
+// CompileConfigError A problem found in a configuration.
+type CompileConfigError struct {
+	// Message Human-readable text, such as a confirmation or an error explanation.
+	Message string `json:"message"`
+}
+
+// CompileConfigOptions What to compile a configuration with.
+type CompileConfigOptions struct {
+	// OwnerID UUID of the organization whose settings the compilation uses.
+	OwnerID *string `json:"owner_id,omitempty"`
+
+	// PipelineParameters Pipeline parameters as a map from parameter name to string, integer or boolean value.
+	PipelineParameters map[string]interface{} `json:"pipeline_parameters,omitempty"`
+
+	// PipelineValues Pipeline values such as pipeline.git.branch, as a map from name to value.
+	PipelineValues map[string]interface{} `json:"pipeline_values,omitempty"`
+}
+
+// CompileConfigRequest A configuration to validate and compile.
+type CompileConfigRequest struct {
+	// ConfigYaml The configuration, as YAML text.
+	ConfigYaml string `json:"config_yaml"`
+
+	// Options What to compile a configuration with.
+	Options *CompileConfigOptions `json:"options,omitempty"`
+}
+
+// CompileConfigResult Whether a configuration is valid, with its source and compiled form.
+type CompileConfigResult struct {
+	// Errors The problems found; null when there are none.
+	Errors []CompileConfigError `json:"errors"`
+
+	// OutputYaml The compiled configuration; empty when the configuration is not valid.
+	OutputYaml string `json:"output-yaml"`
+
+	// SourceYaml The configuration as it was sent.
+	SourceYaml string `json:"source-yaml"`
+
+	// Valid Whether the configuration is valid.
+	Valid bool `json:"valid"`
+}
+
 // Component A deployable component tracked by CircleCI deploys.
 type Component struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
@@ -2046,17 +2172,23 @@ type CreateTriggerRequest struct {
 	// ConfigRef Git ref the configuration is read from for runs started by the trigger; defaults to the event's ref.
 	ConfigRef *string `json:"config_ref,omitempty"`
 
+	// Description Deprecated; a description for the trigger, shown as its description.
+	Description *string `json:"description,omitempty"`
+
 	// Disabled Whether the trigger is switched off.
 	Disabled *bool `json:"disabled,omitempty"`
 
 	// EventName Name of the event that starts a pipeline.
 	EventName *string `json:"event_name,omitempty"`
 
-	// EventPreset A preset filter of webhook events that start a trigger.
-	EventPreset *TriggerEventPreset `json:"event_preset,omitempty"`
+	// EventPreset A preset filter of webhook events that start a new trigger; empty for none.
+	EventPreset *TriggerEventPresetInput `json:"event_preset,omitempty"`
 
 	// EventSource Where a new trigger's events come from.
 	EventSource TriggerEventSourceInput `json:"event_source"`
+
+	// Name Deprecated; a name for the trigger, shown as its name.
+	Name *string `json:"name,omitempty"`
 
 	// Parameters Pipeline parameters as a map from parameter name to string, integer or boolean value.
 	Parameters map[string]interface{} `json:"parameters,omitempty"`
@@ -2992,7 +3124,7 @@ type PipelineDefinitionConfigSource struct {
 // PipelineDefinitionList The pipeline definitions of a project.
 type PipelineDefinitionList struct {
 	// Items The entries on this page of results.
-	Items []PipelineDefinition `json:"items,omitempty"`
+	Items []PipelineDefinition `json:"items"`
 }
 
 // PipelineDefinitionRepo A repository a pipeline definition uses.
@@ -3038,6 +3170,18 @@ type PipelineParameterValue1 = string
 
 // PipelineParameterValue2 defines model for PipelineParameterValue.2.
 type PipelineParameterValue2 = bool
+
+// PipelineRunConfigSource A branch or tag to read configuration from, or the configuration itself.
+type PipelineRunConfigSource struct {
+	// Branch VCS branch the object relates to.
+	Branch *string `json:"branch,omitempty"`
+
+	// Content Configuration YAML to run instead of the one the definition reads from the repository.
+	Content *string `json:"content,omitempty"`
+
+	// Tag Git tag that was built, if the run came from a tag.
+	Tag *string `json:"tag,omitempty"`
+}
 
 // PipelineRunCreation A pipeline run that was just created.
 type PipelineRunCreation struct {
@@ -3621,6 +3765,9 @@ type Trigger struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
+	// Description Deprecated; the same text as event_name.
+	Description *string `json:"description,omitempty"`
+
 	// Disabled Whether the trigger is switched off.
 	Disabled *bool `json:"disabled,omitempty"`
 
@@ -3636,12 +3783,24 @@ type Trigger struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID *openapi_types.UUID `json:"id,omitempty"`
 
+	// Name Deprecated; the webhook trigger's sender. Read event_source.webhook.sender instead.
+	Name *string `json:"name,omitempty"`
+
 	// Parameters Pipeline parameters as a map from parameter name to string, integer or boolean value.
 	Parameters map[string]interface{} `json:"parameters,omitempty"`
 }
 
+// TriggerAttributionActor The user a schedule trigger's runs are attributed to.
+type TriggerAttributionActor struct {
+	// ID Unique identifier of the object, usually a UUID.
+	ID *openapi_types.UUID `json:"id,omitempty"`
+}
+
 // TriggerEventPreset A preset filter of webhook events that start a trigger.
 type TriggerEventPreset string
+
+// TriggerEventPresetInput A preset filter of webhook events that start a new trigger; empty for none.
+type TriggerEventPresetInput string
 
 // TriggerEventSource Where a trigger's events come from.
 type TriggerEventSource struct {
@@ -3660,8 +3819,8 @@ type TriggerEventSource struct {
 
 // TriggerEventSourceInput Where a new trigger's events come from.
 type TriggerEventSourceInput struct {
-	// Provider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
-	Provider string `json:"provider"`
+	// Provider Where the events come from: a GitHub App, GitHub Server or GitHub OAuth repository, an inbound webhook or a schedule.
+	Provider TriggerEventSourceInputProvider `json:"provider"`
 
 	// Repo A repository given by its ID at the provider.
 	Repo *RepoExternalID `json:"repo,omitempty"`
@@ -3673,8 +3832,14 @@ type TriggerEventSourceInput struct {
 	Webhook *TriggerWebhookInput `json:"webhook,omitempty"`
 }
 
+// TriggerEventSourceInputProvider Where the events come from: a GitHub App, GitHub Server or GitHub OAuth repository, an inbound webhook or a schedule.
+type TriggerEventSourceInputProvider string
+
 // TriggerEventSourceUpdate A change to where a trigger's events come from.
 type TriggerEventSourceUpdate struct {
+	// Provider Provider of the trigger's event source, as it was created; it cannot be changed.
+	Provider *string `json:"provider,omitempty"`
+
 	// Schedule A schedule event source to set.
 	Schedule *TriggerScheduleInput `json:"schedule,omitempty"`
 
@@ -3685,7 +3850,7 @@ type TriggerEventSourceUpdate struct {
 // TriggerList The triggers of a pipeline definition.
 type TriggerList struct {
 	// Items The entries on this page of results.
-	Items []Trigger `json:"items,omitempty"`
+	Items []Trigger `json:"items"`
 }
 
 // TriggerParameterValue A raw trigger parameter: a string, an integer, a boolean or an object.
@@ -3724,8 +3889,8 @@ type TriggerPipelineRunRequest struct {
 	// Checkout A branch or tag to read configuration or check out code from.
 	Checkout *PipelineRunSource `json:"checkout,omitempty"`
 
-	// Config A branch or tag to read configuration or check out code from.
-	Config *PipelineRunSource `json:"config,omitempty"`
+	// Config A branch or tag to read configuration from, or the configuration itself.
+	Config *PipelineRunConfigSource `json:"config,omitempty"`
 
 	// DefinitionID UUID of the pipeline definition to run.
 	DefinitionID *openapi_types.UUID `json:"definition_id,omitempty"`
@@ -3736,6 +3901,9 @@ type TriggerPipelineRunRequest struct {
 
 // TriggerSchedule A schedule event source.
 type TriggerSchedule struct {
+	// AttributionActor The user a schedule trigger's runs are attributed to.
+	AttributionActor *TriggerAttributionActor `json:"attribution_actor,omitempty"`
+
 	// CronExpression Five-field cron schedule of the trigger.
 	CronExpression *string `json:"cron_expression,omitempty"`
 }
@@ -4814,6 +4982,9 @@ type ListWorkflowJobsParams struct {
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
 	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
+
+// CompileConfigWithDefaultsJSONRequestBody defines body for CompileConfigWithDefaults for application/json ContentType.
+type CompileConfigWithDefaultsJSONRequestBody = CompileConfigRequest
 
 // CreateContextJSONRequestBody defines body for CreateContext for application/json ContentType.
 type CreateContextJSONRequestBody = CreateContextRequest

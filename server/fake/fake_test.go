@@ -124,6 +124,7 @@ func TestConformance(t *testing.T) {
 	e.must(200, "DELETE", "/webhook/"+wh.ID.String(), nil, nil)
 
 	administrationConformance(t, e) // org_test.go
+	definitionsAndTriggers(e)
 
 	// A setup pipeline, continued once.
 	setup := fake.DemoSeed()

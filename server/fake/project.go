@@ -87,6 +87,7 @@ func (s *Server) CreateProject(ctx context.Context, req genserver.CreateProjectR
 		return nil, server.Conflict(err.Error())
 	}
 	s.st.addProject(p)
+	s.addDefaultDefinition(p, s.newID(), p.created)
 	return genserver.CreateProject200JSONResponse(p.api()), nil
 }
 
@@ -205,6 +206,7 @@ func (s *Server) deleteProject(p *project) {
 			delete(s.st.webhooksByID, id)
 		}
 	}
+	s.deleteDefinitions(p)
 	o := p.org
 	ofP := func(pos int32) bool { return s.st.pipelines.at(pos).project == p.index }
 	o.pipelines = slices.DeleteFunc(o.pipelines, ofP)
