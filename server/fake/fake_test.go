@@ -123,6 +123,8 @@ func TestConformance(t *testing.T) {
 	e.must(200, "PUT", "/webhook/"+wh.ID.String(), map[string]any{"name": "renamed"}, nil)
 	e.must(200, "DELETE", "/webhook/"+wh.ID.String(), nil, nil)
 
+	conformancePolicies(e) // the Policy Management operations; see policy_test.go
+
 	// A setup pipeline, continued once.
 	setup := fake.DemoSeed()
 	setup.Orgs[0].Projects = append(setup.Orgs[0].Projects, fake.SeedProject{Name: "dyn", Config: "version: 2.1\nsetup: true\njobs:\n  gen:\n    docker: [{image: cimg/base:current}]\n    steps: [checkout]\nworkflows:\n  setup:\n    jobs: [gen]\n"})
@@ -221,7 +223,6 @@ func TestNotSimulated(t *testing.T) {
 		{"/organizations/" + org + "/groups", "getOrganizationGroups", false},
 		{"/otel/exporters?org-id=" + org, "listOtelExporters", false},
 		{"/org/" + org + "/oidc-custom-claims", "GetOrgClaims", true},
-		{"/owner/" + org + "/context/config/policy-bundle", "GetPolicyBundle", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.operation, func(t *testing.T) {

@@ -27,6 +27,7 @@ type state struct {
 	contextsByID    map[uuid.UUID]*orgContext
 	schedulesByID   map[uuid.UUID]*schedule
 	webhooksByID    map[uuid.UUID]*webhook
+	policyOwners    map[uuid.UUID]*policyOwner
 	running         map[*workflow]struct{} // the workflows not finished yet
 
 	// The pipelines: records free of pointers in a chunked array, found by id through a map whose
@@ -54,6 +55,7 @@ func (st *state) init() {
 		contextsByID:     map[uuid.UUID]*orgContext{},
 		schedulesByID:    map[uuid.UUID]*schedule{},
 		webhooksByID:     map[uuid.UUID]*webhook{},
+		policyOwners:     map[uuid.UUID]*policyOwner{},
 		running:          map[*workflow]struct{}{},
 		pipelinesByID:    map[uuid.UUID]int32{},
 		pipelineExtras:   map[int32]*pipelineExtra{},
