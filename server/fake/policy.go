@@ -381,14 +381,10 @@ func violations(rule string, v any) []gen.Violation {
 // yamlValue parses a YAML document (a config) into the value the engine reads as input.
 func yamlValue(src string) (ast.Value, error) {
 	var doc any
-	if err := yaml.UnmarshalWithOptions([]byte(src), &doc, yaml.UseJSONUnmarshaler()); err != nil {
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
 		return nil, err
 	}
-	raw, err := json.Marshal(doc)
-	if err != nil {
-		return nil, err
-	}
-	return ast.ValueFromReader(strings.NewReader(string(raw)))
+	return ast.InterfaceToValue(doc)
 }
 
 // GetPolicyBundle returns the owner's policies by name; {} when none were pushed.
