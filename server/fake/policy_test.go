@@ -250,6 +250,7 @@ func TestPolicy_BadInput(t *testing.T) {
 		{"other package", fake.DemoToken, "POST", base + "/policy-bundle", push("package team\n\npolicy_name[\"p\"]\n"), 400, `invalid package name: expected one of packages [org] but got "team"`},
 		{"duplicate name", fake.DemoToken, "POST", base + "/policy-bundle", push(hardPolicy), 400, `policy "docker_images" declared 2 times`},
 		{"no policies", fake.DemoToken, "POST", base + "/policy-bundle", map[string]any{}, 400, "policies: is required."},
+		{"bundle too large", fake.DemoToken, "POST", base + "/policy-bundle", push("package org\n\npolicy_name[\"p\"]\n#" + strings.Repeat("x", 2_700_000) + "\n"), 413, "policy bundle too large"},
 		{"context custom", fake.DemoToken, "GET", "/owner/" + owner + "/context/custom/policy-bundle", nil, 400, "Context: must be a valid value."},
 		{"owner slug", fake.DemoToken, "GET", "/owner/gh%2Fdemo-org/context/config/policy-bundle", nil, 400, "must be a valid UUID"},
 		{"foreign owner", "other-token", "GET", base + "/policy-bundle", nil, 404, "Owner not found."},
@@ -391,6 +392,41 @@ compiled_seen = "the compiled config has a build job" { input._compiled_.jobs.bu
 	}
 	if got := logs[0].Decision.SoftFailures; !cmp.Equal(got, want) {
 		t.Errorf("trigger's decision: soft failures %+v, want %+v", got, want)
+	}
+}
+
+// TestPolicy_ErrorDecision checks that an evaluation the engine fails is an ERROR decision with the
+// engine's error as reason, logged, and that it does not stop a pipeline.
+func TestPolicy_ErrorDecision(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	owner := demoOrgID(e)
+	base := "/owner/" + owner + "/context/config"
+	const conflict = `package org
+
+policy_name["conflict"]
+
+enable_rule["two_answers"]
+
+two_answers = "has jobs" { input.jobs }
+
+two_answers = "has workflows" { input.workflows }
+`
+	pushPolicies(e, owner, map[string]string{"c.rego": conflict})
+	var d gen.Decision
+	e.must(200, "POST", base+"/decision", map[string]any{"input": passingConfig}, &d)
+	if d.Status != "ERROR" || d.Reason == nil || !strings.Contains(*d.Reason, "eval_conflict_error") {
+		t.Errorf("decision = %+v, want ERROR with the engine's conflict error as reason", d)
+	}
+	e.must(200, "PATCH", base+"/decision/settings", map[string]any{"enabled": true}, nil)
+	var pc gen.PipelineCreation
+	e.must(201, "POST", demo+"/pipeline", nil, &pc)
+	var pl gen.Pipeline
+	e.must(200, "GET", "/pipeline/"+pc.ID.String(), nil, &pl)
+	var logs []gen.DecisionLog
+	e.must(200, "GET", base+"/decision?status=ERROR", nil, &logs)
+	if pl.State != gen.PipelineStateCreated || len(logs) != 2 {
+		t.Errorf("pipeline %s with %d ERROR decisions logged, want created and 2", pl.State, len(logs))
 	}
 }
 
