@@ -68,7 +68,8 @@
 // HARD_FAIL errors the pipeline, with one config error "policy evaluation failed: RULE: REASON"
 // per hard failure, and no workflow runs; SOFT_FAIL, PASS and ERROR let it run. Both are logged.
 //
-// Not simulated: CircleCI's helper packages (data.circleci.config, data.circleci.utils), decisions
+// Not simulated: CircleCI's helper packages (data.circleci.config, data.circleci.utils; a push of a
+// policy that imports them is a 400 that says so, rather than a policy that quietly never fails), decisions
 // on a setup pipeline's continuation config, the 403 of a token without the permission to manage
 // policies, and the "custom" context, which CircleCI documents but does not accept either.
 //

@@ -248,6 +248,16 @@ func compileBundle(ctx context.Context, files map[string]string, now time.Time, 
 	if len(problems) > 0 {
 		return nil, badRego("failed policy linting: " + joinErrors(problems))
 	}
+	for _, file := range slices.Sorted(maps.Keys(modules)) {
+		for _, imp := range modules[file].Imports {
+			if path := imp.Path.String(); path == "data.circleci" || strings.HasPrefix(path, "data.circleci.") {
+				problems = append(problems, fmt.Sprintf("%q imports %s: circleci-fake does not have CircleCI's helper packages (data.circleci.config, data.circleci.utils); write the rule without them", file, path))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return nil, server.BadRequest(joinErrors(problems))
+	}
 	b := &policyBundle{docs: make(map[string]*policyDoc, len(files)), hashes: make(map[string]string, len(files))}
 	for file, name := range names {
 		content := files[file]

@@ -248,6 +248,7 @@ func TestPolicy_BadInput(t *testing.T) {
 		{"policy_name not a key", fake.DemoToken, "POST", base + "/policy-bundle", push("package org\n\npolicy_name = \"p\"\n"), 400, "invalid policy_name declaration: must declare as key"},
 		{"policy_name with a dash", fake.DemoToken, "POST", base + "/policy-bundle", push("package org\n\npolicy_name[\"a-b\"]\n"), 400, "alphanumeric and underscore"},
 		{"other package", fake.DemoToken, "POST", base + "/policy-bundle", push("package team\n\npolicy_name[\"p\"]\n"), 400, `invalid package name: expected one of packages [org] but got "team"`},
+		{"CircleCI's helpers", fake.DemoToken, "POST", base + "/policy-bundle", push("package org\n\nimport data.circleci.config\n\npolicy_name[\"p\"]\n\nban = config.ban_orbs([\"evil/orb\"])\n"), 400, `"p.rego" imports data.circleci.config: circleci-fake does not have CircleCI's helper packages`},
 		{"duplicate name", fake.DemoToken, "POST", base + "/policy-bundle", push(hardPolicy), 400, `policy "docker_images" declared 2 times`},
 		{"no policies", fake.DemoToken, "POST", base + "/policy-bundle", map[string]any{}, 400, "policies: is required."},
 		{"bundle too large", fake.DemoToken, "POST", base + "/policy-bundle", push("package org\n\npolicy_name[\"p\"]\n#" + strings.Repeat("x", 2_700_000) + "\n"), 413, "policy bundle too large"},
