@@ -202,6 +202,7 @@ func (s *Server) policyStops(pl *pipeline, p *project, cfg *engine.Config, param
 	meta := decisionMeta{projectID: ptr(p.id), branch: deref(st.ref(pl.branch)), tag: deref(st.ref(pl.tag)),
 		buildNumber: ptr(int(pl.number)), repoURL: p.api().VCSInfo.VCSURL}
 	start := s.clock.Now()
+	// A trigger carries no request context to here; the evaluation does no I/O and ends on its own.
 	d := po.bundle.decide(context.Background(), policyInput(cfg, cfg.Compile(params, st.values(pl, pl.state == stateSetup))), triggerMeta(meta))
 	s.logDecision(po, po.bundle, d, meta, s.clock.Now().Sub(start))
 	if d.Status != decisionHardFail {

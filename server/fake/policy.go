@@ -84,7 +84,7 @@ type policyOwner struct {
 	enabled  bool                       // decide every pipeline trigger
 	logs     []*decisionLog             // oldest first
 	logsByID map[uuid.UUID]*decisionLog // the same logs
-	compiles int                        // how many bundles were compiled and stored: one per stored push
+	compiles int                        // how many pushes compiled a bundle, dry runs included
 }
 
 // decisionLog is one logged decision.
@@ -128,7 +128,7 @@ func (l *decisionLog) api() gen.DecisionLog {
 	}
 }
 
-// owner returns the policy record of o, making it on first use; the caller holds s.mu.
+// policyOwner returns the policy record of o, making it on first use; the caller holds s.mu.
 func (st *state) policyOwner(o *org) *policyOwner {
 	po := st.policyOwners[o.id]
 	if po == nil {
