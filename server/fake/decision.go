@@ -193,6 +193,8 @@ func (s *Server) GetDecisionLogPolicyBundle(ctx context.Context, req genserver.G
 // HARD_FAIL errors the pipeline, with one error per hard failure, and policyStops reports true: no
 // workflow runs (a setup pipeline loses its continuation key). SOFT_FAIL, PASS and ERROR let the
 // pipeline run. The caller holds s.mu; cfg is the config the pipeline runs with params resolved.
+// The error's words follow what CircleCI shows for a blocked pipeline, "policy evaluation failed:
+// RULE: REASON" (CircleCI support article "Resolving Policy Evaluation Failed Error with URL Orbs").
 func (s *Server) policyStops(pl *pipeline, p *project, cfg *engine.Config, params map[string]any) bool {
 	po := s.st.policyOwners[p.org.id]
 	if po == nil || !po.enabled {
