@@ -197,3 +197,51 @@ func BenchmarkPolicyDecision_CompileEach(b *testing.B) {
 		benchDecide(b, bundle)
 	}
 }
+
+// TestPolicy_ConcurrentDecisions decides from several goroutines while the bundle is replaced: each
+// decision is made with one whole bundle, the one before a push or the one after, and the log holds
+// every decision once (run with -race).
+func TestPolicy_ConcurrentDecisions(t *testing.T) {
+	s, ctx, owner := policyCtx(t)
+	push := func(files map[string]string) {
+		t.Helper()
+		if _, err := s.CreatePolicyBundle(ctx, genserver.CreatePolicyBundleRequestObject{OwnerID: owner, PolicyContext: "config",
+			Body: &gen.BundlePayload{Policies: files}}); err != nil {
+			t.Error(err)
+		}
+	}
+	push(tenRules)
+	const workers, each = 4, 10
+	done := make(chan struct{})
+	for range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range each {
+				r, err := s.MakeDecision(ctx, genserver.MakeDecisionRequestObject{OwnerID: owner, PolicyContext: "config",
+					Body: &gen.MakeDecisionRequest{Input: DemoConfig}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if d := gen.Decision(r.(genserver.MakeDecision200JSONResponse)); len(d.EnabledRules) != 10 && len(d.EnabledRules) != 5 {
+					t.Errorf("decision with %d enabled rules, want the 10 of one bundle or the 5 of the other", len(d.EnabledRules))
+				}
+			}
+		}()
+	}
+	for i := range 5 {
+		if i%2 == 0 {
+			push(map[string]string{"images.rego": tenRules["images.rego"]})
+		} else {
+			push(tenRules)
+		}
+	}
+	for range workers {
+		<-done
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if po := s.st.policyOwners[s.st.orgsBySlug["gh/demo-org"].id]; len(po.logs) != workers*each || len(po.logsByID) != workers*each {
+		t.Errorf("%d decisions logged (%d by ID), want %d", len(po.logs), len(po.logsByID), workers*each)
+	}
+}
