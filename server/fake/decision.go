@@ -30,7 +30,7 @@ func (s *Server) logDecision(po *policyOwner, b *policyBundle, d gen.Decision, m
 // CircleCI API: POST /owner/{ownerID}/context/{context}/decision (MakeDecision).
 func (s *Server) MakeDecision(ctx context.Context, req genserver.MakeDecisionRequestObject) (genserver.MakeDecisionResponseObject, error) {
 	s.mu.Lock()
-	_, _, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
+	_, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
 	var b *policyBundle
 	if err == nil {
 		b = po.bundle
@@ -103,7 +103,7 @@ var decisionStatuses = []string{decisionPass, decisionSoftFail, decisionHardFail
 func (s *Server) GetDecisionLogs(ctx context.Context, req genserver.GetDecisionLogsRequestObject) (genserver.GetDecisionLogsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, _, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
+	_, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (s *Server) GetDecisionLogs(ctx context.Context, req genserver.GetDecisionL
 // visibleDecision returns a logged decision of an owner the caller belongs to, or a 400 for an ID
 // that is not a UUID and a 404 for one that names no decision of the owner; the caller holds s.mu.
 func (s *Server) visibleDecision(ctx context.Context, ownerID, policyContext, decisionID string) (*decisionLog, error) {
-	_, _, po, err := s.visiblePolicyOwner(ctx, ownerID, policyContext)
+	_, po, err := s.visiblePolicyOwner(ctx, ownerID, policyContext)
 	if err != nil {
 		return nil, err
 	}

@@ -142,23 +142,23 @@ func (st *state) policyOwner(o *org) *policyOwner {
 // caller and the policy record of the organization; the caller holds s.mu. As on CircleCI, the
 // owner must be an organization UUID and the context "config" (400 otherwise); an organization the
 // caller does not belong to is a 404.
-func (s *Server) visiblePolicyOwner(ctx context.Context, ownerID, policyContext string) (*user, *org, *policyOwner, error) {
+func (s *Server) visiblePolicyOwner(ctx context.Context, ownerID, policyContext string) (*user, *policyOwner, error) {
 	u, err := s.caller(ctx)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if policyContext != policyContextConfig {
-		return nil, nil, nil, server.BadRequest("Context: must be a valid value.")
+		return nil, nil, server.BadRequest("Context: must be a valid value.")
 	}
 	id, err := uuid.Parse(ownerID)
 	if err != nil {
-		return nil, nil, nil, server.BadRequest("OwnerID: must be a valid UUID.")
+		return nil, nil, server.BadRequest("OwnerID: must be a valid UUID.")
 	}
 	o := s.st.orgsByID[id]
 	if o == nil || !u.member(o) {
-		return nil, nil, nil, server.NotFound("Owner not found.")
+		return nil, nil, server.NotFound("Owner not found.")
 	}
-	return u, o, s.st.policyOwner(o), nil
+	return u, s.st.policyOwner(o), nil
 }
 
 // policyNameSyntax is what a policy_name may be made of.
@@ -171,13 +171,8 @@ func declaredPolicyName(m *ast.Module) (string, error) {
 		return "", errors.New(`must declare rule "policy_name" but module contains no rules`)
 	}
 	head := m.Rules[0].Head
-	if got := head.Name.String(); head.Name == "" || got != "policy_name" {
-		if head.Name == "" && len(head.Reference) > 0 {
-			got = head.Reference[0].String()
-		}
-		if got != "policy_name" {
-			return "", fmt.Errorf(`first rule declaration must be "policy_name" but found %q`, got)
-		}
+	if got := head.Ref()[0].String(); got != "policy_name" {
+		return "", fmt.Errorf(`first rule declaration must be "policy_name" but found %q`, got)
 	}
 	if head.Key == nil {
 		return "", errors.New("invalid policy_name declaration: must declare as key")
@@ -402,7 +397,7 @@ func yamlValue(src string) (ast.Value, error) {
 func (s *Server) GetPolicyBundle(ctx context.Context, req genserver.GetPolicyBundleRequestObject) (genserver.GetPolicyBundleResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, _, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
+	_, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +409,7 @@ func (s *Server) GetPolicyBundle(ctx context.Context, req genserver.GetPolicyBun
 func (s *Server) GetPolicyDocument(ctx context.Context, req genserver.GetPolicyDocumentRequestObject) (genserver.GetPolicyDocumentResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, _, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
+	_, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
 	if err != nil {
 		return nil, err
 	}
@@ -434,7 +429,7 @@ func (s *Server) GetPolicyDocument(ctx context.Context, req genserver.GetPolicyD
 func (s *Server) CreatePolicyBundle(ctx context.Context, req genserver.CreatePolicyBundleRequestObject) (genserver.CreatePolicyBundleResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, _, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
+	u, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
 	if err != nil {
 		return nil, err
 	}
@@ -489,7 +484,7 @@ func bundleDiff(old, next *policyBundle) gen.BundleDiff {
 func (s *Server) GetDecisionSettings(ctx context.Context, req genserver.GetDecisionSettingsRequestObject) (genserver.GetDecisionSettingsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, _, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
+	_, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
 	if err != nil {
 		return nil, err
 	}
@@ -502,7 +497,7 @@ func (s *Server) GetDecisionSettings(ctx context.Context, req genserver.GetDecis
 func (s *Server) SetDecisionSettings(ctx context.Context, req genserver.SetDecisionSettingsRequestObject) (genserver.SetDecisionSettingsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, _, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
+	_, po, err := s.visiblePolicyOwner(ctx, req.OwnerID, string(req.PolicyContext))
 	if err != nil {
 		return nil, err
 	}
