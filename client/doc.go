@@ -51,6 +51,9 @@
 // is still caught, within two turns of it. A walk holds one page of items and a bounded set of
 // tokens, so its memory does not grow with the number of pages.
 //
+// The policy decision logs are paged by offset instead: [Client.GetDecisionLogsIter] asks for each
+// next page with offset set to the number of logs seen so far and stops at the first empty page.
+//
 // # Errors
 //
 // A non-2xx answer becomes an [*APIError] with the status code, the API's message (from a

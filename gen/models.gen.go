@@ -3294,7 +3294,7 @@ type Policy struct {
 }
 
 // PolicyBundle Policies by name.
-type PolicyBundle map[string][]Policy
+type PolicyBundle map[string]Policy
 
 // Project A CircleCI project.
 //

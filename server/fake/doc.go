@@ -5,12 +5,14 @@
 //
 // # What it simulates
 //
-// Users, Project, Pipeline, Pipeline Definition, Trigger, Workflow, Job, Context, Schedule and
-// Webhook operations keep state (and so do the organization administration tags, below):
+// Users, Project, Pipeline, Pipeline Definition, Trigger, Workflow, Job, Context, Schedule,
+// Webhook and Policy Management operations keep state (and so do the organization administration
+// tags, below):
 // projects with settings, environment variables (values masked as xxxx plus the last four
 // characters) and checkout keys (real ed25519 keys); pipelines triggered with parameters checked
 // against the project's .circleci/config.yml; workflows and jobs that follow the config's requires,
-// approval jobs, when/unless and per-job outcomes; contexts, schedules and webhooks. A token sees only
+// approval jobs, when/unless and per-job outcomes; contexts, schedules and webhooks; config policies
+// decided by the Open Policy Agent library (see Config policies). A token sees only
 // its own organizations' resources; anything else is 404. Operations of the other tags are those of
 // the embedded server.Unimplemented: they answer 501 with a JSON message that names the operation.
 //
@@ -123,12 +125,43 @@
 // valid, errors (with the line, and column when known), the source and the compiled config with the
 // given parameters, declared defaults and given pipeline values substituted.
 //
+// # Config policies
+//
+// The Policy Management operations keep, per organization (the owner, named by its UUID; the only
+// policy context is "config", any other is a 400), one bundle of Rego policies, the decision
+// settings and a log of every decision. A push replaces the whole bundle: each module must be in
+// package org and declare policy_name["NAME"] as its first rule, and is filed under that name, not
+// under the file name it was sent with. The bundle is parsed (Rego v0 syntax, as CircleCI's
+// documentation writes policies; a module importing rego.v1 may use v1) and compiled by the Open
+// Policy Agent library (github.com/open-policy-agent/opa, strict mode) once, when it is pushed; a
+// bundle that does not parse or compile is a 400 whose error is the engine's message with file and
+// line, and the stored bundle stays as it was. dry=true answers the diff and stores nothing.
+//
+// A decision evaluates data.org with the config as input and the metadata as data.meta. The rules
+// named in enable_rule are looked at; a rule also named in hard_fail gives hard failures, the others
+// soft ones; a rule's reasons are its value: a string, a set of strings or an object of strings.
+// The status is HARD_FAIL, SOFT_FAIL or PASS accordingly, and ERROR, with the engine's error as
+// reason, when the evaluation fails. Decision logs list newest first, 20 a page, paged by offset
+// (an empty array past the last), filtered by status, after, before, branch, project_id and
+// build_number; a log keeps the bundle it was decided with.
+//
+// When decisions are enabled for an organization, every pipeline trigger of its projects is
+// decided: the input is the project's config with the config compiled for the pipeline under
+// _compiled_, and data.meta holds project_id, branch and build_number (the pipeline number). A
+// HARD_FAIL errors the pipeline, with one config error "policy evaluation failed: RULE: REASON"
+// per hard failure, and no workflow runs; SOFT_FAIL, PASS and ERROR let it run. Both are logged.
+//
+// Not simulated: CircleCI's helper packages (data.circleci.config, data.circleci.utils; a push of a
+// policy that imports them is a 400 that says so, rather than a policy that quietly never fails), decisions
+// on a setup pipeline's continuation config, the 403 of a token without the permission to manage
+// policies, and the "custom" context, which CircleCI documents but does not accept either.
+//
 // # Errors
 //
 // Methods return typed responses only for 2xx answers. Every error answer (a 401 without a known
 // token, a 404 for what the caller may not see, a 400 or 409 for input the operation cannot take,
 // a 501 for an operation not simulated) is returned as a *server.Error, which server.New writes as
-// {"message": …} with its status; a Go caller reads both with errors.As.
+// {"message": …} with its status (with the same text under "error" on the Policy Management routes); a Go caller reads both with errors.As.
 //
 // # Time
 //

@@ -125,6 +125,7 @@ func TestConformance(t *testing.T) {
 
 	administrationConformance(t, e) // org_test.go
 	definitionsAndTriggers(e)
+	conformancePolicies(e) // the Policy Management operations; see policy_test.go
 
 	// A setup pipeline, continued once.
 	setup := fake.DemoSeed()
@@ -222,7 +223,6 @@ func TestNotSimulated(t *testing.T) {
 		errorKey        bool
 	}{
 		{"/insights/gh/demo-org/demo-app/workflows", "getProjectWorkflowMetrics", false},
-		{"/owner/" + org + "/context/config/policy-bundle", "GetPolicyBundle", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.operation, func(t *testing.T) {

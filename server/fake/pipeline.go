@@ -46,6 +46,7 @@ type pipelineExtra struct {
 	errorMessage    string         // for errored pipelines
 	continuationKey string         // unused continuation key of a setup pipeline
 	workflows       []*workflow
+	policyErrors    []gen.PipelineError // the hard failures of its config policy decision; see decision.go
 }
 
 // extra returns the extra record of pl, making it on first use; the caller holds s.mu.
@@ -179,6 +180,7 @@ func (st *state) pipelineAPI(pl *pipeline) gen.Pipeline {
 		if extra.errorMessage != "" {
 			out.Errors = append(out.Errors, gen.PipelineError{Type: gen.PipelineErrorTypeConfig, Message: extra.errorMessage})
 		}
+		out.Errors = append(out.Errors, extra.policyErrors...)
 		if len(extra.params) > 0 {
 			out.TriggerParameters = make(map[string]gen.TriggerParameterValue, len(extra.params))
 			for k, v := range extra.params {
@@ -283,6 +285,9 @@ func (s *Server) trigger(u *user, p *project, in triggerInput) (*pipeline, error
 		st.continuationKeys[key] = pl.position
 	}
 	s.indexPipeline(pl)
+	if src.config != nil && s.policyStops(pl, p, src.config, resolved) { // config policies; see decision.go
+		return pl, nil
+	}
 	if src.config != nil {
 		s.startWorkflows(pl, src.config, resolved, now)
 	}

@@ -30,6 +30,7 @@ type state struct {
 	definitionsByID map[uuid.UUID]*pipelineDefinition // definition.go
 	defsByProject   map[*project]*projectDefinitions
 	triggersByID    map[uuid.UUID]*trigger // trigger.go
+	policyOwners    map[uuid.UUID]*policyOwner
 	running         map[*workflow]struct{} // the workflows not finished yet
 
 	// The pipelines: records free of pointers in a chunked array, found by id through a map whose
@@ -60,6 +61,7 @@ func (st *state) init() {
 		definitionsByID:  map[uuid.UUID]*pipelineDefinition{},
 		defsByProject:    map[*project]*projectDefinitions{},
 		triggersByID:     map[uuid.UUID]*trigger{},
+		policyOwners:     map[uuid.UUID]*policyOwner{},
 		running:          map[*workflow]struct{}{},
 		pipelinesByID:    map[uuid.UUID]int32{},
 		pipelineExtras:   map[int32]*pipelineExtra{},
