@@ -37,6 +37,7 @@ import (
 
 	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake"
+	"github.com/cikit/circleci-go/server/fake/dashboard"
 )
 
 func main() {
@@ -92,10 +93,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *fl.verbose {
 		opts = append(opts, server.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
-	h, err := f.Handler(opts...)
+	api, err := f.Handler(opts...)
 	if err != nil {
 		return err
 	}
+	dash, err := dashboard.New(f, api) // the page at /, in front of the API and the controls
+	if err != nil {
+		return err
+	}
+	var h http.Handler = dash
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *fl.addr)
 	if err != nil {
 		return err
@@ -118,6 +124,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// Requests held by delay faults would make Shutdown wait out its timeout: end the delays first.
 	_ = f.Close()
+	_ = dash.Close() // and the dashboard's event streams
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
