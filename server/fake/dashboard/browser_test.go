@@ -188,7 +188,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("starting %s: %v", exe, err)
 	}
 	for _, s := range steps {
-		step, cancel := context.WithTimeout(ctx, 30*time.Second)
+		step, cancel := context.WithTimeout(ctx, time.Minute) // generous: CI shares two cores
 		err := chromedp.Do(step, s.do)
 		cancel()
 		if err != nil {
