@@ -78,7 +78,11 @@ func TestBrowser(t *testing.T) {
 		name string
 		do   chromedp.Action[chromedp.Void]
 	}{
-		{"open the page", chromedp.Steps(chromedp.Navigate(env.http.URL+"/"), chromedp.WaitVisible(chromedp.ID("token")))},
+		{"open the page", chromedp.Steps(
+			chromedp.Navigate(env.http.URL+"/"),
+			chromedp.WaitVisible(chromedp.ID("token")),
+			chromedp.WaitNotVisible(chromedp.ID("app")), // nothing but the sign-in before a token
+		)},
 		{"sign in", chromedp.Steps(
 			chromedp.SendKeys(chromedp.ID("token"), fake.DemoToken),
 			chromedp.Click(chromedp.CSS("#login button")),

@@ -102,6 +102,7 @@ async function follow() {
   try {
     const r = await fetch("/_dashboard/events?" + q, {headers: {"Circle-Token": ui.token}, signal: ctrl.signal});
     if (!r.ok) { const d = await r.json().catch(() => ({})); throw new Error(d.message || r.statusText); }
+    if (ui.stream !== ctrl) return;
     const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
     let buf = "";
     for (;;) {
@@ -116,12 +117,13 @@ async function follow() {
           if (line.startsWith("event: ")) event = line.slice(7);
           else if (line.startsWith("data: ")) data += line.slice(6);
         }
+        if (ui.stream !== ctrl) return; // a newer stream took over
         if (event === "state") render(JSON.parse(data));
-        else if (event === "error") say(JSON.parse(data).message, true);
+        else if (event === "error") say("Live updates stopped: " + JSON.parse(data).message, true);
       }
     }
   } catch (e) {
-    if (ctrl.signal.aborted) return;
+    if (ctrl.signal.aborted || ui.stream !== ctrl) return;
     say("Live updates stopped: " + e.message, true);
     return;
   }
@@ -283,7 +285,7 @@ function wire() {
     act("Fault", () => ctl("faults", "POST", f).then((r) => r.message));
   });
   $("clear-faults").addEventListener("click", () => act("Clear", () => ctl("faults", "DELETE").then((r) => r.message)));
-  $("reset").addEventListener("click", () => act("Reset", async () => { const r = await ctl("reset", "POST"); ui.project = ""; await loadProjects(); return r.message; }));
+  $("reset").addEventListener("click", () => act("Reset", async () => { stopStream(); const r = await ctl("reset", "POST"); ui.project = ""; await loadProjects(); return r.message; }));
   if (ui.token) signIn(ui.token);
 }
 wire();
