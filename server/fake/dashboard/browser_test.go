@@ -134,6 +134,15 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(node("deploy", "success")),
 			xpath(wf+`//span[contains(@class, "b-success")]`),
 		)},
+		{"keep the focus through a redraw", chromedp.Steps(
+			chromedp.Focus(node("deploy", "success")),
+			chromedp.Func(func(context.Context, *chromedp.Target) error { return env.fake.Advance(time.Second) }), // the focus stays put
+			xpath(`//time[@id="now"][text()="2026-03-02 09:31:54Z"]`), // a new state, drawn anew
+			func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+				_, err := chromedp.Poll[bool](`document.activeElement.getAttribute("data-name") === "deploy"`, chromedp.WithPollingTimeout(5*time.Second))(ctx, t)
+				return chromedp.Void{}, err
+			},
+		)},
 		{"rerun from start", chromedp.Steps(
 			chromedp.Click(chromedp.Search(wf+`//button[text()="Rerun from start"]`)),
 			says("Workflow build-test-deploy rerun."),

@@ -132,12 +132,15 @@ async function follow() {
 
 function render(snap) {
   ui.snap = snap;
+  // Each state redraws the lists and graphs: keep the keyboard focus on what had it.
+  const focused = document.activeElement && document.activeElement.getAttribute("data-focus");
   $("now").textContent = when(snap.now);
   $("now").setAttribute("datetime", snap.now);
   $("speed").textContent = String(snap.speed);
   renderPipelines(snap);
   renderWorkflows(snap);
   if (ui.job) renderJob(false);
+  if (focused) { const el = document.querySelector(`[data-focus="${CSS.escape(focused)}"]`); if (el) el.focus(); }
   if (!ui.rendered) { ui.rendered = true; performance.mark("dashboard-first-render"); }
 }
 
@@ -148,7 +151,7 @@ function renderPipelines(snap) {
     const ref = vcs.tag ? "tag " + vcs.tag : (vcs.branch || "–");
     const sel = p.id === ui.pipeline;
     tb.append(h("tr", {"aria-selected": String(sel), onclick: () => selectPipeline(p.id)},
-      h("td", {}, h("button", {type: "button", "aria-label": "Open pipeline " + p.number, onclick: (ev) => { ev.stopPropagation(); selectPipeline(p.id); }}, "#" + p.number)),
+      h("td", {}, h("button", {type: "button", "data-focus": "pl-" + p.id, "aria-label": "Open pipeline " + p.number, onclick: (ev) => { ev.stopPropagation(); selectPipeline(p.id); }}, "#" + p.number)),
       h("td", {}, ref), h("td", {}, p.trigger.type + " by " + p.trigger.actor.login),
       h("td", {}, badge(p.state)), h("td", {}, age(p.created_at, snap.now))));
   }
@@ -168,10 +171,10 @@ function renderWorkflows(snap) {
     const holds = jobs.filter((j) => j.type === "approval" && j.status === "on_hold");
     box.append(h("article", {class: "wf", "aria-label": "Workflow " + wf.name},
       h("header", {}, h("h3", {}, wf.name), badge(wf.status),
-        holds.map((j) => h("button", {type: "button", class: "primary", onclick: () => approve(wf, j)}, "Approve " + j.name)),
-        live ? h("button", {type: "button", onclick: () => act("Cancel", () => api(`/workflow/${wf.id}/cancel`, "POST").then(() => "Workflow " + wf.name + " canceled."))}, "Cancel") : null,
-        live ? null : h("button", {type: "button", onclick: () => rerun(wf, false)}, "Rerun from start"),
-        ["failed", "canceled"].includes(wf.status) ? h("button", {type: "button", onclick: () => rerun(wf, true)}, "Rerun from failed") : null),
+        holds.map((j) => h("button", {type: "button", class: "primary", "data-focus": "approve-" + j.id, onclick: () => approve(wf, j)}, "Approve " + j.name)),
+        live ? h("button", {type: "button", "data-focus": "cancel-" + wf.id, onclick: () => act("Cancel", () => api(`/workflow/${wf.id}/cancel`, "POST").then(() => "Workflow " + wf.name + " canceled."))}, "Cancel") : null,
+        live ? null : h("button", {type: "button", "data-focus": "rerun-" + wf.id, onclick: () => rerun(wf, false)}, "Rerun from start"),
+        ["failed", "canceled"].includes(wf.status) ? h("button", {type: "button", "data-focus": "rerunf-" + wf.id, onclick: () => rerun(wf, true)}, "Rerun from failed") : null),
       graph(wf, jobs)));
   }
 }
@@ -208,7 +211,7 @@ function graph(wf, jobs) {
     const p = pos.get(j.id);
     const label = `${j.name}: ${j.status.replace(/_/g, " ")}`;
     const open = () => { ui.job = j.id; renderJob(true); for (const n of document.querySelectorAll(".node")) n.setAttribute("aria-pressed", String(n.dataset.id === j.id)); };
-    svg.append(h("svg:g", {class: "node s-" + j.status, "data-id": j.id, "data-name": j.name, "data-status": j.status, tabindex: 0, role: "button",
+    svg.append(h("svg:g", {class: "node s-" + j.status, "data-id": j.id, "data-focus": "job-" + j.id, "data-name": j.name, "data-status": j.status, tabindex: 0, role: "button",
       "aria-label": label, "aria-pressed": String(ui.job === j.id), transform: `translate(${p.x},${p.y})`,
       onclick: open, onkeydown: (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); open(); } }},
       h("svg:title", {}, label),
