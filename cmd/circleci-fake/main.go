@@ -13,6 +13,8 @@
 // The API is served under /api/v2 and the test controls under /_fake/: GET /_fake/ lists them (the
 // clock, job outcomes, continuation keys, injected faults), and POST /_fake/reset puts the fake back
 // to its seed, -token's token included, with the faults cleared and simulated time going on.
+// A dashboard page is served at / (package server/fake/dashboard): sign in with the token to watch
+// pipelines run and drive the API and the controls from a browser.
 //
 // It prints the base URL, the token and ready-to-paste curl lines, and shuts down gracefully on
 // SIGINT or SIGTERM: requests that delay faults hold are let go at once, so it stops promptly and
