@@ -41,7 +41,8 @@ func chromium(t *testing.T) string {
 // trigger a pipeline of the demo project with parameters, advance the simulated clock with the
 // page's control and watch the graph go through queued and running to the hold, open a job's
 // details and take the screenshot, approve the hold and watch the workflow reach success; then rerun
-// it, cancel the rerun, set a job outcome, the clock speed, inject and clear a fault, reload the
+// it, cancel the rerun, rerun that from failed, set a job outcome, the clock speed, inject and
+// clear a fault, keep the keyboard focus through a redraw, reload the
 // page to measure the time to the first render of the demo data, and reset the fake.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
@@ -158,6 +159,14 @@ func TestBrowser(t *testing.T) {
 			chromedp.SetValue(chromedp.ID("outcome-v"), "failed"),
 			chromedp.Click(chromedp.CSS("#outcome button")),
 			says("Outcome set."),
+		)},
+		{"rerun from failed", chromedp.Steps(
+			chromedp.Click(chromedp.Search(wf+`[.//span[contains(@class, "b-canceled")]]//button[text()="Rerun from failed"]`)),
+			says("Workflow build-test-deploy rerun."),
+			func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+				_, err := chromedp.Poll[bool](`document.querySelectorAll("#workflows article").length === 3`)(ctx, t)
+				return chromedp.Void{}, err
+			},
 		)},
 		{"set the clock speed", chromedp.Steps(
 			chromedp.SetValue(chromedp.ID("speed-v"), "5"),

@@ -152,7 +152,7 @@ function renderPipelines(snap) {
     const sel = p.id === ui.pipeline;
     tb.append(h("tr", {"aria-selected": String(sel), onclick: () => selectPipeline(p.id)},
       h("td", {}, h("button", {type: "button", "data-focus": "pl-" + p.id, "aria-label": "Open pipeline " + p.number, onclick: (ev) => { ev.stopPropagation(); selectPipeline(p.id); }}, "#" + p.number)),
-      h("td", {}, ref), h("td", {}, p.trigger.type + " by " + p.trigger.actor.login),
+      h("td", {}, ref), h("td", {}, p.trigger.type + (p.trigger.actor ? " by " + p.trigger.actor.login : "")),
       h("td", {}, badge(p.state)), h("td", {}, age(p.created_at, snap.now))));
   }
   if (!snap.pipelines.length) tb.append(h("tr", {}, h("td", {colspan: 5}, "No pipelines yet: trigger one.")));
@@ -174,7 +174,7 @@ function renderWorkflows(snap) {
         holds.map((j) => h("button", {type: "button", class: "primary", "data-focus": "approve-" + j.id, onclick: () => approve(wf, j)}, "Approve " + j.name)),
         live ? h("button", {type: "button", "data-focus": "cancel-" + wf.id, onclick: () => act("Cancel", () => api(`/workflow/${wf.id}/cancel`, "POST").then(() => "Workflow " + wf.name + " canceled."))}, "Cancel") : null,
         live ? null : h("button", {type: "button", "data-focus": "rerun-" + wf.id, onclick: () => rerun(wf, false)}, "Rerun from start"),
-        ["failed", "canceled"].includes(wf.status) ? h("button", {type: "button", "data-focus": "rerunf-" + wf.id, onclick: () => rerun(wf, true)}, "Rerun from failed") : null),
+        ["failed", "error", "canceled"].includes(wf.status) ? h("button", {type: "button", "data-focus": "rerunf-" + wf.id, onclick: () => rerun(wf, true)}, "Rerun from failed") : null),
       graph(wf, jobs)));
   }
 }
