@@ -42,8 +42,8 @@ func chromium(t *testing.T) string {
 // page's control and watch the graph go through queued and running to the hold, open a job's
 // details and take the screenshot, approve the hold and watch the workflow reach success; then rerun
 // it, cancel the rerun, rerun that from failed, set a job outcome, the clock speed, inject and
-// clear a fault, keep the keyboard focus through a redraw, reload the
-// page to measure the time to the first render of the demo data, and reset the fake.
+// clear a fault, keep the keyboard focus through a redraw, reload the page to measure the time to
+// the first render of the demo data, and reset the fake.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
 	env := newEnv(t)
@@ -137,7 +137,8 @@ func TestBrowser(t *testing.T) {
 		)},
 		{"keep the focus through a redraw", chromedp.Steps(
 			chromedp.Focus(node("deploy", "success")),
-			chromedp.Func(func(context.Context, *chromedp.Target) error { return env.fake.Advance(time.Second) }), // the focus stays put
+			// Moved from Go, not with the page's button, so that the focus stays put.
+			chromedp.Func(func(context.Context, *chromedp.Target) error { return env.fake.Advance(time.Second) }),
 			xpath(`//time[@id="now"][text()="2026-03-02 09:31:54Z"]`), // a new state, drawn anew
 			func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 				_, err := chromedp.Poll[bool](`document.activeElement.getAttribute("data-name") === "deploy"`, chromedp.WithPollingTimeout(5*time.Second))(ctx, t)
