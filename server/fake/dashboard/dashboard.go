@@ -13,6 +13,10 @@
 //
 // [New] wraps the fake's own handler: it answers GET / and the paths under [Path] and hands every
 // other request to the handler it wraps.
+//
+// The page has places, hidden for now, for Insights charts (duration and success rate over time)
+// and for webhook deliveries: the sections #insights and #webhooks of assets/index.html, to be
+// filled from the API once the fake simulates the Insights tag and delivers webhooks.
 package dashboard
 
 import (
