@@ -70,7 +70,7 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	const (
-		selected = `#pipelines tbody tr[aria-selected="true"]`
+		selected = `#pipelines tbody tr[aria-current="true"]`
 		wf       = `//article[@aria-label="Workflow build-test-deploy"]`
 	)
 	var png []byte
@@ -91,6 +91,7 @@ func TestBrowser(t *testing.T) {
 		)},
 		{"open the project", chromedp.Steps(
 			chromedp.Click(chromedp.CSS(`#projects a[href="#gh/demo-org/demo-app"]`)),
+			visible(`#projects a[href="#gh/demo-org/demo-app"][aria-current="page"]`),
 			visible(`#pipelines tbody td[colspan]`), // no pipelines yet
 		)},
 		{"trigger with parameters", chromedp.Steps(
@@ -185,7 +186,7 @@ func TestBrowser(t *testing.T) {
 		// the demo data by itself.
 		{"reload", chromedp.Steps(
 			chromedp.Reload(),
-			visible(`#pipelines tbody tr[aria-selected="false"]`),
+			visible(`#pipelines tbody tr:not([aria-current])`),
 			func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 				const mark = `performance.getEntriesByName("dashboard-first-render")`
 				if _, err := chromedp.Poll[bool](mark+".length > 0")(ctx, t); err != nil {

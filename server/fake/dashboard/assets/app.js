@@ -83,7 +83,9 @@ async function loadProjects() {
 function selectProject(slug) {
   ui.project = slug; ui.pipeline = ""; ui.job = "";
   history.replaceState(null, "", "#" + slug);
-  for (const a of $("projects").querySelectorAll("a")) a.toggleAttribute("aria-current", a.getAttribute("href") === "#" + slug);
+  for (const a of $("projects").querySelectorAll("a")) {
+    if (a.getAttribute("href") === "#" + slug) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  }
   $("pipelines-h").textContent = "Pipelines of " + slug;
   $("job-panel").hidden = true; $("pipeline-panel").hidden = true;
   follow();
@@ -150,7 +152,7 @@ function renderPipelines(snap) {
     const vcs = p.vcs || {};
     const ref = vcs.tag ? "tag " + vcs.tag : (vcs.branch || "–");
     const sel = p.id === ui.pipeline;
-    tb.append(h("tr", {"aria-selected": String(sel), onclick: () => selectPipeline(p.id)},
+    tb.append(h("tr", {"aria-current": sel ? "true" : false, onclick: () => selectPipeline(p.id)},
       h("td", {}, h("button", {type: "button", "data-focus": "pl-" + p.id, "aria-label": "Open pipeline " + p.number, onclick: (ev) => { ev.stopPropagation(); selectPipeline(p.id); }}, "#" + p.number)),
       h("td", {}, ref), h("td", {}, p.trigger.type + (p.trigger.actor ? " by " + p.trigger.actor.login : "")),
       h("td", {}, badge(p.state)), h("td", {}, age(p.created_at, snap.now))));
