@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/cikit/circleci-go/server/fake"
 )
@@ -42,7 +43,7 @@ func chromium(t *testing.T) string {
 // page's control and watch the graph go through queued and running to the hold, open a job's
 // details and take the screenshot, approve the hold and watch the workflow reach success; then rerun
 // it, cancel the rerun, rerun that from failed, set a job outcome, the clock speed, inject and
-// clear a fault, keep the keyboard focus through a redraw, reload the page to measure the time to
+// clear a fault, open a job with the keyboard and keep the focus through a redraw, reload the page to measure the time to
 // the first render of the demo data, and reset the fake.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
@@ -145,6 +146,11 @@ func TestBrowser(t *testing.T) {
 				_, err := chromedp.Poll[bool](`document.activeElement.getAttribute("data-name") === "deploy"`, chromedp.WithPollingTimeout(5*time.Second))(ctx, t)
 				return chromedp.Void{}, err
 			},
+		)},
+		{"open a job with the keyboard", chromedp.Steps(
+			chromedp.Focus(node("build", "success")),
+			chromedp.KeyEvent(kb.Enter),
+			xpath(`//h2[@id="job-h"][text()="Job build #1"]`),
 		)},
 		{"rerun from start", chromedp.Steps(
 			chromedp.Click(chromedp.Search(wf+`//button[text()="Rerun from start"]`)),
