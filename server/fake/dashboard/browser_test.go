@@ -41,10 +41,10 @@ func chromium(t *testing.T) string {
 // TestBrowser drives the dashboard in headless Chromium as a user would: sign in with the token,
 // trigger a pipeline of the demo project with parameters, advance the simulated clock with the
 // page's control and watch the graph go through queued and running to the hold, open a job's
-// details and take the screenshot, approve the hold and watch the workflow reach success; then rerun
-// it, cancel the rerun, rerun that from failed, set a job outcome, the clock speed, inject and
-// clear a fault, open a job with the keyboard and keep the focus through a redraw, reload the page to measure the time to
-// the first render of the demo data, and reset the fake.
+// details and take the screenshot, approve the hold and watch the workflow reach success; open a
+// job with the keyboard and keep the focus through a redraw; rerun the workflow, cancel the rerun
+// and rerun that from failed; set a job outcome, the clock speed, inject and clear a fault; reload
+// the page to measure the time to the first render of the demo data, and reset the fake.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
 	env := newEnv(t)
