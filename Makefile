@@ -25,8 +25,8 @@ check-fmt: ## fail when a Go file is not gofmt-formatted (the gofmt of $(GO)'s t
 	@files="$$("$$($(GO) env GOROOT)/bin/gofmt" -l .)"; \
 	if [ -n "$$files" ]; then echo "not gofmt-formatted (run gofmt -w):"; echo "$$files"; exit 1; fi
 
-check-deps: ## fail when the client package links server-side code (chi, kin-openapi, OPA, gen/genserver, server)
-	@bad="$$($(GO) list -deps ./client | grep -E '^github.com/(go-chi/|getkin/|open-policy-agent/)|^github.com/cikit/circleci-go/(gen/genserver|server|openapi)($$|/)|^github.com/oapi-codegen/runtime/strictmiddleware')"; \
+check-deps: ## fail when the client package links server-side code (chi, kin-openapi, OPA, gen/genserver, server) or the browser test's chromedp
+	@bad="$$($(GO) list -deps ./client | grep -E '^github.com/(go-chi/|getkin/|open-policy-agent/|chromedp/)|^github.com/cikit/circleci-go/(gen/genserver|server|openapi)($$|/)|^github.com/oapi-codegen/runtime/strictmiddleware')"; \
 	if [ -n "$$bad" ]; then echo "package client must not depend on:"; echo "$$bad"; exit 1; fi
 
 check-tidy: ## fail when go.mod or go.sum is not tidy

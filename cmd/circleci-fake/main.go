@@ -13,6 +13,8 @@
 // The API is served under /api/v2 and the test controls under /_fake/: GET /_fake/ lists them (the
 // clock, job outcomes, continuation keys, injected faults), and POST /_fake/reset puts the fake back
 // to its seed, -token's token included, with the faults cleared and simulated time going on.
+// A dashboard page is served at / (package server/fake/dashboard): sign in with the token to watch
+// pipelines run and drive the API and the controls from a browser.
 //
 // It prints the base URL, the token and ready-to-paste curl lines, and shuts down gracefully on
 // SIGINT or SIGTERM: requests that delay faults hold are let go at once, so it stops promptly and
@@ -37,6 +39,7 @@ import (
 
 	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake"
+	"github.com/cikit/circleci-go/server/fake/dashboard"
 )
 
 func main() {
@@ -92,10 +95,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *fl.verbose {
 		opts = append(opts, server.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
-	h, err := f.Handler(opts...)
+	api, err := f.Handler(opts...)
 	if err != nil {
 		return err
 	}
+	dash, err := dashboard.New(f, api) // the page at /, in front of the API and the controls
+	if err != nil {
+		return err
+	}
+	var h http.Handler = dash
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *fl.addr)
 	if err != nil {
 		return err
@@ -118,6 +126,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// Requests held by delay faults would make Shutdown wait out its timeout: end the delays first.
 	_ = f.Close()
+	_ = dash.Close() // and the dashboard's event streams
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {

@@ -59,6 +59,11 @@ func (s *Server) controls() []control {
 			serve:       s.serveAdvance,
 		},
 		{
+			Method: http.MethodPost, Path: ControlPath + "clock/speed", Body: json.RawMessage(`{"speed": 10}`),
+			Description: `Sets how fast simulated time follows the wall clock from now on (0 stops it, 1 is real time, 10 ten times faster); answers {"now": "…", "speed": …}.`,
+			serve:       s.serveSpeed,
+		},
+		{
 			Method: http.MethodPost, Path: ControlPath + "job-outcome", Body: json.RawMessage(`{"project": "gh/demo-org/demo-app", "job": "deploy", "outcome": "failed"}`),
 			Description: "Makes a build job of a project end with an outcome (success, failed, infrastructure_fail, timedout) from now on.",
 			serve:       s.serveJobOutcome,

@@ -167,7 +167,17 @@
 //
 // Jobs move on a simulated clock. [WithSpeed] sets how fast it follows the wall clock (0, the default,
 // moves it only when [Server.Advance] is called), and [WithClock] and [WithIDSource] make runs
-// reproducible.
+// reproducible. [Server.SetSpeed] (POST /_fake/clock/speed) changes the speed while the fake runs,
+// keeping the time already passed.
+//
+// # Dashboard
+//
+// Package server/fake/dashboard puts a web page in front of [Server.Handler] (cmd/circleci-fake
+// serves it at /): projects, pipelines, workflows drawn as job graphs with statuses pushed as server-sent
+// events, job details, and buttons for the API's actions and for the test controls. The page calls
+// the API and the controls with the user's token; the dashboard's own endpoints (the project list
+// and the event streams) call the Go methods with it, so that injected faults meet only the requests
+// the page makes.
 //
 // # Pagination
 //
