@@ -2597,7 +2597,7 @@ type JobDetails struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at"`
 
-	// Duration Length of the run in seconds.
+	// Duration Length of the run in milliseconds, from started_at to stopped_at (the live API and the published document agree on milliseconds).
 	Duration *int64 `json:"duration"`
 
 	// Executor The machine a job ran on.

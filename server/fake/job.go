@@ -156,7 +156,7 @@ func (s *Server) GetJobDetails(ctx context.Context, req genserver.GetJobDetailsR
 		WebURL:         fmt.Sprintf("https://app.circleci.com/pipelines/%s/%d/workflows/%s/jobs/%d", p.slug, pl.number, w.id, j.number),
 	}
 	if js.StartedAt != nil && js.StoppedAt != nil {
-		out.Duration = ptr(int64(js.StoppedAt.Sub(*js.StartedAt).Seconds()))
+		out.Duration = ptr(js.StoppedAt.Sub(*js.StartedAt).Milliseconds()) // milliseconds, as the live API answers
 	}
 	for i := range max(js.Parallelism, 1) {
 		out.ParallelRuns = append(out.ParallelRuns, gen.JobParallelRun{Index: int64(i), Status: js.Status})

@@ -73,7 +73,7 @@ func TestScenario_ApprovalToSuccess(t *testing.T) {
 	}
 	var jd gen.JobDetails
 	e.must(200, "GET", fmt.Sprintf("%s/job/%d", demo, *jobs["test"].JobNumber), nil, &jd)
-	if jd.Parallelism != 2 || jd.Pipeline.ID != pc.ID || jd.LatestWorkflow.ID.String() != wf || jd.Status != "success" || jd.Duration == nil || *jd.Duration != 60 {
+	if jd.Parallelism != 2 || jd.Pipeline.ID != pc.ID || jd.LatestWorkflow.ID.String() != wf || jd.Status != "success" || jd.Duration == nil || *jd.Duration != 60_000 { // a 60 s job, in milliseconds
 		t.Errorf("job details = %+v", jd)
 	}
 	var tests gen.TestList
