@@ -218,7 +218,7 @@ func deref(s *string) string {
 // /api/v2 (opts are passed on; the fake authenticates tokens itself) with the injected faults applied
 // inside the kit's chain, as its first route middleware, and the test controls under [ControlPath].
 func (s *Server) Handler(opts ...server.Option) (http.Handler, error) {
-	own := []server.Option{server.WithAuthenticator(s), server.WithRouteMiddlewares(s.injectFaults)}
+	own := []server.Option{server.WithAuthenticator(s), server.WithRouteMiddlewares(s.injectFaults, s.checkWebhookKeys)}
 	api, err := server.New(s, append(own, opts...)...)
 	if err != nil {
 		return nil, err
