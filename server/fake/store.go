@@ -29,6 +29,10 @@ type state struct {
 	webhooksByID    map[uuid.UUID]*webhook
 	running         map[*workflow]struct{} // the workflows not finished yet
 
+	// The pipelines schedules started, by position, and the one being started while one fires (fire.go).
+	scheduledRuns map[int32]*scheduledRun
+	firing        *scheduledRun
+
 	// The pipelines: records free of pointers in a chunked array, found by id through a map whose
 	// keys and values hold no pointers either, and the tables their int32 fields index.
 	pipelines        pipelineStore
@@ -55,6 +59,7 @@ func (st *state) init() {
 		schedulesByID:    map[uuid.UUID]*schedule{},
 		webhooksByID:     map[uuid.UUID]*webhook{},
 		running:          map[*workflow]struct{}{},
+		scheduledRuns:    map[int32]*scheduledRun{},
 		pipelinesByID:    map[uuid.UUID]int32{},
 		pipelineExtras:   map[int32]*pipelineExtra{},
 		continuationKeys: map[string]int32{},

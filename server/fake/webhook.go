@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -57,15 +56,6 @@ func (w *webhook) api() gen.Webhook {
 		URL:           w.url,
 		VerifyTLS:     w.verifyTLS,
 	}
-}
-
-// checkWebhookURL accepts only absolute https URLs, as CircleCI does.
-func checkWebhookURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return "url must be an absolute https URL, got " + quote(raw)
-	}
-	return ""
 }
 
 func checkEvents[E ~string](events []E) (out []gen.WebhookEvents, msg string) {
@@ -141,7 +131,7 @@ func (s *Server) CreateWebhook(ctx context.Context, req genserver.CreateWebhookR
 	if strings.TrimSpace(b.Name) == "" {
 		return nil, server.BadRequest("name is required")
 	}
-	if msg := checkWebhookURL(b.URL); msg != "" {
+	if msg := s.checkWebhookURL(b.URL); msg != "" {
 		return nil, server.BadRequest(msg)
 	}
 	events, msg := checkEvents(b.Events)
@@ -152,6 +142,7 @@ func (s *Server) CreateWebhook(ctx context.Context, req genserver.CreateWebhookR
 	w := &webhook{listOrder: s.nextSeq(), id: s.newID(), project: p, name: b.Name, url: b.URL, verifyTLS: b.VerifyTLS != nil && *b.VerifyTLS,
 		secret: deref(b.SigningSecret), events: events, created: now, updated: now}
 	s.st.webhooksByID[w.id] = w
+	s.startTicker()
 	return genserver.CreateWebhook201JSONResponse(w.api()), nil
 }
 
@@ -184,7 +175,7 @@ func (s *Server) UpdateWebhook(ctx context.Context, req genserver.UpdateWebhookR
 		return nil, server.BadRequest("name must not be empty")
 	}
 	if b.URL != nil {
-		if msg := checkWebhookURL(*b.URL); msg != "" {
+		if msg := s.checkWebhookURL(*b.URL); msg != "" {
 			return nil, server.BadRequest(msg)
 		}
 	}
