@@ -10,18 +10,17 @@ import (
 )
 
 // Schedules fire on the simulated clock: [Server.Advance], and at a speed a ticker, start the
-// pipelines every timetable calls for between the last time schedules fired and now, each at its
+// pipelines every timed trigger calls for between the last time schedules fired and now, each at its
 // own simulated time and in time order, with the workflows already running moved along to that
 // time first, so that advancing a day fires that day's runs exactly and in the same order every time.
 
-// timedTrigger is something that starts pipelines by a timetable: a project's schedule, and the
-// scheduled triggers of pipeline definitions once the fake stores those.
-type timedTrigger interface {
-	// timing returns the timetable, the time before which it never fires (its creation) and its
-	// list order among the triggers that fire at one time.
-	timing() (tt timetable, since time.Time, order uint64)
-	// fire starts the pipeline the trigger calls for at the simulated now; the caller holds s.mu.
-	fire(s *Server)
+// firing is one run a timed trigger is due to start: a schedule's, or a scheduled trigger's of a
+// pipeline definition. Every kind of timed trigger turns its due runs into firings (see
+// [Server.dueFirings]), and [Server.fireSchedules] runs them all in one order.
+type firing struct {
+	at    time.Time // the simulated time it is due at
+	order uint64    // its trigger's list order, among the firings due at one time
+	start func()    // starts the pipeline at the simulated now; the caller holds s.mu
 }
 
 // scheduledRun is what a pipeline a timed trigger started reports about it.
@@ -68,54 +67,42 @@ func (t timetable) runsIn(h time.Time) bool {
 	return slices.Contains(t.DaysOfMonth, int64(h.Day()))
 }
 
-// timedTriggers returns every trigger with a timetable; the caller holds s.mu. The scheduled
-// triggers of pipeline definitions join the schedules here.
-func (s *Server) timedTriggers() []timedTrigger {
-	var out []timedTrigger
+// dueFirings returns the runs of every timed trigger due after from and by to; the caller holds
+// s.mu. The scheduled triggers of pipeline definitions join the schedules here.
+func (s *Server) dueFirings(from, to time.Time) []firing {
+	var out []firing
 	for _, sc := range s.st.schedulesByID {
-		out = append(out, sc)
+		tt, _ := decodeTimetable(sc.timetable) // stored only after it decoded and checked
+		start := from
+		if sc.created.After(start) {
+			start = sc.created
+		}
+		for _, at := range tt.fireTimes(start, to) {
+			out = append(out, firing{at: at, order: sc.seq, start: func() { sc.fire(s) }})
+		}
 	}
 	return out
 }
 
-// fireSchedules fires every timed trigger due after the last firing and by to, in time order (then
-// list order), each with the simulated now pinned to its time; the caller holds s.mu.
+// fireSchedules starts every run due after the last firing and by to, in time order (then list
+// order), each with the simulated now pinned to its time and the running workflows moved along to
+// it first; the caller holds s.mu.
 func (s *Server) fireSchedules(to time.Time) {
 	from := s.ev.fired
 	if !to.After(from) {
 		return
 	}
 	s.ev.fired = to
-	type run struct {
-		at    time.Time
-		order uint64
-		tr    timedTrigger
-	}
-	var runs []run
-	for _, tr := range s.timedTriggers() {
-		tt, since, order := tr.timing()
-		start := from
-		if since.After(start) {
-			start = since
-		}
-		for _, at := range tt.fireTimes(start, to) {
-			runs = append(runs, run{at, order, tr})
-		}
-	}
-	slices.SortFunc(runs, func(a, b run) int {
+	runs := s.dueFirings(from, to)
+	slices.SortFunc(runs, func(a, b firing) int {
 		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.order, b.order))
 	})
 	for _, r := range runs {
 		s.ev.pinned = r.at
 		s.advanceAll()
-		r.tr.fire(s)
+		r.start()
 		s.ev.pinned = time.Time{}
 	}
-}
-
-func (sc *schedule) timing() (timetable, time.Time, uint64) {
-	tt, _ := decodeTimetable(sc.timetable) // stored only after it decoded and checked
-	return tt, sc.created, sc.seq
 }
 
 // fire starts the schedule's pipeline on its branch or tag with its other parameters, attributed
