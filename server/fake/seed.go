@@ -53,6 +53,9 @@ type SeedProject struct {
 	// Outcomes forces job outcomes by job name ("success", "failed", …) over the config's.
 	Outcomes map[string]string `json:"outcomes,omitempty" yaml:"outcomes,omitempty"`
 	EnvVars  map[string]string `json:"env_vars,omitempty" yaml:"env_vars,omitempty"`
+	// Definitions are the project's pipeline definitions; without any it gets one default definition
+	// that runs Config.
+	Definitions []SeedDefinition `json:"definitions,omitempty" yaml:"definitions,omitempty"`
 }
 
 // SeedContext is a context with its environment variables.
@@ -408,7 +411,7 @@ func (l *loader) project(o *org, sp SeedProject) error {
 		p.setEnvVar(name, sp.EnvVars[name], l.at, s.nextSeq)
 	}
 	s.st.addProject(p)
-	return nil
+	return l.definitions(p, sp.Definitions)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -27,6 +27,9 @@ type state struct {
 	contextsByID    map[uuid.UUID]*orgContext
 	schedulesByID   map[uuid.UUID]*schedule
 	webhooksByID    map[uuid.UUID]*webhook
+	definitionsByID map[uuid.UUID]*pipelineDefinition // definition.go
+	defsByProject   map[*project]*projectDefinitions
+	triggersByID    map[uuid.UUID]*trigger // trigger.go
 	running         map[*workflow]struct{} // the workflows not finished yet
 
 	// The pipelines schedules started, by position, and the one being started while one fires (fire.go).
@@ -58,6 +61,9 @@ func (st *state) init() {
 		contextsByID:     map[uuid.UUID]*orgContext{},
 		schedulesByID:    map[uuid.UUID]*schedule{},
 		webhooksByID:     map[uuid.UUID]*webhook{},
+		definitionsByID:  map[uuid.UUID]*pipelineDefinition{},
+		defsByProject:    map[*project]*projectDefinitions{},
+		triggersByID:     map[uuid.UUID]*trigger{},
 		running:          map[*workflow]struct{}{},
 		scheduledRuns:    map[int32]*scheduledRun{},
 		pipelinesByID:    map[uuid.UUID]int32{},
