@@ -2,6 +2,7 @@ package fake
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -81,7 +82,31 @@ func (s *Server) dueFirings(from, to time.Time) []firing {
 			out = append(out, firing{at: at, order: sc.seq, start: func() { sc.fire(s) }})
 		}
 	}
+	for _, due := range s.scheduledTriggers(from, to) {
+		if due.at.Before(due.trigger.created) {
+			continue
+		}
+		out = append(out, firing{at: due.at, order: due.trigger.seq, start: func() { s.fireTrigger(due) }})
+	}
 	return out
+}
+
+// fireTrigger starts the run of a schedule trigger of a pipeline definition: the definition's
+// config on the trigger's checkout ref with its parameters, attributed to its actor, as trigger
+// type scheduled_pipeline (pipeline.schedule.id is the trigger's id, pipeline.schedule.name its event
+// name). A run the definition's config refuses starts nothing. The caller holds s.mu.
+func (s *Server) fireTrigger(due dueTrigger) {
+	t := due.trigger
+	if s.st.triggersByID[t.id] != t {
+		return // deleted while earlier firings ran
+	}
+	run := &scheduledRun{id: t.id, name: t.eventName}
+	s.st.firing = run
+	pl, err := s.runDefinition(context.Background(), due.actor, t.definition.project, t.definition, due.params, due.branch, "")
+	s.st.firing = nil
+	if err == nil {
+		s.st.scheduledRuns[pl.position] = run
+	}
 }
 
 // fireSchedules starts every run due after the last firing and by to, in time order (then list

@@ -125,3 +125,33 @@ func TestSchedule_SystemActorAndDaysOfMonth(t *testing.T) {
 		t.Errorf("%d scheduled pipelines after the schedule was deleted, want 2", n)
 	}
 }
+
+// TestSchedule_FiresDefinitionTriggers: a schedule trigger of a pipeline definition (cron 0 3 * * 1-5)
+// fires on the simulated clock with the schedules: five runs over a week, at 03:00 on weekdays, as
+// scheduled_pipeline with its parameters; a disabled one fires nothing.
+func TestSchedule_FiresDefinitionTriggers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.WithClock(fake.ClockFunc(func() time.Time { return monday })))
+	d := firstDefinition(e, demoProjectID)
+	tp := defsPath(demoProjectID) + "/" + d.ID.String() + "/triggers"
+	body := func(cron string) map[string]any {
+		return map[string]any{"event_source": map[string]any{"provider": "schedule", "schedule": map[string]any{"cron_expression": cron, "attribution_actor": "system"}},
+			"event_name": "nightly-report", "checkout_ref": "main", "config_ref": "main", "parameters": map[string]any{"nightly": true}}
+	}
+	var trig, off gen.Trigger
+	e.must(200, "POST", tp, body("0 3 * * 1-5"), &trig)
+	e.must(200, "POST", tp, body("30 * * * *"), &off)
+	e.must(200, "PATCH", "/projects/"+demoProjectID+"/triggers/"+off.ID.String(), map[string]any{"disabled": true}, nil)
+	advance(t, e.fake, 7*24*time.Hour)
+	var got []string
+	for _, pl := range scheduledPipelines(e) {
+		got = append(got, pl.CreatedAt.UTC().Format("Mon 15:04")+" "+pl.Trigger.Actor.Login)
+		if v := pl.TriggerParameters["nightly"]; fmt.Sprint(viaJSON(t, v)) != "true" {
+			t.Errorf("pipeline %d: trigger parameters %v", pl.Number, pl.TriggerParameters)
+		}
+	}
+	want := []string{"Fri 03:00 system-actor", "Thu 03:00 system-actor", "Wed 03:00 system-actor", "Tue 03:00 system-actor", "Mon 03:00 system-actor"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runs of the schedule trigger (-want +got):\n%s", diff)
+	}
+}
