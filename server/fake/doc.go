@@ -53,7 +53,11 @@
 // schedule's branch or tag with its other parameters, attributed to the user who created it
 // (attribution-actor "current") or to the system actor (login "system-actor"), whose trigger type
 // is scheduled_pipeline. Runs whose parameters no longer fit the project's config start nothing.
-// Runs due before a schedule was created, or after it was deleted, do not happen.
+// Runs due before a schedule was created, or after it was deleted, do not happen. The schedule
+// triggers of pipeline definitions (a cron expression, UTC) fire the same way, in the same order,
+// running the definition's config on the trigger's checkout ref with its parameters; disabled ones
+// do not fire. For their pipelines pipeline.schedule.id is the trigger's id and
+// pipeline.schedule.name its event name.
 //
 // # Webhooks
 //
