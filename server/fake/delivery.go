@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -77,6 +78,13 @@ type WebhookDelivery struct {
 	Headers map[string]string `json:"headers"`
 	// Body is the raw body sent, whose bytes the signature covers.
 	Body json.RawMessage `json:"body"`
+}
+
+// clone returns a copy of d that shares nothing with it.
+func (d WebhookDelivery) clone() WebhookDelivery {
+	d.Headers = maps.Clone(d.Headers)
+	d.Body = slices.Clone(d.Body)
+	return d
 }
 
 const (
@@ -348,7 +356,7 @@ func (d *deliveries) work() {
 		d.mu.Lock()
 		a.rec.SentAt, a.rec.StatusCode, a.rec.Error, a.rec.LatencyMS, a.rec.Response, a.rec.State =
 			res.SentAt, res.StatusCode, res.Error, res.LatencyMS, res.Response, res.State
-		if res.State == deliveryFailed && !a.rec.Resent && a.rec.Attempt <= len(webhookRetryDelays) {
+		if res.State == deliveryFailed && !a.rec.Resent && a.rec.Attempt <= len(webhookRetryDelays) && d.ctx.Err() == nil {
 			next := &attempt{verifyTLS: a.verifyTLS, rec: a.rec}
 			next.rec.Attempt++
 			next.rec.ID = attemptID(next.rec.EventID, next.rec.Attempt)
@@ -458,7 +466,7 @@ func (s *Server) WebhookDeliveries() []WebhookDelivery {
 	defer d.mu.Unlock()
 	out := make([]WebhookDelivery, len(d.all))
 	for i, a := range d.all {
-		out[i] = a.rec
+		out[i] = a.rec.clone()
 	}
 	return out
 }
@@ -510,7 +518,7 @@ func (s *Server) ResendWebhookDelivery(id uuid.UUID) (WebhookDelivery, error) {
 	d.ready = append(d.ready, next)
 	d.spawn()
 	d.notify()
-	return next.rec, nil
+	return next.rec.clone(), nil
 }
 
 func (s *Server) serveWebhookDeliveries(w http.ResponseWriter, _ *http.Request) {
