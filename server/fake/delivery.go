@@ -37,8 +37,9 @@ const webhookTimeout = 10 * time.Second
 // retries failed deliveries but does not document when or how often; these are the fake's choice.
 var webhookRetryDelays = []time.Duration{10 * time.Second, time.Minute, 5 * time.Minute, 30 * time.Minute}
 
-// webhookWorkers is how many deliveries are sent at once.
-const webhookWorkers = 8
+// webhookWorkers is how many deliveries to one webhook are sent at once. Each webhook has its own
+// queue and workers, so a slow or dead receiver delays only its own deliveries.
+const webhookWorkers = 4
 
 // maxKeptResponse is how much of a receiver's answer an attempt keeps.
 const maxKeptResponse = 1 << 10
@@ -107,9 +108,10 @@ type deliveries struct {
 	mu       sync.Mutex
 	all      []*attempt // in the order made
 	byID     map[uuid.UUID]*attempt
-	ready    []*attempt // due, waiting for a worker
-	waiting  []*attempt // retries, due on the simulated clock
-	workers  int        // running
+	queues   map[uuid.UUID]*hookQueue // by webhook id
+	ready    int                      // attempts due and waiting for a worker, in all queues
+	waiting  []*attempt               // retries, due on the simulated clock
+	workers  int                      // running, in all queues
 	changed  chan struct{}
 	timers   []*time.Timer
 	ctx      context.Context // ended by Close
@@ -117,6 +119,12 @@ type deliveries struct {
 	verify   *http.Client
 	noVerify *http.Client
 	onRetry  func(delay time.Duration) // called with d.mu held when a retry is scheduled
+}
+
+// hookQueue is the attempts of one webhook that are due, and its workers.
+type hookQueue struct {
+	ready   []*attempt
+	workers int
 }
 
 // workflowEvents records which events of a workflow were queued, so each is queued once.
@@ -164,6 +172,7 @@ func (s *Server) checkWebhookURL(raw string) string {
 
 func (d *deliveries) init() {
 	d.byID = map[uuid.UUID]*attempt{}
+	d.queues = map[uuid.UUID]*hookQueue{}
 	d.changed = make(chan struct{})
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	transport := func(verify bool) *http.Client {
@@ -330,26 +339,35 @@ func (d *deliveries) enqueue(a *attempt) {
 	a.rec.ID = attemptID(a.rec.EventID, a.rec.Attempt)
 	d.all = append(d.all, a)
 	d.byID[a.rec.ID] = a
-	d.ready = append(d.ready, a)
-	d.spawn()
+	d.push(a)
 	d.notify()
 }
 
-// spawn starts workers for the ready attempts, up to webhookWorkers; the caller holds d.mu.
-func (d *deliveries) spawn() {
-	for d.workers < webhookWorkers && d.workers < len(d.ready) {
+// push puts a due attempt in its webhook's queue and starts a worker for it if the webhook has
+// fewer than webhookWorkers; the caller holds d.mu.
+func (d *deliveries) push(a *attempt) {
+	q := d.queues[a.rec.WebhookID]
+	if q == nil {
+		q = &hookQueue{}
+		d.queues[a.rec.WebhookID] = q
+	}
+	q.ready = append(q.ready, a)
+	d.ready++
+	if q.workers < webhookWorkers {
+		q.workers++
 		d.workers++
-		go d.work()
+		go d.work(a.rec.WebhookID, q)
 	}
 }
 
-// work sends ready attempts until none is left.
-func (d *deliveries) work() {
+// work sends the due attempts of one webhook until none is left.
+func (d *deliveries) work(hook uuid.UUID, q *hookQueue) {
 	d.mu.Lock()
-	for len(d.ready) > 0 {
-		a := d.ready[0]
-		d.ready[0] = nil
-		d.ready = d.ready[1:]
+	for len(q.ready) > 0 {
+		a := q.ready[0]
+		q.ready[0] = nil
+		q.ready = q.ready[1:]
+		d.ready--
 		rec := a.rec // the fields send reads do not change while the attempt is out
 		d.mu.Unlock()
 		res := d.send(&rec, a.verifyTLS)
@@ -372,7 +390,11 @@ func (d *deliveries) work() {
 		}
 		d.notify()
 	}
+	q.workers--
 	d.workers--
+	if q.workers == 0 {
+		delete(d.queues, hook)
+	}
 	d.notify()
 	d.mu.Unlock()
 }
@@ -439,11 +461,10 @@ func (d *deliveries) release(now time.Time) {
 			kept = append(kept, a)
 			continue
 		}
-		d.ready = append(d.ready, a)
+		d.push(a)
 	}
 	clear(d.waiting[len(kept):])
 	d.waiting = kept
-	d.spawn()
 	d.notify()
 }
 
@@ -477,7 +498,7 @@ func (s *Server) WaitWebhookDeliveries(ctx context.Context) error {
 	d := &s.ev.dl
 	for {
 		d.mu.Lock()
-		idle, changed := len(d.ready) == 0 && d.workers == 0, d.changed
+		idle, changed := d.ready == 0 && d.workers == 0, d.changed
 		d.mu.Unlock()
 		if idle {
 			return nil
@@ -515,8 +536,7 @@ func (s *Server) ResendWebhookDelivery(id uuid.UUID) (WebhookDelivery, error) {
 	next.rec.ID = attemptID(next.rec.EventID, next.rec.Attempt)
 	d.all = append(d.all, next)
 	d.byID[next.rec.ID] = next
-	d.ready = append(d.ready, next)
-	d.spawn()
+	d.push(next)
 	d.notify()
 	return next.rec.clone(), nil
 }

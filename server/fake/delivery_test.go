@@ -27,11 +27,12 @@ type receiver struct {
 	events   []webhook.Event
 	requests map[string]int // per event id: requests that passed the signature check
 	fails    int            // answer 500 to the first fails requests of each event
+	seen     chan string    // the id of each event handled, while there is room
 }
 
 func newReceiver(t *testing.T, f *fake.Server, secret string, tlsServer bool, fails int) *receiver {
 	t.Helper()
-	r := &receiver{requests: map[string]int{}, fails: fails}
+	r := &receiver{requests: map[string]int{}, fails: fails, seen: make(chan string, 64)}
 	h := webhook.NewHandler(secret, func(_ context.Context, ev webhook.Event) error {
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -41,6 +42,10 @@ func newReceiver(t *testing.T, f *fake.Server, secret string, tlsServer bool, fa
 			return http.ErrHandlerTimeout // any error: the handler answers 500
 		}
 		r.events = append(r.events, ev)
+		select {
+		case r.seen <- id:
+		default:
+		}
 		return nil
 	}, webhook.WithClock(f.Now))
 	r.srv = httptest.NewUnstartedServer(h)
@@ -254,4 +259,50 @@ func TestWebhookDelivery_Controls(t *testing.T) {
 	// With it, only loopback hosts may be plain http.
 	e.must(400, "POST", "/webhook", map[string]any{"name": "w", "events": []string{"job-completed"}, "url": "http://hooks.example/ci",
 		"scope": map[string]any{"id": demoProjectUUID, "type": "project"}}, nil)
+}
+
+// TestWebhookDelivery_StuckReceiver: while a receiver holds every delivery to it without answering,
+// the API answers, the clock moves and another webhook's events are delivered; the stuck ones are
+// sent once it lets go.
+func TestWebhookDelivery_StuckReceiver(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.WithInsecureLoopbackWebhooks())
+	entered, release := make(chan struct{}, 16), make(chan struct{})
+	stuck := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-release
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(stuck.Close)
+	t.Cleanup(func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	})
+	good := newReceiver(t, e.fake, "k", false, 0)
+	createWebhook(e, stuck.URL, "k", true, "workflow-completed", "job-completed")
+	createWebhook(e, good.srv.URL, "k", true, "workflow-completed", "job-completed")
+
+	e.must(201, "POST", demo+"/pipeline", map[string]any{"parameters": map[string]any{"nightly": true}}, nil)
+	advance(t, e.fake, time.Minute)
+	<-entered // a delivery to the stuck receiver is under way and stays so
+	e.must(201, "POST", demo+"/pipeline", map[string]any{"parameters": map[string]any{"nightly": true}}, nil)
+	advance(t, e.fake, time.Minute)
+	e.must(200, "GET", "/me", nil, nil)
+	for range 4 { // two pipelines: a job and a workflow event each
+		<-good.seen
+	}
+	close(release)
+	waitDeliveries(t, e.fake)
+	var stuckDone int
+	for _, d := range e.fake.WebhookDeliveries() {
+		if d.URL == stuck.URL && d.State == "succeeded" {
+			stuckDone++
+		}
+	}
+	if stuckDone != 4 {
+		t.Errorf("%d deliveries to the receiver that was stuck succeeded, want 4", stuckDone)
+	}
 }

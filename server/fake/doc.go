@@ -70,8 +70,8 @@
 // the webhook has a secret, Circleci-Signature: v1=<hex HMAC-SHA256 of the body>. An event's id is
 // derived from the webhook and the workflow or job, so it is the same in every attempt. Events are
 // noticed when the fake moves a workflow (a request that reads it, Advance, the ticker), and sent by
-// worker goroutines from a queue, outside the fake's lock: a slow or dead receiver holds up neither
-// the API nor the clock. An attempt fails without a 2xx answer within 10 s (redirects are not
+// worker goroutines (up to four a webhook) from a queue of each webhook, outside the fake's lock: a
+// slow or dead receiver holds up neither the API, nor the clock, nor other webhooks' deliveries. An attempt fails without a 2xx answer within 10 s (redirects are not
 // followed) and is tried again 10 s, 1 min, 5 min and 30 min later on the simulated clock (CircleCI
 // retries but does not document when; five attempts are the fake's choice), so a test releases the
 // retries with Advance. verify_tls false skips checking the receiver's certificate. URLs must be
