@@ -5,7 +5,8 @@
 //
 // # What it simulates
 //
-// Users, Project, Pipeline, Workflow, Job, Context, Schedule and Webhook operations keep state:
+// Users, Project, Pipeline, Pipeline Definition, Trigger, Workflow, Job, Context, Schedule and
+// Webhook operations keep state:
 // projects with settings, environment variables (values masked as xxxx plus the last four
 // characters) and checkout keys (real ed25519 keys); pipelines triggered with parameters checked
 // against the project's .circleci/config.yml; workflows and jobs that follow the config's requires,
@@ -41,6 +42,45 @@
 // and Bitbucket Cloud projects only; circleci/<org-id>/<project-id> projects answer 400 there and
 // are triggered with POST /project/{provider}/{organization}/{project}/pipeline/run.
 //
+// # Pipeline definitions and triggers
+//
+// Every project has pipeline definitions: the seed's (SeedProject.Definitions) or one default
+// definition named after the project that reads .circleci/config.yml from the project's own
+// repository. Its provider is the one CircleCI makes such a definition with: github_oauth or
+// bitbucket_oauth for gh/ and bb/ projects (listed without created_at, as the live API lists those
+// implicit definitions) and github_app for circleci/<org-id>/<project-id> ones. A definition reads
+// its config from a file of a repository: .circleci/config.yml is the project's config, and the
+// seed may give other files; a run of a definition whose file the repository does not have is an
+// errored pipeline. Repositories are the organization's projects, each with a made-up numeric
+// external ID (the one its default definition shows), which is what create and update take.
+//
+// POST /project/{provider}/{organization}/{project}/pipeline/run runs definition_id's definition,
+// or the project's first one; an ID the project has no definition of is a 404 naming it. The
+// pipeline is on checkout's branch or tag, else config's, else the default branch (every ref has the
+// same content in the fake); config.content runs that YAML instead; parameters are checked against
+// the config that runs, within the documented limits (100 names of up to 128 characters, values of
+// up to 512).
+//
+// The routes answer as the live API does where CircleCI's own clients measured it: a definition the
+// project does not have is a 400 "Failed to get pipeline definition." on GET and "Failed to update
+// pipeline definition." on PATCH, and DELETE is idempotent (200); a project ID that is not a UUID is
+// a 400 "ProjectID required."; lists answer every item at once, with no next_page_token. Deleting a
+// definition deletes its triggers.
+//
+// Triggers belong to a definition and follow the live API's rules per event source provider:
+// github_app, github_server and github_oauth take the numeric external ID of a repository of the
+// organization, and checkout_ref and config_ref exactly when it is not the definition's; github_oauth
+// takes only the presets all-pushes and only-build-prs and cannot be disabled; webhook and schedule
+// triggers need event_name, checkout_ref and config_ref and take no preset; only schedule triggers
+// take parameters. Create answers 200 without created_at, and is the only answer that shows a
+// webhook trigger's URL with its secret. A schedule trigger keeps a five-field cron timetable read in
+// UTC and the user its runs are attributed to, and fires on the simulated clock with the schedules
+// (see Schedules); webhook and GitHub triggers are stored but no event starts a pipeline.
+//
+// POST /compile-config-with-defaults (live-only) checks a config with the same engine and answers
+// valid, errors (with the line, and column when known), the source and the compiled config with the
+// given parameters, declared defaults and given pipeline values substituted.
+//
 // # Schedules
 //
 // Schedules fire on the simulated clock. Each hour a timetable names (hours-of-day, UTC) on the
@@ -71,11 +111,12 @@
 // derived from the webhook and the workflow or job, so it is the same in every attempt. Events are
 // noticed when the fake moves a workflow (a request that reads it, Advance, the ticker), and sent by
 // worker goroutines (up to four a webhook) from a queue of each webhook, outside the fake's lock: a
-// slow or dead receiver holds up neither the API, nor the clock, nor other webhooks' deliveries. An attempt fails without a 2xx answer within 10 s (redirects are not
-// followed) and is tried again 10 s, 1 min, 5 min and 30 min later on the simulated clock (CircleCI
-// retries but does not document when; five attempts are the fake's choice), so a test releases the
-// retries with Advance. verify_tls false skips checking the receiver's certificate. URLs must be
-// https, as on CircleCI; [WithInsecureLoopbackWebhooks] also allows http to loopback hosts.
+// slow or dead receiver holds up neither the API, nor the clock, nor other webhooks' deliveries. An
+// attempt fails without a 2xx answer within 10 s (redirects are not followed) and is tried again
+// 10 s, 1 min, 5 min and 30 min later on the simulated clock (CircleCI retries but does not document
+// when; five attempts are the fake's choice), so a test releases the retries with Advance.
+// verify_tls false skips checking the receiver's certificate. URLs must be https, as on CircleCI;
+// [WithInsecureLoopbackWebhooks] also allows http to loopback hosts.
 // [Server.WebhookDeliveries] and GET /_fake/webhook-deliveries list every attempt (state, status,
 // latency, headers, the body sent), [Server.WaitWebhookDeliveries] waits for the queue to drain, and
 // [Server.ResendWebhookDelivery] (POST /_fake/webhook-deliveries/{id}/resend) sends one again. Not
