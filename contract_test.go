@@ -284,7 +284,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 
 	hook, err := c.CreateWebhookWithResponse(ctx, gen.CreateWebhookRequest{
-		Name: "notify", URL: "https://hooks.example.com/ci", SigningSecret: "shh", VerifyTLS: true,
+		Name: "notify", URL: "https://hooks.example.com/ci", SigningSecret: ptr("shh"), VerifyTLS: ptr(true),
 		Events: []gen.CreateWebhookRequestEvents{gen.CreateWebhookRequestEventsWorkflowCompleted},
 		Scope:  gen.WebhookScopeInput{ID: pipelineID, Type: gen.WebhookScopeInputTypeProject},
 	})

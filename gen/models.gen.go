@@ -2232,14 +2232,14 @@ type CreateWebhookRequest struct {
 	// Scope What a new webhook listens to.
 	Scope WebhookScopeInput `json:"scope"`
 
-	// SigningSecret Secret used to HMAC-sign webhook payloads; masked in responses.
-	SigningSecret string `json:"signing-secret"`
+	// SigningSecret Secret used to HMAC-sign webhook payloads; masked in responses. Spelled with a hyphen in requests; the snake_case signing_secret is ignored by CircleCI, leaving the webhook unsigned.
+	SigningSecret *string `json:"signing-secret,omitempty"`
 
 	// URL URL associated with the object, such as a download or delivery address.
 	URL string `json:"url"`
 
-	// VerifyTLS When true, deliveries fail if the receiver's TLS certificate does not check out.
-	VerifyTLS bool `json:"verify-tls"`
+	// VerifyTLS When true, deliveries fail if the receiver's TLS certificate does not check out. Spelled with a hyphen in requests; the snake_case verify_tls is ignored by CircleCI.
+	VerifyTLS *bool `json:"verify-tls,omitempty"`
 }
 
 // CreateWebhookRequestEvents defines model for CreateWebhookRequest.Events.
@@ -4042,13 +4042,13 @@ type UpdateWebhookRequest struct {
 	// Name Human-readable name of the object.
 	Name *string `json:"name,omitempty"`
 
-	// SigningSecret Secret used to HMAC-sign webhook payloads; masked in responses.
+	// SigningSecret Secret used to HMAC-sign webhook payloads; masked in responses. Spelled with a hyphen in requests; the snake_case signing_secret is ignored by CircleCI.
 	SigningSecret *string `json:"signing-secret,omitempty"`
 
 	// URL URL associated with the object, such as a download or delivery address.
 	URL *string `json:"url,omitempty"`
 
-	// VerifyTLS When true, deliveries fail if the receiver's TLS certificate does not check out.
+	// VerifyTLS When true, deliveries fail if the receiver's TLS certificate does not check out. Spelled with a hyphen in requests; the snake_case verify_tls is ignored by CircleCI.
 	VerifyTLS *bool `json:"verify-tls,omitempty"`
 }
 
@@ -4137,8 +4137,8 @@ type Webhook struct {
 	// Scope What a webhook listens to.
 	Scope WebhookScope `json:"scope"`
 
-	// SigningSecret Secret used to HMAC-sign webhook payloads; masked in responses.
-	SigningSecret string `json:"signing-secret"`
+	// SigningSecret Whether the webhook signs its deliveries, never the secret itself; "****" when a secret is set, absent when none is.
+	SigningSecret *string `json:"signing_secret,omitempty"`
 
 	// UpdatedAt When the object was last modified (RFC 3339 timestamp).
 	UpdatedAt time.Time `json:"updated_at"`
@@ -4147,7 +4147,7 @@ type Webhook struct {
 	URL string `json:"url"`
 
 	// VerifyTLS When true, deliveries fail if the receiver's TLS certificate does not check out.
-	VerifyTLS bool `json:"verify-tls"`
+	VerifyTLS bool `json:"verify_tls"`
 }
 
 // WebhookEvents defines model for Webhook.Events.

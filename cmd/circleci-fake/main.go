@@ -2,13 +2,14 @@
 //
 // Usage:
 //
-//	circleci-fake [-addr 127.0.0.1:8080] [-token TOKEN] [-seed FILE] [-speed 1] [-v]
+//	circleci-fake [-addr 127.0.0.1:8080] [-token TOKEN] [-seed FILE] [-speed 1] [-v] [-insecure-loopback-webhooks]
 //
 // Flags fall back to the environment: -addr to CIRCLECI_FAKE_ADDR, -token to CIRCLE_TOKEN. Without
 // -seed it serves the demo data of fake.DemoSeed. -token, with or without -seed, is added to the
 // tokens of the seed's first user (the demo user) and printed; the user's other tokens keep working,
 // and a token that belongs to another user of the seed is an error. -speed sets how fast simulated
-// time runs (0: only when told), and -v logs every request to stderr.
+// time runs (0: only when told), and -v logs every request to stderr. -insecure-loopback-webhooks lets
+// webhooks deliver over plain http to receivers on this machine (localhost, 127.0.0.1, ::1).
 //
 // The API is served under /api/v2 and the test controls under /_fake/: GET /_fake/ lists them (the
 // clock, job outcomes, continuation keys, injected faults), and POST /_fake/reset puts the fake back
@@ -87,7 +88,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if len(seed.Users) == 0 || len(seed.Users[0].Tokens) == 0 {
 		return errors.New("the seed has no user with a token")
 	}
-	f, err := fake.New(fake.WithSeed(seed), fake.WithSpeed(*fl.speed))
+	f, err := fake.New(fake.WithSeed(seed), fake.WithSpeed(*fl.speed), loopbackWebhooks(*fl.hooks))
 	if err != nil {
 		return err
 	}
@@ -141,6 +142,15 @@ type flags struct {
 	addr, token, seed *string
 	speed             *float64
 	verbose           *bool
+	hooks             *bool // -insecure-loopback-webhooks
+}
+
+// loopbackWebhooks is fake.WithInsecureLoopbackWebhooks when on, and no option otherwise.
+func loopbackWebhooks(on bool) fake.Option {
+	if on {
+		return fake.WithInsecureLoopbackWebhooks()
+	}
+	return func(*fake.Server) error { return nil }
 }
 
 // newFlags defines the command's flags, with their defaults from the environment, on a flag set that
@@ -154,6 +164,7 @@ func newFlags(getenv func(string) string, stderr io.Writer) (*flag.FlagSet, flag
 		seed:    fs.String("seed", "", "YAML or JSON seed file: users and tokens, organizations, projects with config, contexts"),
 		speed:   fs.Float64("speed", 1, "how fast simulated jobs run: 1 = real time, 10 = ten times faster, 0 = only when told (POST /_fake/clock/advance)"),
 		verbose: fs.Bool("v", false, "log every request to stderr"),
+		hooks:   fs.Bool("insecure-loopback-webhooks", false, "let webhooks deliver over plain http to loopback receivers (localhost, 127.0.0.1, ::1); otherwise https only, as on CircleCI"),
 	}
 }
 

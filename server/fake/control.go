@@ -93,6 +93,16 @@ func (s *Server) controls() []control {
 			serve:       s.serveUsageExportFile,
 		},
 		{
+			Method: http.MethodGet, Path: ControlPath + "webhook-deliveries",
+			Description: `Lists every webhook delivery attempt in the order made: {"deliveries": [{"id", "event_id", "attempt", "state", "status_code", "latency_ms", "body", …}]}.`,
+			serve:       s.serveWebhookDeliveries,
+		},
+		{
+			Method: http.MethodPost, Path: ControlPath + "webhook-deliveries/{id}/resend",
+			Description: "Sends the event of a delivery attempt again at once, with the same body and signature; answers 202 with the new attempt.",
+			serve:       s.serveResendWebhookDelivery,
+		},
+		{
 			Method: http.MethodPost, Path: ControlPath + "reset",
 			Description: "Puts the fake back to its seed and clears the faults; simulated time goes on.",
 			serve: func(w http.ResponseWriter, _ *http.Request) {

@@ -74,9 +74,9 @@
 // pipeline.id, pipeline.number, pipeline.project.git_url, pipeline.project.type,
 // pipeline.git.branch, pipeline.git.branch.is_default, pipeline.git.tag, pipeline.git.revision and
 // pipeline.git.base_revision (the same made-up revision), pipeline.in_setup,
-// pipeline.trigger_source and pipeline.trigger_parameters.circleci.trigger_type ("api"), and
-// pipeline.schedule.name and pipeline.schedule.id (empty: schedules are stored and checked, branch or
-// tag included, but never run).
+// pipeline.trigger_source and pipeline.trigger_parameters.circleci.trigger_type ("api", or
+// "scheduled_pipeline" for a pipeline a schedule started), and pipeline.schedule.name and
+// pipeline.schedule.id (the schedule's, empty for other pipelines).
 //
 // Not simulated: other pipeline values (empty in when/unless and filters, left as written in the
 // compiled config), expression filters (filters: pipeline.git.branch == "main"; the job runs as if
@@ -118,8 +118,8 @@
 // triggers need event_name, checkout_ref and config_ref and take no preset; only schedule triggers
 // take parameters. Create answers 200 without created_at, and is the only answer that shows a
 // webhook trigger's URL with its secret. A schedule trigger keeps a five-field cron timetable read in
-// UTC and the user its runs are attributed to; nothing fires it yet: the fake stores triggers but no
-// event, webhook call or schedule starts a pipeline.
+// UTC and the user its runs are attributed to, and fires on the simulated clock with the schedules
+// (see Schedules); webhook and GitHub triggers are stored but no event starts a pipeline.
 //
 // POST /compile-config-with-defaults (live-only) checks a config with the same engine and answers
 // valid, errors (with the line, and column when known), the source and the compiled config with the
@@ -155,6 +155,52 @@
 // policy that imports them is a 400 that says so, rather than a policy that quietly never fails), decisions
 // on a setup pipeline's continuation config, the 403 of a token without the permission to manage
 // policies, and the "custom" context, which CircleCI documents but does not accept either.
+//
+// # Schedules
+//
+// Schedules fire on the simulated clock. Each hour a timetable names (hours-of-day, UTC) on the
+// days it names (days-of-week, or days-of-month) in the months it names (all when it names none) it
+// starts per-hour pipelines spread evenly over the hour: 3 an hour start at :00, :20 and :40 (CircleCI
+// does not say at which minutes; the fake picks these). [Server.Advance] fires every run due in the
+// time it moves over, each at its own time and in time order, the running workflows moved along to
+// that time first, so advancing a day fires exactly that day's runs, and in steps or at once alike;
+// at a speed, a ticker does the same once a wall-clock second. A run is a pipeline on the
+// schedule's branch or tag with its other parameters, attributed to the user who created it
+// (attribution-actor "current") or to the system actor (login "system-actor"), whose trigger type
+// is scheduled_pipeline. Runs whose parameters no longer fit the project's config start nothing.
+// Runs due before a schedule was created, or after it was deleted, do not happen. The schedule
+// triggers of pipeline definitions (a cron expression, UTC) fire the same way, in the same order,
+// running the definition's config on the trigger's checkout ref with its parameters; disabled ones
+// do not fire. For their pipelines pipeline.schedule.id is the trigger's id and
+// pipeline.schedule.name its event name.
+//
+// # Webhooks
+//
+// When a workflow reaches a final status (workflow-completed) or a build job does (job-completed;
+// approval jobs, jobs that did not run and jobs a rerun reused send nothing), the fake POSTs the
+// event to each webhook of the project subscribed to it and created before it happened, with the
+// body CircleCI documents (id, type, happened_at, webhook, project, organization, pipeline with
+// trigger and vcs, workflow, and job for job-completed; the types are those of package
+// github.com/cikit/circleci-go/webhook), User-Agent CircleCI-Webhook/1.0, Circleci-Event-Type and, when
+// the webhook has a secret, Circleci-Signature: v1=<hex HMAC-SHA256 of the body>. An event's id is
+// derived from the webhook and the workflow or job, so it is the same in every attempt. Events are
+// noticed when the fake moves a workflow (a request that reads it, Advance, the ticker), and sent by
+// worker goroutines (up to four a webhook) from a queue of each webhook, outside the fake's lock: a
+// slow or dead receiver holds up neither the API, nor the clock, nor other webhooks' deliveries. An
+// attempt fails without a 2xx answer within 10 s (redirects are not followed) and is tried again
+// 10 s, 1 min, 5 min and 30 min later on the simulated clock (CircleCI retries but does not document
+// when; five attempts are the fake's choice), so a test releases the retries with Advance.
+// verify_tls false skips checking the receiver's certificate. URLs must be https, as on CircleCI;
+// [WithInsecureLoopbackWebhooks] also allows http to loopback hosts.
+// [Server.WebhookDeliveries] and GET /_fake/webhook-deliveries list every attempt (state, status,
+// latency, headers, the body sent), [Server.WaitWebhookDeliveries] waits for the queue to drain, and
+// [Server.ResendWebhookDelivery] (POST /_fake/webhook-deliveries/{id}/resend) sends one again. Not
+// simulated: other event types, the test ping, and the limit of five webhooks a project.
+//
+// Webhook requests spell verify-tls and signing-secret with a hyphen and responses verify_tls and
+// signing_secret ("****", absent without a secret), as on CircleCI. CircleCI silently ignores the
+// snake_case spellings in a request, leaving the webhook unsigned; the fake answers them with a 400
+// that names the key, so the mistake shows up in tests.
 //
 // # Errors
 //

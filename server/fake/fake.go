@@ -48,6 +48,8 @@ type Server struct {
 	closed    chan struct{} // closed by Close: delays end at once
 	closeOnce sync.Once
 
+	ev events // webhook deliveries and schedule firing (events.go)
+
 	mu       sync.Mutex
 	realBase time.Time     // clock reading at New
 	simBase  time.Time     // simulated time at New
@@ -118,6 +120,7 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.realBase = s.clock.Now()
 	s.simBase = s.realBase.UTC().Truncate(time.Millisecond)
+	s.ev.init(s)
 	if s.seed == nil {
 		s.seed = DemoSeed()
 	} else {
@@ -135,12 +138,18 @@ func New(opts ...Option) (*Server, error) {
 // http.Server.Shutdown so that shutting down does not wait for delayed requests. The fake keeps its
 // state and goes on answering. Close may be called more than once; it always returns nil.
 func (s *Server) Close() error {
-	s.closeOnce.Do(func() { close(s.closed) })
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		s.ev.dl.close()
+	})
 	return nil
 }
 
 // now returns the simulated time; the caller holds s.mu.
 func (s *Server) now() time.Time {
+	if !s.ev.pinned.IsZero() {
+		return s.ev.pinned // a schedule firing at its time
+	}
 	t := s.simBase.Add(s.advanced)
 	if s.speed > 0 {
 		real := s.clock.Now().Sub(s.realBase)
@@ -164,6 +173,7 @@ func (s *Server) Advance(d time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advanced += d
+	s.catchUp()
 	s.advanceAll()
 	return nil
 }
@@ -218,7 +228,7 @@ func deref(s *string) string {
 // /api/v2 (opts are passed on; the fake authenticates tokens itself) with the injected faults applied
 // inside the kit's chain, as its first route middleware, and the test controls under [ControlPath].
 func (s *Server) Handler(opts ...server.Option) (http.Handler, error) {
-	own := []server.Option{server.WithAuthenticator(s), server.WithRouteMiddlewares(s.injectFaults)}
+	own := []server.Option{server.WithAuthenticator(s), server.WithRouteMiddlewares(s.injectFaults, s.checkWebhookKeys)}
 	api, err := server.New(s, append(own, opts...)...)
 	if err != nil {
 		return nil, err

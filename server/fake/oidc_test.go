@@ -41,7 +41,7 @@ func TestOIDCClaims(t *testing.T) {
 				t.Errorf("after PATCH: %+v, want ttl 1h30m0s and both update times", c)
 			}
 			firstTTL := *c.TTLUpdatedAt
-			advance(t, e, time.Minute)
+			advance(t, e.fake, time.Minute)
 			e.must(200, "PATCH", scope.base, map[string]any{"ttl": "1.5h"}, &c) // leaves the audience alone
 			if len(c.Audience) != 2 || *c.TTL != "1h30m0s" || !c.TTLUpdatedAt.After(firstTTL) {
 				t.Errorf("after the second PATCH: %+v", c)

@@ -172,7 +172,7 @@ func (st *state) pipelineAPI(pl *pipeline) gen.Pipeline {
 		Trigger: gen.PipelineTrigger{
 			Actor:      gen.PipelineTriggerActor{Login: st.usersByIndex[pl.actor].login},
 			ReceivedAt: created,
-			Type:       gen.PipelineTriggerTypeAPI,
+			Type:       gen.PipelineTriggerType(st.triggerSource(pl)),
 		},
 		UpdatedAt: &created,
 	}
@@ -567,9 +567,9 @@ func (st *state) values(pl *pipeline, inSetup bool) engine.Values {
 		case "pipeline.in_setup":
 			return inSetup, true
 		case "pipeline.trigger_source", "pipeline.trigger_parameters.circleci.trigger_type":
-			return "api", true
+			return st.triggerSource(pl), true
 		case "pipeline.schedule.name", "pipeline.schedule.id":
-			return "", true // the fake does not run schedules
+			return st.scheduleValue(pl, name), true
 		}
 		return nil, false
 	}

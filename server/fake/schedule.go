@@ -19,8 +19,8 @@ import (
 
 const msgScheduleNotFound = "Schedule not found."
 
-// schedule is a schedule of a project: a timetable and the parameters of the pipelines it would
-// trigger (the fake stores and checks schedules but never runs them).
+// schedule is a schedule of a project: a timetable and the parameters of the pipelines it triggers
+// when it fires on the simulated clock (fire.go).
 type schedule struct {
 	listOrder
 	id          uuid.UUID
@@ -226,6 +226,7 @@ func (s *Server) CreateSchedule(ctx context.Context, req genserver.CreateSchedul
 	}
 	p.schedules = append(p.schedules, sc)
 	s.st.schedulesByID[sc.id] = sc
+	s.startTicker()
 	return genserver.CreateSchedule201JSONResponse(sc.api(s.system)), nil
 }
 

@@ -33,6 +33,10 @@ type state struct {
 	policyOwners    map[uuid.UUID]*policyOwner
 	running         map[*workflow]struct{} // the workflows not finished yet
 
+	// The pipelines schedules started, by position, and the one being started while one fires (fire.go).
+	scheduledRuns map[int32]*scheduledRun
+	firing        *scheduledRun
+
 	// The pipelines: records free of pointers in a chunked array, found by id through a map whose
 	// keys and values hold no pointers either, and the tables their int32 fields index.
 	pipelines        pipelineStore
@@ -63,6 +67,7 @@ func (st *state) init() {
 		triggersByID:     map[uuid.UUID]*trigger{},
 		policyOwners:     map[uuid.UUID]*policyOwner{},
 		running:          map[*workflow]struct{}{},
+		scheduledRuns:    map[int32]*scheduledRun{},
 		pipelinesByID:    map[uuid.UUID]int32{},
 		pipelineExtras:   map[int32]*pipelineExtra{},
 		continuationKeys: map[string]int32{},

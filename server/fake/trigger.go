@@ -284,6 +284,7 @@ func (s *Server) CreateTrigger(ctx context.Context, req genserver.CreateTriggerR
 	}
 	d.triggers = append(d.triggers, t)
 	s.st.triggersByID[t.id] = t
+	s.startTicker() // at a speed, schedule triggers fire without Advance (events.go)
 	return genserver.CreateTrigger200JSONResponse(t.api(true, false)), nil
 }
 

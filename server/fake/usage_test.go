@@ -17,14 +17,6 @@ import (
 	"github.com/cikit/circleci-go/server/fake"
 )
 
-// advance moves e's simulated time forward.
-func advance(t *testing.T, e *env, d time.Duration) {
-	t.Helper()
-	if err := e.fake.Advance(d); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // download fetches a usage export file without a token and returns its CSV records, or the status
 // when it is not a 200.
 func download(t *testing.T, url string) ([][]string, int) {
@@ -63,7 +55,7 @@ func TestUsageExport_EndToEnd(t *testing.T) {
 	var pc gen.PipelineCreation
 	e.must(201, "POST", demo+"/pipeline", map[string]any{"branch": "main"}, &pc)
 	e.mustAt(201, "other-token", "POST", e.ts.URL+"/project/gh/other-org/secret-app/pipeline", nil, nil) // another org: not in the export
-	advance(t, e, time.Hour)
+	advance(t, e.fake, time.Hour)
 	end := e.fake.Now()
 
 	// What ran: the build jobs of the pipeline's workflows that started and stopped.
@@ -83,7 +75,7 @@ func TestUsageExport_EndToEnd(t *testing.T) {
 		t.Fatalf("only %d build jobs ran; the test needs some", len(want))
 	}
 	e.must(201, "POST", demo+"/pipeline", map[string]any{"branch": "main"}, nil) // after the window
-	advance(t, e, time.Hour)
+	advance(t, e.fake, time.Hour)
 
 	const base = "/organizations/" + demoOrgID + "/usage_export_job"
 	var created map[string]any
@@ -101,7 +93,7 @@ func TestUsageExport_EndToEnd(t *testing.T) {
 		after time.Duration
 		state gen.UsageExportJobStatusState
 	}{{0, "created"}, {10 * time.Second, "processing"}, {50 * time.Second, "completed"}} {
-		advance(t, e, step.after)
+		advance(t, e.fake, step.after)
 		e.must(200, "GET", base+"/"+id, nil, &st)
 		if st.State != step.state {
 			t.Fatalf("after %v more: state %s, want %s", step.after, st.State, step.state)
@@ -174,7 +166,7 @@ func TestUsageExport_EndToEnd(t *testing.T) {
 	if _, status := download(t, st.DownloadUrls[0]); status != 200 {
 		t.Errorf("first URL after another poll: %d, want 200", status)
 	}
-	advance(t, e, 36*time.Hour)
+	advance(t, e.fake, 36*time.Hour)
 	if _, status := download(t, again.DownloadUrls[0]); status != 403 {
 		t.Errorf("URL after 36 hours: %d, want 403", status)
 	}
@@ -189,11 +181,11 @@ func TestUsageExport_EndToEnd(t *testing.T) {
 func TestUsageExport_NoUsage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	advance(t, e, time.Hour)
+	advance(t, e.fake, time.Hour)
 	now := e.fake.Now()
 	var x gen.UsageExportJob
 	e.must(201, "POST", "/organizations/"+demoOrgID+"/usage_export_job", map[string]any{"start": now.Add(-time.Hour), "end": now}, &x)
-	advance(t, e, time.Minute)
+	advance(t, e.fake, time.Minute)
 	var raw map[string]any
 	e.must(200, "GET", "/organizations/"+demoOrgID+"/usage_export_job/"+x.UsageExportJobID.String(), nil, &raw)
 	want := map[string]any{"usage_export_job_id": x.UsageExportJobID.String(), "state": "completed", "download_urls": nil}
@@ -205,7 +197,7 @@ func TestUsageExport_NoUsage(t *testing.T) {
 func TestUsageExport_BadInput(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	advance(t, e, time.Hour)
+	advance(t, e.fake, time.Hour)
 	now := e.fake.Now()
 	const base = "/organizations/" + demoOrgID + "/usage_export_job"
 	day := 24 * time.Hour
@@ -245,14 +237,14 @@ func TestUsageExport_SharedOrgs(t *testing.T) {
 	start := e.fake.Now()
 	e.must(201, "POST", "/project/gh/shared-org/lib/pipeline", map[string]any{"branch": "main"}, nil)
 	e.mustAt(201, "other-token", "POST", e.ts.URL+"/project/gh/other-org/secret-app/pipeline", nil, nil)
-	advance(t, e, time.Hour)
+	advance(t, e.fake, time.Hour)
 	var shared, other gen.Organization
 	e.must(200, "GET", "/organization/gh%2Fshared-org", nil, &shared)
 	e.mustAt(200, "other-token", "GET", e.ts.URL+"/organization/gh%2Fother-org", nil, &other)
 
 	var x gen.UsageExportJob
 	e.must(201, "POST", "/organizations/"+demoOrgID+"/usage_export_job", map[string]any{"start": start, "end": e.fake.Now(), "shared_org_ids": []string{shared.ID, other.ID}}, &x)
-	advance(t, e, time.Minute)
+	advance(t, e.fake, time.Minute)
 	var st gen.UsageExportJobStatus
 	e.must(200, "GET", "/organizations/"+demoOrgID+"/usage_export_job/"+x.UsageExportJobID.String(), nil, &st)
 	if len(st.DownloadUrls) != 1 {

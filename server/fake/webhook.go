@@ -1,9 +1,13 @@
 package fake
 
 import (
+	"bytes"
 	"cmp"
 	"context"
-	"net/url"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -17,7 +21,7 @@ import (
 
 const msgWebhookNotFound = "Webhook not found."
 
-// webhook is an outbound webhook of a project (stored, never called).
+// webhook is an outbound webhook of a project; delivery.go sends it the events it subscribes to.
 type webhook struct {
 	listOrder
 	id        uuid.UUID
@@ -31,6 +35,15 @@ type webhook struct {
 	updated   time.Time
 }
 
+// webhookSecretMask is what CircleCI shows of a webhook's signing secret: "****" when one is set and
+// nothing (the key absent) when none is.
+func webhookSecretMask(secret string) *string {
+	if secret == "" {
+		return nil
+	}
+	return ptr("****")
+}
+
 func (w *webhook) api() gen.Webhook {
 	return gen.Webhook{
 		CreatedAt:     w.created,
@@ -38,20 +51,11 @@ func (w *webhook) api() gen.Webhook {
 		ID:            w.id,
 		Name:          w.name,
 		Scope:         gen.WebhookScope{ID: w.project.id, Type: "project"},
-		SigningSecret: mask(w.secret),
+		SigningSecret: webhookSecretMask(w.secret),
 		UpdatedAt:     w.updated,
 		URL:           w.url,
 		VerifyTLS:     w.verifyTLS,
 	}
-}
-
-// checkWebhookURL accepts only absolute https URLs, as CircleCI does.
-func checkWebhookURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return "url must be an absolute https URL, got " + quote(raw)
-	}
-	return ""
 }
 
 func checkEvents[E ~string](events []E) (out []gen.WebhookEvents, msg string) {
@@ -127,7 +131,7 @@ func (s *Server) CreateWebhook(ctx context.Context, req genserver.CreateWebhookR
 	if strings.TrimSpace(b.Name) == "" {
 		return nil, server.BadRequest("name is required")
 	}
-	if msg := checkWebhookURL(b.URL); msg != "" {
+	if msg := s.checkWebhookURL(b.URL); msg != "" {
 		return nil, server.BadRequest(msg)
 	}
 	events, msg := checkEvents(b.Events)
@@ -135,9 +139,10 @@ func (s *Server) CreateWebhook(ctx context.Context, req genserver.CreateWebhookR
 		return nil, server.BadRequest(msg)
 	}
 	now := s.now()
-	w := &webhook{listOrder: s.nextSeq(), id: s.newID(), project: p, name: b.Name, url: b.URL, verifyTLS: b.VerifyTLS,
-		secret: b.SigningSecret, events: events, created: now, updated: now}
+	w := &webhook{listOrder: s.nextSeq(), id: s.newID(), project: p, name: b.Name, url: b.URL, verifyTLS: b.VerifyTLS != nil && *b.VerifyTLS,
+		secret: deref(b.SigningSecret), events: events, created: now, updated: now}
 	s.st.webhooksByID[w.id] = w
+	s.startTicker()
 	return genserver.CreateWebhook201JSONResponse(w.api()), nil
 }
 
@@ -170,7 +175,7 @@ func (s *Server) UpdateWebhook(ctx context.Context, req genserver.UpdateWebhookR
 		return nil, server.BadRequest("name must not be empty")
 	}
 	if b.URL != nil {
-		if msg := checkWebhookURL(*b.URL); msg != "" {
+		if msg := s.checkWebhookURL(*b.URL); msg != "" {
 			return nil, server.BadRequest(msg)
 		}
 	}
@@ -211,4 +216,52 @@ func (s *Server) DeleteWebhook(ctx context.Context, req genserver.DeleteWebhookR
 	}
 	delete(s.st.webhooksByID, w.id)
 	return genserver.DeleteWebhook200JSONResponse{Message: "Webhook deleted."}, nil
+}
+
+// webhookResponseSpellings are the keys CircleCI's webhook responses use for two settings that
+// requests must spell with a hyphen; the live API accepts the snake_case spellings in a request with
+// a 2xx and drops them, storing the webhook unsigned or with TLS verification off.
+var webhookResponseSpellings = [...]struct{ got, want string }{
+	{"signing_secret", "signing-secret"},
+	{"verify_tls", "verify-tls"},
+}
+
+// maxPeekedBody is how much of a webhook request body [Server.checkWebhookKeys] reads to look for the
+// snake_case keys; a longer body is passed on unread, for the server kit's size limit to refuse.
+const maxPeekedBody = 1 << 20
+
+// checkWebhookKeys is a route middleware that answers 400 to a createWebhook or updateWebhook request
+// whose body spells signing_secret or verify_tls as responses do, where CircleCI would silently drop
+// the key, so that the mistake shows up offline. Other requests, and bodies that are not a JSON
+// object, pass through unchanged for the kit to judge.
+func (s *Server) checkWebhookKeys(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch server.OperationIDFromContext(r.Context()) {
+		case "createWebhook", "updateWebhook":
+		default:
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxPeekedBody+1))
+		if err != nil {
+			server.WriteError(w, r, http.StatusBadRequest, "reading the body: "+err.Error())
+			return
+		}
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+		var keys map[string]json.RawMessage
+		if len(body) <= maxPeekedBody && json.Unmarshal(body, &keys) == nil {
+			for _, k := range webhookResponseSpellings {
+				if _, ok := keys[k.got]; ok {
+					server.WriteError(w, r, http.StatusBadRequest, fmt.Sprintf(
+						"%s is the spelling of webhook responses; a request must send %s, and CircleCI silently ignores %s (the webhook would keep no such setting)",
+						k.got, k.want, k.got))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

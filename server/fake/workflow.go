@@ -26,6 +26,7 @@ type workflow struct {
 	jobs       []*job // parallel to run.Jobs()
 	startedBy  *user
 	canceledBy *user
+	events     *workflowEvents // which of its webhook events were queued (delivery.go)
 }
 
 // startWorkflows creates the workflows cfg selects for pl's parameters and pipeline values, each
@@ -76,6 +77,7 @@ func (s *Server) advance(w *workflow) {
 		return
 	}
 	w.run.Advance(s.now())
+	s.noticeCompletions(w)
 	if w.run.Done() {
 		delete(s.st.running, w)
 	}
@@ -86,6 +88,7 @@ func (s *Server) advanceAll() {
 	now := s.now()
 	for w := range s.st.running {
 		w.run.Advance(now)
+		s.noticeCompletions(w)
 		if w.run.Done() {
 			delete(s.st.running, w)
 		}
@@ -191,6 +194,7 @@ func (s *Server) ApprovePendingApprovalJobByID(ctx context.Context, req genserve
 
 // settle updates the running set after a change to w; the caller holds s.mu.
 func (s *Server) settle(w *workflow) {
+	s.noticeCompletions(w)
 	if w.run.Done() {
 		delete(s.st.running, w)
 	} else {
