@@ -119,6 +119,11 @@ func everyList(t *testing.T) (*env, []listCase) {
 		fake.SeedProject{Name: "wide", Config: wideConfig()},
 		fake.SeedProject{Name: "empty", Config: fake.DemoConfig},
 		fake.SeedProject{Name: "no-config"})
+	for i := range 25 { // deploys of wide: 25 components and environments, 26 versions of c-00
+		wideSeed := &seed.Orgs[0].Projects[1]
+		wideSeed.Releases = append(wideSeed.Releases, fake.SeedRelease{Component: fmt.Sprintf("c-%02d", i), Environment: fmt.Sprintf("env-%02d", i), Version: "1"},
+			fake.SeedRelease{Component: "c-00", Environment: "env-00", Version: fmt.Sprint("v", i)})
+	}
 	e := newEnv(t, fake.WithSeed(seed))
 	const wide, empty = "/project/gh/demo-org/wide", "/project/gh/demo-org/empty"
 
@@ -164,6 +169,12 @@ func everyList(t *testing.T) (*env, []listCase) {
 	var errored gen.PipelineCreation // no config: no workflows
 	e.must(201, "POST", "/project/gh/demo-org/no-config/pipeline", nil, &errored)
 	const circleOrg = "7f9a4c1e-2b3d-4e5f-8a6b-1c2d3e4f5a6b" // the demo circleci organization: no pipelines, no contexts
+	const demoOrg = "3b8d6f1a-9c2e-4d7b-a5f3-2e6c8b1d4f9a"
+	var comps gen.ComponentList
+	e.must(200, "GET", "/deploy/components?org-id="+demoOrg+"&component-name=c-00", nil, &comps)
+	versions := "/deploy/components/" + comps.Items[0].ID.String() + "/versions"
+	var envs gen.EnvironmentList
+	e.must(200, "GET", "/deploy/environments?org-id="+demoOrg+"&page-size=2", nil, &envs)
 
 	return e, []listCase{
 		{"listPipelinesForProject", "project pipelines", wide + "/pipeline", 25},
@@ -193,6 +204,12 @@ func everyList(t *testing.T) (*env, []listCase) {
 		{"listContexts", "no contexts", "/context?owner-id=" + circleOrg, 0},
 		{"listSchedulesForProject", "schedules", wide + "/schedule", 25},
 		{"listSchedulesForProject", "no schedules", empty + "/schedule", 0},
+		{"listEnvironments", "deploy environments", "/deploy/environments?org-id=" + demoOrg, 25},
+		{"listEnvironments", "no deploy environments", "/deploy/environments?org-id=" + circleOrg, 0},
+		{"listComponents", "deploy components", "/deploy/components?org-id=" + demoOrg, 25},
+		{"listComponents", "no deploy components", "/deploy/components?org-id=" + demoOrg + "&project-id=" + emptyPrj.ID.String(), 0},
+		{"listComponentVersions", "component versions", versions, 26},
+		{"listComponentVersions", "no component versions", versions + "?environment-id=" + envs.Items[1].ID.String(), 0},
 	}
 }
 

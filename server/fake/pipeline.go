@@ -575,6 +575,9 @@ func (st *state) values(pl *pipeline, inSetup bool) engine.Values {
 		case "pipeline.schedule.name", "pipeline.schedule.id":
 			return "", true // the fake does not run schedules
 		}
+		if v, ok := st.deployValue(pl, name); ok {
+			return v, true
+		}
 		return nil, false
 	}
 }

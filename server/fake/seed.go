@@ -39,6 +39,8 @@ type SeedOrg struct {
 	ID       string        `json:"id,omitempty" yaml:"id,omitempty"`     // a UUID; for circleci slugs, the slug's
 	Projects []SeedProject `json:"projects,omitempty" yaml:"projects,omitempty"`
 	Contexts []SeedContext `json:"contexts,omitempty" yaml:"contexts,omitempty"`
+	// Environments are deploy environments known from the start; deploys make others on first use.
+	Environments []SeedEnvironment `json:"environments,omitempty" yaml:"environments,omitempty"`
 }
 
 // SeedProject is a project of an organization.
@@ -53,6 +55,12 @@ type SeedProject struct {
 	// Outcomes forces job outcomes by job name ("success", "failed", …) over the config's.
 	Outcomes map[string]string `json:"outcomes,omitempty" yaml:"outcomes,omitempty"`
 	EnvVars  map[string]string `json:"env_vars,omitempty" yaml:"env_vars,omitempty"`
+	// Deploys marks jobs of the config as deploys: each successful run records a component version.
+	Deploys []SeedDeploy `json:"deploys,omitempty" yaml:"deploys,omitempty"`
+	// Releases are component versions deployed before the fake started, oldest first.
+	Releases []SeedRelease `json:"releases,omitempty" yaml:"releases,omitempty"`
+	// Rollback gives the project a rollback pipeline, which POST /projects/{id}/rollback runs.
+	Rollback bool `json:"rollback,omitempty" yaml:"rollback,omitempty"`
 }
 
 // SeedContext is a context with its environment variables.
@@ -358,6 +366,9 @@ func (l *loader) org(so SeedOrg) error {
 		return fmt.Errorf("fake: seed: organization id %s used twice", o.id)
 	}
 	s.st.addOrg(o)
+	if err := l.environments(o, so.Environments); err != nil {
+		return err
+	}
 	for _, sp := range so.Projects {
 		if err := l.project(o, sp); err != nil {
 			return err
@@ -408,7 +419,7 @@ func (l *loader) project(o *org, sp SeedProject) error {
 		p.setEnvVar(name, sp.EnvVars[name], l.at, s.nextSeq)
 	}
 	s.st.addProject(p)
-	return nil
+	return l.deploys(p, sp)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

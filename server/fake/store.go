@@ -37,6 +37,7 @@ type state struct {
 	continuationKeys map[string]int32            // unused continuation keys → pipeline position
 	refs             internTable[string]         // the branch and tag names pipelines run on
 	configs          internTable[*engine.Config] // the configs pipelines ran
+	deploys          deployState                 // environments, components and versions; see deploy.go
 }
 
 func (st *state) init() {
@@ -60,6 +61,7 @@ func (st *state) init() {
 		continuationKeys: map[string]int32{},
 		refs:             newInternTable[string](),
 		configs:          newInternTable[*engine.Config](),
+		deploys:          newDeployState(),
 	}
 }
 
