@@ -5,11 +5,12 @@
 //
 // # What it simulates
 //
-// Users, Project, Pipeline, Workflow, Job, Context, Schedule and Webhook operations keep state:
-// projects with settings, environment variables (values masked as xxxx plus the last four
-// characters) and checkout keys (real ed25519 keys); pipelines triggered with parameters checked
-// against the project's .circleci/config.yml; workflows and jobs that follow the config's requires,
-// approval jobs, when/unless and per-job outcomes; contexts, schedules and webhooks. A token sees only
+// Users, Project, Pipeline, Workflow, Job, Context, Schedule, Webhook, Deploy and Rollback
+// operations keep state: projects with settings, environment variables (values masked as xxxx plus
+// the last four characters) and checkout keys (real ed25519 keys); pipelines triggered with
+// parameters checked against the project's .circleci/config.yml; workflows and jobs that follow the
+// config's requires, approval jobs, when/unless and per-job outcomes; contexts, schedules and
+// webhooks; deploy environments, components and versions, and rollbacks. A token sees only
 // its own organizations' resources; anything else is 404. Operations of the other tags are those of
 // the embedded server.Unimplemented: they answer 501 with a JSON message that names the operation.
 //
@@ -40,6 +41,42 @@
 // As on CircleCI, the legacy trigger (POST /project/{project-slug}/pipeline) serves GitHub OAuth
 // and Bitbucket Cloud projects only; circleci/<org-id>/<project-id> projects answer 400 there and
 // are triggered with POST /project/{provider}/{organization}/{project}/pipeline/run.
+//
+// # Deploys and rollbacks
+//
+// Deploy and Rollback operations keep state as well. An organization has deploy environments, a
+// project deploy components, and a component the versions deployed to each environment and
+// namespace, one of which is live there: the one deployed last. Nothing of this is created through
+// the API (CircleCI has no such routes either); versions come to exist in two ways. A seed project
+// marks jobs of its config as deploys (SeedProject.Deploys: job, component, environment, namespace,
+// version, each of which may use << pipeline.parameters.… >> and pipeline values), and every run of
+// such a job that ends with success records that version, with the pipeline, workflow and job that
+// deployed it, at the time the job stopped, as a deploy marker in the job would on CircleCI; runs
+// that fail, are canceled or are carried over by a rerun from failed record nothing. A seed project
+// may also list versions deployed before the fake started (SeedProject.Releases), which have no
+// pipeline: their pipeline_id, workflow_id and job_id are the all-zero UUID, as CircleCI reports
+// for deploys it recorded without one. Environments come from the seed (SeedOrg.Environments, with
+// a description and labels) or are made the first time a version names them, and so are
+// components. Deploying a version again moves it to the front of the version list. Versions are
+// recorded when a deploy operation next looks, in the order their jobs stopped, so what the reads
+// answer is as of the simulated now.
+//
+// The lists page 20 items unless page-size (1 to 100) says otherwise; components filter by
+// project-id and by a part of their name (component-name matches names that contain it, as the live
+// API does), versions by environment-id. As on CircleCI, the component list reports release_count
+// 0; GET /deploy/components/{component_id} gives the number of deploys recorded.
+//
+// A seed project with rollback: true has a rollback pipeline; GET /deploy/projects/{project_id}/settings
+// names it as rollback_pipeline_definition_id (and never a deploy pipeline). POST
+// /projects/{project_id}/rollback checks the request against what was deployed (the component of
+// the project, the environment of the organization, current_version live there, target_version
+// deployed there before, both in the namespace given) and runs the project's config as the rollback
+// pipeline, with the request's parameters as pipeline parameters and its component_name,
+// environment_name, namespace, current_version, target_version and reason as the pipeline values
+// pipeline.deploy.…, which the config can test in when/unless (every other pipeline sees them
+// empty). A rollback job marked as a deploy with version << pipeline.deploy.target_version >> makes
+// the target live again once it succeeds. Not simulated: archived components, deploy pipelines,
+// progressive releases with two live versions, and release statuses other than success.
 //
 // # Errors
 //
