@@ -493,3 +493,57 @@ func TestDeploy_Reset(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestDeploy_SeedErrors checks that a seed's deploys, releases and environments are checked when
+// the fake starts, with an error that names what is wrong.
+func TestDeploy_SeedErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(o *fake.SeedOrg)
+		msg    string
+	}{
+		{"deploy without job", func(o *fake.SeedOrg) { o.Projects[0].Deploys[0].Job = "" }, "a deploy needs job, component and environment"},
+		{"deploy without component", func(o *fake.SeedOrg) { o.Projects[0].Deploys[1].Component = "" }, "a deploy needs job, component and environment"},
+		{"release without version", func(o *fake.SeedOrg) { o.Projects[0].Releases[0].Version = "" }, "a release needs component, environment and version"},
+		{"release time not RFC 3339", func(o *fake.SeedOrg) { o.Projects[0].Releases[1].DeployedAt = "yesterday" }, `deployed_at "yesterday"`},
+		{"environment twice", func(o *fake.SeedOrg) { o.Environments = append(o.Environments, fake.SeedEnvironment{Name: "production"}) }, "environment names must be present and unique"},
+		{"environment without name", func(o *fake.SeedOrg) { o.Environments[0].Name = "" }, "environment names must be present and unique"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			seed := deploySeed()
+			tt.change(&seed.Orgs[len(seed.Orgs)-1])
+			_, err := fake.New(fake.WithSeed(seed))
+			if err == nil || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("New: %v, want an error mentioning %q", err, tt.msg)
+			}
+		})
+	}
+	// The same seed read from YAML, as circleci-fake -seed reads it.
+	yamlSeed := `orgs:
+  - slug: gh/acme
+    environments: [{name: prod, labels: {tier: "1"}}]
+    projects:
+      - name: web
+        rollback: true
+        deploys: [{job: deploy, component: web, environment: prod}]
+        releases: [{component: web, environment: prod, version: "1", deployed_at: "2026-01-01T00:00:00Z"}]
+`
+	s, err := fake.ParseSeed([]byte(yamlSeed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fake.SeedProject{
+		Name: "web", Rollback: true,
+		Deploys:  []fake.SeedDeploy{{Job: "deploy", Component: "web", Environment: "prod"}},
+		Releases: []fake.SeedRelease{{Component: "web", Environment: "prod", Version: "1", DeployedAt: "2026-01-01T00:00:00Z"}},
+	}
+	if diff := cmp.Diff(want, s.Orgs[0].Projects[0]); diff != "" || s.Orgs[0].Environments[0].Labels["tier"] != "1" {
+		t.Errorf("parsed seed (-want +got):\n%s%+v", diff, s.Orgs[0].Environments)
+	}
+	if _, err := fake.New(fake.WithSeed(s)); err != nil {
+		t.Errorf("New with the parsed seed: %v", err)
+	}
+}
