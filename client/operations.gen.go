@@ -11,7 +11,7 @@ import (
 )
 
 // operationCount is the number of operations this file covers.
-const operationCount = 114
+const operationCount = 115
 
 // AddEnvironmentVariableToContext sets a context environment variable.
 //
@@ -60,6 +60,15 @@ func (c *Client) CancelWorkflow(ctx context.Context, id uuid.UUID) (*gen.Message
 	const op = "cancelWorkflow"
 	resp, err := c.raw.CancelWorkflow(ctx, id)
 	return decodeJSON[gen.MessageResponse](op, resp, err)
+}
+
+// CompileConfigWithDefaults validates and compile a configuration.
+//
+// CircleCI API: POST /compile-config-with-defaults (compileConfigWithDefaults).
+func (c *Client) CompileConfigWithDefaults(ctx context.Context, body gen.CompileConfigRequest) (*gen.CompileConfigResult, error) {
+	const op = "compileConfigWithDefaults"
+	resp, err := c.raw.CompileConfigWithDefaults(ctx, body)
+	return decodeJSON[gen.CompileConfigResult](op, resp, err)
 }
 
 // ContinuePipeline continues a setup pipeline.
@@ -1735,6 +1744,7 @@ var operationRoutes = map[string][]route{
 		{operation: "UpdateSchedule", template: "/schedule/{schedule-id}", segments: []string{"schedule", ""}},
 	},
 	"POST": {
+		{operation: "CompileConfigWithDefaults", template: "/compile-config-with-defaults", segments: []string{"compile-config-with-defaults"}},
 		{operation: "CreateContext", template: "/context", segments: []string{"context"}},
 		{operation: "CreateContextRestriction", template: "/context/{context_id}/restrictions", segments: []string{"context", "", "restrictions"}},
 		{operation: "CancelJobByJobID", template: "/jobs/{job-id}/cancel", segments: []string{"jobs", "", "cancel"}},

@@ -91,6 +91,24 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// CompileConfigWithDefaultsWithBody Validate and compile a configuration
+	//
+	// Checks a configuration and, when it is valid, compiles it with the pipeline parameters and values given, using the declared defaults for parameters left out. Problems in the configuration are not an error status; the answer is 200 with valid false and the problems in errors.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /compile-config-with-defaults (the `CompileConfigWithDefaults` operationId).
+	CompileConfigWithDefaultsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompileConfigWithDefaults Validate and compile a configuration
+	//
+	// Checks a configuration and, when it is valid, compiles it with the pipeline parameters and values given, using the declared defaults for parameters left out. Problems in the configuration are not an error status; the answer is 200 with valid false and the problems in errors.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /compile-config-with-defaults (the `CompileConfigWithDefaults` operationId).
+	CompileConfigWithDefaults(ctx context.Context, body CompileConfigWithDefaultsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListContexts List an owner's contexts
 	//
 	// Returns the contexts belonging to an owner, given by owner-id or owner-slug. Results are paginated; pass next_page_token back as page-token to fetch the following page.
@@ -1218,6 +1236,44 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
 	RerunWorkflow(ctx context.Context, id ResourceIDParam, body RerunWorkflowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// CompileConfigWithDefaultsWithBody Validate and compile a configuration
+//
+// Checks a configuration and, when it is valid, compiles it with the pipeline parameters and values given, using the declared defaults for parameters left out. Problems in the configuration are not an error status; the answer is 200 with valid false and the problems in errors.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /compile-config-with-defaults (the `CompileConfigWithDefaults` operationId).
+func (c *Client) CompileConfigWithDefaultsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompileConfigWithDefaultsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompileConfigWithDefaults Validate and compile a configuration
+//
+// Checks a configuration and, when it is valid, compiles it with the pipeline parameters and values given, using the declared defaults for parameters left out. Problems in the configuration are not an error status; the answer is 200 with valid false and the problems in errors.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /compile-config-with-defaults (the `CompileConfigWithDefaults` operationId).
+func (c *Client) CompileConfigWithDefaults(ctx context.Context, body CompileConfigWithDefaultsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompileConfigWithDefaultsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // ListContexts List an owner's contexts
@@ -3786,6 +3842,46 @@ func (c *Client) RerunWorkflow(ctx context.Context, id ResourceIDParam, body Rer
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewCompileConfigWithDefaultsRequest calls the generic CompileConfigWithDefaults builder with application/json body
+func NewCompileConfigWithDefaultsRequest(server string, body CompileConfigWithDefaultsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCompileConfigWithDefaultsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCompileConfigWithDefaultsRequestWithBody constructs an http.Request for the CompileConfigWithDefaults method, with any body, and a specified content type
+func NewCompileConfigWithDefaultsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/compile-config-with-defaults")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewListContextsRequest constructs an http.Request for the ListContexts method
@@ -9716,6 +9812,24 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// CompileConfigWithDefaultsWithBodyWithResponse Validate and compile a configuration
+	//
+	// Checks a configuration and, when it is valid, compiles it with the pipeline parameters and values given, using the declared defaults for parameters left out. Problems in the configuration are not an error status; the answer is 200 with valid false and the problems in errors.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /compile-config-with-defaults (the `CompileConfigWithDefaults` operationId).
+	CompileConfigWithDefaultsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompileConfigWithDefaultsResponse, error)
+
+	// CompileConfigWithDefaultsWithResponse Validate and compile a configuration
+	//
+	// Checks a configuration and, when it is valid, compiles it with the pipeline parameters and values given, using the declared defaults for parameters left out. Problems in the configuration are not an error status; the answer is 200 with valid false and the problems in errors.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /compile-config-with-defaults (the `CompileConfigWithDefaults` operationId).
+	CompileConfigWithDefaultsWithResponse(ctx context.Context, body CompileConfigWithDefaultsJSONRequestBody, reqEditors ...RequestEditorFn) (*CompileConfigWithDefaultsResponse, error)
+
 	// ListContextsWithResponse List an owner's contexts
 	//
 	// Returns the contexts belonging to an owner, given by owner-id or owner-slug. Results are paginated; pass next_page_token back as page-token to fetch the following page.
@@ -11011,6 +11125,37 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /workflow/{id}/rerun (the `RerunWorkflow` operationId).
 	RerunWorkflowWithResponse(ctx context.Context, id ResourceIDParam, body RerunWorkflowJSONRequestBody, reqEditors ...RequestEditorFn) (*RerunWorkflowResponse, error)
+}
+
+type CompileConfigWithDefaultsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CompileConfigResult
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
+}
+
+// Status returns HTTPResponse.Status
+func (r CompileConfigWithDefaultsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CompileConfigWithDefaultsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
 }
 
 // ListContextsResponse429Headers the declared response headers of an HTTP 429 response for ListContexts
@@ -14420,6 +14565,36 @@ func (r RerunWorkflowResponse) StatusCode() int {
 	return 0
 }
 
+// CompileConfigWithDefaultsWithBodyWithResponse Validate and compile a configuration
+//
+// Checks a configuration and, when it is valid, compiles it with the pipeline parameters and values given, using the declared defaults for parameters left out. Problems in the configuration are not an error status; the answer is 200 with valid false and the problems in errors.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /compile-config-with-defaults (the `CompileConfigWithDefaults` operationId).
+func (c *ClientWithResponses) CompileConfigWithDefaultsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompileConfigWithDefaultsResponse, error) {
+	rsp, err := c.CompileConfigWithDefaultsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompileConfigWithDefaultsResponse(rsp)
+}
+
+// CompileConfigWithDefaultsWithResponse Validate and compile a configuration
+//
+// Checks a configuration and, when it is valid, compiles it with the pipeline parameters and values given, using the declared defaults for parameters left out. Problems in the configuration are not an error status; the answer is 200 with valid false and the problems in errors.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /compile-config-with-defaults (the `CompileConfigWithDefaults` operationId).
+func (c *ClientWithResponses) CompileConfigWithDefaultsWithResponse(ctx context.Context, body CompileConfigWithDefaultsJSONRequestBody, reqEditors ...RequestEditorFn) (*CompileConfigWithDefaultsResponse, error) {
+	rsp, err := c.CompileConfigWithDefaults(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCompileConfigWithDefaultsResponse(rsp)
+}
+
 // ListContextsWithResponse List an owner's contexts
 //
 // Returns the contexts belonging to an owner, given by owner-id or owner-slug. Results are paginated; pass next_page_token back as page-token to fetch the following page.
@@ -16578,6 +16753,60 @@ func (c *ClientWithResponses) RerunWorkflowWithResponse(ctx context.Context, id 
 		return nil, err
 	}
 	return ParseRerunWorkflowResponse(rsp)
+}
+
+// ParseCompileConfigWithDefaultsResponse parses an HTTP response from a CompileConfigWithDefaultsWithResponse call
+func ParseCompileConfigWithDefaultsResponse(rsp *http.Response) (*CompileConfigWithDefaultsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CompileConfigWithDefaultsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CompileConfigResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseListContextsResponse parses an HTTP response from a ListContextsWithResponse call

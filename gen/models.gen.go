@@ -895,7 +895,6 @@ const (
 	TriggerEventPresetAllPushes                    TriggerEventPreset = "all-pushes"
 	TriggerEventPresetDefaultBranchPushes          TriggerEventPreset = "default-branch-pushes"
 	TriggerEventPresetNonDraftPrOpened             TriggerEventPreset = "non-draft-pr-opened"
-	TriggerEventPresetOnlyBranchDelete             TriggerEventPreset = "only-branch-delete"
 	TriggerEventPresetOnlyBuildPrs                 TriggerEventPreset = "only-build-prs"
 	TriggerEventPresetOnlyBuildPushesToNonDraftPrs TriggerEventPreset = "only-build-pushes-to-non-draft-prs"
 	TriggerEventPresetOnlyLabeledPrs               TriggerEventPreset = "only-labeled-prs"
@@ -905,6 +904,7 @@ const (
 	TriggerEventPresetOnlyReadyForReviewPrs        TriggerEventPreset = "only-ready-for-review-prs"
 	TriggerEventPresetOnlyTags                     TriggerEventPreset = "only-tags"
 	TriggerEventPresetPrCommentEqualsRunCi         TriggerEventPreset = "pr-comment-equals-run-ci"
+	TriggerEventPresetPrCommentStartsWithAtChunkAi TriggerEventPreset = "pr-comment-starts-with-at-chunk-ai"
 	TriggerEventPresetPushesToMergeQueues          TriggerEventPreset = "pushes-to-merge-queues"
 )
 
@@ -916,8 +916,6 @@ func (e TriggerEventPreset) Valid() bool {
 	case TriggerEventPresetDefaultBranchPushes:
 		return true
 	case TriggerEventPresetNonDraftPrOpened:
-		return true
-	case TriggerEventPresetOnlyBranchDelete:
 		return true
 	case TriggerEventPresetOnlyBuildPrs:
 		return true
@@ -937,7 +935,36 @@ func (e TriggerEventPreset) Valid() bool {
 		return true
 	case TriggerEventPresetPrCommentEqualsRunCi:
 		return true
+	case TriggerEventPresetPrCommentStartsWithAtChunkAi:
+		return true
 	case TriggerEventPresetPushesToMergeQueues:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TriggerEventSourceInputProvider.
+const (
+	TriggerEventSourceInputProviderGithubApp    TriggerEventSourceInputProvider = "github_app"
+	TriggerEventSourceInputProviderGithubOauth  TriggerEventSourceInputProvider = "github_oauth"
+	TriggerEventSourceInputProviderGithubServer TriggerEventSourceInputProvider = "github_server"
+	TriggerEventSourceInputProviderSchedule     TriggerEventSourceInputProvider = "schedule"
+	TriggerEventSourceInputProviderWebhook      TriggerEventSourceInputProvider = "webhook"
+)
+
+// Valid indicates whether the value is a known member of the TriggerEventSourceInputProvider enum.
+func (e TriggerEventSourceInputProvider) Valid() bool {
+	switch e {
+	case TriggerEventSourceInputProviderGithubApp:
+		return true
+	case TriggerEventSourceInputProviderGithubOauth:
+		return true
+	case TriggerEventSourceInputProviderGithubServer:
+		return true
+	case TriggerEventSourceInputProviderSchedule:
+		return true
+	case TriggerEventSourceInputProviderWebhook:
 		return true
 	default:
 		return false
@@ -1610,6 +1637,48 @@ type Collaboration struct {
 
 	// VCSType VCS provider type, such as github, bitbucket or circleci.
 	VCSType string `json:"vcs_type"`
+}
+
+// CompileConfigError A problem found in a configuration.
+type CompileConfigError struct {
+	// Message Human-readable text, such as a confirmation or an error explanation.
+	Message string `json:"message"`
+}
+
+// CompileConfigOptions What to compile a configuration with.
+type CompileConfigOptions struct {
+	// OwnerID UUID of the organization whose settings the compilation uses.
+	OwnerID *string `json:"owner_id,omitempty"`
+
+	// PipelineParameters Pipeline parameters as a map from parameter name to string, integer or boolean value.
+	PipelineParameters map[string]interface{} `json:"pipeline_parameters,omitempty"`
+
+	// PipelineValues Pipeline values such as pipeline.git.branch, as a map from name to value.
+	PipelineValues map[string]interface{} `json:"pipeline_values,omitempty"`
+}
+
+// CompileConfigRequest A configuration to validate and compile.
+type CompileConfigRequest struct {
+	// ConfigYaml The configuration, as YAML text.
+	ConfigYaml string `json:"config_yaml"`
+
+	// Options What to compile a configuration with.
+	Options *CompileConfigOptions `json:"options,omitempty"`
+}
+
+// CompileConfigResult Whether a configuration is valid, with its source and compiled form.
+type CompileConfigResult struct {
+	// Errors The problems found; null when there are none.
+	Errors []CompileConfigError `json:"errors"`
+
+	// OutputYaml The compiled configuration; empty when the configuration is not valid.
+	OutputYaml string `json:"output-yaml"`
+
+	// SourceYaml The configuration as it was sent.
+	SourceYaml string `json:"source-yaml"`
+
+	// Valid Whether the configuration is valid.
+	Valid bool `json:"valid"`
 }
 
 // Component A deployable component tracked by CircleCI deploys.
@@ -2974,7 +3043,7 @@ type PipelineDefinitionConfigSource struct {
 // PipelineDefinitionList The pipeline definitions of a project.
 type PipelineDefinitionList struct {
 	// Items The entries on this page of results.
-	Items []PipelineDefinition `json:"items,omitempty"`
+	Items []PipelineDefinition `json:"items"`
 }
 
 // PipelineDefinitionRepo A repository a pipeline definition uses.
@@ -3020,6 +3089,18 @@ type PipelineParameterValue1 = string
 
 // PipelineParameterValue2 defines model for PipelineParameterValue.2.
 type PipelineParameterValue2 = bool
+
+// PipelineRunConfigSource A branch or tag to read configuration from, or the configuration itself.
+type PipelineRunConfigSource struct {
+	// Branch VCS branch the object relates to.
+	Branch *string `json:"branch,omitempty"`
+
+	// Content Configuration YAML to run instead of the one the definition reads from the repository.
+	Content *string `json:"content,omitempty"`
+
+	// Tag Git tag that was built, if the run came from a tag.
+	Tag *string `json:"tag,omitempty"`
+}
 
 // PipelineRunCreation A pipeline run that was just created.
 type PipelineRunCreation struct {
@@ -3582,6 +3663,9 @@ type Trigger struct {
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
+	// Description Deprecated; the same text as event_name.
+	Description *string `json:"description,omitempty"`
+
 	// Disabled Whether the trigger is switched off.
 	Disabled *bool `json:"disabled,omitempty"`
 
@@ -3597,8 +3681,17 @@ type Trigger struct {
 	// ID Unique identifier of the object, usually a UUID.
 	ID *openapi_types.UUID `json:"id,omitempty"`
 
+	// Name Deprecated; the webhook trigger's sender. Read event_source.webhook.sender instead.
+	Name *string `json:"name,omitempty"`
+
 	// Parameters Pipeline parameters as a map from parameter name to string, integer or boolean value.
 	Parameters map[string]interface{} `json:"parameters,omitempty"`
+}
+
+// TriggerAttributionActor The user a schedule trigger's runs are attributed to.
+type TriggerAttributionActor struct {
+	// ID Unique identifier of the object, usually a UUID.
+	ID *openapi_types.UUID `json:"id,omitempty"`
 }
 
 // TriggerEventPreset A preset filter of webhook events that start a trigger.
@@ -3621,8 +3714,8 @@ type TriggerEventSource struct {
 
 // TriggerEventSourceInput Where a new trigger's events come from.
 type TriggerEventSourceInput struct {
-	// Provider Provider or integration that hosts or supplies the resource, such as GitHub or github_app.
-	Provider string `json:"provider"`
+	// Provider Where the events come from: a GitHub App, GitHub Server or GitHub OAuth repository, an inbound webhook or a schedule.
+	Provider TriggerEventSourceInputProvider `json:"provider"`
 
 	// Repo A repository given by its ID at the provider.
 	Repo *RepoExternalID `json:"repo,omitempty"`
@@ -3634,8 +3727,14 @@ type TriggerEventSourceInput struct {
 	Webhook *TriggerWebhookInput `json:"webhook,omitempty"`
 }
 
+// TriggerEventSourceInputProvider Where the events come from: a GitHub App, GitHub Server or GitHub OAuth repository, an inbound webhook or a schedule.
+type TriggerEventSourceInputProvider string
+
 // TriggerEventSourceUpdate A change to where a trigger's events come from.
 type TriggerEventSourceUpdate struct {
+	// Provider Provider of the trigger's event source, as it was created; it cannot be changed.
+	Provider *string `json:"provider,omitempty"`
+
 	// Schedule A schedule event source to set.
 	Schedule *TriggerScheduleInput `json:"schedule,omitempty"`
 
@@ -3646,7 +3745,7 @@ type TriggerEventSourceUpdate struct {
 // TriggerList The triggers of a pipeline definition.
 type TriggerList struct {
 	// Items The entries on this page of results.
-	Items []Trigger `json:"items,omitempty"`
+	Items []Trigger `json:"items"`
 }
 
 // TriggerParameterValue A raw trigger parameter: a string, an integer, a boolean or an object.
@@ -3685,8 +3784,8 @@ type TriggerPipelineRunRequest struct {
 	// Checkout A branch or tag to read configuration or check out code from.
 	Checkout *PipelineRunSource `json:"checkout,omitempty"`
 
-	// Config A branch or tag to read configuration or check out code from.
-	Config *PipelineRunSource `json:"config,omitempty"`
+	// Config A branch or tag to read configuration from, or the configuration itself.
+	Config *PipelineRunConfigSource `json:"config,omitempty"`
 
 	// DefinitionID UUID of the pipeline definition to run.
 	DefinitionID *openapi_types.UUID `json:"definition_id,omitempty"`
@@ -3697,6 +3796,9 @@ type TriggerPipelineRunRequest struct {
 
 // TriggerSchedule A schedule event source.
 type TriggerSchedule struct {
+	// AttributionActor The user a schedule trigger's runs are attributed to.
+	AttributionActor *TriggerAttributionActor `json:"attribution_actor,omitempty"`
+
 	// CronExpression Five-field cron schedule of the trigger.
 	CronExpression *string `json:"cron_expression,omitempty"`
 }
@@ -4772,6 +4874,9 @@ type ListWorkflowJobsParams struct {
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
 	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
 }
+
+// CompileConfigWithDefaultsJSONRequestBody defines body for CompileConfigWithDefaults for application/json ContentType.
+type CompileConfigWithDefaultsJSONRequestBody = CompileConfigRequest
 
 // CreateContextJSONRequestBody defines body for CreateContext for application/json ContentType.
 type CreateContextJSONRequestBody = CreateContextRequest

@@ -47,7 +47,7 @@ type call struct {
 	request any
 }
 
-// recorder implements the 114-method genserver.StrictServerInterface without typing it out: the embedded
+// recorder implements the 115-method genserver.StrictServerInterface without typing it out: the embedded
 // interface is nil, and a strict middleware answers every operation before the nil method is reached.
 type recorder struct {
 	genserver.StrictServerInterface // nil: never called

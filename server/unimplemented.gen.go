@@ -29,6 +29,13 @@ var _ genserver.StrictServerInterface = Unimplemented{}
 // notImplemented returns the error of an operation Unimplemented answers.
 func notImplemented(message string) error { return NewError(http.StatusNotImplemented, message) }
 
+// CompileConfigWithDefaults answers 501 Not Implemented.
+//
+// CircleCI API: POST /compile-config-with-defaults (compileConfigWithDefaults).
+func (Unimplemented) CompileConfigWithDefaults(context.Context, genserver.CompileConfigWithDefaultsRequestObject) (genserver.CompileConfigWithDefaultsResponseObject, error) {
+	return nil, notImplemented("compileConfigWithDefaults is not implemented by this server.")
+}
+
 // ListContexts answers 501 Not Implemented.
 //
 // CircleCI API: GET /context (listContexts).

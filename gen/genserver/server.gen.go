@@ -20,6 +20,9 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// CompileConfigWithDefaults Validate and compile a configuration
+	// (POST /compile-config-with-defaults)
+	CompileConfigWithDefaults(w http.ResponseWriter, r *http.Request)
 	// ListContexts List an owner's contexts
 	// (GET /context)
 	ListContexts(w http.ResponseWriter, r *http.Request, params ListContextsParams)
@@ -367,6 +370,12 @@ type ServerInterface interface {
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
 
 type Unimplemented struct{}
+
+// CompileConfigWithDefaults Validate and compile a configuration
+// (POST /compile-config-with-defaults)
+func (_ Unimplemented) CompileConfigWithDefaults(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
 
 // ListContexts List an owner's contexts
 // (GET /context)
@@ -1060,6 +1069,20 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// CompileConfigWithDefaults operation middleware
+func (siw *ServerInterfaceWrapper) CompileConfigWithDefaults(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CompileConfigWithDefaults(w, r)
+	}))
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		handler = siw.HandlerMiddlewares[i](handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // ListContexts operation middleware
 func (siw *ServerInterfaceWrapper) ListContexts(w http.ResponseWriter, r *http.Request) {
@@ -5612,6 +5635,9 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 		r.Post(options.BaseURL+"/project/{provider}/{organization}/{project}/pipeline/run", wrapper.TriggerPipelineRun)
 	})
 	r.Group(func(r chi.Router) {
+		r.Post(options.BaseURL+"/compile-config-with-defaults", wrapper.CompileConfigWithDefaults)
+	})
+	r.Group(func(r chi.Router) {
 		r.Post(options.BaseURL+"/workflow/{id}/approve/{approval_request_id}", wrapper.ApprovePendingApprovalJobByID)
 	})
 	r.Group(func(r chi.Router) {
@@ -5912,6 +5938,87 @@ type ServicePayloadTooLargeJSONResponse ServiceError
 type ServiceUnauthorizedJSONResponse ServiceError
 
 type UnauthorizedJSONResponse Error
+
+type CompileConfigWithDefaultsRequestObject struct {
+	Body *CompileConfigWithDefaultsJSONRequestBody
+}
+
+type CompileConfigWithDefaultsResponseObject interface {
+	VisitCompileConfigWithDefaultsResponse(w http.ResponseWriter) error
+}
+
+type CompileConfigWithDefaults200JSONResponse CompileConfigResult
+
+func (response CompileConfigWithDefaults200JSONResponse) VisitCompileConfigWithDefaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompileConfigWithDefaults400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CompileConfigWithDefaults400JSONResponse) VisitCompileConfigWithDefaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompileConfigWithDefaults401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CompileConfigWithDefaults401JSONResponse) VisitCompileConfigWithDefaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompileConfigWithDefaults404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CompileConfigWithDefaults404JSONResponse) VisitCompileConfigWithDefaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompileConfigWithDefaultsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CompileConfigWithDefaultsdefaultJSONResponse) VisitCompileConfigWithDefaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ListContextsRequestObject struct {
 	Params ListContextsParams
@@ -13736,6 +13843,9 @@ func (response RerunWorkflowdefaultJSONResponse) VisitRerunWorkflowResponse(w ht
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// CompileConfigWithDefaults Validate and compile a configuration
+	// (POST /compile-config-with-defaults)
+	CompileConfigWithDefaults(ctx context.Context, request CompileConfigWithDefaultsRequestObject) (CompileConfigWithDefaultsResponseObject, error)
 	// ListContexts List an owner's contexts
 	// (GET /context)
 	ListContexts(ctx context.Context, request ListContextsRequestObject) (ListContextsResponseObject, error)
@@ -14117,6 +14227,37 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictHTTPServerOptions
+}
+
+// CompileConfigWithDefaults operation middleware
+func (sh *strictHandler) CompileConfigWithDefaults(w http.ResponseWriter, r *http.Request) {
+	var request CompileConfigWithDefaultsRequestObject
+
+	var body CompileConfigWithDefaultsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CompileConfigWithDefaults(ctx, request.(CompileConfigWithDefaultsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompileConfigWithDefaults")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CompileConfigWithDefaultsResponseObject); ok {
+		if err := validResponse.VisitCompileConfigWithDefaultsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // ListContexts operation middleware

@@ -492,7 +492,6 @@ func TestDeploy_Reset(t *testing.T) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
 
 // TestDeploy_SeedErrors checks that a seed's deploys, releases and environments are checked when
 // the fake starts, with an error that names what is wrong.

@@ -123,6 +123,8 @@ func TestConformance(t *testing.T) {
 	e.must(200, "PUT", "/webhook/"+wh.ID.String(), map[string]any{"name": "renamed"}, nil)
 	e.must(200, "DELETE", "/webhook/"+wh.ID.String(), nil, nil)
 
+	definitionsAndTriggers(e)
+
 	// A setup pipeline, continued once.
 	setup := fake.DemoSeed()
 	setup.Orgs[0].Projects = append(setup.Orgs[0].Projects, fake.SeedProject{Name: "dyn", Config: "version: 2.1\nsetup: true\njobs:\n  gen:\n    docker: [{image: cimg/base:current}]\n    steps: [checkout]\nworkflows:\n  setup:\n    jobs: [gen]\n"})

@@ -288,7 +288,8 @@ func TestLists_ItemsAndNextPageToken(t *testing.T) {
 		}
 	}
 
-	// Every list operation of the simulated tags is covered: those whose 200 answer has items.
+	// Every paged list operation of the simulated tags is covered: those whose 200 answer has items
+	// and next_page_token.
 	var missing []string
 	for _, op := range simulatedOperations(t) {
 		ok := op.Responses.Status(200)
@@ -298,6 +299,9 @@ func TestLists_ItemsAndNextPageToken(t *testing.T) {
 		schema := ok.Value.Content.Get("application/json").Schema
 		if schema == nil || schema.Value == nil || schema.Value.Properties["items"] == nil {
 			continue
+		}
+		if schema.Value.Properties["next_page_token"] == nil {
+			continue // one answer with every item, as pipeline definitions and triggers are listed
 		}
 		if !covered[strings.ToLower(op.OperationID)] {
 			missing = append(missing, op.OperationID)

@@ -229,6 +229,14 @@ func decodeParams[V interface{ MarshalJSON() ([]byte, error) }](in map[string]V)
 type triggerInput struct {
 	branch, tag *string
 	params      map[string]any
+	source      *configSource // the config to run; nil for the project's .circleci/config.yml
+}
+
+// configSource is the config a pipeline runs, or why there is none.
+type configSource struct {
+	config  *engine.Config // nil when there is none
+	setup   bool           // the config has setup: true
+	missing string         // the error of the pipeline when config is nil
 }
 
 // trigger creates a pipeline; the caller holds s.mu. A non-nil error is a bad request whose message
@@ -240,10 +248,14 @@ func (s *Server) trigger(u *user, p *project, in triggerInput) (*pipeline, error
 	if in.branch == nil && in.tag == nil {
 		in.branch = &p.defaultBranch
 	}
+	src := in.source
+	if src == nil {
+		src = &configSource{config: p.config, setup: p.setup, missing: "No config found: the project has no .circleci/config.yml."}
+	}
 	var resolved map[string]any
-	if p.config != nil {
+	if src.config != nil {
 		var err error
-		if resolved, err = p.config.ResolveParameters(in.params); err != nil {
+		if resolved, err = src.config.ResolveParameters(in.params); err != nil {
 			return nil, err
 		}
 	} else if len(in.params) > 0 {
@@ -255,24 +267,24 @@ func (s *Server) trigger(u *user, p *project, in triggerInput) (*pipeline, error
 	*pl = pipeline{
 		id: s.newID(), number: int64(len(p.pipelines)) + 1, created: now.UnixMilli(), position: pl.position,
 		project: p.index, actor: u.index, branch: st.refs.add(deref(in.branch)), tag: st.refs.add(deref(in.tag)),
-		config: st.configs.add(p.config), state: stateCreated,
+		config: st.configs.add(src.config), state: stateCreated,
 	}
 	if len(in.params) > 0 {
 		st.extra(pl).params = in.params
 	}
 	switch {
-	case p.config == nil:
+	case src.config == nil:
 		pl.state = stateErrored
-		st.extra(pl).errorMessage = "No config found: the project has no .circleci/config.yml."
-	case p.setup:
+		st.extra(pl).errorMessage = src.missing
+	case src.setup:
 		pl.state = stateSetup
 		key := "ck-" + s.newID().String()
 		st.extra(pl).continuationKey = key
 		st.continuationKeys[key] = pl.position
 	}
 	s.indexPipeline(pl)
-	if p.config != nil {
-		s.startWorkflows(pl, p.config, resolved, now)
+	if src.config != nil {
+		s.startWorkflows(pl, src.config, resolved, now)
 	}
 	return pl, nil
 }
@@ -333,8 +345,10 @@ func (s *Server) TriggerPipeline(ctx context.Context, req genserver.TriggerPipel
 	return genserver.TriggerPipeline201JSONResponse{ID: pl.id, Number: pl.number, CreatedAt: pl.createdAt(), State: gen.PipelineCreationState(pl.state.api())}, nil
 }
 
-// TriggerPipelineRun starts a pipeline like [Server.TriggerPipeline]; config and checkout name the
-// branch or tag (they must agree, as the fake keeps one config per project).
+// TriggerPipelineRun starts a pipeline of a pipeline definition: definition_id's, or the project's
+// first definition when it is left out. The pipeline is on checkout's branch or tag, or config's when
+// checkout is left out, or the default branch; config.content runs that configuration instead of the
+// definition's file. See runRequest for the rules.
 // CircleCI API: POST /project/{provider}/{organization}/{project}/pipeline/run (triggerPipelineRun).
 func (s *Server) TriggerPipelineRun(ctx context.Context, req genserver.TriggerPipelineRunRequestObject) (genserver.TriggerPipelineRunResponseObject, error) {
 	s.mu.Lock()
@@ -343,32 +357,9 @@ func (s *Server) TriggerPipelineRun(ctx context.Context, req genserver.TriggerPi
 	if err != nil {
 		return nil, err
 	}
-	var in triggerInput
-	if b := req.Body; b != nil {
-		if b.DefinitionID != nil {
-			return nil, server.NotFound("Pipeline definition not found: circleci-fake has no pipeline definitions; leave definition_id out.")
-		}
-		src := b.Checkout
-		if src == nil {
-			src = b.Config
-		}
-		if b.Checkout != nil && b.Config != nil && (deref(b.Checkout.Branch) != deref(b.Config.Branch) || deref(b.Checkout.Tag) != deref(b.Config.Tag)) {
-			return nil, server.BadRequest("config and checkout must name the same branch or tag in circleci-fake")
-		}
-		if src != nil {
-			in.branch, in.tag = src.Branch, src.Tag
-		}
-		if len(b.Parameters) > 0 {
-			raw, err := json.Marshal(b.Parameters)
-			if err == nil {
-				dec := json.NewDecoder(bytes.NewReader(raw))
-				dec.UseNumber()
-				err = dec.Decode(&in.params)
-			}
-			if err != nil {
-				return nil, server.BadRequest("parameters: " + err.Error())
-			}
-		}
+	in, err := s.runRequest(p, req.Body)
+	if err != nil {
+		return nil, err
 	}
 	pl, err := s.trigger(u, p, in)
 	if err != nil {

@@ -87,6 +87,7 @@ func (s *Server) CreateProject(ctx context.Context, req genserver.CreateProjectR
 		return nil, server.Conflict(err.Error())
 	}
 	s.st.addProject(p)
+	s.addDefaultDefinition(p, s.newID(), p.created)
 	return genserver.CreateProject200JSONResponse(p.api()), nil
 }
 

@@ -61,6 +61,9 @@ type SeedProject struct {
 	Releases []SeedRelease `json:"releases,omitempty" yaml:"releases,omitempty"`
 	// Rollback gives the project a rollback pipeline, which POST /projects/{id}/rollback runs.
 	Rollback bool `json:"rollback,omitempty" yaml:"rollback,omitempty"`
+	// Definitions are the project's pipeline definitions; without any it gets one default definition
+	// that runs Config.
+	Definitions []SeedDefinition `json:"definitions,omitempty" yaml:"definitions,omitempty"`
 }
 
 // SeedContext is a context with its environment variables.
@@ -419,6 +422,9 @@ func (l *loader) project(o *org, sp SeedProject) error {
 		p.setEnvVar(name, sp.EnvVars[name], l.at, s.nextSeq)
 	}
 	s.st.addProject(p)
+	if err := l.definitions(p, sp.Definitions); err != nil {
+		return err
+	}
 	return l.deploys(p, sp)
 }
 

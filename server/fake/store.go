@@ -27,6 +27,9 @@ type state struct {
 	contextsByID    map[uuid.UUID]*orgContext
 	schedulesByID   map[uuid.UUID]*schedule
 	webhooksByID    map[uuid.UUID]*webhook
+	definitionsByID map[uuid.UUID]*pipelineDefinition // definition.go
+	defsByProject   map[*project]*projectDefinitions
+	triggersByID    map[uuid.UUID]*trigger // trigger.go
 	running         map[*workflow]struct{} // the workflows not finished yet
 
 	// The pipelines: records free of pointers in a chunked array, found by id through a map whose
@@ -55,6 +58,9 @@ func (st *state) init() {
 		contextsByID:     map[uuid.UUID]*orgContext{},
 		schedulesByID:    map[uuid.UUID]*schedule{},
 		webhooksByID:     map[uuid.UUID]*webhook{},
+		definitionsByID:  map[uuid.UUID]*pipelineDefinition{},
+		defsByProject:    map[*project]*projectDefinitions{},
+		triggersByID:     map[uuid.UUID]*trigger{},
 		running:          map[*workflow]struct{}{},
 		pipelinesByID:    map[uuid.UUID]int32{},
 		pipelineExtras:   map[int32]*pipelineExtra{},
