@@ -135,7 +135,20 @@ type watchedDeploy struct {
 
 // deploySettings are the deploy settings of a project.
 type deploySettings struct {
-	rollbackDefinition uuid.UUID // uuid.Nil when the project has no rollback pipeline
+	rollbackDefinition uuid.UUID // the pipeline definition rollbacks run
+}
+
+// rollbackDefinition returns the pipeline definition p's rollbacks run, or nil when it has none or
+// the definition was deleted; the caller holds s.mu.
+func (s *Server) rollbackDefinition(p *project) *pipelineDefinition {
+	ds := s.st.deploys.settings[p]
+	if ds == nil {
+		return nil
+	}
+	if d, ok := s.st.definitionsByID[ds.rollbackDefinition]; ok && d.project == p {
+		return d
+	}
+	return nil
 }
 
 // watchDeploys starts watching the jobs of a new workflow that the project's markers name; the
@@ -565,7 +578,8 @@ func (s *Server) projectByIDParam(ctx context.Context, raw string) (*user, *proj
 }
 
 // GetProjectDeploySettings returns the pipeline definition a project's rollbacks run, left out
-// when it has none. The fake has no deploy pipelines: deploy_pipeline_definition_id is never set.
+// when it has none (or it was deleted). The fake has no deploy pipelines: deploy_pipeline_definition_id
+// is never set.
 // CircleCI API: GET /deploy/projects/{project_id}/settings (getProjectDeploySettings).
 func (s *Server) GetProjectDeploySettings(ctx context.Context, req genserver.GetProjectDeploySettingsRequestObject) (genserver.GetProjectDeploySettingsResponseObject, error) {
 	s.mu.Lock()
@@ -575,8 +589,8 @@ func (s *Server) GetProjectDeploySettings(ctx context.Context, req genserver.Get
 		return nil, err
 	}
 	var out gen.DeploySettings
-	if ds := s.st.deploys.settings[p]; ds != nil && ds.rollbackDefinition != uuid.Nil {
-		out.RollbackPipelineDefinitionID = ptr(ds.rollbackDefinition)
+	if d := s.rollbackDefinition(p); d != nil {
+		out.RollbackPipelineDefinitionID = ptr(d.id)
 	}
 	return genserver.GetProjectDeploySettings200JSONResponse(out), nil
 }
@@ -665,8 +679,12 @@ func (l *loader) deploys(p *project, sp SeedProject) error {
 		}
 		releases = append(releases, timed{sr, at})
 	}
-	if sp.Rollback {
-		s.st.deploys.settings[p] = &deploySettings{rollbackDefinition: l.newID()}
+	if name := sp.RollbackDefinition; name != "" {
+		i := slices.IndexFunc(s.st.defs(p).list, func(d *pipelineDefinition) bool { return d.name == name })
+		if i < 0 {
+			return fmt.Errorf("fake: seed: project %s: rollback_definition %q names none of its pipeline definitions", p.slug, name)
+		}
+		s.st.deploys.settings[p] = &deploySettings{rollbackDefinition: s.st.defs(p).list[i].id}
 	}
 	sort.SliceStable(releases, func(a, b int) bool { return releases[a].at.Before(releases[b].at) })
 	for _, r := range releases {

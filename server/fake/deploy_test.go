@@ -24,8 +24,7 @@ const (
 	deployShop      = "/project/gh/deploy-org/shop"
 )
 
-// deployConfig deploys "web" to the environment of the pipeline's parameters in its main workflow
-// and, in a rollback pipeline (pipeline.deploy.target_version set), runs only the rollback workflow.
+// deployConfig deploys "web" to the environment of the pipeline's parameters.
 const deployConfig = `version: 2.1
 parameters:
   version: {type: string, default: "1.0.0"}
@@ -39,18 +38,26 @@ jobs:
     docker: [{image: cimg/base:current}]
     steps: [checkout]
     x-fake: {duration: 20s}
+workflows:
+  main:
+    jobs:
+      - build
+      - deploy:
+          requires: [build]
+`
+
+// rollbackConfig is shop's .circleci/rollback.yml: a rollback job that reads the pipeline.deploy
+// values, in a workflow that runs only in a rollback pipeline.
+const rollbackConfig = `version: 2.1
+parameters:
+  version: {type: string, default: ""}
+jobs:
   rollback:
     docker: [{image: cimg/base:current}]
     steps:
       - run: ./rollback.sh << pipeline.deploy.component_name >> << pipeline.deploy.environment_name >> << pipeline.deploy.current_version >> << pipeline.deploy.target_version >> "<< pipeline.deploy.reason >>"
     x-fake: {duration: 15s}
 workflows:
-  main:
-    unless: << pipeline.deploy.target_version >>
-    jobs:
-      - build
-      - deploy:
-          requires: [build]
   rollback:
     when: << pipeline.deploy.target_version >>
     jobs:
@@ -58,8 +65,9 @@ workflows:
 `
 
 // deploySeed is [otherSeed] plus gh/deploy-org, which the demo user belongs to: its project shop
-// runs [deployConfig], marks deploy and rollback as deploys, has a rollback pipeline and was
-// deployed twice to production before the fake started; the organization declares production.
+// runs [deployConfig], has a rollback pipeline definition running [rollbackConfig], marks deploy
+// and rollback as deploys, and was deployed twice to production before the fake started; the
+// organization declares production.
 func deploySeed() *fake.Seed {
 	s := otherSeed()
 	s.Users[0].Orgs = append(s.Users[0].Orgs, "gh/deploy-org")
@@ -68,7 +76,8 @@ func deploySeed() *fake.Seed {
 		Environments: []fake.SeedEnvironment{{Name: "production", Description: "Live traffic", Labels: map[string]string{"tier": "prod"}}},
 		Projects: []fake.SeedProject{
 			{
-				Name: "shop", ID: deployProjectID, Config: deployConfig, Rollback: true,
+				Name: "shop", ID: deployProjectID, Config: deployConfig, RollbackDefinition: "rollback",
+				Definitions: []fake.SeedDefinition{{Name: "shop"}, {Name: "rollback", FilePath: ".circleci/rollback.yml", Config: rollbackConfig}},
 				Deploys: []fake.SeedDeploy{
 					{Job: "deploy", Component: "web", Environment: "<< pipeline.parameters.environment >>", Version: "<< pipeline.parameters.version >>"},
 					{
@@ -441,8 +450,21 @@ func TestDeploy_Settings(t *testing.T) {
 	e, c := deployEnv(t)
 	ctx := context.Background()
 	st, err := c.GetProjectDeploySettings(ctx, deployProjectID)
-	if err != nil || st.RollbackPipelineDefinitionID == nil || *st.RollbackPipelineDefinitionID == uuid.Nil || st.DeployPipelineDefinitionID != nil {
+	if err != nil || st.RollbackPipelineDefinitionID == nil || st.DeployPipelineDefinitionID != nil {
 		t.Fatalf("settings of shop = %+v, %v", st, err)
+	}
+	defs, err := c.ListPipelineDefinitions(ctx, deployProjectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rollbackDef uuid.UUID
+	for _, d := range defs.Items {
+		if *d.Name == "rollback" {
+			rollbackDef = *d.ID
+		}
+	}
+	if *st.RollbackPipelineDefinitionID != rollbackDef {
+		t.Errorf("rollback_pipeline_definition_id %s, want the definition named rollback, %s", *st.RollbackPipelineDefinitionID, rollbackDef)
 	}
 	var plain gen.Project
 	e.must(200, "GET", "/project/gh/deploy-org/plain", nil, &plain)
@@ -454,6 +476,20 @@ func TestDeploy_Settings(t *testing.T) {
 	var secret gen.Project
 	if got := e.call("other-token", "GET", "/project/gh/other-org/secret-app", nil, &secret); got != 200 {
 		t.Fatal(got)
+	}
+	// Once the rollback definition is deleted, the project has no rollback pipeline.
+	if _, err := c.DeletePipelineDefinition(ctx, deployProjectID, rollbackDef.String()); err != nil {
+		t.Fatal(err)
+	}
+	raw = nil
+	e.must(200, "GET", "/deploy/projects/"+deployProjectID+"/settings", nil, &raw)
+	if len(raw) != 0 {
+		t.Errorf("settings after deleting the rollback definition = %v, want {}", raw)
+	}
+	var msg gen.Error
+	body := map[string]any{"component_name": "web", "environment_name": "production", "current_version": "0.9.1", "target_version": "0.9.0"}
+	if got := e.call(fake.DemoToken, "POST", "/projects/"+deployProjectID+"/rollback", body, &msg); got != 400 || !strings.Contains(msg.Message, "no rollback pipeline") {
+		t.Errorf("rollback after deleting the rollback definition: %d %q, want 400", got, msg.Message)
 	}
 	for _, tt := range []struct {
 		id   string
@@ -492,7 +528,6 @@ func TestDeploy_Reset(t *testing.T) {
 	}
 }
 
-
 // TestDeploy_SeedErrors checks that a seed's deploys, releases and environments are checked when
 // the fake starts, with an error that names what is wrong.
 func TestDeploy_SeedErrors(t *testing.T) {
@@ -506,8 +541,11 @@ func TestDeploy_SeedErrors(t *testing.T) {
 		{"deploy without component", func(o *fake.SeedOrg) { o.Projects[0].Deploys[1].Component = "" }, "a deploy needs job, component and environment"},
 		{"release without version", func(o *fake.SeedOrg) { o.Projects[0].Releases[0].Version = "" }, "a release needs component, environment and version"},
 		{"release time not RFC 3339", func(o *fake.SeedOrg) { o.Projects[0].Releases[1].DeployedAt = "yesterday" }, `deployed_at "yesterday"`},
-		{"environment twice", func(o *fake.SeedOrg) { o.Environments = append(o.Environments, fake.SeedEnvironment{Name: "production"}) }, "environment names must be present and unique"},
+		{"environment twice", func(o *fake.SeedOrg) {
+			o.Environments = append(o.Environments, fake.SeedEnvironment{Name: "production"})
+		}, "environment names must be present and unique"},
 		{"environment without name", func(o *fake.SeedOrg) { o.Environments[0].Name = "" }, "environment names must be present and unique"},
+		{"unknown rollback definition", func(o *fake.SeedOrg) { o.Projects[0].RollbackDefinition = "undo" }, `rollback_definition "undo"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -526,7 +564,7 @@ func TestDeploy_SeedErrors(t *testing.T) {
     environments: [{name: prod, labels: {tier: "1"}}]
     projects:
       - name: web
-        rollback: true
+        rollback_definition: web
         deploys: [{job: deploy, component: web, environment: prod}]
         releases: [{component: web, environment: prod, version: "1", deployed_at: "2026-01-01T00:00:00Z"}]
 `
@@ -535,7 +573,7 @@ func TestDeploy_SeedErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := fake.SeedProject{
-		Name: "web", Rollback: true,
+		Name: "web", RollbackDefinition: "web",
 		Deploys:  []fake.SeedDeploy{{Job: "deploy", Component: "web", Environment: "prod"}},
 		Releases: []fake.SeedRelease{{Component: "web", Environment: "prod", Version: "1", DeployedAt: "2026-01-01T00:00:00Z"}},
 	}

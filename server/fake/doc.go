@@ -66,17 +66,20 @@
 // API does), versions by environment-id. As on CircleCI, the component list reports release_count
 // 0; GET /deploy/components/{component_id} gives the number of deploys recorded.
 //
-// A seed project with rollback: true has a rollback pipeline; GET /deploy/projects/{project_id}/settings
-// names it as rollback_pipeline_definition_id (and never a deploy pipeline). POST
+// A seed project names the pipeline definition its rollbacks run (SeedProject.RollbackDefinition,
+// typically one of its Definitions with a .circleci/rollback.yml of its own);
+// GET /deploy/projects/{project_id}/settings gives its id as rollback_pipeline_definition_id
+// (never a deploy pipeline; nothing once the definition is deleted). POST
 // /projects/{project_id}/rollback checks the request against what was deployed (the component of
 // the project, the environment of the organization, current_version live there, target_version
-// deployed there before, both in the namespace given) and runs the project's config as the rollback
-// pipeline, with the request's parameters as pipeline parameters and its component_name,
+// deployed there before, both in the namespace given) and runs that definition on the default
+// branch, with the request's parameters as pipeline parameters and its component_name,
 // environment_name, namespace, current_version, target_version and reason as the pipeline values
-// pipeline.deploy.…, which the config can test in when/unless (every other pipeline sees them
-// empty). A rollback job marked as a deploy with version << pipeline.deploy.target_version >> makes
-// the target live again once it succeeds. Not simulated: archived components, deploy pipelines,
-// progressive releases with two live versions, and release statuses other than success.
+// pipeline.deploy.…, which the config can use in when/unless and anywhere in its text (every other
+// pipeline sees them empty). A rollback job marked as a deploy with version
+// << pipeline.deploy.target_version >> makes the target live again once it succeeds. Not
+// simulated: archived components, deploy pipelines, progressive releases with two live versions,
+// and release statuses other than success.
 //
 // # Errors
 //

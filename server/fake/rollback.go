@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server"
 )
@@ -28,8 +26,9 @@ type rollbackRun struct {
 const rollbackTypePipeline = "PIPELINE"
 
 // RollbackProject starts the project's rollback pipeline for a component in an environment, from
-// the live version current_version to target_version, which must have been deployed there before.
-// The pipeline runs with the request's parameters as its pipeline parameters and the request's
+// the live version current_version to target_version, which must have been deployed there before:
+// a run of the pipeline definition its deploy settings name, on the project's default branch. The
+// pipeline runs with the request's parameters as its pipeline parameters and the request's
 // names and versions as its pipeline.deploy.… values (component_name, environment_name, namespace,
 // current_version, target_version, reason). It answers 202 with the pipeline's id; a missing field
 // or a project without a rollback pipeline is a 400, a component, environment or version that is
@@ -55,8 +54,8 @@ func (s *Server) RollbackProject(ctx context.Context, req genserver.RollbackProj
 			return nil, server.BadRequest(f.name + " must not be empty.")
 		}
 	}
-	ds := s.st.deploys.settings[p]
-	if ds == nil || ds.rollbackDefinition == uuid.Nil {
+	def := s.rollbackDefinition(p)
+	if def == nil {
 		return nil, server.BadRequest("The project has no rollback pipeline (its deploy settings name no rollback_pipeline_definition_id); " +
 			"roll back by rerunning the workflow that deployed the version instead.")
 	}
@@ -106,7 +105,7 @@ func (s *Server) RollbackProject(ctx context.Context, req genserver.RollbackProj
 	if s.rollbackRunning(rb) {
 		return nil, server.Conflict(fmt.Sprintf("A rollback of component %q in %s is still running; wait for its pipeline to finish.", b.ComponentName, where))
 	}
-	pl, err := s.startRollback(u, p, rb, b.Parameters)
+	pl, err := s.startRollback(ctx, u, p, def, rb, b.Parameters)
 	if err != nil {
 		return nil, err
 	}
@@ -134,26 +133,25 @@ func (s *Server) rollbackRunning(rb *rollbackRun) bool {
 	return false
 }
 
-// startRollback runs the rollback pipeline of p with rb as its pipeline.deploy.… values and params
-// as its parameters, or returns the 400 of parameters its config refuses; the caller holds s.mu.
-// The values are registered under the position the new pipeline takes, before its workflows are
-// picked, so that its config's when/unless see them; a refused pipeline is never stored, and its
-// registration is taken back.
-func (s *Server) startRollback(u *user, p *project, rb *rollbackRun, params map[string]any) (*pipeline, error) {
-	in := triggerInput{}
+// startRollback runs the rollback pipeline definition d of p on the default branch, with rb as its
+// pipeline.deploy.… values and params as its parameters, or returns the 400 of parameters its
+// config refuses; the caller holds s.mu. The values are registered under the position the new
+// pipeline takes, before its workflows are picked, so that its config's when/unless see them; a
+// refused pipeline is never stored, and its registration is taken back.
+func (s *Server) startRollback(ctx context.Context, u *user, p *project, d *pipelineDefinition, rb *rollbackRun, params map[string]any) (*pipeline, error) {
+	var decoded map[string]any
 	if len(params) > 0 {
-		decoded, err := decodeParams(anyParams(params))
-		if err != nil {
+		var err error
+		if decoded, err = decodeParams(anyParams(params)); err != nil {
 			return nil, server.BadRequest("parameters: " + err.Error())
 		}
-		in.params = decoded
 	}
 	next := s.st.pipelines.n
 	s.st.deploys.rollbacks[next] = rb
-	pl, err := s.trigger(u, p, in)
+	pl, err := s.runDefinition(ctx, u, p, d, decoded, "", "")
 	if err != nil {
 		delete(s.st.deploys.rollbacks, next)
-		return nil, server.BadRequest(triggerError(err))
+		return nil, err
 	}
 	return pl, nil
 }

@@ -16,10 +16,11 @@ import (
 )
 
 // TestRollback_StartsRollbackPipeline rolls web back in production from the live 0.9.1 to 0.9.0:
-// the answer is a 202 with the rollback pipeline's id; the pipeline runs with the request's
-// parameters and sees the request as its pipeline.deploy.… values (its config picks the rollback
-// workflow by them and substitutes them in the compiled config); a second rollback while it runs is
-// a 409; once its marked rollback job succeeds, 0.9.0 is live again, deployed by that pipeline.
+// the answer is a 202 with the rollback pipeline's id; the pipeline runs the rollback definition's
+// config with the request's parameters and sees the request as its pipeline.deploy.… values (its
+// config picks the rollback workflow by them and substitutes them in the compiled config); a second
+// rollback while it runs is a 409; once its marked rollback job succeeds, 0.9.0 is live again,
+// deployed by that pipeline.
 func TestRollback_StartsRollbackPipeline(t *testing.T) {
 	t.Parallel()
 	e, c := deployEnv(t)
@@ -48,6 +49,9 @@ func TestRollback_StartsRollbackPipeline(t *testing.T) {
 	cfg, err := c.GetPipelineConfigByID(ctx, *rb.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg.Source != rollbackConfig {
+		t.Errorf("the rollback pipeline ran\n%s\nwant the rollback definition's config", cfg.Source)
 	}
 	if want := `./rollback.sh web production 0.9.1 0.9.0 "bad release"`; !strings.Contains(cfg.Compiled, want) {
 		t.Errorf("compiled rollback config does not run %s:\n%s", want, cfg.Compiled)

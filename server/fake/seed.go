@@ -59,8 +59,9 @@ type SeedProject struct {
 	Deploys []SeedDeploy `json:"deploys,omitempty" yaml:"deploys,omitempty"`
 	// Releases are component versions deployed before the fake started, oldest first.
 	Releases []SeedRelease `json:"releases,omitempty" yaml:"releases,omitempty"`
-	// Rollback gives the project a rollback pipeline, which POST /projects/{id}/rollback runs.
-	Rollback bool `json:"rollback,omitempty" yaml:"rollback,omitempty"`
+	// RollbackDefinition names the pipeline definition (of Definitions, or the default one) that
+	// POST /projects/{project_id}/rollback runs; none when empty.
+	RollbackDefinition string `json:"rollback_definition,omitempty" yaml:"rollback_definition,omitempty"`
 	// Definitions are the project's pipeline definitions; without any it gets one default definition
 	// that runs Config.
 	Definitions []SeedDefinition `json:"definitions,omitempty" yaml:"definitions,omitempty"`
