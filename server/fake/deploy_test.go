@@ -584,3 +584,35 @@ func TestDeploy_SeedErrors(t *testing.T) {
 		t.Errorf("New with the parsed seed: %v", err)
 	}
 }
+
+// TestDeploy_DefaultVersion checks that a deploy marker without a version records the revision the
+// pipeline ran on, and that a marker whose fields come out empty on a run records nothing.
+func TestDeploy_DefaultVersion(t *testing.T) {
+	t.Parallel()
+	seed := deploySeed()
+	shop := &seed.Orgs[len(seed.Orgs)-1].Projects[0]
+	shop.Deploys = []fake.SeedDeploy{
+		{Job: "deploy", Component: "api", Environment: "<< pipeline.parameters.environment >>"},
+		{Job: "build", Component: "never", Environment: "<< pipeline.git.tag >>"}, // no tag: records nothing
+	}
+	e := newEnv(t, fake.WithSeed(seed))
+	c := e.ts.Client
+	var pc gen.PipelineCreation
+	e.must(201, "POST", deployShop+"/pipeline", map[string]any{"parameters": map[string]any{"environment": "qa"}}, &pc)
+	if err := e.fake.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	pl, err := c.GetPipelineByID(context.Background(), pc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := componentNamed(t, c, "api")
+	want := []versionRow{{*pl.VCS.Revision, "qa", "", true, pc.ID}}
+	if diff := cmp.Diff(want, versionRows(t, c, *api.ID, envNames(t, c))); diff != "" {
+		t.Errorf("versions of api (-want +got):\n%s", diff)
+	}
+	list, err := c.ListComponents(context.Background(), &gen.ListComponentsParams{OrgID: uuid.MustParse(deployOrgID), ComponentName: ptr("never")})
+	if err != nil || len(list.Items) != 0 {
+		t.Errorf("components named never: %+v, %v; want none", list, err)
+	}
+}
