@@ -944,6 +944,63 @@ func (e TriggerEventPreset) Valid() bool {
 	}
 }
 
+// Defines values for TriggerEventPresetInput.
+const (
+	TriggerEventPresetInputAllPushes                    TriggerEventPresetInput = "all-pushes"
+	TriggerEventPresetInputDefaultBranchPushes          TriggerEventPresetInput = "default-branch-pushes"
+	TriggerEventPresetInputEmpty                        TriggerEventPresetInput = ""
+	TriggerEventPresetInputNonDraftPrOpened             TriggerEventPresetInput = "non-draft-pr-opened"
+	TriggerEventPresetInputOnlyBuildPrs                 TriggerEventPresetInput = "only-build-prs"
+	TriggerEventPresetInputOnlyBuildPushesToNonDraftPrs TriggerEventPresetInput = "only-build-pushes-to-non-draft-prs"
+	TriggerEventPresetInputOnlyLabeledPrs               TriggerEventPresetInput = "only-labeled-prs"
+	TriggerEventPresetInputOnlyMergedOrClosedPrs        TriggerEventPresetInput = "only-merged-or-closed-prs"
+	TriggerEventPresetInputOnlyMergedPrs                TriggerEventPresetInput = "only-merged-prs"
+	TriggerEventPresetInputOnlyOpenPrs                  TriggerEventPresetInput = "only-open-prs"
+	TriggerEventPresetInputOnlyReadyForReviewPrs        TriggerEventPresetInput = "only-ready-for-review-prs"
+	TriggerEventPresetInputOnlyTags                     TriggerEventPresetInput = "only-tags"
+	TriggerEventPresetInputPrCommentEqualsRunCi         TriggerEventPresetInput = "pr-comment-equals-run-ci"
+	TriggerEventPresetInputPrCommentStartsWithAtChunkAi TriggerEventPresetInput = "pr-comment-starts-with-at-chunk-ai"
+	TriggerEventPresetInputPushesToMergeQueues          TriggerEventPresetInput = "pushes-to-merge-queues"
+)
+
+// Valid indicates whether the value is a known member of the TriggerEventPresetInput enum.
+func (e TriggerEventPresetInput) Valid() bool {
+	switch e {
+	case TriggerEventPresetInputAllPushes:
+		return true
+	case TriggerEventPresetInputDefaultBranchPushes:
+		return true
+	case TriggerEventPresetInputEmpty:
+		return true
+	case TriggerEventPresetInputNonDraftPrOpened:
+		return true
+	case TriggerEventPresetInputOnlyBuildPrs:
+		return true
+	case TriggerEventPresetInputOnlyBuildPushesToNonDraftPrs:
+		return true
+	case TriggerEventPresetInputOnlyLabeledPrs:
+		return true
+	case TriggerEventPresetInputOnlyMergedOrClosedPrs:
+		return true
+	case TriggerEventPresetInputOnlyMergedPrs:
+		return true
+	case TriggerEventPresetInputOnlyOpenPrs:
+		return true
+	case TriggerEventPresetInputOnlyReadyForReviewPrs:
+		return true
+	case TriggerEventPresetInputOnlyTags:
+		return true
+	case TriggerEventPresetInputPrCommentEqualsRunCi:
+		return true
+	case TriggerEventPresetInputPrCommentStartsWithAtChunkAi:
+		return true
+	case TriggerEventPresetInputPushesToMergeQueues:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TriggerEventSourceInputProvider.
 const (
 	TriggerEventSourceInputProviderGithubApp    TriggerEventSourceInputProvider = "github_app"
@@ -2088,17 +2145,23 @@ type CreateTriggerRequest struct {
 	// ConfigRef Git ref the configuration is read from for runs started by the trigger; defaults to the event's ref.
 	ConfigRef *string `json:"config_ref,omitempty"`
 
+	// Description Deprecated; a description for the trigger, shown as its description.
+	Description *string `json:"description,omitempty"`
+
 	// Disabled Whether the trigger is switched off.
 	Disabled *bool `json:"disabled,omitempty"`
 
 	// EventName Name of the event that starts a pipeline.
 	EventName *string `json:"event_name,omitempty"`
 
-	// EventPreset A preset filter of webhook events that start a trigger.
-	EventPreset *TriggerEventPreset `json:"event_preset,omitempty"`
+	// EventPreset A preset filter of webhook events that start a new trigger; empty for none.
+	EventPreset *TriggerEventPresetInput `json:"event_preset,omitempty"`
 
 	// EventSource Where a new trigger's events come from.
 	EventSource TriggerEventSourceInput `json:"event_source"`
+
+	// Name Deprecated; a name for the trigger, shown as its name.
+	Name *string `json:"name,omitempty"`
 
 	// Parameters Pipeline parameters as a map from parameter name to string, integer or boolean value.
 	Parameters map[string]interface{} `json:"parameters,omitempty"`
@@ -3696,6 +3759,9 @@ type TriggerAttributionActor struct {
 
 // TriggerEventPreset A preset filter of webhook events that start a trigger.
 type TriggerEventPreset string
+
+// TriggerEventPresetInput A preset filter of webhook events that start a new trigger; empty for none.
+type TriggerEventPresetInput string
 
 // TriggerEventSource Where a trigger's events come from.
 type TriggerEventSource struct {

@@ -486,12 +486,26 @@ func (s *Server) DeletePipelineDefinition(ctx context.Context, req genserver.Del
 		return nil, err
 	}
 	if d != nil {
-		for _, t := range d.triggers {
-			delete(s.st.triggersByID, t.id)
-		}
-		delete(s.st.definitionsByID, d.id)
-		pd := s.st.defs(p)
-		pd.list = slices.DeleteFunc(pd.list, func(x *pipelineDefinition) bool { return x == d })
+		s.deleteDefinition(d)
 	}
 	return genserver.DeletePipelineDefinition200JSONResponse{Message: msgDefinitionDeleted}, nil
+}
+
+// deleteDefinition removes d and its triggers; the caller holds s.mu.
+func (s *Server) deleteDefinition(d *pipelineDefinition) {
+	for _, t := range d.triggers {
+		delete(s.st.triggersByID, t.id)
+	}
+	delete(s.st.definitionsByID, d.id)
+	pd := s.st.defs(d.project)
+	pd.list = slices.DeleteFunc(pd.list, func(x *pipelineDefinition) bool { return x == d })
+}
+
+// deleteDefinitions removes the definitions of a project being deleted, with their triggers; the
+// caller holds s.mu.
+func (s *Server) deleteDefinitions(p *project) {
+	for _, d := range slices.Clone(s.st.defs(p).list) {
+		s.deleteDefinition(d)
+	}
+	delete(s.st.defsByProject, p)
 }

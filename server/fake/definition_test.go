@@ -12,6 +12,7 @@ import (
 
 	"github.com/cikit/circleci-go/client"
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server/fake"
 	"github.com/cikit/circleci-go/server/fake/faketest"
 )
@@ -429,4 +430,61 @@ func TestCompileConfigWithDefaults(t *testing.T) {
 			t.Errorf("%s: %d %q, want %d with %q", tt.name, got, msg, tt.status, tt.msg)
 		}
 	}
+}
+
+// TestPipelineDefinition_Reset checks that Reset puts back the seed's definitions with their IDs
+// and drops those the API made.
+func TestPipelineDefinition_Reset(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	seeded := firstDefinition(e, demoProjectID)
+	e.must(200, "POST", defsPath(demoProjectID), newDefinitionBody("extra", *seeded.ConfigSource.Repo.ExternalID, "a.yml"), nil)
+	e.must(200, "DELETE", defsPath(demoProjectID)+"/"+seeded.ID.String(), nil, nil)
+	if err := e.fake.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	var l gen.PipelineDefinitionList
+	e.must(200, "GET", defsPath(demoProjectID), nil, &l)
+	if diff := cmp.Diff([]gen.PipelineDefinition{seeded}, l.Items); diff != "" {
+		t.Errorf("definitions after Reset:\n%s", diff)
+	}
+}
+
+// BenchmarkTriggerPipelineRun starts pipelines with pipeline/run and no body (the project's first
+// pipeline definition, a config that selects no workflow), as the legacy trigger benchmark does.
+func BenchmarkTriggerPipelineRun(b *testing.B) {
+	f, ctx := benchServer(b)
+	req := genserver.TriggerPipelineRunRequestObject{Provider: "gh", Organization: "demo-org", Project: "bench"}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := f.TriggerPipelineRun(ctx, req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, ok := res.(genserver.TriggerPipelineRun201JSONResponse); !ok {
+			b.Fatalf("pipeline/run answered %T", res)
+		}
+	}
+}
+
+// TestPipelineDefinition_ProjectDeleted checks that deleting a project deletes its definitions and
+// their triggers.
+func TestPipelineDefinition_ProjectDeleted(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var prj gen.Project
+	e.must(200, "POST", "/organization/gh%2Fdemo-org/project", map[string]any{"name": "short-lived"}, &prj)
+	pid := prj.ID.String()
+	d := firstDefinition(e, pid)
+	if *d.Name != "short-lived" || *d.ConfigSource.Provider != "github_oauth" {
+		t.Errorf("default definition of a created project: %+v", d)
+	}
+	var tr gen.Trigger
+	e.must(200, "POST", defsPath(pid)+"/"+d.ID.String()+"/triggers", map[string]any{
+		"event_source": map[string]any{"provider": "webhook", "webhook": map[string]any{"sender": "s"}},
+		"event_name":   "e", "checkout_ref": "main", "config_ref": "main",
+	}, &tr)
+	e.must(200, "DELETE", "/project/gh/demo-org/short-lived", nil, nil)
+	e.must(404, "GET", defsPath(pid), nil, nil)
+	e.must(404, "GET", "/projects/"+pid+"/triggers/"+tr.ID.String(), nil, nil)
 }

@@ -5,13 +5,13 @@
 //
 // # What it simulates
 //
-// Users, Project, Pipeline, Workflow, Job, Context, Schedule, Webhook, Deploy and Rollback
-// operations keep state: projects with settings, environment variables (values masked as xxxx plus
-// the last four characters) and checkout keys (real ed25519 keys); pipelines triggered with
-// parameters checked against the project's .circleci/config.yml; workflows and jobs that follow the
-// config's requires, approval jobs, when/unless and per-job outcomes; contexts, schedules and
-// webhooks; deploy environments, components and versions, and rollbacks. A token sees only
-// its own organizations' resources; anything else is 404. Operations of the other tags are those of
+// Users, Project, Pipeline, Pipeline Definition, Trigger, Workflow, Job, Context, Schedule,
+// Webhook, Deploy and Rollback operations keep state: projects with settings, environment variables
+// (values masked as xxxx plus the last four characters) and checkout keys (real ed25519 keys);
+// pipelines triggered with parameters checked against the project's .circleci/config.yml; workflows
+// and jobs that follow the config's requires, approval jobs, when/unless and per-job outcomes;
+// contexts, schedules and webhooks; deploy environments, components and versions, and rollbacks. A
+// token sees only its own organizations' resources; anything else is 404. Operations of the other tags are those of
 // the embedded server.Unimplemented: they answer 501 with a JSON message that names the operation.
 //
 // # Config
@@ -41,6 +41,45 @@
 // As on CircleCI, the legacy trigger (POST /project/{project-slug}/pipeline) serves GitHub OAuth
 // and Bitbucket Cloud projects only; circleci/<org-id>/<project-id> projects answer 400 there and
 // are triggered with POST /project/{provider}/{organization}/{project}/pipeline/run.
+//
+// # Pipeline definitions and triggers
+//
+// Every project has pipeline definitions: the seed's (SeedProject.Definitions) or one default
+// definition named after the project that reads .circleci/config.yml from the project's own
+// repository. Its provider is the one CircleCI makes such a definition with: github_oauth or
+// bitbucket_oauth for gh/ and bb/ projects (listed without created_at, as the live API lists those
+// implicit definitions) and github_app for circleci/<org-id>/<project-id> ones. A definition reads
+// its config from a file of a repository: .circleci/config.yml is the project's config, and the
+// seed may give other files; a run of a definition whose file the repository does not have is an
+// errored pipeline. Repositories are the organization's projects, each with a made-up numeric
+// external ID (the one its default definition shows), which is what create and update take.
+//
+// POST /project/{provider}/{organization}/{project}/pipeline/run runs definition_id's definition,
+// or the project's first one; an ID the project has no definition of is a 404 naming it. The
+// pipeline is on checkout's branch or tag, else config's, else the default branch (every ref has the
+// same content in the fake); config.content runs that YAML instead; parameters are checked against
+// the config that runs, within the documented limits (100 names of up to 128 characters, values of
+// up to 512).
+//
+// The routes answer as the live API does where CircleCI's own clients measured it: a definition the
+// project does not have is a 400 "Failed to get pipeline definition." on GET and "Failed to update
+// pipeline definition." on PATCH, and DELETE is idempotent (200); a project ID that is not a UUID is
+// a 400 "ProjectID required."; lists answer every item at once, with no next_page_token. Deleting a
+// definition deletes its triggers.
+//
+// Triggers belong to a definition and follow the live API's rules per event source provider:
+// github_app, github_server and github_oauth take the numeric external ID of a repository of the
+// organization, and checkout_ref and config_ref exactly when it is not the definition's; github_oauth
+// takes only the presets all-pushes and only-build-prs and cannot be disabled; webhook and schedule
+// triggers need event_name, checkout_ref and config_ref and take no preset; only schedule triggers
+// take parameters. Create answers 200 without created_at, and is the only answer that shows a
+// webhook trigger's URL with its secret. A schedule trigger keeps a five-field cron timetable read in
+// UTC and the user its runs are attributed to; nothing fires it yet: the fake stores triggers but no
+// event, webhook call or schedule starts a pipeline.
+//
+// POST /compile-config-with-defaults (live-only) checks a config with the same engine and answers
+// valid, errors (with the line, and column when known), the source and the compiled config with the
+// given parameters, declared defaults and given pipeline values substituted.
 //
 // # Deploys and rollbacks
 //

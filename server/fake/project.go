@@ -206,6 +206,7 @@ func (s *Server) deleteProject(p *project) {
 			delete(s.st.webhooksByID, id)
 		}
 	}
+	s.deleteDefinitions(p)
 	o := p.org
 	ofP := func(pos int32) bool { return s.st.pipelines.at(pos).project == p.index }
 	o.pipelines = slices.DeleteFunc(o.pipelines, ofP)

@@ -45,6 +45,8 @@ type trigger struct {
 	definition *pipelineDefinition
 	created    time.Time
 	provider   string   // one of the provider… constants
+	name       string   // the deprecated name a create gave, if any
+	describe   string   // the deprecated description a create gave, if any
 	repo       *project // the event source repository of the GitHub providers
 	sender     string   // webhook: the name of the sending system
 	secret     string   // webhook: the secret query parameter of its URL
@@ -77,14 +79,21 @@ func (t *trigger) api(withSecret, withCreated bool) gen.Trigger {
 			secret = t.secret
 		}
 		src.Webhook = &gen.TriggerWebhook{URL: ptr(webhookTriggerBase + t.id.String() + "?secret=" + secret), Sender: ptr(t.sender)}
-		out.Name = ptr(t.sender)
 	case providerSchedule:
 		src.Schedule = &gen.TriggerSchedule{CronExpression: ptr(t.schedule.cron.expr), AttributionActor: &gen.TriggerAttributionActor{ID: ptr(t.schedule.actor.id)}}
 	default:
 		src.Repo = repoAPI(t.repo)
 	}
+	// The deprecated name and description: what the create gave, else the webhook's sender and the
+	// event name, which the live API shows there.
+	if name := cmp.Or(t.name, t.sender); name != "" {
+		out.Name = ptr(name)
+	}
+	if d := cmp.Or(t.describe, t.eventName); d != "" {
+		out.Description = ptr(d)
+	}
 	if t.eventName != "" {
-		out.EventName, out.Description = ptr(t.eventName), ptr(t.eventName)
+		out.EventName = ptr(t.eventName)
 	}
 	if t.eventPreset != "" {
 		out.EventPreset = ptr(gen.TriggerEventPreset(t.eventPreset))
@@ -234,7 +243,7 @@ func (s *Server) CreateTrigger(ctx context.Context, req genserver.CreateTriggerR
 	}
 	es := b.EventSource
 	t := &trigger{
-		definition: d, provider: string(es.Provider), eventName: deref(b.EventName),
+		definition: d, provider: string(es.Provider), eventName: deref(b.EventName), name: deref(b.Name), describe: deref(b.Description),
 		checkoutRef: deref(b.CheckoutRef), configRef: deref(b.ConfigRef), disabled: b.Disabled != nil && *b.Disabled,
 	}
 	if b.EventPreset != nil {

@@ -63,7 +63,7 @@ func TestTrigger_CRUD(t *testing.T) {
 	ext := *def.CheckoutSource.Repo.ExternalID
 	gh, err := c.CreateTrigger(ctx, demoCircleProject, defID, gen.CreateTriggerRequest{
 		EventSource: gen.TriggerEventSourceInput{Provider: "github_app", Repo: &gen.RepoExternalID{ExternalID: ext}},
-		EventPreset: ptr(gen.TriggerEventPreset("only-tags")),
+		EventPreset: ptr(gen.TriggerEventPresetInput("only-tags")),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -197,5 +197,22 @@ func TestTrigger_BadInput(t *testing.T) {
 	}
 	if got := e.call("other-token", "GET", trig, nil, nil); got != 404 {
 		t.Errorf("another organization's user reads the trigger: %d, want 404", got)
+	}
+}
+
+// TestTrigger_CLICreate sends the body CircleCI's CLI sends for circleci trigger create (the
+// deprecated name and description, and event_preset "" when none was chosen) and checks that the
+// trigger has the name the CLI prints.
+func TestTrigger_CLICreate(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := firstDefinition(e, demoCircleProject)
+	var tr gen.Trigger
+	e.must(200, "POST", defsPath(demoCircleProject)+"/"+d.ID.String()+"/triggers", map[string]any{
+		"name": "my-trigger", "description": "", "event_preset": "",
+		"event_source": map[string]any{"provider": "github_app", "repo": map[string]any{"external_id": *d.CheckoutSource.Repo.ExternalID}},
+	}, &tr)
+	if deref(tr.Name) != "my-trigger" || tr.EventPreset != nil || tr.Description != nil {
+		t.Errorf("trigger the CLI created: name %q preset %v description %v", deref(tr.Name), tr.EventPreset, tr.Description)
 	}
 }
