@@ -188,3 +188,61 @@ func TestRollback_BadInput(t *testing.T) {
 		t.Errorf("the rollback pipeline has number %d, want 1", got.Number)
 	}
 }
+
+// TestRollback_MCPServerFlow makes the calls CircleCI's MCP server makes for a rollback
+// (CircleCI-Public/mcp-server-circleci src/tools/runRollbackPipeline and
+// src/clients/circleci/deploys.ts), with its query strings and body: the project by slug for its id
+// and organization, the deploy settings for a rollback definition, the project's components, the
+// organization's environments, the versions of the component in the environment to find the live
+// one, and the rollback itself.
+func TestRollback_MCPServerFlow(t *testing.T) {
+	t.Parallel()
+	e, _ := deployEnv(t)
+	var prj struct {
+		ID             string `json:"id"`
+		OrganizationID string `json:"organization_id"`
+	}
+	e.must(200, "GET", "/project/gh/deploy-org/shop", nil, &prj)
+	var settings struct {
+		Rollback string `json:"rollback_pipeline_definition_id"`
+	}
+	e.must(200, "GET", "/deploy/projects/"+prj.ID+"/settings", nil, &settings)
+	if settings.Rollback == "" {
+		t.Fatal("no rollback pipeline definition in the settings")
+	}
+	type named struct{ ID, Name string }
+	var comps, envs struct{ Items []named }
+	e.must(200, "GET", "/deploy/components?org-id="+prj.OrganizationID+"&project-id="+prj.ID, nil, &comps)
+	e.must(200, "GET", "/deploy/environments?org-id="+prj.OrganizationID, nil, &envs)
+	if len(comps.Items) != 2 || comps.Items[0].Name != "web" || len(envs.Items) != 1 || envs.Items[0].Name != "production" {
+		t.Fatalf("components %+v, environments %+v", comps, envs)
+	}
+	var versions struct {
+		Items []struct {
+			Name      string `json:"name"`
+			Namespace string `json:"namespace"`
+			IsLive    bool   `json:"is_live"`
+		}
+	}
+	e.must(200, "GET", "/deploy/components/"+comps.Items[0].ID+"/versions?environment-id="+envs.Items[0].ID, nil, &versions)
+	current := ""
+	for _, v := range versions.Items {
+		if v.IsLive {
+			current = v.Name
+		}
+	}
+	if current != "0.9.1" {
+		t.Fatalf("live version %q in %+v, want 0.9.1", current, versions.Items)
+	}
+	var rb struct {
+		ID           string `json:"id"`
+		RollbackType string `json:"rollback_type"`
+	}
+	e.must(202, "POST", "/projects/"+prj.ID+"/rollback", map[string]any{
+		"environment_name": "production", "component_name": "web", "current_version": current, "target_version": "0.9.0",
+		"reason": "Critical bug fix",
+	}, &rb)
+	if _, err := uuid.Parse(rb.ID); err != nil || rb.RollbackType != "PIPELINE" {
+		t.Errorf("rollback answer %+v, want a pipeline id and rollback_type PIPELINE", rb)
+	}
+}
