@@ -80,7 +80,23 @@ type component struct {
 	created  time.Time
 	updated  time.Time // when its last release was recorded
 	releases int       // every deploy recorded, redeploys of a version included
+	// versions holds the versions in the order of their last deploy, oldest first; a version
+	// deployed again moves to the end, and its old slot is nil.
 	versions []*componentVersion
+	byKey    map[versionKey]*componentVersion
+	live     map[placement]*componentVersion // the live version of each environment and namespace
+}
+
+// placement is an environment and a namespace in it.
+type placement struct {
+	env       *deployEnv
+	namespace string
+}
+
+// versionKey names a version of a component in a placement.
+type versionKey struct {
+	name string
+	placement
 }
 
 // api renders c; the list answers release_count 0, as the live API does (see the document).
@@ -98,6 +114,7 @@ func (c *component) api(inList bool) gen.Component {
 // componentVersion is a version of a component as last deployed to an environment and namespace.
 type componentVersion struct {
 	seq        uint64 // the order of its last deploy among all versions of the component
+	slot       int    // its index in component.versions
 	name       string
 	env        *deployEnv
 	namespace  string
@@ -246,7 +263,10 @@ func (s *Server) recordReleaseWith(p *project, r release, newID func() uuid.UUID
 		}
 	}
 	if c == nil {
-		c = &component{listOrder: s.nextSeq(), id: newID(), project: p, name: r.component, created: r.at, updated: r.at}
+		c = &component{
+			listOrder: s.nextSeq(), id: newID(), project: p, name: r.component, created: r.at, updated: r.at,
+			byKey: map[versionKey]*componentVersion{}, live: map[placement]*componentVersion{},
+		}
 		d.componentsByID[c.id] = c
 		d.componentsOf[p.org] = append(d.componentsOf[p.org], c)
 	}
@@ -254,23 +274,22 @@ func (s *Server) recordReleaseWith(p *project, r release, newID func() uuid.UUID
 	if r.at.After(c.updated) {
 		c.updated = r.at
 	}
-	var v *componentVersion
-	if i := slices.IndexFunc(c.versions, func(x *componentVersion) bool {
-		return x.name == r.version && x.env == env && x.namespace == r.namespace
-	}); i >= 0 {
-		v = c.versions[i]
-		c.versions = slices.Delete(c.versions, i, i+1)
-	} else {
+	where := placement{env, r.namespace}
+	key := versionKey{r.version, where}
+	v := c.byKey[key]
+	if v == nil {
 		v = &componentVersion{name: r.version, env: env, namespace: r.namespace}
+		c.byKey[key] = v
+	} else {
+		c.versions[v.slot] = nil
 	}
-	v.seq = s.nextSeq().seq
+	v.seq, v.slot = s.nextSeq().seq, len(c.versions)
 	v.pipelineID, v.workflowID, v.jobID, v.jobNumber, v.deployedAt = r.pipelineID, r.workflowID, r.jobID, r.jobNumber, r.at
 	c.versions = append(c.versions, v)
-	for _, x := range c.versions {
-		if x.env == env && x.namespace == r.namespace {
-			x.live = x == v
-		}
+	if old := c.live[where]; old != nil {
+		old.live = false
 	}
+	v.live, c.live[where] = true, v
 }
 
 // findEnv returns the environment of o with a name, or nil.
@@ -546,7 +565,7 @@ func (s *Server) ListComponentVersions(ctx context.Context, req genserver.ListCo
 	var last uint64 // the seq of the last item on the page
 	for i := len(c.versions) - 1; i >= 0; i-- {
 		v := c.versions[i]
-		if (!first && v.seq >= before) || (req.Params.EnvironmentID != nil && v.env.id != *req.Params.EnvironmentID) {
+		if v == nil || (!first && v.seq >= before) || (req.Params.EnvironmentID != nil && v.env.id != *req.Params.EnvironmentID) {
 			continue
 		}
 		if len(items) == pageSize {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cikit/circleci-go/client"
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
 	"github.com/cikit/circleci-go/server/fake"
 )
 
@@ -614,5 +615,77 @@ func TestDeploy_DefaultVersion(t *testing.T) {
 	list, err := c.ListComponents(context.Background(), &gen.ListComponentsParams{OrgID: uuid.MustParse(deployOrgID), ComponentName: ptr("never")})
 	if err != nil || len(list.Items) != 0 {
 		t.Errorf("components named never: %+v, %v; want none", list, err)
+	}
+}
+
+// BenchmarkDeployReads measures the deploy reads on a component with many versions: the first page
+// of its versions, the same filtered by an environment that holds one version in a hundred, and
+// the component list.
+func BenchmarkDeployReads(b *testing.B) {
+	for _, n := range []int{1000, 100000} {
+		seed := deploySeed()
+		shop := &seed.Orgs[len(seed.Orgs)-1].Projects[0]
+		for i := range n {
+			shop.Releases = append(shop.Releases, fake.SeedRelease{Component: "web", Environment: fmt.Sprintf("env-%02d", i%100), Version: fmt.Sprint(i)})
+		}
+		f, err := fake.New(fake.WithSeed(seed))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := fake.WithToken(context.Background(), fake.DemoToken)
+		org := uuid.MustParse(deployOrgID)
+		comps, err := f.ListComponents(ctx, genserver.ListComponentsRequestObject{Params: gen.ListComponentsParams{OrgID: org}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		web := comps.(genserver.ListComponents200JSONResponse).Items[0].ID.String()
+		envs, err := f.ListEnvironments(ctx, genserver.ListEnvironmentsRequestObject{Params: gen.ListEnvironmentsParams{OrgID: org, PageSize: ptr(2)}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		env := envs.(genserver.ListEnvironments200JSONResponse).Items[1].ID
+		b.Run(fmt.Sprintf("versions/n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f.ListComponentVersions(ctx, genserver.ListComponentVersionsRequestObject{ComponentID: web}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("versions-in-env/n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f.ListComponentVersions(ctx, genserver.ListComponentVersionsRequestObject{ComponentID: web, Params: gen.ListComponentVersionsParams{EnvironmentID: env}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("components/n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f.ListComponents(ctx, genserver.ListComponentsRequestObject{Params: gen.ListComponentsParams{OrgID: org}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDeploySeedLoad measures New with a seed of many releases of one component.
+func BenchmarkDeploySeedLoad(b *testing.B) {
+	for _, n := range []int{100, 10000} {
+		seed := deploySeed()
+		shop := &seed.Orgs[len(seed.Orgs)-1].Projects[0]
+		for i := range n {
+			shop.Releases = append(shop.Releases, fake.SeedRelease{Component: "web", Environment: fmt.Sprintf("env-%02d", i%100), Version: fmt.Sprint(i)})
+		}
+		b.Run(fmt.Sprintf("releases=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := fake.New(fake.WithSeed(seed)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

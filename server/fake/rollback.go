@@ -76,22 +76,9 @@ func (s *Server) RollbackProject(ctx context.Context, req genserver.RollbackProj
 	if rb.namespace != "" {
 		where += fmt.Sprintf(" (namespace %q)", rb.namespace)
 	}
-	var current, target *componentVersion
-	var live *componentVersion
-	for _, v := range rb.component.versions {
-		if v.env != rb.env || v.namespace != rb.namespace {
-			continue
-		}
-		switch v.name {
-		case rb.current:
-			current = v
-		case rb.target:
-			target = v
-		}
-		if v.live {
-			live = v
-		}
-	}
+	at := placement{rb.env, rb.namespace}
+	current, target := rb.component.byKey[versionKey{rb.current, at}], rb.component.byKey[versionKey{rb.target, at}]
+	live := rb.component.live[at]
 	switch {
 	case current == nil:
 		return nil, server.NotFound(fmt.Sprintf("current_version %q of component %q was never deployed to %s.", rb.current, b.ComponentName, where))
