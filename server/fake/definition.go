@@ -371,7 +371,7 @@ func (s *Server) CreatePipelineDefinition(ctx context.Context, req genserver.Cre
 		return nil, server.BadRequest("config_source: " + err.Error())
 	}
 	d := &pipelineDefinition{
-		id: uuid.Nil, project: p, name: b.Name, description: deref(b.Description), created: s.now(),
+		project: p, name: b.Name, description: deref(b.Description), created: s.now(),
 		configProvider: cs.Provider, configPath: cs.FilePath, checkoutProvider: string(b.CheckoutSource.Provider),
 	}
 	switch cs.Provider {

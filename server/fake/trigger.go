@@ -167,11 +167,6 @@ func refRule(field, ref string, sameRepo bool) error {
 	return nil
 }
 
-// triggerParameters checks and converts the parameters of a schedule trigger.
-func triggerParameters(given map[string]any) (map[string]any, error) {
-	return runParameters(given)
-}
-
 // definitionForTrigger returns the caller and the definition a trigger route names, or the error
 // to answer; the caller holds s.mu.
 func (s *Server) definitionForTrigger(ctx context.Context, projectID, definitionID string) (*user, *pipelineDefinition, error) {
@@ -276,7 +271,7 @@ func (s *Server) CreateTrigger(ctx context.Context, req genserver.CreateTriggerR
 			return nil, err
 		}
 	}
-	if t.params, err = triggerParameters(b.Parameters); err != nil {
+	if t.params, err = runParameters(b.Parameters); err != nil {
 		return nil, err
 	}
 	if err := t.check(); err != nil {
@@ -359,7 +354,7 @@ func (s *Server) UpdateTrigger(ctx context.Context, req genserver.UpdateTriggerR
 			next.disabled = *b.Disabled
 		}
 		if b.Parameters != nil {
-			if next.params, err = triggerParameters(b.Parameters); err != nil {
+			if next.params, err = runParameters(b.Parameters); err != nil {
 				return nil, err
 			}
 		}
