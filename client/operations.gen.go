@@ -11,7 +11,7 @@ import (
 )
 
 // operationCount is the number of operations this file covers.
-const operationCount = 118
+const operationCount = 119
 
 // AddEnvironmentVariableToContext sets a context environment variable.
 //
@@ -780,6 +780,15 @@ func (c *Client) GetProjectClaims(ctx context.Context, orgID uuid.UUID, projectI
 	const op = "GetProjectClaims"
 	resp, err := c.raw.GetProjectClaims(ctx, orgID, projectID)
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
+}
+
+// GetProjectDeploySettings gets a project's deploy settings.
+//
+// CircleCI API: GET /deploy/projects/{project_id}/settings (getProjectDeploySettings).
+func (c *Client) GetProjectDeploySettings(ctx context.Context, projectID string) (*gen.DeploySettings, error) {
+	const op = "getProjectDeploySettings"
+	resp, err := c.raw.GetProjectDeploySettings(ctx, projectID)
+	return decodeJSON[gen.DeploySettings](op, resp, err)
 }
 
 // GetProjectSettings gets a project's advanced settings.
@@ -1561,10 +1570,10 @@ func (c *Client) RerunWorkflow(ctx context.Context, id uuid.UUID, body gen.Rerun
 // RollbackProject rolls back a component.
 //
 // CircleCI API: POST /projects/{project_id}/rollback (rollbackProject).
-func (c *Client) RollbackProject(ctx context.Context, projectID string, body gen.RollbackProjectRequest) error {
+func (c *Client) RollbackProject(ctx context.Context, projectID string, body gen.RollbackProjectRequest) (*gen.RollbackProjectResponse, error) {
 	const op = "rollbackProject"
 	resp, err := c.raw.RollbackProject(ctx, projectID, body)
-	return noContent(op, resp, err)
+	return decodeJSON[gen.RollbackProjectResponse](op, resp, err)
 }
 
 // SetDecisionSettings updates policy decision settings.
@@ -1706,6 +1715,7 @@ var operationRoutes = map[string][]route{
 		{operation: "ListComponentVersions", template: "/deploy/components/{component_id}/versions", segments: []string{"deploy", "components", "", "versions"}},
 		{operation: "ListEnvironments", template: "/deploy/environments", segments: []string{"deploy", "environments"}},
 		{operation: "GetEnvironment", template: "/deploy/environments/{environment_id}", segments: []string{"deploy", "environments", ""}},
+		{operation: "GetProjectDeploySettings", template: "/deploy/projects/{project_id}/settings", segments: []string{"deploy", "projects", "", "settings"}},
 		{operation: "GetProjectWorkflowsPageData", template: "/insights/pages/{project-slug}/summary", segments: []string{"insights", "pages", "", "summary"}},
 		{operation: "GetJobTimeseries", template: "/insights/time-series/{project-slug}/workflows/{workflow-name}/jobs", segments: []string{"insights", "time-series", "", "workflows", "", "jobs"}},
 		{operation: "GetOrgSummaryData", template: "/insights/{org-slug}/summary", segments: []string{"insights", "", "summary"}},

@@ -247,6 +247,13 @@ type ClientInterface interface {
 	// Corresponds with GET /deploy/environments/{environment_id} (the `GetEnvironment` operationId).
 	GetEnvironment(ctx context.Context, environmentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetProjectDeploySettings Get a project's deploy settings
+	//
+	// Returns the pipeline definitions a project uses for deploys and for rollbacks. A definition that is not set is left out of the body.
+	//
+	// Corresponds with GET /deploy/projects/{project_id}/settings (the `GetProjectDeploySettings` operationId).
+	GetProjectDeploySettings(ctx context.Context, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetProjectWorkflowsPageData Get project metrics and trends per workflow and branch
 	//
 	// Returns project-wide metrics and trends, plus per-workflow and per-branch breakdowns, as used by the Insights dashboard page. Data covers at most the last 90 days and trend comparisons are limited to the last 30 days; credit figures are approximate, not billing data.
@@ -1627,6 +1634,23 @@ func (c *Client) ListEnvironments(ctx context.Context, params *ListEnvironmentsP
 // Corresponds with GET /deploy/environments/{environment_id} (the `GetEnvironment` operationId).
 func (c *Client) GetEnvironment(ctx context.Context, environmentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetEnvironmentRequest(c.Server, environmentID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProjectDeploySettings Get a project's deploy settings
+//
+// Returns the pipeline definitions a project uses for deploys and for rollbacks. A definition that is not set is left out of the body.
+//
+// Corresponds with GET /deploy/projects/{project_id}/settings (the `GetProjectDeploySettings` operationId).
+func (c *Client) GetProjectDeploySettings(ctx context.Context, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProjectDeploySettingsRequest(c.Server, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -4571,12 +4595,28 @@ func NewListComponentsRequest(server string, params *ListComponentsParams) (*htt
 
 		}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-size", params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
+		if params.ComponentName != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "component-name", *params.ComponentName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
 			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
 		}
 
 		if params.PageToken != nil {
@@ -4748,12 +4788,16 @@ func NewListEnvironmentsRequest(server string, params *ListEnvironmentsParams) (
 			}
 		}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-size", params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page-size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
 			}
+
 		}
 
 		if params.PageToken != nil {
@@ -4799,6 +4843,40 @@ func NewGetEnvironmentRequest(server string, environmentID openapi_types.UUID) (
 	}
 
 	operationPath := fmt.Sprintf("/deploy/environments/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProjectDeploySettingsRequest constructs an http.Request for the GetProjectDeploySettings method
+func NewGetProjectDeploySettingsRequest(server string, projectID ProjectIDParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/deploy/projects/%s/settings", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -10278,6 +10356,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /deploy/environments/{environment_id} (the `GetEnvironment` operationId).
 	GetEnvironmentWithResponse(ctx context.Context, environmentID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetEnvironmentResponse, error)
 
+	// GetProjectDeploySettingsWithResponse Get a project's deploy settings
+	//
+	// Returns the pipeline definitions a project uses for deploys and for rollbacks. A definition that is not set is left out of the body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /deploy/projects/{project_id}/settings (the `GetProjectDeploySettings` operationId).
+	GetProjectDeploySettingsWithResponse(ctx context.Context, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*GetProjectDeploySettingsResponse, error)
+
 	// GetProjectWorkflowsPageDataWithResponse Get project metrics and trends per workflow and branch
 	//
 	// Returns project-wide metrics and trends, plus per-workflow and per-branch breakdowns, as used by the Insights dashboard page. Data covers at most the last 90 days and trend comparisons are limited to the last 30 days; credit figures are approximate, not billing data.
@@ -12046,6 +12133,39 @@ func (r GetEnvironmentResponse) Status() string {
 
 // StatusCode returns HTTPResponse.StatusCode
 func (r GetEnvironmentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+type GetProjectDeploySettingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeploySettings
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *ErrorResponse
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProjectDeploySettingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProjectDeploySettingsResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -15273,6 +15393,21 @@ func (c *ClientWithResponses) GetEnvironmentWithResponse(ctx context.Context, en
 	return ParseGetEnvironmentResponse(rsp)
 }
 
+// GetProjectDeploySettingsWithResponse Get a project's deploy settings
+//
+// Returns the pipeline definitions a project uses for deploys and for rollbacks. A definition that is not set is left out of the body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /deploy/projects/{project_id}/settings (the `GetProjectDeploySettings` operationId).
+func (c *ClientWithResponses) GetProjectDeploySettingsWithResponse(ctx context.Context, projectID ProjectIDParam, reqEditors ...RequestEditorFn) (*GetProjectDeploySettingsResponse, error) {
+	rsp, err := c.GetProjectDeploySettings(ctx, projectID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProjectDeploySettingsResponse(rsp)
+}
+
 // GetProjectWorkflowsPageDataWithResponse Get project metrics and trends per workflow and branch
 //
 // Returns project-wide metrics and trends, plus per-workflow and per-branch breakdowns, as used by the Insights dashboard page. Data covers at most the last 90 days and trend comparisons are limited to the last 30 days; credit figures are approximate, not billing data.
@@ -18303,6 +18438,67 @@ func ParseGetEnvironmentResponse(rsp *http.Response) (*GetEnvironmentResponse, e
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetProjectDeploySettingsResponse parses an HTTP response from a GetProjectDeploySettingsWithResponse call
+func ParseGetProjectDeploySettingsResponse(rsp *http.Response) (*GetProjectDeploySettingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProjectDeploySettingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeploySettings
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound

@@ -1770,6 +1770,9 @@ type CompileConfigResult struct {
 
 // Component A deployable component tracked by CircleCI deploys.
 type Component struct {
+	// ArchivedAt When the component was archived; absent for a component that is not archived.
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
+
 	// CreatedAt When the object was created (RFC 3339 timestamp).
 	CreatedAt *time.Time `json:"created_at,omitempty"`
 
@@ -1782,10 +1785,10 @@ type Component struct {
 	// Name Human-readable name of the object.
 	Name *string `json:"name,omitempty"`
 
-	// ProjectID UUID of the project the object belongs to; may be null where the project is unknown.
+	// ProjectID UUID of the project the object belongs to; null where the component has no project.
 	ProjectID *openapi_types.UUID `json:"project_id,omitempty"`
 
-	// ReleaseCount Number of releases recorded for the component.
+	// ReleaseCount Number of releases recorded for the component. Only the single-component read gives the true count; the list answers 0.
 	ReleaseCount *int `json:"release_count,omitempty"`
 
 	// UpdatedAt When the object was last modified (RFC 3339 timestamp).
@@ -1795,10 +1798,10 @@ type Component struct {
 // ComponentList A page of deploy components.
 type ComponentList struct {
 	// Items The entries on this page of results.
-	Items []Component `json:"items,omitempty"`
+	Items []Component `json:"items"`
 
 	// NextPageToken Cursor to send as page-token to get the next page; null on the last page.
-	NextPageToken *string `json:"next_page_token,omitempty"`
+	NextPageToken *string `json:"next_page_token"`
 }
 
 // ComponentVersion A version of a component seen in an environment.
@@ -1809,7 +1812,7 @@ type ComponentVersion struct {
 	// IsLive Whether the version is currently live.
 	IsLive *bool `json:"is_live,omitempty"`
 
-	// JobID UUID of the job.
+	// JobID UUID of the job that deployed the version; the all-zero UUID when none was recorded.
 	JobID *openapi_types.UUID `json:"job_id,omitempty"`
 
 	// JobNumber Project-scoped number of the job.
@@ -1824,20 +1827,20 @@ type ComponentVersion struct {
 	// Namespace Namespace the version is deployed in.
 	Namespace *string `json:"namespace,omitempty"`
 
-	// PipelineID UUID of the pipeline.
+	// PipelineID UUID of the pipeline that deployed the version; the all-zero UUID when none was recorded.
 	PipelineID *openapi_types.UUID `json:"pipeline_id,omitempty"`
 
-	// WorkflowID UUID of the workflow.
+	// WorkflowID UUID of the workflow that deployed the version; the all-zero UUID when none was recorded.
 	WorkflowID *openapi_types.UUID `json:"workflow_id,omitempty"`
 }
 
 // ComponentVersionList A page of component versions.
 type ComponentVersionList struct {
 	// Items The entries on this page of results.
-	Items []ComponentVersion `json:"items,omitempty"`
+	Items []ComponentVersion `json:"items"`
 
 	// NextPageToken Cursor to send as page-token to get the next page; null on the last page.
-	NextPageToken *string `json:"next_page_token,omitempty"`
+	NextPageToken *string `json:"next_page_token"`
 }
 
 // ConfigSourceCircleCI A configuration file stored with CircleCI itself.
@@ -2320,6 +2323,15 @@ type DecisionSettings struct {
 	Enabled *bool `json:"enabled,omitempty"`
 }
 
+// DeploySettings The pipeline definitions a project runs for deploys and rollbacks.
+type DeploySettings struct {
+	// DeployPipelineDefinitionID UUID of the pipeline definition that deploys a chosen version; absent when none is set.
+	DeployPipelineDefinitionID *openapi_types.UUID `json:"deploy_pipeline_definition_id,omitempty"`
+
+	// RollbackPipelineDefinitionID UUID of the pipeline definition POST /projects/{project_id}/rollback runs; absent when the project has no rollback pipeline.
+	RollbackPipelineDefinitionID *openapi_types.UUID `json:"rollback_pipeline_definition_id,omitempty"`
+}
+
 // DurationMetrics Duration statistics in seconds.
 type DurationMetrics struct {
 	// Max Longest duration in seconds.
@@ -2365,10 +2377,10 @@ type Environment struct {
 // EnvironmentList A page of deploy environments.
 type EnvironmentList struct {
 	// Items The entries on this page of results.
-	Items []Environment `json:"items,omitempty"`
+	Items []Environment `json:"items"`
 
 	// NextPageToken Cursor to send as page-token to get the next page; null on the last page.
-	NextPageToken *string `json:"next_page_token,omitempty"`
+	NextPageToken *string `json:"next_page_token"`
 }
 
 // EnvironmentVariable A project environment variable; the value is masked.
@@ -4670,8 +4682,11 @@ type ListComponentsParams struct {
 	// ProjectID Only return components belonging to the project with this UUID.
 	ProjectID *openapi_types.UUID `form:"project-id,omitempty" json:"project-id,omitempty"`
 
-	// PageSize Maximum number of items to return per page.
-	PageSize PageSizeParam `form:"page-size" json:"page-size"`
+	// ComponentName Only return components whose name contains this text.
+	ComponentName *string `form:"component-name,omitempty" json:"component-name,omitempty"`
+
+	// PageSize Maximum number of items to return per page; without it the server picks the page size.
+	PageSize *PageSizeParam `form:"page-size,omitempty" json:"page-size,omitempty"`
 
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
 	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`
@@ -4691,8 +4706,8 @@ type ListEnvironmentsParams struct {
 	// OrgID UUID of the organization whose resources are listed.
 	OrgID OrgIDParam `form:"org-id" json:"org-id"`
 
-	// PageSize Maximum number of items to return per page.
-	PageSize PageSizeParam `form:"page-size" json:"page-size"`
+	// PageSize Maximum number of items to return per page; without it the server picks the page size.
+	PageSize *PageSizeParam `form:"page-size,omitempty" json:"page-size,omitempty"`
 
 	// PageToken Opaque cursor copied from a previous response's next_page_token to fetch the following page; omit it (an empty value counts as omitted) for the first page.
 	PageToken *PageTokenParam `form:"page-token,omitempty" json:"page-token,omitempty"`

@@ -141,6 +141,13 @@ func (Unimplemented) GetEnvironment(context.Context, genserver.GetEnvironmentReq
 	return nil, notImplemented("getEnvironment is not implemented by this server.")
 }
 
+// GetProjectDeploySettings answers 501 Not Implemented.
+//
+// CircleCI API: GET /deploy/projects/{project_id}/settings (getProjectDeploySettings).
+func (Unimplemented) GetProjectDeploySettings(context.Context, genserver.GetProjectDeploySettingsRequestObject) (genserver.GetProjectDeploySettingsResponseObject, error) {
+	return nil, notImplemented("getProjectDeploySettings is not implemented by this server.")
+}
+
 // GetProjectWorkflowsPageData answers 501 Not Implemented.
 //
 // CircleCI API: GET /insights/pages/{project-slug}/summary (getProjectWorkflowsPageData).

@@ -68,6 +68,9 @@ type ServerInterface interface {
 	// GetEnvironment Get a deploy environment
 	// (GET /deploy/environments/{environment_id})
 	GetEnvironment(w http.ResponseWriter, r *http.Request, environmentID openapi_types.UUID)
+	// GetProjectDeploySettings Get a project's deploy settings
+	// (GET /deploy/projects/{project_id}/settings)
+	GetProjectDeploySettings(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam)
 	// GetProjectWorkflowsPageData Get project metrics and trends per workflow and branch
 	// (GET /insights/pages/{project-slug}/summary)
 	GetProjectWorkflowsPageData(w http.ResponseWriter, r *http.Request, projectSlug ProjectSlugParam, params GetProjectWorkflowsPageDataParams)
@@ -473,6 +476,12 @@ func (_ Unimplemented) ListEnvironments(w http.ResponseWriter, r *http.Request, 
 // GetEnvironment Get a deploy environment
 // (GET /deploy/environments/{environment_id})
 func (_ Unimplemented) GetEnvironment(w http.ResponseWriter, r *http.Request, environmentID openapi_types.UUID) {
+	w.WriteHeader(http.StatusNotImplemented)
+}
+
+// GetProjectDeploySettings Get a project's deploy settings
+// (GET /deploy/projects/{project_id}/settings)
+func (_ Unimplemented) GetProjectDeploySettings(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -1499,9 +1508,22 @@ func (siw *ServerInterfaceWrapper) ListComponents(w http.ResponseWriter, r *http
 		return
 	}
 
-	// ------------- Required query parameter "page-size" -------------
+	// ------------- Optional query parameter "component-name" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, true, "page-size", r.URL.Query(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "component-name", r.URL.Query(), &params.ComponentName, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "component-name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "component-name", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "page-size" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-size", r.URL.Query(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -1639,9 +1661,9 @@ func (siw *ServerInterfaceWrapper) ListEnvironments(w http.ResponseWriter, r *ht
 		return
 	}
 
-	// ------------- Required query parameter "page-size" -------------
+	// ------------- Optional query parameter "page-size" -------------
 
-	err = runtime.BindQueryParameterWithOptions("form", true, true, "page-size", r.URL.Query(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page-size", r.URL.Query(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
 	if err != nil {
 		var requiredError *runtime.RequiredParameterError
 		if errors.As(err, &requiredError) {
@@ -1693,6 +1715,32 @@ func (siw *ServerInterfaceWrapper) GetEnvironment(w http.ResponseWriter, r *http
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetEnvironment(w, r, environmentID)
+	}))
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		handler = siw.HandlerMiddlewares[i](handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetProjectDeploySettings operation middleware
+func (siw *ServerInterfaceWrapper) GetProjectDeploySettings(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectID ProjectIDParam
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", chi.URLParam(r, "project_id"), &projectID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: r.URL.RawPath == ""})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetProjectDeploySettings(w, r, projectID)
 	}))
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6000,6 +6048,9 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 		r.Get(options.BaseURL+"/deploy/components/{component_id}/versions", wrapper.ListComponentVersions)
 	})
 	r.Group(func(r chi.Router) {
+		r.Get(options.BaseURL+"/deploy/projects/{project_id}/settings", wrapper.GetProjectDeploySettings)
+	})
+	r.Group(func(r chi.Router) {
 		r.Get(options.BaseURL+"/otel/exporters", wrapper.ListOtelExporters)
 	})
 	r.Group(func(r chi.Router) {
@@ -7621,6 +7672,101 @@ type GetEnvironmentdefaultJSONResponse struct {
 }
 
 func (response GetEnvironmentdefaultJSONResponse) VisitGetEnvironmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProjectDeploySettingsRequestObject struct {
+	ProjectID ProjectIDParam `json:"project_id"`
+}
+
+type GetProjectDeploySettingsResponseObject interface {
+	VisitGetProjectDeploySettingsResponse(w http.ResponseWriter) error
+}
+
+type GetProjectDeploySettings200JSONResponse DeploySettings
+
+func (response GetProjectDeploySettings200JSONResponse) VisitGetProjectDeploySettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProjectDeploySettings400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetProjectDeploySettings400JSONResponse) VisitGetProjectDeploySettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProjectDeploySettings401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetProjectDeploySettings401JSONResponse) VisitGetProjectDeploySettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProjectDeploySettings404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetProjectDeploySettings404JSONResponse) VisitGetProjectDeploySettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProjectDeploySettings500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetProjectDeploySettings500JSONResponse) VisitGetProjectDeploySettingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProjectDeploySettingsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetProjectDeploySettingsdefaultJSONResponse) VisitGetProjectDeploySettingsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -14193,6 +14339,9 @@ type StrictServerInterface interface {
 	// GetEnvironment Get a deploy environment
 	// (GET /deploy/environments/{environment_id})
 	GetEnvironment(ctx context.Context, request GetEnvironmentRequestObject) (GetEnvironmentResponseObject, error)
+	// GetProjectDeploySettings Get a project's deploy settings
+	// (GET /deploy/projects/{project_id}/settings)
+	GetProjectDeploySettings(ctx context.Context, request GetProjectDeploySettingsRequestObject) (GetProjectDeploySettingsResponseObject, error)
 	// GetProjectWorkflowsPageData Get project metrics and trends per workflow and branch
 	// (GET /insights/pages/{project-slug}/summary)
 	GetProjectWorkflowsPageData(ctx context.Context, request GetProjectWorkflowsPageDataRequestObject) (GetProjectWorkflowsPageDataResponseObject, error)
@@ -14979,6 +15128,32 @@ func (sh *strictHandler) GetEnvironment(w http.ResponseWriter, r *http.Request, 
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetEnvironmentResponseObject); ok {
 		if err := validResponse.VisitGetEnvironmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetProjectDeploySettings operation middleware
+func (sh *strictHandler) GetProjectDeploySettings(w http.ResponseWriter, r *http.Request, projectID ProjectIDParam) {
+	var request GetProjectDeploySettingsRequestObject
+
+	request.ProjectID = projectID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetProjectDeploySettings(ctx, request.(GetProjectDeploySettingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetProjectDeploySettings")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetProjectDeploySettingsResponseObject); ok {
+		if err := validResponse.VisitGetProjectDeploySettingsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -6,12 +6,13 @@
 // # What it simulates
 //
 // Users, Project, Pipeline, Pipeline Definition, Trigger, Workflow, Job, Context, Schedule,
-// Webhook and Policy Management operations keep state (and so do the organization administration
-// tags, below):
+// Webhook, Policy Management, Deploy and Rollback operations keep state (and so do the organization
+// administration tags, below):
 // projects with settings, environment variables (values masked as xxxx plus the last four
 // characters) and checkout keys (real ed25519 keys); pipelines triggered with parameters checked
 // against the project's .circleci/config.yml; workflows and jobs that follow the config's requires,
-// approval jobs, when/unless and per-job outcomes; contexts, schedules and webhooks; config policies
+// approval jobs, when/unless and per-job outcomes; contexts, schedules and webhooks; deploy environments, components and versions, and rollbacks;
+// config policies
 // decided by the Open Policy Agent library (see Config policies). A token sees only
 // its own organizations' resources; anything else is 404. Operations of the other tags are those of
 // the embedded server.Unimplemented: they answer 501 with a JSON message that names the operation.
@@ -201,6 +202,45 @@
 // signing_secret ("****", absent without a secret), as on CircleCI. CircleCI silently ignores the
 // snake_case spellings in a request, leaving the webhook unsigned; the fake answers them with a 400
 // that names the key, so the mistake shows up in tests.
+//
+// # Deploys and rollbacks
+//
+// Deploy and Rollback operations keep state as well. An organization has deploy environments, a
+// project deploy components, and a component the versions deployed to each environment and
+// namespace, one of which is live there: the one deployed last. Nothing of this is created through
+// the API (CircleCI has no such routes either); versions come to exist in two ways. A seed project
+// marks jobs of its config as deploys (SeedProject.Deploys: job, component, environment, namespace,
+// version, each of which may use << pipeline.parameters.… >> and pipeline values), and every run of
+// such a job that ends with success records that version, with the pipeline, workflow and job that
+// deployed it, at the time the job stopped, as a deploy marker in the job would on CircleCI; runs
+// that fail, are canceled or are carried over by a rerun from failed record nothing. A seed project
+// may also list versions deployed before the fake started (SeedProject.Releases), which have no
+// pipeline: their pipeline_id, workflow_id and job_id are the all-zero UUID, as CircleCI reports
+// for deploys it recorded without one. Environments come from the seed (SeedOrg.Environments, with
+// a description and labels) or are made the first time a version names them, and so are
+// components. Deploying a version again moves it to the front of the version list. Versions are
+// recorded when a deploy operation next looks, in the order their jobs stopped, so what the reads
+// answer is as of the simulated now.
+//
+// The lists page 20 items unless page-size (1 to 100) says otherwise; components filter by
+// project-id and by a part of their name (component-name matches names that contain it, as the live
+// API does), versions by environment-id. As on CircleCI, the component list reports release_count
+// 0; GET /deploy/components/{component_id} gives the number of deploys recorded.
+//
+// A seed project names the pipeline definition its rollbacks run (SeedProject.RollbackDefinition,
+// typically one of its Definitions with a .circleci/rollback.yml of its own);
+// GET /deploy/projects/{project_id}/settings gives its id as rollback_pipeline_definition_id
+// (never a deploy pipeline; nothing once the definition is deleted). POST
+// /projects/{project_id}/rollback checks the request against what was deployed (the component of
+// the project, the environment of the organization, current_version live there, target_version
+// deployed there before, both in the namespace given) and runs that definition on the default
+// branch, with the request's parameters as pipeline parameters and its component_name,
+// environment_name, namespace, current_version, target_version and reason as the pipeline values
+// pipeline.deploy.…, which the config can use in when/unless and anywhere in its text (every other
+// pipeline sees them empty). A rollback job marked as a deploy with version
+// << pipeline.deploy.target_version >> makes the target live again once it succeeds. Not
+// simulated: archived components, deploy pipelines, progressive releases with two live versions,
+// and release statuses other than success.
 //
 // # Errors
 //

@@ -143,6 +143,21 @@ func TestConformance(t *testing.T) {
 		e.ops[op] = true
 	}
 
+	// Deploys and a rollback (see deploy_test.go).
+	e3 := newEnv(t, fake.WithSeed(deploySeed()))
+	var envs gen.EnvironmentList
+	e3.must(200, "GET", "/deploy/environments?org-id="+deployOrgID, nil, &envs)
+	e3.must(200, "GET", "/deploy/environments/"+envs.Items[0].ID.String(), nil, nil)
+	var comps gen.ComponentList
+	e3.must(200, "GET", "/deploy/components?org-id="+deployOrgID+"&project-id="+deployProjectID+"&page-size=5", nil, &comps)
+	e3.must(200, "GET", "/deploy/components/"+comps.Items[0].ID.String(), nil, nil)
+	e3.must(200, "GET", "/deploy/components/"+comps.Items[0].ID.String()+"/versions?environment-id="+envs.Items[0].ID.String(), nil, nil)
+	e3.must(200, "GET", "/deploy/projects/"+deployProjectID+"/settings", nil, nil)
+	e3.must(202, "POST", "/projects/"+deployProjectID+"/rollback", map[string]any{"component_name": "web", "environment_name": "production", "current_version": "0.9.1", "target_version": "0.9.0"}, nil)
+	for op := range e3.ops {
+		e.ops[op] = true
+	}
+
 	var missing []string
 	for _, op := range simulatedOperations(t) {
 		if !e.ops[strings.ToLower(op.OperationID)] {

@@ -184,7 +184,7 @@ func simulatedOperations(t *testing.T) []*openapi3.Operation {
 	simulated := map[string]bool{"User": true, "Project": true, "Pipeline": true, "Workflow": true, "Job": true, "Context": true, "Schedule": true, "Webhook": true,
 		"Pipeline Definition": true, "Trigger": true,
 		"Organization": true, "Groups": true, "Usage": true, "OTel": true, "OIDC Token Management": true,
-		"Policy Management": true}
+		"Policy Management": true, "Deploy": true, "Rollback": true}
 	var ops []*openapi3.Operation
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {

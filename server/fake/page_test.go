@@ -119,6 +119,11 @@ func everyList(t *testing.T) (*env, []listCase) {
 		fake.SeedProject{Name: "wide", Config: wideConfig()},
 		fake.SeedProject{Name: "empty", Config: fake.DemoConfig},
 		fake.SeedProject{Name: "no-config"})
+	for i := range 25 { // deploys of wide: 25 components and environments, 26 versions of c-00
+		wideSeed := &seed.Orgs[0].Projects[1]
+		wideSeed.Releases = append(wideSeed.Releases, fake.SeedRelease{Component: fmt.Sprintf("c-%02d", i), Environment: fmt.Sprintf("env-%02d", i), Version: "1"},
+			fake.SeedRelease{Component: "c-00", Environment: "env-00", Version: fmt.Sprint("v", i)})
+	}
 	e := newEnv(t, fake.WithSeed(seed))
 	const wide, empty = "/project/gh/demo-org/wide", "/project/gh/demo-org/empty"
 
@@ -169,6 +174,11 @@ func everyList(t *testing.T) (*env, []listCase) {
 	for i := range 3 { // groups come on one page, however many there are
 		e.must(201, "POST", "/organizations/"+demoOrg.ID+"/groups", map[string]any{"name": fmt.Sprint("group-", i)}, nil)
 	}
+	var comps gen.ComponentList
+	e.must(200, "GET", "/deploy/components?org-id="+demoOrg.ID+"&component-name=c-00", nil, &comps)
+	versions := "/deploy/components/" + comps.Items[0].ID.String() + "/versions"
+	var envs gen.EnvironmentList
+	e.must(200, "GET", "/deploy/environments?org-id="+demoOrg.ID+"&page-size=2", nil, &envs)
 
 	return e, []listCase{
 		{"listPipelinesForProject", "project pipelines", wide + "/pipeline", 25},
@@ -200,6 +210,12 @@ func everyList(t *testing.T) (*env, []listCase) {
 		{"listSchedulesForProject", "no schedules", empty + "/schedule", 0},
 		{"getOrganizationGroups", "groups", "/organizations/" + demoOrg.ID + "/groups", 3},
 		{"getOrganizationGroups", "no groups", "/organizations/" + circleOrg + "/groups", 0},
+		{"listEnvironments", "deploy environments", "/deploy/environments?org-id=" + demoOrg.ID, 25},
+		{"listEnvironments", "no deploy environments", "/deploy/environments?org-id=" + circleOrg, 0},
+		{"listComponents", "deploy components", "/deploy/components?org-id=" + demoOrg.ID, 25},
+		{"listComponents", "no deploy components", "/deploy/components?org-id=" + demoOrg.ID + "&project-id=" + emptyPrj.ID.String(), 0},
+		{"listComponentVersions", "component versions", versions, 26},
+		{"listComponentVersions", "no component versions", versions + "?environment-id=" + envs.Items[1].ID.String(), 0},
 	}
 }
 

@@ -571,6 +571,9 @@ func (st *state) values(pl *pipeline, inSetup bool) engine.Values {
 		case "pipeline.schedule.name", "pipeline.schedule.id":
 			return st.scheduleValue(pl, name), true
 		}
+		if v, ok := st.deployValue(pl, name); ok {
+			return v, true
+		}
 		return nil, false
 	}
 }

@@ -39,6 +39,8 @@ type SeedOrg struct {
 	ID       string        `json:"id,omitempty" yaml:"id,omitempty"`     // a UUID; for circleci slugs, the slug's
 	Projects []SeedProject `json:"projects,omitempty" yaml:"projects,omitempty"`
 	Contexts []SeedContext `json:"contexts,omitempty" yaml:"contexts,omitempty"`
+	// Environments are deploy environments known from the start; deploys make others on first use.
+	Environments []SeedEnvironment `json:"environments,omitempty" yaml:"environments,omitempty"`
 }
 
 // SeedProject is a project of an organization.
@@ -53,6 +55,13 @@ type SeedProject struct {
 	// Outcomes forces job outcomes by job name ("success", "failed", …) over the config's.
 	Outcomes map[string]string `json:"outcomes,omitempty" yaml:"outcomes,omitempty"`
 	EnvVars  map[string]string `json:"env_vars,omitempty" yaml:"env_vars,omitempty"`
+	// Deploys marks jobs of the config as deploys: each successful run records a component version.
+	Deploys []SeedDeploy `json:"deploys,omitempty" yaml:"deploys,omitempty"`
+	// Releases are component versions deployed before the fake started, oldest first.
+	Releases []SeedRelease `json:"releases,omitempty" yaml:"releases,omitempty"`
+	// RollbackDefinition names the pipeline definition (of Definitions, or the default one) that
+	// POST /projects/{project_id}/rollback runs; none when empty.
+	RollbackDefinition string `json:"rollback_definition,omitempty" yaml:"rollback_definition,omitempty"`
 	// Definitions are the project's pipeline definitions; without any it gets one default definition
 	// that runs Config.
 	Definitions []SeedDefinition `json:"definitions,omitempty" yaml:"definitions,omitempty"`
@@ -361,6 +370,9 @@ func (l *loader) org(so SeedOrg) error {
 		return fmt.Errorf("fake: seed: organization id %s used twice", o.id)
 	}
 	s.st.addOrg(o)
+	if err := l.environments(o, so.Environments); err != nil {
+		return err
+	}
 	for _, sp := range so.Projects {
 		if err := l.project(o, sp); err != nil {
 			return err
@@ -411,7 +423,10 @@ func (l *loader) project(o *org, sp SeedProject) error {
 		p.setEnvVar(name, sp.EnvVars[name], l.at, s.nextSeq)
 	}
 	s.st.addProject(p)
-	return l.definitions(p, sp.Definitions)
+	if err := l.definitions(p, sp.Definitions); err != nil {
+		return err
+	}
+	return l.deploys(p, sp)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -45,6 +45,7 @@ type state struct {
 	continuationKeys map[string]int32            // unused continuation keys → pipeline position
 	refs             internTable[string]         // the branch and tag names pipelines run on
 	configs          internTable[*engine.Config] // the configs pipelines ran
+	deploys          deployState                 // environments, components and versions; see deploy.go
 }
 
 func (st *state) init() {
@@ -73,6 +74,7 @@ func (st *state) init() {
 		continuationKeys: map[string]int32{},
 		refs:             newInternTable[string](),
 		configs:          newInternTable[*engine.Config](),
+		deploys:          newDeployState(),
 	}
 }
 

@@ -68,6 +68,7 @@ func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev 
 	if !run.Done() {
 		s.st.running[w] = struct{}{}
 	}
+	s.watchDeploys(w)
 	return w
 }
 

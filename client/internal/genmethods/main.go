@@ -236,7 +236,7 @@ func (g *generator) operation(name string, op codegen.Operation) error {
 	}
 
 	// The 2xx answers.
-	respFields := g.success(method + "Response")
+	respFields := g.success(g.responseType(method))
 	var distinct []string
 	for _, f := range respFields {
 		if !slices.Contains(distinct, f.typ) {
@@ -334,6 +334,26 @@ type successField struct {
 var jsonStatus = regexp.MustCompile(`^JSON(2\d\d)$`)
 
 // success returns the JSON2xx fields of the named response struct.
+// responseType returns the name of the ClientWithResponses answer type of a method: <Method>Response,
+// or, when a schema of the document already has that name (rollbackProject answers a
+// RollbackProjectResponse), the name oapi-codegen gives it instead, with a number appended. The
+// answer type is the struct with an HTTPResponse field.
+func (g *generator) responseType(method string) string {
+	base := method + "Response"
+	for i := 1; i < 10; i++ {
+		name := base
+		if i > 1 {
+			name += strconv.Itoa(i)
+		}
+		if st, ok := g.src.pkg.Expr(name).(*ast.StructType); ok && slices.ContainsFunc(st.Fields.List, func(f *ast.Field) bool {
+			return len(f.Names) == 1 && f.Names[0].Name == "HTTPResponse"
+		}) {
+			return name
+		}
+	}
+	return base
+}
+
 func (g *generator) success(typeName string) []successField {
 	st, ok := g.src.pkg.Expr(typeName).(*ast.StructType)
 	if !ok {

@@ -22,7 +22,7 @@ func TestRun(t *testing.T) {
 		wantErr []string
 		wantOut string
 	}{
-		{name: "the project's document", args: []string{"../../../openapi/circleci-v2.yaml"}, wantOut: "valid, 118 operations"},
+		{name: "the project's document", args: []string{"../../../openapi/circleci-v2.yaml"}, wantOut: "valid, 119 operations"},
 		{name: "invalid document", args: []string{bad}, wantErr: []string{bad, `schema "Count"`, "integer"}},
 		{name: "missing file", args: []string{filepath.Join(dir, "none.yaml")}, wantErr: []string{"none.yaml"}},
 		{name: "no argument", args: nil, wantErr: []string{"usage"}},
