@@ -122,6 +122,7 @@ func TestConformance(t *testing.T) {
 	e.must(200, "GET", "/webhook/"+wh.ID.String(), nil, nil)
 	e.must(200, "PUT", "/webhook/"+wh.ID.String(), map[string]any{"name": "renamed"}, nil)
 	e.must(200, "DELETE", "/webhook/"+wh.ID.String(), nil, nil)
+	exerciseInsights(e) // insights_test.go
 
 	// A setup pipeline, continued once.
 	setup := fake.DemoSeed()
@@ -216,7 +217,6 @@ func TestNotSimulated(t *testing.T) {
 		path, operation string
 		errorKey        bool
 	}{
-		{"/insights/gh/demo-org/demo-app/workflows", "getProjectWorkflowMetrics", false},
 		{"/organization/gh%2Fdemo-org", "getOrganization", false},
 		{"/organizations/" + org + "/groups", "getOrganizationGroups", false},
 		{"/otel/exporters?org-id=" + org, "listOtelExporters", false},

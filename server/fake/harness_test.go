@@ -181,7 +181,7 @@ func simulatedOperations(t *testing.T) []*openapi3.Operation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	simulated := map[string]bool{"User": true, "Project": true, "Pipeline": true, "Workflow": true, "Job": true, "Context": true, "Schedule": true, "Webhook": true}
+	simulated := map[string]bool{"User": true, "Project": true, "Pipeline": true, "Workflow": true, "Job": true, "Context": true, "Schedule": true, "Webhook": true, "Insights": true}
 	var ops []*openapi3.Operation
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {

@@ -41,6 +41,7 @@ type project struct {
 	byBranch  map[int32][]int32 // by branch interned in state.refs
 	byActor   map[*user][]int32 // the positions of the pipelines each user triggered
 	jobs      []*job            // jobs[n-1] has job number n
+	runs      []*workflow       // every workflow run, reruns included, in creation order (Insights)
 }
 
 func (p *project) api() gen.Project {

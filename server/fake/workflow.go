@@ -26,6 +26,7 @@ type workflow struct {
 	jobs       []*job // parallel to run.Jobs()
 	startedBy  *user
 	canceledBy *user
+	stats      *runStats // what Insights reads of the run, once it is final (insights.go)
 }
 
 // startWorkflows creates the workflows cfg selects for pl's parameters and pipeline values, each
@@ -63,6 +64,7 @@ func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev 
 	}
 	extra := s.st.extra(pl)
 	extra.workflows = append(extra.workflows, w)
+	p.runs = append(p.runs, w)
 	s.st.workflowsByID[w.id] = w
 	if !run.Done() {
 		s.st.running[w] = struct{}{}
