@@ -53,7 +53,7 @@ func (h History) validate() error {
 
 // History gives a project a history of pipelines, deterministically: it triggers h.RunsPerDay
 // pipelines a day for h.Days days with the project's config, moving the simulated clock forward
-// between them (so it ends h.Days days later than it began), makes some of them fail or flake as
+// between them (h.Days days in all, or until the last workflows stop if that is later), makes some of them fail or flake as
 // h says, and returns once every workflow it started has stopped or waits for an approval. The
 // pipelines are triggered by the first user of the project's organization. The project must have a
 // config without setup: true. An unknown project is an error that wraps a not-found error (which
@@ -88,6 +88,7 @@ func (s *Server) History(projectSlug string, h History) error {
 	}
 	rng := rand.New(rand.NewPCG(h.Seed, 0x5851f42d4c957f2d))
 	step := day / time.Duration(h.RunsPerDay)
+	end := s.advanced + time.Duration(h.Days)*day
 	var flaky []*workflow // failed on purpose, to be rerun once they stop
 	for k := range h.Days * h.RunsPerDay {
 		if k > 0 {
@@ -122,6 +123,10 @@ func (s *Server) History(projectSlug string, h History) error {
 			if rest := s.rerunStopped(flaky); len(rest) < len(flaky) {
 				flaky = rest
 				continue // the reruns have jobs to run
+			}
+			if s.advanced < end {
+				s.advanced = end
+				s.advanceAll()
 			}
 			return nil
 		}

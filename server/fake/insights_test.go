@@ -2,6 +2,8 @@ package fake_test
 
 import (
 	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -12,11 +14,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/google/uuid"
 
 	"github.com/cikit/circleci-go/gen"
+	"github.com/cikit/circleci-go/gen/genserver"
+	"github.com/cikit/circleci-go/openapi"
+	"github.com/cikit/circleci-go/server"
 	"github.com/cikit/circleci-go/server/fake"
 )
 
@@ -182,7 +188,9 @@ func (r oracleRun) counted() bool {
 	return slices.Contains([]string{"success", "failed", "canceled", "on_hold"}, r.status)
 }
 
-func (r oracleRun) completed() bool { return r.counted() && r.status != "on_hold" && !r.stopped.IsZero() }
+func (r oracleRun) completed() bool {
+	return r.counted() && r.status != "on_hold" && !r.stopped.IsZero()
+}
 
 func (r oracleRun) credits() int64 {
 	var n int64
@@ -263,10 +271,10 @@ func rate(a, b int64) float32 {
 // oracleWorkflow computes the metrics of runs (one workflow, oldest first) as CircleCI defines them.
 type oracleAgg struct {
 	total, success, failed, canceled, completed, credits, totalDur int64
-	durations                                                     []float64
-	from, to                                                      time.Time
-	recoveries                                                    int64
-	recoveryTime                                                  time.Duration
+	durations                                                      []float64
+	from, to                                                       time.Time
+	recoveries                                                     int64
+	recoveryTime                                                   time.Duration
 }
 
 func aggregate(runs []oracleRun) oracleAgg {
@@ -778,5 +786,133 @@ func checkTimeseries(t *testing.T, e *env, runs []oracleRun, now time.Time) {
 	got := listAll[gen.JobTimeseries](e, "/insights/time-series/"+insightsSlug+"/workflows/ci/jobs?granularity=daily")
 	if diff := gocmp.Diff(want, got, approx); diff != "" {
 		t.Errorf("time-series (-oracle +fake):\n%s", diff)
+	}
+}
+
+// TestInsights_Shape checks that every answer of the Insights operations carries every property
+// the document gives its schema, at every depth and in every array element (a null where the
+// document allows one), and that each property was seen at least once: the document follows the
+// bodies the live API sends, so no field a live client reads is missing.
+func TestInsights_Shape(t *testing.T) {
+	t.Parallel()
+	e := insightsEnv(t, fake.History{Days: 10, RunsPerDay: 8, FailureRate: 0.2, FlakeRate: 0.2, Branches: []string{"main", "dev"}, Seed: 3})
+	doc, err := openapi.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/insights/" + insightsSlug
+	tests := []struct{ route, path string }{
+		{"/insights/{org-slug}/summary", "/insights/gh%2Fdemo-org/summary?project-names=insights-app"},
+		{"/insights/pages/{project-slug}/summary", "/insights/pages/" + insightsSlug + "/summary"},
+		{"/insights/{project-slug}/workflows", base + "/workflows"},
+		{"/insights/{project-slug}/workflows/{workflow-name}", base + "/workflows/ci"},
+		{"/insights/{project-slug}/workflows/{workflow-name}/jobs", base + "/workflows/ci/jobs"},
+		{"/insights/{project-slug}/workflows/{workflow-name}/summary", base + "/workflows/ci/summary"},
+		{"/insights/{project-slug}/workflows/{workflow-name}/test-metrics", base + "/workflows/ci/test-metrics"},
+		{"/insights/time-series/{project-slug}/workflows/{workflow-name}/jobs", "/insights/time-series/" + insightsSlug + "/workflows/ci/jobs"},
+		{"/insights/{project-slug}/branches", base + "/branches"},
+		{"/insights/{project-slug}/flaky-tests", base + "/flaky-tests"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.route, func(t *testing.T) {
+			t.Parallel()
+			item := doc.Paths.Value(tt.route)
+			if item == nil || item.Get == nil {
+				t.Fatalf("the document has no GET %s", tt.route)
+			}
+			schema := item.Get.Responses.Status(200).Value.Content.Get("application/json").Schema.Value
+			var body any
+			e.must(200, "GET", tt.path, nil, &body)
+			seen := map[string]bool{}
+			checkShape(t, schema, body, "", seen)
+			for _, p := range propertyPaths(schema, "", map[*openapi3.Schema]bool{}) {
+				if !seen[p] {
+					t.Errorf("%s: property %s never seen with a value", tt.path, p)
+				}
+			}
+		})
+	}
+}
+
+// checkShape reports the properties of schema missing from v, and records in seen the paths of
+// those present with a value other than null (or null, for a nullable leaf).
+func checkShape(t *testing.T, schema *openapi3.Schema, v any, path string, seen map[string]bool) {
+	t.Helper()
+	switch x := v.(type) {
+	case map[string]any:
+		for name, prop := range schema.Properties {
+			val, ok := x[name]
+			if !ok {
+				t.Errorf("%s: property %s is missing", path, name)
+				continue
+			}
+			if val != nil || prop.Value.Nullable && len(prop.Value.Properties) == 0 {
+				seen[path+"/"+name] = true // a null seen counts for a nullable leaf
+			}
+			if val != nil {
+				checkShape(t, prop.Value, val, path+"/"+name, seen)
+			}
+		}
+	case []any:
+		if schema.Items != nil {
+			for _, el := range x {
+				checkShape(t, schema.Items.Value, el, path+"/*", seen)
+			}
+		}
+	}
+}
+
+// propertyPaths lists the paths of every property of schema, arrays' elements written *.
+func propertyPaths(schema *openapi3.Schema, path string, visiting map[*openapi3.Schema]bool) []string {
+	if visiting[schema] {
+		return nil
+	}
+	visiting[schema] = true
+	defer delete(visiting, schema)
+	var out []string
+	for name, prop := range schema.Properties {
+		out = append(out, path+"/"+name)
+		out = append(out, propertyPaths(prop.Value, path+"/"+name, visiting)...)
+	}
+	if schema.Items != nil {
+		out = append(out, propertyPaths(schema.Items.Value, path+"/*", visiting)...)
+	}
+	return out
+}
+
+// TestInsights_Errors checks the 4xx answers: a reporting window outside the five, end-date
+// without start-date or too far from it, and projects or organizations the caller may not see.
+func TestInsights_Errors(t *testing.T) {
+	t.Parallel()
+	e := insightsEnv(t, fake.History{Days: 1, RunsPerDay: 2, Seed: 1})
+	base := "/insights/" + insightsSlug
+	start := e.fake.Now().Add(-100 * 24 * time.Hour).Format(time.RFC3339)
+	end := e.fake.Now().Format(time.RFC3339)
+	tests := []struct {
+		path string
+		want int
+		msg  string
+	}{
+		{base + "/workflows?reporting-window=last-year", 400, ""},
+		{base + "/workflows/ci?end-date=" + end, 400, "end-date needs start-date"},
+		{base + "/workflows/ci?start-date=" + start + "&end-date=" + end, 400, "end-date must be at most 90 days after start-date"},
+		{base + "/workflows/ci?start-date=" + end + "&end-date=" + start, 400, "end-date must be after start-date"},
+		{"/insights/time-series/" + insightsSlug + "/workflows/ci/jobs?granularity=weekly", 400, ""},
+		{"/insights/gh/other-org/secret-app/workflows", 404, "Project not found."},
+		{"/insights/gh/demo-org/nope/flaky-tests", 404, "Project not found."},
+		{"/insights/gh%2Fother-org/summary", 404, "Organization not found."},
+	}
+	for _, tt := range tests {
+		var body struct{ Message string }
+		if got := e.call(fake.DemoToken, "GET", tt.path, nil, &body); got != tt.want || body.Message == "" || tt.msg != "" && body.Message != tt.msg {
+			t.Errorf("GET %s: %d %q, want %d %q", tt.path, got, body.Message, tt.want, tt.msg)
+		}
+	}
+	// Called from Go, without the server kit's request validation.
+	bad := gen.GetProjectWorkflowMetricsParamsReportingWindow("last-year")
+	_, err := e.fake.GetProjectWorkflowMetrics(fake.WithToken(context.Background(), fake.DemoToken), genserver.GetProjectWorkflowMetricsRequestObject{ProjectSlug: insightsSlug, Params: gen.GetProjectWorkflowMetricsParams{ReportingWindow: &bad}})
+	var se *server.Error
+	if !errors.As(err, &se) || se.Status != 400 || !strings.Contains(se.Message, "last-year") {
+		t.Errorf("reporting-window last-year from Go: %v, want a 400 that names it", err)
 	}
 }
