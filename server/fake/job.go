@@ -203,7 +203,7 @@ func (s *Server) CancelJobByJobID(ctx context.Context, req genserver.CancelJobBy
 	if err != nil {
 		return nil, err
 	}
-	j, ok := s.st.jobsByID[req.JobID]
+	j, ok := s.st.jobByID(req.JobID)
 	if !ok || !u.member(j.workflow.project.org) {
 		return nil, server.NotFound(msgJobNotFound)
 	}

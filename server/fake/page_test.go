@@ -193,6 +193,14 @@ func everyList(t *testing.T) (*env, []listCase) {
 		{"listContexts", "no contexts", "/context?owner-id=" + circleOrg, 0},
 		{"listSchedulesForProject", "schedules", wide + "/schedule", 25},
 		{"listSchedulesForProject", "no schedules", empty + "/schedule", 0},
+		{"getProjectWorkflowMetrics", "insights workflows", "/insights/gh/demo-org/wide/workflows", 1},
+		{"getProjectWorkflowMetrics", "no insights workflows", "/insights/gh/demo-org/empty/workflows", 0},
+		{"getProjectWorkflowRuns", "insights runs", "/insights/gh/demo-org/wide/workflows/wide", 25},
+		{"getProjectWorkflowRuns", "no insights runs", "/insights/gh/demo-org/empty/workflows/build-test-deploy", 0},
+		{"getProjectWorkflowJobMetrics", "insights jobs", "/insights/gh/demo-org/wide/workflows/wide/jobs", 25},
+		{"getProjectWorkflowJobMetrics", "no insights jobs", "/insights/gh/demo-org/empty/workflows/build-test-deploy/jobs", 0},
+		{"getJobTimeseries", "insights time series", "/insights/time-series/gh/demo-org/wide/workflows/wide/jobs", 25},
+		{"getJobTimeseries", "no insights time series", "/insights/time-series/gh/demo-org/empty/workflows/build-test-deploy/jobs", 0},
 	}
 }
 

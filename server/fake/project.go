@@ -195,6 +195,7 @@ func (s *Server) deleteProject(p *project) {
 		}
 		delete(s.st.pipelineExtras, pos)
 	}
+	s.st.indexJobs()
 	for _, j := range p.jobs {
 		delete(s.st.jobsByID, j.id)
 	}

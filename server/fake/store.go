@@ -23,7 +23,8 @@ type state struct {
 	projectsBySlug  map[string]*project // key: projectKey of the slug
 	projectsByIndex []*project          // by project.index; index 0 is no project; deleted projects stay, unreachable
 	workflowsByID   map[uuid.UUID]*workflow
-	jobsByID        map[uuid.UUID]*job
+	jobsByID        map[uuid.UUID]*job // filled on lookup: see state.jobByID
+	unindexedRuns   []*workflow        // the runs whose jobs jobsByID does not hold yet
 	contextsByID    map[uuid.UUID]*orgContext
 	schedulesByID   map[uuid.UUID]*schedule
 	webhooksByID    map[uuid.UUID]*webhook

@@ -1,0 +1,57 @@
+package fake
+
+import (
+	"crypto/rand"
+	"sync"
+
+	"github.com/google/uuid"
+)
+
+// randomIDs returns the default ID source: random v4 UUIDs, as uuid.New makes, read from
+// crypto/rand 256 at a time instead of one at a time, so that a trigger that names twenty jobs
+// does not read the random source twenty times. It is safe for concurrent use.
+func randomIDs() func() uuid.UUID {
+	var mu sync.Mutex
+	var buf [256 * 16]byte
+	next := len(buf)
+	return func() uuid.UUID {
+		mu.Lock()
+		defer mu.Unlock()
+		if next == len(buf) {
+			if _, err := rand.Read(buf[:]); err != nil {
+				panic("fake: reading crypto/rand: " + err.Error()) // crypto/rand.Read does not fail on supported platforms
+			}
+			next = 0
+		}
+		var id uuid.UUID
+		copy(id[:], buf[next:next+16])
+		next += 16
+		id[6] = id[6]&0x0f | 0x40 // version 4
+		id[8] = id[8]&0x3f | 0x80 // RFC 4122 variant
+		return id
+	}
+}
+
+// jobByID returns the job with an ID, build or approval job, of a workflow that is still stored.
+// Jobs are indexed by ID when one is first looked up, not when their workflow is created, so a
+// trigger does not pay a map insert for every job; the caller holds s.mu.
+func (st *state) jobByID(id uuid.UUID) (*job, bool) {
+	st.indexJobs()
+	j, ok := st.jobsByID[id]
+	return j, ok
+}
+
+// indexJobs adds the jobs of the workflows created since the last call to jobsByID, leaving out
+// workflows deleted since (with their project); the caller holds s.mu.
+func (st *state) indexJobs() {
+	for _, w := range st.unindexedRuns {
+		if st.workflowsByID[w.id] != w {
+			continue
+		}
+		for _, j := range w.jobs {
+			st.jobsByID[j.id] = j
+		}
+	}
+	clear(st.unindexedRuns)
+	st.unindexedRuns = st.unindexedRuns[:0]
+}
