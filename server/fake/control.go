@@ -64,6 +64,11 @@ func (s *Server) controls() []control {
 			serve:       s.serveJobOutcome,
 		},
 		{
+			Method: http.MethodGet, Path: ControlPath + "artifacts/{job}/{node}/{path...}",
+			Description: "Serves an artifact a finished job declares with store_artifacts: the URLs GET /project/{project-slug}/{job-number}/artifacts lists point here.",
+			serve:       s.serveArtifact,
+		},
+		{
 			Method: http.MethodPost, Path: ControlPath + "history", Body: json.RawMessage(`{"project": "gh/demo-org/demo-app", "days": 30, "runs_per_day": 20, "failure_rate": 0.1, "flake_rate": 0.05, "branches": ["main", "dev"], "seed": 1}`),
 			Description: `Gives a project a deterministic history: runs_per_day pipelines a day for days days on the simulated clock (which moves on by days), some failing or flaking (rerun from failed on the same commit) at the given rates; answers {"now": "…"}.`,
 			serve:       s.serveHistory,

@@ -229,7 +229,7 @@ func (s *Server) Handler(opts ...server.Option) (http.Handler, error) {
 			control.ServeHTTP(w, r)
 			return
 		}
-		api.ServeHTTP(w, r)
+		api.ServeHTTP(w, r.WithContext(withOrigin(r))) // the origin makes artifact URLs (reports.go)
 	}), nil
 }
 

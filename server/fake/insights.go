@@ -1090,6 +1090,3 @@ func (s *Server) GetProjectWorkflowTestMetrics(ctx context.Context, req genserve
 	out.SlowestTestsExtra = int64(max(len(slowest)-topTests, 0))
 	return genserver.GetProjectWorkflowTestMetrics200JSONResponse(out), nil
 }
-
-// jobTests returns the test results a finished build job reports, as GetTests serves them.
-func (s *Server) jobTests(j *job, js engine.JobState) []gen.TestResult { return testResults(j, js) }

@@ -38,13 +38,28 @@ jobs:
   test:
     docker: [{image: cimg/go:1.26}]
     parallelism: 2
-    steps: [checkout]
-    x-fake: {duration: 2m}
+    steps:
+      - checkout
+      - store_test_results:
+          path: test-results
+          x-fake:
+            tests:
+              - {classname: app, name: TestA, file: a_test.go, run_time: 0.25}
+              - {classname: app, name: TestB, file: b_test.go, run_time: 12.5}
+              - {classname: app, name: TestSkipped, file: b_test.go, outcome: skipped}
+              - {classname: app, name: TestRetry, file: c_test.go, outcome: flaky, every: 9, run_time: 0.5}
+      - store_artifacts: {path: coverage.html}
   lint:
     docker: [{image: cimg/go:1.26}]
     resource_class: small
-    steps: [checkout]
-    x-fake: {duration: 20s}
+    steps:
+      - checkout
+      - store_test_results:
+          path: lint-results
+          x-fake:
+            tests:
+              - {classname: lint, name: TestVet, file: vet.go, run_time: 3}
+              - {classname: lint, name: TestStyle, file: style.go, outcome: flaky, every: 7, run_time: 1.5}
   deploy:
     machine: true
     steps: [checkout]
@@ -603,8 +618,9 @@ func checkFlakyTests(t *testing.T, e *env, runs []oracleRun, now time.Time) {
 		key      oracleTestKey
 	}
 	type occurrence struct {
-		run oracleRun
-		job oracleJob
+		run    oracleRun
+		job    oracleJob
+		source string
 	}
 	passed := map[commitTest]bool{}
 	failed := map[commitTest][]occurrence{}
@@ -616,7 +632,7 @@ func checkFlakyTests(t *testing.T, e *env, runs []oracleRun, now time.Time) {
 				case "success":
 					passed[k] = true
 				case "failure", "error":
-					failed[k] = append(failed[k], occurrence{r, j})
+					failed[k] = append(failed[k], occurrence{r, j, tr.Source})
 				}
 			}
 		}
@@ -629,7 +645,7 @@ func checkFlakyTests(t *testing.T, e *env, runs []oracleRun, now time.Time) {
 		}
 		ft := byTest[k.key]
 		if ft == nil {
-			ft = &gen.FlakyTest{TestName: k.key.name, Classname: ptrTo(k.key.classname), File: ptrTo(k.key.file), JobName: k.key.job, TimeWasted: new(int64), Source: ptrTo("go test")}
+			ft = &gen.FlakyTest{TestName: k.key.name, Classname: ptrTo(k.key.classname), File: ptrTo(k.key.file), JobName: k.key.job, TimeWasted: new(int64)}
 			byTest[k.key] = ft
 		}
 		for _, o := range occ {
@@ -639,6 +655,7 @@ func checkFlakyTests(t *testing.T, e *env, runs []oracleRun, now time.Time) {
 				last[k.key] = o.run.created
 				ft.JobNumber, ft.PipelineNumber, ft.WorkflowID, ft.WorkflowName = o.job.number, o.run.pipelineNumber, o.run.id, o.run.name
 				ft.WorkflowCreatedAt = o.run.created.UTC().Format(time.RFC3339)
+				ft.Source = ptrTo(o.source)
 			}
 		}
 	}
@@ -696,6 +713,8 @@ func checkTestMetrics(t *testing.T, e *env, runs []oracleRun, now time.Time) {
 					c.Failure++
 					a.entry.FailedRuns++
 					a.fails[r.pipelineID] = true
+				case "skipped":
+					c.Skipped++
 				}
 			}
 		}

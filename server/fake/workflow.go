@@ -64,6 +64,7 @@ func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev 
 		} else if typ == engine.TypeBuild {
 			p.jobs = append(p.jobs, j)
 			j.number = int64(len(p.jobs))
+			s.declaredRun(p, pl, run, j) // reports.go
 		}
 		w.jobs = append(w.jobs, j)
 	}
