@@ -23,7 +23,20 @@
 // matches conditions as Java ones; the fake runs those Go's RE2 syntax accepts on package regexp and
 // the rest (lookaround, backreferences) on a backtracking engine with a .NET-like syntax close to
 // Java's (github.com/dlclark/regexp2), which gives up after 100 ms a match and counts it as no match.
-// Requires, type: approval and x-fake: {outcome, duration} drive the simulation. The contexts a job entry names with context: appear in its job details; they
+// Requires, type: approval and x-fake: {outcome, duration} drive the simulation.
+//
+// What a finished job reports comes from its steps. A store_artifacts step uploads its path (or
+// destination) once per parallel node; the URLs GET /project/{project-slug}/{job-number}/artifacts
+// lists point to GET /_fake/artifacts/<job-id>/<node>/<path>, which serves a short text for them
+// without asking for a token (called from Go, without [Server.Handler], they name circleci.com's
+// artifact host). A store_test_results step declares its tests under x-fake: tests: a list of
+// {classname, name, file, outcome, every, run_time}, where outcome is pass (the default), fail,
+// skipped or flaky (failing on every every-th run of the job in the project, every 2 by default)
+// and run_time a number of seconds. The job's runs are counted by its name in the project, reruns
+// included. A declared test that fails makes a job that would have succeeded fail; a job that
+// fails for another reason (its outcome) reports its last declared test as failed. A test's
+// message is "" unless it failed, never null, and run_time is a JSON number. Jobs that declare
+// nothing report no tests and no artifacts. The contexts a job entry names with context: appear in its job details; they
 // are not looked up among the organization's contexts.
 //
 // These pipeline values are known, in when/unless, in filters and in the compiled config alike:
