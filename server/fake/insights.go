@@ -812,10 +812,11 @@ func (s *Server) GetProjectWorkflowsPageData(ctx context.Context, req genserver.
 		for _, w := range runs {
 			r := s.stats(w)
 			total.add(r)
-			for _, k := range []key{{w.run.Name(), ""}, {w.run.Name(), deref(s.st.ref(w.pipeline.branch))}} {
-				if k.branch == "" && k != (key{w.run.Name(), ""}) {
-					continue
-				}
+			keys := []key{{w.run.Name(), ""}} // the workflow, then the workflow on its branch
+			if b := deref(s.st.ref(w.pipeline.branch)); b != "" {
+				keys = append(keys, key{w.run.Name(), b})
+			}
+			for _, k := range keys {
 				m := by[k]
 				if m == nil {
 					m = &summary{}
@@ -895,8 +896,12 @@ type testRun struct {
 func (s *Server) testsOfRun(w *workflow) []testRun {
 	var out []testRun
 	r := s.stats(w)
+	if len(r.jobs) == 0 {
+		return nil
+	}
+	states := w.run.Jobs()
 	for _, jst := range r.jobs {
-		js := w.run.Jobs()[jst.index]
+		js := states[jst.index]
 		if !finished(js) {
 			continue
 		}
