@@ -160,22 +160,65 @@ func (s *Server) reportingWindow(v *string) (window, time.Duration, error) {
 // previous is the window of the same length just before w, which trends compare with.
 func (w window) previous() window { return window{from: 2*w.from - w.to, to: w.from} }
 
-// runsOf returns the runs of p created in win whose name is name (any name when it is "") and
-// that f selects, oldest first; the caller holds s.mu and has moved every workflow to now.
-func (s *Server) runsOf(p *project, name string, f branchFilter, win window) []*workflow {
-	runs := p.runs
-	// Runs are stored in the order they were created, on a clock that never goes back.
-	i := sort.Search(len(runs), func(i int) bool { return runs[i].run.CreatedAt().UnixMilli() >= win.from })
-	var out []*workflow
-	for _, w := range runs[i:] {
-		if w.run.CreatedAt().UnixMilli() >= win.to {
-			break
-		}
-		if (name == "" || w.run.Name() == name) && f.match(w) {
-			out = append(out, w)
+// runRec is what Insights scans of a run, in an array free of pointers but one, so that a query
+// over many runs reads memory in order: when it was created, its name in state.runNames, its
+// pipeline's branch in state.refs, and its figures once it is final.
+type runRec struct {
+	created      int64 // unix milliseconds
+	name, branch int32
+	stats        *runStats // nil until the run is final and a query has read it
+}
+
+// addRun stores a new run of p for Insights; the caller holds s.mu.
+func (s *Server) addRun(p *project, w *workflow) {
+	p.runs = append(p.runs, w)
+	p.runRecs = append(p.runRecs, runRec{created: w.run.CreatedAt().UnixMilli(), name: s.st.runNames.add(w.run.Name()), branch: w.pipeline.branch})
+}
+
+// eachRun calls fn with the position in p.runs and the figures of every run of p created in win
+// whose name is name (any name when it is "") and that f selects, oldest first; the caller holds
+// s.mu and has moved every workflow to now.
+func (s *Server) eachRun(p *project, name string, f branchFilter, win window, fn func(k int, r *runStats)) {
+	nameIdx := int32(0)
+	if name != "" {
+		if nameIdx = s.st.runNames.lookup(name); nameIdx < 0 {
+			return
 		}
 	}
+	recs := p.runRecs
+	// Runs are stored in the order they were created, on a clock that never goes back.
+	for k := sort.Search(len(recs), func(i int) bool { return recs[i].created >= win.from }); k < len(recs); k++ {
+		rec := &recs[k]
+		if rec.created >= win.to {
+			break
+		}
+		if name != "" && rec.name != nameIdx || !f.all && rec.branch != f.branch {
+			continue
+		}
+		r := rec.stats
+		if r == nil {
+			r = s.stats(p.runs[k])
+			rec.stats = p.runs[k].stats // set once the run is final
+		}
+		fn(k, r)
+	}
+}
+
+// runsOf returns the runs [Server.eachRun] picks.
+func (s *Server) runsOf(p *project, name string, f branchFilter, win window) []*workflow {
+	var out []*workflow
+	s.eachRun(p, name, f, win, func(k int, _ *runStats) { out = append(out, p.runs[k]) })
 	return out
+}
+
+// summarizeRuns adds up the runs [Server.eachRun] picks.
+func (s *Server) summarizeRuns(p *project, name string, f branchFilter, win window) *summary {
+	recs := p.runRecs
+	from := sort.Search(len(recs), func(i int) bool { return recs[i].created >= win.from })
+	to := sort.Search(len(recs), func(i int) bool { return recs[i].created >= win.to })
+	m := &summary{durations: make([]int64, 0, max(to-from, 0))}
+	s.eachRun(p, name, f, win, func(_ int, r *runStats) { m.add(r) })
+	return m
 }
 
 // summary is the aggregate of a set of runs that the Insights answers are made of.
@@ -319,15 +362,6 @@ func trend[T int64 | float32 | float64](cur, prev T) float32 {
 	return float32((float64(cur) - float64(prev)) / float64(prev))
 }
 
-// summarize adds up runs after moving each to now.
-func (s *Server) summarize(runs []*workflow) *summary {
-	m := &summary{}
-	for _, w := range runs {
-		m.add(s.stats(w))
-	}
-	return m
-}
-
 // insightsProject returns a project the caller may see, with every workflow moved to now.
 func (s *Server) insightsProject(ctx context.Context, slug string) (*project, error) {
 	_, p, err := s.visibleProject(ctx, slug)
@@ -353,15 +387,19 @@ func (s *Server) GetProjectWorkflowMetrics(ctx context.Context, req genserver.Ge
 		return nil, err
 	}
 	f := s.branchFilter(p, req.Params.Branch, req.Params.AllBranches)
-	byName := map[string]*summary{}
-	for _, w := range s.runsOf(p, "", f, win) {
-		m := byName[w.run.Name()]
-		if m == nil {
-			m = &summary{}
-			byName[w.run.Name()] = m
-		}
-		m.add(s.stats(w))
+	// Count the runs of each workflow first, so that each list of durations is made once.
+	counts := map[int32]int{}
+	recs := p.runRecs
+	for k := sort.Search(len(recs), func(i int) bool { return recs[i].created >= win.from }); k < len(recs) && recs[k].created < win.to; k++ {
+		counts[recs[k].name]++
 	}
+	byName := map[string]*summary{}
+	byIndex := map[int32]*summary{}
+	for idx, n := range counts {
+		byIndex[idx] = &summary{durations: make([]int64, 0, n)}
+		byName[s.st.runNames.at(idx)] = byIndex[idx]
+	}
+	s.eachRun(p, "", f, win, func(k int, r *runStats) { byIndex[p.runRecs[k].name].add(r) })
 	names := namesWithRuns(byName)
 	start, end, next, err := pageRange(len(names), req.Params.PageToken, s.listTag("insights-workflows", p.id.String(), fmt.Sprint(f), fmt.Sprint(win.to-win.from)))
 	if err != nil {
@@ -644,8 +682,8 @@ func (s *Server) GetWorkflowSummary(ctx context.Context, req genserver.GetWorkfl
 	}
 	win, _, _ := s.reportingWindow(nil)
 	f := s.branchFilter(p, req.Params.Branch, req.Params.AllBranches)
-	cur := s.summarize(s.runsOf(p, req.WorkflowName, f, win))
-	prev := s.summarize(s.runsOf(p, req.WorkflowName, f, win.previous()))
+	cur := s.summarizeRuns(p, req.WorkflowName, f, win)
+	prev := s.summarizeRuns(p, req.WorkflowName, f, win.previous())
 	dc, dp := durationsOf(cur.durations), durationsOf(prev.durations)
 	from, to := cur.windowBounds(s.now())
 	out := gen.WorkflowSummary{
@@ -667,12 +705,12 @@ func (s *Server) GetWorkflowSummary(ctx context.Context, req genserver.GetWorkfl
 
 // workflowNames returns the sorted names of every workflow p ran.
 func (s *Server) workflowNames(p *project) []string {
-	seen := map[string]bool{}
+	seen := map[int32]bool{}
 	names := []string{}
-	for _, w := range p.runs {
-		if name := w.run.Name(); !seen[name] {
-			seen[name] = true
-			names = append(names, name)
+	for _, rec := range p.runRecs {
+		if !seen[rec.name] {
+			seen[rec.name] = true
+			names = append(names, s.st.runNames.at(rec.name))
 		}
 	}
 	slices.Sort(names)
@@ -754,7 +792,7 @@ func (s *Server) GetOrgSummaryData(ctx context.Context, req genserver.GetOrgSumm
 			continue
 		}
 		out.AllProjects = append(out.AllProjects, p.name)
-		cur, prev := s.summarize(s.runsOf(p, "", all, win)), s.summarize(s.runsOf(p, "", all, win.previous()))
+		cur, prev := s.summarizeRuns(p, "", all, win), s.summarizeRuns(p, "", all, win.previous())
 		orgCur.merge(cur)
 		orgPrev.merge(prev)
 		if !slices.Contains(req.Params.ProjectNames, p.name) {

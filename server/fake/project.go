@@ -42,6 +42,7 @@ type project struct {
 	byActor   map[*user][]int32 // the positions of the pipelines each user triggered
 	jobs      []*job            // jobs[n-1] has job number n
 	runs      []*workflow       // every workflow run, reruns included, in creation order (Insights)
+	runRecs   []runRec          // parallel to runs: what Insights scans (insights.go)
 	jobRuns   map[string]int32  // build jobs run so far by name, for declared tests (reports.go)
 }
 

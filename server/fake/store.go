@@ -38,6 +38,7 @@ type state struct {
 	continuationKeys map[string]int32            // unused continuation keys → pipeline position
 	refs             internTable[string]         // the branch and tag names pipelines run on
 	configs          internTable[*engine.Config] // the configs pipelines ran
+	runNames         internTable[string]         // the names of the workflows run, for Insights (insights.go)
 }
 
 func (st *state) init() {
@@ -61,6 +62,7 @@ func (st *state) init() {
 		continuationKeys: map[string]int32{},
 		refs:             newInternTable[string](),
 		configs:          newInternTable[*engine.Config](),
+		runNames:         newInternTable[string](),
 	}
 }
 

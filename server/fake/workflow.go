@@ -71,7 +71,7 @@ func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev 
 	s.st.unindexedRuns = append(s.st.unindexedRuns, w) // jobsByID takes its jobs on the next lookup (ids.go)
 	extra := s.st.extra(pl)
 	extra.workflows = append(extra.workflows, w)
-	p.runs = append(p.runs, w)
+	s.addRun(p, w) // insights.go
 	s.st.workflowsByID[w.id] = w
 	if !run.Done() {
 		s.st.running[w] = struct{}{}
