@@ -160,13 +160,14 @@ func (s *Server) reportingWindow(v *string) (window, time.Duration, error) {
 // previous is the window of the same length just before w, which trends compare with.
 func (w window) previous() window { return window{from: 2*w.from - w.to, to: w.from} }
 
-// runRec is what Insights scans of a run, in an array free of pointers but one, so that a query
-// over many runs reads memory in order: when it was created, its name in state.runNames, its
-// pipeline's branch in state.refs, and its figures once it is final.
+// runRec is what Insights scans of a run, in one array per project, so that a query over many
+// runs reads memory in order: when it was created, its name in state.runNames, its pipeline's
+// branch in state.refs, and a copy of its figures once it is final.
 type runRec struct {
 	created      int64 // unix milliseconds
 	name, branch int32
-	stats        *runStats // nil until the run is final and a query has read it
+	final        bool     // stats holds the run's final figures
+	stats        runStats // once final
 }
 
 // addRun stores a new run of p for Insights; the caller holds s.mu.
@@ -195,12 +196,15 @@ func (s *Server) eachRun(p *project, name string, f branchFilter, win window, fn
 		if name != "" && rec.name != nameIdx || !f.all && rec.branch != f.branch {
 			continue
 		}
-		r := rec.stats
-		if r == nil {
-			r = s.stats(p.runs[k])
-			rec.stats = p.runs[k].stats // set once the run is final
+		if !rec.final {
+			r := s.stats(p.runs[k])
+			if p.runs[k].stats == nil { // not final yet
+				fn(k, r)
+				continue
+			}
+			rec.stats, rec.final = *r, true
 		}
-		fn(k, r)
+		fn(k, &rec.stats)
 	}
 }
 
