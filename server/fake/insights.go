@@ -137,8 +137,6 @@ func (s *Server) branchFilter(p *project, branch *string, all *bool) branchFilte
 	return branchFilter{branch: s.st.refs.lookup(name)}
 }
 
-func (f branchFilter) match(w *workflow) bool { return f.all || w.pipeline.branch == f.branch }
-
 // window is a span of simulated time in unix milliseconds, from inclusive, to exclusive.
 type window struct{ from, to int64 }
 

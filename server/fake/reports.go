@@ -25,11 +25,15 @@ func (st *state) jobDef(pl *pipeline, jobName string) engine.JobSpec {
 	return engine.JobSpec{}
 }
 
-// declaredRun numbers a new build job among the project's runs of its name and, when a test it
-// declares fails on that run, makes a job that would succeed fail, as a failing test fails a job;
-// the caller holds s.mu.
+// declaredRun numbers a new build job that declares tests among the project's runs of its name
+// and, when a test fails on that run, makes a job that would succeed fail, as a failing test fails
+// a job; jobs that declare no tests cost one map lookup. The caller holds s.mu.
 func (s *Server) declaredRun(p *project, pl *pipeline, run *engine.Workflow, j *job) {
-	ref := run.Spec().Jobs[j.index]
+	ref := &run.Spec().Jobs[j.index]
+	tests := s.st.jobDef(pl, ref.Job).Tests
+	if len(tests) == 0 {
+		return
+	}
 	if p.jobRuns == nil {
 		p.jobRuns = map[string]int32{}
 	}
@@ -42,7 +46,7 @@ func (s *Server) declaredRun(p *project, pl *pipeline, run *engine.Workflow, j *
 	if outcome != engine.OutcomeSuccess {
 		return
 	}
-	for _, tc := range s.st.jobDef(pl, ref.Job).Tests {
+	for _, tc := range tests {
 		if tc.Result(int(j.ordinal)) == "failure" {
 			_ = run.SetOutcome(ref.Name, engine.OutcomeFailed) // the job has not run yet
 			return
