@@ -56,3 +56,41 @@ func (st *state) indexJobs() {
 	clear(st.unindexedRuns)
 	st.unindexedRuns = st.unindexedRuns[:0]
 }
+
+// jobChunk is how many job pointers one chunk of a [jobTable] holds.
+const jobChunk = 1024
+
+// jobTable holds a project's build jobs by number in chunks that never move, so numbering a new
+// job never copies those before it (a slice would be copied whenever it grows).
+type jobTable struct {
+	chunks [][]*job
+	n      int64
+}
+
+// add numbers j as the next job and returns its number, from 1.
+func (t *jobTable) add(j *job) int64 {
+	if t.n%jobChunk == 0 {
+		t.chunks = append(t.chunks, make([]*job, 0, jobChunk))
+	}
+	c := &t.chunks[len(t.chunks)-1]
+	*c = append(*c, j)
+	t.n++
+	return t.n
+}
+
+// at returns the job with a number add handed out, or nil for a number out of range.
+func (t *jobTable) at(number int64) *job {
+	if number < 1 || number > t.n {
+		return nil
+	}
+	return t.chunks[(number-1)/jobChunk][(number-1)%jobChunk]
+}
+
+// all calls fn for every job, by number.
+func (t *jobTable) all(fn func(*job)) {
+	for _, c := range t.chunks {
+		for _, j := range c {
+			fn(j)
+		}
+	}
+}

@@ -106,10 +106,10 @@ func (s *Server) visibleJob(ctx context.Context, slug string, number int64) (*us
 	if err != nil {
 		return nil, nil, err
 	}
-	if number < 1 || number > int64(len(p.jobs)) {
+	j := p.jobs.at(number)
+	if j == nil {
 		return nil, nil, server.NotFound(msgJobNotFound)
 	}
-	j := p.jobs[number-1]
 	if _, ok := s.st.workflowsByID[j.workflow.id]; !ok {
 		return nil, nil, server.NotFound(msgJobNotFound)
 	}

@@ -49,7 +49,7 @@ func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev 
 	for i := range store {
 		typ, approvalID, reused := run.JobMeta(i)
 		j := &store[i]
-		*j = job{workflow: w, index: i}
+		j.workflow, j.index = w, i // store is zeroed
 		if id, err := uuid.Parse(approvalID); approvalID != "" && err == nil {
 			j.id = id // approving names the approval job by its own id, as on CircleCI
 		} else {
@@ -62,8 +62,7 @@ func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev 
 			}
 			j.number = j.reusedFrom.number
 		} else if typ == engine.TypeBuild {
-			p.jobs = append(p.jobs, j)
-			j.number = int64(len(p.jobs))
+			j.number = p.jobs.add(j)
 			s.declaredRun(p, pl, run, j) // reports.go
 		}
 		w.jobs = append(w.jobs, j)
