@@ -2457,7 +2457,7 @@ type FlakyTests struct {
 	FlakyTests []FlakyTest `json:"flaky_tests"`
 
 	// TotalFlakyTests Number of distinct tests that flaked.
-	TotalFlakyTests float64 `json:"total_flaky_tests"`
+	TotalFlakyTests int64 `json:"total_flaky_tests"`
 }
 
 // Group A group of users in an organization.

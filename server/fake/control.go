@@ -69,6 +69,16 @@ func (s *Server) controls() []control {
 			serve:       s.serveJobOutcome,
 		},
 		{
+			Method: http.MethodGet, Path: ControlPath + "artifacts/{job}/{node}/{path...}",
+			Description: "Serves an artifact a finished job declares with store_artifacts: the URLs GET /project/{project-slug}/{job-number}/artifacts lists point here.",
+			serve:       s.serveArtifact,
+		},
+		{
+			Method: http.MethodPost, Path: ControlPath + "history", Body: json.RawMessage(`{"project": "gh/demo-org/demo-app", "days": 30, "runs_per_day": 20, "failure_rate": 0.1, "flake_rate": 0.05, "branches": ["main", "dev"], "seed": 1}`),
+			Description: `Gives a project a deterministic history: runs_per_day pipelines a day for days days on the simulated clock (which moves on by days), some failing or flaking (rerun from failed on the same commit) at the given rates; answers {"now": "…"}.`,
+			serve:       s.serveHistory,
+		},
+		{
 			Method: http.MethodPost, Path: ControlPath + "faults",
 			Body:        json.RawMessage(`{"method": "GET", "operation": "getCurrentUser", "route": "/me", "path": "/me", "status": 429, "retry_after": "2s", "delay": "0s", "count": 1}`),
 			Description: "Makes the next count API requests that match every one it gives of method, operation (operationId or Go name), route (the document's path template) and path (under /api/v2; a trailing * for a prefix) answer a 429 or 5xx after an optional delay; a fault with only a delay lets them through after it.",

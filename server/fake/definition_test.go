@@ -201,13 +201,6 @@ func firstDefinitionOf(t *testing.T, c *client.Client, projectID string) gen.Pip
 
 func ptr[T any](v T) *T { return &v }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 // TestPipelineDefinition_SeededFile runs a definition that the seed gives with a config file of
 // its own, and one whose file the repository does not have, which gives an errored pipeline.
 func TestPipelineDefinition_SeededFile(t *testing.T) {

@@ -112,7 +112,7 @@ func WithSeed(seed *Seed) Option {
 
 // New returns a fake loaded with the seed given by [WithSeed], or with [DemoSeed] when there is none.
 func New(opts ...Option) (*Server, error) {
-	s := &Server{clock: systemClock{}, newID: uuid.New, closed: make(chan struct{})}
+	s := &Server{clock: systemClock{}, newID: randomIDs(), closed: make(chan struct{})}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {
 			return nil, err
@@ -239,7 +239,7 @@ func (s *Server) Handler(opts ...server.Option) (http.Handler, error) {
 			control.ServeHTTP(w, r)
 			return
 		}
-		api.ServeHTTP(w, withRequestOrigin(r)) // usage export download URLs point back at this origin
+		api.ServeHTTP(w, withRequestOrigin(r)) // usage export download and artifact URLs point back at this origin
 	}), nil
 }
 

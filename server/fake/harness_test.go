@@ -184,7 +184,8 @@ func simulatedOperations(t *testing.T) []*openapi3.Operation {
 	simulated := map[string]bool{"User": true, "Project": true, "Pipeline": true, "Workflow": true, "Job": true, "Context": true, "Schedule": true, "Webhook": true,
 		"Pipeline Definition": true, "Trigger": true,
 		"Organization": true, "Groups": true, "Usage": true, "OTel": true, "OIDC Token Management": true,
-		"Policy Management": true, "Deploy": true, "Rollback": true}
+		"Policy Management": true, "Deploy": true, "Rollback": true,
+		"Insights": true}
 	var ops []*openapi3.Operation
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
@@ -209,4 +210,12 @@ func viaJSON(t *testing.T, v any) any {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// deref returns *s, or "" when s is nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -23,6 +23,7 @@ type job struct {
 	index      int   // in workflow.run.Jobs()
 	reusedFrom *job  // the job a rerun from failed carried over, whose number this job keeps
 	actor      *user // who approved or canceled the job
+	ordinal    int32 // which run of its name in the project it is, from 1: its declared tests' run (reports.go)
 }
 
 func (j *job) state() engine.JobState { return j.workflow.run.Jobs()[j.index] }
@@ -105,10 +106,10 @@ func (s *Server) visibleJob(ctx context.Context, slug string, number int64) (*us
 	if err != nil {
 		return nil, nil, err
 	}
-	if number < 1 || number > int64(len(p.jobs)) {
+	j := p.jobs.at(number)
+	if j == nil {
 		return nil, nil, server.NotFound(msgJobNotFound)
 	}
-	j := p.jobs[number-1]
 	if _, ok := s.st.workflowsByID[j.workflow.id]; !ok {
 		return nil, nil, server.NotFound(msgJobNotFound)
 	}
@@ -203,7 +204,7 @@ func (s *Server) CancelJobByJobID(ctx context.Context, req genserver.CancelJobBy
 	if err != nil {
 		return nil, err
 	}
-	j, ok := s.st.jobsByID[req.JobID]
+	j, ok := s.st.jobByID(req.JobID)
 	if !ok || !u.member(j.workflow.project.org) {
 		return nil, server.NotFound(msgJobNotFound)
 	}
@@ -240,68 +241,28 @@ func jobReports[T any](s *Server, ctx context.Context, slug string, number int64
 	return items[start:end], next, nil
 }
 
-// GetJobArtifacts lists the artifacts a finished job uploaded, one report per parallel node, 20 a
-// page.
+// GetJobArtifacts lists the artifacts a finished job uploaded: each path its store_artifacts steps
+// declare, once per parallel node, 20 a page.
 // CircleCI API: GET /project/{project-slug}/{job-number}/artifacts (getJobArtifacts).
 func (s *Server) GetJobArtifacts(ctx context.Context, req genserver.GetJobArtifactsRequestObject) (genserver.GetJobArtifactsResponseObject, error) {
-	items, next, err := jobReports(s, ctx, req.ProjectSlug, req.JobNumber, req.Params.PageToken, "job-artifacts", artifacts)
+	items, next, err := jobReports(s, ctx, req.ProjectSlug, req.JobNumber, req.Params.PageToken, "job-artifacts", func(j *job, js engine.JobState) []gen.Artifact {
+		return s.artifacts(ctx, j, js)
+	})
 	if err != nil {
 		return nil, err
 	}
 	return genserver.GetJobArtifacts200JSONResponse{Items: items, NextPageToken: next}, nil
 }
 
-// artifacts returns what a finished job uploaded: one report per parallel node.
-func artifacts(j *job, js engine.JobState) []gen.Artifact {
-	var items []gen.Artifact
-	for node := range max(js.Parallelism, 1) {
-		path := fmt.Sprintf("reports/%s/node-%d.txt", js.Name, node)
-		items = append(items, gen.Artifact{
-			NodeIndex: int64(node),
-			Path:      path,
-			URL:       fmt.Sprintf("https://output.circle-artifacts.com/output/job/%s/artifacts/%d/%s", j.id, node, path),
-		})
-	}
-	return items
-}
-
-// testsPerNode is how many test results each parallel node of a finished job reports.
-const testsPerNode = 3
-
-// GetTests lists the test results of a finished job, 20 a page: three per parallel node, all passing
-// for a successful job and the last one failing for a failed job.
+// GetTests lists the test results of a finished job, 20 a page: the tests its store_test_results
+// steps declare (see reports.go).
 // CircleCI API: GET /project/{project-slug}/{job-number}/tests (getTests).
 func (s *Server) GetTests(ctx context.Context, req genserver.GetTestsRequestObject) (genserver.GetTestsResponseObject, error) {
-	items, next, err := jobReports(s, ctx, req.ProjectSlug, req.JobNumber, req.Params.PageToken, "job-tests", testResults)
+	items, next, err := jobReports(s, ctx, req.ProjectSlug, req.JobNumber, req.Params.PageToken, "job-tests", s.jobTests)
 	if err != nil {
 		return nil, err
 	}
 	return genserver.GetTests200JSONResponse{Items: items, NextPageToken: next}, nil
-}
-
-// testResults returns the test results of a finished job: testsPerNode per parallel node, the last
-// one failing unless the job succeeded.
-func testResults(_ *job, js engine.JobState) []gen.TestResult {
-	var items []gen.TestResult
-	nodes := max(js.Parallelism, 1)
-	for node := range nodes {
-		for k := range testsPerNode {
-			tr := gen.TestResult{
-				Classname: js.Name + "_test",
-				File:      fmt.Sprintf("%s/node%d_test.go", js.Name, node),
-				Name:      fmt.Sprintf("Test%s_%d_%d", js.Name, node, k+1),
-				Result:    "success",
-				RunTime:   0.25 * float64(k+1),
-				Source:    "go test",
-			}
-			if js.Status != engine.StatusSuccess && node == nodes-1 && k == testsPerNode-1 {
-				tr.Result = "failure"
-				tr.Message = ptr("expected success, got " + js.Status)
-			}
-			items = append(items, tr)
-		}
-	}
-	return items
 }
 
 // errNotFound marks the errors of SetJobOutcome that name a project or job the fake does not have,

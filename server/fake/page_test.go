@@ -87,14 +87,21 @@ func walk(e *env, path string) (items []string, pages int, second string) {
 	}
 }
 
-// wideConfig declares a workflow of 25 jobs; the first runs on 25 parallel nodes.
+// wideConfig declares a workflow of 25 jobs; the first runs on 25 parallel nodes and reports 75
+// tests and 25 artifacts.
 func wideConfig() string {
 	var b strings.Builder
 	b.WriteString("version: 2.1\njobs:\n")
 	for i := range 25 {
-		fmt.Fprintf(&b, "  j%02d:\n    docker: [{image: cimg/base:current}]\n    steps: [checkout]\n", i)
-		if i == 0 {
-			b.WriteString("    parallelism: 25\n")
+		fmt.Fprintf(&b, "  j%02d:\n    docker: [{image: cimg/base:current}]\n", i)
+		if i > 0 {
+			b.WriteString("    steps: [checkout]\n")
+			continue
+		}
+		// 75 tests and, on each of 25 nodes, one artifact.
+		b.WriteString("    parallelism: 25\n    steps:\n      - store_artifacts: {path: report.txt}\n      - store_test_results:\n          path: results\n          x-fake:\n            tests:\n")
+		for k := range 75 {
+			fmt.Fprintf(&b, "              - {classname: wide, name: Test%02d, file: wide_test.go, run_time: 0.1}\n", k)
 		}
 	}
 	b.WriteString("workflows:\n  wide:\n    jobs:\n")
@@ -216,6 +223,14 @@ func everyList(t *testing.T) (*env, []listCase) {
 		{"listComponents", "no deploy components", "/deploy/components?org-id=" + demoOrg.ID + "&project-id=" + emptyPrj.ID.String(), 0},
 		{"listComponentVersions", "component versions", versions, 26},
 		{"listComponentVersions", "no component versions", versions + "?environment-id=" + envs.Items[1].ID.String(), 0},
+		{"getProjectWorkflowMetrics", "insights workflows", "/insights/gh/demo-org/wide/workflows", 1},
+		{"getProjectWorkflowMetrics", "no insights workflows", "/insights/gh/demo-org/empty/workflows", 0},
+		{"getProjectWorkflowRuns", "insights runs", "/insights/gh/demo-org/wide/workflows/wide", 25},
+		{"getProjectWorkflowRuns", "no insights runs", "/insights/gh/demo-org/empty/workflows/build-test-deploy", 0},
+		{"getProjectWorkflowJobMetrics", "insights jobs", "/insights/gh/demo-org/wide/workflows/wide/jobs", 25},
+		{"getProjectWorkflowJobMetrics", "no insights jobs", "/insights/gh/demo-org/empty/workflows/build-test-deploy/jobs", 0},
+		{"getJobTimeseries", "insights time series", "/insights/time-series/gh/demo-org/wide/workflows/wide/jobs", 25},
+		{"getJobTimeseries", "no insights time series", "/insights/time-series/gh/demo-org/empty/workflows/build-test-deploy/jobs", 0},
 	}
 }
 

@@ -40,7 +40,10 @@ type project struct {
 	pipelines []int32           // positions in state.pipelines; pipelines[n-1] has number n
 	byBranch  map[int32][]int32 // by branch interned in state.refs
 	byActor   map[*user][]int32 // the positions of the pipelines each user triggered
-	jobs      []*job            // jobs[n-1] has job number n
+	jobs      jobTable          // the build jobs by number (ids.go)
+	runs      []*workflow       // every workflow run, reruns included, in creation order (Insights)
+	runRecs   []runRec          // parallel to runs: what Insights scans (insights.go)
+	jobRuns   map[string]int32  // build jobs run so far by name, for declared tests (reports.go)
 }
 
 func (p *project) api() gen.Project {
@@ -195,9 +198,8 @@ func (s *Server) deleteProject(p *project) {
 		}
 		delete(s.st.pipelineExtras, pos)
 	}
-	for _, j := range p.jobs {
-		delete(s.st.jobsByID, j.id)
-	}
+	s.st.indexJobs()
+	p.jobs.all(func(j *job) { delete(s.st.jobsByID, j.id) })
 	for _, sc := range p.schedules {
 		delete(s.st.schedulesByID, sc.id)
 	}

@@ -132,6 +132,8 @@ jobs:
     steps:
       - checkout
       - run: make build DIR=<< pipeline.parameters.myparam >> VERSION=<< pipeline.parameters.myspecialversion >>
+      - store_artifacts:
+          path: bin/demo-app
     x-fake:
       duration: 30s
   test:
@@ -141,6 +143,18 @@ jobs:
     steps:
       - checkout
       - run: make test
+      - store_test_results:
+          path: test-results
+          x-fake:
+            tests:
+              - {classname: demo/app, name: TestBuild, file: app_test.go, run_time: 0.42}
+              - {classname: demo/app, name: TestVersion, file: app_test.go, run_time: 0.05}
+              - {classname: demo/api, name: TestHandler, file: api/handler_test.go, run_time: 1.8}
+              - {classname: demo/api, name: TestRoutes, file: api/routes_test.go, run_time: 0.3}
+              - {classname: demo/store, name: TestSave, file: store/store_test.go, run_time: 2.6}
+              - {classname: demo/store, name: TestLoad, file: store/store_test.go, run_time: 1.1}
+      - store_artifacts:
+          path: coverage.html
     x-fake:
       duration: 1m
   deploy:

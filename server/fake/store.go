@@ -23,7 +23,8 @@ type state struct {
 	projectsBySlug  map[string]*project // key: projectKey of the slug
 	projectsByIndex []*project          // by project.index; index 0 is no project; deleted projects stay, unreachable
 	workflowsByID   map[uuid.UUID]*workflow
-	jobsByID        map[uuid.UUID]*job
+	jobsByID        map[uuid.UUID]*job // filled on lookup: see state.jobByID
+	unindexedRuns   []*workflow        // the runs whose jobs jobsByID does not hold yet
 	contextsByID    map[uuid.UUID]*orgContext
 	schedulesByID   map[uuid.UUID]*schedule
 	webhooksByID    map[uuid.UUID]*webhook
@@ -46,6 +47,7 @@ type state struct {
 	refs             internTable[string]         // the branch and tag names pipelines run on
 	configs          internTable[*engine.Config] // the configs pipelines ran
 	deploys          deployState                 // environments, components and versions; see deploy.go
+	runNames         internTable[string]         // the names of the workflows run, for Insights (insights.go)
 }
 
 func (st *state) init() {
@@ -75,6 +77,7 @@ func (st *state) init() {
 		refs:             newInternTable[string](),
 		configs:          newInternTable[*engine.Config](),
 		deploys:          newDeployState(),
+		runNames:         newInternTable[string](),
 	}
 }
 

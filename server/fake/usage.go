@@ -47,13 +47,6 @@ var usageExportColumns = []string{
 	"COMPUTE_CREDITS", "DLC_CREDITS", "USER_CREDITS", "STORAGE_CREDITS", "NETWORK_CREDITS", "LEASE_CREDITS", "LEASE_OVERAGE_CREDITS", "IPRANGES_CREDITS", "TOTAL_CREDITS",
 }
 
-// creditsPerMinute is the fake's price list of a resource class, per minute and parallel run; a class
-// not listed costs 10 (Docker medium's price).
-var creditsPerMinute = map[string]float64{
-	"small": 5, "medium": 10, "medium+": 15, "large": 20, "xlarge": 40, "2xlarge": 80, "2xlarge+": 100,
-	"macos.m1.medium.gen1": 150, "macos.m1.large.gen1": 250,
-}
-
 // usageExport is a usage export job of an organization.
 type usageExport struct {
 	id         uuid.UUID
@@ -78,14 +71,14 @@ func (x *usageExport) state(now time.Time) gen.UsageExportJobStatusState {
 }
 
 // requestOriginKey is the context key of the scheme and host a request was sent to, which the
-// download URLs of usage exports point at.
+// download URLs of usage exports and the URLs of job artifacts (reports.go) point at.
 type requestOriginKey struct{}
 
 // withRequestOrigin returns r with its origin ("http://127.0.0.1:8080") in the context when it may be
-// a getUsageExport request, the one answer that needs it, and r itself otherwise, which costs the
-// other requests nothing; [Server.Handler] calls it on every API request.
+// a getUsageExport or getJobArtifacts request, the answers that need it, and r itself otherwise,
+// which costs the other requests nothing; [Server.Handler] calls it on every API request.
 func withRequestOrigin(r *http.Request) *http.Request {
-	if !strings.Contains(r.URL.Path, "/usage_export_job/") {
+	if !strings.Contains(r.URL.Path, "/usage_export_job/") && !strings.HasSuffix(r.URL.Path, "/artifacts") {
 		return r
 	}
 	scheme := "http"
@@ -211,6 +204,7 @@ func (s *Server) makeExportFile(x *usageExport) []byte {
 	orgs := append([]*org{x.org}, x.shared...)
 	cutoff := x.created.Add(exportCompleted)
 	var rows []usageRow
+	s.st.indexJobs() // jobsByID holds every job only after this (ids.go)
 	for _, j := range s.st.jobsByID {
 		if !slices.Contains(orgs, j.workflow.project.org) {
 			continue
@@ -254,11 +248,7 @@ func (s *Server) usageRecord(r usageRow) []string {
 	js := r.js
 	seconds := js.StoppedAt.Sub(*js.StartedAt).Seconds()
 	parallelism := max(js.Parallelism, 1)
-	rate, ok := creditsPerMinute[js.ResourceClass]
-	if !ok {
-		rate = creditsPerMinute["medium"]
-	}
-	credits := strconv.FormatFloat(seconds/60*rate*float64(parallelism), 'f', 2, 64)
+	credits := strconv.FormatFloat(seconds/60*creditRate(js.ResourceClass)*float64(parallelism), 'f', 2, 64)
 	vcsURL := ""
 	switch o.vcsType {
 	case "github":

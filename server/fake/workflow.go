@@ -27,6 +27,7 @@ type workflow struct {
 	startedBy  *user
 	canceledBy *user
 	events     *workflowEvents // which of its webhook events were queued (delivery.go)
+	stats      *runStats       // what Insights reads of the run, once it is final (insights.go)
 }
 
 // startWorkflows creates the workflows cfg selects for pl's parameters and pipeline values, each
@@ -42,28 +43,35 @@ func (s *Server) startWorkflows(pl *pipeline, cfg *engine.Config, params map[str
 func (s *Server) addWorkflow(pl *pipeline, run *engine.Workflow, by *user, prev *workflow) *workflow {
 	p := s.st.projectsByIndex[pl.project]
 	w := &workflow{listOrder: s.nextSeq(), id: s.newID(), pipeline: pl, project: p, run: run, startedBy: by}
-	for i, js := range run.Jobs() {
-		j := &job{workflow: w, index: i}
-		if id, err := uuid.Parse(js.ApprovalRequestID); err == nil {
+	// The jobs live in one array per run, and no snapshot of them is built: a trigger costs little
+	// per job.
+	store := make([]job, run.NumJobs())
+	w.jobs = make([]*job, 0, len(store))
+	for i := range store {
+		typ, approvalID, reused := run.JobMeta(i)
+		j := &store[i]
+		j.workflow, j.index = w, i // store is zeroed
+		if id, err := uuid.Parse(approvalID); approvalID != "" && err == nil {
 			j.id = id // approving names the approval job by its own id, as on CircleCI
 		} else {
 			j.id = s.newID()
 		}
-		if js.Reused && prev != nil {
+		if reused && prev != nil {
 			j.reusedFrom = prev.jobs[i]
 			if j.reusedFrom.reusedFrom != nil {
 				j.reusedFrom = j.reusedFrom.reusedFrom
 			}
 			j.number = j.reusedFrom.number
-		} else if js.Type == engine.TypeBuild {
-			p.jobs = append(p.jobs, j)
-			j.number = int64(len(p.jobs))
+		} else if typ == engine.TypeBuild {
+			j.number = p.jobs.add(j)
+			s.declaredRun(p, pl, run, j) // reports.go
 		}
 		w.jobs = append(w.jobs, j)
-		s.st.jobsByID[j.id] = j
 	}
+	s.st.unindexedRuns = append(s.st.unindexedRuns, w) // jobsByID takes its jobs on the next lookup (ids.go)
 	extra := s.st.extra(pl)
 	extra.workflows = append(extra.workflows, w)
+	s.addRun(p, w) // insights.go
 	s.st.workflowsByID[w.id] = w
 	if !run.Done() {
 		s.st.running[w] = struct{}{}

@@ -48,7 +48,7 @@ func TestNewServer_ValidatesResponses(t *testing.T) {
 		{"fault on a Policy Management route", "/owner/" + org + "/context/config/policy-bundle", 503, 503},
 		{"fault on an OIDC route", "/org/" + org + "/oidc-custom-claims", 429, 429},
 		{"OIDC route", "/org/" + org + "/oidc-custom-claims", 0, 200},
-		{"not simulated", "/insights/gh/demo-org/demo-app/workflows", 0, 501},
+		{"Insights route", "/insights/gh/demo-org/demo-app/workflows", 0, 200},
 		{"no such route", "/no/such/route", 0, 404},
 	}
 	for _, tt := range tests {

@@ -97,6 +97,11 @@ type JobSpec struct {
 	// (x-fake: {outcome: failed, duration: 30s}); defaults are success and DefaultDuration.
 	Outcome  Outcome
 	Duration time.Duration
+	// Tests and Artifacts are what the job reports once it has run: the test cases the x-fake
+	// extension of its store_test_results steps declares, and the paths of its store_artifacts
+	// steps (see reports.go).
+	Tests     []TestCase
+	Artifacts []string
 }
 
 // WorkflowSpec is one workflow of the config: its jobs in config order with
@@ -343,6 +348,9 @@ func (c *Config) parseJobs(n, executors *node) error {
 			}
 		}
 		if err := applyFake(def.get("x-fake"), "job "+strconv.Quote(name), &j.Outcome, &j.Duration); err != nil {
+			return err
+		}
+		if err := parseReports(def, &j); err != nil {
 			return err
 		}
 		c.Jobs[name] = j

@@ -479,3 +479,15 @@ func (w *Workflow) Rerun(fromFailed bool, createdAt time.Time, outcome func(job 
 	r.Advance(createdAt)
 	return r, nil
 }
+
+// NumJobs returns how many jobs the run has, as Jobs would list them.
+func (w *Workflow) NumJobs() int { return len(w.jobs) }
+
+// JobMeta returns what the caller names job i by without building a snapshot of it: its type, its
+// approval request ID (empty for build jobs) and whether a rerun from failed carried it over.
+func (w *Workflow) JobMeta(i int) (typ, approvalRequestID string, reused bool) {
+	if slot := w.g.approval[i]; slot >= 0 {
+		approvalRequestID = w.approvals[slot]
+	}
+	return w.g.spec.Jobs[i].Type, approvalRequestID, w.jobs[i].reused
+}
