@@ -113,6 +113,7 @@ func New(opts ...Option) (*Client, error) {
 	rt = &retryTransport{base: rt, cfg: cfg.retry}
 	rt = &deprecationTransport{base: rt, hook: c.deprecationHook, baseURL: cfg.baseURL}
 	hc.Transport = rt
+	hc.CheckRedirect = stripTokensOnRedirect(cfg.baseURL, hc.CheckRedirect)
 	c.http = &hc
 
 	ua := cfg.userAgent
@@ -232,7 +233,8 @@ func redactRawURL(raw string) (shown string, hadUser bool) {
 
 // WithHTTPClient sets the HTTP client requests go through. The client is copied, never changed: its
 // Transport (http.DefaultTransport when nil) becomes the bottom of this client's transport stack, and
-// its Timeout, Jar and CheckRedirect apply as usual.
+// its Timeout, Jar and CheckRedirect apply as usual, except that a redirect off the base URL's host
+// loses its Circle-Token and Authorization headers before CheckRedirect sees it.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
