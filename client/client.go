@@ -107,8 +107,10 @@ func New(opts ...Option) (*Client, error) {
 	}
 	// The stack, outermost first: deprecation notices → retry → auth → the caller's transport.
 	var rt http.RoundTripper = base2
+	var auth *authTransport
 	if cfg.token != "" {
-		rt = &authTransport{base: rt, scheme: cfg.authScheme, token: cfg.token, host: cfg.baseURL.Host, https: cfg.baseURL.Scheme == "https"}
+		auth = newAuthTransport(rt, cfg.authScheme, cfg.token, cfg.baseURL)
+		rt = auth
 	}
 	rt = &retryTransport{base: rt, cfg: cfg.retry}
 	rt = &deprecationTransport{base: rt, hook: c.deprecationHook, baseURL: cfg.baseURL}
@@ -116,22 +118,37 @@ func New(opts ...Option) (*Client, error) {
 	hc.CheckRedirect = stripTokensOnRedirect(cfg.baseURL, hc.CheckRedirect)
 	c.http = &hc
 
-	ua := cfg.userAgent
-	raw, err := gen.NewClient(cfg.baseURL.String(),
-		gen.WithHTTPClient(c.http),
-		gen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-			// The generated client builds a fresh request per call, so it is ours to change.
-			if req.Header.Get("User-Agent") == "" {
-				req.Header.Set("User-Agent", ua)
-			}
-			return nil
-		}),
-	)
+	// The generated client builds a fresh request per call, so it is ours to change. Header values
+	// are shared, read-only slices: no allocation per request.
+	ua := []string{cfg.userAgent}
+	setUserAgent := func(_ context.Context, req *http.Request) error {
+		if _, ok := req.Header["User-Agent"]; !ok {
+			req.Header["User-Agent"] = ua
+		}
+		return nil
+	}
+	// The methods of Client pass no request editors of their own, so the token can go in here, on
+	// the request itself, instead of in a copy the auth transport makes: that saves a request and a
+	// header map per call. The auth transport then sees the header and passes the request on. A
+	// redirect off the host drops it (stripTokensOnRedirect).
+	raw, err := gen.NewClient(cfg.baseURL.String(), gen.WithHTTPClient(c.http), gen.WithRequestEditorFn(func(ctx context.Context, req *http.Request) error {
+		if auth != nil && auth.sendsTo(req) {
+			req.Header[auth.header] = auth.value
+		}
+		return setUserAgent(ctx, req)
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("circleci client: %w", err)
+	}
+	// Generated() takes request editors per call, which run after the client's: a Circle-Token or
+	// Authorization header one of them sets must win, so there the token stays with the transport,
+	// which adds it only to requests without either.
+	exposed, err := gen.NewClient(cfg.baseURL.String(), gen.WithHTTPClient(c.http), gen.WithRequestEditorFn(setUserAgent))
 	if err != nil {
 		return nil, fmt.Errorf("circleci client: %w", err)
 	}
 	c.raw = raw
-	c.gen = &gen.ClientWithResponses{ClientInterface: raw}
+	c.gen = &gen.ClientWithResponses{ClientInterface: exposed}
 	return c, nil
 }
 
