@@ -1,6 +1,7 @@
 package circleci_test
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,23 +9,32 @@ import (
 )
 
 // TestREADMECodeComesFromExamples checks that every line of Go code in README.md stands in one of
-// the compiled and run Example tests, so the README cannot drift from code that works.
+// the compiled and run Example tests (example_test.go and *_example_test.go files anywhere in the
+// module), so the README cannot drift from code that works.
 func TestREADMECodeComesFromExamples(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	examples, err := filepath.Glob("*/example_test.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	more, err := filepath.Glob("*/*/example_test.go")
+	var examples []string // every example_test.go and *_example_test.go of the module
+	err = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") && path != ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), "example_test.go") {
+			examples = append(examples, path)
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	known := make(map[string]bool)
-	for _, name := range append(examples, more...) {
+	for _, name := range examples {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
