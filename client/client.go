@@ -33,6 +33,8 @@ type Client struct {
 	http    *http.Client // the caller's client, copied, with our transport stack
 	raw     *gen.Client
 	gen     *gen.ClientWithResponses
+	base    string                                     // baseURL as text, for send
+	edit    func(context.Context, *http.Request) error // what raw's request editor does
 
 	deprecationHook DeprecationHook
 	seenDeprecated  sync.Map     // method+" "+route template ("" for no operation) → struct{}, for the default hook
@@ -131,12 +133,14 @@ func New(opts ...Option) (*Client, error) {
 	// the request itself, instead of in a copy the auth transport makes: that saves a request and a
 	// header map per call. The auth transport then sees the header and passes the request on. A
 	// redirect off the host drops it (stripTokensOnRedirect).
-	raw, err := gen.NewClient(cfg.baseURL.String(), gen.WithHTTPClient(c.http), gen.WithRequestEditorFn(func(ctx context.Context, req *http.Request) error {
+	c.edit = func(ctx context.Context, req *http.Request) error {
 		if auth != nil && auth.sendsTo(req) {
 			req.Header[auth.header] = auth.value
 		}
 		return setUserAgent(ctx, req)
-	}))
+	}
+	c.base = cfg.baseURL.String()
+	raw, err := gen.NewClient(c.base, gen.WithHTTPClient(c.http), gen.WithRequestEditorFn(c.edit))
 	if err != nil {
 		return nil, fmt.Errorf("circleci client: %w", err)
 	}
