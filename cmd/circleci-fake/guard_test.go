@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -47,7 +48,7 @@ func TestRun_StalledBodyIsDropped(t *testing.T) {
 	defer cancel()
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	to := &timeouts{readHeader: time.Second, read: 200 * time.Millisecond, write: 10 * time.Second, idle: 10 * time.Second}
+	to := &timeouts{readHeader: time.Second, read: time.Second, write: 10 * time.Second, idle: 10 * time.Second}
 	go func() {
 		done <- serve(ctx, []string{"-addr", "127.0.0.1:0", "-speed", "0"}, func(string) string { return "" }, io.Discard, io.Discard, hooks{ready: ready, timeouts: to})
 	}()
@@ -313,6 +314,42 @@ func TestRun_PortTaken(t *testing.T) {
 	for _, want := range []string{taken.Addr().String(), "already in use", "-addr", "CIRCLECI_FAKE_ADDR"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+// TestRequireControlToken checks which paths need the control token: every path the fake serves as a
+// control (escaped or not), and no API path.
+func TestRequireControlToken(t *testing.T) {
+	t.Parallel()
+	reached := func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) }
+	h := requireControlToken("s3cret", http.HandlerFunc(reached))
+	tests := []struct {
+		method, target, auth string
+		want                 int
+	}{
+		{"GET", "/_fake/", "", 401},
+		{"POST", "/_fake/reset", "", 401},
+		{"POST", "/_fake/reset", "Bearer wrong", 401},
+		{"POST", "/_fake/reset", "bearer s3cret", 401},
+		{"POST", "/_fake/reset", "Bearer s3cret", http.StatusTeapot},
+		{"GET", "/%5Ffake/clock", "", 401},
+		{"DELETE", "/_fake/faults", "Basic czNjcmV0Og==", 401},
+		{"GET", "/api/v2/me", "", http.StatusTeapot},
+		{"GET", "/_fake", "", http.StatusTeapot}, // not a control path: the API answers it (404)
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest(tt.method, tt.target, nil)
+		if tt.auth != "" {
+			req.Header.Set("Authorization", tt.auth)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tt.want {
+			t.Errorf("%s %s with %q: %d, want %d", tt.method, tt.target, tt.auth, rec.Code, tt.want)
+		}
+		if rec.Code == 401 && !json.Valid(rec.Body.Bytes()) {
+			t.Errorf("%s %s: 401 body %q is not JSON", tt.method, tt.target, rec.Body)
 		}
 	}
 }
