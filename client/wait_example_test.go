@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/cikit/circleci-go/client"
@@ -96,4 +97,52 @@ func ExampleWorkflowDone() {
 	// canceled true
 	// queued false
 	// timedout true
+}
+
+// ExampleClient_ApproveJob approves the demo workflow's hold by name once the workflow waits at it;
+// approving it a second time is an error that says why, and nothing is sent.
+func ExampleClient_ApproveJob() {
+	f, err := fake.New()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	h, err := f.Handler()
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, err := client.New(client.WithBaseURL(srv.URL+"/api/v2"), client.WithToken(fake.DemoToken))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	created, err := c.TriggerPipeline(ctx, client.MustParseProjectSlug(fake.DemoProjectSlug), gen.TriggerPipelineRequest{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Advance(5 * time.Minute); err != nil {
+		log.Fatal(err)
+	}
+	workflows, err := c.ListWorkflowsByPipelineID(ctx, created.ID, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	w := workflows.Items[0]
+	if err := c.ApproveJob(ctx, w.ID, "hold"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("approved hold of", w.Name)
+	if err := c.ApproveJob(ctx, w.ID, "hold"); err != nil {
+		fmt.Println(err)
+	}
+	if err := c.ApproveJob(ctx, w.ID, "approve-prod"); err != nil {
+		fmt.Println(strings.ReplaceAll(err.Error(), w.ID.String(), "<id>"))
+	}
+	// Output:
+	// approved hold of build-test-deploy
+	// circleci: approve "hold": the approval job is success, not on_hold
+	// circleci: approve "approve-prod": workflow <id> has no job of that name; its approval jobs: "hold" (success)
 }
