@@ -139,7 +139,9 @@ func TestRun_ControlToken(t *testing.T) {
 			control: map[string]int{"": 401, "Bearer " + secret: 200, "Bearer " + secret + "x": 401}},
 		{name: "every interface with -control-token", args: []string{"-addr", "0.0.0.0:0", "-control-token", secret}, banner: true,
 			control: map[string]int{"": 401, "Bearer " + secret: 200}},
-		{name: "a control token with a space", args: []string{"-control-token", "a b"}, err: "space"},
+		{name: "a control token with a space", args: []string{"-control-token", "a b"}, err: "-control-token: the token has a space"},
+		{name: "an API token with a tab", args: []string{"-token", "se\tcret"}, err: "-token: the token has a space"},
+		{name: "an API token with a space from the environment", env: map[string]string{"CIRCLECI_FAKE_TOKEN": "se cret"}, err: "-token: the token has a space"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -122,14 +122,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("%s: %w", *fl.seed, err)
 		}
 	}
+	for name, tok := range map[string]string{"-token": *fl.token, "-control-token": *fl.controlToken} {
+		if strings.ContainsFunc(tok, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+			return fmt.Errorf("%s: the token has a space or control character; it could not be sent in a header", name)
+		}
+	}
 	if err := addToken(seed, *fl.token); err != nil {
 		return err
 	}
 	if len(seed.Users) == 0 || len(seed.Users[0].Tokens) == 0 {
 		return errors.New("the seed has no user with a token")
-	}
-	if strings.ContainsFunc(*fl.controlToken, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return errors.New("-control-token: the token has a space or control character; it could not be sent in a header")
 	}
 	f, err := fake.New(fake.WithSeed(seed), fake.WithSpeed(*fl.speed))
 	if err != nil {
