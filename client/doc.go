@@ -18,11 +18,12 @@
 // variable, then CIRCLECI_TOKEN; with neither (or with [WithoutToken]) requests go without
 // credentials, and the API's 401 becomes an error matching [ErrUnauthorized].
 //
-// The token is added by an [http.RoundTripper] as the Circle-Token header, or as
-// "Authorization: Bearer" or HTTP basic authentication (token as user name) with [WithAuthScheme].
-// It is sent only to the base URL's host (and, for an https base URL, only over https), never in a
-// query string, and never to a request that already carries Circle-Token or Authorization: a header
-// the caller set wins. A CircleCI server install is reached with [WithBaseURL]
+// The token is sent as the Circle-Token header, or as "Authorization: Bearer" or HTTP basic
+// authentication (token as user name) with [WithAuthScheme]: the methods set it on the request they
+// build, and for the requests of [Client.Generated] an [http.RoundTripper] adds it. It is sent only to
+// the base URL's host (and, for an https base URL, only over https), never in a query string, and
+// never to a request that already carries Circle-Token or Authorization: a header the caller set
+// wins. A CircleCI server install is reached with [WithBaseURL]
 // ("https://<host>/api/v2"). The default User-Agent names this module and its version.
 //
 // # Slugs
