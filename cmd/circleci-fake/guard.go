@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -40,13 +42,19 @@ func isLoopback(a net.Addr) bool {
 	return ok && tcp.IP.IsLoopback()
 }
 
+// signedPaths are the paths under fake.ControlPath that the API hands out to clients as download
+// URLs (a usage export's file), signed by the fake and opened without any token, as CircleCI's are.
+var signedPaths = []string{fake.ControlPath + "usage-exports/"}
+
 // requireControlToken answers every request under fake.ControlPath that does not send
-// "Authorization: Bearer <token>" with a 401 JSON message, before the fake sees it. API requests pass
-// as they are: they carry their own, API tokens.
+// "Authorization: Bearer <token>" with a 401 JSON message, before the fake sees it; the signed
+// download URLs (signedPaths) are the exception. API requests pass as they are: they carry their
+// own, API tokens.
 func requireControlToken(token string, next http.Handler) http.Handler {
 	want := []byte("Bearer " + token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if fake.IsControlPath(r.URL.Path) && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+		signed := slices.ContainsFunc(signedPaths, func(p string) bool { return strings.HasPrefix(r.URL.Path, p) })
+		if fake.IsControlPath(r.URL.Path) && !signed && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="circleci-fake controls"`)
 			w.WriteHeader(http.StatusUnauthorized)

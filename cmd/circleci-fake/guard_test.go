@@ -338,7 +338,9 @@ func TestRequireControlToken(t *testing.T) {
 		{"GET", "/%5Ffake/clock", "", 401},
 		{"DELETE", "/_fake/faults", "Basic czNjcmV0Og==", 401},
 		{"GET", "/api/v2/me", "", http.StatusTeapot},
-		{"GET", "/_fake", "", http.StatusTeapot}, // not a control path: the API answers it (404)
+		{"GET", "/_fake", "", http.StatusTeapot},                                // not a control path: the API answers it (404)
+		{"GET", "/_fake/usage-exports/o/j/usage.csv.gz", "", http.StatusTeapot}, // a signed download URL
+		{"GET", "/_fake/usage-exportsx", "", 401},
 	}
 	for _, tt := range tests {
 		req := httptest.NewRequest(tt.method, tt.target, nil)
