@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -49,13 +50,29 @@ func WithAuthScheme(s AuthScheme) Option {
 
 // authTransport adds the token to requests bound for the base URL's host. It clones the request
 // (a RoundTripper must not change the one it is given) and leaves alone any request that already
-// carries Circle-Token or Authorization, so a header the caller set is never overwritten.
+// carries Circle-Token or Authorization, so a header the caller set is never overwritten. The
+// methods of [Client] set the header before the request reaches it (see [New]); it adds the token
+// to the requests of [Client.Generated].
 type authTransport struct {
 	base   http.RoundTripper
-	scheme AuthScheme
-	token  string
-	host   string // the base URL's host[:port]
-	https  bool   // the base URL is https: never send the token over plain http
+	host   string   // the base URL's host[:port]
+	https  bool     // the base URL is https: never send the token over plain http
+	header string   // Circle-Token or Authorization, canonical
+	value  []string // the header's value, shared read-only by every request
+}
+
+// newAuthTransport returns the auth transport for a token sent with scheme to base's host.
+func newAuthTransport(base http.RoundTripper, scheme AuthScheme, token string, baseURL *url.URL) *authTransport {
+	t := &authTransport{base: base, host: baseURL.Host, https: baseURL.Scheme == "https"}
+	switch scheme {
+	case AuthBearer:
+		t.header, t.value = "Authorization", []string{"Bearer " + token}
+	case AuthBasic:
+		t.header, t.value = "Authorization", []string{"Basic " + base64.StdEncoding.EncodeToString([]byte(token+":"))}
+	default:
+		t.header, t.value = "Circle-Token", []string{token}
+	}
+	return t
 }
 
 // RoundTrip implements [http.RoundTripper].
@@ -70,14 +87,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for k, v := range req.Header {
 		r2.Header[k] = v
 	}
-	switch t.scheme {
-	case AuthBearer:
-		r2.Header["Authorization"] = []string{"Bearer " + t.token}
-	case AuthBasic:
-		r2.Header["Authorization"] = []string{"Basic " + base64.StdEncoding.EncodeToString([]byte(t.token+":"))}
-	default:
-		r2.Header["Circle-Token"] = []string{t.token}
-	}
+	r2.Header[t.header] = t.value
 	return t.base.RoundTrip(r2)
 }
 

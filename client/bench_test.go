@@ -1,9 +1,11 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -138,4 +140,50 @@ func BenchmarkListPipelinesForProjectIter(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*total), "ns/item")
 		})
 	}
+}
+
+// cannedTransport answers every request with the same 200 JSON body, in memory: no sockets, no
+// server goroutines, so what a benchmark over it measures is the caller's own work.
+type cannedTransport struct{ body []byte }
+
+func (t cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{
+		StatusCode:    http.StatusOK,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		ContentLength: int64(len(t.body)),
+		Body:          io.NopCloser(bytes.NewReader(t.body)),
+		Request:       req,
+	}, nil
+}
+
+// BenchmarkGetPipelineByIDInMemory is BenchmarkGetPipelineByID over an in-memory transport: the cost
+// of the client layer itself (request building, transports, decoding) against the hand-written
+// call, without the loopback round trip that dominates the other benchmark and its noise. Compare
+// with: benchstat -col /impl.
+func BenchmarkGetPipelineByIDInMemory(b *testing.B) {
+	hc := &http.Client{Transport: cannedTransport{body: []byte(benchPipeline)}}
+	ctx := context.Background()
+	const base = "http://circleci.invalid/api/v2"
+	b.Run("impl=nethttp", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := handWrittenGetPipeline(ctx, hc, base+"/pipeline/"+testPipelineID.String(), "bench-token")
+			if err != nil || p.Number != 1245 {
+				b.Fatal(p, err)
+			}
+		}
+	})
+	b.Run("impl=client", func(b *testing.B) {
+		c, err := New(WithBaseURL(base), WithToken("bench-token"), WithHTTPClient(hc))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := c.GetPipelineByID(ctx, testPipelineID)
+			if err != nil || p.Number != 1245 {
+				b.Fatal(p, err)
+			}
+		}
+	})
 }

@@ -33,6 +33,8 @@ type Client struct {
 	http    *http.Client // the caller's client, copied, with our transport stack
 	raw     *gen.Client
 	gen     *gen.ClientWithResponses
+	base    string                                     // baseURL as text, for send
+	edit    func(context.Context, *http.Request) error // what raw's request editor does
 
 	deprecationHook DeprecationHook
 	seenDeprecated  sync.Map     // method+" "+route template ("" for no operation) → struct{}, for the default hook
@@ -107,30 +109,50 @@ func New(opts ...Option) (*Client, error) {
 	}
 	// The stack, outermost first: deprecation notices → retry → auth → the caller's transport.
 	var rt http.RoundTripper = base2
+	var auth *authTransport
 	if cfg.token != "" {
-		rt = &authTransport{base: rt, scheme: cfg.authScheme, token: cfg.token, host: cfg.baseURL.Host, https: cfg.baseURL.Scheme == "https"}
+		auth = newAuthTransport(rt, cfg.authScheme, cfg.token, cfg.baseURL)
+		rt = auth
 	}
 	rt = &retryTransport{base: rt, cfg: cfg.retry}
 	rt = &deprecationTransport{base: rt, hook: c.deprecationHook, baseURL: cfg.baseURL}
 	hc.Transport = rt
+	hc.CheckRedirect = stripTokensOnRedirect(cfg.baseURL, hc.CheckRedirect)
 	c.http = &hc
 
-	ua := cfg.userAgent
-	raw, err := gen.NewClient(cfg.baseURL.String(),
-		gen.WithHTTPClient(c.http),
-		gen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-			// The generated client builds a fresh request per call, so it is ours to change.
-			if req.Header.Get("User-Agent") == "" {
-				req.Header.Set("User-Agent", ua)
-			}
-			return nil
-		}),
-	)
+	// The generated client builds a fresh request per call, so it is ours to change. Header values
+	// are shared, read-only slices: no allocation per request.
+	ua := []string{cfg.userAgent}
+	setUserAgent := func(_ context.Context, req *http.Request) error {
+		if _, ok := req.Header["User-Agent"]; !ok {
+			req.Header["User-Agent"] = ua
+		}
+		return nil
+	}
+	// The methods of Client pass no request editors of their own, so the token can go in here, on
+	// the request itself, instead of in a copy the auth transport makes: that saves a request and a
+	// header map per call. The auth transport then sees the header and passes the request on. A
+	// redirect off the host drops it (stripTokensOnRedirect).
+	c.edit = func(ctx context.Context, req *http.Request) error {
+		if auth != nil && auth.sendsTo(req) {
+			req.Header[auth.header] = auth.value
+		}
+		return setUserAgent(ctx, req)
+	}
+	c.base = cfg.baseURL.String()
+	raw, err := gen.NewClient(c.base, gen.WithHTTPClient(c.http), gen.WithRequestEditorFn(c.edit))
+	if err != nil {
+		return nil, fmt.Errorf("circleci client: %w", err)
+	}
+	// Generated() takes request editors per call, which run after the client's: a Circle-Token or
+	// Authorization header one of them sets must win, so there the token stays with the transport,
+	// which adds it only to requests without either.
+	exposed, err := gen.NewClient(cfg.baseURL.String(), gen.WithHTTPClient(c.http), gen.WithRequestEditorFn(setUserAgent))
 	if err != nil {
 		return nil, fmt.Errorf("circleci client: %w", err)
 	}
 	c.raw = raw
-	c.gen = &gen.ClientWithResponses{ClientInterface: raw}
+	c.gen = &gen.ClientWithResponses{ClientInterface: exposed}
 	return c, nil
 }
 
@@ -232,7 +254,8 @@ func redactRawURL(raw string) (shown string, hadUser bool) {
 
 // WithHTTPClient sets the HTTP client requests go through. The client is copied, never changed: its
 // Transport (http.DefaultTransport when nil) becomes the bottom of this client's transport stack, and
-// its Timeout, Jar and CheckRedirect apply as usual.
+// its Timeout, Jar and CheckRedirect apply as usual, except that a redirect off the base URL's host
+// loses its Circle-Token and Authorization headers before CheckRedirect sees it.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

@@ -18,11 +18,12 @@
 // variable, then CIRCLECI_TOKEN; with neither (or with [WithoutToken]) requests go without
 // credentials, and the API's 401 becomes an error matching [ErrUnauthorized].
 //
-// The token is added by an [http.RoundTripper] as the Circle-Token header, or as
-// "Authorization: Bearer" or HTTP basic authentication (token as user name) with [WithAuthScheme].
-// It is sent only to the base URL's host (and, for an https base URL, only over https), never in a
-// query string, and never to a request that already carries Circle-Token or Authorization: a header
-// the caller set wins. A CircleCI server install is reached with [WithBaseURL]
+// The token is sent as the Circle-Token header, or as "Authorization: Bearer" or HTTP basic
+// authentication (token as user name) with [WithAuthScheme]: the methods set it on the request they
+// build, and for the requests of [Client.Generated] an [http.RoundTripper] adds it. It is sent only to
+// the base URL's host (and, for an https base URL, only over https), never in a query string, and
+// never to a request that already carries Circle-Token or Authorization: a header the caller set
+// wins. A CircleCI server install is reached with [WithBaseURL]
 // ("https://<host>/api/v2"). The default User-Agent names this module and its version.
 //
 // # Slugs
@@ -62,7 +63,20 @@
 // Match kinds with [errors.Is]: [ErrUnauthorized], [ErrForbidden], [ErrNotFound], [ErrRateLimited]
 // and [ErrServer]. A 2xx body that does not decode into the operation's type is a [*DecodeError]
 // naming the operation and showing the start of the body. Transport errors and context errors are
-// returned wrapped, so errors.Is(err, context.Canceled) works.
+// returned wrapped, so errors.Is(err, context.Canceled) works. A 404 for a request whose URL lacks
+// /api/v2 (a base URL such as https://circleci.com without it) says so in [APIError.Hint].
+//
+// # Waiting for a pipeline
+//
+// [Client.WaitForWorkflows] polls a pipeline's workflows until each is done ([WorkflowDone]) or on
+// hold; a workflow on hold is reported ([Workflows.OnHold]), not waited on, and [Client.ApproveJob]
+// approves its approval job by name. [JobDone] is the predicate for job statuses.
+//
+// # Redirects
+//
+// The token set with [WithToken] is sent only to the base URL's host. A Circle-Token or
+// Authorization header a caller sets on a request (through [Client.Generated]'s request editors) is
+// dropped when a redirect leaves that host or goes from https to http.
 //
 // Responses with a Deprecation or Sunset header, which CircleCI sends for endpoints it will retire,
 // are reported to the hook set with [WithDeprecationHook], naming the operation of the document the

@@ -50,6 +50,9 @@ type APIError struct {
 	RetryAfter time.Duration
 	// Body is the start of the response body, at most 4 KiB.
 	Body []byte
+	// Hint is what the client adds when it can tell the likely cause, e.g. for a 404 from a base URL
+	// without the /api/v2 path; empty otherwise.
+	Hint string
 }
 
 // Error returns e.g. "circleci: GET https://circleci.com/api/v2/pipeline/…: 404 Not Found: Pipeline not found".
@@ -66,6 +69,11 @@ func (e *APIError) Error() string {
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.Hint != "" {
+		b.WriteString(" (")
+		b.WriteString(e.Hint)
+		b.WriteByte(')')
 	}
 	return b.String()
 }
@@ -126,8 +134,18 @@ func newAPIError(resp *http.Response) *APIError {
 		e.URL = redactURL(resp.Request.URL)
 	}
 	e.Message = errorMessage(resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	if resp.StatusCode == http.StatusNotFound && resp.Request != nil && resp.Request.URL != nil && !strings.Contains(resp.Request.URL.Path, apiPath+"/") {
+		e.Hint = noAPIPathHint
+	}
 	return e
 }
+
+// apiPath is the path under which CircleCI serves the API v2, on circleci.com and on server installs.
+const apiPath = "/api/v2"
+
+// noAPIPathHint explains a 404 for a request whose URL lacks apiPath: the base URL most likely does.
+const noAPIPathHint = "the request URL has no " + apiPath + ": CircleCI serves the API v2 under " + apiPath +
+	", so the base URL should end with it, as in " + DefaultBaseURL + " or https://<host>" + apiPath + " (see WithBaseURL)"
 
 // errorMessage finds a readable message in an error body.
 func errorMessage(status int, contentType string, body []byte) string {

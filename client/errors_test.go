@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -128,5 +129,54 @@ func TestDecodeError(t *testing.T) {
 				t.Errorf("Error() = %q, want the operation and the start of the body", msg)
 			}
 		})
+	}
+}
+
+// TestAPIError_baseURLWithoutAPIPath checks that a 404 for a base URL that lacks /api/v2 says so,
+// and that other answers, and 404s with the path, carry no such hint.
+func TestAPIError_baseURLWithoutAPIPath(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/api/v2/me":
+			writeJSON(w, 200, `{"id":"5034460f-c7c4-4c43-9457-de07e2029e7b","login":"me","name":"Me"}`)
+		case strings.HasSuffix(r.URL.Path, "/forbidden/me"):
+			writeJSON(w, 403, `{"message":"no"}`)
+		default:
+			writeJSON(w, 404, `{"message":"Not Found"}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		base string
+		hint bool
+		is   error
+	}{
+		{srv.URL, true, ErrNotFound},
+		{srv.URL + "/v2", true, ErrNotFound},
+		{srv.URL + "/api", true, ErrNotFound},
+		{srv.URL + "/api/v2", false, nil},
+		{srv.URL + "/api/v2/other", false, ErrNotFound},
+		{srv.URL + "/forbidden", false, ErrForbidden},
+	}
+	for _, tt := range tests {
+		c, err := New(WithBaseURL(tt.base), WithToken("t"), WithRetryMax(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.GetCurrentUser(t.Context())
+		if tt.is == nil {
+			if err != nil {
+				t.Errorf("base %s: %v", tt.base, err)
+			}
+			continue
+		}
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || !errors.Is(err, tt.is) {
+			t.Fatalf("base %s: %v, want an *APIError matching %v", tt.base, err, tt.is)
+		}
+		if got := strings.Contains(err.Error(), "CircleCI serves the API v2 under /api/v2") && apiErr.Hint != ""; got != tt.hint {
+			t.Errorf("base %s: error %q: hint %v, want %v", tt.base, err, got, tt.hint)
+		}
 	}
 }

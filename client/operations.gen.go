@@ -27,7 +27,7 @@ func (c *Client) AddEnvironmentVariableToContext(ctx context.Context, contextID 
 // CircleCI API: POST /workflow/{id}/approve/{approval_request_id} (approvePendingApprovalJobById).
 func (c *Client) ApprovePendingApprovalJobByID(ctx context.Context, id uuid.UUID, approvalRequestID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "approvePendingApprovalJobById"
-	resp, err := c.raw.ApprovePendingApprovalJobByID(ctx, id, approvalRequestID)
+	resp, err := c.send(ctx, http.MethodPost, "/workflow/"+id.String()+"/approve/"+approvalRequestID.String())
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
@@ -45,7 +45,7 @@ func (c *Client) AssignProjectGroups(ctx context.Context, orgID string, projectI
 // CircleCI API: POST /jobs/{job-id}/cancel (cancelJobByJobID).
 func (c *Client) CancelJobByJobID(ctx context.Context, jobID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "cancelJobByJobID"
-	resp, err := c.raw.CancelJobByJobID(ctx, jobID)
+	resp, err := c.send(ctx, http.MethodPost, "/jobs/"+jobID.String()+"/cancel")
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
@@ -67,7 +67,7 @@ func (c *Client) CancelJobByJobNumber(ctx context.Context, projectSlug ProjectSl
 // CircleCI API: POST /workflow/{id}/cancel (cancelWorkflow).
 func (c *Client) CancelWorkflow(ctx context.Context, id uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "cancelWorkflow"
-	resp, err := c.raw.CancelWorkflow(ctx, id)
+	resp, err := c.send(ctx, http.MethodPost, "/workflow/"+id.String()+"/cancel")
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
@@ -254,7 +254,7 @@ func (c *Client) DeleteCheckoutKey(ctx context.Context, projectSlug ProjectSlug,
 // CircleCI API: DELETE /context/{context_id} (deleteContext).
 func (c *Client) DeleteContext(ctx context.Context, contextID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "deleteContext"
-	resp, err := c.raw.DeleteContext(ctx, contextID)
+	resp, err := c.send(ctx, http.MethodDelete, "/context/"+contextID.String())
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
@@ -321,7 +321,7 @@ func (c *Client) DeleteOrganization(ctx context.Context, orgSlugOrID string) (*g
 // CircleCI API: DELETE /otel/exporters/{otel_exporter_id} (deleteOtelExporter).
 func (c *Client) DeleteOtelExporter(ctx context.Context, otelExporterID uuid.UUID) error {
 	const op = "deleteOtelExporter"
-	resp, err := c.raw.DeleteOtelExporter(ctx, otelExporterID)
+	resp, err := c.send(ctx, http.MethodDelete, "/otel/exporters/"+otelExporterID.String())
 	return noContent(op, resp, err)
 }
 
@@ -361,7 +361,7 @@ func (c *Client) DeleteProjectClaims(ctx context.Context, orgID uuid.UUID, proje
 // CircleCI API: DELETE /schedule/{schedule-id} (deleteScheduleById).
 func (c *Client) DeleteScheduleByID(ctx context.Context, scheduleID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "deleteScheduleById"
-	resp, err := c.raw.DeleteScheduleByID(ctx, scheduleID)
+	resp, err := c.send(ctx, http.MethodDelete, "/schedule/"+scheduleID.String())
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
@@ -379,7 +379,7 @@ func (c *Client) DeleteTrigger(ctx context.Context, projectID string, triggerID 
 // CircleCI API: DELETE /webhook/{webhook-id} (deleteWebhook).
 func (c *Client) DeleteWebhook(ctx context.Context, webhookID uuid.UUID) (*gen.MessageResponse, error) {
 	const op = "deleteWebhook"
-	resp, err := c.raw.DeleteWebhook(ctx, webhookID)
+	resp, err := c.send(ctx, http.MethodDelete, "/webhook/"+webhookID.String())
 	return decodeJSON[gen.MessageResponse](op, resp, err)
 }
 
@@ -432,7 +432,7 @@ func (c *Client) GetComponent(ctx context.Context, componentID string) (*gen.Com
 // CircleCI API: GET /context/{context_id} (getContext).
 func (c *Client) GetContext(ctx context.Context, contextID uuid.UUID) (*gen.Context, error) {
 	const op = "getContext"
-	resp, err := c.raw.GetContext(ctx, contextID)
+	resp, err := c.send(ctx, http.MethodGet, "/context/"+contextID.String())
 	return decodeJSON[gen.Context](op, resp, err)
 }
 
@@ -528,7 +528,7 @@ func (c *Client) GetEnvVar(ctx context.Context, projectSlug ProjectSlug, name st
 // CircleCI API: GET /deploy/environments/{environment_id} (getEnvironment).
 func (c *Client) GetEnvironment(ctx context.Context, environmentID uuid.UUID) (*gen.Environment, error) {
 	const op = "getEnvironment"
-	resp, err := c.raw.GetEnvironment(ctx, environmentID)
+	resp, err := c.send(ctx, http.MethodGet, "/deploy/environments/"+environmentID.String())
 	return decodeJSON[gen.Environment](op, resp, err)
 }
 
@@ -638,7 +638,7 @@ func (c *Client) GetJobTimeseriesIter(ctx context.Context, projectSlug ProjectSl
 // CircleCI API: GET /org/{orgID}/oidc-custom-claims (GetOrgClaims).
 func (c *Client) GetOrgClaims(ctx context.Context, orgID uuid.UUID) (*gen.OIDCClaims, error) {
 	const op = "GetOrgClaims"
-	resp, err := c.raw.GetOrgClaims(ctx, orgID)
+	resp, err := c.send(ctx, http.MethodGet, "/org/"+orgID.String()+"/oidc-custom-claims")
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
 }
 
@@ -698,7 +698,7 @@ func (c *Client) GetOrganizationGroupsIter(ctx context.Context, orgID string, pa
 // CircleCI API: GET /pipeline/{pipeline-id} (getPipelineById).
 func (c *Client) GetPipelineByID(ctx context.Context, pipelineID uuid.UUID) (*gen.Pipeline, error) {
 	const op = "getPipelineById"
-	resp, err := c.raw.GetPipelineByID(ctx, pipelineID)
+	resp, err := c.send(ctx, http.MethodGet, "/pipeline/"+pipelineID.String())
 	return decodeJSON[gen.Pipeline](op, resp, err)
 }
 
@@ -720,7 +720,7 @@ func (c *Client) GetPipelineByNumber(ctx context.Context, projectSlug ProjectSlu
 // CircleCI API: GET /pipeline/{pipeline-id}/config (getPipelineConfigById).
 func (c *Client) GetPipelineConfigByID(ctx context.Context, pipelineID uuid.UUID) (*gen.PipelineConfig, error) {
 	const op = "getPipelineConfigById"
-	resp, err := c.raw.GetPipelineConfigByID(ctx, pipelineID)
+	resp, err := c.send(ctx, http.MethodGet, "/pipeline/"+pipelineID.String()+"/config")
 	return decodeJSON[gen.PipelineConfig](op, resp, err)
 }
 
@@ -738,7 +738,7 @@ func (c *Client) GetPipelineDefinition(ctx context.Context, projectID string, pi
 // CircleCI API: GET /pipeline/{pipeline-id}/values (getPipelineValuesById).
 func (c *Client) GetPipelineValuesByID(ctx context.Context, pipelineID uuid.UUID) (map[string]gen.PipelineValue, error) {
 	const op = "getPipelineValuesById"
-	resp, err := c.raw.GetPipelineValuesByID(ctx, pipelineID)
+	resp, err := c.send(ctx, http.MethodGet, "/pipeline/"+pipelineID.String()+"/values")
 	return decodeValue[map[string]gen.PipelineValue](op, resp, err)
 }
 
@@ -778,7 +778,7 @@ func (c *Client) GetProjectBySlug(ctx context.Context, projectSlug ProjectSlug) 
 // CircleCI API: GET /org/{orgID}/project/{projectID}/oidc-custom-claims (GetProjectClaims).
 func (c *Client) GetProjectClaims(ctx context.Context, orgID uuid.UUID, projectID uuid.UUID) (*gen.OIDCClaims, error) {
 	const op = "GetProjectClaims"
-	resp, err := c.raw.GetProjectClaims(ctx, orgID, projectID)
+	resp, err := c.send(ctx, http.MethodGet, "/org/"+orgID.String()+"/project/"+projectID.String()+"/oidc-custom-claims")
 	return decodeJSON[gen.OIDCClaims](op, resp, err)
 }
 
@@ -934,7 +934,7 @@ func (c *Client) GetProjectWorkflowsPageData(ctx context.Context, projectSlug Pr
 // CircleCI API: GET /schedule/{schedule-id} (getScheduleById).
 func (c *Client) GetScheduleByID(ctx context.Context, scheduleID uuid.UUID) (*gen.Schedule, error) {
 	const op = "getScheduleById"
-	resp, err := c.raw.GetScheduleByID(ctx, scheduleID)
+	resp, err := c.send(ctx, http.MethodGet, "/schedule/"+scheduleID.String())
 	return decodeJSON[gen.Schedule](op, resp, err)
 }
 
@@ -994,7 +994,7 @@ func (c *Client) GetUsageExport(ctx context.Context, orgID string, usageExportJo
 // CircleCI API: GET /user/{id} (getUser).
 func (c *Client) GetUser(ctx context.Context, id uuid.UUID) (*gen.User, error) {
 	const op = "getUser"
-	resp, err := c.raw.GetUser(ctx, id)
+	resp, err := c.send(ctx, http.MethodGet, "/user/"+id.String())
 	return decodeJSON[gen.User](op, resp, err)
 }
 
@@ -1003,7 +1003,7 @@ func (c *Client) GetUser(ctx context.Context, id uuid.UUID) (*gen.User, error) {
 // CircleCI API: GET /webhook/{webhook-id} (getWebhookById).
 func (c *Client) GetWebhookByID(ctx context.Context, webhookID uuid.UUID) (*gen.Webhook, error) {
 	const op = "getWebhookById"
-	resp, err := c.raw.GetWebhookByID(ctx, webhookID)
+	resp, err := c.send(ctx, http.MethodGet, "/webhook/"+webhookID.String())
 	return decodeJSON[gen.Webhook](op, resp, err)
 }
 
@@ -1041,7 +1041,7 @@ func (c *Client) GetWebhooksIter(ctx context.Context, params *gen.GetWebhooksPar
 // CircleCI API: GET /workflow/{id} (getWorkflowById).
 func (c *Client) GetWorkflowByID(ctx context.Context, id uuid.UUID) (*gen.Workflow, error) {
 	const op = "getWorkflowById"
-	resp, err := c.raw.GetWorkflowByID(ctx, id)
+	resp, err := c.send(ctx, http.MethodGet, "/workflow/"+id.String())
 	return decodeJSON[gen.Workflow](op, resp, err)
 }
 

@@ -22,7 +22,7 @@ func TestRun_ServesAndStops(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	env := map[string]string{"CIRCLE_TOKEN": "tok-from-env"}
+	env := map[string]string{"CIRCLECI_FAKE_TOKEN": "tok-from-env-0123456789"}
 	var out bytes.Buffer
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
@@ -36,7 +36,7 @@ func TestRun_ServesAndStops(t *testing.T) {
 		t.Fatalf("run returned early: %v", err)
 	}
 	req, _ := http.NewRequest("GET", "http://"+addr+"/api/v2/me", nil)
-	req.Header.Set("Circle-Token", "tok-from-env")
+	req.Header.Set("Circle-Token", "tok-from-env-0123456789")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +50,10 @@ func TestRun_ServesAndStops(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	for _, want := range []string{"http://" + addr + "/api/v2", "tok-from-env", `"myspecialversion": "4.8.2"`, "/project/gh/demo-org/demo-app/pipeline", "/_fake/   # the test controls", "stopped"} {
+	if strings.Contains(out.String(), "tok-from-env") {
+		t.Errorf("output shows the token of CIRCLECI_FAKE_TOKEN:\n%s", out.String())
+	}
+	for _, want := range []string{"http://" + addr + "/api/v2", "xxxx6789", `"myspecialversion": "4.8.2"`, "/project/gh/demo-org/demo-app/pipeline", "/_fake/   # the test controls", "stopped"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -165,8 +168,9 @@ func me(t *testing.T, addr, token string) (int, string) {
 	return res.StatusCode, u.Login
 }
 
-// TestRun_Token checks that -token (or CIRCLE_TOKEN) is added to the first user's tokens, with the
-// demo seed and with a seed file, and is the token printed.
+// TestRun_Token checks that -token (or CIRCLECI_FAKE_TOKEN) is added to the first user's tokens, with the
+// demo seed and with a seed file, and is the token the banner names (masked when it came from the
+// flag or the environment), and that CIRCLE_TOKEN, where a real token lives, is never read.
 func TestRun_Token(t *testing.T) {
 	t.Parallel()
 	seedFile := filepath.Join(t.TempDir(), "seed.yaml")
@@ -181,16 +185,18 @@ func TestRun_Token(t *testing.T) {
 		name    string
 		args    []string
 		env     map[string]string
-		printed string
+		printed string            // the token line of the banner
 		logins  map[string]string // token → login; "" for a token that must be refused
 		err     string
 	}{
-		{"demo", nil, nil, "demo-token", map[string]string{"demo-token": "demo-user", "mine": ""}, ""},
-		{"demo with -token", []string{"-token", "mine"}, nil, "mine", map[string]string{"mine": "demo-user", "demo-token": "demo-user"}, ""},
-		{"demo with CIRCLE_TOKEN", nil, map[string]string{"CIRCLE_TOKEN": "env-tok"}, "env-tok", map[string]string{"env-tok": "demo-user"}, ""},
-		{"seed", []string{"-seed", seedFile}, nil, "alice-token", map[string]string{"alice-token": "alice", "bob-token": "bob", "mine": ""}, ""},
-		{"seed with -token", []string{"-seed", seedFile, "-token", "mine"}, nil, "mine", map[string]string{"mine": "alice", "alice-token": "alice", "bob-token": "bob"}, ""},
-		{"seed with the first user's token", []string{"-seed", seedFile, "-token", "alice-token"}, nil, "alice-token", map[string]string{"alice-token": "alice"}, ""},
+		{"demo", nil, nil, "token (user demo-user): demo-token\n", map[string]string{"demo-token": "demo-user", "mine": ""}, ""},
+		{"demo with -token", []string{"-token", "mine"}, nil, "token (user demo-user): the one given with -token, xxxx\n", map[string]string{"mine": "demo-user", "demo-token": "demo-user"}, ""},
+		{"demo with CIRCLECI_FAKE_TOKEN", nil, map[string]string{"CIRCLECI_FAKE_TOKEN": "env-tok"}, "token (user demo-user): the one in CIRCLECI_FAKE_TOKEN, xxxx\n", map[string]string{"env-tok": "demo-user"}, ""},
+		{"CIRCLE_TOKEN is not read", nil, map[string]string{"CIRCLE_TOKEN": "a-real-token"}, "token (user demo-user): demo-token\n", map[string]string{"a-real-token": "", "demo-token": "demo-user"}, ""},
+		{"-token wins over the environment", []string{"-token", "mine"}, map[string]string{"CIRCLECI_FAKE_TOKEN": "env-tok"}, "token (user demo-user): the one given with -token, xxxx\n", map[string]string{"mine": "demo-user", "env-tok": ""}, ""},
+		{"seed", []string{"-seed", seedFile}, nil, "token (user alice): alice-token\n", map[string]string{"alice-token": "alice", "bob-token": "bob", "mine": ""}, ""},
+		{"seed with -token", []string{"-seed", seedFile, "-token", "mine"}, nil, "token (user alice): the one given with -token, xxxx\n", map[string]string{"mine": "alice", "alice-token": "alice", "bob-token": "bob"}, ""},
+		{"seed with the first user's token", []string{"-seed", seedFile, "-token", "alice-token"}, nil, "token (user alice): the one given with -token, xxxx\n", map[string]string{"alice-token": "alice"}, ""},
 		{"seed with another user's token", []string{"-seed", seedFile, "-token", "bob-token"}, nil, "", nil, "belongs to seed user bob"},
 	}
 	for _, tt := range tests {
@@ -214,8 +220,8 @@ func TestRun_Token(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(out, "export CIRCLE_TOKEN="+tt.printed+"\n") {
-				t.Errorf("output does not print the token %s:\n%s", tt.printed, out)
+			if !strings.Contains(out, tt.printed) {
+				t.Errorf("output lacks %q:\n%s", tt.printed, out)
 			}
 		})
 	}
@@ -324,7 +330,7 @@ func TestPackageDoc(t *testing.T) {
 	}
 }
 
-// TestRun_ResetKeepsToken checks that POST /_fake/reset keeps the token of -token (or CIRCLE_TOKEN),
+// TestRun_ResetKeepsToken checks that POST /_fake/reset keeps the token of -token (or CIRCLECI_FAKE_TOKEN),
 // with the demo seed and with a seed file: it is part of the seed the fake goes back to.
 func TestRun_ResetKeepsToken(t *testing.T) {
 	t.Parallel()
@@ -339,7 +345,7 @@ func TestRun_ResetKeepsToken(t *testing.T) {
 		logins map[string]string // token → login after the reset
 	}{
 		{"demo with -token", []string{"-token", "mine"}, nil, map[string]string{"mine": "demo-user", "demo-token": "demo-user"}},
-		{"demo with CIRCLE_TOKEN", nil, map[string]string{"CIRCLE_TOKEN": "env-tok"}, map[string]string{"env-tok": "demo-user"}},
+		{"demo with CIRCLECI_FAKE_TOKEN", nil, map[string]string{"CIRCLECI_FAKE_TOKEN": "env-tok"}, map[string]string{"env-tok": "demo-user"}},
 		{"seed with -token", []string{"-seed", seedFile, "-token", "mine"}, nil, map[string]string{"mine": "alice", "alice-token": "alice"}},
 	}
 	for _, tt := range tests {
