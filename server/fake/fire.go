@@ -109,24 +109,31 @@ func (s *Server) fireTrigger(due dueTrigger) {
 	}
 }
 
+// fireWindow bounds the stretch of simulated time whose firings are gathered at once: a long
+// Advance fires day by day, so what it holds in memory stays a day's runs, and no trigger reaches
+// the cap of [maxFiringsPerTrigger] (an every-minute trigger runs 1,440 times a day).
+const fireWindow = 24 * time.Hour
+
 // fireSchedules starts every run due after the last firing and by to, in time order (then list
 // order), each with the simulated now pinned to its time and the running workflows moved along to
-// it first; the caller holds s.mu.
+// it first, a [fireWindow] at a time; the caller holds s.mu.
 func (s *Server) fireSchedules(to time.Time) {
-	from := s.ev.fired
-	if !to.After(from) {
-		return
-	}
-	s.ev.fired = to
-	runs := s.dueFirings(from, to)
-	slices.SortFunc(runs, func(a, b firing) int {
-		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.order, b.order))
-	})
-	for _, r := range runs {
-		s.ev.pinned = r.at
-		s.advanceAll()
-		r.start()
-		s.ev.pinned = time.Time{}
+	for s.ev.fired.Before(to) {
+		from, end := s.ev.fired, s.ev.fired.Add(fireWindow)
+		if end.After(to) {
+			end = to
+		}
+		s.ev.fired = end
+		runs := s.dueFirings(from, end)
+		slices.SortFunc(runs, func(a, b firing) int {
+			return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.order, b.order))
+		})
+		for _, r := range runs {
+			s.ev.pinned = r.at
+			s.advanceAll()
+			r.start()
+			s.ev.pinned = time.Time{}
+		}
 	}
 }
 

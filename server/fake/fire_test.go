@@ -155,3 +155,33 @@ func TestSchedule_FiresDefinitionTriggers(t *testing.T) {
 		t.Errorf("runs of the schedule trigger (-want +got):\n%s", diff)
 	}
 }
+
+// TestSchedule_LongAdvanceFiresEveryRun: one Advance over more runs of a trigger than one
+// gathering may hold (an every-minute trigger over eight days: 11,520 runs) fires every one of
+// them, the last at the last minute, as advancing a day at a time would.
+func TestSchedule_LongAdvanceFiresEveryRun(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fake.WithClock(fake.ClockFunc(func() time.Time { return monday })))
+	d := firstDefinition(e, demoProjectID)
+	e.must(200, "POST", defsPath(demoProjectID)+"/"+d.ID.String()+"/triggers", map[string]any{
+		"event_source": map[string]any{"provider": "schedule", "schedule": map[string]any{"cron_expression": "* * * * *", "attribution_actor": "system"}},
+		"event_name":   "every-minute", "checkout_ref": "main", "config_ref": "main",
+	}, nil)
+	newest := func() gen.Pipeline {
+		var page gen.PipelineList
+		e.must(200, "GET", demo+"/pipeline", nil, &page)
+		if len(page.Items) == 0 {
+			return gen.Pipeline{}
+		}
+		return page.Items[0]
+	}
+	before := newest().Number
+	advance(t, e.fake, 8*24*time.Hour)
+	last := newest()
+	if got, want := last.Number-before, int64(8*24*60); got != want {
+		t.Errorf("%d pipelines fired over eight days of an every-minute trigger, want %d", got, want)
+	}
+	if want := e.fake.Now().Truncate(time.Minute); !last.CreatedAt.Equal(want) {
+		t.Errorf("last run at %v, want %v", last.CreatedAt, want)
+	}
+}
