@@ -135,7 +135,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("control-token"), control),
 			chromedp.Click(chromedp.CSS("#control-form button")),
 			says("Control token saved for this browser session."),
-			xpath(`//span[@id="control-state"][text()="set"]`),
+			xpath(`//span[@id="control-state"][text()="(set)"]`),
 			chromedp.Click(chromedp.ID("refresh")),
 			xpath(`//table[@id="webhooks"]//td[text()="This project has no webhook."]`),
 		)},

@@ -41,7 +41,7 @@ const ctl = (path, method, body) => call("/_fake/" + path, method, body);
 function setControl(token) {
   ui.control = token;
   if (token) sessionStorage.setItem("circle-control-token", token); else sessionStorage.removeItem("circle-control-token");
-  $("control-state").textContent = token ? "set" : "none";
+  $("control-state").textContent = token ? "(set)" : "(none)";
   $("control").value = ""; $("control-token").value = "";
 }
 
