@@ -5,7 +5,7 @@
 (() => {
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
-const ui = {token: sessionStorage.getItem("circle-token") || "", control: sessionStorage.getItem("circle-control-token") || "", project: decodeURIComponent(location.hash.slice(1)), projectID: {}, pipeline: "", job: "", snap: null, stream: null, rendered: false};
+const ui = {token: sessionStorage.getItem("circle-token") || "", control: sessionStorage.getItem("circle-control-token") || "", project: decodeURIComponent(location.hash.slice(1)), projectID: {}, insightsAt: 0, pipeline: "", job: "", snap: null, stream: null, rendered: false};
 
 function h(tag, attrs, ...kids) {
   const el = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
@@ -102,7 +102,7 @@ function selectProject(slug) {
   $("pipelines-h").textContent = "Pipelines of " + slug;
   $("job-panel").hidden = true; $("pipeline-panel").hidden = true;
   $("insights-body").replaceChildren(); $("webhooks").tBodies[0].replaceChildren();
-  ui.seen = ""; ui.projectID = {};
+  ui.seen = null; ui.projectID = {};
   follow();
 }
 
@@ -157,9 +157,10 @@ function render(snap) {
   renderPipelines(snap);
   renderWorkflows(snap);
   if (ui.job) renderJob(false);
-  // Runs end and webhooks fire as the clock moves and pipelines come: read both again then.
-  const seen = snap.now + snap.pipelines.map((p) => p.id).join();
-  if (seen !== ui.seen) { ui.seen = seen; refresh(); }
+  // Runs end and webhooks fire as pipelines come and the clock moves: read both again then.
+  const key = snap.pipelines.map((p) => p.id).join();
+  if (key !== ui.seen) { ui.seen = key; ui.insightsDue = true; refresh(); } else if (snap.now !== ui.seenNow) refresh();
+  ui.seenNow = snap.now;
   if (focused) { const el = document.querySelector(`[data-focus="${CSS.escape(focused)}"]`); if (el) el.focus(); }
   if (!ui.rendered) { ui.rendered = true; performance.mark("dashboard-first-render"); }
 }
@@ -275,13 +276,16 @@ async function renderJob(force) {
   box.replaceChildren(h("dl", {}, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])), ...parts);
 }
 
-// refresh reloads the insights and the webhook deliveries, one load at a time, at most every
-// 1.5 s; a request made meanwhile is served by one more load after the current one.
+// refresh reloads the webhook deliveries and the insights, one load at a time, at most every 1.5 s
+// (a request made meanwhile is served by one more load after the current one); the insights, which
+// may take many pages of runs, only when new pipelines came, on the button, or every 10 s.
 function refresh() {
   if (ui.loading) { ui.again = true; return; }
   ui.loading = true; ui.again = false;
   const slug = ui.project;
-  Promise.allSettled([loadInsights(slug), loadDeliveries(slug)]).then(() => setTimeout(() => {
+  const insights = ui.insightsDue || Date.now() - ui.insightsAt > 10000;
+  if (insights) { ui.insightsDue = false; ui.insightsAt = Date.now(); }
+  Promise.allSettled([insights ? loadInsights(slug) : null, loadDeliveries(slug)]).then(() => setTimeout(() => {
     ui.loading = false;
     if (ui.again || ui.pending) refresh();
   }, 1500));
@@ -414,7 +418,7 @@ async function trigger(ev) {
 function wire() {
   $("login").addEventListener("submit", (ev) => { ev.preventDefault(); if ($("control").value.trim()) setControl($("control").value.trim()); signIn($("token").value.trim()); });
   $("control-form").addEventListener("submit", (ev) => { ev.preventDefault(); setControl($("control-token").value.trim()); say(ui.control ? "Control token saved for this browser session." : "Control token cleared."); });
-  $("refresh").addEventListener("click", refresh);
+  $("refresh").addEventListener("click", () => { ui.insightsDue = true; refresh(); });
   setControl(ui.control);
   $("logout").addEventListener("click", signOut);
   $("trigger").addEventListener("submit", trigger);
