@@ -1,12 +1,18 @@
 package dashboard_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,10 +50,21 @@ func chromium(t *testing.T) string {
 // details and take the screenshot, approve the hold and watch the workflow reach success; open a
 // job with the keyboard and keep the focus through a redraw; rerun the workflow, cancel the rerun
 // and rerun that from failed; set a job outcome, the clock speed, inject and clear a fault; reload
-// the page to measure the time to the first render of the demo data, and reset the fake.
+// the page to measure the time to the first render of the demo data, and reset the fake. Its fake
+// asks for a control token, as circleci-fake -control-token does: a control clicked before the
+// token is given says so and changes nothing. After a history of the demo project, the Insights
+// charts of its workflow are drawn, and the deliveries of a webhook to an httptest receiver are
+// listed, one of them re-sent.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
-	env := newEnv(t)
+	const control = "control-secret-0123456789"
+	env := newEnvControl(t, control)
+	var received atomic.Int64 // webhook requests the receiver answered
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		received.Add(1)
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(receiver.Close)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1200, 900))
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -74,8 +91,16 @@ func TestBrowser(t *testing.T) {
 		selected = `#pipelines tbody tr[aria-current="true"]`
 		wf       = `//article[@aria-label="Workflow build-test-deploy"]`
 	)
+	// poll waits until the expression is true in the page.
+	poll := func(expr string) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Poll[bool](expr)(ctx, t)
+			return chromedp.Void{}, err
+		}
+	}
 	var png []byte
 	var firstRender, fcp float64
+	var deliveries, total int
 	steps := []struct {
 		name string
 		do   chromedp.Action[chromedp.Void]
@@ -94,6 +119,25 @@ func TestBrowser(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`#projects a[href="#gh/demo-org/demo-app"]`)),
 			visible(`#projects a[href="#gh/demo-org/demo-app"][aria-current="page"]`),
 			visible(`#pipelines tbody td[colspan]`), // no pipelines yet
+		)},
+		{"a control without the control token", chromedp.Steps(
+			advance("2s"),
+			poll(`document.getElementById("status").textContent.includes("401: this circleci-fake was started with -control-token")`),
+			xpath(`//table[@id="webhooks"]//td[contains(text(), "401")]`), // the deliveries, a control too
+			chromedp.Func(func(context.Context, *chromedp.Target) error {
+				if now := env.fake.Now(); !now.Equal(time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)) {
+					return fmt.Errorf("the refused advance moved the clock to %v", now)
+				}
+				return nil
+			}),
+		)},
+		{"give the control token", chromedp.Steps(
+			chromedp.SendKeys(chromedp.ID("control-token"), control),
+			chromedp.Click(chromedp.CSS("#control-form button")),
+			says("Control token saved for this browser session."),
+			xpath(`//span[@id="control-state"][text()="(set)"]`),
+			chromedp.Click(chromedp.ID("refresh")),
+			xpath(`//table[@id="webhooks"]//td[text()="This project has no webhook."]`),
 		)},
 		{"trigger with parameters", chromedp.Steps(
 			chromedp.SetValue(chromedp.ID("params"), `{"myspecialversion": "4.8.2", "environment": "staging"}`),
@@ -188,6 +232,57 @@ func TestBrowser(t *testing.T) {
 			chromedp.Click(chromedp.ID("clear-faults")),
 			says("Faults cleared."),
 		)},
+		{"insights after a history", chromedp.Steps(
+			chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				return createWebhook(ctx, env, receiver.URL)
+			}),
+			chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				h := fake.History{Days: 7, RunsPerDay: 4, FailureRate: 0.3, FlakeRate: 0.1, Branches: []string{"main", "dev"}, Seed: 7}
+				if err := env.fake.History("gh/demo-org/demo-app", h); err != nil {
+					return err
+				}
+				return env.fake.WaitWebhookDeliveries(ctx)
+			}),
+			visible(`#insights-body article[data-workflow="build-test-deploy"] svg.chart polyline.l-med`),
+			visible(`#insights-body article[data-workflow="build-test-deploy"] svg.chart polyline.l-p95`),
+			visible(`#insights-body article[data-workflow="build-test-deploy"] svg.chart polyline.l-rate`),
+			xpath(`//article[@data-workflow="build-test-deploy"]/p[contains(text(), "runs in the last 90 days")]`),
+			// The table behind the charts has a row a day with a finished run.
+			poll(`document.querySelectorAll('#insights-body article[data-workflow="build-test-deploy"] details tbody tr').length >= 2`),
+		)},
+		{"webhook deliveries", chromedp.Steps(
+			chromedp.Func(func(context.Context, *chromedp.Target) error {
+				all := env.fake.WebhookDeliveries()
+				for _, d := range all {
+					if d.State != "succeeded" || d.StatusCode != http.StatusOK {
+						return fmt.Errorf("delivery %s: %s %d %s, want succeeded 200", d.ID, d.State, d.StatusCode, d.Error)
+					}
+				}
+				if len(all) == 0 || int64(len(all)) != received.Load() {
+					return fmt.Errorf("%d deliveries listed, %d received; want as many, at least one", len(all), received.Load())
+				}
+				deliveries, total = min(len(all), 100), len(all)
+				return nil
+			}),
+			chromedp.Click(chromedp.ID("refresh")),
+			func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+				return poll(fmt.Sprintf(`document.querySelectorAll('#webhooks tbody tr[data-state="succeeded"]').length === %d`, deliveries))(ctx, t)
+			},
+			func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+				note := ""
+				if total > 100 {
+					note = fmt.Sprintf("%d attempts; the newest 100 are listed.", total)
+				}
+				return poll(fmt.Sprintf(`document.getElementById("webhooks-note").textContent === %q`, note))(ctx, t)
+			},
+			xpath(`//table[@id="webhooks"]//tr[@data-state="succeeded"][td[1][text()="workflow-completed"]][td[2][text()="browser-test"]][td[5][text()="200"]]`),
+		)},
+		{"resend a delivery", chromedp.Steps(
+			chromedp.Click(chromedp.CSS(`#webhooks tbody tr[data-state="succeeded"] button`)),
+			says("Resent as attempt 2."),
+			chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error { return env.fake.WaitWebhookDeliveries(ctx) }),
+			xpath(`//table[@id="webhooks"]//tr[@data-state="succeeded"][td[3][text()="2 (resent)"]]`),
+		)},
 		// The token is in sessionStorage and the project in the URL: a reload signs in and renders
 		// the demo data by itself.
 		{"reload", chromedp.Steps(
@@ -238,4 +333,51 @@ func TestBrowser(t *testing.T) {
 	}
 	t.Logf("screenshot: %s (%d bytes)", out, len(png))
 	t.Logf("after a reload: first contentful paint %.1f ms, demo data rendered %.1f ms after navigation start", fcp, firstRender)
+}
+
+// createWebhook gives the demo project a webhook named browser-test for completed workflows and
+// jobs that posts to url, through the API as a client would.
+func createWebhook(ctx context.Context, e *env, url string) error {
+	get := func(path string, v any) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.http.URL+"/api/v2"+path, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Circle-Token", fake.DemoToken)
+		res, err := e.http.Client().Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET %s: %s", path, res.Status)
+		}
+		return json.NewDecoder(res.Body).Decode(v)
+	}
+	var p struct {
+		ID string `json:"id"`
+	}
+	if err := get("/project/gh/demo-org/demo-app", &p); err != nil {
+		return err
+	}
+	body, _ := json.Marshal(map[string]any{
+		"name": "browser-test", "url": url, "events": []string{"workflow-completed", "job-completed"},
+		"verify-tls": false, "signing-secret": "s3cret", "scope": map[string]string{"id": p.ID, "type": "project"},
+	})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.http.URL+"/api/v2/webhook", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Circle-Token", fake.DemoToken)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := e.http.Client().Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		msg, _ := io.ReadAll(res.Body)
+		return fmt.Errorf("POST /webhook: %s %s", res.Status, msg)
+	}
+	return nil
 }

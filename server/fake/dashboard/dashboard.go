@@ -14,9 +14,14 @@
 // [New] wraps the fake's own handler: it answers GET / and the paths under [Path] and hands every
 // other request to the handler it wraps.
 //
-// The page has places, hidden for now, for Insights charts (duration and success rate over time)
-// and for webhook deliveries: the sections #insights and #webhooks of assets/index.html, to be
-// filled from the API once the fake simulates the Insights tag and delivers webhooks.
+// Below the pipelines the page charts the selected project's Insights: for each workflow, its
+// median and p95 duration and its success rate by day, drawn as inline SVG from the runs of the
+// Insights API, with the figures also in a table and a sentence for screen readers. Then come the
+// attempts to deliver the project's webhooks, read from the control GET
+// /_fake/webhook-deliveries, each with a button that re-sends it. For a circleci-fake started with
+// -control-token the page takes that token too (sessionStorage again) and sends it as
+// "Authorization: Bearer <token>" on the controls, and only there; a control refused with 401 says
+// that the token is missing or wrong.
 package dashboard
 
 import (

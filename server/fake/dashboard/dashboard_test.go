@@ -27,8 +27,16 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvControl(t, "")
+}
+
+// newEnvControl is newEnv whose controls, given a control token, answer 401 to a request without
+// "Authorization: Bearer <token>", as circleci-fake -control-token does; its fake sends webhooks
+// to loopback addresses.
+func newEnvControl(t *testing.T, control string) *env {
+	t.Helper()
 	wall := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
-	f, err := fake.New(fake.WithIDSource(fake.SequentialIDs()), fake.WithClock(fake.ClockFunc(func() time.Time { return wall })))
+	f, err := fake.New(fake.WithIDSource(fake.SequentialIDs()), fake.WithClock(fake.ClockFunc(func() time.Time { return wall })), fake.WithInsecureLoopbackWebhooks())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,6 +47,12 @@ func newEnv(t *testing.T) *env {
 	checked := servertest.Handler(t, h)
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if fake.IsControlPath(r.URL.Path) {
+			if control != "" && r.Header.Get("Authorization") != "Bearer "+control {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = io.WriteString(w, `{"message":"the controls need the control token"}`)
+				return
+			}
 			h.ServeHTTP(w, r)
 			return
 		}

@@ -5,7 +5,7 @@
 (() => {
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
-const ui = {token: sessionStorage.getItem("circle-token") || "", project: decodeURIComponent(location.hash.slice(1)), pipeline: "", job: "", snap: null, stream: null, rendered: false};
+const ui = {token: sessionStorage.getItem("circle-token") || "", control: sessionStorage.getItem("circle-control-token") || "", project: decodeURIComponent(location.hash.slice(1)), projectID: {}, insightsAt: 0, pipeline: "", job: "", snap: null, stream: null, rendered: false};
 
 function h(tag, attrs, ...kids) {
   const el = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
@@ -21,16 +21,29 @@ function say(msg, err) { const s = $("status"); s.textContent = msg; s.className
 
 async function call(url, method, body) {
   const opt = {method: method || "GET", headers: {"Circle-Token": ui.token}};
+  // The controls take circleci-fake's -control-token, when it has one, and never the API token.
+  if (url.startsWith("/_fake/") && ui.control) opt.headers.Authorization = "Bearer " + ui.control;
   if (body !== undefined) { opt.body = JSON.stringify(body); opt.headers["Content-Type"] = "application/json"; }
   const r = await fetch(url, opt);
   const text = await r.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = {message: text}; }
+  if (r.status === 401 && url.startsWith("/_fake/")) {
+    throw new Error(`${method || "GET"} ${url}: 401: ` + (ui.control ? "the control token was refused; enter circleci-fake's -control-token under \u201cControl token\u201d."
+      : "this circleci-fake was started with -control-token: enter that token under \u201cControl token\u201d to use its controls."));
+  }
   if (!r.ok) throw new Error(`${method || "GET"} ${url}: ${r.status} ${(data && (data.message || data.error)) || r.statusText}`);
   return data;
 }
 const api = (path, method, body) => call("/api/v2" + path, method, body);
 const ctl = (path, method, body) => call("/_fake/" + path, method, body);
+
+function setControl(token) {
+  ui.control = token;
+  if (token) sessionStorage.setItem("circle-control-token", token); else sessionStorage.removeItem("circle-control-token");
+  $("control-state").textContent = token ? "(set)" : "(none)";
+  $("control").value = ""; $("control-token").value = "";
+}
 
 // act runs an action of a button or form and reports how it went.
 async function act(what, fn) {
@@ -52,7 +65,7 @@ async function signIn(token) {
     const me = await api("/me");
     sessionStorage.setItem("circle-token", token);
     $("user").textContent = "Signed in as " + me.login;
-    $("login").hidden = true; $("who").hidden = false; $("app").hidden = false;
+    $("login").hidden = true; $("who").hidden = false; $("control-form").hidden = false; $("app").hidden = false;
     say("");
     await loadProjects();
   } catch (e) {
@@ -64,8 +77,8 @@ async function signIn(token) {
 
 function signOut() {
   sessionStorage.removeItem("circle-token");
-  ui.token = ""; stopStream();
-  $("login").hidden = false; $("who").hidden = true; $("app").hidden = true;
+  ui.token = ""; stopStream(); setControl("");
+  $("login").hidden = false; $("who").hidden = true; $("control-form").hidden = true; $("app").hidden = true;
   say("Signed out.");
 }
 
@@ -88,6 +101,8 @@ function selectProject(slug) {
   }
   $("pipelines-h").textContent = "Pipelines of " + slug;
   $("job-panel").hidden = true; $("pipeline-panel").hidden = true;
+  $("insights-body").replaceChildren(); $("webhooks").tBodies[0].replaceChildren();
+  ui.seen = null; ui.projectID = {};
   follow();
 }
 
@@ -142,6 +157,10 @@ function render(snap) {
   renderPipelines(snap);
   renderWorkflows(snap);
   if (ui.job) renderJob(false);
+  // Runs end and webhooks fire as pipelines come and the clock moves: read both again then.
+  const key = snap.pipelines.map((p) => p.id).join();
+  if (key !== ui.seen) { ui.seen = key; ui.insightsDue = true; refresh(); } else if (snap.now !== ui.seenNow) refresh();
+  ui.seenNow = snap.now;
   if (focused) { const el = document.querySelector(`[data-focus="${CSS.escape(focused)}"]`); if (el) el.focus(); }
   if (!ui.rendered) { ui.rendered = true; performance.mark("dashboard-first-render"); }
 }
@@ -257,6 +276,127 @@ async function renderJob(force) {
   box.replaceChildren(h("dl", {}, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])), ...parts);
 }
 
+// refresh reloads the webhook deliveries and the insights, one load at a time, at most every 1.5 s
+// (a request made meanwhile is served by one more load after the current one); the insights, which
+// may take many pages of runs, only when new pipelines came, on the button, or every 10 s.
+function refresh() {
+  if (ui.loading) { ui.again = true; return; }
+  ui.loading = true; ui.again = false;
+  const slug = ui.project;
+  const insights = ui.insightsDue || Date.now() - ui.insightsAt > 10000;
+  if (insights) { ui.insightsDue = false; ui.insightsAt = Date.now(); }
+  Promise.allSettled([insights ? loadInsights(slug) : null, loadDeliveries(slug)]).then(() => setTimeout(() => {
+    ui.loading = false;
+    if (ui.again || ui.pending) refresh();
+  }, 1500));
+}
+
+const dayOf = (t) => t.slice(0, 10);
+const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]; };
+const secs = (v) => v == null ? "–" : v < 120 ? Math.round(v) + "s" : (v / 60).toFixed(1) + "m";
+const pct = (v) => v == null ? "–" : Math.round(v * 100) + "%";
+
+// loadInsights draws, for each workflow of the project, its duration (median and p95) and success
+// rate by day from the Insights API: the figures of GET /insights/{slug}/workflows and the
+// finished runs of GET /insights/{slug}/workflows/{name} (newest 1,000, all branches).
+async function loadInsights(slug) {
+  const box = $("insights-body");
+  try { await drawInsights(slug, box); } catch (e) { if (slug === ui.project) box.replaceChildren(h("p", {}, "Insights: " + e.message)); }
+}
+
+async function drawInsights(slug, box) {
+  const wfs = (await api(`/insights/${slug}/workflows?all-branches=true&reporting-window=last-90-days`)).items;
+  const parts = [];
+  for (const wf of wfs) {
+    const runs = [];
+    let token = "";
+    for (let i = 0; i < 50; i++) {
+      const page = await api(`/insights/${slug}/workflows/${encodeURIComponent(wf.name)}?all-branches=true` + (token ? "&page-token=" + encodeURIComponent(token) : ""));
+      runs.push(...page.items);
+      if (!page.next_page_token) break;
+      token = page.next_page_token;
+    }
+    const days = new Map();
+    for (const r of runs) {
+      if (r.duration == null || r.status === "canceled") continue;
+      const d = dayOf(r.created_at);
+      if (!days.has(d)) days.set(d, []);
+      days.get(d).push(r);
+    }
+    const rows = [...days.keys()].sort().map((d) => {
+      const rs = days.get(d), ds = rs.map((r) => r.duration);
+      return {day: d, runs: rs.length, median: q(ds, 0.5), p95: q(ds, 0.95), rate: rs.filter((r) => r.status === "success").length / rs.length};
+    });
+    parts.push(insightsOf(wf, rows, runs.length));
+  }
+  if (slug !== ui.project) return;
+  box.replaceChildren(...(parts.length ? parts : [h("p", {}, "No workflow has run in the last 90 days.")]));
+}
+
+function insightsOf(wf, rows, listed) {
+  const m = wf.metrics, dm = m.duration_metrics;
+  const summary = `${m.total_runs} runs in the last 90 days, all branches: ${m.successful_runs} succeeded, ${m.failed_runs} failed; ` +
+    `success rate ${pct(m.success_rate)}; duration median ${secs(dm.median)}, p95 ${secs(dm.p95)}.`;
+  const span = rows.length ? ` From ${rows[0].day} to ${rows[rows.length - 1].day}.` : " No finished run to chart yet.";
+  return h("article", {class: "ins", "aria-label": "Insights of " + wf.name, "data-workflow": wf.name},
+    h("h3", {}, wf.name), h("p", {}, summary),
+    h("div", {class: "charts"},
+      chart("Duration by day of " + wf.name + ": median and p95." + span, rows, [["p95", "l-p95"], ["median", "l-med"]], Math.max(1, ...rows.map((r) => r.p95)), secs),
+      chart("Success rate by day of " + wf.name + "." + span, rows, [["rate", "l-rate"]], 1, pct)),
+    h("details", {}, h("summary", {}, `Figures by day (${rows.length} days, ${listed} runs listed)`),
+      h("table", {}, h("thead", {}, h("tr", {}, ["Day", "Finished runs", "Median", "p95", "Success rate"].map((c) => h("th", {scope: "col"}, c)))),
+        h("tbody", {}, rows.map((r) => h("tr", {}, h("td", {}, r.day), h("td", {}, String(r.runs)), h("td", {}, secs(r.median)), h("td", {}, secs(r.p95)), h("td", {}, pct(r.rate))))))));
+}
+
+// chart draws series of rows (one point a day) as lines on a small SVG, 0 to max upwards; the
+// label is its text alternative, the table after it the figures.
+function chart(label, rows, series, max, fmt) {
+  const W = 280, H = 90, L = 34, B = 14, T = 6, n = rows.length;
+  const x = (i) => L + (n < 2 ? (W - L) / 2 : i * (W - L - 4) / (n - 1));
+  const y = (v) => T + (H - T - B) * (1 - v / max);
+  const svg = h("svg:svg", {viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img", "aria-label": label, class: "chart"},
+    h("svg:title", {}, label),
+    h("svg:line", {x1: L, y1: y(0), x2: W, y2: y(0), class: "axis"}),
+    h("svg:text", {x: L - 3, y: T + 8, "text-anchor": "end"}, fmt(max)),
+    h("svg:text", {x: L - 3, y: y(0), "text-anchor": "end"}, fmt(0)));
+  if (n) svg.append(h("svg:text", {x: L, y: H - 2}, rows[0].day.slice(5)), h("svg:text", {x: W, y: H - 2, "text-anchor": "end"}, rows[n - 1].day.slice(5)));
+  for (const [key, cls] of series) {
+    const pts = rows.map((r, i) => `${x(i).toFixed(1)},${y(r[key]).toFixed(1)}`);
+    if (n === 1) svg.append(h("svg:circle", {cx: x(0), cy: y(rows[0][key]), r: 3, class: cls}));
+    else if (n) svg.append(h("svg:polyline", {points: pts.join(" "), class: cls}));
+  }
+  return h("figure", {}, svg, h("figcaption", {}, series.length > 1 ? h("span", {}, h("span", {class: "k l-med"}, "median"), " ", h("span", {class: "k l-p95"}, "p95")) : "success rate"));
+}
+
+// loadDeliveries lists the attempts to deliver webhooks of the project's webhooks, newest first,
+// from the fake's control GET /_fake/webhook-deliveries; while some are pending it looks again.
+async function loadDeliveries(slug) {
+  const tb = $("webhooks").tBodies[0];
+  const id = ui.projectID[slug] || (await api(`/project/${slug}`)).id;
+  const hooks = (await api(`/webhook?scope-id=${id}&scope-type=project`)).items;
+  if (slug !== ui.project) return;
+  ui.projectID = {[slug]: id};
+  ui.hooks = new Map(hooks.map((w) => [w.id, w.name]));
+  let list;
+  try { list = (await ctl("webhook-deliveries")).deliveries; } catch (e) {
+    if (slug === ui.project) { ui.pending = false; tb.replaceChildren(h("tr", {}, h("td", {colspan: 7}, e.message))); }
+    return;
+  }
+  if (slug !== ui.project) return;
+  const mine = list.filter((d) => ui.hooks.has(d.webhook_id)).reverse();
+  ui.pending = mine.some((d) => d.state === "pending");
+  $("webhooks-note").textContent = mine.length > 100 ? `${mine.length} attempts; the newest 100 are listed.` : "";
+  const focused = document.activeElement && document.activeElement.getAttribute("data-focus");
+  tb.replaceChildren(...mine.slice(0, 100).map((d) => h("tr", {"data-id": d.id, "data-state": d.state},
+    h("td", {}, d.event_type), h("td", {}, ui.hooks.get(d.webhook_id)), h("td", {}, String(d.attempt) + (d.resent ? " (resent)" : "")),
+    h("td", {}, h("span", {class: "badge b-" + ({succeeded: "success", failed: "failed", pending: "running"}[d.state] || "")}, d.state)),
+    h("td", {}, d.status_code ? String(d.status_code) : (d.error || "–")), h("td", {}, d.sent_at ? d.latency_ms.toFixed(1) + " ms" : "–"),
+    h("td", {}, h("button", {type: "button", "data-focus": "resend-" + d.id, "aria-label": `Resend ${d.event_type} attempt ${d.attempt} to ${ui.hooks.get(d.webhook_id)}`,
+      onclick: () => act("Resend", () => ctl(`webhook-deliveries/${d.id}/resend`, "POST").then((r) => { refresh(); return `Resent as attempt ${r.delivery.attempt}.`; }))}, "Resend")))));
+  if (!mine.length) tb.append(h("tr", {}, h("td", {colspan: 7}, ui.hooks.size ? "No delivery yet." : "This project has no webhook.")));
+  if (focused) { const el = document.querySelector(`[data-focus="${CSS.escape(focused)}"]`); if (el) el.focus(); }
+}
+
 async function trigger(ev) {
   ev.preventDefault();
   let params;
@@ -276,7 +416,10 @@ async function trigger(ev) {
 }
 
 function wire() {
-  $("login").addEventListener("submit", (ev) => { ev.preventDefault(); signIn($("token").value.trim()); });
+  $("login").addEventListener("submit", (ev) => { ev.preventDefault(); if ($("control").value.trim()) setControl($("control").value.trim()); signIn($("token").value.trim()); });
+  $("control-form").addEventListener("submit", (ev) => { ev.preventDefault(); setControl($("control-token").value.trim()); say(ui.control ? "Control token saved for this browser session." : "Control token cleared."); });
+  $("refresh").addEventListener("click", () => { ui.insightsDue = true; refresh(); });
+  setControl(ui.control);
   $("logout").addEventListener("click", signOut);
   $("trigger").addEventListener("submit", trigger);
   $("advance").addEventListener("submit", (ev) => { ev.preventDefault(); act("Advance", () => ctl("clock/advance", "POST", {duration: $("advance-d").value.trim()}).then((r) => "Clock at " + when(r.now) + ".")); });
