@@ -47,7 +47,11 @@ func (s *Server) CompileConfigWithDefaults(ctx context.Context, req genserver.Co
 	}
 	params, err := runParameters(opts.PipelineParameters)
 	if err != nil {
-		return nil, server.BadRequest("options.pipeline_" + err.(*server.Error).Message)
+		msg := err.Error()
+		if se := (*server.Error)(nil); errors.As(err, &se) {
+			msg = se.Message
+		}
+		return nil, server.BadRequest("options.pipeline_" + msg)
 	}
 	out := genserver.CompileConfigWithDefaults200JSONResponse{SourceYaml: b.ConfigYaml}
 	invalid := func(err error) (genserver.CompileConfigWithDefaultsResponseObject, error) {

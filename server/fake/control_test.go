@@ -51,10 +51,14 @@ func TestControl_Clock(t *testing.T) {
 	if d := e.fake.Now().Sub(before.Now); d != 90*time.Second || !after.Now.Equal(e.fake.Now()) {
 		t.Errorf("clock moved %v and answered %v, want 90s and %v", d, after.Now, e.fake.Now())
 	}
-	for _, bad := range []map[string]any{{"duration": "-1s"}, {"duration": "soon"}, {"seconds": 90}} {
+	// 2562047h is about the largest duration: added to the 90 s it would wrap the clock backwards.
+	for _, bad := range []map[string]any{{"duration": "-1s"}, {"duration": "soon"}, {"seconds": 90}, {"duration": "876001h"}, {"duration": "2562047h"}} {
 		if status := e.control("POST", "/_fake/clock/advance", bad, nil); status != 400 {
 			t.Errorf("advance %v: %d, want 400", bad, status)
 		}
+	}
+	if !e.fake.Now().Equal(after.Now) {
+		t.Errorf("refused advances moved the clock from %v to %v", after.Now, e.fake.Now())
 	}
 }
 

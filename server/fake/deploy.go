@@ -452,11 +452,11 @@ func (s *Server) ListEnvironments(ctx context.Context, req genserver.ListEnviron
 func (s *Server) GetEnvironment(ctx context.Context, req genserver.GetEnvironmentRequestObject) (genserver.GetEnvironmentResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.recordDeploys()
 	_, e, err := visibleByID(s, ctx, s.st.deploys.envsByID, req.EnvironmentID, func(e *deployEnv) *org { return e.org }, msgEnvironmentNotFound)
 	if err != nil {
 		return nil, err
 	}
+	s.recordDeploys() // after the checks: a refused request moves nothing
 	return genserver.GetEnvironment200JSONResponse(e.api()), nil
 }
 
@@ -530,11 +530,11 @@ func (s *Server) visibleComponent(ctx context.Context, rawID string) (*component
 func (s *Server) GetComponent(ctx context.Context, req genserver.GetComponentRequestObject) (genserver.GetComponentResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.recordDeploys()
 	c, err := s.visibleComponent(ctx, req.ComponentID)
 	if err != nil {
 		return nil, err
 	}
+	s.recordDeploys() // after the checks: a refused request moves nothing
 	return genserver.GetComponent200JSONResponse(c.api(false)), nil
 }
 
@@ -546,11 +546,11 @@ func (s *Server) GetComponent(ctx context.Context, req genserver.GetComponentReq
 func (s *Server) ListComponentVersions(ctx context.Context, req genserver.ListComponentVersionsRequestObject) (genserver.ListComponentVersionsResponseObject, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.recordDeploys()
 	c, err := s.visibleComponent(ctx, req.ComponentID)
 	if err != nil {
 		return nil, err
 	}
+	s.recordDeploys() // after the checks: a refused request moves nothing
 	tag := []string{"deploy-versions", c.id.String()}
 	if id := req.Params.EnvironmentID; id != nil {
 		tag = append(tag, "environment", id.String())

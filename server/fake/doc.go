@@ -5,7 +5,7 @@
 //
 // # What it simulates
 //
-// Every operation of the document runs here. Users, Project, Pipeline, Pipeline Definition,
+// Every operation of the document runs here. User, Project, Pipeline, Pipeline Definition,
 // Trigger, Workflow, Job, Context, Schedule, Webhook, Policy Management, Deploy and Rollback
 // operations keep state (and so do the organization administration tags, below), and the Insights
 // operations compute their figures from it (# Insights): projects with settings, environment

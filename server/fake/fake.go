@@ -165,13 +165,21 @@ func (s *Server) Now() time.Time {
 	return s.now()
 }
 
-// Advance moves simulated time forward by d and lets every running workflow catch up.
+// maxAdvanced is how far [Server.Advance] may move simulated time in all: a hundred years, well
+// inside what a time.Duration holds, so the clock never wraps around and runs backwards.
+const maxAdvanced = 100 * 365 * 24 * time.Hour
+
+// Advance moves simulated time forward by d and lets every running workflow catch up. It refuses
+// to move the clock more than a hundred years past where it started.
 func (s *Server) Advance(d time.Duration) error {
 	if d < 0 {
 		return fmt.Errorf("fake: Advance: duration %v is negative", d)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if d > maxAdvanced-s.advanced {
+		return fmt.Errorf("fake: Advance: %v would move the simulated clock more than 100 years (%v) past its start, which is as far as it goes", d, maxAdvanced)
+	}
 	s.advanced += d
 	s.catchUp()
 	s.advanceAll()

@@ -161,6 +161,15 @@ func (s *Server) deleteOrg(o *org) {
 	for _, c := range o.contexts {
 		delete(s.st.contextsByID, c.id)
 	}
+	for _, e := range s.st.deploys.envsByOrg[o] {
+		delete(s.st.deploys.envsByID, e.id)
+	}
+	for _, c := range s.st.deploys.componentsOf[o] {
+		delete(s.st.deploys.componentsByID, c.id)
+	}
+	delete(s.st.deploys.envsByOrg, o)
+	delete(s.st.deploys.componentsOf, o)
+	delete(s.st.policyOwners, o.id)
 	key, _ := orgKey(o.slug)
 	delete(s.st.orgsBySlug, key)
 	delete(s.st.orgsByID, o.id)
