@@ -68,7 +68,9 @@ type policyBundle struct {
 	query  *rego.PreparedEvalQuery
 }
 
-var emptyBundle = &policyBundle{}
+// emptyBundle is the bundle of an owner that has pushed none: a fresh one each time, so that no two
+// owners share a record.
+func emptyBundle() *policyBundle { return &policyBundle{} }
 
 func (b *policyBundle) api() gen.PolicyBundle {
 	out := make(gen.PolicyBundle, len(b.docs))
@@ -132,7 +134,7 @@ func (l *decisionLog) api() gen.DecisionLog {
 func (st *state) policyOwner(o *org) *policyOwner {
 	po := st.policyOwners[o.id]
 	if po == nil {
-		po = &policyOwner{bundle: emptyBundle, logsByID: map[uuid.UUID]*decisionLog{}}
+		po = &policyOwner{bundle: emptyBundle(), logsByID: map[uuid.UUID]*decisionLog{}}
 		st.policyOwners[o.id] = po
 	}
 	return po

@@ -172,7 +172,7 @@ func benchDecide(tb testing.TB, b *policyBundle) gen.Decision {
 // BenchmarkPolicyDecision is one decision of the demo config with the ten-rule bundle, compiled
 // once before the loop as a push does.
 func BenchmarkPolicyDecision(b *testing.B) {
-	bundle, err := compileBundle(context.Background(), tenRules, time.Now(), "bench", emptyBundle)
+	bundle, err := compileBundle(context.Background(), tenRules, time.Now(), "bench", emptyBundle())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func BenchmarkPolicyDecision(b *testing.B) {
 func BenchmarkPolicyDecision_CompileEach(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		bundle, err := compileBundle(context.Background(), tenRules, time.Now(), "bench", emptyBundle)
+		bundle, err := compileBundle(context.Background(), tenRules, time.Now(), "bench", emptyBundle())
 		if err != nil {
 			b.Fatal(err)
 		}
