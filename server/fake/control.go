@@ -70,7 +70,7 @@ func (s *Server) controls() []control {
 		},
 		{
 			Method: http.MethodGet, Path: ControlPath + "artifacts/{job}/{node}/{path...}",
-			Description: "Serves an artifact a finished job declares with store_artifacts: the URLs GET /project/{project-slug}/{job-number}/artifacts lists point here.",
+			Description: "Serves an artifact a finished job declares with store_artifacts: the URLs GET /project/{project-slug}/{job-number}/artifacts lists point here; it takes the API token of a member of the organization (Circle-Token or ?circle-token=).",
 			serve:       s.serveArtifact,
 		},
 		{

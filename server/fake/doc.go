@@ -74,7 +74,7 @@
 // What a finished job reports comes from its steps. A store_artifacts step uploads its path (or
 // destination) once per parallel node; the URLs GET /project/{project-slug}/{job-number}/artifacts
 // lists point to GET /_fake/artifacts/<job-id>/<node>/<path>, which serves a short text for them
-// without asking for a token (called from Go, without [Server.Handler], they name circleci.com's
+// to the API token of a member of the organization, in Circle-Token or ?circle-token= (called from Go, without [Server.Handler], they name circleci.com's
 // artifact host). A store_test_results step declares its tests under x-fake: tests: a list of
 // {classname, name, file, outcome, every, run_time}, where outcome is pass (the default), fail,
 // skipped or flaky (failing on every every-th run of the job in the project, every 2 by default)

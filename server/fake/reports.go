@@ -128,7 +128,19 @@ func (s *Server) serveArtifact(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		js = j.state()
 	}
-	if !ok || !finished(js) || node >= max(js.Parallelism, 1) {
+	// As on CircleCI, downloading an artifact takes the API token of a member of the project's
+	// organization, in the Circle-Token header or the circle-token query parameter; a job the token
+	// may not see is not found.
+	tok := r.Header.Get("Circle-Token")
+	if tok == "" {
+		tok = r.URL.Query().Get("circle-token")
+	}
+	u := s.st.usersByToken[tok]
+	if tok == "" || u == nil {
+		writeMessage(w, http.StatusUnauthorized, "An artifact is downloaded with an API token: send it as Circle-Token or ?circle-token=.")
+		return
+	}
+	if !ok || !u.member(j.workflow.project.org) || !finished(js) || node >= max(js.Parallelism, 1) {
 		writeMessage(w, http.StatusNotFound, "Artifact not found.")
 		return
 	}

@@ -84,14 +84,32 @@ func TestReports(t *testing.T) {
 		if !strings.HasPrefix(a.URL, e.ts.HTTP.URL+fake.ControlPath+"artifacts/") {
 			t.Errorf("artifact URL %s does not point to the fake", a.URL)
 		}
-		res, err := http.Get(a.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != 200 || !strings.Contains(string(body), "coverage.html") {
-			t.Errorf("GET %s: %d %q", a.URL, res.StatusCode, body)
+		for _, tt := range []struct {
+			header, query string
+			want          int
+		}{
+			{fake.DemoToken, "", 200},
+			{"", "?circle-token=" + fake.DemoToken, 200},
+			{"", "", 401},
+			{"not-a-token", "", 401},
+			{"other-token", "", 404}, // another organization's user may not see the job
+		} {
+			req, err := http.NewRequest("GET", a.URL+tt.query, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.header != "" {
+				req.Header.Set("Circle-Token", tt.header)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != tt.want || (tt.want == 200) != strings.Contains(string(body), "coverage.html") {
+				t.Errorf("GET %s (token %q): %d %q, want %d", a.URL+tt.query, tt.header, res.StatusCode, body, tt.want)
+			}
 		}
 	}
 	for _, bad := range []struct {
@@ -103,7 +121,12 @@ func TestReports(t *testing.T) {
 		{e.ts.HTTP.URL + fake.ControlPath + "artifacts/00000000-0000-4000-8000-00000000abcd/0/coverage.html", 404},
 		{e.ts.HTTP.URL + fake.ControlPath + "artifacts/nope/0/coverage.html", 400},
 	} {
-		res, err := http.Get(bad.url)
+		req, err := http.NewRequest("GET", bad.url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Circle-Token", fake.DemoToken)
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
